@@ -1,0 +1,5 @@
+"""`python -m lawful` runs the CLI."""
+
+from lawful.cli import main
+
+main()

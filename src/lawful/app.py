@@ -1,0 +1,158 @@
+"""create_app(settings): the FastAPI application with every domain's routes and pages mounted."""
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lawful import __version__, clock, crypto, db, staff
+from lawful.actor import Actor
+from lawful.audit import pages as audit_pages
+from lawful.audit import routes as audit_routes
+from lawful.config import Settings
+from lawful.errors import LawfulError
+from lawful.notices import pages as notice_pages
+from lawful.notices import routes as notice_routes
+from lawful.processing import pages as register_pages
+from lawful.processing import routes as register_routes
+from lawful.staff import pages as staff_pages
+from lawful.web import LoginRequired, html
+
+STATIC = Path(__file__).parent / "static"
+SECURITY_HEADERS = [
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    ),
+]
+
+
+class _Resolvers:
+    def api_key(self, db: Session, token: str) -> Actor:
+        return staff.actor_for_api_key(db, token=token)
+
+    def session(self, db: Session, session_id: uuid.UUID) -> Actor:
+        return staff.actor_for_session(db, session_id=session_id)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(title="lawful", version=__version__, docs_url=None, redoc_url=None)
+    engine = db.make_engine(settings.resolved_database_url(), echo=settings.sql_echo)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = db.make_sessionmaker(engine)
+    app.state.keys = crypto.keys_from(settings)
+    app.state.resolvers = _Resolvers()
+    for router in (register_routes.router, notice_routes.router, audit_routes.router):
+        app.include_router(router)
+    for page_router in (
+        staff_pages.pages,
+        register_pages.pages,
+        notice_pages.console,
+        audit_pages.pages,
+        notice_pages.pages,
+    ):
+        app.include_router(page_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(LawfulError, _render_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _render_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _render_http)  # type: ignore[arg-type]
+    app.add_exception_handler(
+        LoginRequired, lambda request, exc: RedirectResponse("/console/login", status_code=303)
+    )
+    app.add_api_route("/healthz", lambda: {"status": "ok", "version": __version__}, include_in_schema=False)
+    app.add_middleware(_Headers, test_mode=settings.test_mode)
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def _render_error(request: Request, exc: LawfulError) -> Response:
+    if _is_api(request):
+        body: dict[str, Any] = {"error": exc.code, "detail": exc.detail}
+        if exc.problems:
+            body["problems"] = exc.problems
+        return JSONResponse(body, status_code=exc.status)
+    return html("error.html", status_code=exc.status, lang="en", title="Error", org_name="", error=exc)
+
+
+def _render_validation(request: Request, exc: RequestValidationError) -> Response:
+    """422 naming each field that is wrong (`body.effective_from`), never echoing the value sent."""
+    problems = [
+        {"path": ".".join(str(part) for part in error["loc"]), "message": error["msg"], "rule": error["type"]}
+        for error in exc.errors()
+    ]
+    detail = "invalid input: " + ", ".join(p["path"] for p in problems)
+    if _is_api(request):
+        return JSONResponse(
+            {"error": "invalid_input", "detail": detail, "problems": problems}, status_code=422
+        )
+    return html(
+        "error.html", status_code=422, lang="en", title="Error", org_name="", error=LawfulError(detail)
+    )
+
+
+def _render_http(request: Request, exc: StarletteHTTPException) -> Response:
+    headers = getattr(exc, "headers", None)
+    if _is_api(request) or exc.status_code == 405:
+        return JSONResponse(
+            {"error": f"http_{exc.status_code}", "detail": exc.detail},
+            status_code=exc.status_code,
+            headers=headers,
+        )
+    return html(
+        "error.html",
+        status_code=exc.status_code,
+        lang="en",
+        title="Error",
+        org_name="",
+        error=LawfulError(str(exc.detail)),
+    )
+
+
+class _Headers:
+    """Security headers on every response; in test mode only, `X-Lawful-Now` pins the clock."""
+
+    def __init__(self, app: ASGIApp, test_mode: bool) -> None:
+        self.app, self.test_mode = app, test_mode
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], *SECURITY_HEADERS]
+            await send(message)
+
+        pinned = self._pinned(scope) if self.test_mode else None
+        if pinned is None:
+            await self.app(scope, receive, send_with_headers)
+            return
+        with clock.pinned(pinned):
+            await self.app(scope, receive, send_with_headers)
+
+    @staticmethod
+    def _pinned(scope: Scope) -> datetime | None:
+        for name, value in scope.get("headers", []):
+            if name == b"x-lawful-now":
+                try:
+                    return datetime.fromisoformat(value.decode())
+                except ValueError:
+                    return None
+        return None

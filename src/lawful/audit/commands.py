@@ -1,0 +1,94 @@
+"""`lawful audit …`: verify the chain, list entries, print the head for anchoring elsewhere."""
+
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from lawful import terminal
+
+from . import service
+
+cli = typer.Typer(help="The tamper-evident audit log (R-88).", no_args_is_help=True)
+Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+
+
+@cli.command("verify")
+def verify(
+    expect_head: Annotated[
+        str | None, typer.Option(help="SEQ:HASH recorded earlier; detects a cut-off tail")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Check every entry; exit 1 naming the first altered, removed or reordered one."""
+    with terminal.session() as db, Progress(transient=True, console=terminal.err) as progress:
+        progress.add_task("verifying the audit chain", total=None)
+        checked, broken = service.verify(db)
+        head = service.head(db)
+        anchor_problem = _anchor_problem(db, expect_head) if expect_head else None
+    ok = broken is None and anchor_problem is None
+    result = {
+        "ok": ok,
+        "checked": checked,
+        "broken_seq": broken.seq if broken else None,
+        "reason": broken.reason if broken else anchor_problem,
+        "head": f"{head[0]}:{head[1]}" if head else None,
+    }
+    if not terminal.emit(result, as_json=as_json):
+        if broken is not None:
+            terminal.err.print(
+                f"[red]audit entry {broken.seq} is broken:[/red] {broken.reason}", highlight=False
+            )
+        elif anchor_problem:
+            terminal.err.print(f"[red]{anchor_problem}[/red]")
+        else:
+            terminal.out.print(f"[green]{checked} audit entries verified[/green]; head {result['head']}")
+    if not ok:
+        raise typer.Exit(1)
+
+
+def _anchor_problem(db: Session, expect_head: str) -> str | None:
+    seq_text, _, digest = expect_head.partition(":")
+    if not seq_text.isdigit() or len(digest) != 64:
+        raise typer.BadParameter("use SEQ:HASH as printed by `lawful audit head`", param_hint="--expect-head")
+    entries = service.list_entries(db, limit=1, before_seq=int(seq_text) + 1)
+    if not entries or entries[0].seq != int(seq_text) or entries[0].hash != digest:
+        return f"the recorded head {seq_text} is missing or different: entries were removed from the end"
+    return None
+
+
+@cli.command("head")
+def head() -> None:
+    """Print SEQ:HASH of the newest entry, to keep outside the database."""
+    with terminal.session() as db:
+        found = service.head(db)
+    typer.echo(f"{found[0]}:{found[1]}" if found else "empty")
+
+
+@cli.command("list")
+def list_entries(
+    action: Annotated[str | None, typer.Option(help="action prefix, e.g. register.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
+    as_json: Json = False,
+) -> None:
+    """Show the newest entries."""
+    with terminal.session() as db:
+        entries = service.list_entries(db, action=action, limit=limit)
+        rows = [
+            {
+                "seq": e.seq,
+                "at": e.at,
+                "actor": e.actor_label,
+                "action": e.action,
+                "entity": f"{e.entity_type}:{e.entity_id}",
+                "outcome": e.outcome,
+            }
+            for e in entries
+        ]
+    if not terminal.emit(rows, as_json=as_json):
+        table = Table("#", "at", "actor", "action", "entity", "outcome")
+        for row in rows:
+            table.add_row(*(str(row[k]) for k in ("seq", "at", "actor", "action", "entity", "outcome")))
+        terminal.out.print(table)

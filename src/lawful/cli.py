@@ -1,0 +1,146 @@
+"""The `lawful` command: serve, the demo, migrations, the calendar, and each domain's commands."""
+
+import secrets
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from lawful import clock, crypto, db, notices, processing, staff, terminal
+from lawful.audit import commands as audit_commands
+from lawful.errors import LawfulError
+from lawful.notices import commands as notice_commands
+from lawful.processing import commands as register_commands
+from lawful.staff import commands as staff_commands
+
+
+class _Group(TyperGroup):
+    """Turns a LawfulError anywhere below into a clear message and a non-zero exit (no traceback)."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
+        try:
+            return super().invoke(ctx)
+        except LawfulError as exc:
+            terminal.err.print(f"[red]error[/red] ({exc.code}): {exc.detail}", highlight=False)
+            for problem in exc.problems:
+                where = problem.get("path") or problem.get("element", "")
+                terminal.err.print(f"  - {where}: {problem.get('message', '')}", highlight=False)
+            raise typer.Exit(2 if exc.status >= 500 else 1) from None
+
+
+app = typer.Typer(
+    cls=_Group, help="lawful: a company's privacy policy, kept true in software.", no_args_is_help=True
+)
+app.add_typer(register_commands.cli, name="register")
+app.add_typer(notice_commands.cli, name="notice")
+app.add_typer(notice_commands.i18n_cli, name="i18n")
+app.add_typer(staff_commands.cli, name="staff")
+app.add_typer(audit_commands.cli, name="audit")
+db_cli = typer.Typer(help="The database schema.", no_args_is_help=True)
+calendar_cli = typer.Typer(help="The Belgian legal calendar (R-122).", no_args_is_help=True)
+app.add_typer(db_cli, name="db")
+app.add_typer(calendar_cli, name="calendar")
+
+
+@db_cli.command("upgrade")
+def upgrade() -> None:
+    """Apply every pending migration."""
+    engine = db.make_engine(terminal.settings().resolved_database_url())
+    db.upgrade_to_head(engine)
+    engine.dispose()
+    terminal.out.print("database schema is up to date")
+
+
+@calendar_cli.command("working-day")
+def working_day(day: str) -> None:
+    """Say whether DAY (YYYY-MM-DD) is a Belgian working day; exit 1 when it is not."""
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError as exc:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="DAY") from exc
+    working = clock.is_working_day(parsed)
+    why = "" if working else f" ({clock.holiday_name(parsed) or parsed.strftime('%A')})"
+    typer.echo(f"{parsed} {'is' if working else 'is not'} a working day{why}")
+    if not working:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(help="processes (PostgreSQL only)")] = 1,
+) -> None:
+    """Migrate the database, then serve the API, the public pages and the console."""
+    import uvicorn
+
+    settings = terminal.settings()
+    engine = db.make_engine(settings.resolved_database_url())
+    db.upgrade_to_head(engine)
+    engine.dispose()
+    if workers > 1:
+        uvicorn.run("lawful.wsgi:app", host=host, port=port, workers=workers, log_level="warning")
+    else:
+        from lawful.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def demo(
+    register: Annotated[Path, typer.Option(exists=True, dir_okay=False)] = Path("examples/crms.yaml"),
+    email: Annotated[
+        str, typer.Option(help="the demo privacy officer's login")
+    ] = "privacy.officer@example.test",
+) -> None:
+    """Set up the embedded demo: schema, an example register, its notices and a privacy officer login."""
+    settings = terminal.settings()
+    engine = db.make_engine(settings.resolved_database_url())
+    db.upgrade_to_head(engine)
+    engine.dispose()
+    actor = terminal.operator()
+    with terminal.session() as session:
+        version, _ = processing.apply(
+            session, actor, text=register.read_text(encoding="utf-8"), source=str(register)
+        )
+        org_id = version.organisation_id
+        for kind in notices.NoticeKind:
+            if notices.find_latest(session, organisation_id=org_id, kind=kind) is None:
+                notices.publish(
+                    session, actor, organisation_id=org_id, kind=kind, lead_days=settings.notice_lead_days
+                )
+        existing = staff.find_by_email(session, email=email)
+        created, password = None, ""
+        if existing is None:
+            password = f"demo-{secrets.token_urlsafe(9)}"
+            created = staff.add(
+                session,
+                actor,
+                crypto.keys_from(settings),
+                organisation_id=org_id,
+                email=email,
+                display_name="Demo privacy officer",
+                password=password,
+                roles=[staff.Role.PRIVACY_OFFICER, staff.Role.ADMIN],
+                training_on=clock.today(),
+                confidentiality_on=clock.today(),
+            )
+        session.commit()
+    terminal.out.print(
+        f"[green]Demo ready[/green]: register v{version.number} of {register}, notices published."
+    )
+    terminal.out.print(f"Console: {settings.base_url}/console/login")
+    if created is not None:
+        terminal.out.print(f"  email:    {email}\n  password: {password}")
+        terminal.out.print(
+            f"  authenticator secret: {created.totp_secret} (or run `lawful staff totp {email}`)"
+        )
+    else:
+        terminal.out.print(f"  {email} exists already; `lawful staff totp {email}` prints its current code")
+
+
+def main() -> None:
+    sys.exit(app())

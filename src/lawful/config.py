@@ -1,0 +1,36 @@
+"""Settings, read once from `LAWFUL_*` environment variables (and `.env` in development)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LAWFUL_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("lawful-data")
+    database_url: str | None = None
+    master_key: SecretStr | None = Field(
+        default=None, description="32 random bytes, base64; generated into the data directory when unset"
+    )
+    organisation: str | None = Field(default=None, description="slug of the organisation served publicly")
+    base_url: str = "http://127.0.0.1:8000"
+    test_mode: bool = Field(default=False, description="lets tests set the clock; never in production")
+    secure_cookies: bool = True
+    session_hours: int = 8
+    login_max_failures: int = 10
+    login_window_minutes: int = 15
+    notice_lead_days: int = 30
+    sql_echo: bool = False
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'lawful.db').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,47 @@
+"""Privacy and cookie notices rendered from the register, published as immutable versions."""
+
+from .errors import (
+    ChangelogMissing,
+    LeadTimeTooShort,
+    NoticeIncomplete,
+    NoticeNotFound,
+    NoticeUnchanged,
+    OverrideReasonMissing,
+    TranslationsStale,
+)
+from .models import NoticeVersion
+from .rules import (
+    COOKIE_ELEMENTS,
+    PRIVACY_ELEMENTS,
+    Missing,
+    NoticeKind,
+    classify,
+    missing_elements,
+    missing_labels,
+)
+from .service import find_latest, get_current, get_version, list_versions, page, preview, publish
+
+__all__ = [
+    "COOKIE_ELEMENTS",
+    "PRIVACY_ELEMENTS",
+    "ChangelogMissing",
+    "LeadTimeTooShort",
+    "Missing",
+    "NoticeIncomplete",
+    "NoticeKind",
+    "NoticeNotFound",
+    "NoticeUnchanged",
+    "NoticeVersion",
+    "OverrideReasonMissing",
+    "TranslationsStale",
+    "classify",
+    "find_latest",
+    "get_current",
+    "get_version",
+    "list_versions",
+    "missing_elements",
+    "missing_labels",
+    "page",
+    "preview",
+    "publish",
+]

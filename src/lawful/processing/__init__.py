@@ -1,0 +1,61 @@
+"""The register of processing (Art. 30) as code: YAML document, rules, stored versions, exports."""
+
+from . import taxonomy
+from .diff import Change, diff
+from .document import Activity, Basis, Label, Register, Tracker, TrackerCategory
+from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound
+from .export import MEDIA_TYPES, ExportFormat, export
+from .models import Organisation, RegisterVersion
+from .record import record
+from .rules import EEA, Problem, bases, is_special
+from .service import (
+    apply,
+    check,
+    compare,
+    count_versions,
+    find_current,
+    find_organisation,
+    get_organisation,
+    get_organisation_by_id,
+    get_version,
+    list_organisations,
+    list_versions,
+    register_of,
+)
+
+__all__ = [
+    "EEA",
+    "MEDIA_TYPES",
+    "Activity",
+    "Basis",
+    "Change",
+    "ExportFormat",
+    "Label",
+    "Organisation",
+    "OrganisationNotFound",
+    "Problem",
+    "Register",
+    "RegisterInvalid",
+    "RegisterNotFound",
+    "RegisterVersion",
+    "Tracker",
+    "TrackerCategory",
+    "apply",
+    "bases",
+    "check",
+    "compare",
+    "count_versions",
+    "diff",
+    "export",
+    "find_current",
+    "find_organisation",
+    "get_organisation",
+    "get_organisation_by_id",
+    "get_version",
+    "is_special",
+    "list_organisations",
+    "list_versions",
+    "record",
+    "register_of",
+    "taxonomy",
+]

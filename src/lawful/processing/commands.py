@@ -1,0 +1,137 @@
+"""`lawful register …`: schema, check, apply, versions, diff and the Art. 30 export."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from lawful import terminal
+
+from . import service
+from .document import Register
+from .export import ExportFormat, export
+from .rules import Problem
+
+cli = typer.Typer(help="The register of processing (Art. 30) as code.", no_args_is_help=True)
+FileArg = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="register YAML file")
+]
+Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
+
+
+@cli.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of the register format."""
+    typer.echo(json.dumps(Register.model_json_schema(), indent=2))
+
+
+@cli.command("check")
+def check(file: FileArg, as_json: Json = False) -> None:
+    """Report every problem with its path in the document; exit 1 when any is an error."""
+    register, problems = service.check(file.read_text(encoding="utf-8"))
+    if not terminal.emit(
+        {"ok": register is not None, "problems": [vars(p) for p in problems]}, as_json=as_json
+    ):
+        _print_problems(problems)
+        if register is not None:
+            terminal.out.print(
+                f"[green]{file}: the register is valid[/green] ({len(register.activities)} activities)"
+            )
+    if register is None:
+        raise typer.Exit(1)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        colour = "red" if problem.severity == "error" else "yellow"
+        terminal.err.print(f"[{colour}]{problem.severity}[/{colour}] {problem}", highlight=False)
+
+
+@cli.command("apply")
+def apply(
+    file: FileArg,
+    source: Annotated[str | None, typer.Option(help="e.g. a git commit")] = None,
+    as_json: Json = False,
+) -> None:
+    """Store the register as a new version (audited, with its diff)."""
+    with terminal.session() as db:
+        version, created = service.apply(
+            db, terminal.operator(), text=file.read_text(encoding="utf-8"), source=source or str(file)
+        )
+        db.commit()
+        result = {
+            "number": version.number,
+            "created": created,
+            "changes": len(version.changes),
+            "sha256": version.sha256,
+        }
+    if not terminal.emit(result, as_json=as_json):
+        verb = "stored as version" if created else "unchanged; still version"
+        terminal.out.print(f"Register {verb} {version.number} ({len(version.changes)} changes)")
+
+
+@cli.command("versions")
+def versions(org: Org = None, as_json: Json = False) -> None:
+    """List the stored versions of the register."""
+    with terminal.session() as db:
+        organisation = service.get_organisation(db, slug=org)
+        rows = [
+            {
+                "number": v.number,
+                "applied_at": v.applied_at,
+                "applied_by": v.applied_by,
+                "source": v.source,
+                "changes": len(v.changes),
+            }
+            for v in service.list_versions(db, organisation_id=organisation.id)
+        ]
+    if not terminal.emit(rows, as_json=as_json):
+        table = Table("version", "applied at", "by", "source", "changes")
+        for row in rows:
+            table.add_row(*(str(row[k]) for k in ("number", "applied_at", "applied_by", "source", "changes")))
+        terminal.out.print(table)
+
+
+@cli.command("diff")
+def diff(number: int, org: Org = None, as_json: Json = False) -> None:
+    """What version NUMBER changed compared with the one before it."""
+    with terminal.session() as db:
+        organisation = service.get_organisation(db, slug=org)
+        changes = service.get_version(db, organisation_id=organisation.id, number=number).changes
+    if not terminal.emit(changes, as_json=as_json):
+        for change in changes:
+            terminal.out.print(f"{change['op']:8} {change['path']}", highlight=False)
+
+
+@cli.command("export")
+def export_record(
+    format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.JSON,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="file to write (default: stdout)")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="en, fr or nl (default: the authoritative language)")
+    ] = None,
+    version: Annotated[int | None, typer.Option(help="register version (default: current)")] = None,
+    org: Org = None,
+) -> None:
+    """Write the Art. 30 record of processing as JSON, CSV, HTML or XLSX."""
+    if lang is not None and lang not in ("en", "fr", "nl"):
+        raise typer.BadParameter("use en, fr or nl", param_hint="--lang")
+    with terminal.session() as db:
+        organisation = service.get_organisation(db, slug=org)
+        stored = service.get_version(db, organisation_id=organisation.id, number=version)
+        register = service.register_of(stored)
+    body = export(
+        register, format, lang=lang or register.organisation.authoritative_language, version=stored.number
+    )
+    if output is not None:
+        output.write_bytes(body)
+        terminal.err.print(f"wrote {output} ({len(body)} bytes)")
+    elif format is ExportFormat.XLSX:
+        raise typer.BadParameter("XLSX is binary: give --output FILE", param_hint="--output")
+    else:
+        typer.echo(body.decode())

@@ -1,0 +1,52 @@
+"""Console pages of the register: the dashboard, each version with its diff, and the Art. 30 export."""
+
+import yaml
+from fastapi import APIRouter, Path
+from fastapi.responses import HTMLResponse, Response
+
+from lawful.web import ConsoleActor, Db, console_permission, html
+
+from . import service
+from .export import MEDIA_TYPES, ExportFormat, export
+
+pages = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
+
+
+@pages.get("")
+def dashboard(db: Db, actor: ConsoleActor) -> HTMLResponse:
+    console_permission(actor, "register:read")
+    org = service.get_organisation_by_id(db, organisation_id=actor.organisation_id)
+    versions = service.list_versions(db, organisation_id=org.id)
+    return html(
+        "console/register.html",
+        title=f"Register of {org.legal_name}",
+        actor=actor,
+        org=org,
+        versions=versions,
+    )
+
+
+@pages.get("/register/export", response_class=Response)
+def export_record(db: Db, actor: ConsoleActor, format: ExportFormat = ExportFormat.HTML) -> Response:
+    console_permission(actor, "register:read")
+    org = service.get_organisation_by_id(db, organisation_id=actor.organisation_id)
+    stored = service.get_version(db, organisation_id=org.id)
+    register = service.register_of(stored)
+    body = export(register, format, lang=register.organisation.authoritative_language, version=stored.number)
+    return Response(body, media_type=MEDIA_TYPES[format])
+
+
+@pages.get("/register/{number}")
+def register_version(db: Db, actor: ConsoleActor, number: int = Path(ge=1)) -> HTMLResponse:
+    console_permission(actor, "register:read")
+    org = service.get_organisation_by_id(db, organisation_id=actor.organisation_id)
+    version = service.get_version(db, organisation_id=org.id, number=number)
+    document = yaml.safe_dump(version.document, allow_unicode=True, sort_keys=False)
+    return html(
+        "console/register_version.html",
+        title=f"Register version {number}",
+        actor=actor,
+        org=org,
+        version=version,
+        document=document,
+    )

@@ -1,0 +1,88 @@
+"""JSON API of the register: /api/register."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from lawful.actor import Actor
+from lawful.errors import Forbidden
+from lawful.web import Db, require
+
+from . import service
+from .document import Register
+from .export import MEDIA_TYPES, ExportFormat, export
+from .schemas import CheckResult, ProblemRead, RegisterSubmit, RegisterVersionDetail, RegisterVersionRead
+
+router = APIRouter(prefix="/api/register", tags=["register"])
+Reader = Annotated[Actor, Depends(require("register:read"))]
+Writer = Annotated[Actor, Depends(require("register:write"))]
+
+
+@router.get("/schema")
+def get_schema() -> dict[str, Any]:
+    """The JSON Schema of the register format."""
+    return Register.model_json_schema()
+
+
+@router.post("/check")
+def check_register(body: RegisterSubmit, actor: Reader) -> CheckResult:
+    _, problems = service.check(body.yaml)
+    return CheckResult(
+        ok=not any(p.severity == "error" for p in problems),
+        problems=[ProblemRead(**vars(p)) for p in problems],
+    )
+
+
+@router.post("/versions", status_code=201)
+def apply_register(body: RegisterSubmit, db: Db, actor: Writer, response: Response) -> RegisterVersionRead:
+    register, _ = service.check(body.yaml)
+    if register is not None and actor.organisation_id is not None:
+        own = service.find_organisation(db, slug=register.organisation.slug)
+        if own is None or own.id != actor.organisation_id:
+            raise Forbidden("this key belongs to another organisation")
+    version, created = service.apply(db, actor, text=body.yaml, source=body.source)
+    db.commit()
+    if not created:
+        response.status_code = 200
+    return RegisterVersionRead.model_validate(version)
+
+
+@router.get("/versions")
+def list_versions(db: Db, actor: Reader) -> list[RegisterVersionRead]:
+    versions = service.list_versions(db, organisation_id=_org(actor))
+    return [RegisterVersionRead.model_validate(v) for v in versions]
+
+
+@router.get("/versions/{number}")
+def get_version(number: int, db: Db, actor: Reader) -> RegisterVersionDetail:
+    return RegisterVersionDetail.model_validate(
+        service.get_version(db, organisation_id=_org(actor), number=number)
+    )
+
+
+@router.get("/export")
+def export_record(
+    db: Db,
+    actor: Reader,
+    format: ExportFormat = ExportFormat.JSON,
+    lang: Annotated[str | None, Query(pattern="^(en|fr|nl)$")] = None,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    """The Art. 30 record of processing."""
+    stored = service.get_version(db, organisation_id=_org(actor), number=version)
+    register = service.register_of(stored)
+    body = export(
+        register, format, lang=lang or register.organisation.authoritative_language, version=stored.number
+    )
+    filename = f"art30-{register.organisation.slug}-v{stored.number}.{format}"
+    return Response(
+        body,
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _org(actor: Actor) -> Any:
+    if actor.organisation_id is None:
+        raise Forbidden("this key belongs to no organisation")
+    return actor.organisation_id

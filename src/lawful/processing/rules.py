@@ -1,0 +1,312 @@
+"""The legal rules of a register that span several of its parts (Art. 6, 9, 13, 30, 44-46).
+
+Pure: values in, problems out. Each problem names its path in the document, e.g.
+`activities[3].legal_basis`, and the rule it breaks.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from . import taxonomy
+from .document import Activity, Basis, Mechanism, Register, TrackerCategory
+
+# EU member states plus Iceland, Liechtenstein and Norway: no transfer mechanism needed (Art. 44).
+EEA = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+    ]
+)
+MAX_REVIEW_MONTHS = 12
+_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    rule: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.rule}]"
+
+
+def check(register: Register) -> list[Problem]:
+    """Every rule violation in the register; an empty list means it may be applied."""
+    return [
+        *_duplicate_keys(register),
+        *_organisation(register),
+        *_data_categories(register),
+        *_recipients(register),
+        *_retention(register),
+        *_trackers(register),
+        *(
+            p
+            for index, activity in enumerate(register.activities)
+            for p in _activity(register, index, activity)
+        ),
+    ]
+
+
+def bases(activity: Activity) -> dict[str, Basis]:
+    """The legal basis for each subject category of an activity (one per category, R-02)."""
+    if isinstance(activity.legal_basis, Basis):
+        return dict.fromkeys(activity.subjects, activity.legal_basis)
+    return {subject: entry.basis for entry in activity.legal_basis for subject in entry.subjects}
+
+
+def period_months(period: str) -> float:
+    """Approximate length of an ISO period in months, for limits such as 'review at least yearly'."""
+    match = _PERIOD.match(period)
+    if not match:
+        raise ValueError(period)
+    years, months, weeks, days = (int(part or 0) for part in match.groups())
+    return years * 12 + months + (weeks * 7 + days) / 30.4
+
+
+def _duplicate_keys(register: Register) -> Iterator[Problem]:
+    sections = (
+        "subject_categories",
+        "data_categories",
+        "recipients",
+        "retention_rules",
+        "security_measures",
+        "activities",
+        "trackers",
+    )
+    for section in sections:
+        items = getattr(register, section)
+        seen = Counter(item.key for item in items)
+        for index, item in enumerate(items):
+            if seen[item.key] > 1:
+                yield Problem(
+                    f"{section}[{index}].key", "unique_key", f"key {item.key!r} is used more than once"
+                )
+
+
+def _organisation(register: Register) -> Iterator[Problem]:
+    org = register.organisation
+    if org.authoritative_language not in org.languages:
+        yield Problem(
+            "organisation.authoritative_language",
+            "authoritative_language",
+            f"{org.authoritative_language!r} is not one of the organisation's languages",
+        )
+    if len(set(org.languages)) != len(org.languages):
+        yield Problem("organisation.languages", "unique_language", "a language is listed twice")
+
+
+def _data_categories(register: Register) -> Iterator[Problem]:
+    known = taxonomy.data_categories()
+    for index, category in enumerate(register.data_categories):
+        path = f"data_categories[{index}]"
+        if category.key not in known and category.extends is None:
+            yield Problem(
+                f"{path}.key",
+                "fideslang_category",
+                f"{category.key!r} is not a fideslang data category; name the one it refines in 'extends'",
+            )
+        if category.extends is not None and category.extends not in known:
+            yield Problem(
+                f"{path}.extends",
+                "fideslang_category",
+                f"{category.extends!r} is not a fideslang data category",
+            )
+        if is_special(category) and category.art9_condition is None:
+            yield Problem(
+                f"{path}.art9_condition",
+                "art9_condition",
+                f"{category.key!r} is a special category (Art. 9/10) and needs an Art. 9(2) condition",
+            )
+
+
+def is_special(category: object) -> bool:
+    key, extends, flagged = (getattr(category, name) for name in ("key", "extends", "special"))
+    return bool(flagged) or taxonomy.is_special(key) or (extends is not None and taxonomy.is_special(extends))
+
+
+def _recipients(register: Register) -> Iterator[Problem]:
+    categories = {c.key for c in register.data_categories}
+    for index, recipient in enumerate(register.recipients):
+        path = f"recipients[{index}]"
+        outside = sorted(set(recipient.countries) - EEA)
+        if outside and recipient.transfer is None:
+            yield Problem(
+                f"{path}.transfer",
+                "transfer_mechanism",
+                f"{recipient.key!r} processes data in {', '.join(outside)} (outside the EEA) "
+                "and needs a transfer mechanism (Art. 44-49)",
+            )
+        transfer = recipient.transfer
+        if transfer and transfer.mechanism in (Mechanism.SCC, Mechanism.BCR) and not transfer.tia_ref:
+            yield Problem(
+                f"{path}.transfer.tia_ref",
+                "transfer_impact_assessment",
+                "SCC and BCR transfers need a transfer impact assessment reference (Schrems II)",
+            )
+        for field_index, field in enumerate(recipient.fields):
+            if field not in categories:
+                yield Problem(
+                    f"{path}.fields[{field_index}]",
+                    "known_category",
+                    f"{field!r} is not a declared data category",
+                )
+        if recipient.type in ("processor", "sub_processor") and not recipient.dpa_ref:
+            yield Problem(
+                f"{path}.dpa_ref",
+                "processor_dpa",
+                f"processor {recipient.key!r} has no DPA recorded; no data may flow to it (Art. 28)",
+                "warning",
+            )
+
+
+def _retention(register: Register) -> Iterator[Problem]:
+    keys = {rule.key for rule in register.retention_rules}
+    for index, rule in enumerate(register.retention_rules):
+        path = f"retention_rules[{index}]"
+        if rule.duration is None and rule.review_every is None:
+            yield Problem(
+                f"{path}.review_every",
+                "retention_review",
+                "a rule without a duration lasts until its trigger and needs a review period (R-71)",
+            )
+        if rule.review_every is not None and period_months(rule.review_every) > MAX_REVIEW_MONTHS:
+            yield Problem(
+                f"{path}.review_every",
+                "retention_review",
+                f"review at least every {MAX_REVIEW_MONTHS} months (R-71)",
+            )
+        if rule.then is not None and rule.then not in keys:
+            yield Problem(
+                f"{path}.then", "known_retention_rule", f"{rule.then!r} is not a declared retention rule"
+            )
+        if rule.action == "archive_restricted" and rule.duration is None:
+            yield Problem(f"{path}.duration", "archive_period", "an archive needs an end: give its duration")
+
+
+def _trackers(register: Register) -> Iterator[Problem]:
+    activities = {a.key: a for a in register.activities}
+    recipients = {r.key for r in register.recipients}
+    for index, tracker in enumerate(register.trackers):
+        path = f"trackers[{index}]"
+        if tracker.recipient is not None and tracker.recipient not in recipients:
+            yield Problem(
+                f"{path}.recipient", "known_recipient", f"{tracker.recipient!r} is not a declared recipient"
+            )
+        if tracker.activity is not None and tracker.activity not in activities:
+            yield Problem(
+                f"{path}.activity", "known_activity", f"{tracker.activity!r} is not a declared activity"
+            )
+            continue
+        if tracker.category is TrackerCategory.STRICTLY_NECESSARY:
+            continue
+        activity = activities.get(tracker.activity or "")
+        if activity is None:
+            yield Problem(
+                f"{path}.activity",
+                "tracker_consent",
+                "a non-essential tracker must name the consent-based activity it serves (ePrivacy Art. 5(3))",
+            )
+        elif set(bases(activity).values()) != {Basis.CONSENT}:
+            yield Problem(
+                f"{path}.activity",
+                "tracker_consent",
+                f"non-essential device access needs consent; {activity.key!r} is not consent-based (R-24)",
+            )
+
+
+def _activity(register: Register, index: int, activity: Activity) -> Iterator[Problem]:
+    path = f"activities[{index}]"
+    yield from _references(register, path, activity)
+    yield from _legal_basis(path, activity)
+    if activity.data_use not in taxonomy.data_uses():
+        yield Problem(
+            f"{path}.data_use", "fideslang_use", f"{activity.data_use!r} is not a fideslang data use"
+        )
+    if activity.role == "processor" and not activity.on_behalf_of:
+        yield Problem(
+            f"{path}.on_behalf_of",
+            "processor_controller",
+            "a processor activity names the controllers it acts for (Art. 30(2)(a))",
+        )
+
+
+def _references(register: Register, path: str, activity: Activity) -> Iterator[Problem]:
+    checks: Iterable[tuple[str, list[str], set[str]]] = (
+        ("data_categories", activity.data_categories, {c.key for c in register.data_categories}),
+        ("subjects", activity.subjects, {s.key for s in register.subject_categories}),
+        ("recipients", activity.recipients, {r.key for r in register.recipients}),
+        ("security_measures", activity.security_measures, {m.key for m in register.security_measures}),
+    )
+    for field, values, known in checks:
+        for position, value in enumerate(values):
+            if value not in known:
+                yield Problem(
+                    f"{path}.{field}[{position}]", "known_reference", f"{value!r} is not declared in {field}"
+                )
+    if activity.retention not in {r.key for r in register.retention_rules}:
+        yield Problem(
+            f"{path}.retention", "known_reference", f"{activity.retention!r} is not a declared retention rule"
+        )
+
+
+def _legal_basis(path: str, activity: Activity) -> Iterator[Problem]:
+    if isinstance(activity.legal_basis, list):
+        counts = Counter(subject for entry in activity.legal_basis for subject in entry.subjects)
+        for subject, times in sorted(counts.items()):
+            if times > 1:
+                yield Problem(
+                    f"{path}.legal_basis",
+                    "one_basis",
+                    f"subject category {subject!r} has {times} legal bases; one activity has one basis per "
+                    "subject category: split the activity (R-02)",
+                )
+            if subject not in activity.subjects:
+                yield Problem(
+                    f"{path}.legal_basis",
+                    "known_subject",
+                    f"{subject!r} is not one of the activity's subjects",
+                )
+        for subject in activity.subjects:
+            if subject not in counts:
+                yield Problem(
+                    f"{path}.legal_basis", "missing_basis", f"no legal basis for subject category {subject!r}"
+                )
+    if Basis.LEGITIMATE_INTERESTS in bases(activity).values() and activity.legitimate_interest is None:
+        yield Problem(
+            f"{path}.legitimate_interest",
+            "lia_required",
+            "an activity based on legitimate interests needs its balancing test on file (R-03)",
+        )

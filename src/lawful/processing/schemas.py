@@ -1,0 +1,42 @@
+"""API shapes for the register."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RegisterSubmit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    yaml: str = Field(min_length=1, max_length=2_000_000, description="the register document, as YAML")
+    source: str = Field(default="api", max_length=300, description="where it came from, e.g. a git commit")
+
+
+class ProblemRead(BaseModel):
+    path: str
+    rule: str
+    message: str
+    severity: str
+
+
+class CheckResult(BaseModel):
+    ok: bool
+    problems: list[ProblemRead]
+
+
+class RegisterVersionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    number: int
+    sha256: str
+    source: str
+    applied_at: datetime
+    applied_by: str
+    changes: list[dict[str, Any]]
+
+
+class RegisterVersionDetail(RegisterVersionRead):
+    document: dict[str, Any]

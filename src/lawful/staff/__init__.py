@@ -1,0 +1,56 @@
+"""Staff accounts with roles (R-84), second-factor login (R-85) and scoped API keys."""
+
+from .errors import GrantRefused, InvalidCredentials, LoginFailed, StaffExists, StaffNotFound, WeakPassword
+from .models import ApiKey, LoginAttempt, StaffSession, StaffUser
+from .rules import PERMISSIONS, ROLE_PERMISSIONS, Role, permissions_for
+from .service import (
+    LoginResult,
+    NewStaff,
+    actor_for,
+    actor_for_api_key,
+    actor_for_session,
+    add,
+    create_api_key,
+    current_totp,
+    find_by_email,
+    get,
+    grant,
+    list_staff,
+    log_in,
+    log_out,
+    revoke,
+    revoke_api_key,
+)
+
+__all__ = [
+    "PERMISSIONS",
+    "ROLE_PERMISSIONS",
+    "ApiKey",
+    "GrantRefused",
+    "InvalidCredentials",
+    "LoginAttempt",
+    "LoginFailed",
+    "LoginResult",
+    "NewStaff",
+    "Role",
+    "StaffExists",
+    "StaffNotFound",
+    "StaffSession",
+    "StaffUser",
+    "WeakPassword",
+    "actor_for",
+    "actor_for_api_key",
+    "actor_for_session",
+    "add",
+    "create_api_key",
+    "current_totp",
+    "find_by_email",
+    "get",
+    "grant",
+    "list_staff",
+    "log_in",
+    "log_out",
+    "permissions_for",
+    "revoke",
+    "revoke_api_key",
+]

@@ -1,0 +1,157 @@
+"""`lawful staff …`: accounts, roles and API keys."""
+
+import secrets
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from lawful import crypto, terminal
+
+from . import service
+from .errors import StaffNotFound
+from .models import StaffUser
+from .rules import Role
+
+cli = typer.Typer(help="Staff accounts, roles (R-84) and API keys.", no_args_is_help=True)
+Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
+Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint=option) from exc
+
+
+@cli.command("add")
+def add(
+    email: str,
+    role: Annotated[list[Role], typer.Option("--role", help="repeat for several roles")],
+    name: Annotated[str | None, typer.Option(help="display name")] = None,
+    password: Annotated[str | None, typer.Option(help="default: a random one, printed once")] = None,
+    training: Annotated[str | None, typer.Option(help="date of data-protection training, YYYY-MM-DD")] = None,
+    confidentiality: Annotated[
+        str | None, typer.Option(help="date the confidentiality undertaking was signed")
+    ] = None,
+    org: Org = None,
+    as_json: Json = False,
+) -> None:
+    """Create a staff account; prints its password (if generated) and authenticator secret once."""
+    chosen = password or secrets.token_urlsafe(12)
+    with terminal.session() as db:
+        organisation_id = terminal.organisation_id(db, org)
+        created = service.add(
+            db,
+            terminal.operator(),
+            crypto.keys_from(terminal.settings()),
+            organisation_id=organisation_id,
+            email=email,
+            display_name=name or email,
+            password=chosen,
+            roles=role,
+            training_on=_day(training, "--training"),
+            confidentiality_on=_day(confidentiality, "--confidentiality"),
+        )
+        db.commit()
+    result = {
+        "id": str(created.user.id),
+        "email": created.user.email,
+        "roles": created.user.roles,
+        "password": None if password else chosen,
+        "totp_secret": created.totp_secret,
+        "totp_uri": created.provisioning_uri("lawful"),
+    }
+    if not terminal.emit(result, as_json=as_json):
+        terminal.out.print(
+            f"Staff account {created.user.email} created with roles {', '.join(created.user.roles)}"
+        )
+        if not password:
+            terminal.out.print(f"  password: {chosen}")
+        terminal.out.print(f"  authenticator secret: {created.totp_secret}\n  {result['totp_uri']}")
+
+
+@cli.command("grant")
+def grant(email: str, role: Annotated[Role, typer.Option("--role")]) -> None:
+    """Give a role; refused for personal-data roles without training and confidentiality records."""
+    with terminal.session() as db:
+        user = _by_email(db, email)
+        service.grant(db, terminal.operator(), staff_id=user.id, role=role)
+        db.commit()
+    terminal.out.print(f"{email} now has role {role}")
+
+
+@cli.command("revoke")
+def revoke(email: str, role: Annotated[Role, typer.Option("--role")]) -> None:
+    """Take a role away."""
+    with terminal.session() as db:
+        user = _by_email(db, email)
+        service.revoke(db, terminal.operator(), staff_id=user.id, role=role)
+        db.commit()
+    terminal.out.print(f"{email} no longer has role {role}")
+
+
+def _by_email(db: Session, email: str) -> StaffUser:
+    user = service.find_by_email(db, email=email)
+    if user is None:
+        raise StaffNotFound("no staff account with this email")
+    return user
+
+
+@cli.command("list")
+def list_staff(org: Org = None, as_json: Json = False) -> None:
+    """List staff accounts and their roles."""
+    with terminal.session() as db:
+        organisation_id = terminal.organisation_id(db, org)
+        rows: list[dict[str, Any]] = [
+            {"email": u.email, "roles": u.roles, "active": u.active, "training_on": u.training_on}
+            for u in service.list_staff(db, organisation_id=organisation_id)
+        ]
+    if not terminal.emit(rows, as_json=as_json):
+        table = Table("email", "roles", "active", "trained")
+        for row in rows:
+            table.add_row(
+                str(row["email"]), ", ".join(row["roles"]), str(row["active"]), str(row["training_on"] or "-")
+            )
+        terminal.out.print(table)
+
+
+@cli.command("totp")
+def totp(email: str) -> None:
+    """Print the authenticator code valid now (operator tooling, e.g. for the embedded demo)."""
+    with terminal.session() as db:
+        user = _by_email(db, email)
+        typer.echo(service.current_totp(crypto.keys_from(terminal.settings()), user))
+
+
+@cli.command("api-key")
+def api_key(
+    name: str,
+    scope: Annotated[list[str], typer.Option("--scope", help="e.g. register:read; repeat for several")],
+    org: Org = None,
+    as_json: Json = False,
+) -> None:
+    """Create an API key with scopes; the key is printed once."""
+    with terminal.session() as db:
+        organisation_id = terminal.organisation_id(db, org)
+        key, token = service.create_api_key(
+            db, terminal.operator(), organisation_id=organisation_id, name=name, scopes=scope
+        )
+        db.commit()
+    if not terminal.emit({"id": str(key.id), "key": token, "scopes": key.scopes}, as_json=as_json):
+        terminal.out.print(f"API key {key.id} ({', '.join(key.scopes)}):\n{token}")
+
+
+@cli.command("revoke-key")
+def revoke_key(key_id: uuid.UUID) -> None:
+    """Revoke an API key."""
+    with terminal.session() as db:
+        service.revoke_api_key(db, terminal.operator(), key_id=key_id)
+        db.commit()
+    terminal.out.print(f"API key {key_id} revoked")

@@ -1,0 +1,88 @@
+"""Roles and what they may do (R-84): least privilege, personal data only for trained staff."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PRIVACY_OFFICER = "privacy_officer"
+    SUPPORT = "support"
+    SALES = "sales"
+    MARKETING = "marketing"
+    FINANCE = "finance"
+    LEGAL = "legal"
+    ENGINEER = "engineer"
+    ADMIN = "admin"
+    AUDITOR = "auditor"
+
+
+REGISTER_READ = "register:read"
+REGISTER_WRITE = "register:write"
+NOTICE_PUBLISH = "notice:publish"
+AUDIT_READ = "audit:read"
+STAFF_MANAGE = "staff:manage"
+PERSONAL_DATA_READ = "personal_data:read"
+ARCHIVE_READ = "archive:read"
+
+PERMISSIONS: frozenset[str] = frozenset(
+    {
+        REGISTER_READ,
+        REGISTER_WRITE,
+        NOTICE_PUBLISH,
+        AUDIT_READ,
+        STAFF_MANAGE,
+        PERSONAL_DATA_READ,
+        ARCHIVE_READ,
+    }
+)
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.PRIVACY_OFFICER: frozenset(
+        {REGISTER_READ, REGISTER_WRITE, NOTICE_PUBLISH, AUDIT_READ, PERSONAL_DATA_READ, ARCHIVE_READ}
+    ),
+    Role.LEGAL: frozenset({REGISTER_READ, AUDIT_READ, PERSONAL_DATA_READ, ARCHIVE_READ}),
+    Role.FINANCE: frozenset({REGISTER_READ, PERSONAL_DATA_READ, ARCHIVE_READ}),
+    Role.SUPPORT: frozenset({REGISTER_READ, PERSONAL_DATA_READ}),
+    Role.SALES: frozenset({REGISTER_READ, PERSONAL_DATA_READ}),
+    Role.MARKETING: frozenset({REGISTER_READ, PERSONAL_DATA_READ}),
+    Role.ENGINEER: frozenset({REGISTER_READ}),
+    Role.ADMIN: frozenset({REGISTER_READ, STAFF_MANAGE, AUDIT_READ}),
+    Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ}),
+}
+
+MIN_PASSWORD_LENGTH = 12
+TOTP_ALLOWED_DRIFT_STEPS = 1
+
+
+def permissions_for(roles: list[str]) -> frozenset[str]:
+    granted: set[str] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[Role(role)]
+    return frozenset(granted)
+
+
+def handles_personal_data(role: Role) -> bool:
+    return PERSONAL_DATA_READ in ROLE_PERMISSIONS[role]
+
+
+def grant_problem(role: Role, *, trained: bool, confidentiality_signed: bool) -> str | None:
+    """Art. 29 and 32(4): only instructed staff bound to confidentiality may see personal data."""
+    if not handles_personal_data(role):
+        return None
+    missing = [
+        name
+        for name, ok in (("training", trained), ("confidentiality undertaking", confidentiality_signed))
+        if not ok
+    ]
+    if missing:
+        return f"role {role} gives access to personal data and needs a recorded {' and '.join(missing)}"
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"a password needs at least {MIN_PASSWORD_LENGTH} characters"
+    return None
+
+
+def too_many_failures(recent_failures: int, limit: int) -> bool:
+    return recent_failures >= limit

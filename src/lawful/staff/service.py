@@ -1,0 +1,296 @@
+"""Staff accounts, roles, console sessions and API keys."""
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lawful import audit, clock, crypto
+from lawful.actor import Actor, ActorKind
+from lawful.errors import LawfulError, TooManyRequests
+
+from . import rules
+from .errors import GrantRefused, InvalidCredentials, LoginFailed, StaffExists, StaffNotFound, WeakPassword
+from .models import ApiKey, LoginAttempt, StaffSession, StaffUser
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+API_KEY_PREFIX = "lw_"
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    user: StaffUser
+    totp_secret: str
+
+    def provisioning_uri(self, issuer: str) -> str:
+        return str(pyotp.TOTP(self.totp_secret).provisioning_uri(name=self.user.email, issuer_name=issuer))
+
+
+def add(
+    db: Session,
+    actor: Actor,
+    keys: crypto.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    email: str,
+    display_name: str,
+    password: str,
+    roles: list[rules.Role],
+    training_on: date | None = None,
+    confidentiality_on: date | None = None,
+) -> NewStaff:
+    """Create a staff account with its own TOTP secret (returned once, never shown again)."""
+    email = email.strip().lower()
+    if problem := rules.password_problem(password):
+        raise WeakPassword(problem)
+    if find_by_email(db, email=email) is not None:
+        raise StaffExists("a staff account with this email exists")
+    for role in roles:
+        _ensure_grantable(role, training_on, confidentiality_on)
+    totp_secret = pyotp.random_base32()
+    user = StaffUser(
+        organisation_id=organisation_id,
+        email=email,
+        display_name=display_name,
+        password_hash=_hasher.hash(password),
+        totp_secret=crypto.encrypt(keys.totp, totp_secret.encode(), context=email.encode()),
+        roles=sorted(str(role) for role in roles),
+        training_on=training_on,
+        confidentiality_on=confidentiality_on,
+        access_review_due=clock.today() + timedelta(days=365),
+        created_at=clock.now(),
+    )
+    db.add(user)
+    db.flush()
+    audit.record(
+        db, actor, "staff.added", entity=user, organisation_id=organisation_id, data={"roles": user.roles}
+    )
+    return NewStaff(user, totp_secret)
+
+
+def grant(db: Session, actor: Actor, *, staff_id: uuid.UUID, role: rules.Role) -> StaffUser:
+    user = get(db, staff_id=staff_id)
+    _ensure_grantable(role, user.training_on, user.confidentiality_on)
+    before = list(user.roles)
+    user.roles = sorted({*user.roles, str(role)})
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "staff.granted",
+        entity=user,
+        organisation_id=user.organisation_id,
+        data={"before": before, "after": user.roles},
+    )
+    return user
+
+
+def revoke(db: Session, actor: Actor, *, staff_id: uuid.UUID, role: rules.Role) -> StaffUser:
+    user = get(db, staff_id=staff_id)
+    before = list(user.roles)
+    user.roles = [r for r in user.roles if r != str(role)]
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "staff.revoked",
+        entity=user,
+        organisation_id=user.organisation_id,
+        data={"before": before, "after": user.roles},
+    )
+    return user
+
+
+def _ensure_grantable(role: rules.Role, training_on: date | None, confidentiality_on: date | None) -> None:
+    problem = rules.grant_problem(
+        role, trained=training_on is not None, confidentiality_signed=confidentiality_on is not None
+    )
+    if problem:
+        raise GrantRefused(problem)
+
+
+def get(db: Session, *, staff_id: uuid.UUID) -> StaffUser:
+    user = db.get(StaffUser, staff_id)
+    if user is None:
+        raise StaffNotFound("no such staff account")
+    return user
+
+
+def find_by_email(db: Session, *, email: str) -> StaffUser | None:
+    return db.scalars(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
+
+
+def list_staff(db: Session, *, organisation_id: uuid.UUID | None = None) -> list[StaffUser]:
+    query = select(StaffUser).order_by(StaffUser.email)
+    if organisation_id is not None:
+        query = query.where(StaffUser.organisation_id == organisation_id)
+    return list(db.scalars(query))
+
+
+def current_totp(keys: crypto.Keys, user: StaffUser) -> str:
+    """The code an authenticator would show now (operator tooling for the embedded demo)."""
+    return str(pyotp.TOTP(_totp_secret(keys, user)).at(clock.now()))
+
+
+def _totp_secret(keys: crypto.Keys, user: StaffUser) -> str:
+    return crypto.decrypt(keys.totp, user.totp_secret, context=user.email.encode()).decode()
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    session: StaffSession | None
+    error: LawfulError | None
+
+
+def log_in(
+    db: Session,
+    keys: crypto.Keys,
+    *,
+    email: str,
+    password: str,
+    totp_code: str,
+    client: str,
+    max_failures: int,
+    window: timedelta,
+    session_length: timedelta,
+) -> LoginResult:
+    """Password and second factor (R-85). Returns rather than raises so the attempt is committed."""
+    now = clock.now()
+    account_key = crypto.keyed_hash(keys.lookup, "login:" + email.strip().lower())
+    client_key = crypto.keyed_hash(keys.lookup, "client:" + client)
+    for key in (account_key, client_key):
+        if rules.too_many_failures(_failures(db, key=key, since=now - window), max_failures):
+            return LoginResult(None, TooManyRequests("too many failed logins; try again later"))
+    user = find_by_email(db, email=email)
+    if (
+        user is None
+        or not user.active
+        or not _password_ok(user, password)
+        or not _totp_ok(keys, user, totp_code)
+    ):
+        db.add_all([LoginAttempt(key=k, at=now, succeeded=False) for k in (account_key, client_key)])
+        if user is not None:
+            audit.record(
+                db,
+                Actor(ActorKind.PUBLIC, label="login"),
+                "staff.login_failed",
+                entity=user,
+                organisation_id=user.organisation_id,
+                outcome="refused",
+            )
+        return LoginResult(None, LoginFailed("email, password or code is not right"))
+    session = StaffSession(staff_id=user.id, created_at=now, expires_at=now + session_length)
+    db.add(session)
+    db.flush()
+    audit.record(db, actor_for(user), "staff.logged_in", entity=session, organisation_id=user.organisation_id)
+    return LoginResult(session, None)
+
+
+def _failures(db: Session, *, key: str, since: object) -> int:
+    query = select(func.count()).where(
+        LoginAttempt.key == key, LoginAttempt.at >= since, ~LoginAttempt.succeeded
+    )
+    return db.scalar(query) or 0
+
+
+def _password_ok(user: StaffUser, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(user.password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _totp_ok(keys: crypto.Keys, user: StaffUser, code: str) -> bool:
+    """A valid code from a step not used before: a seen code cannot be replayed."""
+    totp = pyotp.TOTP(_totp_secret(keys, user))
+    now = clock.now()
+    step_now = int(now.timestamp()) // totp.interval
+    for drift in range(-rules.TOTP_ALLOWED_DRIFT_STEPS, rules.TOTP_ALLOWED_DRIFT_STEPS + 1):
+        step = step_now + drift
+        if step > user.totp_last_step and secrets.compare_digest(totp.generate_otp(step), code.strip()):
+            user.totp_last_step = step
+            return True
+    return False
+
+
+def log_out(db: Session, actor: Actor, *, session_id: uuid.UUID) -> None:
+    session = db.get(StaffSession, session_id)
+    if session is not None and session.revoked_at is None:
+        session.revoked_at = clock.now()
+        audit.record(db, actor, "staff.logged_out", entity=session)
+
+
+def actor_for(user: StaffUser) -> Actor:
+    return Actor(
+        ActorKind.STAFF,
+        id=user.id,
+        label=f"staff:{user.id}",
+        permissions=rules.permissions_for(user.roles),
+        organisation_id=user.organisation_id,
+    )
+
+
+def actor_for_session(db: Session, *, session_id: uuid.UUID) -> Actor:
+    session = db.get(StaffSession, session_id)
+    if session is None or session.revoked_at is not None or session.expires_at <= clock.now():
+        raise InvalidCredentials("session expired; log in again")
+    user = get(db, staff_id=session.staff_id)
+    if not user.active:
+        raise InvalidCredentials("account disabled")
+    return actor_for(user)
+
+
+def create_api_key(
+    db: Session, actor: Actor, *, organisation_id: uuid.UUID, name: str, scopes: list[str]
+) -> tuple[ApiKey, str]:
+    """A new key with the given scopes; the token is returned once and only its digest is kept."""
+    unknown = sorted(set(scopes) - rules.PERMISSIONS)
+    if unknown:
+        raise GrantRefused(f"unknown scope(s): {', '.join(unknown)}")
+    token = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(
+        organisation_id=organisation_id,
+        name=name,
+        digest=crypto.token_digest(token),
+        scopes=sorted(set(scopes)),
+        created_at=clock.now(),
+    )
+    db.add(key)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "staff.api_key_created",
+        entity=key,
+        organisation_id=organisation_id,
+        data={"scopes": key.scopes},
+    )
+    return key, token
+
+
+def revoke_api_key(db: Session, actor: Actor, *, key_id: uuid.UUID) -> ApiKey:
+    key = db.get(ApiKey, key_id)
+    if key is None:
+        raise StaffNotFound("no such API key")
+    key.revoked_at = key.revoked_at or clock.now()
+    audit.record(db, actor, "staff.api_key_revoked", entity=key, organisation_id=key.organisation_id)
+    return key
+
+
+def actor_for_api_key(db: Session, *, token: str) -> Actor:
+    key = db.scalars(select(ApiKey).where(ApiKey.digest == crypto.token_digest(token))).first()
+    if key is None or key.revoked_at is not None:
+        raise InvalidCredentials("unknown or revoked API key")
+    return Actor(
+        ActorKind.API_KEY,
+        id=key.id,
+        label=f"api_key:{key.id}",
+        permissions=frozenset(key.scopes),
+        organisation_id=key.organisation_id,
+    )

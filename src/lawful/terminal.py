@@ -1,0 +1,54 @@
+"""What every CLI command shares: settings, a session, the operator as actor, Rich output, --json."""
+
+import getpass
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from lawful import db
+from lawful.actor import Actor, ActorKind
+from lawful.config import Settings, get_settings
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    with db.open_session(settings().resolved_database_url()) as opened:
+        yield opened
+
+
+def operator() -> Actor:
+    """The person at the server's shell: full rights, recorded under their account name."""
+    return Actor(ActorKind.CLI, label=f"cli:{getpass.getuser()}")
+
+
+def emit(data: Any, *, as_json: bool) -> bool:
+    """Print `data` as JSON when asked; returns whether it did."""
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    return as_json
+
+
+OrganisationResolver = Callable[[Session, str | None], uuid.UUID]
+_resolver: list[OrganisationResolver] = []
+
+
+def resolve_organisations_with(resolver: OrganisationResolver) -> None:
+    """cli.py plugs in the register's lookup, which packages below the register cannot import."""
+    _resolver[:] = [resolver]
+
+
+def organisation_id(db: Session, slug: str | None) -> uuid.UUID:
+    return _resolver[0](db, slug)

@@ -1,0 +1,129 @@
+"""Shared web dependencies: the session, the settings, who is calling, languages and HTML responses.
+
+Only routes.py and pages.py import this module. Resolving credentials needs the staff domain, which
+the kernel cannot import: app.py hands the resolvers over on `app.state` instead.
+"""
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, Protocol
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
+
+from lawful import i18n, render
+from lawful.actor import Actor
+from lawful.config import Settings
+from lawful.crypto import Keys
+from lawful.errors import LawfulError
+
+SESSION_COOKIE = "lawful_session"
+
+
+class Resolvers(Protocol):
+    def api_key(self, db: Session, token: str) -> Actor: ...
+    def session(self, db: Session, session_id: uuid.UUID) -> Actor: ...
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with request.app.state.sessionmaker() as db:  # close() discards anything not committed
+        yield db
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_keys(request: Request) -> Keys:
+    keys: Keys = request.app.state.keys
+    return keys
+
+
+Db = Annotated[Session, Depends(get_db)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+AppKeys = Annotated[Keys, Depends(get_keys)]
+
+
+def get_api_actor(request: Request, db: Db) -> Actor:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(
+            401,
+            detail="send an API key as 'Authorization: Bearer <key>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    resolvers: Resolvers = request.app.state.resolvers
+    try:
+        return resolvers.api_key(db, token.strip())
+    except LawfulError as exc:
+        raise HTTPException(401, detail=exc.detail, headers={"WWW-Authenticate": "Bearer"}) from exc
+
+
+ApiActor = Annotated[Actor, Depends(get_api_actor)]
+
+
+def require(permission: str) -> Callable[..., Actor]:
+    """A dependency that lets the call through only for actors holding `permission`."""
+
+    def dependency(actor: ApiActor) -> Actor:
+        if not actor.can(permission):
+            raise HTTPException(403, detail=f"this key lacks the {permission!r} scope")
+        return actor
+
+    return dependency
+
+
+class LoginRequired(Exception):
+    """Raised for console pages without a valid session; app.py turns it into a redirect."""
+
+
+def session_serializer(keys: Keys) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(keys.session, salt="console-session")
+
+
+def get_console_actor(request: Request, db: Db, keys: AppKeys, settings: AppSettings) -> Actor:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise LoginRequired
+    try:
+        session_id = uuid.UUID(session_serializer(keys).loads(cookie, max_age=settings.session_hours * 3600))
+    except (BadSignature, ValueError) as exc:
+        raise LoginRequired from exc
+    resolvers: Resolvers = request.app.state.resolvers
+    try:
+        return resolvers.session(db, session_id)
+    except LawfulError as exc:
+        raise LoginRequired from exc
+
+
+ConsoleActor = Annotated[Actor, Depends(get_console_actor)]
+
+
+def console_permission(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise HTTPException(403, detail=f"your role does not allow {permission!r}")
+
+
+def ensure_same_origin(request: Request) -> None:
+    """Console forms must come from the console itself (CSRF), besides the SameSite=Strict cookie."""
+    origin = request.headers.get("origin") or request.headers.get("referer") or ""
+    expected = f"{request.url.scheme}://{request.url.netloc}"
+    if origin and not (origin == expected or origin.startswith(expected + "/")):
+        raise HTTPException(403, detail="cross-site form submission refused")
+
+
+SameOrigin = Depends(ensure_same_origin)
+
+
+def language(request: Request, enabled: list[str], default: str) -> str:
+    return i18n.negotiate(
+        request.query_params.get("lang"), request.headers.get("accept-language"), enabled, default
+    )
+
+
+def html(template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(render.render(template, **context), status_code=status_code)

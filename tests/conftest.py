@@ -1,0 +1,123 @@
+"""Test plumbing: real migrations once, a rollback per test, fresh databases for CLI and browser tests.
+
+SQLite by default; PostgreSQL when LAWFUL_TEST_DATABASE_URL is set (CI runs both).
+"""
+
+import base64
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.orm import Session
+
+from lawful import crypto
+from lawful.actor import Actor, ActorKind
+from lawful.app import create_app
+from lawful.config import Settings
+from lawful.db import make_engine, upgrade_to_head
+from lawful.web import get_db
+
+PG_URL = os.environ.get("LAWFUL_TEST_DATABASE_URL")
+MASTER_KEY = base64.b64encode(b"k" * 32).decode()
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("lawful-data")
+
+
+@pytest.fixture(scope="session")
+def template_url(data_dir: Path) -> Iterator[str]:
+    """A migrated, empty database that fresh test databases are copied from."""
+    if PG_URL:
+        url = _pg_database(PG_URL, "lawful_template")
+    else:
+        url = f"sqlite:///{data_dir / 'template.db'}"
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    engine.dispose()
+    yield url
+
+
+def _pg_admin(url: str) -> Engine:
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _pg_database(url: str, name: str, template: str | None = None) -> str:
+    admin = _pg_admin(url)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def fresh_database(template_url: str, directory: Path) -> str:
+    """A new database with the schema and nothing else, for code that commits (CLI, live server)."""
+    if PG_URL:
+        return _pg_database(PG_URL, f"lawful_t_{uuid.uuid4().hex[:10]}", template=make_url(template_url).database)
+    target = directory / f"fresh-{uuid.uuid4().hex[:8]}.db"
+    shutil.copyfile(make_url(template_url).database or "", target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, template_url: str) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        database_url=template_url,
+        master_key=MASTER_KEY,  # type: ignore[arg-type]
+        test_mode=True,
+        secure_cookies=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def keys(settings: Settings) -> crypto.Keys:
+    return crypto.keys_from(settings)
+
+
+@pytest.fixture(scope="session")
+def engine(template_url: str) -> Iterator[Engine]:
+    engine = make_engine(template_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    with engine.connect() as connection:
+        outer = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        yield session  # code under test may commit: it only releases a savepoint
+        session.close()
+        outer.rollback()
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI, db: Session) -> Iterator[TestClient]:
+    app.dependency_overrides[get_db] = lambda: db
+    with TestClient(app) as test_client:
+        yield test_client
+    app.dependency_overrides.clear()
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor(ActorKind.CLI, label="cli:test")
+
+
+@pytest.fixture
+def fresh_url(template_url: str, tmp_path: Path) -> str:
+    return fresh_database(template_url, tmp_path)

@@ -1,0 +1,47 @@
+"""Test data as plain functions: minimal, obviously fake defaults, flushed and returned."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lawful import crypto, notices, processing, staff
+from lawful.actor import Actor, ActorKind
+from tests.registers import as_yaml, minimal
+
+ACTOR = Actor(ActorKind.CLI, label="cli:factory")
+PASSWORD = "correct horse battery staple"
+TRAINED_ON = date(2026, 1, 5)
+
+
+def make_register(db: Session, document: dict[str, Any] | None = None) -> processing.RegisterVersion:
+    version, _ = processing.apply(db, ACTOR, text=as_yaml(document or minimal()), source="tests")
+    return version
+
+
+def make_notice(db: Session, organisation_id: uuid.UUID, kind: notices.NoticeKind = notices.NoticeKind.PRIVACY,
+                **overrides: Any) -> notices.NoticeVersion:
+    return notices.publish(db, ACTOR, organisation_id=organisation_id, kind=kind, **overrides)
+
+
+def make_api_key(db: Session, organisation_id: uuid.UUID, scopes: list[str]) -> str:
+    _, token = staff.create_api_key(db, ACTOR, organisation_id=organisation_id, name="tests", scopes=scopes)
+    return token
+
+
+def make_staff(db: Session, keys: crypto.Keys, organisation_id: uuid.UUID, roles: list[staff.Role],
+               **overrides: Any) -> staff.NewStaff:
+    fields: dict[str, Any] = {
+        "email": f"staff-{uuid.uuid4().hex[:8]}@example.test",
+        "display_name": "Test Staff",
+        "password": PASSWORD,
+        "roles": roles,
+        "training_on": TRAINED_ON,
+        "confidentiality_on": TRAINED_ON,
+    } | overrides
+    return staff.add(db, ACTOR, keys, organisation_id=organisation_id, **fields)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

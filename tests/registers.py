@@ -1,0 +1,85 @@
+"""A small, valid register as a dict, for tests to copy and change; and the example registers."""
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def label(text: str) -> dict[str, str]:
+    return {"en": text, "fr": f"{text} (fr)", "nl": f"{text} (nl)"}
+
+
+_MINIMAL: dict[str, Any] = {
+    "format": 1,
+    "organisation": {
+        "slug": "acme",
+        "legal_name": "Acme SRL",
+        "legal_form": "SRL",
+        "registered_office": {"street": "Rue de Test 1", "postcode": "1000", "city": "Bruxelles", "country": "BE"},
+        "company_number": "0123.456.789",
+        "contact": [{"kind": "privacy_email", "value": "privacy@acme.example.test"}],
+        "languages": ["fr", "en", "nl"],
+        "authoritative_language": "fr",
+    },
+    "subject_categories": [{"key": "customer", "label": label("Customers")}],
+    "data_categories": [
+        {"key": "user.name", "label": label("Name")},
+        {"key": "user.contact.email", "label": label("Email address")},
+    ],
+    "recipients": [
+        {
+            "key": "hosting",
+            "name": "Host SA",
+            "label": label("Hosting"),
+            "type": "processor",
+            "countries": ["BE"],
+            "dpa_ref": "DPA-2025-01",
+            "fields": ["user.name", "user.contact.email"],
+        }
+    ],
+    "retention_rules": [
+        {"key": "contract_plus_5", "label": label("5 years after the contract ends"), "trigger": "contract_end",
+         "duration": "P5Y", "action": "delete"}
+    ],
+    "security_measures": [{"key": "encryption", "label": label("Encryption"), "owner": "CTO", "last_tested": "2026-01-10"}],
+    "activities": [
+        {
+            "key": "customer_service",
+            "name": label("Customer service"),
+            "purpose": label("Answering customers"),
+            "data_use": "essential.service",
+            "legal_basis": "contract",
+            "data_categories": ["user.name", "user.contact.email"],
+            "subjects": ["customer"],
+            "recipients": ["hosting"],
+            "retention": "contract_plus_5",
+            "security_measures": ["encryption"],
+            "requirement": {"kind": "contractual", "consequence": label("We cannot serve you")},
+        }
+    ],
+    "trackers": [
+        {"key": "consent", "name": "lawful_consent", "kind": "cookie", "party": "first", "provider": "Acme",
+         "category": "strictly_necessary", "purpose": label("Remembers your cookie choice"), "duration": "P6M"}
+    ],
+}
+
+
+def minimal() -> dict[str, Any]:
+    return copy.deepcopy(_MINIMAL)
+
+
+def as_yaml(document: dict[str, Any]) -> str:
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+
+
+def example(name: str) -> str:
+    return (EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def lia() -> dict[str, Any]:
+    return {"interest": label("Improving our service"), "necessity": "needed", "impact": "low",
+            "safeguards": "opt-out", "outcome": "balanced", "reviewer": "DPO", "reviewed_on": "2026-01-01"}
