@@ -8,18 +8,22 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner, Result
 
 from lawful import crypto
 from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
-from lawful.config import Settings
+from lawful.cli import app as cli_app
+from lawful.config import Settings, get_settings
 from lawful.db import make_engine, upgrade_to_head
 from lawful.web import get_db
 
@@ -35,10 +39,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def template_url(data_dir: Path) -> Iterator[str]:
     """A migrated, empty database that fresh test databases are copied from."""
-    if PG_URL:
-        url = _pg_database(PG_URL, "lawful_template")
-    else:
-        url = f"sqlite:///{data_dir / 'template.db'}"
+    url = _pg_database(PG_URL, "lawful_template") if PG_URL else f"sqlite:///{data_dir / 'template.db'}"
     engine = make_engine(url)
     upgrade_to_head(engine)
     engine.dispose()
@@ -53,7 +54,9 @@ def _pg_database(url: str, name: str, template: str | None = None) -> str:
     admin = _pg_admin(url)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+        connection.execute(
+            text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        )
     admin.dispose()
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
@@ -61,7 +64,9 @@ def _pg_database(url: str, name: str, template: str | None = None) -> str:
 def fresh_database(template_url: str, directory: Path) -> str:
     """A new database with the schema and nothing else, for code that commits (CLI, live server)."""
     if PG_URL:
-        return _pg_database(PG_URL, f"lawful_t_{uuid.uuid4().hex[:10]}", template=make_url(template_url).database)
+        return _pg_database(
+            PG_URL, f"lawful_t_{uuid.uuid4().hex[:10]}", template=make_url(template_url).database
+        )
     target = directory / f"fresh-{uuid.uuid4().hex[:8]}.db"
     shutil.copyfile(make_url(template_url).database or "", target)
     return f"sqlite:///{target}"
@@ -72,7 +77,7 @@ def settings(data_dir: Path, template_url: str) -> Settings:
     return Settings(
         data_dir=data_dir,
         database_url=template_url,
-        master_key=MASTER_KEY,  # type: ignore[arg-type]
+        master_key=SecretStr(MASTER_KEY),
         test_mode=True,
         secure_cookies=False,
     )
@@ -121,3 +126,26 @@ def actor() -> Actor:
 @pytest.fixture
 def fresh_url(template_url: str, tmp_path: Path) -> str:
     return fresh_database(template_url, tmp_path)
+
+
+@dataclass
+class Lawful:
+    """`lawful …` run in-process, configured through its real environment variables."""
+
+    runner: CliRunner
+
+    def __call__(self, *args: str) -> Result:
+        return self.runner.invoke(cli_app, list(args))
+
+
+@pytest.fixture
+def lawful(fresh_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lawful]:
+    for name, value in {
+        "DATABASE_URL": fresh_url,
+        "DATA_DIR": str(tmp_path),
+        "MASTER_KEY": MASTER_KEY,
+    }.items():
+        monkeypatch.setenv(f"LAWFUL_{name}", value)
+    get_settings.cache_clear()
+    yield Lawful(CliRunner())
+    get_settings.cache_clear()

@@ -20,8 +20,12 @@ def make_register(db: Session, document: dict[str, Any] | None = None) -> proces
     return version
 
 
-def make_notice(db: Session, organisation_id: uuid.UUID, kind: notices.NoticeKind = notices.NoticeKind.PRIVACY,
-                **overrides: Any) -> notices.NoticeVersion:
+def make_notice(
+    db: Session,
+    organisation_id: uuid.UUID,
+    kind: notices.NoticeKind = notices.NoticeKind.PRIVACY,
+    **overrides: Any,
+) -> notices.NoticeVersion:
     return notices.publish(db, ACTOR, organisation_id=organisation_id, kind=kind, **overrides)
 
 
@@ -30,8 +34,9 @@ def make_api_key(db: Session, organisation_id: uuid.UUID, scopes: list[str]) -> 
     return token
 
 
-def make_staff(db: Session, keys: crypto.Keys, organisation_id: uuid.UUID, roles: list[staff.Role],
-               **overrides: Any) -> staff.NewStaff:
+def make_staff(
+    db: Session, keys: crypto.Keys, organisation_id: uuid.UUID, roles: list[staff.Role], **overrides: Any
+) -> staff.NewStaff:
     fields: dict[str, Any] = {
         "email": f"staff-{uuid.uuid4().hex[:8]}@example.test",
         "display_name": "Test Staff",

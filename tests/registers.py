@@ -19,7 +19,12 @@ _MINIMAL: dict[str, Any] = {
         "slug": "acme",
         "legal_name": "Acme SRL",
         "legal_form": "SRL",
-        "registered_office": {"street": "Rue de Test 1", "postcode": "1000", "city": "Bruxelles", "country": "BE"},
+        "registered_office": {
+            "street": "Rue de Test 1",
+            "postcode": "1000",
+            "city": "Bruxelles",
+            "country": "BE",
+        },
         "company_number": "0123.456.789",
         "contact": [{"kind": "privacy_email", "value": "privacy@acme.example.test"}],
         "languages": ["fr", "en", "nl"],
@@ -42,10 +47,17 @@ _MINIMAL: dict[str, Any] = {
         }
     ],
     "retention_rules": [
-        {"key": "contract_plus_5", "label": label("5 years after the contract ends"), "trigger": "contract_end",
-         "duration": "P5Y", "action": "delete"}
+        {
+            "key": "contract_plus_5",
+            "label": label("5 years after the contract ends"),
+            "trigger": "contract_end",
+            "duration": "P5Y",
+            "action": "delete",
+        }
     ],
-    "security_measures": [{"key": "encryption", "label": label("Encryption"), "owner": "CTO", "last_tested": "2026-01-10"}],
+    "security_measures": [
+        {"key": "encryption", "label": label("Encryption"), "owner": "CTO", "last_tested": "2026-01-10"}
+    ],
     "activities": [
         {
             "key": "customer_service",
@@ -62,8 +74,16 @@ _MINIMAL: dict[str, Any] = {
         }
     ],
     "trackers": [
-        {"key": "consent", "name": "lawful_consent", "kind": "cookie", "party": "first", "provider": "Acme",
-         "category": "strictly_necessary", "purpose": label("Remembers your cookie choice"), "duration": "P6M"}
+        {
+            "key": "consent",
+            "name": "lawful_consent",
+            "kind": "cookie",
+            "party": "first",
+            "provider": "Acme",
+            "category": "strictly_necessary",
+            "purpose": label("Remembers your cookie choice"),
+            "duration": "P6M",
+        }
     ],
 }
 
@@ -81,5 +101,12 @@ def example(name: str) -> str:
 
 
 def lia() -> dict[str, Any]:
-    return {"interest": label("Improving our service"), "necessity": "needed", "impact": "low",
-            "safeguards": "opt-out", "outcome": "balanced", "reviewer": "DPO", "reviewed_on": "2026-01-01"}
+    return {
+        "interest": label("Improving our service"),
+        "necessity": "needed",
+        "impact": "low",
+        "safeguards": "opt-out",
+        "outcome": "balanced",
+        "reviewer": "DPO",
+        "reviewed_on": "2026-01-01",
+    }

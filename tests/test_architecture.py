@@ -19,7 +19,20 @@ LAYERS = [
     {"staff"},
     {"audit"},  # below staff, as in ARCHITECTURE.md §2: every staff write records an audit entry
 ]
-KERNEL = {"config", "db", "errors", "clock", "crypto", "mail", "jobs", "i18n", "web", "actor", "render", "terminal"}
+KERNEL = {
+    "config",
+    "db",
+    "errors",
+    "clock",
+    "crypto",
+    "mail",
+    "jobs",
+    "i18n",
+    "web",
+    "actor",
+    "render",
+    "terminal",
+}
 ENTRY_POINTS = {"app", "cli", "worker", "wsgi", "__main__"}
 ENTRY_SUBMODULES = {"routes", "pages", "commands", "tasks"}
 RULES_MAY_IMPORT = {"pydantic", "__future__"}
@@ -66,9 +79,15 @@ def _violations() -> list[str]:
                 continue
             target = parts[1]
             if target == owner or owner in ENTRY_POINTS:
-                if owner in ENTRY_POINTS and len(parts) > 2 and target not in KERNEL:
-                    if parts[2] not in ENTRY_SUBMODULES and parts[2][0].islower() and (SRC / target / f"{parts[2]}.py").exists():
-                        problems.append(f"{where}:{line} entry points import {target} only by its root or routes/pages/commands/tasks")
+                if owner in ENTRY_POINTS and len(parts) > 2 and target not in KERNEL:  # noqa: SIM102
+                    if (
+                        parts[2] not in ENTRY_SUBMODULES
+                        and parts[2][0].islower()
+                        and (SRC / target / f"{parts[2]}.py").exists()
+                    ):
+                        problems.append(
+                            f"{where}:{line} entry points import {target} only by its root or routes/pages/commands/tasks"
+                        )
                 continue
             if owner in KERNEL:
                 if target not in KERNEL:
@@ -85,7 +104,9 @@ def _violations() -> list[str]:
             elif _rank(target) <= _rank(owner):
                 problems.append(f"{where}:{line} {owner} may not import {target} (same or higher layer)")
             elif len(parts) > 2 and (SRC / target / f"{parts[2]}.py").exists():
-                problems.append(f"{where}:{line} import {target} through its root, not lawful.{target}.{parts[2]}")
+                problems.append(
+                    f"{where}:{line} import {target} through its root, not lawful.{target}.{parts[2]}"
+                )
     return problems
 
 
@@ -101,7 +122,9 @@ def test_rules_modules_are_pure(path: Path) -> None:
         if parts[0] == "lawful":
             assert len(parts) > 1 and parts[1] not in KERNEL - {"errors"}, f"{path}:{line} imports {module}"
         else:
-            assert parts[0] in RULES_MAY_IMPORT or parts[0] in sys.stdlib_module_names, f"{path}:{line} imports {module}"
+            assert parts[0] in RULES_MAY_IMPORT or parts[0] in sys.stdlib_module_names, (
+                f"{path}:{line} imports {module}"
+            )
 
 
 @pytest.mark.parametrize("path", [p for p in _sources() if p.name == "service.py"], ids=str)

@@ -24,13 +24,14 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except LawfulError as exc:
-            terminal.err.print(f"[red]error[/red] ({exc.code}): {exc.detail}", highlight=False)
+            terminal.err.print(f"error ({exc.code}): {exc.detail}", style="red")
             for problem in exc.problems:
                 where = problem.get("path") or problem.get("element", "")
-                terminal.err.print(f"  - {where}: {problem.get('message', '')}", highlight=False)
+                terminal.err.print(f"  - {where}: {problem.get('message', '')}")
             raise typer.Exit(2 if exc.status >= 500 else 1) from None
 
 
+terminal.resolve_organisations_with(lambda db, slug: processing.get_organisation(db, slug=slug).id)
 app = typer.Typer(
     cls=_Group, help="lawful: a company's privacy policy, kept true in software.", no_args_is_help=True
 )
@@ -130,7 +131,7 @@ def demo(
             )
         session.commit()
     terminal.out.print(
-        f"[green]Demo ready[/green]: register v{version.number} of {register}, notices published."
+        f"Demo ready: register v{version.number} of {register}, notices published.", style="green"
     )
     terminal.out.print(f"Console: {settings.base_url}/console/login")
     if created is not None:

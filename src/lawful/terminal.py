@@ -15,8 +15,8 @@ from lawful import db
 from lawful.actor import Actor, ActorKind
 from lawful.config import Settings, get_settings
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, markup=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
 
 
 def settings() -> Settings:

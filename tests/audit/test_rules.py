@@ -16,9 +16,21 @@ class Entry:
 def _chain(n: int) -> list[tuple[Entry, dict[str, Any]]]:
     chain, prev = [], GENESIS
     for seq in range(1, n + 1):
-        content = {"seq": seq, "id": f"id{seq}", "at": "2026-01-01T00:00:00+00:00", "organisation_id": None,
-                   "actor_kind": "cli", "actor_id": None, "actor_label": "cli:test", "action": "x.done",
-                   "entity_type": None, "entity_id": None, "purpose": None, "outcome": "ok", "data": {"n": seq}}
+        content = {
+            "seq": seq,
+            "id": f"id{seq}",
+            "at": "2026-01-01T00:00:00+00:00",
+            "organisation_id": None,
+            "actor_kind": "cli",
+            "actor_id": None,
+            "actor_label": "cli:test",
+            "action": "x.done",
+            "entity_type": None,
+            "entity_id": None,
+            "purpose": None,
+            "outcome": "ok",
+            "data": {"n": seq},
+        }
         digest = entry_hash(prev, content)
         chain.append((Entry(seq, prev, digest), content))
         prev = digest

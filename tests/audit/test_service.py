@@ -9,8 +9,10 @@ from lawful.audit import AuditEntry
 
 
 def _record(db: Session, actor: Actor, n: int) -> list[AuditEntry]:
-    return [audit.record(db, actor, "test.recorded", entity_type="Thing", entity_id=str(i), data={"i": i})
-            for i in range(n)]
+    return [
+        audit.record(db, actor, "test.recorded", entity_type="Thing", entity_id=str(i), data={"i": i})
+        for i in range(n)
+    ]
 
 
 def test_entries_link_to_the_previous_hash(db: Session, actor: Actor) -> None:

@@ -35,7 +35,9 @@ def test_language_is_explicit_choice_then_accept_language_then_the_default(
     assert f'<html lang="{lang}">' in response.text and f"<h1>{title}</h1>" in response.text
 
 
-def test_the_notice_sets_no_cookie_and_sends_the_security_headers(client: TestClient, published: None) -> None:
+def test_the_notice_sets_no_cookie_and_sends_the_security_headers(
+    client: TestClient, published: None
+) -> None:
     response = client.get("/privacy?lang=en")
 
     assert "set-cookie" not in response.headers
@@ -70,7 +72,9 @@ def test_past_versions_have_stable_urls_and_a_history(client: TestClient, publis
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
-def test_published_versions_cannot_be_changed_over_http(client: TestClient, published: None, method: str) -> None:
+def test_published_versions_cannot_be_changed_over_http(
+    client: TestClient, published: None, method: str
+) -> None:
     assert client.request(method, "/privacy/versions/1").status_code == 405
 
 

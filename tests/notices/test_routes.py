@@ -55,8 +55,9 @@ def test_an_incomplete_notice_is_409_naming_what_is_missing(client: TestClient, 
         ({"colour": "red"}, "body.colour"),
     ],
 )
-def test_bad_publish_input_is_422_naming_the_field(client: TestClient, db: Session, org: object, body: dict[str, str],
-                                                   field: str) -> None:
+def test_bad_publish_input_is_422_naming_the_field(
+    client: TestClient, db: Session, org: object, body: dict[str, str], field: str
+) -> None:
     token = make_api_key(db, org, ["notice:publish"])  # type: ignore[arg-type]
 
     response = client.post("/api/notices/privacy/versions", json=body, headers=bearer(token))

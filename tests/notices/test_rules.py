@@ -69,8 +69,9 @@ TODAY = date(2026, 5, 20)
         (date(2026, 5, 21), True, "court order to stop a processing now", True),
     ],
 )
-def test_material_changes_need_thirty_days_notice(effective: date, material: bool, urgent: str | None,
-                                                  allowed: bool) -> None:
+def test_material_changes_need_thirty_days_notice(
+    effective: date, material: bool, urgent: str | None, allowed: bool
+) -> None:
     if allowed:
         ensure_effective_date(effective, TODAY, material=material, lead_days=30, urgent_reason=urgent)
     else:

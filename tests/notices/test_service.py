@@ -1,6 +1,7 @@
 """Publishing notices: complete, in every language, immutable, dated, classified and audited."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from lawful.notices import NoticeKind
 from tests.factories import make_notice, make_register
 from tests.registers import label, minimal
 
-NOW = datetime(2026, 5, 20, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -20,11 +21,19 @@ def _pinned_clock() -> object:
         yield
 
 
-def _with_new_recipient(document: dict[str, object]) -> dict[str, object]:
-    document["recipients"].append({"key": "mailer", "name": "Mailchimp", "label": label("Newsletters"),  # type: ignore[attr-defined]
-                                   "type": "processor", "countries": ["US"], "dpa_ref": "DPA-3",
-                                   "transfer": {"mechanism": "adequacy_dpf", "reference": "(EU) 2023/1795"}})
-    document["activities"][0]["recipients"].append("mailer")  # type: ignore[index]
+def _with_new_recipient(document: dict[str, Any]) -> dict[str, Any]:
+    document["recipients"].append(
+        {
+            "key": "mailer",
+            "name": "Mailchimp",
+            "label": label("Newsletters"),
+            "type": "processor",
+            "countries": ["US"],
+            "dpa_ref": "DPA-3",
+            "transfer": {"mechanism": "adequacy_dpf", "reference": "(EU) 2023/1795"},
+        }
+    )
+    document["activities"][0]["recipients"].append("mailer")
     return document
 
 
@@ -67,8 +76,13 @@ def test_a_notice_with_a_missing_translation_is_refused(db: Session, actor: Acto
     with pytest.raises(notices.NoticeIncomplete) as raised:
         notices.publish(db, actor, organisation_id=org, kind=NoticeKind.PRIVACY)
 
-    assert raised.value.problems == [{"element": "missing_language:nl", "path": "activities[customer_service].purpose",
-                                      "message": "no nl text"}]
+    assert raised.value.problems == [
+        {
+            "element": "missing_language:nl",
+            "path": "activities[customer_service].purpose",
+            "message": "no nl text",
+        }
+    ]
 
 
 def test_a_material_change_takes_effect_after_the_notice_period(db: Session, actor: Actor) -> None:
@@ -76,7 +90,9 @@ def test_a_material_change_takes_effect_after_the_notice_period(db: Session, act
     make_notice(db, org)
     make_register(db, _with_new_recipient(minimal()))
 
-    version = notices.publish(db, actor, organisation_id=org, kind=NoticeKind.PRIVACY, changelog="Mailchimp added")
+    version = notices.publish(
+        db, actor, organisation_id=org, kind=NoticeKind.PRIVACY, changelog="Mailchimp added"
+    )
 
     assert (version.number, version.material, version.effective_from) == (2, True, date(2026, 6, 19))
     assert version.classification["reasons"][0].startswith("activities[customer_service].recipients")
@@ -89,8 +105,14 @@ def test_a_material_change_effective_too_soon_is_refused(db: Session, actor: Act
     make_register(db, _with_new_recipient(minimal()))
 
     with pytest.raises(notices.LeadTimeTooShort):
-        notices.publish(db, actor, organisation_id=org, kind=NoticeKind.PRIVACY, changelog="x",
-                        effective_from=date(2026, 6, 1))
+        notices.publish(
+            db,
+            actor,
+            organisation_id=org,
+            kind=NoticeKind.PRIVACY,
+            changelog="x",
+            effective_from=date(2026, 6, 1),
+        )
 
 
 def test_a_typo_fix_is_editorial_and_in_force_at_once(db: Session, actor: Actor) -> None:
@@ -133,8 +155,14 @@ def test_changing_only_the_authoritative_text_needs_translations_reviewed(db: Se
 
     with pytest.raises(notices.TranslationsStale, match=r"activities\[customer_service\].purpose.en"):
         notices.publish(db, actor, organisation_id=org, kind=NoticeKind.PRIVACY, changelog="fr wording")
-    version = notices.publish(db, actor, organisation_id=org, kind=NoticeKind.PRIVACY, changelog="fr wording",
-                              translations_approved=True)
+    version = notices.publish(
+        db,
+        actor,
+        organisation_id=org,
+        kind=NoticeKind.PRIVACY,
+        changelog="fr wording",
+        translations_approved=True,
+    )
 
     assert version.number == 2
 
@@ -145,8 +173,14 @@ def test_past_versions_stay_unchanged(db: Session, actor: Actor) -> None:
     original = dict(first.texts)
     make_register(db, _with_new_recipient(minimal()))
 
-    notices.publish(db, actor, organisation_id=org, kind=NoticeKind.PRIVACY, changelog="Mailchimp",
-                    effective_from=date(2026, 7, 1))
+    notices.publish(
+        db,
+        actor,
+        organisation_id=org,
+        kind=NoticeKind.PRIVACY,
+        changelog="Mailchimp",
+        effective_from=date(2026, 7, 1),
+    )
 
     again = notices.get_version(db, organisation_id=org, kind=NoticeKind.PRIVACY, number=1)
     assert again.texts == original

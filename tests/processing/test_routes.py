@@ -36,7 +36,9 @@ def test_a_key_without_the_scope_is_refused(client: TestClient, db: Session) -> 
     version = make_register(db)
     reader = make_api_key(db, version.organisation_id, ["register:read"])
 
-    response = client.post("/api/register/versions", json={"yaml": as_yaml(minimal())}, headers=bearer(reader))
+    response = client.post(
+        "/api/register/versions", json={"yaml": as_yaml(minimal())}, headers=bearer(reader)
+    )
 
     assert response.status_code == 403
 
@@ -78,8 +80,9 @@ def test_apply_creates_the_next_version(client: TestClient, token: str) -> None:
     document = minimal()
     document["organisation"]["website"] = "https://acme.example.test"
 
-    response = client.post("/api/register/versions", json={"yaml": as_yaml(document), "source": "git:1"},
-                           headers=bearer(token))
+    response = client.post(
+        "/api/register/versions", json={"yaml": as_yaml(document), "source": "git:1"}, headers=bearer(token)
+    )
 
     assert response.status_code == 201
     assert response.json()["number"] == 2
@@ -101,8 +104,18 @@ def test_json_export_has_every_art30_field(client: TestClient, token: str) -> No
     record = response.json()
     activity = record["activities"][0]
     assert record["controller"]["legal_name"] == "Acme SRL"
-    assert all(activity[key] for key in ("purpose", "subject_categories", "data_categories", "recipients",
-                                         "retention", "security_measures", "legal_basis"))
+    assert all(
+        activity[key]
+        for key in (
+            "purpose",
+            "subject_categories",
+            "data_categories",
+            "recipients",
+            "retention",
+            "security_measures",
+            "legal_basis",
+        )
+    )
 
 
 def test_csv_export_has_one_row_per_activity_and_subject_category(client: TestClient, token: str) -> None:

@@ -38,8 +38,16 @@ def _add_special_category(doc: dict[str, Any]) -> None:
 
 
 def _add_us_recipient(doc: dict[str, Any]) -> None:
-    doc["recipients"].append({"key": "vendor", "name": "Vendor Inc", "label": label("Support"), "type": "processor",
-                              "countries": ["IE", "US"], "dpa_ref": "DPA-9"})
+    doc["recipients"].append(
+        {
+            "key": "vendor",
+            "name": "Vendor Inc",
+            "label": label("Support"),
+            "type": "processor",
+            "countries": ["IE", "US"],
+            "dpa_ref": "DPA-9",
+        }
+    )
 
 
 def _two_bases_for_one_subject(doc: dict[str, Any]) -> None:
@@ -54,25 +62,53 @@ def _two_bases_for_one_subject(doc: dict[str, Any]) -> None:
     [
         (_set("unexpected", 1), "unexpected", "unknown_key"),
         (_set("activities/0/colour", "red"), "activities[0].colour", "unknown_key"),
-        (_set("activities/0/automated_decisions", "sometimes"), "activities[0].automated_decisions", "bool_parsing"),
+        (
+            _set("activities/0/automated_decisions", "sometimes"),
+            "activities[0].automated_decisions",
+            "bool_parsing",
+        ),
         (_set("recipients/0/countries", "BE"), "recipients[0].countries", "list_type"),
         (_delete("activities/0/legal_basis"), "activities[0].legal_basis", "missing"),
-        (_set("activities/0/legal_basis", ["consent", "legitimate_interests"]), "activities[0].legal_basis", "one_basis"),
+        (
+            _set("activities/0/legal_basis", ["consent", "legitimate_interests"]),
+            "activities[0].legal_basis",
+            "one_basis",
+        ),
         (_two_bases_for_one_subject, "activities[0].legal_basis", "one_basis"),
-        (_set("activities/0/legal_basis", "legitimate_interests"), "activities[0].legitimate_interest", "lia_required"),
+        (
+            _set("activities/0/legal_basis", "legitimate_interests"),
+            "activities[0].legitimate_interest",
+            "lia_required",
+        ),
         (_add_special_category, "data_categories[2].art9_condition", "art9_condition"),
         (_add_us_recipient, "recipients[1].transfer", "transfer_mechanism"),
         (_set("retention_rules/0/duration", "indefinite"), "retention_rules[0].duration", "value_error"),
         (_set("retention_rules/0/duration", None), "retention_rules[0].review_every", "retention_review"),
-        (_set("retention_rules/0/review_every", "P24M"), "retention_rules[0].review_every", "retention_review"),
+        (
+            _set("retention_rules/0/review_every", "P24M"),
+            "retention_rules[0].review_every",
+            "retention_review",
+        ),
         (_set("activities/0/retention", "forever"), "activities[0].retention", "known_reference"),
-        (_set("activities/0/data_categories", ["user.name", "user.shoe_size"]), "activities[0].data_categories[1]", "known_reference"),
+        (
+            _set("activities/0/data_categories", ["user.name", "user.shoe_size"]),
+            "activities[0].data_categories[1]",
+            "known_reference",
+        ),
         (_set("data_categories/1/key", "user.name"), "data_categories[1].key", "unique_key"),
         (_set("data_categories/1/key", "user.shoe_size"), "data_categories[1].key", "fideslang_category"),
         (_set("activities/0/data_use", "selling.everything"), "activities[0].data_use", "fideslang_use"),
-        (_set("organisation/authoritative_language", "de"), "organisation.authoritative_language", "literal_error"),
+        (
+            _set("organisation/authoritative_language", "de"),
+            "organisation.authoritative_language",
+            "literal_error",
+        ),
         (_set("activities/0/role", "processor"), "activities[0].on_behalf_of", "processor_controller"),
-        (_set("recipients/0/fields", ["user.contact.phone_number"]), "recipients[0].fields[0]", "known_category"),
+        (
+            _set("recipients/0/fields", ["user.contact.phone_number"]),
+            "recipients[0].fields[0]",
+            "known_category",
+        ),
     ],
 )
 def test_each_rule_is_refused_with_its_path(change: Change, path: str, rule: str) -> None:
@@ -103,11 +139,15 @@ def test_a_legitimate_interest_activity_with_its_assessment_is_valid() -> None:
 
 def test_subject_categories_may_have_different_bases_in_one_activity() -> None:
     document = minimal()
-    document["subject_categories"].append({"key": "customer_staff", "extends": "customer", "label": label("Staff")})
+    document["subject_categories"].append(
+        {"key": "customer_staff", "extends": "customer", "label": label("Staff")}
+    )
     document["activities"][0] |= {
         "subjects": ["customer", "customer_staff"],
-        "legal_basis": [{"subjects": ["customer"], "basis": "contract"},
-                        {"subjects": ["customer_staff"], "basis": "legitimate_interests"}],
+        "legal_basis": [
+            {"subjects": ["customer"], "basis": "contract"},
+            {"subjects": ["customer_staff"], "basis": "legitimate_interests"},
+        ],
         "legitimate_interest": lia(),
     }
 
@@ -119,8 +159,10 @@ def test_subject_categories_may_have_different_bases_in_one_activity() -> None:
 def test_a_subject_category_without_a_basis_is_refused() -> None:
     document = minimal()
     document["subject_categories"].append({"key": "prospect", "label": label("Prospects")})
-    document["activities"][0] |= {"subjects": ["customer", "prospect"],
-                                  "legal_basis": [{"subjects": ["customer"], "basis": "contract"}]}
+    document["activities"][0] |= {
+        "subjects": ["customer", "prospect"],
+        "legal_basis": [{"subjects": ["customer"], "basis": "contract"}],
+    }
 
     _, problems = check(as_yaml(document))
 
@@ -129,8 +171,9 @@ def test_a_subject_category_without_a_basis_is_refused() -> None:
 
 def test_a_special_category_with_an_art9_condition_is_accepted() -> None:
     document = minimal()
-    document["data_categories"].append({"key": "user.health_and_medical", "label": label("Health"),
-                                        "art9_condition": "explicit_consent"})
+    document["data_categories"].append(
+        {"key": "user.health_and_medical", "label": label("Health"), "art9_condition": "explicit_consent"}
+    )
 
     register, problems = check(as_yaml(document))
 
@@ -140,7 +183,10 @@ def test_a_special_category_with_an_art9_condition_is_accepted() -> None:
 def test_a_non_eea_recipient_with_a_mechanism_is_accepted() -> None:
     document = minimal()
     _add_us_recipient(document)
-    document["recipients"][1]["transfer"] = {"mechanism": "adequacy_dpf", "reference": "Decision (EU) 2023/1795"}
+    document["recipients"][1]["transfer"] = {
+        "mechanism": "adequacy_dpf",
+        "reference": "Decision (EU) 2023/1795",
+    }
 
     register, problems = check(as_yaml(document))
 
@@ -154,14 +200,26 @@ def test_scc_transfers_need_a_transfer_impact_assessment() -> None:
 
     _, problems = check(as_yaml(document))
 
-    assert ("recipients[1].transfer.tia_ref", "transfer_impact_assessment") in {(p.path, p.rule) for p in problems}
+    assert ("recipients[1].transfer.tia_ref", "transfer_impact_assessment") in {
+        (p.path, p.rule) for p in problems
+    }
 
 
 def test_a_non_essential_tracker_needs_a_consent_based_activity() -> None:
     document = minimal()
-    document["trackers"].append({"key": "ga", "name": "_ga", "kind": "cookie", "party": "first", "provider": "Google",
-                                 "category": "analytics", "purpose": label("Statistics"), "duration": "P2Y",
-                                 "activity": "customer_service"})
+    document["trackers"].append(
+        {
+            "key": "ga",
+            "name": "_ga",
+            "kind": "cookie",
+            "party": "first",
+            "provider": "Google",
+            "category": "analytics",
+            "purpose": label("Statistics"),
+            "duration": "P2Y",
+            "activity": "customer_service",
+        }
+    )
 
     _, problems = check(as_yaml(document))
 

@@ -19,8 +19,16 @@ def test_apply_stores_version_one_and_audits_it(db: Session, actor: Actor) -> No
 def test_a_second_apply_keeps_the_diff(db: Session, actor: Actor) -> None:
     processing.apply(db, actor, text=as_yaml(minimal()), source="v1")
     changed = minimal()
-    changed["recipients"].append({"key": "mailer", "name": "Mailer BV", "label": label("Mailing"),
-                                  "type": "processor", "countries": ["NL"], "dpa_ref": "DPA-2"})
+    changed["recipients"].append(
+        {
+            "key": "mailer",
+            "name": "Mailer BV",
+            "label": label("Mailing"),
+            "type": "processor",
+            "countries": ["NL"],
+            "dpa_ref": "DPA-2",
+        }
+    )
 
     version, _ = processing.apply(db, actor, text=as_yaml(changed), source="v2")
 

@@ -24,8 +24,12 @@ def _code(secret: str, at: str = NOW) -> str:
 
 
 def _login(client: TestClient, password: str, code: str, at: str = NOW) -> object:
-    return client.post("/console/login", data={"email": "po@example.test", "password": password, "code": code},
-                       headers={"X-Lawful-Now": at}, follow_redirects=False)
+    return client.post(
+        "/console/login",
+        data={"email": "po@example.test", "password": password, "code": code},
+        headers={"X-Lawful-Now": at},
+        follow_redirects=False,
+    )
 
 
 def test_the_console_sends_anonymous_visitors_to_the_login(client: TestClient) -> None:
@@ -91,8 +95,11 @@ def test_a_role_without_audit_access_gets_403_on_the_audit_trail(
     client: TestClient, db: Session, keys: crypto.Keys, officer: staff.NewStaff
 ) -> None:
     sales = make_staff(db, keys, officer.user.organisation_id, [staff.Role.SALES], email="sales@example.test")
-    client.post("/console/login", data={"email": "sales@example.test", "password": PASSWORD,
-                                        "code": _code(sales.totp_secret)}, headers={"X-Lawful-Now": NOW})
+    client.post(
+        "/console/login",
+        data={"email": "sales@example.test", "password": PASSWORD, "code": _code(sales.totp_secret)},
+        headers={"X-Lawful-Now": NOW},
+    )
 
     assert client.get("/console/audit", headers={"X-Lawful-Now": NOW}).status_code == 403
 
@@ -116,9 +123,10 @@ def test_logout_revokes_the_session_on_the_server(client: TestClient, officer: s
 
 
 def test_a_cross_site_login_post_is_refused(client: TestClient, officer: staff.NewStaff) -> None:
-    response = client.post("/console/login", data={"email": "po@example.test", "password": PASSWORD,
-                                                   "code": _code(officer.totp_secret)},
-                           headers={"Origin": "https://evil.example", "X-Lawful-Now": NOW})
+    response = client.post(
+        "/console/login",
+        data={"email": "po@example.test", "password": PASSWORD, "code": _code(officer.totp_secret)},
+        headers={"Origin": "https://evil.example", "X-Lawful-Now": NOW},
+    )
 
     assert response.status_code == 403
-

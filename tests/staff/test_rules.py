@@ -17,8 +17,9 @@ from lawful.staff.rules import grant_problem, password_problem
         (Role.ENGINEER, False, False, False),
     ],
 )
-def test_personal_data_roles_need_training_and_confidentiality(role: Role, trained: bool, signed: bool,
-                                                                refused: bool) -> None:
+def test_personal_data_roles_need_training_and_confidentiality(
+    role: Role, trained: bool, signed: bool, refused: bool
+) -> None:
     assert (grant_problem(role, trained=trained, confidentiality_signed=signed) is not None) is refused
 
 

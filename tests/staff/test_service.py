@@ -30,15 +30,18 @@ def test_adding_staff_is_audited_without_the_email(db: Session, keys: crypto.Key
     assert created.user.email not in str(audit.content(entry))
 
 
-def test_granting_a_personal_data_role_without_training_is_refused(db: Session, keys: crypto.Keys, org: object,
-                                                                    actor: Actor) -> None:
+def test_granting_a_personal_data_role_without_training_is_refused(
+    db: Session, keys: crypto.Keys, org: object, actor: Actor
+) -> None:
     created = make_staff(db, keys, org, [staff.Role.ENGINEER], training_on=None)  # type: ignore[arg-type]
 
     with pytest.raises(staff.GrantRefused, match="training"):
         staff.grant(db, actor, staff_id=created.user.id, role=staff.Role.SUPPORT)
 
 
-def test_a_grant_is_audited_with_before_and_after(db: Session, keys: crypto.Keys, org: object, actor: Actor) -> None:
+def test_a_grant_is_audited_with_before_and_after(
+    db: Session, keys: crypto.Keys, org: object, actor: Actor
+) -> None:
     created = make_staff(db, keys, org, [staff.Role.AUDITOR])  # type: ignore[arg-type]
 
     staff.grant(db, actor, staff_id=created.user.id, role=staff.Role.SUPPORT)

@@ -38,13 +38,11 @@ def verify(
     }
     if not terminal.emit(result, as_json=as_json):
         if broken is not None:
-            terminal.err.print(
-                f"[red]audit entry {broken.seq} is broken:[/red] {broken.reason}", highlight=False
-            )
+            terminal.err.print(f"audit entry {broken.seq} is broken: {broken.reason}", style="red")
         elif anchor_problem:
-            terminal.err.print(f"[red]{anchor_problem}[/red]")
+            terminal.err.print(f"{anchor_problem}", style="red")
         else:
-            terminal.out.print(f"[green]{checked} audit entries verified[/green]; head {result['head']}")
+            terminal.out.print(f"{checked} audit entries verified; head {result['head']}", style="green")
     if not ok:
         raise typer.Exit(1)
 

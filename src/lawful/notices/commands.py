@@ -113,9 +113,9 @@ def check(kind: Kind = NoticeKind.PRIVACY, org: Org = None, as_json: Json = Fals
     missing = missing_elements(register, kind)
     if not terminal.emit([vars(m) for m in missing], as_json=as_json):
         for item in missing:
-            terminal.err.print(f"[red]missing[/red] {item}", highlight=False)
+            terminal.err.print(f"missing {item}", style="red")
         if not missing:
-            terminal.out.print(f"[green]the {kind} notice can be published[/green]")
+            terminal.out.print(f"the {kind} notice can be published", style="green")
     if missing:
         raise typer.Exit(1)
 
@@ -137,9 +137,9 @@ def i18n_check(
     missing += [f"{m.path}.{m.element.split(':')[1]}" for m in missing_labels(register)]
     if not terminal.emit(missing, as_json=as_json):
         for item in missing:
-            terminal.err.print(f"[red]missing[/red] {item}", highlight=False)
+            terminal.err.print(f"missing {item}", style="red")
         if not missing:
-            terminal.out.print("[green]every text exists in every language[/green]")
+            terminal.out.print("every text exists in every language", style="green")
     if missing:
         raise typer.Exit(1)
 

@@ -38,7 +38,7 @@ def check(file: FileArg, as_json: Json = False) -> None:
         _print_problems(problems)
         if register is not None:
             terminal.out.print(
-                f"[green]{file}: the register is valid[/green] ({len(register.activities)} activities)"
+                f"{file}: the register is valid ({len(register.activities)} activities)", style="green"
             )
     if register is None:
         raise typer.Exit(1)
@@ -47,7 +47,7 @@ def check(file: FileArg, as_json: Json = False) -> None:
 def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         colour = "red" if problem.severity == "error" else "yellow"
-        terminal.err.print(f"[{colour}]{problem.severity}[/{colour}] {problem}", highlight=False)
+        terminal.err.print(f"{problem.severity} {problem}", style=colour)
 
 
 @cli.command("apply")
@@ -103,7 +103,7 @@ def diff(number: int, org: Org = None, as_json: Json = False) -> None:
         changes = service.get_version(db, organisation_id=organisation.id, number=number).changes
     if not terminal.emit(changes, as_json=as_json):
         for change in changes:
-            terminal.out.print(f"{change['op']:8} {change['path']}", highlight=False)
+            terminal.out.print(f"{change['op']:8} {change['path']}")
 
 
 @cli.command("export")
