@@ -33,7 +33,10 @@ class _Group(TyperGroup):
 
 terminal.resolve_organisations_with(lambda db, slug: processing.get_organisation(db, slug=slug).id)
 app = typer.Typer(
-    cls=_Group, help="lawful: a company's privacy policy, kept true in software.", no_args_is_help=True
+    cls=_Group,
+    pretty_exceptions_enable=False,
+    help="lawful: a company's privacy policy, kept true in software.",
+    no_args_is_help=True,
 )
 app.add_typer(register_commands.cli, name="register")
 app.add_typer(notice_commands.cli, name="notice")

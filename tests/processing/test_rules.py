@@ -68,7 +68,7 @@ def _two_bases_for_one_subject(doc: dict[str, Any]) -> None:
             "bool_parsing",
         ),
         (_set("recipients/0/countries", "BE"), "recipients[0].countries", "list_type"),
-        (_delete("activities/0/legal_basis"), "activities[0].legal_basis", "missing"),
+        (_delete("activities/0/legal_basis"), "activities[0].legal_basis", "missing_basis"),
         (
             _set("activities/0/legal_basis", ["consent", "legitimate_interests"]),
             "activities[0].legal_basis",

@@ -7,6 +7,7 @@ version states the same facts (R-121).
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel import Locale
 from babel.units import format_unit
 
 from lawful.processing import EEA, Label, Register, bases, is_special
@@ -20,6 +21,12 @@ def text(label: Label | None, lang: str, fallback: str) -> str:
     if label is None:
         return ""
     return label.get(lang) or label.get(fallback) or ""
+
+
+def countries(codes: list[str], lang: str) -> list[str]:
+    """ISO codes as country names in the reader's language ("US" → "United States" / "États-Unis")."""
+    names = Locale(lang).territories
+    return [str(names.get(code, code)) for code in codes]
 
 
 def period(iso: str, lang: str) -> str:
@@ -120,7 +127,7 @@ def _privacy(register: Register, lang: str, fb: str) -> dict[str, Any]:
                 "name": r.name,
                 "type": str(r.type),
                 "label": text(r.label, lang, fb),
-                "countries": r.countries,
+                "countries": countries(r.countries, lang),
                 "fields": [text(categories[f].label, lang, fb) for f in r.fields if f in categories],
             }
             for r in shown
@@ -128,7 +135,7 @@ def _privacy(register: Register, lang: str, fb: str) -> dict[str, Any]:
         "transfers": [
             {
                 "name": r.name,
-                "countries": sorted(set(r.countries) - EEA),
+                "countries": countries(sorted(set(r.countries) - EEA), lang),
                 "mechanism": str(r.transfer.mechanism),
                 "reference": r.transfer.reference,
                 "copy": text(r.transfer.obtain_copy, lang, fb),
@@ -154,7 +161,7 @@ def _cookies(register: Register, lang: str, fb: str) -> dict[str, Any]:
                 "provider": tracker.provider,
                 "purpose": text(tracker.purpose, lang, fb),
                 "duration": "" if tracker.duration == "session" else period(tracker.duration, lang),
-                "countries": recipient.countries if recipient else [],
+                "countries": countries(recipient.countries, lang) if recipient else [],
             }
         )
     order = ("strictly_necessary", "preferences", "analytics", "marketing", "social_media")

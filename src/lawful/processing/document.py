@@ -188,9 +188,10 @@ class RetentionRule(Strict):
     review_every: str | None = Field(
         default=None, description="ISO 8601 period; at most P12M, required without duration"
     )
-    action: EndAction
+    action: EndAction = Field(
+        description="archive_restricted: archived during the period, deleted at its end"
+    )
     legal_hold_suspends: bool = True
-    then: Key | None = Field(default=None, description="the rule that follows an archive_restricted action")
 
     @field_validator("duration", "review_every")
     @classmethod
@@ -272,7 +273,9 @@ class Activity(Strict):
     data_use: Key = Field(description="fideslang data use")
     role: ActivityRole = ActivityRole.CONTROLLER
     on_behalf_of: str | None = Field(default=None, description="client controllers, for processor activities")
-    legal_basis: Basis | list[BasisFor]
+    legal_basis: Basis | list[BasisFor] | None = Field(
+        default=None, description="required for controller activities; a processor acts on its client's basis"
+    )
     legitimate_interest: Assessment | None = None
     data_categories: list[Key] = Field(min_length=1)
     subjects: list[Key] = Field(min_length=1)

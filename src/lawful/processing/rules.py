@@ -82,6 +82,8 @@ def check(register: Register) -> list[Problem]:
 
 def bases(activity: Activity) -> dict[str, Basis]:
     """The legal basis for each subject category of an activity (one per category, R-02)."""
+    if activity.legal_basis is None:
+        return {}
     if isinstance(activity.legal_basis, Basis):
         return dict.fromkeys(activity.subjects, activity.legal_basis)
     return {subject: entry.basis for entry in activity.legal_basis for subject in entry.subjects}
@@ -193,7 +195,6 @@ def _recipients(register: Register) -> Iterator[Problem]:
 
 
 def _retention(register: Register) -> Iterator[Problem]:
-    keys = {rule.key for rule in register.retention_rules}
     for index, rule in enumerate(register.retention_rules):
         path = f"retention_rules[{index}]"
         if rule.duration is None and rule.review_every is None:
@@ -207,10 +208,6 @@ def _retention(register: Register) -> Iterator[Problem]:
                 f"{path}.review_every",
                 "retention_review",
                 f"review at least every {MAX_REVIEW_MONTHS} months (R-71)",
-            )
-        if rule.then is not None and rule.then not in keys:
-            yield Problem(
-                f"{path}.then", "known_retention_rule", f"{rule.then!r} is not a declared retention rule"
             )
         if rule.action == "archive_restricted" and rule.duration is None:
             yield Problem(f"{path}.duration", "archive_period", "an archive needs an end: give its duration")
@@ -283,6 +280,21 @@ def _references(register: Register, path: str, activity: Activity) -> Iterator[P
 
 
 def _legal_basis(path: str, activity: Activity) -> Iterator[Problem]:
+    if activity.legal_basis is None:
+        if activity.role == "controller":
+            yield Problem(
+                f"{path}.legal_basis",
+                "missing_basis",
+                "a controller activity needs its legal basis (Art. 6(1))",
+            )
+        return
+    if activity.role == "processor":
+        yield Problem(
+            f"{path}.legal_basis",
+            "processor_basis",
+            "a processor activity has no legal basis of its own: the controller's applies (Art. 28)",
+            "warning",
+        )
     if isinstance(activity.legal_basis, list):
         counts = Counter(subject for entry in activity.legal_basis for subject in entry.subjects)
         for subject, times in sorted(counts.items()):

@@ -1,0 +1,67 @@
+"""The application shell: health, error bodies, security headers, and the API contract."""
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from lawful.app import create_app
+from lawful.config import Settings
+from lawful.web import get_db
+from tests.factories import bearer, make_api_key, make_notice, make_register
+
+
+def test_health_answers(client: TestClient) -> None:
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_an_unknown_api_path_is_a_json_404(client: TestClient) -> None:
+    response = client.get("/api/nothing-here")
+
+    assert response.status_code == 404
+    assert response.json()["error"] == "http_404"
+
+
+def test_api_responses_carry_the_security_headers(client: TestClient) -> None:
+    response = client.get("/api/register/schema")
+
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+def test_the_openapi_document_lists_the_api(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+
+    assert {"/api/register/versions", "/api/notices/{kind}/versions", "/api/audit/verify"} <= set(paths)
+
+
+def test_a_malformed_json_body_is_422_not_500(client: TestClient, db: Session) -> None:
+    token = make_api_key(db, make_register(db).organisation_id, ["register:read"])
+
+    response = client.post(
+        "/api/register/check",
+        content=b"{not json",
+        headers=bearer(token) | {"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid_input"
+
+
+def test_the_clock_header_is_ignored_outside_test_mode(settings: Settings, db: Session) -> None:
+    org = make_register(db).organisation_id
+    make_notice(db, org)  # in force from today
+    production = create_app(settings.model_copy(update={"test_mode": False}))
+    production.dependency_overrides[get_db] = lambda: db
+    before_publication = {"X-Lawful-Now": "2020-01-01T12:00:00+00:00"}
+
+    with TestClient(production) as client:
+        honoured_elsewhere = client.get("/privacy", headers=before_publication).status_code
+
+    assert honoured_elsewhere == 200
+
+
+def test_the_clock_header_is_honoured_in_test_mode(client: TestClient, db: Session) -> None:
+    make_notice(db, make_register(db).organisation_id)
+
+    response = client.get("/privacy", headers={"X-Lawful-Now": "2020-01-01T12:00:00+00:00"})
+
+    assert response.status_code == 404
