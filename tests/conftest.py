@@ -39,11 +39,15 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def template_url(data_dir: Path) -> Iterator[str]:
     """A migrated, empty database that fresh test databases are copied from."""
-    url = _pg_database(PG_URL, "lawful_template") if PG_URL else f"sqlite:///{data_dir / 'template.db'}"
+    # One template per test process, so concurrent runs on one server never drop each other's.
+    name = f"lawful_template_{os.getpid()}"
+    url = _pg_database(PG_URL, name) if PG_URL else f"sqlite:///{data_dir / 'template.db'}"
     engine = make_engine(url)
     upgrade_to_head(engine)
     engine.dispose()
     yield url
+    if PG_URL:
+        drop_database(url)
 
 
 def _pg_admin(url: str) -> Engine:
@@ -59,6 +63,13 @@ def _pg_database(url: str, name: str, template: str | None = None) -> str:
         )
     admin.dispose()
     return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    admin = _pg_admin(url)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def fresh_database(template_url: str, directory: Path) -> str:
@@ -124,8 +135,11 @@ def actor() -> Actor:
 
 
 @pytest.fixture
-def fresh_url(template_url: str, tmp_path: Path) -> str:
-    return fresh_database(template_url, tmp_path)
+def fresh_url(template_url: str, tmp_path: Path) -> Iterator[str]:
+    url = fresh_database(template_url, tmp_path)
+    yield url
+    if PG_URL:
+        drop_database(url)
 
 
 @dataclass

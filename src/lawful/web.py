@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
@@ -127,3 +127,9 @@ def language(request: Request, enabled: list[str], default: str) -> str:
 
 def html(template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(render.render(template, **context), status_code=status_code)
+
+
+# Row numbers in URLs: positive and within a 32-bit signed range, so no database ever overflows.
+MAX_NUMBER = 2_147_483_647
+Number = Annotated[int, Path(ge=1, le=MAX_NUMBER)]
+OptionalNumber = Annotated[int | None, Query(ge=1, le=MAX_NUMBER)]

@@ -1,11 +1,9 @@
 """Console page of the audit trail, with the chain's verification status."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from lawful.web import ConsoleActor, Db, console_permission, html
+from lawful.web import ConsoleActor, Db, OptionalNumber, console_permission, html
 
 from . import service
 from .routes import verify_result
@@ -14,9 +12,7 @@ pages = APIRouter(prefix="/console/audit", tags=["console"], include_in_schema=F
 
 
 @pages.get("")
-def audit_trail(
-    db: Db, actor: ConsoleActor, before_seq: Annotated[int | None, Query(ge=1)] = None
-) -> HTMLResponse:
+def audit_trail(db: Db, actor: ConsoleActor, before_seq: OptionalNumber = None) -> HTMLResponse:
     console_permission(actor, "audit:read")
     entries = service.list_entries(
         db, organisation_id=actor.organisation_id, limit=100, before_seq=before_seq

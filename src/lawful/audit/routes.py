@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from lawful.actor import Actor
-from lawful.web import Db, require
+from lawful.web import Db, OptionalNumber, require
 
 from . import service
 from .schemas import AuditEntryRead, VerifyResult
@@ -21,7 +21,7 @@ def list_entries(
     action: Annotated[str | None, Query(max_length=80)] = None,
     entity_id: Annotated[str | None, Query(max_length=80)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    before_seq: OptionalNumber = None,
 ) -> list[AuditEntryRead]:
     entries = service.list_entries(
         db,

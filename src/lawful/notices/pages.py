@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from lawful import clock, i18n, processing
-from lawful.web import AppSettings, ConsoleActor, Db, SameOrigin, console_permission, html, language
+from lawful.web import AppSettings, ConsoleActor, Db, Number, SameOrigin, console_permission, html, language
 
 from . import service
 from .routes import publish_from
@@ -56,7 +56,7 @@ def versions(kind: NoticeKind, request: Request, db: Db, settings: AppSettings) 
 
 @pages.get("/{kind}/versions/{number}")
 def version(
-    kind: NoticeKind, request: Request, db: Db, settings: AppSettings, number: int = Path(ge=1)
+    kind: NoticeKind, request: Request, db: Db, settings: AppSettings, number: Number
 ) -> HTMLResponse:
     org = _organisation(db, settings)
     found = service.get_version(db, organisation_id=org.id, kind=kind, number=number)

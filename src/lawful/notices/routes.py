@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from lawful.actor import Actor
 from lawful.errors import Forbidden
-from lawful.web import AppSettings, Db, require
+from lawful.web import AppSettings, Db, Number, require
 
 from . import service
 from .models import NoticeVersion
@@ -38,7 +38,7 @@ def list_notice_versions(kind: NoticeKind, db: Db, actor: Reader) -> list[Notice
 
 
 @router.get("/{kind}/versions/{number}")
-def get_notice_version(kind: NoticeKind, number: int, db: Db, actor: Reader) -> NoticeVersionDetail:
+def get_notice_version(kind: NoticeKind, number: Number, db: Db, actor: Reader) -> NoticeVersionDetail:
     version = service.get_version(db, organisation_id=_org(actor), kind=kind, number=number)
     return NoticeVersionDetail.model_validate(version)
 

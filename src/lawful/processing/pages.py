@@ -1,10 +1,10 @@
 """Console pages of the register: the dashboard, each version with its diff, and the Art. 30 export."""
 
 import yaml
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from lawful.web import ConsoleActor, Db, console_permission, html
+from lawful.web import ConsoleActor, Db, Number, console_permission, html
 
 from . import service
 from .export import MEDIA_TYPES, ExportFormat, export
@@ -37,7 +37,7 @@ def export_record(db: Db, actor: ConsoleActor, format: ExportFormat = ExportForm
 
 
 @pages.get("/register/{number}")
-def register_version(db: Db, actor: ConsoleActor, number: int = Path(ge=1)) -> HTMLResponse:
+def register_version(db: Db, actor: ConsoleActor, number: Number) -> HTMLResponse:
     console_permission(actor, "register:read")
     org = service.get_organisation_by_id(db, organisation_id=actor.organisation_id)
     version = service.get_version(db, organisation_id=org.id, number=number)

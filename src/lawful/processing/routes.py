@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from lawful.actor import Actor
 from lawful.errors import Forbidden
-from lawful.web import Db, require
+from lawful.web import Db, Number, OptionalNumber, require
 
 from . import service
 from .document import Register
@@ -54,7 +54,7 @@ def list_versions(db: Db, actor: Reader) -> list[RegisterVersionRead]:
 
 
 @router.get("/versions/{number}")
-def get_version(number: int, db: Db, actor: Reader) -> RegisterVersionDetail:
+def get_version(number: Number, db: Db, actor: Reader) -> RegisterVersionDetail:
     return RegisterVersionDetail.model_validate(
         service.get_version(db, organisation_id=_org(actor), number=number)
     )
@@ -66,7 +66,7 @@ def export_record(
     actor: Reader,
     format: ExportFormat = ExportFormat.JSON,
     lang: Annotated[str | None, Query(pattern="^(en|fr|nl)$")] = None,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: OptionalNumber = None,
 ) -> Response:
     """The Art. 30 record of processing."""
     stored = service.get_version(db, organisation_id=_org(actor), number=version)

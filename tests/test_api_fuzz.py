@@ -1,0 +1,34 @@
+"""Generated requests against every operation of /openapi.json: bad input is a 4xx, never a 500."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from pydantic import SecretStr
+from sqlalchemy.orm import Session
+
+from lawful.app import create_app
+from lawful.config import Settings
+from lawful.web import get_db
+from tests.conftest import MASTER_KEY
+from tests.factories import bearer, make_api_key, make_notice, make_register
+
+# The app only describes its API at import time; each test gives it the test's own session.
+app = create_app(Settings(database_url="sqlite://", master_key=SecretStr(MASTER_KEY), test_mode=True))
+schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+SCOPES = ["register:read", "register:write", "notice:publish", "audit:read"]
+
+
+@pytest.fixture
+def token(db: Session) -> str:
+    org = make_register(db).organisation_id
+    make_notice(db, org)
+    app.dependency_overrides[get_db] = lambda: db
+    return make_api_key(db, org, SCOPES)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_generated_request_causes_a_server_error(case: schemathesis.Case, token: str) -> None:
+    response = case.call(headers=bearer(token))
+
+    assert response.status_code < 500, f"{case.method} {case.formatted_path} -> {response.status_code}"
