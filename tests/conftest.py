@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
-from lawful import crypto
+from lawful import keystore
 from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.cli import app as cli_app
@@ -95,8 +95,8 @@ def settings(data_dir: Path, template_url: str) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def keys(settings: Settings) -> crypto.Keys:
-    return crypto.keys_from(settings)
+def keys(settings: Settings) -> keystore.Keys:
+    return keystore.open_keys(settings)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lawful import crypto, notices, processing, staff
+from lawful import keystore, notices, processing, staff
 from lawful.actor import Actor, ActorKind
 from tests.registers import as_yaml, minimal
 
@@ -35,7 +35,7 @@ def make_api_key(db: Session, organisation_id: uuid.UUID, scopes: list[str]) -> 
 
 
 def make_staff(
-    db: Session, keys: crypto.Keys, organisation_id: uuid.UUID, roles: list[staff.Role], **overrides: Any
+    db: Session, keys: keystore.Keys, organisation_id: uuid.UUID, roles: list[staff.Role], **overrides: Any
 ) -> staff.NewStaff:
     fields: dict[str, Any] = {
         "email": f"staff-{uuid.uuid4().hex[:8]}@example.test",

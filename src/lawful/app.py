@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lawful import __version__, clock, crypto, db, staff
+from lawful import __version__, clock, db, keystore, staff
 from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
@@ -52,7 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = db.make_sessionmaker(engine)
-    app.state.keys = crypto.keys_from(settings)
+    app.state.keys = keystore.open_keys(settings)
     app.state.resolvers = _Resolvers()
     for router in (register_routes.router, notice_routes.router, audit_routes.router):
         app.include_router(router)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from lawful import clock, crypto, db, notices, processing, staff, terminal
+from lawful import clock, db, keystore, notices, processing, staff, terminal
 from lawful.audit import commands as audit_commands
 from lawful.errors import LawfulError
 from lawful.notices import commands as notice_commands
@@ -123,7 +123,7 @@ def demo(
             created = staff.add(
                 session,
                 actor,
-                crypto.keys_from(settings),
+                keystore.open_keys(settings),
                 organisation_id=org_id,
                 email=email,
                 display_name="Demo privacy officer",

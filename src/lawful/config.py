@@ -15,6 +15,10 @@ class Settings(BaseSettings):
     master_key: SecretStr | None = Field(
         default=None, description="32 random bytes, base64; generated into the data directory when unset"
     )
+    previous_master_keys: list[SecretStr] = Field(
+        default_factory=list, description="retired master keys, JSON list, readable during a rotation"
+    )
+    keystore_url: str | None = Field(default=None, description="database of wrapped keys; default: keys.db")
     organisation: str | None = Field(default=None, description="slug of the organisation served publicly")
     base_url: str = "http://127.0.0.1:8000"
     test_mode: bool = Field(default=False, description="lets tests set the clock; never in production")
@@ -29,6 +33,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'lawful.db').resolve()}"
+
+    def resolved_keystore_url(self) -> str:
+        """Kept apart from the main database, and out of its backups (crypto-shredding)."""
+        if self.keystore_url:
+            return self.keystore_url
+        return f"sqlite:///{(self.data_dir / 'keys.db').resolve()}"
 
 
 @lru_cache

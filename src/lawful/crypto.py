@@ -1,7 +1,8 @@
-"""Keys and envelope encryption: AES-256-GCM under keys derived from the master key.
+"""Envelope encryption primitives: AES-256-GCM, a keyring of master keys, keyed hashes.
 
-The master key comes from the settings, or from a file in the data directory that is created once
-(0600) for the embedded demo. Sub-keys are derived with HKDF so one secret serves several uses.
+Data keys are wrapped by the current master key; older master keys stay readable during a rotation
+(`LAWFUL_PREVIOUS_MASTER_KEYS`). The embedded demo keeps its master key in a 0600 file in the data
+directory; production passes `LAWFUL_MASTER_KEY`.
 """
 
 import base64
@@ -11,9 +12,7 @@ import os
 import secrets
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from lawful.config import Settings
 
@@ -21,31 +20,12 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 
 
-def master_key(settings: Settings) -> bytes:
-    if settings.master_key is not None:
-        key = base64.b64decode(settings.master_key.get_secret_value())
-    else:
-        key = _key_file(settings.data_dir / "master.key")
-    if len(key) != KEY_BYTES:
-        raise ValueError("the master key must be 32 bytes, base64-encoded")
-    return key
-
-
-def _key_file(path: Path) -> bytes:
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode())
-    return base64.b64decode(path.read_text().strip())
-
-
-def derive(master: bytes, purpose: str) -> bytes:
-    """A sub-key for one purpose ("session", "totp", "identity-hash" …)."""
-    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=purpose.encode()).derive(master)
+def new_key() -> bytes:
+    return secrets.token_bytes(KEY_BYTES)
 
 
 def encrypt(key: bytes, plaintext: bytes, *, context: bytes = b"") -> bytes:
+    """Nonce + ciphertext + tag; `context` is bound as associated data (a row cannot be moved)."""
     nonce = secrets.token_bytes(NONCE_BYTES)
     return nonce + AESGCM(key).encrypt(nonce, plaintext, context)
 
@@ -64,14 +44,51 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Keys:
-    """The sub-keys one deployment uses, derived once from the master key."""
-
-    def __init__(self, master: bytes) -> None:
-        self.session = derive(master, "session-signing")
-        self.totp = derive(master, "totp-secrets")
-        self.lookup = derive(master, "lookup-hash")
+def key_id(key: bytes) -> str:
+    return hashlib.sha256(b"lawful-kek:" + key).hexdigest()[:16]
 
 
-def keys_from(settings: Settings) -> Keys:
-    return Keys(master_key(settings))
+class Keyring:
+    """The current master key and the retired ones that may still be needed to unwrap."""
+
+    def __init__(self, current: bytes, previous: list[bytes] | None = None) -> None:
+        for key in [current, *(previous or [])]:
+            if len(key) != KEY_BYTES:
+                raise ValueError("a master key must be 32 bytes, base64-encoded")
+        self.current_id = key_id(current)
+        self._keys = {key_id(key): key for key in [*(previous or []), current]}
+
+    def fingerprint(self) -> tuple[str, ...]:
+        return (self.current_id, *sorted(self._keys))
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Keyring) and other.fingerprint() == self.fingerprint()
+
+    def wrap(self, data_key: bytes) -> tuple[str, bytes]:
+        return self.current_id, encrypt(self._keys[self.current_id], data_key, context=b"wrap")
+
+    def unwrap(self, kek_id: str, wrapped: bytes) -> bytes:
+        if kek_id not in self._keys:
+            raise KeyError(f"master key {kek_id} is not configured; add it to LAWFUL_PREVIOUS_MASTER_KEYS")
+        return decrypt(self._keys[kek_id], wrapped, context=b"wrap")
+
+
+def keyring_from(settings: Settings) -> Keyring:
+    if settings.master_key is not None:
+        current = base64.b64decode(settings.master_key.get_secret_value())
+    else:
+        current = _key_file(settings.data_dir / "master.key")
+    previous = [base64.b64decode(key.get_secret_value()) for key in settings.previous_master_keys]
+    return Keyring(current, previous)
+
+
+def _key_file(path: Path) -> bytes:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.b64encode(new_key()).decode())
+    return base64.b64decode(path.read_text().strip())

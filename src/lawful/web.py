@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from lawful import i18n, render
 from lawful.actor import Actor
 from lawful.config import Settings
-from lawful.crypto import Keys
 from lawful.errors import LawfulError
+from lawful.keystore import Keys
 
 SESSION_COOKIE = "lawful_session"
 

@@ -7,14 +7,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from lawful import audit, crypto, staff
+from lawful import audit, keystore, staff
 from tests.factories import PASSWORD, make_register, make_staff
 
 NOW = "2026-03-02T10:00:00+00:00"
 
 
 @pytest.fixture
-def officer(db: Session, keys: crypto.Keys) -> staff.NewStaff:
+def officer(db: Session, keys: keystore.Keys) -> staff.NewStaff:
     org = make_register(db).organisation_id
     return make_staff(db, keys, org, [staff.Role.PRIVACY_OFFICER], email="po@example.test")
 
@@ -92,7 +92,7 @@ def test_a_login_form_missing_the_code_is_422_naming_it(client: TestClient, offi
 
 
 def test_a_role_without_audit_access_gets_403_on_the_audit_trail(
-    client: TestClient, db: Session, keys: crypto.Keys, officer: staff.NewStaff
+    client: TestClient, db: Session, keys: keystore.Keys, officer: staff.NewStaff
 ) -> None:
     sales = make_staff(db, keys, officer.user.organisation_id, [staff.Role.SALES], email="sales@example.test")
     client.post(

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from lawful import audit, crypto, staff
+from lawful import audit, keystore, staff
 from lawful.actor import Actor
 from tests.factories import make_api_key, make_register, make_staff
 
@@ -15,14 +15,14 @@ def org(db: Session) -> object:
     return make_register(db).organisation_id
 
 
-def test_passwords_are_stored_as_argon2id(db: Session, keys: crypto.Keys, org: object) -> None:
+def test_passwords_are_stored_as_argon2id(db: Session, keys: keystore.Keys, org: object) -> None:
     created = make_staff(db, keys, org, [staff.Role.AUDITOR])  # type: ignore[arg-type]
 
     assert created.user.password_hash.startswith("$argon2id$")
     assert b"correct horse" not in created.user.password_hash.encode()
 
 
-def test_adding_staff_is_audited_without_the_email(db: Session, keys: crypto.Keys, org: object) -> None:
+def test_adding_staff_is_audited_without_the_email(db: Session, keys: keystore.Keys, org: object) -> None:
     created = make_staff(db, keys, org, [staff.Role.AUDITOR])  # type: ignore[arg-type]
 
     entry = audit.latest(db, entity=created.user)
@@ -31,7 +31,7 @@ def test_adding_staff_is_audited_without_the_email(db: Session, keys: crypto.Key
 
 
 def test_granting_a_personal_data_role_without_training_is_refused(
-    db: Session, keys: crypto.Keys, org: object, actor: Actor
+    db: Session, keys: keystore.Keys, org: object, actor: Actor
 ) -> None:
     created = make_staff(db, keys, org, [staff.Role.ENGINEER], training_on=None)  # type: ignore[arg-type]
 
@@ -40,7 +40,7 @@ def test_granting_a_personal_data_role_without_training_is_refused(
 
 
 def test_a_grant_is_audited_with_before_and_after(
-    db: Session, keys: crypto.Keys, org: object, actor: Actor
+    db: Session, keys: keystore.Keys, org: object, actor: Actor
 ) -> None:
     created = make_staff(db, keys, org, [staff.Role.AUDITOR])  # type: ignore[arg-type]
 
@@ -51,7 +51,7 @@ def test_a_grant_is_audited_with_before_and_after(
     assert entry.data == {"before": ["auditor"], "after": ["auditor", "support"]}
 
 
-def test_the_totp_secret_is_encrypted_at_rest(db: Session, keys: crypto.Keys, org: object) -> None:
+def test_the_totp_secret_is_encrypted_at_rest(db: Session, keys: keystore.Keys, org: object) -> None:
     created = make_staff(db, keys, org, [staff.Role.AUDITOR])  # type: ignore[arg-type]
 
     assert created.totp_secret.encode() not in created.user.totp_secret
@@ -73,14 +73,16 @@ def test_unknown_scopes_are_refused(db: Session, org: object) -> None:
         make_api_key(db, org, ["everything"])  # type: ignore[arg-type]
 
 
-def test_a_second_account_with_the_same_email_is_refused(db: Session, keys: crypto.Keys, org: object) -> None:
+def test_a_second_account_with_the_same_email_is_refused(
+    db: Session, keys: keystore.Keys, org: object
+) -> None:
     make_staff(db, keys, org, [staff.Role.AUDITOR], email="same@example.test")  # type: ignore[arg-type]
 
     with pytest.raises(staff.StaffExists):
         make_staff(db, keys, org, [staff.Role.AUDITOR], email="SAME@example.test")  # type: ignore[arg-type]
 
 
-def test_access_review_is_due_a_year_after_creation(db: Session, keys: crypto.Keys, org: object) -> None:
+def test_access_review_is_due_a_year_after_creation(db: Session, keys: keystore.Keys, org: object) -> None:
     created = make_staff(db, keys, org, [staff.Role.AUDITOR])  # type: ignore[arg-type]
 
     assert created.user.access_review_due is not None and created.user.access_review_due > date(2026, 1, 1)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from lawful import crypto, terminal
+from lawful import keystore, terminal
 
 from . import service
 from .errors import StaffNotFound
@@ -50,7 +50,7 @@ def add(
         created = service.add(
             db,
             terminal.operator(),
-            crypto.keys_from(terminal.settings()),
+            keystore.open_keys(terminal.settings()),
             organisation_id=organisation_id,
             email=email,
             display_name=name or email,
@@ -127,7 +127,7 @@ def totp(email: str) -> None:
     """Print the authenticator code valid now (operator tooling, e.g. for the embedded demo)."""
     with terminal.session() as db:
         user = _by_email(db, email)
-        typer.echo(service.current_totp(crypto.keys_from(terminal.settings()), user))
+        typer.echo(service.current_totp(keystore.open_keys(terminal.settings()), user))
 
 
 @cli.command("api-key")

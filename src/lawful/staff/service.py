@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, crypto
+from lawful import audit, clock, crypto, keystore
 from lawful.actor import Actor, ActorKind
 from lawful.errors import LawfulError, TooManyRequests
 
@@ -35,7 +35,7 @@ class NewStaff:
 def add(
     db: Session,
     actor: Actor,
-    keys: crypto.Keys,
+    keys: keystore.Keys,
     *,
     organisation_id: uuid.UUID,
     email: str,
@@ -133,12 +133,12 @@ def list_staff(db: Session, *, organisation_id: uuid.UUID | None = None) -> list
     return list(db.scalars(query))
 
 
-def current_totp(keys: crypto.Keys, user: StaffUser) -> str:
+def current_totp(keys: keystore.Keys, user: StaffUser) -> str:
     """The code an authenticator would show now (operator tooling for the embedded demo)."""
     return str(pyotp.TOTP(_totp_secret(keys, user)).at(clock.now()))
 
 
-def _totp_secret(keys: crypto.Keys, user: StaffUser) -> str:
+def _totp_secret(keys: keystore.Keys, user: StaffUser) -> str:
     return crypto.decrypt(keys.totp, user.totp_secret, context=user.email.encode()).decode()
 
 
@@ -150,7 +150,7 @@ class LoginResult:
 
 def log_in(
     db: Session,
-    keys: crypto.Keys,
+    keys: keystore.Keys,
     *,
     email: str,
     password: str,
@@ -206,7 +206,7 @@ def _password_ok(user: StaffUser, password: str) -> bool:
         return False
 
 
-def _totp_ok(keys: crypto.Keys, user: StaffUser, code: str) -> bool:
+def _totp_ok(keys: keystore.Keys, user: StaffUser, code: str) -> bool:
     """A valid code from a step not used before: a seen code cannot be replayed."""
     totp = pyotp.TOTP(_totp_secret(keys, user))
     now = clock.now()

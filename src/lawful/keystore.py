@@ -1,0 +1,178 @@
+"""The key store: every wrapped data key, in a database of its own (ARCHITECTURE §3.2).
+
+Each subject's values are encrypted with that subject's data key; destroying the key makes every copy of
+those values unreadable, including in backups of the main database. System keys (identity lookups,
+authenticator secrets, session signing) live here too, so rotating the master key changes none of them.
+
+Writes here commit at once, in their own transaction: a data key must be durable before anything is
+encrypted with it. An orphan key (its subject never committed) is harmless.
+"""
+
+import uuid
+from collections import OrderedDict
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from threading import Lock
+
+from alembic import command
+from sqlalchemy import Engine, LargeBinary, MetaData, String, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from lawful import clock, crypto, db
+from lawful.config import Settings
+
+MIGRATIONS = Path(__file__).parent / "keystore_migrations"
+_CACHE_SIZE = 10_000
+
+
+class KeyBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=db.NAMING)
+    type_annotation_map = {datetime: db.UTCDateTime}  # noqa: RUF012
+
+
+class WrappedKey(KeyBase):
+    __tablename__ = "wrapped_keys"
+
+    owner: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kek_id: Mapped[str] = mapped_column(String(16), index=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
+def subject_owner(subject_id: uuid.UUID) -> str:
+    return f"subject:{subject_id}"
+
+
+class KeyStore:
+    """Data keys by owner, unwrapped on demand and cached (bounded) in this process."""
+
+    def __init__(self, engine: Engine, keyring: crypto.Keyring) -> None:
+        self.engine, self.keyring = engine, keyring
+        self._sessions = db.make_sessionmaker(engine)
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = Lock()
+
+    def create(self, owner: str) -> bytes:
+        """A new data key for `owner`, or the existing one (idempotent, safe under concurrency)."""
+        key = crypto.new_key()
+        kek_id, wrapped = self.keyring.wrap(key)
+        values = {"owner": owner, "kek_id": kek_id, "wrapped": wrapped, "created_at": clock.now()}
+        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        with self._sessions() as session:
+            session.execute(
+                insert(WrappedKey).values(values).on_conflict_do_nothing(index_elements=["owner"])
+            )
+            session.commit()
+        found = self.get(owner)
+        assert found is not None
+        return found
+
+    def get(self, owner: str) -> bytes | None:
+        with self._lock:
+            if owner in self._cache:
+                self._cache.move_to_end(owner)
+                return self._cache[owner]
+        with self._sessions() as session:
+            row = session.get(WrappedKey, owner)
+            if row is None:
+                return None
+            key = self.keyring.unwrap(row.kek_id, row.wrapped)
+        self._remember(owner, key)
+        return key
+
+    def get_many(self, owners: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        missing = []
+        with self._lock:
+            for owner in owners:
+                if owner in self._cache:
+                    found[owner] = self._cache[owner]
+                else:
+                    missing.append(owner)
+        with self._sessions() as session:
+            for start in range(0, len(missing), 1000):
+                query = select(WrappedKey).where(WrappedKey.owner.in_(missing[start : start + 1000]))
+                for row in session.scalars(query):
+                    found[row.owner] = self.keyring.unwrap(row.kek_id, row.wrapped)
+                    self._remember(row.owner, found[row.owner])
+        return found
+
+    def destroy(self, owner: str) -> bool:
+        """Delete the key for good: whatever it encrypted, wherever a copy lies, is unreadable."""
+        with self._lock:
+            self._cache.pop(owner, None)
+        with self._sessions() as session:
+            deleted = session.scalars(
+                delete(WrappedKey).where(WrappedKey.owner == owner).returning(WrappedKey.owner)
+            )
+            gone = list(deleted)
+            session.commit()
+        return bool(gone)
+
+    def rotate(self, batch: int = 1000) -> int:
+        """Re-wrap every key not yet under the current master key; the data are not touched."""
+        done = 0
+        with self._sessions() as session:
+            while True:
+                rows = list(session.scalars(
+                    select(WrappedKey).where(WrappedKey.kek_id != self.keyring.current_id).limit(batch)
+                ))  # fmt: skip
+                if not rows:
+                    return done
+                for row in rows:
+                    row.kek_id, row.wrapped = self.keyring.wrap(self.keyring.unwrap(row.kek_id, row.wrapped))
+                session.commit()
+                done += len(rows)
+
+    def count_not_current(self) -> int:
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(WrappedKey.owner).where(WrappedKey.kek_id != self.keyring.current_id)
+            )
+            return len(list(rows))
+
+    def _remember(self, owner: str, key: bytes) -> None:
+        with self._lock:
+            self._cache[owner] = key
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+
+
+class Keys:
+    """The system keys of one deployment plus the store of data keys."""
+
+    def __init__(self, store: KeyStore) -> None:
+        self.store = store
+        self.lookup = store.get("system:lookup") or store.create("system:lookup")
+        self.totp = store.get("system:totp") or store.create("system:totp")
+        self.session = store.get("system:session") or store.create("system:session")
+
+    def subject_key(self, subject_id: uuid.UUID) -> bytes | None:
+        return self.store.get(subject_owner(subject_id))
+
+
+def upgrade(engine: Engine) -> None:
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+    config = db.alembic_config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_keys(settings: Settings) -> Keys:
+    """The deployment's keys; the key store's schema is brought up to date on first use."""
+    keyring = crypto.keyring_from(settings)
+    return _open(settings.resolved_keystore_url(), keyring.fingerprint(), keyring)
+
+
+@lru_cache(maxsize=8)
+def _open(url: str, _fingerprint: tuple[str, ...], keyring: crypto.Keyring) -> Keys:
+    """One engine per key store and keyring in a process (the keyring is compared by fingerprint)."""
+    engine = db.make_engine(url)
+    upgrade(engine)
+    return Keys(KeyStore(engine, keyring))
