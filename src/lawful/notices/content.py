@@ -104,7 +104,7 @@ def _privacy(register: Register, lang: str, fb: str) -> dict[str, Any]:
                     for k in activity.data_categories
                 ],
                 "people": [subjects[k] for k in activity.subjects],
-                "recipients": [recipients[k].name for k in activity.recipients],
+                "recipients": [text(recipients[k].label, lang, fb) for k in activity.recipients],
                 "retention": {
                     "label": text(rule.label, lang, fb),
                     "period": period(rule.duration, lang) if rule.duration else "",

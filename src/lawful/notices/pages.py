@@ -50,6 +50,7 @@ def versions(kind: NoticeKind, request: Request, db: Db, settings: AppSettings) 
         org_name=org.legal_name,
         kind=str(kind),
         versions=found,
+        languages=enabled,
         today=clock.today(),
     )
 

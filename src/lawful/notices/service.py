@@ -75,7 +75,7 @@ def publish(
         effective_from=effective,
         published_at=clock.now(),
         published_by=actor.label,
-        changelog=(changelog or "").strip() or "First publication",
+        changelog=(changelog or "").strip(),
         material=classification.material,
         classification={
             "reasons": list(classification.reasons),
