@@ -12,6 +12,7 @@ LAYERS = [
     {"connectors"},
     {"marketing"},
     {"decisions"},
+    {"intake"},  # forms, staff intake and imports: they write subjects and consent
     {"consent"},
     {"subjects"},
     {"notices"},

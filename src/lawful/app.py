@@ -18,12 +18,16 @@ from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
 from lawful.config import Settings
+from lawful.decisions import routes as decision_routes
 from lawful.errors import LawfulError
+from lawful.intake import pages as intake_pages
+from lawful.intake import routes as intake_routes
 from lawful.notices import pages as notice_pages
 from lawful.notices import routes as notice_routes
 from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
 from lawful.staff import pages as staff_pages
+from lawful.subjects import routes as subject_routes
 from lawful.web import LoginRequired, html
 
 STATIC = Path(__file__).parent / "static"
@@ -54,7 +58,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.sessionmaker = db.make_sessionmaker(engine)
     app.state.keys = keystore.open_keys(settings)
     app.state.resolvers = _Resolvers()
-    for router in (register_routes.router, notice_routes.router, audit_routes.router):
+    for router in (
+        register_routes.router,
+        notice_routes.router,
+        audit_routes.router,
+        intake_routes.router,
+        decision_routes.router,
+        subject_routes.router,
+    ):
         app.include_router(router)
     for page_router in (
         staff_pages.pages,
@@ -62,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
         notice_pages.console,
         audit_pages.pages,
         notice_pages.pages,
+        intake_pages.pages,
     ):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -117,9 +117,11 @@ class KeyStore:
         done = 0
         with self._sessions() as session:
             while True:
-                rows = list(session.scalars(
-                    select(WrappedKey).where(WrappedKey.kek_id != self.keyring.current_id).limit(batch)
-                ))  # fmt: skip
+                rows = list(
+                    session.scalars(
+                        select(WrappedKey).where(WrappedKey.kek_id != self.keyring.current_id).limit(batch)
+                    )
+                )
                 if not rows:
                     return done
                 for row in rows:

@@ -5,7 +5,10 @@ the kernel cannot import: app.py hands the resolvers over on `app.state` instead
 """
 
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
+from threading import Lock
+from time import monotonic
 from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, HTTPException, Path, Query, Request
@@ -133,3 +136,29 @@ def html(template: str, *, status_code: int = 200, **context: Any) -> HTMLRespon
 MAX_NUMBER = 2_147_483_647
 Number = Annotated[int, Path(ge=1, le=MAX_NUMBER)]
 OptionalNumber = Annotated[int | None, Query(ge=1, le=MAX_NUMBER)]
+
+
+class RateLimiter:
+    """A sliding window per client and route, in this process (enough to blunt abuse of public forms).
+
+    Several processes each keep their own window; the limit per client is then at most N times higher,
+    which is acceptable for a brake (the database-backed login limit is the strict one).
+    """
+
+    def __init__(self, limit: int, seconds: int) -> None:
+        self.limit, self.seconds = limit, seconds
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = Lock()
+
+    def __call__(self, request: Request) -> None:
+        key = f"{request.client.host if request.client else '-'}:{request.url.path}"
+        now = monotonic()
+        with self._lock:
+            hits = self._hits.setdefault(key, deque())
+            while hits and hits[0] <= now - self.seconds:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                raise HTTPException(429, detail="too many requests; try again in a minute")
+            hits.append(now)
+            if len(self._hits) > 50_000:
+                self._hits.clear()

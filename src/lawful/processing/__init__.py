@@ -2,7 +2,7 @@
 
 from . import taxonomy
 from .diff import Change, diff
-from .document import Activity, Basis, Label, Register, Tracker, TrackerCategory
+from .document import Activity, Basis, FieldType, Form, FormField, Label, Register, Tracker, TrackerCategory
 from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound
 from .export import MEDIA_TYPES, ExportFormat, export
 from .models import Organisation, RegisterVersion
@@ -30,6 +30,9 @@ __all__ = [
     "Basis",
     "Change",
     "ExportFormat",
+    "FieldType",
+    "Form",
+    "FormField",
     "Label",
     "Organisation",
     "OrganisationNotFound",

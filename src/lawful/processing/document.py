@@ -324,6 +324,43 @@ class Tracker(Strict):
         return value
 
 
+class FieldType(StrEnum):
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    EMAIL = "email"
+    PHONE = "phone"
+    DATE = "date"
+    NUMBER = "number"
+    COUNTRY = "country"
+    LANGUAGE = "language"
+
+
+class FormField(Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")]
+    category: Key = Field(description="the data category this field collects")
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    label: Label
+    max_length: int = Field(default=500, ge=1, le=10_000)
+
+
+class Form(Strict):
+    """A collection form: every field mapped to one data category of one activity (R-12, R-13)."""
+
+    key: Key
+    name: Label
+    activity: Key
+    subject_category: Key
+    fields: list[FormField] = Field(min_length=1)
+    marketing_consent: Key | None = Field(
+        default=None, description="a consent-based activity offered as a separate, unticked choice (R-15)"
+    )
+    referral: bool = Field(
+        default=False, description="tell-a-friend: the fields describe someone else (R-18)"
+    )
+    intro: Label | None = None
+
+
 class Register(Strict):
     """A whole register of processing (GDPR Art. 30) for one organisation."""
 
@@ -336,3 +373,4 @@ class Register(Strict):
     security_measures: list[SecurityMeasure] = Field(min_length=1)
     activities: list[Activity] = Field(min_length=1)
     trackers: list[Tracker] = Field(default_factory=list)
+    forms: list[Form] = Field(default_factory=list)

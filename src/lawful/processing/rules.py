@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from . import taxonomy
-from .document import Activity, Basis, Mechanism, Register, TrackerCategory
+from .document import Activity, Basis, FieldType, Form, Mechanism, Register, TrackerCategory
 
 # EU member states plus Iceland, Liechtenstein and Norway: no transfer mechanism needed (Art. 44).
 EEA = frozenset(
@@ -72,6 +72,7 @@ def check(register: Register) -> list[Problem]:
         *_recipients(register),
         *_retention(register),
         *_trackers(register),
+        *(p for index, form in enumerate(register.forms) for p in _form(register, index, form)),
         *(
             p
             for index, activity in enumerate(register.activities)
@@ -100,6 +101,7 @@ def period_months(period: str) -> float:
 
 def _duplicate_keys(register: Register) -> Iterator[Problem]:
     sections = (
+        "forms",
         "subject_categories",
         "data_categories",
         "recipients",
@@ -322,3 +324,59 @@ def _legal_basis(path: str, activity: Activity) -> Iterator[Problem]:
             "lia_required",
             "an activity based on legitimate interests needs its balancing test on file (R-03)",
         )
+
+
+IDENTITY_TYPES = frozenset({FieldType.EMAIL, FieldType.PHONE})
+
+
+def _form(register: Register, index: int, form: Form) -> Iterator[Problem]:
+    """A form collects only what its activity declares, from the people it serves (R-12, R-15)."""
+    path = f"forms[{index}]"
+    activities = {a.key: a for a in register.activities}
+    activity = activities.get(form.activity)
+    if activity is None:
+        yield Problem(f"{path}.activity", "known_activity", f"{form.activity!r} is not a declared activity")
+        return
+    if form.subject_category not in activity.subjects:
+        yield Problem(
+            f"{path}.subject_category",
+            "known_subject",
+            f"{form.subject_category!r} is not one of the subjects of {activity.key!r}",
+        )
+    seen: set[str] = set()
+    categories: set[str] = set()
+    for position, field in enumerate(form.fields):
+        if field.category in categories:
+            yield Problem(
+                f"{path}.fields[{position}].category",
+                "unique_category",
+                f"two fields collect {field.category!r}; use a finer category (user.name.first, user.name.last)",
+            )
+        categories.add(field.category)
+        if field.key in seen:
+            yield Problem(
+                f"{path}.fields[{position}].key", "unique_key", f"field {field.key!r} is declared twice"
+            )
+        seen.add(field.key)
+        if field.category not in activity.data_categories:
+            yield Problem(
+                f"{path}.fields[{position}].category",
+                "field_category",
+                f"{field.category!r} is not collected by activity {activity.key!r}; declare it there first",
+            )
+    if not form.referral and not any(f.type in IDENTITY_TYPES for f in form.fields):
+        yield Problem(
+            f"{path}.fields", "identity_field", "a form needs an email or phone field to know who wrote"
+        )
+    if form.marketing_consent is not None:
+        offered = activities.get(form.marketing_consent)
+        if offered is None:
+            yield Problem(
+                f"{path}.marketing_consent", "known_activity", f"{form.marketing_consent!r} is not declared"
+            )
+        elif bases(offered).get(form.subject_category) is not Basis.CONSENT:
+            yield Problem(
+                f"{path}.marketing_consent",
+                "consent_basis",
+                f"{offered.key!r} does not rest on consent for {form.subject_category!r}",
+            )

@@ -22,6 +22,11 @@ AUDIT_READ = "audit:read"
 STAFF_MANAGE = "staff:manage"
 PERSONAL_DATA_READ = "personal_data:read"
 ARCHIVE_READ = "archive:read"
+SUBJECTS_READ = "subjects:read"
+SUBJECTS_WRITE = "subjects:write"
+SUBJECTS_FLAG = "subjects:flag"
+DECISIONS_ASK = "decisions:ask"
+EXPORT_APPROVE = "export:approve"
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -35,16 +40,15 @@ PERMISSIONS: frozenset[str] = frozenset(
     }
 )
 
+_READ_PD = {REGISTER_READ, PERSONAL_DATA_READ, SUBJECTS_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.PRIVACY_OFFICER: frozenset(
-        {REGISTER_READ, REGISTER_WRITE, NOTICE_PUBLISH, AUDIT_READ, PERSONAL_DATA_READ, ARCHIVE_READ}
-    ),
-    Role.LEGAL: frozenset({REGISTER_READ, AUDIT_READ, PERSONAL_DATA_READ, ARCHIVE_READ}),
-    Role.FINANCE: frozenset({REGISTER_READ, PERSONAL_DATA_READ, ARCHIVE_READ}),
-    Role.SUPPORT: frozenset({REGISTER_READ, PERSONAL_DATA_READ}),
-    Role.SALES: frozenset({REGISTER_READ, PERSONAL_DATA_READ}),
-    Role.MARKETING: frozenset({REGISTER_READ, PERSONAL_DATA_READ}),
-    Role.ENGINEER: frozenset({REGISTER_READ}),
+    Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE},
+    Role.LEGAL: frozenset({*_READ_PD, AUDIT_READ, ARCHIVE_READ, SUBJECTS_FLAG}),
+    Role.FINANCE: frozenset({*_READ_PD, ARCHIVE_READ}),
+    Role.SUPPORT: frozenset({*_READ_PD, SUBJECTS_WRITE}),
+    Role.SALES: frozenset({*_READ_PD, SUBJECTS_WRITE, DECISIONS_ASK}),
+    Role.MARKETING: frozenset({*_READ_PD, DECISIONS_ASK}),
+    Role.ENGINEER: frozenset({REGISTER_READ, DECISIONS_ASK}),
     Role.ADMIN: frozenset({REGISTER_READ, STAFF_MANAGE, AUDIT_READ}),
     Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ}),
 }

@@ -1,0 +1,35 @@
+"""The consent ledger with proof, the current consent of each person, and the exclusion list."""
+
+from .errors import ConsentNotGiven, NotConsentBased, UnknownPurpose
+from .models import ConsentEvent, ConsentState, Suppression
+from .rules import ConsentStatus, EventKind, current_state
+from .service import (
+    Proof,
+    ensure_consent_purpose,
+    history,
+    record,
+    states,
+    suppress,
+    suppressed,
+    suppression_lookup,
+)
+
+__all__ = [
+    "ConsentEvent",
+    "ConsentNotGiven",
+    "ConsentState",
+    "ConsentStatus",
+    "EventKind",
+    "NotConsentBased",
+    "Proof",
+    "Suppression",
+    "UnknownPurpose",
+    "current_state",
+    "ensure_consent_purpose",
+    "history",
+    "record",
+    "states",
+    "suppress",
+    "suppressed",
+    "suppression_lookup",
+]

@@ -1,0 +1,58 @@
+"""The consent ledger (append-only events with proof), its materialised current state, the exclusion list."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lawful.db import Base, IdMixin
+
+
+class ConsentEvent(IdMixin, Base):
+    __tablename__ = "consent_events"
+    __table_args__ = (Index("ix_consent_events_subject_purpose", "subject_id", "purpose"),)
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    subject_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("subjects.id", ondelete="SET NULL"))
+    consent_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    purpose: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    text_version: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(2))
+    notice_number: Mapped[int | None]
+    channel: Mapped[str] = mapped_column(String(30))
+    element: Mapped[str] = mapped_column(String(200))
+    occurred_at: Mapped[datetime]
+    actor_label: Mapped[str] = mapped_column(String(200))
+
+
+class ConsentState(IdMixin, Base):
+    """The fold of the events, kept in the same transaction as each event for fast reads."""
+
+    __tablename__ = "consent_states"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "subject_id", "purpose"),
+        Index("ix_consent_states_purpose_state", "organisation_id", "purpose", "state"),
+    )
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[uuid.UUID]
+    updated_at: Mapped[datetime]
+
+
+class Suppression(IdMixin, Base):
+    """An exclusion-list entry: a keyed hash of a normalised address, never the address (T-01, T-02)."""
+
+    __tablename__ = "suppressions"
+    __table_args__ = (UniqueConstraint("organisation_id", "lookup"),)
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    lookup: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime]

@@ -1,0 +1,39 @@
+"""Consent as a fold over its events (Art. 7): in force only while the latest event is a grant."""
+
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Protocol
+
+from .errors import ConsentNotGiven
+
+
+class EventKind(StrEnum):
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+
+
+class ConsentStatus(StrEnum):
+    NEVER_GIVEN = "never_given"
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+
+
+class HasKind(Protocol):
+    kind: str
+
+
+def current_state(history: Sequence[HasKind]) -> ConsentStatus:
+    if not history:
+        return ConsentStatus.NEVER_GIVEN
+    return ConsentStatus(history[-1].kind)
+
+
+def next_state(current: ConsentStatus, event: EventKind) -> ConsentStatus:
+    """A withdrawal needs a consent in force (Art. 7(3)); every other event may follow anything."""
+    if event is EventKind.WITHDRAWN and current is not ConsentStatus.GIVEN:
+        raise ConsentNotGiven("there is no consent in force to withdraw")
+    return ConsentStatus(event.value)

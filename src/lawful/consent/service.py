@@ -1,0 +1,171 @@
+"""Record consent events with their proof and keep the current state; the exclusion list."""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawful import audit, clock, keystore, processing, subjects
+from lawful.actor import Actor
+
+from . import rules
+from .errors import NotConsentBased, UnknownPurpose
+from .models import ConsentEvent, ConsentState, Suppression
+from .rules import ConsentStatus, EventKind
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What the person saw when choosing (R-20, R-118): the exact text, its version and language."""
+
+    text: str
+    text_version: str
+    language: str
+    channel: str
+    element: str
+    notice_number: int | None = None
+
+
+def ensure_consent_purpose(
+    register: processing.Register, purpose: str, subject_category: str | None = None
+) -> None:
+    activity = next((a for a in register.activities if a.key == purpose), None)
+    if activity is None:
+        raise UnknownPurpose(f"{purpose!r} is not an activity of the register")
+    bases = processing.bases(activity)
+    wanted = [bases.get(subject_category)] if subject_category else list(bases.values())
+    if processing.Basis.CONSENT not in wanted:
+        raise NotConsentBased(f"{purpose!r} does not rest on consent; there is nothing to give or withdraw")
+
+
+def record(
+    db: Session,
+    actor: Actor,
+    *,
+    organisation_id: uuid.UUID,
+    subject_id: uuid.UUID,
+    purpose: str,
+    kind: EventKind,
+    proof: Proof,
+) -> ConsentEvent:
+    """Append one event and update the current state in the same transaction (D2, T-08, T-09)."""
+    state = db.scalars(
+        select(ConsentState).where(
+            ConsentState.organisation_id == organisation_id,
+            ConsentState.subject_id == subject_id,
+            ConsentState.purpose == purpose,
+        )
+    ).first()
+    current = ConsentStatus(state.state) if state else ConsentStatus.NEVER_GIVEN
+    new = rules.next_state(current, kind)
+    now = clock.now()
+    event = ConsentEvent(
+        organisation_id=organisation_id,
+        subject_id=subject_id,
+        purpose=purpose,
+        kind=str(kind),
+        text_hash=hashlib.sha256(proof.text.encode()).hexdigest(),
+        text_version=proof.text_version,
+        language=proof.language,
+        notice_number=proof.notice_number,
+        channel=proof.channel,
+        element=proof.element,
+        occurred_at=now,
+        actor_label=actor.label,
+    )
+    db.add(event)
+    db.flush()
+    if state is None:
+        db.add(
+            ConsentState(
+                organisation_id=organisation_id,
+                subject_id=subject_id,
+                purpose=purpose,
+                state=str(new),
+                event_id=event.id,
+                updated_at=now,
+            )
+        )
+    else:
+        state.state, state.event_id, state.updated_at = str(new), event.id, now
+    audit.record(
+        db,
+        actor,
+        f"consent.{kind}",
+        entity=event,
+        organisation_id=organisation_id,
+        data={"subject_id": str(subject_id), "purpose": purpose},
+    )
+    return event
+
+
+def states(
+    db: Session, *, organisation_id: uuid.UUID, subject_ids: list[uuid.UUID], purpose: str
+) -> dict[uuid.UUID, ConsentStatus]:
+    """Current consent of many people for one purpose (absent = never given)."""
+    found: dict[uuid.UUID, ConsentStatus] = {}
+    for start in range(0, len(subject_ids), 2000):
+        rows = db.execute(
+            select(ConsentState.subject_id, ConsentState.state).where(
+                ConsentState.organisation_id == organisation_id,
+                ConsentState.purpose == purpose,
+                ConsentState.subject_id.in_(subject_ids[start : start + 2000]),
+            )
+        )
+        found |= {sid: ConsentStatus(state) for sid, state in rows}
+    return found
+
+
+def history(db: Session, *, subject_id: uuid.UUID) -> list[ConsentEvent]:
+    query = (
+        select(ConsentEvent).where(ConsentEvent.subject_id == subject_id).order_by(ConsentEvent.occurred_at)
+    )
+    return list(db.scalars(query))
+
+
+def suppression_lookup(keys: keystore.Keys, email: str) -> str:
+    """The exclusion list matches on the same keyed hash as the email identity (normalised address)."""
+    return subjects.lookup_key(keys, subjects.IdentityKind.EMAIL, email)
+
+
+def suppress(
+    db: Session,
+    actor: Actor,
+    *,
+    organisation_id: uuid.UUID,
+    lookup: str,
+    reason: str,
+    scope: str = "marketing",
+) -> Suppression:
+    existing = db.scalars(
+        select(Suppression).where(
+            Suppression.organisation_id == organisation_id, Suppression.lookup == lookup
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    row = Suppression(
+        organisation_id=organisation_id, lookup=lookup, scope=scope, reason=reason, created_at=clock.now()
+    )
+    db.add(row)
+    db.flush()
+    audit.record(
+        db, actor, "consent.suppressed", entity=row, organisation_id=organisation_id, data={"reason": reason}
+    )
+    return row
+
+
+def suppressed(db: Session, *, organisation_id: uuid.UUID, lookups: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(lookups), 2000):
+        found |= set(
+            db.scalars(
+                select(Suppression.lookup).where(
+                    Suppression.organisation_id == organisation_id,
+                    Suppression.lookup.in_(lookups[start : start + 2000]),
+                )
+            )
+        )
+    return found

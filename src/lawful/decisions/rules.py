@@ -1,0 +1,154 @@
+"""The purpose gate (ARCHITECTURE §3.3): may purpose P use this person's data now, and which fields?
+
+One pure function over facts. Every deny carries every reason that applies, so a caller (and a person
+reading an access report) sees the whole picture, not only the first obstacle.
+"""
+
+import calendar
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    UNKNOWN_SUBJECT = "unknown_subject"
+    UNKNOWN_FIELDS = "fields_not_in_purpose"
+    NO_LEGAL_BASIS = "no_legal_basis"
+    CLIENT_DATA = "other_controllers_data"
+    NO_CONSENT = "no_consent"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    OBJECTED = "objected"
+    OBJECTION_PENDING = "objection_pending"
+    RESTRICTED = "restricted"
+    SUPPRESSED = "suppressed"
+    UNDER_AGE = "under_age"
+    RETENTION_EXPIRED = "retention_expired"
+    HELD_FOR_OTHER_PURPOSE = "held_for_other_purpose"
+
+
+CONSENT = "consent"
+LEGITIMATE_INTERESTS = "legitimate_interests"
+RETENTION_FROM_COLLECTION = frozenset({"collection", "last_inbound_contact"})
+_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """An activity of the register, as the gate needs it."""
+
+    key: str
+    bases: Mapping[str, str]
+    data_categories: frozenset[str]
+    marketing: bool
+    role: str = "controller"
+    retention_trigger: str | None = None
+    retention_period: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """Facts about one person for one purpose."""
+
+    exists: bool = True
+    categories: tuple[str, ...] = ()
+    role: str = "controller"
+    consent: str = "never_given"
+    objections: tuple[tuple[str, str | None, str | None], ...] = ()
+    restricted: bool = False
+    suppressed: bool = False
+    child: bool = False
+    holds: tuple[str, ...] = ()
+    last_collected: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    allow: bool
+    reasons: tuple[Reason, ...] = ()
+    fields: tuple[str, ...] = field(default=())
+    basis: str | None = None
+
+
+def add_period(start: datetime, period: str) -> datetime:
+    """Calendar arithmetic for ISO periods: 31 January + P1M is the last day of February."""
+    match = _PERIOD.match(period)
+    if match is None:
+        raise ValueError(f"not an ISO period: {period}")
+    years, months, weeks, days = (int(part or 0) for part in match.groups())
+    index = start.month - 1 + months + 12 * years
+    year, month = start.year + index // 12, index % 12 + 1
+    moved = start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))
+    return moved + timedelta(weeks=weeks, days=days)
+
+
+def basis_for(purpose: Purpose, person: Person) -> str | None:
+    """The basis that applies to this person: a non-consent basis when one of their categories has it."""
+    found = [purpose.bases[c] for c in person.categories if c in purpose.bases]
+    if not found:
+        return None
+    others = [b for b in found if b != CONSENT]
+    return others[0] if others else CONSENT
+
+
+def decide(purpose: Purpose, person: Person, fields: frozenset[str], now: datetime) -> Decision:
+    """Art. 5(1)(b),(e), 6, 7, 8, 18, 21: allow only when nothing stands in the way."""
+    if not person.exists:
+        return Decision(False, (Reason.UNKNOWN_SUBJECT,))
+    reasons: list[Reason] = []
+    if fields - purpose.data_categories:
+        reasons.append(Reason.UNKNOWN_FIELDS)
+    if person.role != purpose.role:
+        reasons.append(Reason.CLIENT_DATA)
+    basis = basis_for(purpose, person)
+    if basis is None:
+        reasons.append(Reason.NO_LEGAL_BASIS)
+    reasons += _consent(basis, person)
+    reasons += _objections(purpose, person, basis)
+    if person.restricted:
+        reasons.append(Reason.RESTRICTED)
+    if person.suppressed and purpose.marketing:
+        reasons.append(Reason.SUPPRESSED)
+    if person.child and (purpose.marketing or basis == CONSENT):
+        reasons.append(Reason.UNDER_AGE)
+    reasons += _retention(purpose, person, now)
+    allowed = tuple(sorted((fields or purpose.data_categories) & purpose.data_categories))
+    return Decision(not reasons, tuple(dict.fromkeys(reasons)), allowed if not reasons else (), basis)
+
+
+def _consent(basis: str | None, person: Person) -> list[Reason]:
+    if basis != CONSENT or person.consent == "given":
+        return []
+    return [Reason.CONSENT_WITHDRAWN if person.consent == "withdrawn" else Reason.NO_CONSENT]
+
+
+def _objections(purpose: Purpose, person: Person, basis: str | None) -> list[Reason]:
+    """Marketing objections are absolute (Art. 21(3)); others restrict until decided (Art. 21(1), 18(1)(d))."""
+    found = []
+    for kind, activity, outcome in person.objections:
+        if kind == "direct_marketing" and purpose.marketing:
+            found.append(Reason.OBJECTED)
+        elif (
+            kind == "legitimate_interest"
+            and activity in (None, purpose.key)
+            and basis == LEGITIMATE_INTERESTS
+        ):
+            if outcome is None:
+                found.append(Reason.OBJECTION_PENDING)
+            elif outcome == "upheld":
+                found.append(Reason.OBJECTED)
+    return found
+
+
+def _retention(purpose: Purpose, person: Person, now: datetime) -> list[Reason]:
+    """Past retention, data serve only the case of a legal hold (R-79, T-32)."""
+    if purpose.retention_trigger not in RETENTION_FROM_COLLECTION or not purpose.retention_period:
+        return []
+    if person.last_collected is None or now < add_period(person.last_collected, purpose.retention_period):
+        return []
+    if purpose.key in person.holds:
+        return []
+    if person.holds:
+        return [Reason.RETENTION_EXPIRED, Reason.HELD_FOR_OTHER_PURPOSE]
+    return [Reason.RETENTION_EXPIRED]

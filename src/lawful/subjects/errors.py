@@ -1,0 +1,27 @@
+"""Subject errors."""
+
+from lawful.errors import Conflict, NotFound, RuleViolation
+
+
+class SubjectNotFound(NotFound):
+    code = "subject_not_found"
+
+
+class InvalidIdentity(RuleViolation):
+    code = "invalid_identity"
+
+
+class HoldRefused(RuleViolation):
+    code = "hold_refused"
+
+
+class RestrictionRefused(RuleViolation):
+    code = "restriction_refused"
+
+
+class KeyDestroyed(Conflict):
+    code = "key_destroyed"
+
+
+class UnknownCategory(RuleViolation):
+    code = "unknown_category"

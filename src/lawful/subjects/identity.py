@@ -1,0 +1,43 @@
+"""Normal forms of identities, so the same person is found however they typed it."""
+
+from enum import StrEnum
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from .errors import InvalidIdentity
+
+
+class IdentityKind(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    EXTERNAL = "external"
+
+
+def normalise_email(value: str) -> str:
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise InvalidIdentity("not a valid email address") from exc
+
+
+def normalise_phone(value: str, region: str = "BE") -> str:
+    """E.164 (+3245…); national numbers are read in the organisation's country."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidIdentity("not a valid phone number") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidIdentity("not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise(kind: IdentityKind, value: str, region: str = "BE") -> str:
+    if kind is IdentityKind.EMAIL:
+        return normalise_email(value)
+    if kind is IdentityKind.PHONE:
+        return normalise_phone(value, region)
+    cleaned = value.strip()
+    if not cleaned or len(cleaned) > 200:
+        raise InvalidIdentity("an external id has 1 to 200 characters")
+    return cleaned

@@ -1,0 +1,106 @@
+"""JSON API of the flags that limit use: restrictions, legal holds, the child flag; and provenance."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict
+
+from lawful.actor import Actor
+from lawful.errors import Forbidden
+from lawful.web import Db, require
+
+from . import service
+from .schemas import HoldCreate, RestrictionCreate
+
+router = APIRouter(prefix="/api", tags=["subjects"])
+Flagger = Annotated[Actor, Depends(require("subjects:flag"))]
+Reader = Annotated[Actor, Depends(require("subjects:read"))]
+
+
+class Created(BaseModel):
+    id: uuid.UUID
+
+
+class LiftCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    informed_at: datetime
+
+
+class CollectionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    activity: str
+    channel: str
+    source: str
+    source_name: str | None
+    form_key: str | None
+    register_number: int | None
+    notice_number: int | None
+    language: str | None
+    provided_by_subject: bool
+    collected_at: datetime
+
+
+@router.get("/subjects/{subject_id}/history")
+def history(subject_id: uuid.UUID, db: Db, actor: Reader) -> list[CollectionRead]:
+    """Where each datum came from and under which notice version (R-118); no values."""
+    service.get(db, subject_id=subject_id, organisation_id=_org(actor))
+    return [CollectionRead.model_validate(c) for c in service.history(db, subject_id=subject_id)]
+
+
+@router.post("/subjects/{subject_id}/holds", status_code=201)
+def place_hold(subject_id: uuid.UUID, body: HoldCreate, db: Db, actor: Flagger) -> Created:
+    service.get(db, subject_id=subject_id, organisation_id=_org(actor))
+    hold = service.place_hold(
+        db,
+        actor,
+        subject_id=subject_id,
+        case_ref=body.case_ref,
+        reason=body.reason,
+        purpose=body.purpose,
+        review_on=body.review_on,
+    )
+    db.commit()
+    return Created(id=hold.id)
+
+
+@router.post("/holds/{hold_id}/lift")
+def lift_hold(hold_id: uuid.UUID, db: Db, actor: Flagger) -> Created:
+    hold = service.lift_hold(db, actor, hold_id=hold_id)
+    db.commit()
+    return Created(id=hold.id)
+
+
+@router.post("/subjects/{subject_id}/restrictions", status_code=201)
+def restrict(subject_id: uuid.UUID, body: RestrictionCreate, db: Db, actor: Flagger) -> Created:
+    service.get(db, subject_id=subject_id, organisation_id=_org(actor))
+    row = service.restrict(
+        db, actor, subject_id=subject_id, ground=body.ground, reason=body.reason, activity=body.activity
+    )
+    db.commit()
+    return Created(id=row.id)
+
+
+@router.post("/restrictions/{restriction_id}/lift")
+def lift_restriction(restriction_id: uuid.UUID, body: LiftCreate, db: Db, actor: Flagger) -> Created:
+    row = service.lift_restriction(db, actor, restriction_id=restriction_id, informed_at=body.informed_at)
+    db.commit()
+    return Created(id=row.id)
+
+
+@router.post("/subjects/{subject_id}/child")
+def flag_child(subject_id: uuid.UUID, db: Db, actor: Flagger) -> Created:
+    service.get(db, subject_id=subject_id, organisation_id=_org(actor))
+    subject = service.flag_child(db, actor, subject_id=subject_id)
+    db.commit()
+    return Created(id=subject.id)
+
+
+def _org(actor: Actor) -> uuid.UUID:
+    if actor.organisation_id is None:
+        raise Forbidden("this key belongs to no organisation")
+    return actor.organisation_id
