@@ -25,6 +25,7 @@ from lawful.app import create_app
 from lawful.cli import app as cli_app
 from lawful.config import Settings, get_settings
 from lawful.db import make_engine, upgrade_to_head
+from lawful.intake.routes import submissions_limit
 from lawful.web import get_db
 
 PG_URL = os.environ.get("LAWFUL_TEST_DATABASE_URL")
@@ -124,6 +125,7 @@ def app(settings: Settings) -> FastAPI:
 @pytest.fixture
 def client(app: FastAPI, db: Session) -> Iterator[TestClient]:
     app.dependency_overrides[get_db] = lambda: db
+    submissions_limit.reset()  # each test starts with a fresh window
     with TestClient(app) as test_client:
         yield test_client
     app.dependency_overrides.clear()

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lawful import keystore, notices, processing, staff
+from lawful import keystore, notices, processing, staff, subjects
 from lawful.actor import Actor, ActorKind
 from tests.registers import as_yaml, minimal
 
@@ -50,3 +50,30 @@ def make_staff(
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def make_person(
+    db: Session,
+    keys: keystore.Keys,
+    organisation_id: uuid.UUID,
+    *,
+    email: str | None = None,
+    category: str = "prospect",
+    activity: str = "request_followup",
+    values: dict[str, str] | None = None,
+    source: subjects.Source = subjects.Source.SUBJECT,
+) -> subjects.Collected:
+    """A person collected through staff intake, with an obviously fake address."""
+    address = subjects.normalise_email(email or f"p-{uuid.uuid4().hex[:8]}@example.test")
+    return subjects.collect(
+        db,
+        ACTOR,
+        keys,
+        organisation_id=organisation_id,
+        subject_category=category,
+        identities={subjects.IdentityKind.EMAIL: address},
+        values={"user.contact.email": address, **(values or {})},
+        collection=subjects.CollectionCreate(
+            activity=activity, channel=subjects.Channel.EMAIL, source=source
+        ),
+    )

@@ -110,3 +110,131 @@ def lia() -> dict[str, Any]:
         "reviewer": "DPO",
         "reviewed_on": "2026-01-01",
     }
+
+
+def people() -> dict[str, Any]:
+    """The minimal register plus what intake and the purpose gate need: prospects, forms, consent."""
+    document = minimal()
+    document["subject_categories"].append({"key": "prospect", "label": label("Prospects")})
+    document["data_categories"] += [
+        {"key": "user.contact.phone_number", "label": label("Phone")},
+        {"key": "user.content.private", "label": label("Message")},
+        {"key": "user.demographic.date_of_birth", "label": label("Date of birth")},
+        {"key": "user.contact.address.country", "label": label("Country")},
+    ]
+    document["retention_rules"].append(
+        {
+            "key": "prospects_3y",
+            "label": label("3 years after your last message"),
+            "trigger": "last_inbound_contact",
+            "duration": "P3Y",
+            "action": "delete",
+        }
+    )
+    base = {"recipients": [], "security_measures": ["encryption"], "requirement": {"kind": "voluntary"}}
+    document["activities"] += [
+        base
+        | {
+            "key": "request_followup",
+            "name": label("Answering requests"),
+            "purpose": label("Answering you."),
+            "data_use": "sales",
+            "legal_basis": "contract",
+            "subjects": ["prospect"],
+            "retention": "prospects_3y",
+            "data_categories": [
+                "user.name",
+                "user.contact.email",
+                "user.contact.phone_number",
+                "user.content.private",
+            ],
+        },
+        base
+        | {
+            "key": "newsletter",
+            "name": label("Newsletter"),
+            "purpose": label("Sending our news."),
+            "data_use": "marketing.communications.email",
+            "legal_basis": "consent",
+            "subjects": ["customer", "prospect"],
+            "retention": "prospects_3y",
+            "data_categories": ["user.name", "user.contact.email"],
+        },
+        base
+        | {
+            "key": "contest",
+            "name": label("Contests"),
+            "purpose": label("Running our contests."),
+            "data_use": "marketing",
+            "legal_basis": "consent",
+            "subjects": ["prospect"],
+            "retention": "prospects_3y",
+            "data_categories": [
+                "user.name",
+                "user.contact.email",
+                "user.demographic.date_of_birth",
+                "user.contact.address.country",
+            ],
+        },
+    ]
+    document["forms"] = [
+        {
+            "key": "contact",
+            "name": label("Contact us"),
+            "activity": "request_followup",
+            "subject_category": "prospect",
+            "marketing_consent": "newsletter",
+            "fields": [
+                {"key": "name", "category": "user.name", "required": True, "label": label("Name")},
+                {
+                    "key": "email",
+                    "category": "user.contact.email",
+                    "type": "email",
+                    "required": True,
+                    "label": label("Email"),
+                },
+                {
+                    "key": "phone",
+                    "category": "user.contact.phone_number",
+                    "type": "phone",
+                    "label": label("Phone"),
+                },
+                {
+                    "key": "message",
+                    "category": "user.content.private",
+                    "type": "textarea",
+                    "required": True,
+                    "label": label("Message"),
+                },
+            ],
+        },
+        {
+            "key": "contest",
+            "name": label("Win a prize"),
+            "activity": "contest",
+            "subject_category": "prospect",
+            "fields": [
+                {
+                    "key": "email",
+                    "category": "user.contact.email",
+                    "type": "email",
+                    "required": True,
+                    "label": label("Email"),
+                },
+                {
+                    "key": "born",
+                    "category": "user.demographic.date_of_birth",
+                    "type": "date",
+                    "required": True,
+                    "label": label("Date of birth"),
+                },
+                {
+                    "key": "country",
+                    "category": "user.contact.address.country",
+                    "type": "country",
+                    "label": label("Country"),
+                },
+            ],
+        },
+    ]
+    return document

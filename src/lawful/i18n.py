@@ -14,6 +14,7 @@ from babel.dates import format_date
 
 LANGUAGES = ("en", "fr", "nl")
 CATALOGUE = Path(__file__).parent / "locale" / "messages.yaml"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
 
 
 def negotiate(explicit: str | None, accept_language: str | None, enabled: Iterable[str], default: str) -> str:
@@ -50,7 +51,7 @@ def _accepted(header: str) -> list[str]:
 @lru_cache(maxsize=1)
 def catalogue() -> Mapping[str, Mapping[str, str]]:
     with CATALOGUE.open(encoding="utf-8") as handle:
-        data: dict[str, dict[str, str]] = yaml.safe_load(handle)
+        data: dict[str, dict[str, str]] = yaml.load(handle, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     return data
 
 

@@ -162,3 +162,7 @@ class RateLimiter:
             hits.append(now)
             if len(self._hits) > 50_000:
                 self._hits.clear()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._hits.clear()

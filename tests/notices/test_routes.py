@@ -1,5 +1,7 @@
 """The notices API: publish with a scoped key, 4xx with problems, read versions."""
 
+import uuid
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -10,18 +12,18 @@ from tests.registers import minimal
 
 
 @pytest.fixture
-def org(db: Session) -> object:
+def org(db: Session) -> uuid.UUID:
     return make_register(db).organisation_id
 
 
-def test_publishing_needs_the_publish_scope(client: TestClient, db: Session, org: object) -> None:
-    token = make_api_key(db, org, ["register:read"])  # type: ignore[arg-type]
+def test_publishing_needs_the_publish_scope(client: TestClient, db: Session, org: uuid.UUID) -> None:
+    token = make_api_key(db, org, ["register:read"])
 
     assert client.post("/api/notices/privacy/versions", json={}, headers=bearer(token)).status_code == 403
 
 
-def test_publish_then_read_back(client: TestClient, db: Session, org: object) -> None:
-    token = make_api_key(db, org, ["notice:publish", "register:read"])  # type: ignore[arg-type]
+def test_publish_then_read_back(client: TestClient, db: Session, org: uuid.UUID) -> None:
+    token = make_api_key(db, org, ["notice:publish", "register:read"])
 
     created = client.post("/api/notices/privacy/versions", json={}, headers=bearer(token))
     listed = client.get("/api/notices/privacy/versions", headers=bearer(token))
@@ -56,9 +58,9 @@ def test_an_incomplete_notice_is_409_naming_what_is_missing(client: TestClient, 
     ],
 )
 def test_bad_publish_input_is_422_naming_the_field(
-    client: TestClient, db: Session, org: object, body: dict[str, str], field: str
+    client: TestClient, db: Session, org: uuid.UUID, body: dict[str, str], field: str
 ) -> None:
-    token = make_api_key(db, org, ["notice:publish"])  # type: ignore[arg-type]
+    token = make_api_key(db, org, ["notice:publish"])
 
     response = client.post("/api/notices/privacy/versions", json=body, headers=bearer(token))
 
@@ -66,7 +68,7 @@ def test_bad_publish_input_is_422_naming_the_field(
     assert [p["path"] for p in response.json()["problems"]] == [field]
 
 
-def test_an_unknown_notice_kind_is_422(client: TestClient, db: Session, org: object) -> None:
-    token = make_api_key(db, org, ["notice:publish"])  # type: ignore[arg-type]
+def test_an_unknown_notice_kind_is_422(client: TestClient, db: Session, org: uuid.UUID) -> None:
+    token = make_api_key(db, org, ["notice:publish"])
 
     assert client.post("/api/notices/terms/versions", json={}, headers=bearer(token)).status_code == 422

@@ -1,5 +1,6 @@
 """Staff accounts: grants, hashes, API keys, audited."""
 
+import uuid
 from datetime import date
 
 import pytest
@@ -11,19 +12,19 @@ from tests.factories import make_api_key, make_register, make_staff
 
 
 @pytest.fixture
-def org(db: Session) -> object:
+def org(db: Session) -> uuid.UUID:
     return make_register(db).organisation_id
 
 
-def test_passwords_are_stored_as_argon2id(db: Session, keys: keystore.Keys, org: object) -> None:
-    created = make_staff(db, keys, org, [staff.Role.AUDITOR])  # type: ignore[arg-type]
+def test_passwords_are_stored_as_argon2id(db: Session, keys: keystore.Keys, org: uuid.UUID) -> None:
+    created = make_staff(db, keys, org, [staff.Role.AUDITOR])
 
     assert created.user.password_hash.startswith("$argon2id$")
     assert b"correct horse" not in created.user.password_hash.encode()
 
 
-def test_adding_staff_is_audited_without_the_email(db: Session, keys: keystore.Keys, org: object) -> None:
-    created = make_staff(db, keys, org, [staff.Role.AUDITOR])  # type: ignore[arg-type]
+def test_adding_staff_is_audited_without_the_email(db: Session, keys: keystore.Keys, org: uuid.UUID) -> None:
+    created = make_staff(db, keys, org, [staff.Role.AUDITOR])
 
     entry = audit.latest(db, entity=created.user)
     assert entry is not None and entry.action == "staff.added"
@@ -31,18 +32,18 @@ def test_adding_staff_is_audited_without_the_email(db: Session, keys: keystore.K
 
 
 def test_granting_a_personal_data_role_without_training_is_refused(
-    db: Session, keys: keystore.Keys, org: object, actor: Actor
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
 ) -> None:
-    created = make_staff(db, keys, org, [staff.Role.ENGINEER], training_on=None)  # type: ignore[arg-type]
+    created = make_staff(db, keys, org, [staff.Role.ENGINEER], training_on=None)
 
     with pytest.raises(staff.GrantRefused, match="training"):
         staff.grant(db, actor, staff_id=created.user.id, role=staff.Role.SUPPORT)
 
 
 def test_a_grant_is_audited_with_before_and_after(
-    db: Session, keys: keystore.Keys, org: object, actor: Actor
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
 ) -> None:
-    created = make_staff(db, keys, org, [staff.Role.AUDITOR])  # type: ignore[arg-type]
+    created = make_staff(db, keys, org, [staff.Role.AUDITOR])
 
     staff.grant(db, actor, staff_id=created.user.id, role=staff.Role.SUPPORT)
 
@@ -51,38 +52,41 @@ def test_a_grant_is_audited_with_before_and_after(
     assert entry.data == {"before": ["auditor"], "after": ["auditor", "support"]}
 
 
-def test_the_totp_secret_is_encrypted_at_rest(db: Session, keys: keystore.Keys, org: object) -> None:
-    created = make_staff(db, keys, org, [staff.Role.AUDITOR])  # type: ignore[arg-type]
+def test_the_totp_secret_is_encrypted_at_rest(db: Session, keys: keystore.Keys, org: uuid.UUID) -> None:
+    created = make_staff(db, keys, org, [staff.Role.AUDITOR])
 
     assert created.totp_secret.encode() not in created.user.totp_secret
 
 
-def test_api_keys_resolve_to_their_scopes_and_can_be_revoked(db: Session, org: object, actor: Actor) -> None:
-    token = make_api_key(db, org, ["register:read"])  # type: ignore[arg-type]
+def test_api_keys_resolve_to_their_scopes_and_can_be_revoked(
+    db: Session, org: uuid.UUID, actor: Actor
+) -> None:
+    token = make_api_key(db, org, ["register:read"])
     key_actor = staff.actor_for_api_key(db, token=token)
+    assert key_actor.id is not None
 
-    staff.revoke_api_key(db, actor, key_id=key_actor.id)  # type: ignore[arg-type]
+    staff.revoke_api_key(db, actor, key_id=key_actor.id)
 
     assert key_actor.permissions == frozenset({"register:read"})
     with pytest.raises(staff.InvalidCredentials):
         staff.actor_for_api_key(db, token=token)
 
 
-def test_unknown_scopes_are_refused(db: Session, org: object) -> None:
+def test_unknown_scopes_are_refused(db: Session, org: uuid.UUID) -> None:
     with pytest.raises(staff.GrantRefused, match="everything"):
-        make_api_key(db, org, ["everything"])  # type: ignore[arg-type]
+        make_api_key(db, org, ["everything"])
 
 
 def test_a_second_account_with_the_same_email_is_refused(
-    db: Session, keys: keystore.Keys, org: object
+    db: Session, keys: keystore.Keys, org: uuid.UUID
 ) -> None:
-    make_staff(db, keys, org, [staff.Role.AUDITOR], email="same@example.test")  # type: ignore[arg-type]
+    make_staff(db, keys, org, [staff.Role.AUDITOR], email="same@example.test")
 
     with pytest.raises(staff.StaffExists):
-        make_staff(db, keys, org, [staff.Role.AUDITOR], email="SAME@example.test")  # type: ignore[arg-type]
+        make_staff(db, keys, org, [staff.Role.AUDITOR], email="SAME@example.test")
 
 
-def test_access_review_is_due_a_year_after_creation(db: Session, keys: keystore.Keys, org: object) -> None:
-    created = make_staff(db, keys, org, [staff.Role.AUDITOR])  # type: ignore[arg-type]
+def test_access_review_is_due_a_year_after_creation(db: Session, keys: keystore.Keys, org: uuid.UUID) -> None:
+    created = make_staff(db, keys, org, [staff.Role.AUDITOR])
 
     assert created.user.access_review_due is not None and created.user.access_review_due > date(2026, 1, 1)

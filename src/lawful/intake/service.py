@@ -363,13 +363,14 @@ def _parse_rows(reader: csv.DictReader[str]) -> tuple[list[dict[str, str]], list
             if not value:
                 continue
             kind = IDENTITY_CATEGORIES.get(column)
+            if kind is None:
+                row[column] = value
+                continue
             try:
-                row[str(kind) if kind else column] = subjects.normalise(kind, value) if kind else value
+                row[column] = row[str(kind)] = subjects.normalise(kind, value)
             except subjects.InvalidIdentity as exc:
                 problems.append({"path": f"row {number}, column {column!r}", "message": exc.detail})
-            if kind:
-                row[column] = row[str(kind)]
-        if not any(str(k) in row for k in IDENTITY_CATEGORIES.values()):
+        if not any(raw.get(column) for column in IDENTITY_CATEGORIES):
             problems.append({"path": f"row {number}", "message": "has no email or phone"})
         rows.append(row)
     return rows, problems
@@ -438,5 +439,6 @@ def apply_update(
         subject_category=subject.categories[0],
         identities=_identities(cleaned),
         values=cleaned,
+        subject_id=subject.id,
         collection=subjects.CollectionCreate(activity=latest.activity, channel=subjects.Channel.SELF_SERVICE),
     )

@@ -37,6 +37,11 @@ PERMISSIONS: frozenset[str] = frozenset(
         STAFF_MANAGE,
         PERSONAL_DATA_READ,
         ARCHIVE_READ,
+        SUBJECTS_READ,
+        SUBJECTS_WRITE,
+        SUBJECTS_FLAG,
+        DECISIONS_ASK,
+        EXPORT_APPROVE,
     }
 )
 

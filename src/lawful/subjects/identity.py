@@ -16,7 +16,10 @@ class IdentityKind(StrEnum):
 
 def normalise_email(value: str) -> str:
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+        # test_environment admits the reserved .test domain, so demos and tests use visibly fake addresses
+        return validate_email(
+            value.strip(), check_deliverability=False, test_environment=True
+        ).normalized.lower()
     except EmailNotValidError as exc:
         raise InvalidIdentity("not a valid email address") from exc
 

@@ -74,10 +74,17 @@ def collect(
     language: str | None = None,
     country: str | None = None,
     client: str | None = None,
+    subject_id: uuid.UUID | None = None,
 ) -> Collected:
-    """Record what arrived, from whom and how (R-15, R-16); identities are already normalised."""
+    """Record what arrived, from whom and how (R-15, R-16); identities are already normalised.
+
+    The person is `subject_id` when given (a correction), else whoever holds one of the identities.
+    """
     now = clock.now()
-    subject = _find_any(db, keys, organisation_id, identities, client)
+    if subject_id is not None:
+        subject: Subject | None = get(db, subject_id=subject_id, organisation_id=organisation_id)
+    else:
+        subject = _find_any(db, keys, organisation_id, identities, client)
     created = subject is None
     if subject is None:
         subject = Subject(

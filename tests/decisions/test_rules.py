@@ -1,0 +1,193 @@
+"""The purpose gate as a pure function: every deny reason, alone and in combination (no database)."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lawful.decisions import Person, Purpose, Reason
+from lawful.decisions.rules import add_period, decide
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+SERVICE = Purpose(
+    "customer_service",
+    {"customer": "contract"},
+    frozenset({"user.name", "user.contact.email"}),
+    marketing=False,
+    retention_trigger="contract_end",
+    retention_period="P5Y",
+)
+NEWSLETTER = Purpose(
+    "newsletter",
+    {"customer": "consent", "prospect": "consent"},
+    frozenset({"user.name", "user.contact.email"}),
+    marketing=True,
+    retention_trigger="last_inbound_contact",
+    retention_period="P3Y",
+)
+PROFILING = Purpose(
+    "profiling", {"customer": "legitimate_interests"}, frozenset({"user.name"}), marketing=False
+)
+CUSTOMER = Person(categories=("customer",), consent="given", last_collected=datetime(2026, 1, 10, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("purpose", "person", "fields", "reasons"),
+    [
+        (SERVICE, CUSTOMER, frozenset(), ()),
+        (NEWSLETTER, CUSTOMER, frozenset({"user.contact.email"}), ()),
+        (SERVICE, Person(exists=False), frozenset(), (Reason.UNKNOWN_SUBJECT,)),
+        (SERVICE, CUSTOMER, frozenset({"user.contact.phone_number"}), (Reason.UNKNOWN_FIELDS,)),
+        (SERVICE, replace(CUSTOMER, categories=("supplier_vendor",)), frozenset(), (Reason.NO_LEGAL_BASIS,)),
+        (NEWSLETTER, replace(CUSTOMER, consent="never_given"), frozenset(), (Reason.NO_CONSENT,)),
+        (NEWSLETTER, replace(CUSTOMER, consent="refused"), frozenset(), (Reason.NO_CONSENT,)),
+        (NEWSLETTER, replace(CUSTOMER, consent="withdrawn"), frozenset(), (Reason.CONSENT_WITHDRAWN,)),
+        (
+            NEWSLETTER,
+            replace(CUSTOMER, objections=(("direct_marketing", None, None),)),
+            frozenset(),
+            (Reason.OBJECTED,),
+        ),
+        (SERVICE, replace(CUSTOMER, objections=(("direct_marketing", None, None),)), frozenset(), ()),
+        (
+            PROFILING,
+            replace(CUSTOMER, objections=(("legitimate_interest", "profiling", None),)),
+            frozenset(),
+            (Reason.OBJECTION_PENDING,),
+        ),
+        (
+            PROFILING,
+            replace(CUSTOMER, objections=(("legitimate_interest", "profiling", "upheld"),)),
+            frozenset(),
+            (Reason.OBJECTED,),
+        ),
+        (
+            PROFILING,
+            replace(CUSTOMER, objections=(("legitimate_interest", "profiling", "rejected"),)),
+            frozenset(),
+            (),
+        ),
+        (PROFILING, replace(CUSTOMER, objections=(("legitimate_interest", "other", None),)), frozenset(), ()),
+        (SERVICE, replace(CUSTOMER, restricted=True), frozenset(), (Reason.RESTRICTED,)),
+        (NEWSLETTER, replace(CUSTOMER, suppressed=True), frozenset(), (Reason.SUPPRESSED,)),
+        (SERVICE, replace(CUSTOMER, suppressed=True), frozenset(), ()),
+        (NEWSLETTER, replace(CUSTOMER, child=True), frozenset(), (Reason.UNDER_AGE,)),
+        (SERVICE, replace(CUSTOMER, child=True), frozenset(), ()),
+        (SERVICE, replace(CUSTOMER, role="processor"), frozenset(), (Reason.CLIENT_DATA,)),
+        (
+            NEWSLETTER,
+            replace(CUSTOMER, last_collected=datetime(2023, 6, 1, 11, 0, tzinfo=UTC)),
+            frozenset(),
+            (Reason.RETENTION_EXPIRED,),
+        ),
+        (
+            NEWSLETTER,
+            replace(CUSTOMER, last_collected=datetime(2023, 6, 1, 13, 0, tzinfo=UTC)),
+            frozenset(),
+            (),
+        ),
+        (
+            NEWSLETTER,
+            replace(CUSTOMER, last_collected=datetime(2020, 1, 1, tzinfo=UTC), holds=("defence",)),
+            frozenset(),
+            (Reason.RETENTION_EXPIRED, Reason.HELD_FOR_OTHER_PURPOSE),
+        ),
+        (
+            NEWSLETTER,
+            replace(CUSTOMER, last_collected=datetime(2020, 1, 1, tzinfo=UTC), holds=("newsletter",)),
+            frozenset(),
+            (),
+        ),
+        (
+            NEWSLETTER,
+            replace(CUSTOMER, consent="withdrawn", restricted=True, suppressed=True),
+            frozenset(),
+            (Reason.CONSENT_WITHDRAWN, Reason.RESTRICTED, Reason.SUPPRESSED),
+        ),
+    ],
+)
+def test_each_reason_denies_and_is_named(
+    purpose: Purpose, person: Person, fields: frozenset[str], reasons: tuple[Reason, ...]
+) -> None:
+    decision = decide(purpose, person, fields, NOW)
+
+    assert (decision.allow, decision.reasons) == (not reasons, reasons)
+
+
+def test_an_allowed_decision_names_the_fields_and_the_basis() -> None:
+    decision = decide(SERVICE, CUSTOMER, frozenset({"user.name"}), NOW)
+
+    assert (decision.fields, decision.basis) == (("user.name",), "contract")
+
+
+def test_a_non_consent_basis_wins_for_someone_in_two_categories() -> None:
+    purpose = Purpose(
+        "mixed", {"customer": "contract", "prospect": "consent"}, frozenset({"user.name"}), False
+    )
+
+    decision = decide(
+        purpose,
+        replace(CUSTOMER, categories=("prospect", "customer"), consent="never_given"),
+        frozenset(),
+        NOW,
+    )
+
+    assert (decision.allow, decision.basis) == (True, "contract")
+
+
+@pytest.mark.parametrize(
+    ("start", "period", "end"),
+    [
+        (datetime(2026, 1, 31, tzinfo=UTC), "P1M", datetime(2026, 2, 28, tzinfo=UTC)),
+        (datetime(2024, 2, 29, tzinfo=UTC), "P1Y", datetime(2025, 2, 28, tzinfo=UTC)),
+        (datetime(2024, 2, 29, tzinfo=UTC), "P4Y", datetime(2028, 2, 29, tzinfo=UTC)),
+        (datetime(2026, 12, 31, tzinfo=UTC), "P2M", datetime(2027, 2, 28, tzinfo=UTC)),
+        (datetime(2026, 3, 1, tzinfo=UTC), "P30D", datetime(2026, 3, 31, tzinfo=UTC)),
+        (datetime(2026, 3, 1, tzinfo=UTC), "P1Y2M1W", datetime(2027, 5, 8, tzinfo=UTC)),
+    ],
+)
+def test_retention_periods_use_calendar_arithmetic(start: datetime, period: str, end: datetime) -> None:
+    assert add_period(start, period) == end
+
+
+flags = st.fixed_dictionaries(
+    {
+        "consent": st.sampled_from(["given", "never_given", "withdrawn", "refused"]),
+        "restricted": st.booleans(),
+        "suppressed": st.booleans(),
+        "child": st.booleans(),
+        "objected": st.booleans(),
+        "expired": st.booleans(),
+        "held_here": st.booleans(),
+    }
+)
+
+
+@given(flags)
+def test_the_newsletter_is_allowed_exactly_when_no_obstacle_applies(f: dict[str, object]) -> None:
+    person = replace(
+        CUSTOMER,
+        consent=str(f["consent"]),
+        restricted=bool(f["restricted"]),
+        suppressed=bool(f["suppressed"]),
+        child=bool(f["child"]),
+        objections=(("direct_marketing", None, None),) if f["objected"] else (),
+        last_collected=datetime(2020, 1, 1, tzinfo=UTC) if f["expired"] else CUSTOMER.last_collected,
+        holds=("newsletter",) if f["held_here"] else (),
+    )
+    obstacles = [
+        f["consent"] != "given",
+        f["restricted"],
+        f["suppressed"],
+        f["child"],
+        f["objected"],
+        f["expired"] and not f["held_here"],
+    ]
+
+    decision = decide(NEWSLETTER, person, frozenset(), NOW)
+
+    assert decision.allow is not any(obstacles)
+    assert len(decision.reasons) == sum(bool(o) for o in obstacles)
+    assert decision.fields == (() if obstacles and any(obstacles) else ("user.contact.email", "user.name"))
