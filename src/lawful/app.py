@@ -18,6 +18,7 @@ from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
 from lawful.config import Settings
+from lawful.decisions import pages as decision_pages
 from lawful.decisions import routes as decision_routes
 from lawful.errors import LawfulError
 from lawful.intake import pages as intake_pages
@@ -72,6 +73,8 @@ def create_app(settings: Settings) -> FastAPI:
         register_pages.pages,
         notice_pages.console,
         audit_pages.pages,
+        decision_pages.pages,
+        decision_pages.export_pages,
         notice_pages.pages,
         intake_pages.pages,
     ):

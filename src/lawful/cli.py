@@ -11,10 +11,13 @@ from typer.core import TyperGroup
 
 from lawful import clock, db, keystore, notices, processing, staff, terminal
 from lawful.audit import commands as audit_commands
+from lawful.decisions import commands as decision_commands
 from lawful.errors import LawfulError
+from lawful.intake import commands as intake_commands
 from lawful.notices import commands as notice_commands
 from lawful.processing import commands as register_commands
 from lawful.staff import commands as staff_commands
+from lawful.subjects import commands as subject_commands
 
 
 class _Group(TyperGroup):
@@ -43,6 +46,24 @@ app.add_typer(notice_commands.cli, name="notice")
 app.add_typer(notice_commands.i18n_cli, name="i18n")
 app.add_typer(staff_commands.cli, name="staff")
 app.add_typer(audit_commands.cli, name="audit")
+app.add_typer(intake_commands.cli, name="subjects")
+app.add_typer(subject_commands.cli, name="flags")
+app.add_typer(decision_commands.cli, name="decide")
+keys_cli = typer.Typer(help="The key store: master-key rotation (R-86).", no_args_is_help=True)
+app.add_typer(keys_cli, name="keys")
+
+
+@keys_cli.command("rotate")
+def rotate_keys() -> None:
+    """Re-wrap every data key under LAWFUL_MASTER_KEY (old keys in LAWFUL_PREVIOUS_MASTER_KEYS); data untouched."""
+    keys = keystore.open_keys(terminal.settings())
+    done = keys.store.rotate()
+    left = keys.store.count_not_current()
+    terminal.out.print(f"{done} key(s) re-wrapped; {left} left under an older master key")
+    if left:
+        raise typer.Exit(1)
+
+
 db_cli = typer.Typer(help="The database schema.", no_args_is_help=True)
 calendar_cli = typer.Typer(help="The Belgian legal calendar (R-122).", no_args_is_help=True)
 app.add_typer(db_cli, name="db")

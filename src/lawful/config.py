@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     login_max_failures: int = 10
     login_window_minutes: int = 15
     notice_lead_days: int = 30
+    export_approval_threshold: int = Field(
+        default=500, description="bulk exports above this need approval (R-91)"
+    )
     sql_echo: bool = False
 
     def resolved_database_url(self) -> str:

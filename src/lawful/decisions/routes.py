@@ -3,18 +3,28 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from lawful import subjects
 from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.keystore import Keys
-from lawful.web import AppKeys, Db, require
+from lawful.web import AppKeys, AppSettings, Db, require
 
-from . import service
+from . import exports, service
 from .rules import Decision
-from .schemas import BatchCreate, BatchRead, DecisionCreate, DecisionRead, ReadCreate, ReadResult, SubjectRef
+from .schemas import (
+    BatchCreate,
+    BatchRead,
+    DecisionCreate,
+    DecisionRead,
+    ExportCreate,
+    ExportRead,
+    ReadCreate,
+    ReadResult,
+    SubjectRef,
+)
 
 router = APIRouter(prefix="/api", tags=["decisions"])
 Asker = Annotated[Actor, Depends(require("decisions:ask"))]
@@ -69,6 +79,51 @@ def read_subject(body: ReadCreate, db: Db, keys: AppKeys, actor: Reader) -> Read
     )
     db.commit()
     return ReadResult(subject_id=subject_id, purpose=body.purpose, values=[_value(v) for v in reading.values])
+
+
+@router.post("/exports", status_code=201)
+def request_export(
+    body: ExportCreate, db: Db, keys: AppKeys, actor: Reader, settings: AppSettings
+) -> ExportRead:
+    """A bulk export for a declared purpose (R-91); above the threshold it waits for approval."""
+    export = exports.request(
+        db,
+        actor,
+        keys,
+        organisation_id=_org(actor),
+        purpose=body.purpose,
+        fields=body.fields,
+        subject_category=body.subject_category,
+        approval_threshold=settings.export_approval_threshold,
+    )
+    db.commit()
+    return ExportRead.model_validate(export)
+
+
+@router.get("/exports/{export_id}")
+def get_export(export_id: uuid.UUID, db: Db, actor: Reader) -> ExportRead:
+    return ExportRead.model_validate(exports.get(db, export_id=export_id, organisation_id=_org(actor)))
+
+
+@router.post("/exports/{export_id}/approval")
+def approve_export(export_id: uuid.UUID, db: Db, keys: AppKeys, actor: Reader) -> ExportRead:
+    export = exports.approve(db, actor, keys, export_id=export_id)
+    db.commit()
+    return ExportRead.model_validate(export)
+
+
+@router.get("/exports/{export_id}/file")
+def download_export(export_id: uuid.UUID, db: Db, keys: AppKeys, actor: Reader) -> Response:
+    body = exports.download(db, actor, keys, export_id=export_id)
+    db.commit()
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="export-{export_id}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _value(v: subjects.Value) -> subjects.ValueRead:

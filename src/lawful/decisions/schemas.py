@@ -1,6 +1,7 @@
 """API shapes of the purpose gate."""
 
 import uuid
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -71,3 +72,23 @@ class ReadResult(BaseModel):
     subject_id: uuid.UUID
     purpose: str
     values: list[ValueRead]
+
+
+class ExportCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(min_length=1, max_length=120)
+    fields: list[str] = Field(default_factory=list, max_length=100)
+    subject_category: str | None = Field(default=None, max_length=120)
+
+
+class ExportRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    purpose: str
+    fields: list[str]
+    people: int
+    excluded: dict[str, int]
+    status: str
+    expires_at: datetime | None

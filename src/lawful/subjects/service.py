@@ -514,3 +514,29 @@ def _facts_chunk(db: Session, organisation_id: uuid.UUID, ids: list[uuid.UUID]) 
 
 def ids_of(db: Session, *, organisation_id: uuid.UUID) -> list[uuid.UUID]:
     return list(db.scalars(select(Subject.id).where(Subject.organisation_id == organisation_id)))
+
+
+@dataclass(frozen=True)
+class Flags:
+    restrictions: list[Restriction]
+    holds: list[LegalHold]
+    objections: list[Objection]
+
+
+def flags(db: Session, *, subject_id: uuid.UUID) -> Flags:
+    """Active restrictions and holds, and every objection, for the record view."""
+    return Flags(
+        restrictions=list(
+            db.scalars(
+                select(Restriction).where(
+                    Restriction.subject_id == subject_id, Restriction.lifted_at.is_(None)
+                )
+            )
+        ),
+        holds=list(
+            db.scalars(
+                select(LegalHold).where(LegalHold.subject_id == subject_id, LegalHold.lifted_at.is_(None))
+            )
+        ),
+        objections=list(db.scalars(select(Objection).where(Objection.subject_id == subject_id))),
+    )

@@ -1,0 +1,107 @@
+"""`lawful subjects add|import`: data received outside the forms (R-16) and contact lists (R-09)."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from lawful import keystore, subjects, terminal
+
+from . import service
+from .schemas import SubjectCreate
+
+cli = typer.Typer(help="People and their data: intake outside the forms.", no_args_is_help=True)
+Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
+Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+
+
+@cli.command("add")
+def add(
+    activity: Annotated[str, typer.Option(help="the activity the data serve")],
+    category: Annotated[str, typer.Option("--category", help="subject category, e.g. customer")],
+    channel: Annotated[subjects.Channel, typer.Option(help="how the data arrived")],
+    email: Annotated[str | None, typer.Option(help="email address")] = None,
+    phone: Annotated[str | None, typer.Option(help="phone number")] = None,
+    value: Annotated[list[str] | None, typer.Option("--value", help="CATEGORY=VALUE, repeatable")] = None,
+    received: Annotated[str | None, typer.Option(help="real receipt time, ISO 8601 with offset")] = None,
+    document: Annotated[str | None, typer.Option(help="reference of the source document")] = None,
+    org: Org = None,
+    as_json: Json = False,
+) -> None:
+    """Record data received by email, phone, post, contract or at an event."""
+    values = dict(_pair(v) for v in value or [])
+    body = SubjectCreate.model_validate(
+        {
+            "subject_category": category,
+            "email": email,
+            "phone": phone,
+            "values": values,
+            "collection": {
+                "activity": activity,
+                "channel": channel,
+                "collected_at": received,
+                "document_ref": document,
+            },
+        }
+    )
+    settings = terminal.settings()
+    with terminal.session() as db:
+        collected = service.record(
+            db,
+            terminal.operator(),
+            keystore.open_keys(settings),
+            organisation_id=terminal.organisation_id(db, org),
+            body=body,
+        )
+        db.commit()
+    result = {
+        "subject_id": str(collected.subject.id),
+        "created": collected.created,
+        "changed": collected.changed,
+    }
+    if not terminal.emit(result, as_json=as_json):
+        terminal.out.print(f"{'Created' if collected.created else 'Updated'} subject {collected.subject.id}")
+
+
+def _pair(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise typer.BadParameter("use CATEGORY=VALUE", param_hint="--value")
+    return key.strip(), value
+
+
+@cli.command("import")
+def import_file(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="CSV whose columns are data categories")
+    ],
+    activity: Annotated[str, typer.Option(help="the activity the list serves")],
+    category: Annotated[str, typer.Option("--category", help="subject category, e.g. prospect")],
+    source: Annotated[subjects.Source, typer.Option(help="who gave us the list")],
+    source_name: Annotated[str, typer.Option(help="the partner's or aggregator's name")],
+    org: Org = None,
+    as_json: Json = False,
+) -> None:
+    """Import a contact list, all or nothing; addresses on the exclusion list are dropped and counted."""
+    settings = terminal.settings()
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with terminal.session() as db, Progress(*columns, console=terminal.err, transient=True) as progress:
+        task = progress.add_task("import", total=None)
+        result = service.import_csv(
+            db,
+            terminal.operator(),
+            keystore.open_keys(settings),
+            organisation_id=terminal.organisation_id(db, org),
+            text=file.read_text(encoding="utf-8"),
+            activity=activity,
+            subject_category=category,
+            source=source,
+            source_name=source_name,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+        db.commit()
+    data = {"imported": result.imported, "created": result.created, "suppressed": result.suppressed}
+    if not terminal.emit(data, as_json=as_json):
+        terminal.out.print(json.dumps(data))

@@ -1,0 +1,108 @@
+"""`lawful subjects …` flags: legal holds, restrictions, the child flag, pending Art. 14 notices."""
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from lawful import clock, terminal
+
+from . import service
+from .schemas import RestrictionGround
+
+cli = typer.Typer(help="Flags that limit the use of a person's data.", no_args_is_help=True)
+Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
+Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint=option) from exc
+
+
+@cli.command("hold")
+def hold(
+    subject_id: uuid.UUID,
+    case: Annotated[str, typer.Option(help="case reference")],
+    reason: Annotated[str, typer.Option(help="why the data must be kept")],
+    purpose: Annotated[str, typer.Option(help="the activity the held data may serve")],
+    review: Annotated[str, typer.Option(help="review date, YYYY-MM-DD")],
+) -> None:
+    """Place a legal hold (R-79): kept beyond retention, for that case only."""
+    with terminal.session() as db:
+        row = service.place_hold(
+            db,
+            terminal.operator(),
+            subject_id=subject_id,
+            case_ref=case,
+            reason=reason,
+            purpose=purpose,
+            review_on=_date(review, "--review"),
+        )
+        db.commit()
+    terminal.out.print(f"legal hold {row.id} placed until review on {row.review_on}")
+
+
+@cli.command("restrict")
+def restrict(
+    subject_id: uuid.UUID,
+    ground: Annotated[RestrictionGround, typer.Option(help="Art. 18(1) ground")],
+    reason: Annotated[str, typer.Option(help="why")],
+    activity: Annotated[str | None, typer.Option(help="one activity only (default: all)")] = None,
+) -> None:
+    """Restrict processing (Art. 18): storage only, enforced by the purpose gate."""
+    with terminal.session() as db:
+        row = service.restrict(
+            db, terminal.operator(), subject_id=subject_id, ground=ground, reason=reason, activity=activity
+        )
+        db.commit()
+    terminal.out.print(f"restriction {row.id} in force")
+
+
+@cli.command("lift-restriction")
+def lift_restriction(
+    restriction_id: uuid.UUID,
+    informed_at: Annotated[str, typer.Option(help="when the person was told, ISO 8601 with offset")],
+) -> None:
+    """Lift a restriction; Art. 18(3) requires telling the person first."""
+    try:
+        told = datetime.fromisoformat(informed_at)
+    except ValueError as exc:
+        raise typer.BadParameter("use an ISO 8601 time with offset", param_hint="--informed-at") from exc
+    with terminal.session() as db:
+        service.lift_restriction(db, terminal.operator(), restriction_id=restriction_id, informed_at=told)
+        db.commit()
+    terminal.out.print("restriction lifted")
+
+
+@cli.command("flag-child")
+def flag_child(subject_id: uuid.UUID) -> None:
+    """R-110: stop marketing and profiling for a person found to be under the digital-consent age."""
+    with terminal.session() as db:
+        service.flag_child(db, terminal.operator(), subject_id=subject_id)
+        db.commit()
+    terminal.out.print("flagged: marketing and consent-based processing stop now")
+
+
+@cli.command("art14-pending")
+def art14_pending(
+    by: Annotated[str | None, typer.Option(help="due by YYYY-MM-DD (default today)")] = None,
+    org: Org = None,
+    as_json: Json = False,
+) -> None:
+    """People whose data came from someone else and who are still owed the Art. 14 notice; exit 1 if any."""
+    due_by = _date(by, "--by") if by else clock.today()
+    with terminal.session() as db:
+        pending = service.art14_pending(db, organisation_id=terminal.organisation_id(db, org), due_by=due_by)
+        rows = [{"subject_id": str(s.id), "due": s.art14_due} for s in pending]
+    if not terminal.emit(rows, as_json=as_json):
+        table = Table("subject", "notice due")
+        for row in rows:
+            table.add_row(str(row["subject_id"]), str(row["due"]))
+        terminal.out.print(table)
+    if rows:
+        raise typer.Exit(1)
