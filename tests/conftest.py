@@ -6,12 +6,19 @@ SQLite by default; PostgreSQL when LAWFUL_TEST_DATABASE_URL is set (CI runs both
 import base64
 import os
 import shutil
+import socket
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -165,3 +172,47 @@ def lawful(fresh_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
     get_settings.cache_clear()
     yield Lawful(CliRunner())
     get_settings.cache_clear()
+
+
+@dataclass
+class Mailbox:
+    """What a real SMTP server on loopback received."""
+
+    host: str
+    port: int
+    messages: list[EmailMessage]
+
+    def wait_for(self, count: int, seconds: float = 5.0) -> list[EmailMessage]:
+        deadline = time.monotonic() + seconds
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.messages
+
+
+class _Collector:
+    def __init__(self, box: list[EmailMessage]) -> None:
+        self.box = box
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:  # noqa: N802 (aiosmtpd API)
+        content = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
+        self.box.append(message_from_bytes(content, policy=default_policy))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings: Settings) -> Iterator[Mailbox]:
+    """An aiosmtpd server on a free loopback port; the settings point mail at it for the test."""
+    received: list[EmailMessage] = []
+    controller = Controller(_Collector(received), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    previous = (settings.smtp_host, settings.smtp_port)
+    settings.smtp_host, settings.smtp_port = "127.0.0.1", controller.port
+    yield Mailbox("127.0.0.1", controller.port, received)
+    settings.smtp_host, settings.smtp_port = previous
+    controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -177,6 +177,23 @@ def people() -> dict[str, Any]:
             ],
         },
     ]
+    document["subject_categories"].append(
+        {"key": "referred_friend", "label": label("Friends referred to us")}
+    )
+    document["activities"].append(
+        base
+        | {
+            "key": "referral",
+            "name": label("Tell a friend"),
+            "purpose": label("Sending one invitation."),
+            "data_use": "marketing.communications.email",
+            "legal_basis": "legitimate_interests",
+            "legitimate_interest": lia(),
+            "subjects": ["referred_friend"],
+            "retention": "prospects_3y",
+            "data_categories": ["user.contact.email", "user.content.private", "user.name"],
+        }
+    )
     document["forms"] = [
         {
             "key": "contact",
@@ -237,4 +254,30 @@ def people() -> dict[str, Any]:
             ],
         },
     ]
+    document["forms"].append(
+        {
+            "key": "tell_a_friend",
+            "name": label("Tell a friend"),
+            "activity": "referral",
+            "subject_category": "referred_friend",
+            "referral": True,
+            "fields": [
+                {
+                    "key": "friend_email",
+                    "category": "user.contact.email",
+                    "type": "email",
+                    "required": True,
+                    "label": label("Your friend's email"),
+                },
+                {"key": "referrer_name", "category": "user.name", "label": label("Your name")},
+                {
+                    "key": "message",
+                    "category": "user.content.private",
+                    "type": "textarea",
+                    "max_length": 300,
+                    "label": label("Message"),
+                },
+            ],
+        }
+    )
     return document

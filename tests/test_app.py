@@ -17,7 +17,7 @@ def test_an_unknown_api_path_is_a_json_404(client: TestClient) -> None:
     response = client.get("/api/nothing-here")
 
     assert response.status_code == 404
-    assert response.json()["error"] == "http_404"
+    assert response.json()["error"] == "not_found"
 
 
 def test_api_responses_carry_the_security_headers(client: TestClient) -> None:

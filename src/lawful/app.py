@@ -43,6 +43,15 @@ SECURITY_HEADERS = [
 ]
 
 
+HTTP_CODES = {
+    401: "unauthorised",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    429: "too_many_requests",
+}
+
+
 class _Resolvers:
     def api_key(self, db: Session, token: str) -> Actor:
         return staff.actor_for_api_key(db, token=token)
@@ -124,7 +133,7 @@ def _render_http(request: Request, exc: StarletteHTTPException) -> Response:
     headers = getattr(exc, "headers", None)
     if _is_api(request) or exc.status_code == 405:
         return JSONResponse(
-            {"error": f"http_{exc.status_code}", "detail": exc.detail},
+            {"error": HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}"), "detail": exc.detail},
             status_code=exc.status_code,
             headers=headers,
         )

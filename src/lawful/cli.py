@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from lawful import clock, db, keystore, notices, processing, staff, terminal
+from lawful import clock, db, jobs, keystore, mail, notices, processing, staff, terminal
 from lawful.audit import commands as audit_commands
 from lawful.decisions import commands as decision_commands
 from lawful.errors import LawfulError
@@ -111,7 +111,36 @@ def serve(
     else:
         from lawful.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        jobs.configure(settings)
+        background = jobs.consumer(workers=1) if settings.jobs_url != "immediate" else None
+        if background is not None:
+            background.start()  # embedded mode: the one process also runs the jobs
+        try:
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        finally:
+            if background is not None:
+                background.stop(graceful=True)
+
+
+@app.command()
+def worker(workers: Annotated[int, typer.Option(help="worker threads")] = 2) -> None:
+    """Run background jobs (mail delivery, sweeps) until stopped; any number of workers may run."""
+    jobs.configure(terminal.settings())
+    jobs.consumer(workers).run()
+
+
+mail_cli = typer.Typer(help="Outgoing mail.", no_args_is_help=True)
+app.add_typer(mail_cli, name="mail")
+
+
+@mail_cli.command("deliver")
+def deliver_mail() -> None:
+    """Send every message that is due now (what the worker does every minute)."""
+    settings = terminal.settings()
+    with terminal.session() as session:
+        sent = mail.deliver_due(session, keystore.open_keys(settings), settings, limit=10_000)
+        session.commit()
+    terminal.out.print(f"{sent} message(s) sent")
 
 
 @app.command()

@@ -30,6 +30,16 @@ class Settings(BaseSettings):
     export_approval_threshold: int = Field(
         default=500, description="bulk exports above this need approval (R-91)"
     )
+    https_only: bool = Field(
+        default=False, description="refuse plain HTTP and send HSTS (R-14); on behind TLS"
+    )
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "privacy@localhost"
+    jobs_url: str = Field(default="sqlite", description="sqlite (data directory), redis://…, or immediate")
     sql_echo: bool = False
 
     def resolved_database_url(self) -> str:

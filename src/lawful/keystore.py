@@ -151,6 +151,7 @@ class Keys:
         self.lookup = store.get("system:lookup") or store.create("system:lookup")
         self.totp = store.get("system:totp") or store.create("system:totp")
         self.session = store.get("system:session") or store.create("system:session")
+        self.outbox = store.get("system:outbox") or store.create("system:outbox")
 
     def subject_key(self, subject_id: uuid.UUID) -> bytes | None:
         return self.store.get(subject_owner(subject_id))

@@ -55,7 +55,7 @@ def test_an_undeclared_field_is_422_naming_it(client: TestClient, org: uuid.UUID
 
     assert response.status_code == 422
     assert response.json()["problems"] == [
-        {"path": "fields.birthdate", "message": "this form does not collect this field"}
+        {"path": "fields.birthdate", "message": "this form does not collect this field", "rule": "undeclared"}
     ]
     assert _count(db) == 0
 

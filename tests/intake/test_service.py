@@ -34,7 +34,7 @@ def _submit(
     marketing: bool = False,
     lang: str = "fr",
 ) -> subjects.Collected:
-    return intake.submit(
+    collected = intake.submit(
         db,
         PUBLIC,
         keys,
@@ -45,6 +45,8 @@ def _submit(
         language=lang,
         channel=subjects.Channel.WEB_FORM,
     )
+    assert collected is not None
+    return collected
 
 
 def _subjects(db: Session) -> int:
@@ -77,7 +79,7 @@ def test_an_undeclared_field_is_refused_and_nothing_stored(
         _submit(db, keys, org, CONTACT | {"birthdate": "2000-01-01"})
 
     assert raised.value.problems == [
-        {"path": "fields.birthdate", "message": "this form does not collect this field"}
+        {"path": "fields.birthdate", "message": "this form does not collect this field", "rule": "undeclared"}
     ]
     assert _subjects(db) == before
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lawful import processing, subjects
+from lawful import i18n, jobs, processing, subjects
 from lawful.actor import PUBLIC, Actor, ActorKind
 from lawful.web import AppKeys, AppSettings, Db, html, language
 
@@ -50,7 +50,13 @@ def form_page(form_key: str, request: Request, db: Db, org: PublicOrg, settings:
 
 @pages.post("/forms/{form_key}", dependencies=[Depends(submissions_limit)])
 def submit_form_page(
-    form_key: str, request: Request, data: Posted, db: Db, keys: AppKeys, org: PublicOrg
+    form_key: str,
+    request: Request,
+    data: Posted,
+    db: Db,
+    keys: AppKeys,
+    org: PublicOrg,
+    settings: AppSettings,
 ) -> Response:
     chosen = data.get("lang", "")
     lang = chosen if chosen in ("en", "fr", "nl") else language(request, ["en", "fr", "nl"], "en")
@@ -66,11 +72,16 @@ def submit_form_page(
             marketing_consent=data.get("marketing_consent") == "yes",
             language=lang,
             channel=subjects.Channel.WEB_FORM,
+            base_url=settings.base_url,
         )
     except (SubmissionInvalid, UnderAge) as exc:
         db.commit()  # keeps only the anonymous age-gate count; the submission itself wrote nothing
         form = service.describe(db, organisation_id=org, form_key=form_key, lang=lang, base_url="")
-        errors = {p["path"].removeprefix("fields."): p["message"] for p in exc.problems}
+        errors = {
+            p["path"].removeprefix("fields."): i18n.t(f"field_error.{p.get('rule', 'invalid')}", lang)
+            for p in exc.problems
+        }
+        kept = {} if isinstance(exc, UnderAge) else fields  # a refused child's entries are not shown back
         return html(
             "intake/form.html",
             status_code=422,
@@ -78,11 +89,12 @@ def submit_form_page(
             title=form.name,
             org_name=_org_name(db, org),
             form=form,
-            values=fields,
+            values=kept,
             errors=errors,
             message="form.under_age" if isinstance(exc, UnderAge) else "form.errors",
         )
     db.commit()
+    jobs.kick(jobs.deliver_mail)
     return RedirectResponse(f"/forms/{form_key}/thanks?lang={lang}", status_code=303)
 
 

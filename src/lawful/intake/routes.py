@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 
-from lawful import processing, subjects
+from lawful import jobs, processing, subjects
 from lawful.actor import PUBLIC, Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, RateLimiter, language, require
@@ -43,7 +43,13 @@ def get_form(form_key: str, request: Request, db: Db, org: PublicOrg, settings: 
 
 @router.post("/api/forms/{form_key}/submissions", status_code=201, dependencies=[Depends(submissions_limit)])
 def submit_form(
-    form_key: str, body: SubmissionCreate, db: Db, keys: AppKeys, org: PublicOrg
+    form_key: str,
+    body: SubmissionCreate,
+    request: Request,
+    db: Db,
+    keys: AppKeys,
+    org: PublicOrg,
+    settings: AppSettings,
 ) -> SubmissionRead:
     """A visitor's submission; the answer never says whether the person was known before."""
     service.submit(
@@ -54,10 +60,12 @@ def submit_form(
         form_key=form_key,
         fields=body.fields,
         marketing_consent=body.marketing_consent,
-        language=body.language,
+        language=body.language or language(request, ["en", "fr", "nl"], "en"),
         channel=subjects.Channel.API,
+        base_url=settings.base_url,
     )
     db.commit()
+    jobs.kick(jobs.deliver_mail)
     return SubmissionRead()
 
 

@@ -17,13 +17,14 @@ DATE_OF_BIRTH = "user.demographic.date_of_birth"
 class FieldProblem:
     field: str
     message: str
+    rule: str = "invalid"
 
 
 def check_submission(form: Form, submitted: Mapping[str, str]) -> list[FieldProblem]:
     """Every problem with the submitted fields; values are never echoed back (they are personal data)."""
     declared = {f.key: f for f in form.fields}
     problems = [
-        FieldProblem(name, "this form does not collect this field")
+        FieldProblem(name, "this form does not collect this field", "undeclared")
         for name in submitted
         if name not in declared
     ]
@@ -31,12 +32,12 @@ def check_submission(form: Form, submitted: Mapping[str, str]) -> list[FieldProb
         value = submitted.get(field.key, "")
         if not value.strip():
             if field.required:
-                problems.append(FieldProblem(field.key, "required"))
+                problems.append(FieldProblem(field.key, "required", "required"))
             continue
         if len(value) > field.max_length:
-            problems.append(FieldProblem(field.key, f"at most {field.max_length} characters"))
+            problems.append(FieldProblem(field.key, f"at most {field.max_length} characters", "too_long"))
         elif message := _type_problem(str(field.type), value.strip()):
-            problems.append(FieldProblem(field.key, message))
+            problems.append(FieldProblem(field.key, message, str(field.type)))
     return problems
 
 

@@ -35,7 +35,7 @@ class SubmissionCreate(BaseModel):
 
     fields: dict[str, str] = Field(max_length=50)
     marketing_consent: bool = False
-    language: str = Field(default="en", pattern="^(en|fr|nl)$")
+    language: str | None = Field(default=None, pattern="^(en|fr|nl)$", description="default: Accept-Language")
 
 
 class SubmissionRead(BaseModel):

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, i18n, keystore, notices, processing, subjects
+from lawful import audit, clock, consent, i18n, keystore, mail, notices, processing, render, subjects
 from lawful.actor import Actor
 
 from . import rules
@@ -94,15 +94,21 @@ def submit(
     marketing_consent: bool,
     language: str,
     channel: subjects.Channel,
-) -> subjects.Collected:
+    base_url: str = "",
+) -> subjects.Collected | None:
     """A form submission: declared fields only, age-gated, with its provenance and consent proof (R-12..R-15)."""
     form, version = form_of(db, organisation_id=organisation_id, form_key=form_key)
-    if problems := rules.check_submission(form, fields):
+    problems = rules.check_submission(form, fields)
+    problems += _identity_problems(form, fields, {p.field for p in problems})
+    if problems:
         raise SubmissionInvalid(
             "the submission has problems; nothing was stored",
-            problems=[{"path": f"fields.{p.field}", "message": p.message} for p in problems],
+            problems=[{"path": f"fields.{p.field}", "message": p.message, "rule": p.rule} for p in problems],
         )
     register = processing.register_of(version)
+    if form.referral:
+        _refer(db, actor, keys, organisation_id, form, register, fields, language, base_url)
+        return None
     values = {
         f.category: _clean(str(f.type), fields[f.key]) for f in form.fields if fields.get(f.key, "").strip()
     }
@@ -156,6 +162,67 @@ def submit(
             ),
         )
     return collected
+
+
+def _refer(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    organisation_id: uuid.UUID,
+    form: processing.Form,
+    register: processing.Register,
+    fields: dict[str, str],
+    language: str,
+    base_url: str,
+) -> None:
+    """Tell-a-friend (R-18, T-35): one message, no profile; the address lives only in the sealed outbox row."""
+    by_type = {str(f.type): fields.get(f.key, "").strip() for f in form.fields}
+    friend = subjects.normalise_email(by_type.get("email", ""))
+    if consent.suppression_lookup(keys, friend) in consent.suppressed(
+        db, organisation_id=organisation_id, lookups=[consent.suppression_lookup(keys, friend)]
+    ):
+        return  # they asked never to hear from us: nothing is sent, nothing is kept
+    referrer = fields.get("referrer_name", "").strip() or i18n.t("mail.referral.someone", language)
+    organisation = register.organisation.legal_name
+    text = render.render(
+        "mail/referral.txt",
+        lang=language,
+        referrer=referrer,
+        message=by_type.get("textarea", ""),
+        privacy_url=f"{base_url}/privacy?lang={language}",
+    )
+    subject = i18n.t("mail.referral.subject", language, referrer=referrer, organisation=organisation)
+    mail.queue(
+        db,
+        keys,
+        mail.Mail(to=friend, subject=subject, text=text),
+        kind=f"referral:{form.key}",
+        category="service",
+        organisation_id=organisation_id,
+    )
+    audit.record(
+        db,
+        actor,
+        "intake.referral_queued",
+        entity_type="Form",
+        entity_id=form.key,
+        organisation_id=organisation_id,
+    )
+
+
+def _identity_problems(
+    form: processing.Form, fields: dict[str, str], already: set[str]
+) -> list[rules.FieldProblem]:
+    found = []
+    for field in form.fields:
+        value = fields.get(field.key, "").strip()
+        if field.key in already or not value or str(field.type) not in ("email", "phone"):
+            continue
+        try:
+            _clean(str(field.type), value)
+        except subjects.InvalidIdentity as exc:
+            found.append(rules.FieldProblem(field.key, exc.detail, str(field.type)))
+    return found
 
 
 def _clean(kind: str, value: str) -> str:

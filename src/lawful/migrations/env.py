@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from lawful import audit, consent, decisions, intake, notices, processing, staff, subjects  # noqa: F401
+from lawful import audit, consent, decisions, intake, mail, notices, processing, staff, subjects  # noqa: F401
 from lawful.db import Base
 
 target_metadata = Base.metadata

@@ -1,0 +1,73 @@
+"""Background jobs with huey: outgoing mail now; rights-request steps and sweeps later.
+
+The huey instance exists at import (tasks must be declared on it) but stores nothing until
+`configure(settings)` points it at SQLite in the data directory, at Redis, or keeps it in immediate mode.
+Until then `kick()` does nothing: queued work waits in the outbox for the periodic sweep or the CLI.
+"""
+
+from functools import lru_cache
+from typing import Any
+
+from huey import Huey, crontab
+from huey.consumer import Consumer
+from huey.storage import RedisStorage, SqliteStorage
+
+from lawful import db, keystore, mail
+from lawful.config import Settings, get_settings
+
+huey = Huey("lawful", immediate=True, utc=True, results=False)
+_configured: list[Settings] = []
+
+
+def configure(settings: Settings) -> None:
+    if settings.jobs_url == "immediate":
+        huey.immediate = True
+    else:
+        huey.storage_class = RedisStorage if settings.jobs_url.startswith("redis") else SqliteStorage
+        huey.storage_kwargs = (
+            {"url": settings.jobs_url}
+            if settings.jobs_url.startswith("redis")
+            else {"filename": str((settings.data_dir / "jobs.db").resolve())}
+        )
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        huey._immediate = False  # the public setter would rebuild memory storage first
+        huey.storage = huey.create_storage()
+    _configured[:] = [settings]
+
+
+def consumer(workers: int = 2) -> Consumer:
+    """A consumer for `lawful worker`, or started in a thread by `lawful serve` (embedded mode)."""
+    return huey.create_consumer(
+        workers=workers, worker_type="thread", periodic=True, check_worker_health=False
+    )
+
+
+def kick(task: Any) -> None:
+    """Schedule a task after a commit, when a queue is configured; otherwise the sweep will do it."""
+    if _configured and not huey.immediate:
+        task()
+
+
+def _settings() -> Settings:
+    return _configured[0] if _configured else get_settings()
+
+
+@lru_cache(maxsize=4)
+def _sessions(url: str) -> Any:
+    return db.make_sessionmaker(db.make_engine(url))
+
+
+@huey.task(retries=3, retry_delay=30)
+def deliver_mail() -> int:
+    """Hand due outbox messages to the SMTP server; failures are retried by the outbox itself."""
+    settings = _settings()
+    keys = keystore.open_keys(settings)
+    with _sessions(settings.resolved_database_url())() as session:
+        sent = mail.deliver_due(session, keys, settings)
+        session.commit()
+    return sent
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_mail() -> None:
+    deliver_mail.call_local()

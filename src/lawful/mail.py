@@ -1,0 +1,142 @@
+"""Outgoing mail through an outbox: queued in the transaction that causes it, delivered after commit.
+
+Recipients and bodies are personal data, so they are kept encrypted under a system key while queued
+and erased once the message is handed to the SMTP server; what stays is when, what kind, and the outcome.
+"""
+
+import json
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from sqlalchemy import ForeignKey, LargeBinary, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from lawful import clock, crypto
+from lawful.config import Settings
+from lawful.db import Base, IdMixin
+from lawful.keystore import Keys
+
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
+)
+
+
+class OutboxMessage(IdMixin, Base):
+    __tablename__ = "outbox"
+
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    subject_id: Mapped[uuid.UUID | None]
+    kind: Mapped[str] = mapped_column(String(60))
+    category: Mapped[str] = mapped_column(String(20))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    send_after: Mapped[datetime] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def queue(
+    db: Session,
+    keys: Keys,
+    mail: Mail,
+    *,
+    kind: str,
+    category: str,
+    organisation_id: uuid.UUID | None,
+    subject_id: uuid.UUID | None = None,
+) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction; nothing leaves before the commit."""
+    now = clock.now()
+    row = OutboxMessage(
+        organisation_id=organisation_id,
+        subject_id=subject_id,
+        kind=kind,
+        category=category,
+        created_at=now,
+        send_after=now,
+        attempts=0,
+        status="pending",
+    )
+    db.add(row)
+    db.flush()
+    payload = json.dumps(
+        {
+            "to": mail.to,
+            "subject": mail.subject,
+            "text": mail.text,
+            "html": mail.html,
+            "headers": list(mail.headers),
+        }
+    ).encode()
+    row.sealed = crypto.encrypt(keys.outbox, payload, context=str(row.id).encode())
+    return row
+
+
+def deliver_due(db: Session, keys: Keys, settings: Settings, *, limit: int = 50) -> int:
+    """Send what is due; each message is claimed (SKIP LOCKED on PostgreSQL) so two workers never send it twice."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.send_after <= clock.now())
+        .order_by(OutboxMessage.send_after)
+        .limit(limit)
+    )
+    if db.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    sent = 0
+    for row in list(db.scalars(query)):
+        sent += _deliver(keys, settings, row)
+    db.flush()
+    return sent
+
+
+def _deliver(keys: Keys, settings: Settings, row: OutboxMessage) -> int:
+    if row.sealed is None:
+        row.status = "failed"
+        return 0
+    data = json.loads(crypto.decrypt(keys.outbox, row.sealed, context=str(row.id).encode()))
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = settings.mail_from, data["to"], data["subject"]
+    message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or "localhost")
+    for name, value in data["headers"]:
+        message[name] = value
+    message.set_content(data["text"])
+    if data["html"]:
+        message.add_alternative(data["html"], subtype="html")
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls()
+            if settings.smtp_user and settings.smtp_password:
+                smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        row.attempts += 1
+        row.last_error = type(exc).__name__
+        if row.attempts > len(RETRY_DELAYS):
+            row.status, row.sealed = "failed", None
+        else:
+            row.send_after = clock.now() + RETRY_DELAYS[row.attempts - 1]
+        return 0
+    row.status, row.sent_at, row.message_id, row.sealed = "sent", clock.now(), message["Message-ID"], None
+    row.attempts += 1
+    return 1
