@@ -65,3 +65,26 @@ def test_the_clock_header_is_honoured_in_test_mode(client: TestClient, db: Sessi
     response = client.get("/privacy", headers={"X-Lawful-Now": "2020-01-01T12:00:00+00:00"})
 
     assert response.status_code == 404
+
+
+def test_with_https_only_plain_http_writes_are_refused_before_reading(settings: Settings, db: Session) -> None:
+    make_register(db)
+    strict = create_app(settings.model_copy(update={"https_only": True}))
+    strict.dependency_overrides[get_db] = lambda: db
+
+    with TestClient(strict, base_url="http://acme.example.test") as plain:
+        write = plain.post("/api/forms/contact/submissions", json={"fields": {"email": "a@example.test"}})
+        read = plain.get("/privacy", follow_redirects=False)
+
+    assert (write.status_code, write.json()["error"]) == (403, "https_required")
+    assert (read.status_code, read.headers["location"]) == (308, "https://acme.example.test/privacy")
+
+
+def test_with_https_only_responses_carry_hsts(settings: Settings, db: Session) -> None:
+    strict = create_app(settings.model_copy(update={"https_only": True}))
+    strict.dependency_overrides[get_db] = lambda: db
+
+    with TestClient(strict, base_url="https://acme.example.test") as secure:
+        response = secure.get("/healthz")
+
+    assert response.headers["strict-transport-security"].startswith("max-age=31536000")

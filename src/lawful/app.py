@@ -43,6 +43,7 @@ SECURITY_HEADERS = [
 ]
 
 
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 HTTP_CODES = {
     401: "unauthorised",
     403: "forbidden",
@@ -96,7 +97,7 @@ def create_app(settings: Settings) -> FastAPI:
         LoginRequired, lambda request, exc: RedirectResponse("/console/login", status_code=303)
     )
     app.add_api_route("/healthz", lambda: {"status": "ok", "version": __version__}, include_in_schema=False)
-    app.add_middleware(_Headers, test_mode=settings.test_mode)
+    app.add_middleware(_Headers, test_mode=settings.test_mode, https_only=settings.https_only)
     return app
 
 
@@ -150,8 +151,9 @@ def _render_http(request: Request, exc: StarletteHTTPException) -> Response:
 class _Headers:
     """Security headers on every response; in test mode only, `X-Lawful-Now` pins the clock."""
 
-    def __init__(self, app: ASGIApp, test_mode: bool) -> None:
-        self.app, self.test_mode = app, test_mode
+    def __init__(self, app: ASGIApp, test_mode: bool, https_only: bool = False) -> None:
+        self.app, self.test_mode, self.https_only = app, test_mode, https_only
+        self.headers = [*SECURITY_HEADERS, *([HSTS] if https_only else [])]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -161,15 +163,35 @@ class _Headers:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], *SECURITY_HEADERS]
+                message["headers"] = [*message["headers"], *self.headers]
             await send(message)
 
+        if self.https_only and scope.get("scheme") == "http":
+            await self._refuse_plain_http(scope, send)
+            return
         pinned = self._pinned(scope) if self.test_mode else None
         if pinned is None:
             await self.app(scope, receive, send_with_headers)
             return
         with clock.pinned(pinned):
             await self.app(scope, receive, send_with_headers)
+
+    @staticmethod
+    async def _refuse_plain_http(scope: Scope, send: Send) -> None:
+        """R-14: nothing is read from a plain-HTTP request; reads are redirected, writes refused."""
+        host = next((v.decode() for k, v in scope.get("headers", []) if k == b"host"), "")
+        if scope["method"] in ("GET", "HEAD") and host:
+            target = f"https://{host}{scope.get('raw_path', b'').decode() or scope['path']}"
+            headers = [(b"location", target.encode()), *SECURITY_HEADERS]
+            await send({"type": "http.response.start", "status": 308, "headers": headers})
+        else:
+            headers = [(b"content-type", b"application/json"), *SECURITY_HEADERS]
+            await send({"type": "http.response.start", "status": 403, "headers": headers})
+            await send(
+                {"type": "http.response.body", "body": b'{"error":"https_required","detail":"use HTTPS"}'}
+            )
+            return
+        await send({"type": "http.response.body", "body": b""})
 
     @staticmethod
     def _pinned(scope: Scope) -> datetime | None:

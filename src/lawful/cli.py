@@ -107,7 +107,15 @@ def serve(
     db.upgrade_to_head(engine)
     engine.dispose()
     if workers > 1:
-        uvicorn.run("lawful.wsgi:app", host=host, port=port, workers=workers, log_level="warning")
+        uvicorn.run(
+            "lawful.wsgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            proxy_headers=True,
+            forwarded_allow_ips=settings.trusted_proxies,
+        )
     else:
         from lawful.app import create_app
 
@@ -116,7 +124,14 @@ def serve(
         if background is not None:
             background.start()  # embedded mode: the one process also runs the jobs
         try:
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+            uvicorn.run(
+                create_app(settings),
+                host=host,
+                port=port,
+                log_level="warning",
+                proxy_headers=True,
+                forwarded_allow_ips=settings.trusted_proxies,
+            )
         finally:
             if background is not None:
                 background.stop(graceful=True)

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     export_approval_threshold: int = Field(
         default=500, description="bulk exports above this need approval (R-91)"
     )
+    trusted_proxies: str = Field(
+        default="127.0.0.1", description="proxies whose X-Forwarded-Proto is believed"
+    )
     https_only: bool = Field(
         default=False, description="refuse plain HTTP and send HSTS (R-14); on behind TLS"
     )
