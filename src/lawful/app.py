@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
 from lawful.config import Settings
+from lawful.consent import routes as consent_routes
 from lawful.decisions import pages as decision_pages
 from lawful.decisions import routes as decision_routes
 from lawful.errors import LawfulError
@@ -74,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
         notice_routes.router,
         audit_routes.router,
         intake_routes.router,
+        consent_routes.router,
         decision_routes.router,
         subject_routes.router,
     ):
@@ -97,6 +100,13 @@ def create_app(settings: Settings) -> FastAPI:
         LoginRequired, lambda request, exc: RedirectResponse("/console/login", status_code=303)
     )
     app.add_api_route("/healthz", lambda: {"status": "ok", "version": __version__}, include_in_schema=False)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.banner_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["content-type"],
+        allow_credentials=False,
+    )
     app.add_middleware(_Headers, test_mode=settings.test_mode, https_only=settings.https_only)
     return app
 

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "privacy@localhost"
     jobs_url: str = Field(default="sqlite", description="sqlite (data directory), redis://…, or immediate")
+    banner_origins: list[str] = Field(default=["*"], description="web origins allowed to load the banner API")
+    banner_lifetime_days: int = Field(
+        default=182, ge=1, le=395, description="re-ask after (R-29: at most 13 months)"
+    )
     sql_echo: bool = False
 
     def resolved_database_url(self) -> str:

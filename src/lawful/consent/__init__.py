@@ -1,7 +1,8 @@
 """The consent ledger with proof, the current consent of each person, and the exclusion list."""
 
+from . import banner
 from .errors import ConsentNotGiven, NotConsentBased, UnknownPurpose
-from .models import ConsentEvent, ConsentState, Suppression
+from .models import ConsentEvent, ConsentState, CookieChoice, Suppression
 from .rules import ConsentStatus, EventKind, current_state
 from .service import (
     Proof,
@@ -19,11 +20,13 @@ __all__ = [
     "ConsentNotGiven",
     "ConsentState",
     "ConsentStatus",
+    "CookieChoice",
     "EventKind",
     "NotConsentBased",
     "Proof",
     "Suppression",
     "UnknownPurpose",
+    "banner",
     "current_state",
     "ensure_consent_purpose",
     "history",

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -55,4 +56,23 @@ class Suppression(IdMixin, Base):
     lookup: Mapped[str] = mapped_column(String(64))
     scope: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime]
+
+
+class CookieChoice(Base):
+    """One banner choice under a random consent id (R-28): append-only, no full IP address."""
+
+    __tablename__ = "cookie_choices"
+    __table_args__ = (Index("ix_cookie_choices_consent_id_at", "consent_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    consent_id: Mapped[str] = mapped_column(String(32))
+    choices: Mapped[dict[str, Any]]
+    language: Mapped[str] = mapped_column(String(2))
+    version: Mapped[str] = mapped_column(String(64))
+    notice_number: Mapped[int | None]
+    text_hash: Mapped[str] = mapped_column(String(64))
+    gpc: Mapped[bool]
+    network: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]

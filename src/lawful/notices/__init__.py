@@ -1,5 +1,6 @@
 """Privacy and cookie notices rendered from the register, published as immutable versions."""
 
+from .content import countries, period
 from .errors import (
     ChangelogMissing,
     LeadTimeTooShort,
@@ -35,6 +36,7 @@ __all__ = [
     "OverrideReasonMissing",
     "TranslationsStale",
     "classify",
+    "countries",
     "find_latest",
     "get_current",
     "get_version",
@@ -42,6 +44,7 @@ __all__ = [
     "missing_elements",
     "missing_labels",
     "page",
+    "period",
     "preview",
     "publish",
 ]

@@ -1,0 +1,56 @@
+"""API shapes of the banner and the consent ledger."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+ConsentId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+
+
+class BannerChoiceCreate(BaseModel):
+    """What the banner posts: only booleans per optional category; anything else is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    consent_id: ConsentId | None = None
+    choices: dict[Annotated[str, Field(max_length=40)], StrictBool] = Field(max_length=10)
+    language: Annotated[str, Field(pattern="^(en|fr|nl)$")]
+    version: Annotated[str, Field(max_length=64)]
+    gpc: StrictBool = False
+
+
+class BannerChoiceRead(BaseModel):
+    consent_id: str
+    choices: dict[str, bool]
+    expires_at: datetime
+
+
+class CookieChoiceRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    consent_id: str
+    choices: dict[str, Any]
+    language: str
+    version: str
+    notice_number: int | None
+    text_hash: str
+    gpc: bool
+    network: str | None
+    created_at: datetime
+
+
+class ConsentEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    purpose: str
+    kind: str
+    text_hash: str
+    text_version: str
+    language: str
+    notice_number: int | None
+    channel: str
+    element: str
+    occurred_at: datetime
