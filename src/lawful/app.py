@@ -19,6 +19,7 @@ from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
 from lawful.config import Settings
+from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
 from lawful.decisions import pages as decision_pages
 from lawful.decisions import routes as decision_routes
@@ -90,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
         decision_pages.export_pages,
         notice_pages.pages,
         intake_pages.pages,
+        consent_pages.pages,
     ):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,8 +1,8 @@
 """The consent ledger with proof, the current consent of each person, and the exclusion list."""
 
-from . import banner
+from . import banner, optin
 from .errors import ConsentNotGiven, NotConsentBased, UnknownPurpose
-from .models import ConsentEvent, ConsentState, CookieChoice, Suppression
+from .models import ConsentEvent, ConsentState, CookieChoice, OptIn, Suppression
 from .rules import ConsentStatus, EventKind, current_state
 from .service import (
     Proof,
@@ -23,6 +23,7 @@ __all__ = [
     "CookieChoice",
     "EventKind",
     "NotConsentBased",
+    "OptIn",
     "Proof",
     "Suppression",
     "UnknownPurpose",
@@ -30,6 +31,7 @@ __all__ = [
     "current_state",
     "ensure_consent_purpose",
     "history",
+    "optin",
     "record",
     "states",
     "suppress",

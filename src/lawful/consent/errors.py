@@ -1,6 +1,6 @@
 """Consent errors."""
 
-from lawful.errors import NotFound, RuleViolation
+from lawful.errors import Conflict, NotFound, RuleViolation
 
 
 class ConsentNotGiven(RuleViolation):
@@ -13,3 +13,15 @@ class NotConsentBased(RuleViolation):
 
 class UnknownPurpose(NotFound):
     code = "unknown_purpose"
+
+
+class LinkUsed(Conflict):
+    code = "link_used"
+
+
+class LinkExpired(Conflict):
+    code = "link_expired"
+
+
+class UnknownLink(NotFound):
+    code = "unknown_link"

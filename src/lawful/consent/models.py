@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lawful.db import Base, IdMixin
@@ -76,3 +76,18 @@ class CookieChoice(Base):
     gpc: Mapped[bool]
     network: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class OptIn(IdMixin, Base):
+    """A subscription waiting for its confirmation; the address is sealed and nothing else is kept."""
+
+    __tablename__ = "opt_ins"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(120))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    language: Mapped[str] = mapped_column(String(2))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]

@@ -7,13 +7,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse
 
-from lawful import processing, subjects
+from lawful import jobs, processing, subjects
 from lawful.actor import Actor, ActorKind
 from lawful.errors import Forbidden
-from lawful.web import AppSettings, Db, RateLimiter, language, require
+from lawful.web import AppKeys, AppSettings, Db, RateLimiter, language, require
 
-from . import banner, service
-from .schemas import BannerChoiceCreate, BannerChoiceRead, ConsentEventRead, ConsentId, CookieChoiceRead
+from . import banner, optin, service
+from .schemas import (
+    BannerChoiceCreate,
+    BannerChoiceRead,
+    ConsentEventRead,
+    ConsentId,
+    CookieChoiceRead,
+    SubscriptionCreate,
+)
 
 router = APIRouter(tags=["consent"])
 STATIC = Path(__file__).parent.parent / "static"
@@ -79,6 +86,34 @@ def choice_proof(consent_id: ConsentId, db: Db, org: PublicOrg) -> list[CookieCh
         CookieChoiceRead.model_validate(r)
         for r in banner.proof(db, organisation_id=org, consent_id=consent_id)
     ]
+
+
+@router.post(
+    "/api/newsletters/{purpose}/subscriptions", status_code=202, dependencies=[Depends(choices_limit)]
+)
+def subscribe(
+    purpose: str,
+    body: SubscriptionCreate,
+    request: Request,
+    db: Db,
+    keys: AppKeys,
+    org: PublicOrg,
+    settings: AppSettings,
+) -> dict[str, str]:
+    """Double opt-in: the answer is the same whoever the address belongs to."""
+    optin.subscribe(
+        db,
+        Actor(ActorKind.PUBLIC, label="newsletter-form"),
+        keys,
+        organisation_id=org,
+        purpose=purpose,
+        email=body.email,
+        language=body.language or language(request, ["en", "fr", "nl"], "en"),
+        base_url=settings.base_url,
+    )
+    db.commit()
+    jobs.kick(jobs.deliver_mail)
+    return {"status": "confirmation_sent"}
 
 
 @router.get("/banner.js", include_in_schema=False)

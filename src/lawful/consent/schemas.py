@@ -54,3 +54,10 @@ class ConsentEventRead(BaseModel):
     channel: str
     element: str
     occurred_at: datetime
+
+
+class SubscriptionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[str, Field(min_length=3, max_length=254)]
+    language: Annotated[str, Field(pattern="^(en|fr|nl)$")] | None = None

@@ -109,6 +109,21 @@ def submit(
     if form.referral:
         _refer(db, actor, keys, organisation_id, form, register, fields, language, base_url)
         return None
+    if _is_newsletter(register, form):
+        email = next(
+            fields[f.key] for f in form.fields if f.type == "email" and fields.get(f.key, "").strip()
+        )
+        consent.optin.subscribe(
+            db,
+            actor,
+            keys,
+            organisation_id=organisation_id,
+            purpose=form.activity,
+            email=email,
+            language=language,
+            base_url=base_url,
+        )
+        return None
     values = {
         f.category: _clean(str(f.type), fields[f.key]) for f in form.fields if fields.get(f.key, "").strip()
     }
@@ -162,6 +177,13 @@ def submit(
             ),
         )
     return collected
+
+
+def _is_newsletter(register: processing.Register, form: processing.Form) -> bool:
+    """A form whose only purpose is consent-based email marketing goes through double opt-in."""
+    activity = next(a for a in register.activities if a.key == form.activity)
+    basis = processing.bases(activity).get(form.subject_category)
+    return basis is processing.Basis.CONSENT and activity.data_use.startswith("marketing.communications")
 
 
 def _refer(

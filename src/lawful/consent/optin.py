@@ -1,0 +1,221 @@
+"""Newsletter double opt-in and the one-click unsubscribe (R-21, R-22, R-35..R-37).
+
+Nothing about a person is kept until they confirm: the pending row holds only the sealed address.
+An unsubscribe withdraws consent, records the marketing objection (absolute, Art. 21(3)) and adds the
+address to the exclusion list, so that no later import or list brings it back.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from lawful import audit, clock, crypto, i18n, keystore, mail, processing, subjects
+from lawful.actor import Actor
+
+from .errors import ConsentNotGiven, LinkExpired, LinkUsed, UnknownLink
+from .models import ConsentState, OptIn, Suppression
+from .rules import EventKind
+from .service import Proof, ensure_consent_purpose, record, suppress, suppression_lookup
+
+CONFIRM_WITHIN = timedelta(hours=48)
+
+
+def _serializer(keys: keystore.Keys, salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(keys.session, salt=salt)
+
+
+def unsubscribe_token(keys: keystore.Keys, subject_id: uuid.UUID, purpose: str) -> str:
+    return str(_serializer(keys, "unsubscribe").dumps({"s": subject_id.hex, "p": purpose}))
+
+
+def _read(keys: keystore.Keys, salt: str, token: str) -> object:
+    try:
+        return _serializer(keys, salt).loads(token)
+    except BadSignature as exc:
+        raise UnknownLink("this link is not valid") from exc
+
+
+def subscription_text(register: processing.Register, purpose: str, language: str) -> str:
+    activity = next(a for a in register.activities if a.key == purpose)
+    name = activity.name.get(language) or activity.name.en or purpose
+    return i18n.t("form.marketing_consent", language, name=name)
+
+
+def subscribe(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    purpose: str,
+    email: str,
+    language: str,
+    base_url: str,
+) -> OptIn:
+    """Start a double opt-in: a confirmation link goes to the address; no profile exists yet."""
+    register = processing.register_of(processing.get_version(db, organisation_id=organisation_id))
+    ensure_consent_purpose(register, purpose)
+    address = subjects.normalise_email(email)
+    text = subscription_text(register, purpose, language)
+    now = clock.now()
+    row = OptIn(
+        organisation_id=organisation_id,
+        purpose=purpose,
+        language=language,
+        created_at=now,
+        expires_at=now + CONFIRM_WITHIN,
+        text_hash=hashlib.sha256(text.encode()).hexdigest(),
+    )
+    db.add(row)
+    db.flush()
+    row.sealed = crypto.encrypt(keys.outbox, address.encode(), context=f"optin:{row.id}".encode())
+    url = f"{base_url}/u/confirm/{_serializer(keys, 'opt-in').dumps(row.id.hex)}"
+    activity = next(a for a in register.activities if a.key == purpose)
+    name = activity.name.get(language) or activity.name.en or purpose
+    org = register.organisation.legal_name
+    mail.queue(
+        db,
+        keys,
+        mail.Mail(
+            to=address,
+            subject=i18n.t("mail.optin.subject", language, name=name),
+            text=i18n.t("mail.optin.body", language, name=name, organisation=org, url=url),
+        ),
+        kind="opt_in",
+        category="service",
+        organisation_id=organisation_id,
+    )
+    audit.record(
+        db,
+        actor,
+        "consent.opt_in_requested",
+        entity=row,
+        organisation_id=organisation_id,
+        data={"purpose": purpose},
+    )
+    return row
+
+
+def confirm(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> subjects.Collected:
+    """The second step: now the person, their address and their consent (with the text shown) are recorded."""
+    found = _read(keys, "opt-in", token)
+    row = db.get(OptIn, uuid.UUID(hex=str(found)))
+    if row is None:
+        raise UnknownLink("this link is not valid")
+    if row.confirmed_at is not None or row.sealed is None:
+        raise LinkUsed("this subscription is already confirmed")
+    if row.expires_at <= clock.now():
+        raise LinkExpired("this link has expired; subscribe again to get a new one")
+    address = crypto.decrypt(keys.outbox, row.sealed, context=f"optin:{row.id}".encode()).decode()
+    register = processing.register_of(processing.get_version(db, organisation_id=row.organisation_id))
+    activity = next(a for a in register.activities if a.key == row.purpose)
+    category = next(s for s, b in processing.bases(activity).items() if b == processing.Basis.CONSENT)
+    collected = subjects.collect(
+        db,
+        actor,
+        keys,
+        organisation_id=row.organisation_id,
+        subject_category=category,
+        identities={subjects.IdentityKind.EMAIL: address},
+        values={"user.contact.email": address},
+        language=row.language,
+        collection=subjects.CollectionCreate(
+            activity=row.purpose, channel=subjects.Channel.WEB_FORM, language=row.language
+        ),
+    )
+    text = subscription_text(register, row.purpose, row.language)
+    record(
+        db,
+        actor,
+        organisation_id=row.organisation_id,
+        subject_id=collected.subject.id,
+        purpose=row.purpose,
+        kind=EventKind.GIVEN,
+        proof=Proof(
+            text=text,
+            text_version=f"register-{register_number(db, row)}",
+            language=row.language,
+            channel="double_opt_in",
+            element="opt_in_link",
+        ),
+    )
+    lookup = suppression_lookup(keys, address)
+    db.execute(
+        delete(Suppression).where(
+            Suppression.organisation_id == row.organisation_id, Suppression.lookup == lookup
+        )
+    )  # a fresh, confirmed opt-in outranks it
+    row.confirmed_at, row.sealed = clock.now(), None
+    return collected
+
+
+def register_number(db: Session, row: OptIn) -> int:
+    return processing.get_version(db, organisation_id=row.organisation_id).number
+
+
+@dataclass(frozen=True)
+class Unsubscribed:
+    subject: subjects.Subject
+    purpose: str
+
+
+def unsubscribe(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> Unsubscribed:
+    """One click, no login, no reason; effective before the next dispatch; replaying it changes nothing."""
+    found = _read(keys, "unsubscribe", token)
+    if not isinstance(found, dict) or not {"s", "p"} <= found.keys():
+        raise UnknownLink("this link is not valid")
+    try:
+        subject = subjects.get(db, subject_id=uuid.UUID(hex=str(found["s"])))
+    except (ValueError, subjects.SubjectNotFound) as exc:
+        raise UnknownLink("this link is not valid") from exc
+    purpose = str(found["p"])
+    proof = Proof(
+        text="unsubscribe link",
+        text_version="1",
+        language=subject.language or "en",
+        channel="email",
+        element="unsubscribe_link",
+    )
+    states = db.scalars(
+        select(ConsentState).where(ConsentState.subject_id == subject.id, ConsentState.state == "given")
+    ).all()
+    for state in states:
+        try:
+            record(
+                db,
+                actor,
+                organisation_id=subject.organisation_id,
+                subject_id=subject.id,
+                purpose=state.purpose,
+                kind=EventKind.WITHDRAWN,
+                proof=proof,
+            )
+        except ConsentNotGiven:
+            continue
+    already = any(
+        kind == "direct_marketing"
+        for kind, _, _ in subjects.facts(
+            db, organisation_id=subject.organisation_id, subject_ids=[subject.id]
+        )[subject.id].objections
+    )
+    if not already:
+        subjects.record_objection(db, actor, subject_id=subject.id, kind="direct_marketing", activity=None)
+    for email in _emails(db, keys, subject):
+        suppress(
+            db,
+            actor,
+            organisation_id=subject.organisation_id,
+            lookup=suppression_lookup(keys, email),
+            reason="unsubscribed",
+        )
+    return Unsubscribed(subject, purpose)
+
+
+def _emails(db: Session, keys: keystore.Keys, subject: subjects.Subject) -> list[str]:
+    values = subjects.identity_values(db, keys, subject_id=subject.id)
+    return [values["email"]] if "email" in values else []
