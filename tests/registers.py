@@ -280,4 +280,33 @@ def people() -> dict[str, Any]:
             ],
         }
     )
+    document["recipients"].append(
+        {
+            "key": "hubspot",
+            "name": "HubSpot Inc.",
+            "label": label("Email marketing platform"),
+            "type": "processor",
+            "countries": ["US"],
+            "dpa_ref": "HubSpot DPA 2025",
+            "fields": ["user.contact.email", "user.name"],
+            "transfer": {"mechanism": "adequacy_dpf", "reference": "Decision (EU) 2023/1795"},
+            "endpoint": "http://127.0.0.1:9/contacts",
+        }
+    )
+    document["activities"].append(
+        base
+        | {
+            "key": "customer_offers",
+            "name": label("Offers to customers"),
+            "purpose": label("Similar products."),
+            "data_use": "marketing.communications.email",
+            "legal_basis": "legitimate_interests",
+            "legitimate_interest": lia(),
+            "subjects": ["customer"],
+            "retention": "prospects_3y",
+            "recipients": ["hubspot"],
+            "data_categories": ["user.name", "user.contact.email", "user.contact.phone_number"],
+        }
+    )
+    next(a for a in document["activities"] if a["key"] == "newsletter")["recipients"] = ["hubspot"]
     return document

@@ -26,6 +26,7 @@ from lawful.decisions import routes as decision_routes
 from lawful.errors import LawfulError
 from lawful.intake import pages as intake_pages
 from lawful.intake import routes as intake_routes
+from lawful.marketing import routes as marketing_routes
 from lawful.notices import pages as notice_pages
 from lawful.notices import routes as notice_routes
 from lawful.processing import pages as register_pages
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
         audit_routes.router,
         intake_routes.router,
         consent_routes.router,
+        marketing_routes.router,
         decision_routes.router,
         subject_routes.router,
     ):

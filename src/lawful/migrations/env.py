@@ -3,7 +3,18 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from lawful import audit, consent, decisions, intake, mail, notices, processing, staff, subjects  # noqa: F401
+from lawful import (  # noqa: F401  (every table)
+    audit,
+    consent,
+    decisions,
+    intake,
+    mail,
+    marketing,
+    notices,
+    processing,
+    staff,
+    subjects,
+)
 from lawful.db import Base
 
 target_metadata = Base.metadata

@@ -156,6 +156,9 @@ class Recipient(Strict):
     dpa_ref: str | None = None
     transfer: Transfer | None = None
     fields: list[Key] = Field(default_factory=list, description="whitelist of data categories it may receive")
+    endpoint: Annotated[str, Field(pattern=r"^https?://")] | None = Field(
+        default=None, description="where audience exports and Art. 19 notifications are sent (HTTPS)"
+    )
 
 
 class Trigger(StrEnum):

@@ -27,6 +27,7 @@ SUBJECTS_WRITE = "subjects:write"
 SUBJECTS_FLAG = "subjects:flag"
 DECISIONS_ASK = "decisions:ask"
 EXPORT_APPROVE = "export:approve"
+MARKETING_SEND = "marketing:send"
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -42,6 +43,7 @@ PERMISSIONS: frozenset[str] = frozenset(
         SUBJECTS_FLAG,
         DECISIONS_ASK,
         EXPORT_APPROVE,
+        MARKETING_SEND,
     }
 )
 
@@ -52,7 +54,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.FINANCE: frozenset({*_READ_PD, ARCHIVE_READ}),
     Role.SUPPORT: frozenset({*_READ_PD, SUBJECTS_WRITE}),
     Role.SALES: frozenset({*_READ_PD, SUBJECTS_WRITE, DECISIONS_ASK}),
-    Role.MARKETING: frozenset({*_READ_PD, DECISIONS_ASK}),
+    Role.MARKETING: frozenset({*_READ_PD, DECISIONS_ASK, MARKETING_SEND}),
     Role.ENGINEER: frozenset({REGISTER_READ, DECISIONS_ASK}),
     Role.ADMIN: frozenset({REGISTER_READ, STAFF_MANAGE, AUDIT_READ}),
     Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ}),

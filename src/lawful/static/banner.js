@@ -12,13 +12,13 @@
   const lang = (me.dataset.lang || navigator.language || '').slice(0, 2).toLowerCase();
   const gpc = navigator.globalPrivacyControl === true;
   const warn = (e) => console.warn('lawful banner:', e);
-  // Texts the config does not carry: GPC note, embed placeholder, its button.
-  const EXTRA = {
-    en: ['Off: your browser sends a Global Privacy Control signal.', 'This content comes from a third party that may set cookies. It stays blocked until you allow it.', 'Load this content'],
-    fr: ['Désactivé : votre navigateur envoie un signal Global Privacy Control.', 'Ce contenu provient d’un tiers qui peut déposer des cookies. Il reste bloqué tant que vous ne l’autorisez pas.', 'Charger ce contenu'],
-    nl: ['Uit: uw browser verstuurt een Global Privacy Control-signaal.', 'Deze inhoud komt van een derde partij die cookies kan plaatsen. Ze blijft geblokkeerd tot u ze toestaat.', 'Deze inhoud laden'],
+  // Used only when lawful cannot be reached: the config carries every text.
+  const FALLBACK = {
+    en: { blocked: 'This content comes from another company that may set cookies. It is loaded only if you agree.', load_content: 'Load this content' },
+    fr: { blocked: 'Ce contenu provient d’une autre entreprise qui peut déposer des cookies. Il n’est chargé qu’avec votre accord.', load_content: 'Charger ce contenu' },
+    nl: { blocked: 'Deze inhoud komt van een ander bedrijf dat cookies kan plaatsen. Ze wordt enkel geladen als u akkoord gaat.', load_content: 'Deze inhoud laden' },
   };
-  const extra = (i) => (EXTRA[cfg ? cfg.language : lang] || EXTRA.en)[i];
+  const text = (key) => (cfg ? cfg.texts[key] : (FALLBACK[lang] || FALLBACK.en)[key]);
   let cfg = null, stored = read(), need = false, root, first, second, fixed, before, queue = Promise.resolve();
   const active = new Set();
 
@@ -31,10 +31,13 @@
   };
   const ready = new Promise((ok) => (d.readyState === 'loading' ? d.addEventListener('DOMContentLoaded', ok) : ok()));
   const css = origin + '/static/banner.css';
+  // Fetched alongside the config; a slow stylesheet never holds the banner back more than 3 s.
+  let link = [...d.querySelectorAll('link')].find((l) => l.href === css);
   const styled = new Promise((ok) => {
-    if ([...d.querySelectorAll('link')].some((l) => l.href === css)) return ok();
-    const link = el('link', 0, null, { rel: 'stylesheet', href: css });
-    link.onload = link.onerror = ok;
+    if (link) return ok((link.done = true));
+    link = el('link', 0, null, { rel: 'stylesheet', href: css });
+    link.onload = link.onerror = () => ok((link.done = true));
+    setTimeout(ok, 3000);
     d.head.append(link);
   });
 
@@ -104,10 +107,10 @@
   function placeholders() {
     d.querySelectorAll('[data-lawful-category][data-src]').forEach((e) => {
       if (/^(SCRIPT|IMG)$/.test(e.tagName) || e.lawful) return;
-      const p = el('div', 'lawful-embed', null, { lang: lang });
-      const b = el('button', 'lawful-btn', extra(2), { type: 'button' });
+      const p = el('div', 'lawful-embed', null, { lang: cfg ? cfg.language : lang });
+      const b = el('button', 'lawful-btn', text('load_content'), { type: 'button' });
       b.addEventListener('click', () => activate(e));
-      p.append(el('p', 0, extra(1)), b);
+      p.append(el('p', 0, text('blocked')), b);
       e.lawful = p;
       e.hidden = true;
       e.before(p);
@@ -159,7 +162,7 @@
       const box = el('input', 'lawful-switch', null, { type: 'checkbox', role: 'switch', id: id, 'data-key': c.key });
       row.append(box, el('label', 0, c.label, { for: id }));
       item.append(row);
-      const note = c.required ? t.always_on : refusedByGpc(c.key) ? extra(0) : null;
+      const note = c.required ? t.always_on : refusedByGpc(c.key) ? t.gpc : null;
       if (note) {
         box.disabled = true;
         box.checked = !!c.required;
@@ -305,13 +308,15 @@
   });
   w.lawfulBanner = { manage: () => cfg && open(true), choices: () => stored && Object.assign({}, stored.c) };
 
-  ready.then(placeholders);
   const url = origin + '/api/banner/config';
   load(url + (lang ? '?lang=' + encodeURIComponent(lang) : ''))
     .catch((e) => (typeof e === 'number' && lang ? load(url) : Promise.reject(e)))
-    .then(start)
-    .catch((e) => {
+    .then(start, (e) => {
       warn(e);
-      if (!cfg) apply({}); // unreachable: only what is strictly necessary
-    });
+      if (!link.done) link.remove(); // an unreachable lawful must not delay the page's load event
+      apply({}); // unreachable: only what is strictly necessary
+    })
+    .then(() => ready)
+    .then(placeholders)
+    .catch(warn);
 })();

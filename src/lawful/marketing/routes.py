@@ -1,0 +1,94 @@
+"""JSON API of marketing: audience preview, campaigns, exports to platforms (scope marketing:send)."""
+
+import uuid
+from collections import Counter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from lawful import jobs
+from lawful.actor import Actor
+from lawful.errors import Forbidden
+from lawful.web import AppKeys, AppSettings, Db, require
+
+from . import service
+
+router = APIRouter(prefix="/api", tags=["marketing"])
+Sender = Annotated[Actor, Depends(require("marketing:send"))]
+
+
+class AudienceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(min_length=1, max_length=120)
+
+
+class AudienceRead(BaseModel):
+    purpose: str
+    members: int
+    bases: dict[str, int]
+    excluded: dict[str, int]
+
+
+class CampaignCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(min_length=1, max_length=120)
+    campaign: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.-]+$")
+    subject: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=100_000, description="must contain {unsubscribe_url}")
+
+
+class ExportCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(min_length=1, max_length=120)
+    recipient: str = Field(min_length=1, max_length=120)
+
+
+@router.post("/audiences")
+def preview(body: AudienceCreate, db: Db, keys: AppKeys, actor: Sender) -> AudienceRead:
+    """Who a campaign for this purpose would reach now, and why the others would not."""
+    audience = service.build(db, keys, organisation_id=_org(actor), purpose=body.purpose)
+    return AudienceRead(
+        purpose=body.purpose,
+        members=len(audience.members),
+        bases=dict(Counter(basis for _, basis in audience.members)),
+        excluded=dict(audience.excluded),
+    )
+
+
+@router.post("/campaigns", status_code=202)
+def send(
+    body: CampaignCreate, db: Db, keys: AppKeys, actor: Sender, settings: AppSettings
+) -> service.CampaignResult:
+    result = service.send_campaign(
+        db,
+        actor,
+        keys,
+        organisation_id=_org(actor),
+        purpose=body.purpose,
+        campaign=body.campaign,
+        subject_line=body.subject,
+        text=body.text,
+        base_url=settings.base_url,
+    )
+    db.commit()
+    jobs.kick(jobs.deliver_mail)
+    return result
+
+
+@router.post("/audiences/exports")
+def export(body: ExportCreate, db: Db, keys: AppKeys, actor: Sender) -> service.ExportResult:
+    result = service.export(
+        db, actor, keys, organisation_id=_org(actor), purpose=body.purpose, recipient=body.recipient
+    )
+    db.commit()
+    return result
+
+
+def _org(actor: Actor) -> uuid.UUID:
+    if actor.organisation_id is None:
+        raise Forbidden("this key belongs to no organisation")
+    return actor.organisation_id

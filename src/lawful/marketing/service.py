@@ -1,0 +1,195 @@
+"""Audiences, campaigns and exports to marketing platforms: only through the purpose gate (R-34..R-40)."""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy.orm import Session
+
+from lawful import audit, clock, consent, decisions, i18n, keystore, mail, processing, subjects
+from lawful.actor import Actor
+from lawful.errors import Conflict, RuleViolation
+
+from . import rules
+from .errors import TemplateRefused
+from .models import Send
+
+
+class NotMarketing(RuleViolation):
+    code = "not_a_marketing_purpose"
+
+
+class RecipientRefused(Conflict):
+    code = "recipient_refused"
+
+
+@dataclass
+class Audience:
+    purpose: str
+    members: list[tuple[uuid.UUID, str]] = field(default_factory=list)
+    excluded: Counter[str] = field(default_factory=Counter)
+
+
+def build(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, purpose: str) -> Audience:
+    """Everyone the purpose may reach now, each with the ePrivacy condition; the others counted by reason."""
+    target = decisions.purpose_of(db, organisation_id=organisation_id, purpose=purpose)
+    if not target.marketing:
+        raise NotMarketing(f"{purpose!r} is not a marketing activity")
+    register = processing.register_of(processing.get_version(db, organisation_id=organisation_id))
+    # T-16: only data obtained from a customer in the context of a sale count for the soft opt-in
+    sales = {
+        a.key for a in register.activities if processing.bases(a).get("customer") is processing.Basis.CONTRACT
+    }
+    ids = subjects.ids_of(db, organisation_id=organisation_id)
+    decided = decisions.decide_many(db, organisation_id=organisation_id, purpose=purpose, subject_ids=ids)
+    facts = subjects.facts(
+        db, organisation_id=organisation_id, subject_ids=[i for i, d in decided.items() if d.allow]
+    )
+    audience = Audience(purpose)
+    for subject_id, decision in decided.items():
+        if not decision.allow:
+            audience.excluded.update(str(r) for r in decision.reasons[:1])
+            continue
+        fact = facts[subject_id]
+        bought = any(activity in sales for activity in fact.last_collected)
+        email = None if decision.basis == "consent" or bought else _email(db, keys, subject_id)
+        basis = rules.eprivacy_basis(
+            consented=decision.basis == "consent", categories=fact.categories, bought=bought, email=email
+        )
+        if basis is None:
+            audience.excluded["no_eprivacy_basis"] += 1
+        else:
+            audience.members.append((subject_id, basis))
+    return audience
+
+
+def _email(db: Session, keys: keystore.Keys, subject_id: uuid.UUID) -> str | None:
+    return subjects.identity_values(db, keys, subject_id=subject_id).get("email")
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    queued: int
+    excluded: dict[str, int]
+
+
+def send_campaign(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    purpose: str,
+    campaign: str,
+    subject_line: str,
+    text: str,
+    base_url: str,
+) -> CampaignResult:
+    """Eligibility is decided at dispatch, per person; every message carries its one-click opt-out (R-35, R-36)."""
+    if not rules.has_unsubscribe(text, None):
+        raise TemplateRefused("a marketing message must contain {unsubscribe_url} (R-35)")
+    audience = build(db, keys, organisation_id=organisation_id, purpose=purpose)
+    org = processing.register_of(processing.get_version(db, organisation_id=organisation_id)).organisation
+    for subject_id, basis in audience.members:
+        email = _email(db, keys, subject_id)
+        if email is None:
+            continue
+        lang = subjects.get(db, subject_id=subject_id).language or org.authoritative_language
+        url = f"{base_url}/u/{consent.optin.unsubscribe_token(keys, subject_id, purpose)}"
+        footer = "\n\n-- \n" + "\n".join(
+            [
+                i18n.t("mail.footer.sender", lang, organisation=org.legal_name),
+                i18n.t("mail.footer.object", lang),
+                f"{i18n.t('mail.footer.unsubscribe', lang)} {url}",
+            ]
+        )
+        message = mail.Mail(
+            to=email,
+            subject=subject_line,
+            text=text.replace("{unsubscribe_url}", url) + footer,
+            headers=(
+                ("List-Unsubscribe", f"<{url}>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ),
+        )
+        row = mail.queue(
+            db,
+            keys,
+            message,
+            kind=f"campaign:{campaign}",
+            category="marketing",
+            organisation_id=organisation_id,
+            subject_id=subject_id,
+        )
+        db.add(
+            Send(
+                organisation_id=organisation_id,
+                campaign=campaign,
+                subject_id=subject_id,
+                purpose=purpose,
+                basis=basis,
+                outbox_id=row.id,
+                sent_at=clock.now(),
+            )
+        )
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "marketing.campaign_queued",
+        entity_type="Campaign",
+        entity_id=campaign,
+        organisation_id=organisation_id,
+        purpose=purpose,
+        data={"queued": len(audience.members), "excluded": dict(audience.excluded)},
+    )
+    return CampaignResult(len(audience.members), dict(audience.excluded))
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    recipient: str
+    people: int
+    fields: list[str]
+    status: int
+
+
+def export(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    purpose: str,
+    recipient: str,
+) -> ExportResult:
+    """Send an audience to a platform: only the fields its whitelist allows (R-06), only under a DPA (R-90)."""
+    register = processing.register_of(processing.get_version(db, organisation_id=organisation_id))
+    target = next((r for r in register.recipients if r.key == recipient), None)
+    if target is None or target.endpoint is None:
+        raise RecipientRefused(f"{recipient!r} is not a recipient with an endpoint in the register")
+    if target.type in ("processor", "sub_processor") and not target.dpa_ref:
+        raise RecipientRefused(f"{recipient!r} has no DPA on record; nothing may flow to it (Art. 28)")
+    activity = next(a for a in register.activities if a.key == purpose)
+    if recipient not in activity.recipients:
+        raise RecipientRefused(f"{recipient!r} is not a recipient of {purpose!r} in the register")
+    allowed = sorted(set(target.fields) & set(activity.data_categories))
+    audience = build(db, keys, organisation_id=organisation_id, purpose=purpose)
+    rows = []
+    for subject_id, _ in audience.members:
+        held = subjects.values(db, keys, subject_id=subject_id, categories=set(allowed))
+        rows.append({value.category: value.value for value in held})
+    response = httpx.post(target.endpoint, json={"purpose": purpose, "contacts": rows}, timeout=30)
+    audit.record(
+        db,
+        actor,
+        "marketing.exported",
+        entity_type="Recipient",
+        entity_id=recipient,
+        organisation_id=organisation_id,
+        purpose=purpose,
+        outcome=str(response.status_code),
+        data={"people": len(rows), "fields": allowed, "excluded": dict(audience.excluded)},
+    )
+    return ExportResult(recipient, len(rows), allowed, response.status_code)
