@@ -26,6 +26,7 @@ from lawful.decisions import routes as decision_routes
 from lawful.errors import LawfulError
 from lawful.intake import pages as intake_pages
 from lawful.intake import routes as intake_routes
+from lawful.marketing import pages as marketing_pages
 from lawful.marketing import routes as marketing_routes
 from lawful.notices import pages as notice_pages
 from lawful.notices import routes as notice_routes
@@ -94,6 +95,8 @@ def create_app(settings: Settings) -> FastAPI:
         notice_pages.pages,
         intake_pages.pages,
         consent_pages.pages,
+        consent_pages.console,
+        marketing_pages.pages,
     ):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

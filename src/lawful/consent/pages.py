@@ -1,13 +1,17 @@
 """Public links from emails: confirm a subscription, unsubscribe in one click (no login, no cookie)."""
 
-from fastapi import APIRouter, Request
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from lawful import i18n, jobs, processing
 from lawful.actor import Actor, ActorKind
-from lawful.web import AppKeys, Db, html, language
+from lawful.errors import NotFound
+from lawful.web import AppKeys, ConsoleActor, Db, console_permission, html, language
 
-from . import optin
+from . import banner, optin, stats
 
 pages = APIRouter(tags=["consent"], include_in_schema=False)
 LINK = Actor(ActorKind.PUBLIC, label="email-link")
@@ -51,3 +55,34 @@ def unsubscribe_one_click(token: str, db: Db, keys: AppKeys) -> PlainTextRespons
     db.commit()
     jobs.kick(jobs.deliver_mail)
     return PlainTextResponse("unsubscribed")
+
+
+console = APIRouter(prefix="/console/consent", tags=["console"], include_in_schema=False)
+
+
+def _console_org(actor: Actor) -> uuid.UUID:
+    if actor.organisation_id is None:
+        raise processing.OrganisationNotFound("your account belongs to no organisation")
+    return actor.organisation_id
+
+
+@console.get("")
+def overview(
+    db: Db, actor: ConsoleActor, consent_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None
+) -> HTMLResponse:
+    console_permission(actor, "subjects:read")
+    org = _console_org(actor)
+    proof = []
+    if consent_id:
+        try:
+            proof = banner.proof(db, organisation_id=org, consent_id=consent_id)
+        except NotFound:
+            proof = []
+    return html(
+        "console/consent.html",
+        title="Consent",
+        actor=actor,
+        figures=stats.figures(db, organisation_id=org),
+        consent_id=consent_id,
+        proof=proof,
+    )
