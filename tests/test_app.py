@@ -67,7 +67,9 @@ def test_the_clock_header_is_honoured_in_test_mode(client: TestClient, db: Sessi
     assert response.status_code == 404
 
 
-def test_with_https_only_plain_http_writes_are_refused_before_reading(settings: Settings, db: Session) -> None:
+def test_with_https_only_plain_http_writes_are_refused_before_reading(
+    settings: Settings, db: Session
+) -> None:
     make_register(db)
     strict = create_app(settings.model_copy(update={"https_only": True}))
     strict.dependency_overrides[get_db] = lambda: db
