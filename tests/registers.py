@@ -309,4 +309,27 @@ def people() -> dict[str, Any]:
         }
     )
     next(a for a in document["activities"] if a["key"] == "newsletter")["recipients"] = ["hubspot"]
+    document["retention_rules"].append(
+        {
+            "key": "invoices_10y",
+            "label": label("10 years from 1 January after the invoice date"),
+            "trigger": "document_date_next_january",
+            "duration": "P10Y",
+            "action": "delete",
+        }
+    )
+    document["activities"].append(
+        base
+        | {
+            "key": "invoicing",
+            "name": label("Invoicing"),
+            "purpose": label("Invoicing and accounting."),
+            "data_use": "essential.legal_obligation",
+            "legal_basis": "legal_obligation",
+            "subjects": ["customer"],
+            "retention": "invoices_10y",
+            "data_categories": ["user.name", "user.contact.email"],
+            "requirement": {"kind": "statutory", "consequence": label("We cannot invoice")},
+        }
+    )
     return document

@@ -142,3 +142,35 @@ def test_rotating_the_master_key_keeps_people_readable(
     assert (
         ready("decide", "check", "--purpose", "request_followup", "--email", "k@example.test").exit_code == 0
     )
+
+
+def test_a_request_received_by_post_gets_its_legal_due_date(ready: Lawful) -> None:
+    result = ready(
+        "dsr",
+        "add",
+        "post@example.test",
+        "--types",
+        "access,erasure",
+        "--channel",
+        "post",
+        "--received",
+        "2026-03-05T11:00:00+01:00",
+        "--json",
+    )
+    queue = ready("dsr", "list", "--json")
+
+    assert json.loads(result.stdout)["due_on"] == "2026-04-07"  # 5 April Easter Sunday, 6 April Easter Monday
+    assert [r["reference"] for r in json.loads(queue.stdout)] == [json.loads(result.stdout)["reference"]]
+
+
+def test_a_verified_request_is_carried_out_by_dsr_run(ready: Lawful) -> None:
+    _add(ready, "run@example.test")
+    ready("dsr", "add", "run@example.test", "--types", "erasure", "--channel", "in_person", "--verified")
+
+    result = ready("dsr", "run")
+
+    assert result.exit_code == 0 and "3 step(s) done" in result.stdout
+    assert (
+        ready("decide", "check", "--purpose", "request_followup", "--email", "run@example.test").exit_code
+        == 1
+    )

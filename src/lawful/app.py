@@ -23,6 +23,8 @@ from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
 from lawful.decisions import pages as decision_pages
 from lawful.decisions import routes as decision_routes
+from lawful.dsr import pages as dsr_pages
+from lawful.dsr import routes as dsr_routes
 from lawful.errors import LawfulError
 from lawful.intake import pages as intake_pages
 from lawful.intake import routes as intake_routes
@@ -81,6 +83,7 @@ def create_app(settings: Settings) -> FastAPI:
         intake_routes.router,
         consent_routes.router,
         marketing_routes.router,
+        dsr_routes.router,
         decision_routes.router,
         subject_routes.router,
     ):
@@ -95,6 +98,8 @@ def create_app(settings: Settings) -> FastAPI:
         notice_pages.pages,
         intake_pages.pages,
         consent_pages.pages,
+        dsr_pages.pages,
+        dsr_pages.console,
         consent_pages.console,
         marketing_pages.pages,
     ):

@@ -42,27 +42,27 @@ def consumer(workers: int = 2) -> Consumer:
     )
 
 
-def kick(task: Any) -> None:
+def kick(task: Any, *args: Any) -> None:
     """Schedule a task after a commit, when a queue is configured; otherwise the sweep will do it."""
     if _configured and not huey.immediate:
-        task()
+        task(*args)
 
 
-def _settings() -> Settings:
+def current_settings() -> Settings:
     return _configured[0] if _configured else get_settings()
 
 
 @lru_cache(maxsize=4)
-def _sessions(url: str) -> Any:
+def sessions(url: str) -> Any:
     return db.make_sessionmaker(db.make_engine(url))
 
 
 @huey.task(retries=3, retry_delay=30)
 def deliver_mail() -> int:
     """Hand due outbox messages to the SMTP server; failures are retried by the outbox itself."""
-    settings = _settings()
+    settings = current_settings()
     keys = keystore.open_keys(settings)
-    with _sessions(settings.resolved_database_url())() as session:
+    with sessions(settings.resolved_database_url())() as session:
         sent = mail.deliver_due(session, keys, settings)
         session.commit()
     return sent

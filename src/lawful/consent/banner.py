@@ -157,9 +157,10 @@ def record(
     )
     db.add(row)
     db.flush()
-    db.execute(
-        insert(ConsentEvent), [_event(row, key, on, previous, now, actor) for key, on in final.items()]
-    )
+    if final:  # a site with strictly necessary cookies only has nothing to record per category
+        db.execute(
+            insert(ConsentEvent), [_event(row, key, on, previous, now, actor) for key, on in final.items()]
+        )
     audit.record(
         db,
         actor,

@@ -3,10 +3,11 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from lawful import (  # noqa: F401  (every table)
+from lawful import (  # noqa: F401  (importing the domains registers every table)
     audit,
     consent,
     decisions,
+    dsr,
     intake,
     mail,
     marketing,

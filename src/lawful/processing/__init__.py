@@ -2,7 +2,18 @@
 
 from . import taxonomy
 from .diff import Change, diff
-from .document import Activity, Basis, FieldType, Form, FormField, Label, Register, Tracker, TrackerCategory
+from .document import (
+    Activity,
+    Basis,
+    FieldType,
+    Form,
+    FormField,
+    Label,
+    Recipient,
+    Register,
+    Tracker,
+    TrackerCategory,
+)
 from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound
 from .export import MEDIA_TYPES, ExportFormat, export
 from .models import Organisation, RegisterVersion
@@ -37,6 +48,7 @@ __all__ = [
     "Organisation",
     "OrganisationNotFound",
     "Problem",
+    "Recipient",
     "Register",
     "RegisterInvalid",
     "RegisterNotFound",

@@ -28,6 +28,8 @@ SUBJECTS_FLAG = "subjects:flag"
 DECISIONS_ASK = "decisions:ask"
 EXPORT_APPROVE = "export:approve"
 MARKETING_SEND = "marketing:send"
+DSR_READ = "dsr:read"
+DSR_WRITE = "dsr:write"
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -44,15 +46,17 @@ PERMISSIONS: frozenset[str] = frozenset(
         DECISIONS_ASK,
         EXPORT_APPROVE,
         MARKETING_SEND,
+        DSR_READ,
+        DSR_WRITE,
     }
 )
 
 _READ_PD = {REGISTER_READ, PERSONAL_DATA_READ, SUBJECTS_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE},
-    Role.LEGAL: frozenset({*_READ_PD, AUDIT_READ, ARCHIVE_READ, SUBJECTS_FLAG}),
+    Role.LEGAL: frozenset({*_READ_PD, AUDIT_READ, ARCHIVE_READ, SUBJECTS_FLAG, DSR_READ}),
     Role.FINANCE: frozenset({*_READ_PD, ARCHIVE_READ}),
-    Role.SUPPORT: frozenset({*_READ_PD, SUBJECTS_WRITE}),
+    Role.SUPPORT: frozenset({*_READ_PD, SUBJECTS_WRITE, DSR_READ, DSR_WRITE}),
     Role.SALES: frozenset({*_READ_PD, SUBJECTS_WRITE, DECISIONS_ASK}),
     Role.MARKETING: frozenset({*_READ_PD, DECISIONS_ASK, MARKETING_SEND}),
     Role.ENGINEER: frozenset({REGISTER_READ, DECISIONS_ASK}),

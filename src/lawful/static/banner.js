@@ -22,24 +22,25 @@
   let cfg = null, stored = read(), need = false, root, first, second, fixed, before, queue = Promise.resolve();
   const active = new Set();
 
-  const el = (tag, cls, text, attrs) => {
+  const el = (tag, cls, content, attrs) => {
     const e = d.createElement(tag);
     if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
+    if (content != null) e.textContent = content;
     for (const k in attrs) e.setAttribute(k, attrs[k]);
     return e;
   };
   const ready = new Promise((ok) => (d.readyState === 'loading' ? d.addEventListener('DOMContentLoaded', ok) : ok()));
   const css = origin + '/static/banner.css';
-  // Fetched alongside the config; a slow stylesheet never holds the banner back more than 3 s.
-  let link = [...d.querySelectorAll('link')].find((l) => l.href === css);
-  const styled = new Promise((ok) => {
-    if (link) return ok((link.done = true));
-    link = el('link', 0, null, { rel: 'stylesheet', href: css });
-    link.onload = link.onerror = () => ok((link.done = true));
+  // Asked for once the config has arrived, so that a hanging lawful can never hold up the page's load event;
+  // a slow stylesheet holds the banner back 3 s at most.
+  let styled;
+  const stylesheet = () => styled || (styled = new Promise((ok) => {
+    if ([...d.querySelectorAll('link')].some((l) => l.href === css)) return ok();
+    const link = el('link', 0, null, { rel: 'stylesheet', href: css });
+    link.onload = link.onerror = ok;
     setTimeout(ok, 3000);
     d.head.append(link);
-  });
+  }));
 
   function read() {
     const m = d.cookie.match(/(?:^|;\s*)lawful_consent=([^;]*)/);
@@ -70,7 +71,7 @@
 
   // Run the waiting tags of the consented categories; refused ones keep nothing behind.
   function apply(choices) {
-    if (cfg) optional().forEach((c) => choices[c.key] || cleanup(c));
+    if (cfg) optional().forEach((c) => (choices[c.key] && !refusedByGpc(c.key)) || cleanup(c));
     ready.then(() => {
       d.querySelectorAll('[data-lawful-category]').forEach((e) => {
         const key = e.dataset.lawfulCategory;
@@ -189,7 +190,7 @@
     if (!root) build();
     if (root.hidden) before = d.activeElement;
     layer(manage);
-    styled.then(() => {
+    stylesheet().then(() => {
       root.hidden = false;
       if (fixed) fixed.hidden = true;
       (manage ? second.querySelector('input:enabled') || root : root).focus({ preventScroll: true });
@@ -286,14 +287,18 @@
 
   function start(config) {
     cfg = config;
+    stylesheet();
     const s = stored, fresh = s && s.v === cfg.version && Date.now() / 1000 - s.t < lifetime();
     ready.then(() => {
       if (!d.querySelector('[data-lawful-manage]')) {
         fixed = el('button', 'lawful-manage', cfg.texts.manage_link, { type: 'button', 'data-lawful-manage': '', lang: cfg.language });
+        fixed.hidden = true;
         d.body.append(fixed);
       }
-      if (fresh) apply(s.c);
-      else {
+      if (fresh) {
+        apply(s.c);
+        if (fixed) stylesheet().then(() => { fixed.hidden = !!root && !root.hidden; });
+      } else {
         need = true;
         open(false);
       }
@@ -308,12 +313,12 @@
   });
   w.lawfulBanner = { manage: () => cfg && open(true), choices: () => stored && Object.assign({}, stored.c) };
 
+  stylesheet();
   const url = origin + '/api/banner/config';
   load(url + (lang ? '?lang=' + encodeURIComponent(lang) : ''))
     .catch((e) => (typeof e === 'number' && lang ? load(url) : Promise.reject(e)))
     .then(start, (e) => {
       warn(e);
-      if (!link.done) link.remove(); // an unreachable lawful must not delay the page's load event
       apply({}); // unreachable: only what is strictly necessary
     })
     .then(() => ready)

@@ -61,6 +61,7 @@ class RestrictionGround(StrEnum):
     UNLAWFUL_KEEP = "unlawful_processing"
     LEGAL_CLAIMS = "legal_claims"
     OBJECTION_PENDING = "objection_pending"
+    RETAINED_BY_LAW = "retained_by_law"  # kept after erasure only to meet a legal obligation (Art. 17(3)(b))
 
 
 class ValueRead(BaseModel):

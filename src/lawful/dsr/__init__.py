@@ -1,0 +1,57 @@
+"""Rights requests (GDPR Art. 12-22): intake from any channel, identity, legal deadlines, every right fulfilled."""
+
+from . import rules, steps
+from .errors import (
+    CodeRefused,
+    ExtensionRefused,
+    NotPrivacyOfficer,
+    PackageGone,
+    RefusalRefused,
+    RequestNotFound,
+    TooManyAttempts,
+    TransitionRefused,
+    UnknownKind,
+)
+from .models import Package, Request, Step, VerificationCode
+from .service import (
+    KINDS,
+    contact,
+    extend,
+    get,
+    list_open,
+    open_request,
+    refuse,
+    request_from_token,
+    send_code,
+    status_token,
+    verify,
+)
+
+__all__ = [
+    "KINDS",
+    "CodeRefused",
+    "ExtensionRefused",
+    "NotPrivacyOfficer",
+    "Package",
+    "PackageGone",
+    "RefusalRefused",
+    "Request",
+    "RequestNotFound",
+    "Step",
+    "TooManyAttempts",
+    "TransitionRefused",
+    "UnknownKind",
+    "VerificationCode",
+    "contact",
+    "extend",
+    "get",
+    "list_open",
+    "open_request",
+    "refuse",
+    "request_from_token",
+    "rules",
+    "send_code",
+    "status_token",
+    "steps",
+    "verify",
+]

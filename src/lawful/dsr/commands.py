@@ -1,0 +1,95 @@
+"""`lawful dsr …`: register a request from any channel, see the queue, carry requests out."""
+
+import json
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from lawful import keystore, terminal
+from lawful.actor import SYSTEM
+
+from . import service, steps
+
+cli = typer.Typer(help="Rights requests (Art. 12-22).", no_args_is_help=True)
+
+
+@cli.command("add")
+def add(
+    email: str,
+    kinds: Annotated[str, typer.Option("--types", help="comma-separated: access,erasure,…")],
+    channel: Annotated[str, typer.Option(help="email, post, phone, in_person, web_form")],
+    received: Annotated[str | None, typer.Option(help="real receipt time, ISO 8601 with offset")] = None,
+    language: Annotated[str, typer.Option(help="en, fr or nl")] = "en",
+    verified: Annotated[bool, typer.Option(help="identity already checked by staff")] = False,
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Register a request with its real receipt time; the due date follows the Belgian calendar."""
+    try:
+        received_at = datetime.fromisoformat(received) if received else None
+    except ValueError as exc:
+        raise typer.BadParameter("use ISO 8601 with an offset", param_hint="--received") from exc
+    if received_at is not None and received_at.tzinfo is None:
+        raise typer.BadParameter("give the time zone offset, e.g. +01:00", param_hint="--received")
+    settings = terminal.settings()
+    keys = keystore.open_keys(settings)
+    with terminal.session() as db:
+        request = service.open_request(
+            db,
+            terminal.operator(),
+            keys,
+            organisation_id=terminal.organisation_id(db, org),
+            kinds=[k.strip() for k in kinds.split(",") if k.strip()],
+            email=email,
+            language=language,
+            channel=channel,
+            received_at=received_at,
+            identity_verified=verified,
+            base_url=settings.base_url,
+        )
+        db.commit()
+        result = {
+            "id": str(request.id),
+            "reference": request.reference,
+            "due_on": request.due_on.isoformat(),
+            "status": request.status,
+            "kinds": request.kinds,
+        }
+    if not terminal.emit(result, as_json=as_json):
+        terminal.out.print(json.dumps(result))
+
+
+@cli.command("list")
+def list_open(
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Open requests, earliest due date first."""
+    with terminal.session() as db:
+        rows = [
+            {"reference": r.reference, "kinds": r.kinds, "status": r.status, "due_on": r.due_on.isoformat()}
+            for r in service.list_open(db, organisation_id=terminal.organisation_id(db, org))
+        ]
+    if not terminal.emit(rows, as_json=as_json):
+        table = Table("reference", "rights", "status", "due")
+        for row in rows:
+            table.add_row(
+                str(row["reference"]), ", ".join(row["kinds"]), str(row["status"]), str(row["due_on"])
+            )
+        terminal.out.print(table)
+
+
+@cli.command("run")
+def run() -> None:
+    """Carry out every pending step now (what the worker does), committing after each."""
+    settings = terminal.settings()
+    keys = keystore.open_keys(settings)
+    done = 0
+    with terminal.session() as db:
+        for request_id in steps.pending_requests(db):
+            while steps.run_next(db, SYSTEM, keys, request_id=request_id, base_url=settings.base_url):
+                db.commit()
+                done += 1
+    terminal.out.print(f"{done} step(s) done")

@@ -1,0 +1,47 @@
+"""Rights-request errors."""
+
+from lawful.errors import Conflict, Forbidden, NotFound, RuleViolation
+
+
+class RequestNotFound(NotFound):
+    code = "request_not_found"
+
+
+class CodeRefused(RuleViolation):
+    code = "code_refused"
+
+
+class TooManyAttempts(Conflict):
+    code = "too_many_attempts"
+
+
+class ExtensionRefused(RuleViolation):
+    code = "extension_refused"
+
+
+class RefusalRefused(RuleViolation):
+    code = "refusal_refused"
+
+
+class NotPrivacyOfficer(Forbidden):
+    code = "privacy_officer_only"
+
+
+class UnknownKind(RuleViolation):
+    code = "unknown_request_kind"
+
+
+class PackageGone(NotFound):
+    code = "package_gone"
+
+
+class ExtensionTooLong(ExtensionRefused):
+    code = "extension_too_long"
+
+
+class ExtensionTooLate(Conflict):
+    code = "extension_too_late"
+
+
+class TransitionRefused(Conflict):
+    code = "transition_refused"

@@ -1,0 +1,73 @@
+"""Rights requests as persisted state machines: the request, its steps, codes and answer packages."""
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lawful.db import Base, IdMixin
+
+
+class Request(IdMixin, Base):
+    __tablename__ = "requests"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    subject_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("subjects.id", ondelete="SET NULL"), index=True
+    )
+    kinds: Mapped[list[Any]]
+    channel: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(2))
+    received_at: Mapped[datetime]
+    due_on: Mapped[date] = mapped_column(index=True)
+    extension_months: Mapped[int] = mapped_column(default=0)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    contact: Mapped[bytes | None] = mapped_column(LargeBinary)
+    identity_method: Mapped[str | None] = mapped_column(String(40))
+    identity_verified_at: Mapped[datetime | None]
+    details: Mapped[dict[str, Any]]
+    outcome: Mapped[dict[str, Any]]
+    refusal: Mapped[str | None] = mapped_column(Text)
+    registered_by: Mapped[str] = mapped_column(String(200))
+    completed_at: Mapped[datetime | None]
+
+
+class Step(IdMixin, Base):
+    """One unit of work (collect, erase, notify a recipient, answer); done exactly once, resumable."""
+
+    __tablename__ = "request_steps"
+    __table_args__ = (UniqueConstraint("request_id", "kind"),)
+
+    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    result: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+class VerificationCode(IdMixin, Base):
+    __tablename__ = "verification_codes"
+
+    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None]
+
+
+class Package(IdMixin, Base):
+    """An answer (access copy, portability export, certificate), encrypted under its own key, expiring."""
+
+    __tablename__ = "request_packages"
+
+    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    downloads: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,155 @@
+"""The privacy center (/rights): ask, confirm with the code sent to the address on file, follow, download."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from lawful import clock, jobs, processing
+from lawful.actor import Actor, ActorKind
+from lawful.web import AppKeys, AppSettings, ConsoleActor, Db, RateLimiter, console_permission, html, language
+
+from . import rules, service, steps, tasks
+
+pages = APIRouter(tags=["rights requests"], include_in_schema=False)
+PUBLIC_KINDS = (
+    "access",
+    "rectification",
+    "erasure",
+    "restriction",
+    "objection",
+    "portability",
+    "question",
+    "complaint",
+)
+PERSON = Actor(ActorKind.PUBLIC, label="privacy-center")
+rights_limit = RateLimiter(limit=20, seconds=60)
+
+
+def _org(db: Db, settings: AppSettings) -> processing.Organisation:
+    return processing.get_organisation(db, slug=settings.organisation)
+
+
+@pages.get("/rights")
+def rights_form(request: Request, db: Db, settings: AppSettings) -> HTMLResponse:
+    lang = language(request, ["en", "fr", "nl"], "en")
+    return html(
+        "dsr/form.html",
+        lang=lang,
+        title="",
+        org_name=_org(db, settings).legal_name,
+        kinds=PUBLIC_KINDS,
+        error=None,
+    )
+
+
+@pages.post("/rights")
+def ask(
+    request: Request,
+    db: Db,
+    keys: AppKeys,
+    settings: AppSettings,
+    email: Annotated[str, Form(min_length=3, max_length=254)],
+    lang: Annotated[str, Form(pattern="^(en|fr|nl)$")],
+    kinds: Annotated[list[str], Form(min_length=1, max_length=8)],
+    message: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    """No wording or legal citation is needed; only what it takes to answer (R-43)."""
+    rights_limit(request)
+    org = _org(db, settings)
+    found = service.open_request(
+        db,
+        PERSON,
+        keys,
+        organisation_id=org.id,
+        kinds=kinds,
+        email=email,
+        language=lang,
+        channel="web_form",
+        base_url=settings.base_url,
+        details={"message": message} if message else {},
+    )
+    db.commit()
+    jobs.kick(jobs.deliver_mail)
+    return RedirectResponse(f"/rights/{service.status_token(keys, found.id)}?lang={lang}", status_code=303)
+
+
+@pages.get("/rights/{token}")
+def follow(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSettings) -> HTMLResponse:
+    found = service.get(db, request_id=service.request_from_token(keys, token))
+    lang = language(request, ["en", "fr", "nl"], found.language)
+    return html(
+        "dsr/status.html",
+        lang=lang,
+        title="",
+        org_name=_org(db, settings).legal_name,
+        request=found,
+        token=token,
+        error=None,
+    )
+
+
+@pages.post("/rights/{token}/code")
+def confirm(
+    token: str,
+    request: Request,
+    db: Db,
+    keys: AppKeys,
+    settings: AppSettings,
+    code: Annotated[str, Form(min_length=1, max_length=12)],
+) -> Response:
+    rights_limit(request)
+    found = service.verify(db, PERSON, keys, request_id=service.request_from_token(keys, token), code=code)
+    db.commit()
+    if found.status == "in_progress":
+        jobs.kick(tasks.run_request, str(found.id))
+    return RedirectResponse(f"/rights/{token}?lang={found.language}", status_code=303)
+
+
+@pages.get("/rights/{token}/answer")
+def answer(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSettings) -> HTMLResponse:
+    """The answer, for whoever holds the emailed link, until it expires; downloads are counted."""
+    files = steps.packages(db, keys, token=token)
+    db.commit()
+    lang = language(request, ["en", "fr", "nl"], "en")
+    body = files.get("access.html", b"").decode()
+    return html(
+        "dsr/answer.html",
+        lang=lang,
+        title="",
+        org_name=_org(db, settings).legal_name,
+        token=token,
+        files=sorted(files),
+        report=body,
+    )
+
+
+@pages.get("/rights/{token}/answer/{name}")
+def answer_file(token: str, name: str, db: Db, keys: AppKeys) -> Response:
+    files = steps.packages(db, keys, token=token)
+    db.commit()
+    if name not in files:
+        return Response(status_code=404)
+    media = {"json": "application/json", "csv": "text/csv", "html": "text/html"}[name.rsplit(".", 1)[1]]
+    return Response(
+        files[name],
+        media_type=f"{media}; charset=utf-8",
+        headers={"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+console = APIRouter(prefix="/console/requests", tags=["console"], include_in_schema=False)
+
+
+@console.get("")
+def request_queue(db: Db, actor: ConsoleActor) -> HTMLResponse:
+    """Every open request with its legal due date, reminders and what is overdue (R-45)."""
+    console_permission(actor, "dsr:read")
+    if actor.organisation_id is None:
+        raise processing.OrganisationNotFound("your account belongs to no organisation")
+    today = clock.today()
+    rows = [
+        (r, rules.reminders(r.due_on), rules.is_overdue(r.due_on, today, completed=False))
+        for r in service.list_open(db, organisation_id=actor.organisation_id)
+    ]
+    return html("console/requests.html", title="Rights requests", actor=actor, rows=rows, today=today)

@@ -1,0 +1,81 @@
+"""JSON API of rights requests for staff: register, queue, extend, refuse, run."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from lawful import jobs
+from lawful.actor import Actor
+from lawful.errors import Forbidden
+from lawful.web import AppKeys, AppSettings, Db, require
+
+from . import service, steps, tasks
+from .schemas import ExtensionCreate, RefusalCreate, RequestCreate, RequestRead
+
+router = APIRouter(prefix="/api/dsr", tags=["rights requests"])
+Reader = Annotated[Actor, Depends(require("dsr:read"))]
+Writer = Annotated[Actor, Depends(require("dsr:write"))]
+
+
+@router.post("", status_code=201)
+def register(body: RequestCreate, db: Db, keys: AppKeys, actor: Writer, settings: AppSettings) -> RequestRead:
+    request = service.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=_org(actor),
+        kinds=body.kinds,
+        email=body.email,
+        language=body.language,
+        channel=body.channel,
+        received_at=body.received_at,
+        details=body.details,
+        identity_verified=body.identity_verified,
+        base_url=settings.base_url,
+    )
+    db.commit()
+    jobs.kick(jobs.deliver_mail)
+    if request.status == "in_progress":
+        jobs.kick(tasks.run_request, str(request.id))
+    return RequestRead.model_validate(request)
+
+
+@router.get("")
+def queue(db: Db, actor: Reader) -> list[RequestRead]:
+    """Open requests, the earliest legal due date first."""
+    return [RequestRead.model_validate(r) for r in service.list_open(db, organisation_id=_org(actor))]
+
+
+@router.get("/{request_id}")
+def get_request(request_id: uuid.UUID, db: Db, actor: Reader) -> RequestRead:
+    return RequestRead.model_validate(service.get(db, request_id=request_id, organisation_id=_org(actor)))
+
+
+@router.post("/{request_id}/extension")
+def extend(request_id: uuid.UUID, body: ExtensionCreate, db: Db, keys: AppKeys, actor: Writer) -> RequestRead:
+    request = service.extend(db, actor, keys, request_id=request_id, months=body.months, reason=body.reason)
+    db.commit()
+    return RequestRead.model_validate(request)
+
+
+@router.post("/{request_id}/refusal")
+def refuse(request_id: uuid.UUID, body: RefusalCreate, db: Db, keys: AppKeys, actor: Writer) -> RequestRead:
+    request = service.refuse(db, actor, keys, request_id=request_id, justification=body.justification)
+    db.commit()
+    return RequestRead.model_validate(request)
+
+
+@router.post("/{request_id}/run")
+def run(request_id: uuid.UUID, db: Db, keys: AppKeys, actor: Writer, settings: AppSettings) -> RequestRead:
+    """Carry out the pending steps now (the worker does the same on its own), one commit per step."""
+    service.get(db, request_id=request_id, organisation_id=_org(actor))
+    while steps.run_next(db, actor, keys, request_id=request_id, base_url=settings.base_url):
+        db.commit()
+    return RequestRead.model_validate(service.get(db, request_id=request_id))
+
+
+def _org(actor: Actor) -> uuid.UUID:
+    if actor.organisation_id is None:
+        raise Forbidden("this key belongs to no organisation")
+    return actor.organisation_id

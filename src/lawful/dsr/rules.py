@@ -1,0 +1,163 @@
+"""When and how a data-subject request must be answered (GDPR Art. 12), as pure functions over dates.
+
+The legal calendar comes in as an argument (`lawful.clock.is_working_day` in practice).
+"""
+
+import calendar
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from .errors import ExtensionRefused, ExtensionTooLate, ExtensionTooLong, TransitionRefused
+
+Calendar = Callable[[date], bool]
+"""Is this day a working day? (Regulation 1182/71 Art. 2(2): not a Saturday, Sunday or public holiday.)"""
+
+ANSWER_WITHIN_MONTHS = 1
+MAX_EXTENSION_MONTHS = 2  # "where necessary", and the subject must be told why within the first month
+REMINDER_OFFSETS_DAYS = (10, 3)  # R-45 defaults
+IDENTITY_REQUEST_WORKING_DAYS = 5  # R-47 "promptly"
+_LONGEST_ROLL = timedelta(days=31)  # guards against a calendar with no working day at all
+
+_BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day of month, `months` later; clamped to month end (31 Jan + 1 → end of Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def raw_due(received: date, extension_months: int = 0) -> date:
+    """Regulation 1182/71 Art. 3(2)(c): the period ends on the same date, months later, before any roll."""
+    if not 0 <= extension_months <= MAX_EXTENSION_MONTHS:
+        raise ExtensionTooLong(
+            f"{extension_months} months; an extension is 0 to {MAX_EXTENSION_MONTHS} months"
+        )
+    return add_months(received, ANSWER_WITHIN_MONTHS + extension_months)
+
+
+def due_date(received: date, is_working_day: Calendar, extension_months: int = 0) -> date:
+    """Art. 12(3) with Regulation 1182/71 Art. 3(4): a period ending on a non-working day rolls forward."""
+    # Always counted from the receipt date: an extension runs from receipt, never from a rolled due date.
+    day = raw_due(received, extension_months)
+    limit = day + _LONGEST_ROLL
+    while not is_working_day(day):
+        day += timedelta(days=1)
+        if day > limit:
+            raise ValueError(f"no working day within {_LONGEST_ROLL.days} days of {day}")
+    return day
+
+
+def received_date(instant: datetime) -> date:
+    """Art. 12(3) counts from receipt: the Brussels calendar date of the instant, not the UTC one."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("a receipt instant must be timezone-aware")
+    return instant.astimezone(_BRUSSELS).date()
+
+
+def ensure_extension(
+    *, today: date, original_due: date, reason: str | None, months: int, already: int
+) -> None:
+    """Art. 12(3): extend only with reasons, by two months at most in total, told within the first month."""
+    if not reason or not reason.strip():
+        raise ExtensionRefused("an extension needs a reason (complexity or number of requests)")
+    if months < 1 or already + months > MAX_EXTENSION_MONTHS:
+        raise ExtensionTooLong(f"{already} + {months} months; at most {MAX_EXTENSION_MONTHS} months in total")
+    # The notice with reasons must reach the subject within the first month: deciding on the due date is too late.
+    if today >= original_due:
+        raise ExtensionTooLate(f"an extension must be decided and notified before {original_due.isoformat()}")
+
+
+def extension_problem(
+    *, today: date, original_due: date, reason: str | None, months: int, already: int
+) -> str | None:
+    """Art. 12(3): why this extension is not allowed, or None when it is."""
+    try:
+        ensure_extension(
+            today=today, original_due=original_due, reason=reason, months=months, already=already
+        )
+    except (ExtensionRefused, ExtensionTooLate) as problem:
+        return problem.detail
+    return None
+
+
+def reminders(due: date, offsets: Iterable[int] = REMINDER_OFFSETS_DAYS) -> list[date]:
+    """R-45: reminder dates, `offsets` calendar days before the due date, earliest first."""
+    offsets = list(offsets)
+    if any(offset < 0 for offset in offsets):
+        raise ValueError("reminder offsets count days before the due date")
+    return sorted({due - timedelta(days=offset) for offset in offsets})
+
+
+def is_overdue(due: date, today: date, completed: bool) -> bool:
+    """Art. 12(3): an open request is late from the day after its due date."""
+    return not completed and today > due
+
+
+def identity_request_by(
+    received: date, is_working_day: Calendar, working_days: int = IDENTITY_REQUEST_WORKING_DAYS
+) -> date:
+    """Art. 12(2) and 12(6), R-47: the last day to ask for more identification (receipt day not counted)."""
+    if working_days < 0:
+        raise ValueError("working_days must not be negative")
+    day = received
+    for _ in range(working_days):
+        day += timedelta(days=1)
+        while not is_working_day(day):
+            day += timedelta(days=1)
+    return day
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    AWAITING_IDENTITY = "awaiting_identity"
+    AWAITING_MANDATE = "awaiting_mandate"
+    AWAITING_FEE_DECISION = "awaiting_fee_decision"
+    IN_PROGRESS = "in_progress"
+    EXTENDED = "extended"
+    FORWARDED = "forwarded"
+    COMPLETED = "completed"
+    REFUSED = "refused"
+
+
+_S = Status
+# Nothing is answered while identity or a mandate is unverified (Art. 12(6), R-50), a fee is quoted
+# before any work (Art. 12(5), R-48) and a subject who declines it closes the request, and a closed
+# request stays closed.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    _S.RECEIVED: frozenset(
+        {
+            _S.AWAITING_IDENTITY,
+            _S.AWAITING_MANDATE,
+            _S.AWAITING_FEE_DECISION,
+            _S.IN_PROGRESS,
+            _S.EXTENDED,
+            _S.FORWARDED,
+            _S.COMPLETED,
+            _S.REFUSED,
+        }
+    ),
+    _S.AWAITING_IDENTITY: frozenset(
+        {_S.AWAITING_MANDATE, _S.AWAITING_FEE_DECISION, _S.IN_PROGRESS, _S.REFUSED}
+    ),
+    _S.AWAITING_MANDATE: frozenset(
+        {_S.AWAITING_IDENTITY, _S.AWAITING_FEE_DECISION, _S.IN_PROGRESS, _S.REFUSED}
+    ),
+    _S.AWAITING_FEE_DECISION: frozenset({_S.IN_PROGRESS, _S.COMPLETED, _S.REFUSED}),
+    _S.IN_PROGRESS: frozenset(
+        {_S.AWAITING_IDENTITY, _S.AWAITING_MANDATE, _S.EXTENDED, _S.FORWARDED, _S.COMPLETED, _S.REFUSED}
+    ),
+    _S.EXTENDED: frozenset({_S.FORWARDED, _S.COMPLETED, _S.REFUSED}),
+    _S.FORWARDED: frozenset({_S.IN_PROGRESS, _S.EXTENDED, _S.COMPLETED, _S.REFUSED}),
+    _S.COMPLETED: frozenset(),
+    _S.REFUSED: frozenset(),
+}
+
+
+def ensure_transition(current: Status, new: Status) -> None:
+    """Art. 12: refuse a status change the request's lifecycle does not allow."""
+    if new not in TRANSITIONS[current]:
+        raise TransitionRefused(f"a request cannot go from {current.value} to {new.value}")

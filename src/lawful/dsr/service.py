@@ -1,0 +1,315 @@
+"""Rights requests: intake from any channel, identity by a code to the address on file, deadlines,
+extension and refusal. Fulfilment lives in steps.py; both are driven by jobs after each commit."""
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawful import audit, clock, crypto, i18n, keystore, mail, subjects
+from lawful.actor import Actor
+
+from . import rules
+from .errors import (
+    CodeRefused,
+    NotPrivacyOfficer,
+    RefusalRefused,
+    RequestNotFound,
+    TooManyAttempts,
+    UnknownKind,
+)
+from .models import Request, Step, VerificationCode
+
+KINDS = (
+    "access",
+    "rectification",
+    "erasure",
+    "restriction",
+    "objection",
+    "portability",
+    "question",
+    "complaint",
+)
+NOTIFY_RECIPIENTS = frozenset({"rectification", "erasure", "restriction"})
+CODE_LIFETIME = timedelta(minutes=30)
+MAX_CODE_ATTEMPTS = 5
+
+
+def open_request(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    kinds: list[str],
+    email: str,
+    language: str,
+    channel: str,
+    base_url: str,
+    received_at: datetime | None = None,
+    details: dict[str, object] | None = None,
+    identity_verified: bool = False,
+) -> Request:
+    """Any channel, no wording required (R-43); the clock runs from the real receipt (T-23)."""
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown or not kinds:
+        raise UnknownKind(
+            f"unknown request type(s): {', '.join(unknown) or 'none given'}",
+            problems=[{"path": "kinds", "message": f"use {', '.join(KINDS)}"}],
+        )
+    address = subjects.normalise_email(email)
+    received = received_at or clock.now()
+    if received > clock.now():
+        raise UnknownKind(
+            "a request cannot be received in the future",
+            problems=[{"path": "received_at", "message": "in the future"}],
+        )
+    subject = subjects.find_by_identity(
+        db, keys, organisation_id=organisation_id, kind=subjects.IdentityKind.EMAIL, value=address
+    )  # never created here: a request about nobody stays nobody's
+    request = Request(
+        organisation_id=organisation_id,
+        reference=_reference(),
+        subject_id=subject.id if subject else None,
+        kinds=sorted(set(kinds), key=KINDS.index),
+        channel=channel,
+        language=language,
+        received_at=received,
+        due_on=rules.due_date(rules.received_date(received), clock.is_working_day),
+        status=rules.Status.RECEIVED,
+        details=dict(details or {}),
+        outcome={},
+        registered_by=actor.label,
+    )
+    db.add(request)
+    db.flush()
+    request.contact = crypto.encrypt(keys.outbox, address.encode(), context=f"request:{request.id}".encode())
+    audit.record(
+        db,
+        actor,
+        "dsr.received",
+        entity=request,
+        organisation_id=organisation_id,
+        data={"kinds": request.kinds, "channel": channel, "due_on": request.due_on.isoformat()},
+    )
+    if identity_verified or _needs_no_identity(request):
+        _mark_verified(db, actor, request, "staff" if identity_verified else "not_required")
+    else:
+        _move(db, actor, request, rules.Status.AWAITING_IDENTITY)
+        send_code(db, keys, request, base_url=base_url)
+    return request
+
+
+def _needs_no_identity(request: Request) -> bool:
+    """R-66, T-21: objecting to direct marketing never requires identification."""
+    return request.kinds == ["objection"] and request.details.get("scope") == "direct_marketing"
+
+
+def _reference() -> str:
+    return "R-" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+
+
+def contact(keys: keystore.Keys, request: Request) -> str:
+    assert request.contact is not None
+    return crypto.decrypt(keys.outbox, request.contact, context=f"request:{request.id}".encode()).decode()
+
+
+def send_code(db: Session, keys: keystore.Keys, request: Request, *, base_url: str) -> None:
+    """R-46: control of the address on file; a new code replaces any earlier one."""
+    for old in db.scalars(
+        select(VerificationCode).where(
+            VerificationCode.request_id == request.id, VerificationCode.used_at.is_(None)
+        )
+    ):
+        old.used_at = clock.now()
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    db.add(
+        VerificationCode(
+            request_id=request.id,
+            digest=_digest(keys, request.id, code),
+            expires_at=clock.now() + CODE_LIFETIME,
+        )
+    )
+    lang = request.language
+    url = f"{base_url}/rights/{status_token(keys, request.id)}"
+    mail.queue(
+        db,
+        keys,
+        mail.Mail(
+            to=contact(keys, request),
+            subject=i18n.t("mail.code.subject", lang, reference=request.reference),
+            text=i18n.t("mail.code.body", lang, code=code, url=url),
+        ),
+        kind="dsr_code",
+        category="service",
+        organisation_id=request.organisation_id,
+    )
+    db.flush()
+
+
+def _digest(keys: keystore.Keys, request_id: uuid.UUID, code: str) -> str:
+    return hmac.new(keys.lookup, f"{request_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def verify(db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, code: str) -> Request:
+    """A wrong, reused or expired code is refused; after five wrong tries a new code is needed."""
+    request = get(db, request_id=request_id)
+    if request.status != rules.Status.AWAITING_IDENTITY:
+        raise CodeRefused("this request needs no code now")
+    row = db.scalars(
+        select(VerificationCode)
+        .where(VerificationCode.request_id == request.id, VerificationCode.used_at.is_(None))
+        .order_by(VerificationCode.expires_at.desc())
+    ).first()
+    if row is None or row.expires_at <= clock.now():
+        raise CodeRefused("this code has expired; ask for a new one")
+    if row.attempts >= MAX_CODE_ATTEMPTS:
+        raise TooManyAttempts("too many wrong codes; ask for a new one")
+    if not hmac.compare_digest(row.digest, _digest(keys, request.id, code.strip())):
+        row.attempts += 1
+        audit.record(
+            db,
+            actor,
+            "dsr.code_refused",
+            entity=request,
+            organisation_id=request.organisation_id,
+            outcome="refused",
+        )
+        return request
+    row.used_at = clock.now()
+    _mark_verified(db, actor, request, "email_code")
+    return request
+
+
+def _mark_verified(db: Session, actor: Actor, request: Request, method: str) -> None:
+    request.identity_method, request.identity_verified_at = method, clock.now()
+    _move(db, actor, request, rules.Status.IN_PROGRESS)
+    kinds = [k for k in request.kinds if k not in ("question", "complaint")]
+    steps = [*kinds, *(["notify_recipients"] if NOTIFY_RECIPIENTS.intersection(kinds) else []), "answer"]
+    for kind in steps:
+        db.add(Step(request_id=request.id, kind=kind, status="pending", result={}, updated_at=clock.now()))
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "dsr.verified",
+        entity=request,
+        organisation_id=request.organisation_id,
+        data={"method": method, "steps": steps},
+    )
+
+
+def _move(db: Session, actor: Actor, request: Request, status: rules.Status) -> None:
+    rules.ensure_transition(rules.Status(request.status), status)
+    request.status = str(status)
+    db.flush()
+
+
+def extend(
+    db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, months: int, reason: str | None
+) -> Request:
+    """Art. 12(3): up to two more months, with reasons told to the person within the first month (T-24)."""
+    request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
+    original = rules.due_date(rules.received_date(request.received_at), clock.is_working_day)
+    rules.ensure_extension(
+        today=clock.today(),
+        original_due=original,
+        reason=reason,
+        months=months,
+        already=request.extension_months,
+    )
+    request.extension_months += months
+    request.extension_reason = reason
+    request.due_on = rules.due_date(
+        rules.received_date(request.received_at), clock.is_working_day, request.extension_months
+    )
+    _move(db, actor, request, rules.Status.EXTENDED)
+    lang = request.language
+    mail.queue(
+        db,
+        keys,
+        mail.Mail(
+            to=contact(keys, request),
+            subject=i18n.t("mail.extension.subject", lang, reference=request.reference),
+            text=i18n.t(
+                "mail.extension.body",
+                lang,
+                reference=request.reference,
+                date=i18n.long_date(request.due_on, lang),
+                reason=reason,
+            ),
+        ),
+        kind="dsr_extension",
+        category="service",
+        organisation_id=request.organisation_id,
+    )
+    audit.record(
+        db,
+        actor,
+        "dsr.extended",
+        entity=request,
+        organisation_id=request.organisation_id,
+        data={"months": months, "due_on": request.due_on.isoformat()},
+    )
+    return request
+
+
+def refuse(
+    db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, justification: str
+) -> Request:
+    """Art. 12(5): only the privacy officer, with written reasons, the APD and the courts named (R-48)."""
+    if not actor.can("export:approve"):
+        raise NotPrivacyOfficer("only the privacy officer may refuse a request")
+    if len(justification.strip()) < 20:
+        raise RefusalRefused("a refusal needs a written justification")
+    request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
+    _move(db, actor, request, rules.Status.REFUSED)
+    request.refusal, request.completed_at = justification.strip(), clock.now()
+    lang = request.language
+    mail.queue(
+        db,
+        keys,
+        mail.Mail(
+            to=contact(keys, request),
+            subject=i18n.t("mail.refusal.subject", lang, reference=request.reference),
+            text=i18n.t("mail.refusal.body", lang, reference=request.reference, reason=request.refusal),
+        ),
+        kind="dsr_refusal",
+        category="service",
+        organisation_id=request.organisation_id,
+    )
+    audit.record(db, actor, "dsr.refused", entity=request, organisation_id=request.organisation_id)
+    return request
+
+
+def get(db: Session, *, request_id: uuid.UUID, organisation_id: uuid.UUID | None = None) -> Request:
+    request = db.get(Request, request_id)
+    if request is None or (organisation_id is not None and request.organisation_id != organisation_id):
+        raise RequestNotFound("no such request")
+    return request
+
+
+def list_open(db: Session, *, organisation_id: uuid.UUID) -> list[Request]:
+    """The queue, earliest legal due date first (R-45)."""
+    query = (
+        select(Request)
+        .where(Request.organisation_id == organisation_id, Request.status.not_in(["completed", "refused"]))
+        .order_by(Request.due_on)
+    )
+    return list(db.scalars(query))
+
+
+def status_token(keys: keystore.Keys, request_id: uuid.UUID) -> str:
+    return str(URLSafeSerializer(keys.session, salt="request").dumps(request_id.hex))
+
+
+def request_from_token(keys: keystore.Keys, token: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(hex=str(URLSafeSerializer(keys.session, salt="request").loads(token)))
+    except (BadSignature, ValueError) as exc:
+        raise RequestNotFound("no such request") from exc

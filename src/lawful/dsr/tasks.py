@@ -1,0 +1,38 @@
+"""Jobs that carry rights requests forward: each step committed on its own, so a crash resumes cleanly."""
+
+import uuid
+
+from huey import crontab
+
+from lawful import jobs, keystore
+from lawful.actor import Actor, ActorKind
+
+from . import steps
+
+WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
+
+
+@jobs.huey.task(retries=3, retry_delay=30)
+def run_request(request_id: str) -> int:
+    """Run every pending step of one request, committing after each."""
+    settings = jobs.current_settings()
+    keys = keystore.open_keys(settings)
+    done = 0
+    with jobs.sessions(settings.resolved_database_url())() as session:
+        while steps.run_next(
+            session, WORKER, keys, request_id=uuid.UUID(request_id), base_url=settings.base_url
+        ):
+            session.commit()
+            done += 1
+    jobs.kick(jobs.deliver_mail)
+    return done
+
+
+@jobs.huey.periodic_task(crontab(minute="*/5"))
+def sweep_requests() -> None:
+    """Picks up whatever a crash or a lost job left pending."""
+    settings = jobs.current_settings()
+    with jobs.sessions(settings.resolved_database_url())() as session:
+        pending = steps.pending_requests(session)
+    for request_id in pending:
+        run_request.call_local(str(request_id))

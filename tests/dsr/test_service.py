@@ -1,0 +1,390 @@
+"""Rights requests end to end in the service layer: a code by real SMTP, each right carried out, the answer."""
+
+import json
+import re
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lawful import audit, clock, consent, dsr, keystore, mail, subjects
+from lawful.actor import Actor
+from lawful.config import Settings
+from tests.conftest import Mailbox
+from tests.factories import bearer, make_api_key, make_notice, make_person, make_register
+from tests.registers import people
+
+PROOF = consent.Proof(text="Yes", text_version="1", language="en", channel="web_form", element="x")
+
+
+@pytest.fixture
+def recipient() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """The email platform's API: a real HTTP server on loopback keeping what it is told."""
+    received: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/gdpr", received
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def org(db: Session, recipient: tuple[str, list[dict[str, Any]]]) -> uuid.UUID:
+    document = people()
+    next(r for r in document["recipients"] if r["key"] == "hubspot")["endpoint"] = recipient[0]
+    org = make_register(db, document).organisation_id
+    make_notice(db, org)
+    return org
+
+
+def _code(db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox) -> str:
+    mail.deliver_due(db, keys, settings)
+    found = re.search(r"\b(\d{6})\b", smtp.wait_for(1)[-1].get_content())
+    assert found is not None
+    return found.group(1)
+
+
+def _run(db: Session, actor: Actor, keys: keystore.Keys, request: dsr.Request) -> None:
+    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url="https://acme.example.test"):
+        pass
+
+
+def _answer(db: Session, keys: keystore.Keys, request: dsr.Request) -> dict[str, Any]:
+    token = dsr.steps.download_token(keys, request.id)
+    found: dict[str, Any] = json.loads(dsr.steps.packages(db, keys, token=token)["answer.json"])
+    return found
+
+
+def test_an_access_request_confirmed_by_code_gets_every_datum_with_its_provenance(
+    db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox, org: uuid.UUID, actor: Actor
+) -> None:
+    make_person(db, keys, org, email="anne@example.test", values={"user.name": "Anne"})
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["access"],
+        email="Anne@Example.test",
+        language="fr",
+        channel="web_form",
+        base_url="https://acme.example.test",
+    )
+
+    dsr.verify(db, actor, keys, request_id=request.id, code=_code(db, keys, settings, smtp))
+    _run(db, actor, keys, request)
+
+    report = json.loads(
+        dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))["access.json"]
+    )
+    assert request.status == "completed" and request.identity_method == "email_code"
+    assert {(d["category"], d["value"], d["channel"]) for d in report["data"]} >= {
+        ("user.name", "Anne", "email")
+    }
+    assert report["activities"][0]["activity"] == "request_followup"
+    assert "Gegevensbeschermingsautoriteit" not in json.dumps(report)
+
+
+def test_a_request_about_nobody_says_so_and_creates_no_record(
+    db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox, org: uuid.UUID, actor: Actor
+) -> None:
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["access"],
+        email="nobody@example.test",
+        language="en",
+        channel="web_form",
+        base_url="https://x.test",
+    )
+
+    dsr.verify(db, actor, keys, request_id=request.id, code=_code(db, keys, settings, smtp))
+    _run(db, actor, keys, request)
+
+    assert request.subject_id is None and db.scalar(select(func.count()).select_from(subjects.Subject)) == 0
+    assert _answer(db, keys, request)["results"]["access"] == {"found": False, "values": 0}
+
+
+def test_wrong_codes_are_limited_and_expired_codes_refused(
+    db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox, org: uuid.UUID, actor: Actor
+) -> None:
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["access"],
+        email="a@example.test",
+        language="en",
+        channel="web_form",
+        base_url="https://x.test",
+    )
+    code = _code(db, keys, settings, smtp)
+    for _ in range(dsr.service.MAX_CODE_ATTEMPTS):
+        dsr.verify(db, actor, keys, request_id=request.id, code="000000" if code != "000000" else "111111")
+
+    with pytest.raises(dsr.TooManyAttempts):
+        dsr.verify(db, actor, keys, request_id=request.id, code=code)
+    assert request.status == "awaiting_identity"
+
+
+def test_erasure_destroys_the_key_keeps_an_exclusion_entry_and_tells_recipients(
+    db: Session,
+    keys: keystore.Keys,
+    settings: Settings,
+    smtp: Mailbox,
+    org: uuid.UUID,
+    actor: Actor,
+    recipient: tuple[str, list[dict[str, Any]]],
+) -> None:
+    person = make_person(
+        db, keys, org, email="erase@example.test", activity="newsletter", category="prospect"
+    ).subject
+    consent.record(
+        db,
+        actor,
+        organisation_id=org,
+        subject_id=person.id,
+        purpose="newsletter",
+        kind=consent.EventKind.GIVEN,
+        proof=PROOF,
+    )
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["erasure"],
+        email="erase@example.test",
+        language="nl",
+        channel="email",
+        base_url="https://x.test",
+        identity_verified=True,
+    )
+
+    _run(db, actor, keys, request)
+
+    result = _answer(db, keys, request)["results"]
+    assert db.get(subjects.Subject, person.id) is None
+    assert keys.subject_key(person.id) is None
+    assert result["erasure"]["key_destroyed"] is True and result["erasure"]["kept"] == []
+    assert consent.suppressed(
+        db, organisation_id=org, lookups=[consent.suppression_lookup(keys, "erase@example.test")]
+    )
+    assert recipient[1] == [
+        {"event": ["erasure"], "reference": request.reference, "email": "erase@example.test"}
+    ]
+    assert request.outcome["recipients_notified"] == {"HubSpot Inc.": "status 204"}
+    assert db.scalars(select(consent.ConsentEvent.subject_id)).all() == [None]  # proof kept, pseudonymised
+
+
+def test_erasure_keeps_what_the_law_requires_and_says_why(
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
+) -> None:
+    customer = make_person(
+        db,
+        keys,
+        org,
+        email="cust@example.test",
+        category="customer",
+        activity="customer_service",
+        values={"user.name": "Cas"},
+    )
+    make_person(db, keys, org, email="cust@example.test", category="customer", activity="invoicing")
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["erasure"],
+        email="cust@example.test",
+        language="en",
+        channel="email",
+        base_url="https://x.test",
+        identity_verified=True,
+    )
+
+    _run(db, actor, keys, request)
+
+    erasure = _answer(db, keys, request)["results"]["erasure"]
+    assert erasure["erased"] == ["customer_service"]
+    assert [k["activity"] for k in erasure["kept"]] == ["invoicing"] and "legal obligation" in erasure[
+        "kept"
+    ][0]["why"]
+    assert {c.activity for c in subjects.history(db, subject_id=customer.subject.id)} == {"invoicing"}
+    assert subjects.flags(db, subject_id=customer.subject.id).restrictions[0].ground == "retained_by_law"
+
+
+def test_rectification_adds_a_version_and_the_statement(
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
+) -> None:
+    person = make_person(db, keys, org, email="rect@example.test", values={"user.name": "Rekt"}).subject
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["rectification"],
+        email="rect@example.test",
+        language="en",
+        channel="email",
+        base_url="https://x.test",
+        identity_verified=True,
+        details={"values": {"user.name": "Rect"}, "statement": "My name was misspelt."},
+    )
+
+    _run(db, actor, keys, request)
+
+    held = {v.category: (v.value, v.version) for v in subjects.values(db, keys, subject_id=person.id)}
+    assert held["user.name"] == ("Rect", 2)
+    assert held["lawful.supplementary_statement"] == ("My name was misspelt.", 1)
+
+
+def test_an_objection_to_marketing_needs_no_identity_and_is_immediate(
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
+) -> None:
+    make_person(db, keys, org, email="obj@example.test")
+
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["objection"],
+        email="obj@example.test",
+        language="fr",
+        channel="phone",
+        base_url="https://x.test",
+        details={"scope": "direct_marketing"},
+    )
+    _run(db, actor, keys, request)
+
+    assert request.identity_method == "not_required" and request.status == "completed"
+    assert consent.suppressed(
+        db, organisation_id=org, lookups=[consent.suppression_lookup(keys, "obj@example.test")]
+    )
+
+
+def test_portability_exports_what_the_person_gave_under_consent_or_contract(
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
+) -> None:
+    make_person(db, keys, org, email="port@example.test", values={"user.name": "Po"})
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["portability"],
+        email="port@example.test",
+        language="en",
+        channel="email",
+        base_url="https://x.test",
+        identity_verified=True,
+        details={"transmit_to": "http://insecure.example.test/in"},
+    )
+
+    _run(db, actor, keys, request)
+
+    files = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))
+    assert json.loads(files["portability.json"])["data"][0]["category"] in ("user.contact.email", "user.name")
+    assert files["portability.csv"].startswith(b"category,value,collected_at")
+    assert _answer(db, keys, request)["results"]["portability"]["transmitted"] == "refused: not https"
+
+
+def test_the_download_link_expires_after_fourteen_days(
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
+) -> None:
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["access"],
+        email="late@example.test",
+        language="en",
+        channel="email",
+        base_url="https://x.test",
+        identity_verified=True,
+    )
+    _run(db, actor, keys, request)
+    token = dsr.steps.download_token(keys, request.id)
+
+    with clock.pinned(datetime.now(UTC) + timedelta(days=15)), pytest.raises(dsr.PackageGone):
+        dsr.steps.packages(db, keys, token=token)
+
+
+def test_each_step_is_audited(db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor) -> None:
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["access"],
+        email="aud@example.test",
+        language="en",
+        channel="email",
+        base_url="https://x.test",
+        identity_verified=True,
+    )
+
+    _run(db, actor, keys, request)
+
+    actions = [e.action for e in audit.list_entries(db, entity_id=str(request.id), limit=20)]
+    assert {"dsr.received", "dsr.verified", "dsr.step_access", "dsr.step_answer"} <= set(actions)
+
+
+def test_staff_register_extend_and_refuse_over_the_api(
+    client: TestClient, db: Session, org: uuid.UUID
+) -> None:
+    token = make_api_key(db, org, ["dsr:read", "dsr:write"])
+    created = client.post(
+        "/api/dsr",
+        headers=bearer(token),
+        json={
+            "kinds": ["access", "erasure"],
+            "email": "post@example.test",
+            "channel": "post",
+            "received_at": "2026-03-05T10:00:00+01:00",
+            "language": "nl",
+        },
+    ).json()
+
+    late = client.post(
+        f"/api/dsr/{created['id']}/extension",
+        headers=bearer(token) | {"X-Lawful-Now": "2026-04-08T10:00:00+02:00"},
+        json={"months": 2, "reason": "complex"},
+    )
+    refused = client.post(
+        f"/api/dsr/{created['id']}/refusal",
+        headers=bearer(token),
+        json={"justification": "manifestly excessive: the tenth identical request this month"},
+    )
+
+    assert (created["due_on"], created["kinds"], created["status"]) == (
+        "2026-04-07",
+        ["access", "erasure"],
+        "awaiting_identity",
+    )
+    assert late.status_code == 409
+    assert refused.status_code == 403  # only the privacy officer refuses (R-48)
