@@ -102,6 +102,10 @@ def test_an_access_request_confirmed_by_code_gets_every_datum_with_its_provenanc
     }
     assert report["activities"][0]["activity"] == "request_followup"
     assert "Gegevensbeschermingsautoriteit" not in json.dumps(report)
+    files = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))
+    assert (
+        files["access.pdf"].startswith(b"%PDF") and "Autorité de protection" in files["access.html"].decode()
+    )
 
 
 def test_a_request_about_nobody_says_so_and_creates_no_record(

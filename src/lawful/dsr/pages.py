@@ -130,7 +130,9 @@ def answer_file(token: str, name: str, db: Db, keys: AppKeys) -> Response:
     db.commit()
     if name not in files:
         return Response(status_code=404)
-    media = {"json": "application/json", "csv": "text/csv", "html": "text/html"}[name.rsplit(".", 1)[1]]
+    media = {"json": "application/json", "csv": "text/csv", "html": "text/html", "pdf": "application/pdf"}[
+        name.rsplit(".", 1)[1]
+    ]
     return Response(
         files[name],
         media_type=f"{media}; charset=utf-8",

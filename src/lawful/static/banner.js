@@ -2,7 +2,8 @@
    no eval, no inline style or handler, every text set with textContent.
    <script src="https://lawful.example/static/banner.js" data-lawful="https://lawful.example" data-lang="fr" defer></script>
    Page tags wait as <script type="text/plain" data-lawful-category="analytics" src="…"> and
-   <iframe data-lawful-category="social_media" data-src="…">; [data-lawful-manage] reopens the choices. */
+   <iframe data-lawful-category="social_media" data-src="…">; [data-lawful-manage] reopens the choices.
+   For the page's own code: window.lawfulBanner.manage(), .choices(), and the `lawful:consent` event. */
 (() => {
   'use strict';
   const d = document, w = window, me = d.currentScript || d.querySelector('script[data-lawful]');
@@ -313,7 +314,6 @@
   });
   w.lawfulBanner = { manage: () => cfg && open(true), choices: () => stored && Object.assign({}, stored.c) };
 
-  stylesheet();
   const url = origin + '/api/banner/config';
   load(url + (lang ? '?lang=' + encodeURIComponent(lang) : ''))
     .catch((e) => (typeof e === 'number' && lang ? load(url) : Promise.reject(e)))
