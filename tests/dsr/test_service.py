@@ -5,7 +5,7 @@ import re
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
@@ -392,3 +392,110 @@ def test_staff_register_extend_and_refuse_over_the_api(
     )
     assert late.status_code == 409
     assert refused.status_code == 403  # only the privacy officer refuses
+
+
+def test_a_representative_waits_for_the_mandate_before_anything_is_released(
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
+) -> None:
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["access"],
+        email="kid@example.test",
+        language="en",
+        channel="post",
+        base_url="",
+        identity_verified=True,
+        details={"on_behalf_of": "parent of the person"},
+    )
+
+    waiting = (request.status, db.scalars(select(dsr.Step).where(dsr.Step.request_id == request.id)).all())
+    dsr.service.confirm_mandate(
+        db, actor, request_id=request.id, evidence="birth certificate seen at the desk"
+    )
+
+    assert waiting == ("awaiting_mandate", [])
+    assert request.status == "in_progress"
+
+
+def test_more_identification_needs_a_recorded_doubt(
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
+) -> None:
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["access"],
+        email="doubt@example.test",
+        language="en",
+        channel="email",
+        base_url="",
+    )
+
+    with pytest.raises(dsr.CodeRefused):
+        dsr.service.ask_more_identification(
+            db, actor, keys, request_id=request.id, doubt=" ", asked="id card"
+        )
+    dsr.service.ask_more_identification(
+        db, actor, keys, request_id=request.id, doubt="the address changed yesterday", asked="customer number"
+    )
+
+    assert request.details["doubt"] == "the address changed yesterday"
+
+
+def test_a_complaint_is_answered_by_a_person_naming_the_apd_and_the_courts(
+    db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox, org: uuid.UUID, actor: Actor
+) -> None:
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["complaint"],
+        email="c@example.test",
+        language="nl",
+        channel="email",
+        base_url="",
+        identity_verified=True,
+    )
+
+    pending = db.scalars(select(dsr.Step).where(dsr.Step.request_id == request.id)).all()
+    dsr.service.close_case(db, actor, keys, request_id=request.id, answer="Wij hebben uw klacht onderzocht.")
+    mail.deliver_due(db, keys, settings)
+
+    body = smtp.wait_for(1)[-1].get_content()
+    assert pending == [] and request.status == "completed"
+    assert "Gegevensbeschermingsautoriteit" in body and "rechtbank van eerste aanleg" in body
+
+
+@pytest.mark.parametrize(
+    ("today", "why"),
+    [
+        ("2026-03-28", "due in 10 days"),
+        ("2026-04-04", "due in 3 days"),
+        ("2026-04-08", "overdue"),
+        ("2026-03-29", None),
+    ],
+)
+def test_reminders_fall_ten_and_three_days_before_and_overdue_escalates(
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor, today: str, why: str | None
+) -> None:
+    dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=["access"],
+        email="rem@example.test",
+        language="en",
+        channel="post",
+        base_url="",
+        received_at=datetime(2026, 3, 5, 10, tzinfo=UTC),
+    )
+
+    found = dsr.service.reminders_due(db, organisation_id=org, today=date.fromisoformat(today))
+
+    assert [w for _, w in found] == ([why] if why else [])

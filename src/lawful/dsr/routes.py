@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
 
 from lawful import jobs
 from lawful.actor import Actor
@@ -62,6 +63,46 @@ def extend(request_id: uuid.UUID, body: ExtensionCreate, db: Db, keys: AppKeys, 
 @router.post("/{request_id}/refusal")
 def refuse(request_id: uuid.UUID, body: RefusalCreate, db: Db, keys: AppKeys, actor: Writer) -> RequestRead:
     request = service.refuse(db, actor, keys, request_id=request_id, justification=body.justification)
+    db.commit()
+    return RequestRead.model_validate(request)
+
+
+class IdentificationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doubt: str = Field(min_length=1, max_length=2000, description="the reasonable doubt (R-46)")
+    asked: str = Field(min_length=1, max_length=2000, description="what is asked; never more than is held")
+
+
+class TextCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+@router.post("/{request_id}/mandate")
+def confirm_mandate(request_id: uuid.UUID, body: TextCreate, db: Db, actor: Writer) -> RequestRead:
+    """R-50: what proves that the representative may act for the person."""
+    request = service.confirm_mandate(db, actor, request_id=request_id, evidence=body.text)
+    db.commit()
+    return RequestRead.model_validate(request)
+
+
+@router.post("/{request_id}/identification")
+def ask_identification(
+    request_id: uuid.UUID, body: IdentificationCreate, db: Db, keys: AppKeys, actor: Writer
+) -> RequestRead:
+    request = service.ask_more_identification(
+        db, actor, keys, request_id=request_id, doubt=body.doubt, asked=body.asked
+    )
+    db.commit()
+    return RequestRead.model_validate(request)
+
+
+@router.post("/{request_id}/answer")
+def close_case(request_id: uuid.UUID, body: TextCreate, db: Db, keys: AppKeys, actor: Writer) -> RequestRead:
+    """Questions and complaints: the written answer, with the APD and the courts named (R-70)."""
+    request = service.close_case(db, actor, keys, request_id=request_id, answer=body.text)
     db.commit()
     return RequestRead.model_validate(request)
 

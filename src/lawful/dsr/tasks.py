@@ -4,10 +4,10 @@ import uuid
 
 from huey import crontab
 
-from lawful import jobs, keystore
+from lawful import clock, jobs, keystore, processing
 from lawful.actor import Actor, ActorKind
 
-from . import steps
+from . import service, steps
 
 WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
 
@@ -36,3 +36,15 @@ def sweep_requests() -> None:
         pending = steps.pending_requests(session)
     for request_id in pending:
         run_request.call_local(str(request_id))
+
+
+@jobs.huey.periodic_task(crontab(hour="7", minute="0"))
+def remind() -> None:
+    """Every morning, the privacy officers hear of requests due in 10 or 3 days, and of overdue ones."""
+    settings = jobs.current_settings()
+    keys = keystore.open_keys(settings)
+    with jobs.sessions(settings.resolved_database_url())() as session:
+        for organisation in processing.list_organisations(session):
+            service.send_reminders(session, keys, organisation_id=organisation.id, today=clock.today())
+        session.commit()
+    jobs.kick(jobs.deliver_mail)
