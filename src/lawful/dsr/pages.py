@@ -85,7 +85,7 @@ def follow(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSet
         org_name=_org(db, settings).legal_name,
         request=found,
         token=token,
-        error=None,
+        error="rights.code_wrong" if request.query_params.get("error") == "code" else None,
     )
 
 
@@ -103,7 +103,8 @@ def confirm(
     db.commit()
     if found.status == "in_progress":
         jobs.kick(tasks.run_request, str(found.id))
-    return RedirectResponse(f"/rights/{token}?lang={found.language}", status_code=303)
+    wrong = "&error=code" if found.status == "awaiting_identity" else ""
+    return RedirectResponse(f"/rights/{token}?lang={found.language}{wrong}", status_code=303)
 
 
 @pages.get("/rights/{token}/answer")
