@@ -16,7 +16,7 @@ from lawful.actor import Actor
 from lawful.config import Settings
 from tests.conftest import Mailbox
 from tests.factories import make_person, make_register
-from tests.registers import as_yaml, people
+from tests.registers import as_yaml, label, people
 
 PROOF = consent.Proof(text="Yes", text_version="1", language="en", channel="web_form", element="form:x")
 
@@ -202,3 +202,46 @@ def test_a_processor_without_a_dpa_receives_nothing(db: Session, keys: keystore.
 
     with pytest.raises(marketing.RecipientRefused, match="DPA"):
         marketing.export(db, actor, keys, organisation_id=org, purpose="customer_offers", recipient="hubspot")
+
+
+def _partner(policy: str) -> dict[str, Any]:
+    document = people()
+    document["organisation"]["third_party_marketing"] = policy
+    document["recipients"].append(
+        {
+            "key": "partner",
+            "name": "Partner NV",
+            "label": label("A partner"),
+            "type": "independent_controller",
+            "countries": ["BE"],
+            "fields": ["user.contact.email"],
+            "endpoint": "http://127.0.0.1:9/x",
+        }
+    )
+    next(a for a in document["activities"] if a["key"] == "newsletter")["recipients"].append("partner")
+    return document
+
+
+def test_sharing_with_a_partner_for_its_marketing_is_forbidden_by_default(
+    db: Session, keys: keystore.Keys, actor: Actor
+) -> None:
+    org = make_register(db, _partner("forbidden")).organisation_id
+
+    with pytest.raises(marketing.RecipientRefused, match="R-39"):
+        marketing.export(db, actor, keys, organisation_id=org, purpose="newsletter", recipient="partner")
+
+
+def test_with_consent_required_only_consenters_are_shared(
+    db: Session, keys: keystore.Keys, actor: Actor, platform: tuple[str, list[dict[str, Any]]]
+) -> None:
+    url, received = platform
+    document = _partner("consent_required")
+    next(r for r in document["recipients"] if r["key"] == "partner")["endpoint"] = url
+    org = make_register(db, document).organisation_id
+    yes = make_person(db, keys, org, email="share@example.test").subject
+    make_person(db, keys, org, email="keep@example.test")
+    _consent(db, actor, org, yes.id)
+
+    result = marketing.export(db, actor, keys, organisation_id=org, purpose="newsletter", recipient="partner")
+
+    assert result.people == 1 and received[0]["contacts"] == [{"user.contact.email": "share@example.test"}]

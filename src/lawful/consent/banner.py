@@ -128,6 +128,7 @@ def record(
     choices: dict[str, bool],
     gpc: bool,
     client: str | None,
+    shown_version: str | None = None,
 ) -> CookieChoice:
     """Store one choice and its per-category ledger events; the consent id is new unless it is known."""
     optional = {c["key"] for c in banner.data["categories"] if not c["required"]}
@@ -148,7 +149,7 @@ def record(
         consent_id=previous.consent_id if previous else _new_id(),
         choices=final,
         language=banner.data["language"],
-        version=banner.version,
+        version=shown_version or banner.version,
         notice_number=_cookie_notice(db, banner.organisation_id),
         text_hash=_texts_hash(banner),
         gpc=gpc,

@@ -48,6 +48,7 @@ def banner_config(
         lifetime_days=settings.banner_lifetime_days,
     )
     response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Vary"] = "Accept-Language"
     return found.data
 
 
@@ -70,6 +71,7 @@ def record_choice(
         choices=body.choices,
         gpc=body.gpc or request.headers.get("sec-gpc") == "1",
         client=request.client.host if request.client else None,
+        shown_version=body.version,  # the proof names the inventory the visitor actually saw
     )
     db.commit()
     return BannerChoiceRead(

@@ -172,6 +172,16 @@ def export(
     if target.type in ("processor", "sub_processor") and not target.dpa_ref:
         raise RecipientRefused(f"{recipient!r} has no DPA on record; nothing may flow to it (Art. 28)")
     activity = next(a for a in register.activities if a.key == purpose)
+    if target.type in ("independent_controller", "third_party"):
+        policy = register.organisation.third_party_marketing
+        if policy == "forbidden":
+            raise RecipientRefused(
+                "the organisation's policy forbids sharing data for others' marketing (R-39)"
+            )
+        if set(processing.bases(activity).values()) != {processing.Basis.CONSENT}:
+            raise RecipientRefused(
+                "sharing for a partner's marketing needs a consent-based activity naming it"
+            )
     if recipient not in activity.recipients:
         raise RecipientRefused(f"{recipient!r} is not a recipient of {purpose!r} in the register")
     allowed = sorted(set(target.fields) & set(activity.data_categories))

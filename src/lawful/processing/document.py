@@ -90,6 +90,9 @@ class Organisation(Strict):
     automated_decisions: Label | None = Field(
         default=None, description="logic and consequences where Art. 22 decisions are made; none when absent"
     )
+    third_party_marketing: Literal["forbidden", "consent_required"] = Field(
+        default="forbidden", description="sharing data with others for their own marketing (R-39)"
+    )
 
 
 class SubjectCategory(Strict):
