@@ -143,20 +143,8 @@ def send_code(db: Session, keys: keystore.Keys, request: Request, *, base_url: s
             expires_at=clock.now() + CODE_LIFETIME,
         )
     )
-    lang = request.language
     url = f"{base_url}/rights/{status_token(keys, request.id)}"
-    mail.queue(
-        db,
-        keys,
-        mail.Mail(
-            to=contact(keys, request),
-            subject=i18n.t("mail.code.subject", lang, reference=request.reference),
-            text=i18n.t("mail.code.body", lang, code=code, url=url),
-        ),
-        kind="dsr_code",
-        category="service",
-        organisation_id=request.organisation_id,
-    )
+    tell(db, keys, request, "code", code=code, url=url)
     db.flush()
 
 
@@ -247,24 +235,7 @@ def extend(
     )
     _move(db, actor, request, rules.Status.EXTENDED)
     lang = request.language
-    mail.queue(
-        db,
-        keys,
-        mail.Mail(
-            to=contact(keys, request),
-            subject=i18n.t("mail.extension.subject", lang, reference=request.reference),
-            text=i18n.t(
-                "mail.extension.body",
-                lang,
-                reference=request.reference,
-                date=i18n.long_date(request.due_on, lang),
-                reason=reason,
-            ),
-        ),
-        kind="dsr_extension",
-        category="service",
-        organisation_id=request.organisation_id,
-    )
+    tell(db, keys, request, "extension", date=i18n.long_date(request.due_on, lang), reason=reason)
     audit.record(
         db,
         actor,
@@ -287,19 +258,7 @@ def refuse(
     request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
     _move(db, actor, request, rules.Status.REFUSED)
     request.refusal, request.completed_at = justification.strip(), clock.now()
-    lang = request.language
-    mail.queue(
-        db,
-        keys,
-        mail.Mail(
-            to=contact(keys, request),
-            subject=i18n.t("mail.refusal.subject", lang, reference=request.reference),
-            text=i18n.t("mail.refusal.body", lang, reference=request.reference, reason=request.refusal),
-        ),
-        kind="dsr_refusal",
-        category="service",
-        organisation_id=request.organisation_id,
-    )
+    tell(db, keys, request, "refusal", reason=request.refusal)
     audit.record(db, actor, "dsr.refused", entity=request, organisation_id=request.organisation_id)
     return request
 
@@ -385,18 +344,7 @@ def close_case(
         f"{answer.strip()}\n\n{i18n.t('complaint.intro', lang)} {i18n.t('apd.name', lang)}, "
         f"{i18n.t('apd.address', lang)}, {i18n.t('apd.email', lang)}.\n{i18n.t('complaint.courts', lang)}"
     )
-    mail.queue(
-        db,
-        keys,
-        mail.Mail(
-            to=contact(keys, request),
-            subject=i18n.t("mail.answer.subject", lang, reference=request.reference),
-            text=text,
-        ),
-        kind="dsr_case",
-        category="service",
-        organisation_id=request.organisation_id,
-    )
+    tell(db, keys, request, "answer", text=text)
     request.completed_at = clock.now()
     _move(db, actor, request, rules.Status.COMPLETED)
     audit.record(db, actor, "dsr.case_closed", entity=request, organisation_id=request.organisation_id)
@@ -435,3 +383,28 @@ def send_reminders(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UU
             organisation_id=organisation_id,
         )
     return len(officers)
+
+
+def tell(
+    db: Session,
+    keys: keystore.Keys,
+    request: Request,
+    message: str,
+    text: str | None = None,
+    **values: object,
+) -> None:
+    """A service message about the request to the person, in their language (R-49); kept only while queued."""
+    lang = request.language
+    body = text or i18n.t(f"mail.{message}.body", lang, reference=request.reference, **values)
+    mail.queue(
+        db,
+        keys,
+        mail.Mail(
+            to=contact(keys, request),
+            subject=i18n.t(f"mail.{message}.subject", lang, reference=request.reference),
+            text=body,
+        ),
+        kind=f"dsr_{message}",
+        category="service",
+        organisation_id=request.organisation_id,
+    )

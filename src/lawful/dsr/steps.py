@@ -14,13 +14,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, crypto, i18n, keystore, mail, processing, render, subjects
+from lawful import audit, clock, consent, crypto, i18n, keystore, processing, render, subjects
 from lawful.actor import Actor
 
 from . import rules
 from .errors import PackageGone
 from .models import Package, Request, Step
-from .service import _move, contact
+from .service import _move, contact, tell
 
 PACKAGE_LIFETIME = timedelta(days=14)
 RETAINING_BASES = frozenset({processing.Basis.LEGAL_OBLIGATION})
@@ -406,24 +406,7 @@ def _answer(
     lang = request.language
     expires = clock.today() + PACKAGE_LIFETIME
     url = f"{base_url}/rights/{download_token(keys, request.id)}/answer"
-    mail.queue(
-        db,
-        keys,
-        mail.Mail(
-            to=contact(keys, request),
-            subject=i18n.t("mail.answer.subject", lang, reference=request.reference),
-            text=i18n.t(
-                "mail.answer.body",
-                lang,
-                reference=request.reference,
-                url=url,
-                date=i18n.long_date(expires, lang),
-            ),
-        ),
-        kind="dsr_answer",
-        category="service",
-        organisation_id=request.organisation_id,
-    )
+    tell(db, keys, request, "answer", url=url, date=i18n.long_date(expires, lang))
     request.completed_at = clock.now()
     _move(db, actor, request, rules.Status.COMPLETED)
     return {"answered": True}
