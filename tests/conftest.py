@@ -4,9 +4,11 @@ SQLite by default; PostgreSQL when LAWFUL_TEST_DATABASE_URL is set (CI runs both
 """
 
 import base64
+import json
 import os
 import shutil
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,7 +16,9 @@ from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -216,3 +220,33 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@dataclass
+class Receiver:
+    """A recipient's system: a real HTTP server on loopback that keeps the JSON bodies posted to it."""
+
+    url: str
+    received: list[dict[str, Any]]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    received: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Receiver(f"http://127.0.0.1:{server.server_address[1]}/gdpr", received)
+    server.shutdown()
+    server.server_close()
+    thread.join()

@@ -2,11 +2,8 @@
 
 import json
 import re
-import threading
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
@@ -17,7 +14,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, consent, dsr, keystore, mail, subjects
 from lawful.actor import Actor
 from lawful.config import Settings
-from tests.conftest import Mailbox
+from tests.conftest import Mailbox, Receiver
 from tests.factories import bearer, make_api_key, make_notice, make_person, make_register
 from tests.registers import people
 
@@ -25,32 +22,9 @@ PROOF = consent.Proof(text="Yes", text_version="1", language="en", channel="web_
 
 
 @pytest.fixture
-def recipient() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """The email platform's API: a real HTTP server on loopback keeping what it is told."""
-    received: list[dict[str, Any]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            return
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/gdpr", received
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-@pytest.fixture
-def org(db: Session, recipient: tuple[str, list[dict[str, Any]]]) -> uuid.UUID:
+def org(db: Session, receiver: Receiver) -> uuid.UUID:
     document = people()
-    next(r for r in document["recipients"] if r["key"] == "hubspot")["endpoint"] = recipient[0]
+    next(r for r in document["recipients"] if r["key"] == "hubspot")["endpoint"] = receiver.url
     org = make_register(db, document).organisation_id
     make_notice(db, org)
     return org
@@ -160,7 +134,7 @@ def test_erasure_destroys_the_key_keeps_an_exclusion_entry_and_tells_recipients(
     smtp: Mailbox,
     org: uuid.UUID,
     actor: Actor,
-    recipient: tuple[str, list[dict[str, Any]]],
+    receiver: Receiver,
 ) -> None:
     person = make_person(
         db, keys, org, email="erase@example.test", activity="newsletter", category="prospect"
@@ -196,7 +170,7 @@ def test_erasure_destroys_the_key_keeps_an_exclusion_entry_and_tells_recipients(
     assert consent.suppressed(
         db, organisation_id=org, lookups=[consent.suppression_lookup(keys, "erase@example.test")]
     )
-    assert recipient[1] == [
+    assert receiver.received == [
         {"event": ["erasure"], "reference": request.reference, "email": "erase@example.test"}
     ]
     assert request.outcome["recipients_notified"] == {"HubSpot Inc.": "status 204"}

@@ -1,10 +1,6 @@
 """Audiences and campaigns through the gate, with real SMTP and a real recipient HTTP server on loopback."""
 
-import json
-import threading
 import uuid
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
@@ -14,7 +10,7 @@ from sqlalchemy.orm import Session
 from lawful import consent, keystore, mail, marketing, processing
 from lawful.actor import Actor
 from lawful.config import Settings
-from tests.conftest import Mailbox
+from tests.conftest import Mailbox, Receiver
 from tests.factories import make_person, make_register
 from tests.registers import as_yaml, label, people
 
@@ -141,33 +137,10 @@ def test_a_service_purpose_cannot_be_used_for_a_campaign(
         marketing.build(db, keys, organisation_id=org, purpose="customer_service")
 
 
-@pytest.fixture
-def platform() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """A stand-in for the email platform: a real HTTP server on loopback that keeps what it receives."""
-    received: list[dict[str, Any]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            return
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/contacts", received
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
 def test_an_export_sends_only_the_whitelisted_fields_of_eligible_people(
-    db: Session, keys: keystore.Keys, actor: Actor, platform: tuple[str, list[dict[str, Any]]]
+    db: Session, keys: keystore.Keys, actor: Actor, receiver: Receiver
 ) -> None:
-    url, received = platform
+    url, received = receiver.url, receiver.received
     document = people()
     next(r for r in document["recipients"] if r["key"] == "hubspot")["endpoint"] = url
     org = make_register(db, document).organisation_id
@@ -185,7 +158,7 @@ def test_an_export_sends_only_the_whitelisted_fields_of_eligible_people(
         db, actor, keys, organisation_id=org, purpose="customer_offers", recipient="hubspot"
     )
 
-    assert (result.people, result.fields, result.status) == (1, ["user.contact.email", "user.name"], 200)
+    assert (result.people, result.fields, result.status) == (1, ["user.contact.email", "user.name"], 204)
     assert received == [
         {
             "purpose": "customer_offers",
@@ -232,9 +205,9 @@ def test_sharing_with_a_partner_for_its_marketing_is_forbidden_by_default(
 
 
 def test_with_consent_required_only_consenters_are_shared(
-    db: Session, keys: keystore.Keys, actor: Actor, platform: tuple[str, list[dict[str, Any]]]
+    db: Session, keys: keystore.Keys, actor: Actor, receiver: Receiver
 ) -> None:
-    url, received = platform
+    url, received = receiver.url, receiver.received
     document = _partner("consent_required")
     next(r for r in document["recipients"] if r["key"] == "partner")["endpoint"] = url
     org = make_register(db, document).organisation_id
