@@ -386,9 +386,7 @@ def test_a_representative_waits_for_the_mandate_before_anything_is_released(
     )
 
     waiting = (request.status, db.scalars(select(dsr.Step).where(dsr.Step.request_id == request.id)).all())
-    dsr.service.confirm_mandate(
-        db, actor, request_id=request.id, evidence="birth certificate seen at the desk"
-    )
+    dsr.cases.confirm_mandate(db, actor, request_id=request.id, evidence="birth certificate seen at the desk")
 
     assert waiting == ("awaiting_mandate", [])
     assert request.status == "in_progress"
@@ -410,10 +408,8 @@ def test_more_identification_needs_a_recorded_doubt(
     )
 
     with pytest.raises(dsr.CodeRefused):
-        dsr.service.ask_more_identification(
-            db, actor, keys, request_id=request.id, doubt=" ", asked="id card"
-        )
-    dsr.service.ask_more_identification(
+        dsr.cases.ask_more_identification(db, actor, keys, request_id=request.id, doubt=" ", asked="id card")
+    dsr.cases.ask_more_identification(
         db, actor, keys, request_id=request.id, doubt="the address changed yesterday", asked="customer number"
     )
 
@@ -437,7 +433,7 @@ def test_a_complaint_is_answered_by_a_person_naming_the_apd_and_the_courts(
     )
 
     pending = db.scalars(select(dsr.Step).where(dsr.Step.request_id == request.id)).all()
-    dsr.service.close_case(db, actor, keys, request_id=request.id, answer="Wij hebben uw klacht onderzocht.")
+    dsr.cases.close_case(db, actor, keys, request_id=request.id, answer="Wij hebben uw klacht onderzocht.")
     mail.deliver_due(db, keys, settings)
 
     body = smtp.wait_for(1)[-1].get_content()
@@ -470,6 +466,6 @@ def test_reminders_fall_ten_and_three_days_before_and_overdue_escalates(
         received_at=datetime(2026, 3, 5, 10, tzinfo=UTC),
     )
 
-    found = dsr.service.reminders_due(db, organisation_id=org, today=date.fromisoformat(today))
+    found = dsr.cases.reminders_due(db, organisation_id=org, today=date.fromisoformat(today))
 
     assert [w for _, w in found] == ([why] if why else [])

@@ -1,6 +1,6 @@
 """Rights requests (GDPR Art. 12-22): intake from any channel, identity, legal deadlines, every right fulfilled."""
 
-from . import rules, steps
+from . import cases, rules, steps
 from .errors import (
     CodeRefused,
     ExtensionRefused,
@@ -42,6 +42,7 @@ __all__ = [
     "TransitionRefused",
     "UnknownKind",
     "VerificationCode",
+    "cases",
     "contact",
     "extend",
     "get",

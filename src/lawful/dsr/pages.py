@@ -113,7 +113,6 @@ def answer(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSet
     files = steps.packages(db, keys, token=token)
     db.commit()
     lang = language(request, ["en", "fr", "nl"], "en")
-    body = files.get("access.html", b"").decode()
     return html(
         "dsr/answer.html",
         lang=lang,
@@ -121,7 +120,6 @@ def answer(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSet
         org_name=_org(db, settings).legal_name,
         token=token,
         files=sorted(files),
-        report=body,
     )
 
 
@@ -136,7 +134,7 @@ def answer_file(token: str, name: str, db: Db, keys: AppKeys) -> Response:
     ]
     return Response(
         files[name],
-        media_type=f"{media}; charset=utf-8",
+        media_type=media if media == "application/pdf" else f"{media}; charset=utf-8",
         headers={"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{name}"'},
     )
 

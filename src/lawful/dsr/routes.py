@@ -11,7 +11,7 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
-from . import service, steps, tasks
+from . import cases, service, steps, tasks
 from .schemas import ExtensionCreate, RefusalCreate, RequestCreate, RequestRead
 
 router = APIRouter(prefix="/api/dsr", tags=["rights requests"])
@@ -83,7 +83,7 @@ class TextCreate(BaseModel):
 @router.post("/{request_id}/mandate")
 def confirm_mandate(request_id: uuid.UUID, body: TextCreate, db: Db, actor: Writer) -> RequestRead:
     """R-50: what proves that the representative may act for the person."""
-    request = service.confirm_mandate(db, actor, request_id=request_id, evidence=body.text)
+    request = cases.confirm_mandate(db, actor, request_id=request_id, evidence=body.text)
     db.commit()
     return RequestRead.model_validate(request)
 
@@ -92,7 +92,7 @@ def confirm_mandate(request_id: uuid.UUID, body: TextCreate, db: Db, actor: Writ
 def ask_identification(
     request_id: uuid.UUID, body: IdentificationCreate, db: Db, keys: AppKeys, actor: Writer
 ) -> RequestRead:
-    request = service.ask_more_identification(
+    request = cases.ask_more_identification(
         db, actor, keys, request_id=request_id, doubt=body.doubt, asked=body.asked
     )
     db.commit()
@@ -102,7 +102,7 @@ def ask_identification(
 @router.post("/{request_id}/answer")
 def close_case(request_id: uuid.UUID, body: TextCreate, db: Db, keys: AppKeys, actor: Writer) -> RequestRead:
     """Questions and complaints: the written answer, with the APD and the courts named (R-70)."""
-    request = service.close_case(db, actor, keys, request_id=request_id, answer=body.text)
+    request = cases.close_case(db, actor, keys, request_id=request_id, answer=body.text)
     db.commit()
     return RequestRead.model_validate(request)
 

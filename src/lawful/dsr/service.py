@@ -5,13 +5,13 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, crypto, i18n, keystore, mail, staff, subjects
+from lawful import audit, clock, crypto, i18n, keystore, mail, subjects
 from lawful.actor import Actor
 
 from . import rules
@@ -289,100 +289,6 @@ def request_from_token(keys: keystore.Keys, token: str) -> uuid.UUID:
         return uuid.UUID(hex=str(URLSafeSerializer(keys.session, salt="request").loads(token)))
     except (BadSignature, ValueError) as exc:
         raise RequestNotFound("no such request") from exc
-
-
-def confirm_mandate(db: Session, actor: Actor, *, request_id: uuid.UUID, evidence: str) -> Request:
-    """R-50: a representative's mandate (or parental authority) checked and recorded by staff."""
-    request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
-    if request.status != rules.Status.AWAITING_MANDATE or not evidence.strip():
-        raise CodeRefused("record what proves the mandate, for a request waiting for one")
-    request.details = {**request.details, "mandate_checked": evidence.strip()}
-    _move(db, actor, request, rules.Status.AWAITING_IDENTITY)
-    _mark_verified(db, actor, request, request.identity_method or "email_code")
-    return request
-
-
-def ask_more_identification(
-    db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, doubt: str, asked: str
-) -> Request:
-    """R-46, T-21: more than the code only for a recorded, reasonable doubt, and never more than is held."""
-    if not doubt.strip() or not asked.strip():
-        raise CodeRefused("record the reasonable doubt and what you ask for")
-    request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
-    request.details = {
-        **request.details,
-        "doubt": doubt.strip(),
-        "asked": asked.strip(),
-        "asked_at": clock.now().isoformat(),
-    }
-    if request.status != rules.Status.AWAITING_IDENTITY:
-        _move(db, actor, request, rules.Status.AWAITING_IDENTITY)
-    audit.record(
-        db, actor, "dsr.identification_asked", entity=request, organisation_id=request.organisation_id
-    )
-    return request
-
-
-def confirm_identity(db: Session, actor: Actor, *, request_id: uuid.UUID, method: str) -> Request:
-    """Staff record the outcome of an additional check (only the outcome: documents are not kept)."""
-    request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
-    if request.status != rules.Status.AWAITING_IDENTITY:
-        raise CodeRefused("this request is not waiting for identification")
-    _mark_verified(db, actor, request, method)
-    return request
-
-
-def close_case(
-    db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, answer: str
-) -> Request:
-    """R-70: a question or complaint is answered by a person, with the APD and the courts named."""
-    request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
-    if not CASES.issuperset(request.kinds) or not answer.strip():
-        raise CodeRefused("only questions and complaints are closed by hand, with an answer")
-    lang = request.language
-    text = (
-        f"{answer.strip()}\n\n{i18n.t('complaint.intro', lang)} {i18n.t('apd.name', lang)}, "
-        f"{i18n.t('apd.address', lang)}, {i18n.t('apd.email', lang)}.\n{i18n.t('complaint.courts', lang)}"
-    )
-    tell(db, keys, request, "answer", text=text)
-    request.completed_at = clock.now()
-    _move(db, actor, request, rules.Status.COMPLETED)
-    audit.record(db, actor, "dsr.case_closed", entity=request, organisation_id=request.organisation_id)
-    return request
-
-
-def reminders_due(db: Session, *, organisation_id: uuid.UUID, today: date) -> list[tuple[Request, str]]:
-    """R-45: requests whose reminder falls today, or that are overdue and go to the privacy officer."""
-    found = []
-    for request in list_open(db, organisation_id=organisation_id):
-        if rules.is_overdue(request.due_on, today, completed=False):
-            found.append((request, "overdue"))
-        elif today in rules.reminders(request.due_on):
-            found.append((request, f"due in {(request.due_on - today).days} days"))
-    return found
-
-
-def send_reminders(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, today: date) -> int:
-    """One mail to each privacy officer listing the requests due soon or overdue (R-45 escalation)."""
-    due = reminders_due(db, organisation_id=organisation_id, today=today)
-    if not due:
-        return 0
-    lines = "\n".join(f"{r.reference} ({', '.join(r.kinds)}): due {r.due_on}, {why}" for r, why in due)
-    officers = [
-        u
-        for u in staff.list_staff(db, organisation_id=organisation_id)
-        if "privacy_officer" in u.roles and u.active
-    ]
-    for officer in officers:
-        mail.queue(
-            db,
-            keys,
-            mail.Mail(to=officer.email, subject=f"Rights requests: {len(due)} need attention", text=lines),
-            kind="dsr_reminder",
-            category="service",
-            organisation_id=organisation_id,
-        )
-    return len(officers)
 
 
 def tell(

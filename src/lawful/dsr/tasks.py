@@ -7,7 +7,7 @@ from huey import crontab
 from lawful import clock, jobs, keystore, processing
 from lawful.actor import Actor, ActorKind
 
-from . import service, steps
+from . import cases, steps
 
 WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
 
@@ -45,6 +45,6 @@ def remind() -> None:
     keys = keystore.open_keys(settings)
     with jobs.sessions(settings.resolved_database_url())() as session:
         for organisation in processing.list_organisations(session):
-            service.send_reminders(session, keys, organisation_id=organisation.id, today=clock.today())
+            cases.send_reminders(session, keys, organisation_id=organisation.id, today=clock.today())
         session.commit()
     jobs.kick(jobs.deliver_mail)

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from lawful import keystore, subjects, terminal
 
-from . import service
+from . import imports
 from .schemas import SubjectCreate
 
 cli = typer.Typer(help="People and their data: intake outside the forms.", no_args_is_help=True)
@@ -48,7 +48,7 @@ def add(
     )
     settings = terminal.settings()
     with terminal.session() as db:
-        collected = service.record(
+        collected = imports.record(
             db,
             terminal.operator(),
             keystore.open_keys(settings),
@@ -89,7 +89,7 @@ def import_file(
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with terminal.session() as db, Progress(*columns, console=terminal.err, transient=True) as progress:
         task = progress.add_task("import", total=None)
-        result = service.import_csv(
+        result = imports.import_csv(
             db,
             terminal.operator(),
             keystore.open_keys(settings),

@@ -10,7 +10,7 @@ from lawful import i18n, jobs, processing, subjects
 from lawful.actor import PUBLIC, Actor, ActorKind
 from lawful.web import AppKeys, AppSettings, Db, html, language
 
-from . import service
+from . import links, service
 from .errors import SubmissionInvalid, UnderAge
 from .routes import PublicOrg, submissions_limit
 from .tokens import link_id
@@ -107,7 +107,7 @@ def thanks(form_key: str, request: Request, db: Db, org: PublicOrg) -> HTMLRespo
 
 @pages.get("/me/update/{token}")
 def update_page(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse:
-    link = service.open_update_link(db, link_id=link_id(keys, token))
+    link = links.open_update_link(db, link_id=link_id(keys, token))
     subject = subjects.get(db, subject_id=link.subject_id)
     lang = language(request, ["en", "fr", "nl"], subject.language or "en")
     held = subjects.values(db, keys, subject_id=subject.id)
@@ -124,9 +124,9 @@ def update_page(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResp
 
 @pages.post("/me/update/{token}")
 def update(token: str, request: Request, data: Posted, db: Db, keys: AppKeys) -> HTMLResponse:
-    link = service.open_update_link(db, link_id=link_id(keys, token))
+    link = links.open_update_link(db, link_id=link_id(keys, token))
     actor = Actor(ActorKind.PUBLIC, label=f"subject:{link.subject_id}")
-    collected = service.apply_update(db, actor, keys, link_id=link.id, values=data)
+    collected = links.apply_update(db, actor, keys, link_id=link.id, values=data)
     db.commit()
     lang = language(request, ["en", "fr", "nl"], collected.subject.language or "en")
     return html(

@@ -10,7 +10,7 @@ from lawful.actor import PUBLIC, Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, RateLimiter, language, require
 
-from . import service
+from . import imports, links, service
 from .schemas import (
     FormRead,
     ImportRead,
@@ -71,7 +71,7 @@ def submit_form(
 
 @router.post("/api/subjects", status_code=201)
 def create_subject(body: SubjectCreate, db: Db, keys: AppKeys, actor: Writer) -> SubjectCreated:
-    collected = service.record(db, actor, keys, organisation_id=_org(actor), body=body)
+    collected = imports.record(db, actor, keys, organisation_id=_org(actor), body=body)
     db.commit()
     return SubjectCreated(
         subject_id=collected.subject.id, created=collected.created, changed=collected.changed
@@ -89,7 +89,7 @@ def import_contacts(
     source: subjects.Source,
     source_name: Annotated[str, Query(max_length=200)],
 ) -> ImportRead:
-    result = service.import_csv(
+    result = imports.import_csv(
         db,
         actor,
         keys,
@@ -109,10 +109,10 @@ def create_update_link(
     subject_id: uuid.UUID, db: Db, keys: AppKeys, actor: Writer, settings: AppSettings
 ) -> UpdateLinkRead:
     subjects.get(db, subject_id=subject_id, organisation_id=_org(actor))
-    link = service.create_update_link(db, actor, subject_id=subject_id)
+    link = links.create_update_link(db, actor, subject_id=subject_id)
     db.commit()
     return UpdateLinkRead(
-        url=update_url(settings.base_url, keys, link.id), expires_in_days=service.UPDATE_LINK_DAYS
+        url=update_url(settings.base_url, keys, link.id), expires_in_days=links.UPDATE_LINK_DAYS
     )
 
 

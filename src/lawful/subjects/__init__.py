@@ -8,7 +8,18 @@ from .errors import (
     SubjectNotFound,
     UnknownCategory,
 )
+from .facts import Facts, facts, ids_of
 from .identity import IdentityKind, normalise, normalise_email, normalise_phone
+from .limits import (
+    Flags,
+    flag_child,
+    flags,
+    lift_hold,
+    lift_restriction,
+    place_hold,
+    record_objection,
+    restrict,
+)
 from .models import Collection, Identity, LegalHold, Objection, PersonalData, Restriction, Subject
 from .rules import age_on, consent_age, is_below_consent_age
 from .schemas import (
@@ -22,26 +33,15 @@ from .schemas import (
 )
 from .service import (
     Collected,
-    Facts,
-    Flags,
     Value,
     art14_pending,
     collect,
     count,
-    facts,
     find_by_identity,
-    flag_child,
-    flags,
     get,
     history,
     identity_values,
-    ids_of,
-    lift_hold,
-    lift_restriction,
     lookup_key,
-    place_hold,
-    record_objection,
-    restrict,
     values,
 )
 

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from lawful import clock, terminal
 
-from . import service
+from . import limits, service
 from .schemas import RestrictionGround
 
 cli = typer.Typer(help="Flags that limit the use of a person's data.", no_args_is_help=True)
@@ -34,7 +34,7 @@ def hold(
 ) -> None:
     """Place a legal hold (R-79): kept beyond retention, for that case only."""
     with terminal.session() as db:
-        row = service.place_hold(
+        row = limits.place_hold(
             db,
             terminal.operator(),
             subject_id=subject_id,
@@ -56,7 +56,7 @@ def restrict(
 ) -> None:
     """Restrict processing (Art. 18): storage only, enforced by the purpose gate."""
     with terminal.session() as db:
-        row = service.restrict(
+        row = limits.restrict(
             db, terminal.operator(), subject_id=subject_id, ground=ground, reason=reason, activity=activity
         )
         db.commit()
@@ -74,7 +74,7 @@ def lift_restriction(
     except ValueError as exc:
         raise typer.BadParameter("use an ISO 8601 time with offset", param_hint="--informed-at") from exc
     with terminal.session() as db:
-        service.lift_restriction(db, terminal.operator(), restriction_id=restriction_id, informed_at=told)
+        limits.lift_restriction(db, terminal.operator(), restriction_id=restriction_id, informed_at=told)
         db.commit()
     terminal.out.print("restriction lifted")
 
@@ -83,7 +83,7 @@ def lift_restriction(
 def flag_child(subject_id: uuid.UUID) -> None:
     """R-110: stop marketing and profiling for a person found to be under the digital-consent age."""
     with terminal.session() as db:
-        service.flag_child(db, terminal.operator(), subject_id=subject_id)
+        limits.flag_child(db, terminal.operator(), subject_id=subject_id)
         db.commit()
     terminal.out.print("flagged: marketing and consent-based processing stop now")
 

@@ -11,7 +11,7 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import Db, require
 
-from . import service
+from . import limits, service
 from .schemas import HoldCreate, RestrictionCreate
 
 router = APIRouter(prefix="/api", tags=["subjects"])
@@ -55,7 +55,7 @@ def history(subject_id: uuid.UUID, db: Db, actor: Reader) -> list[CollectionRead
 @router.post("/subjects/{subject_id}/holds", status_code=201)
 def place_hold(subject_id: uuid.UUID, body: HoldCreate, db: Db, actor: Flagger) -> Created:
     service.get(db, subject_id=subject_id, organisation_id=_org(actor))
-    hold = service.place_hold(
+    hold = limits.place_hold(
         db,
         actor,
         subject_id=subject_id,
@@ -70,7 +70,7 @@ def place_hold(subject_id: uuid.UUID, body: HoldCreate, db: Db, actor: Flagger) 
 
 @router.post("/holds/{hold_id}/lift")
 def lift_hold(hold_id: uuid.UUID, db: Db, actor: Flagger) -> Created:
-    hold = service.lift_hold(db, actor, hold_id=hold_id)
+    hold = limits.lift_hold(db, actor, hold_id=hold_id)
     db.commit()
     return Created(id=hold.id)
 
@@ -78,7 +78,7 @@ def lift_hold(hold_id: uuid.UUID, db: Db, actor: Flagger) -> Created:
 @router.post("/subjects/{subject_id}/restrictions", status_code=201)
 def restrict(subject_id: uuid.UUID, body: RestrictionCreate, db: Db, actor: Flagger) -> Created:
     service.get(db, subject_id=subject_id, organisation_id=_org(actor))
-    row = service.restrict(
+    row = limits.restrict(
         db, actor, subject_id=subject_id, ground=body.ground, reason=body.reason, activity=body.activity
     )
     db.commit()
@@ -87,7 +87,7 @@ def restrict(subject_id: uuid.UUID, body: RestrictionCreate, db: Db, actor: Flag
 
 @router.post("/restrictions/{restriction_id}/lift")
 def lift_restriction(restriction_id: uuid.UUID, body: LiftCreate, db: Db, actor: Flagger) -> Created:
-    row = service.lift_restriction(db, actor, restriction_id=restriction_id, informed_at=body.informed_at)
+    row = limits.lift_restriction(db, actor, restriction_id=restriction_id, informed_at=body.informed_at)
     db.commit()
     return Created(id=row.id)
 
@@ -95,7 +95,7 @@ def lift_restriction(restriction_id: uuid.UUID, body: LiftCreate, db: Db, actor:
 @router.post("/subjects/{subject_id}/child")
 def flag_child(subject_id: uuid.UUID, db: Db, actor: Flagger) -> Created:
     service.get(db, subject_id=subject_id, organisation_id=_org(actor))
-    subject = service.flag_child(db, actor, subject_id=subject_id)
+    subject = limits.flag_child(db, actor, subject_id=subject_id)
     db.commit()
     return Created(id=subject.id)
 

@@ -1,8 +1,7 @@
 """Collect and read personal data, and place the flags that limit its use (restriction, hold, child)."""
 
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -12,10 +11,10 @@ from lawful import audit, clock, crypto, keystore
 from lawful.actor import Actor
 
 from . import rules
-from .errors import HoldRefused, KeyDestroyed, RestrictionRefused, SubjectNotFound
+from .errors import KeyDestroyed, SubjectNotFound
 from .identity import IdentityKind
-from .models import Collection, Identity, LegalHold, Objection, PersonalData, Restriction, Subject
-from .schemas import CollectionCreate, RestrictionGround
+from .models import Collection, Identity, PersonalData, Subject
+from .schemas import CollectionCreate
 
 
 def lookup_key(keys: keystore.Keys, kind: IdentityKind, value: str, *, client: str | None = None) -> str:
@@ -276,150 +275,6 @@ def history(db: Session, *, subject_id: uuid.UUID) -> list[Collection]:
     return list(db.scalars(query))
 
 
-def restrict(
-    db: Session,
-    actor: Actor,
-    *,
-    subject_id: uuid.UUID,
-    ground: RestrictionGround,
-    reason: str,
-    activity: str | None = None,
-) -> Restriction:
-    """Art. 18: from now on only storage (for `activity`, or for everything)."""
-    subject = get(db, subject_id=subject_id)
-    if not reason.strip():
-        raise RestrictionRefused("a restriction needs its reason")
-    row = Restriction(
-        subject_id=subject.id,
-        organisation_id=subject.organisation_id,
-        activity=activity,
-        ground=str(ground),
-        reason=reason,
-        placed_at=clock.now(),
-        placed_by=actor.label,
-    )
-    db.add(row)
-    db.flush()
-    audit.record(
-        db,
-        actor,
-        "subjects.restricted",
-        entity=row,
-        organisation_id=subject.organisation_id,
-        data={"subject_id": str(subject.id), "ground": str(ground), "activity": activity},
-    )
-    return row
-
-
-def lift_restriction(
-    db: Session, actor: Actor, *, restriction_id: uuid.UUID, informed_at: datetime | None
-) -> Restriction:
-    """Art. 18(3): the person is told before a restriction is lifted; without that, it stays."""
-    row = db.get(Restriction, restriction_id)
-    if row is None or row.lifted_at is not None:
-        raise SubjectNotFound("no such active restriction")
-    if informed_at is None or informed_at > clock.now():
-        raise RestrictionRefused(
-            "inform the person before lifting the restriction (Art. 18(3)), then record when"
-        )
-    row.informed_at, row.lifted_at, row.lifted_by = informed_at, clock.now(), actor.label
-    audit.record(
-        db,
-        actor,
-        "subjects.restriction_lifted",
-        entity=row,
-        organisation_id=row.organisation_id,
-        data={"subject_id": str(row.subject_id)},
-    )
-    return row
-
-
-def place_hold(
-    db: Session,
-    actor: Actor,
-    *,
-    subject_id: uuid.UUID,
-    case_ref: str,
-    reason: str,
-    purpose: str,
-    review_on: date | None,
-) -> LegalHold:
-    subject = get(db, subject_id=subject_id)
-    if problem := rules.hold_problem(reason, case_ref, review_on, clock.today()):
-        raise HoldRefused(problem)
-    assert review_on is not None
-    row = LegalHold(
-        subject_id=subject.id,
-        organisation_id=subject.organisation_id,
-        case_ref=case_ref,
-        reason=reason,
-        purpose=purpose,
-        review_on=review_on,
-        placed_at=clock.now(),
-        placed_by=actor.label,
-    )
-    db.add(row)
-    db.flush()
-    audit.record(
-        db,
-        actor,
-        "subjects.hold_placed",
-        entity=row,
-        organisation_id=subject.organisation_id,
-        data={"subject_id": str(subject.id), "purpose": purpose, "review_on": review_on.isoformat()},
-    )
-    return row
-
-
-def lift_hold(db: Session, actor: Actor, *, hold_id: uuid.UUID) -> LegalHold:
-    row = db.get(LegalHold, hold_id)
-    if row is None or row.lifted_at is not None:
-        raise SubjectNotFound("no such active legal hold")
-    row.lifted_at = clock.now()
-    audit.record(
-        db,
-        actor,
-        "subjects.hold_lifted",
-        entity=row,
-        organisation_id=row.organisation_id,
-        data={"subject_id": str(row.subject_id)},
-    )
-    return row
-
-
-def record_objection(
-    db: Session, actor: Actor, *, subject_id: uuid.UUID, kind: str, activity: str | None
-) -> Objection:
-    """Art. 21(2)-(3): to direct marketing, absolute; to legitimate interests, pending a decision."""
-    subject = get(db, subject_id=subject_id)
-    row = Objection(
-        subject_id=subject.id,
-        organisation_id=subject.organisation_id,
-        kind=kind,
-        activity=activity,
-        received_at=clock.now(),
-    )
-    db.add(row)
-    db.flush()
-    audit.record(
-        db,
-        actor,
-        "subjects.objected",
-        entity=row,
-        organisation_id=subject.organisation_id,
-        data={"subject_id": str(subject.id), "kind": kind, "activity": activity},
-    )
-    return row
-
-
-def flag_child(db: Session, actor: Actor, *, subject_id: uuid.UUID) -> Subject:
-    """R-110: a child discovered: marketing and profiling stop at once (the gate reads this flag)."""
-    subject = get(db, subject_id=subject_id)
-    subject.child = True
-    audit.record(db, actor, "subjects.flagged_child", entity=subject, organisation_id=subject.organisation_id)
-    return subject
-
-
 def art14_pending(db: Session, *, organisation_id: uuid.UUID, due_by: date) -> list[Subject]:
     """People whose data came from someone else and who are still owed the Art. 14 notice (R-09)."""
     query = (
@@ -437,106 +292,3 @@ def art14_pending(db: Session, *, organisation_id: uuid.UUID, due_by: date) -> l
 
 def count(db: Session, *, organisation_id: uuid.UUID) -> int:
     return db.scalar(select(func.count()).where(Subject.organisation_id == organisation_id)) or 0
-
-
-@dataclass
-class Facts:
-    """What the purpose gate needs to know about one person, loaded in bulk."""
-
-    subject_id: uuid.UUID
-    categories: list[str]
-    child: bool
-    role: str
-    email_lookups: list[str] = field(default_factory=list)
-    restrictions: list[str | None] = field(default_factory=list)
-    objections: list[tuple[str, str | None, str | None]] = field(default_factory=list)
-    holds: list[str] = field(default_factory=list)
-    last_collected: dict[str, datetime] = field(default_factory=dict)
-
-
-_CHUNK = 2000
-
-
-def facts(db: Session, *, organisation_id: uuid.UUID, subject_ids: list[uuid.UUID]) -> dict[uuid.UUID, Facts]:
-    """Facts for many people in a handful of queries per chunk (never one query per person)."""
-    found: dict[uuid.UUID, Facts] = {}
-    for start in range(0, len(subject_ids), _CHUNK):
-        found |= _facts_chunk(db, organisation_id, subject_ids[start : start + _CHUNK])
-    return found
-
-
-def _facts_chunk(db: Session, organisation_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Facts]:
-    rows = db.execute(
-        select(Subject.id, Subject.categories, Subject.child, Subject.role).where(
-            Subject.id.in_(ids), Subject.organisation_id == organisation_id
-        )
-    )
-    found = {sid: Facts(sid, list(categories), child, role) for sid, categories, child, role in rows}
-    if not found:
-        return found
-    present = list(found)
-    for sid, lookup in db.execute(
-        select(Identity.subject_id, Identity.lookup).where(
-            Identity.subject_id.in_(present), Identity.kind == "email"
-        )
-    ):
-        found[sid].email_lookups.append(lookup)
-    for sid, activity in db.execute(
-        select(Restriction.subject_id, Restriction.activity).where(
-            Restriction.subject_id.in_(present), Restriction.lifted_at.is_(None)
-        )
-    ):
-        found[sid].restrictions.append(activity)
-    for sid, kind, activity, outcome in db.execute(
-        select(Objection.subject_id, Objection.kind, Objection.activity, Objection.outcome).where(
-            Objection.subject_id.in_(present)
-        )
-    ):
-        found[sid].objections.append((kind, activity, outcome))
-    today = clock.today()
-    for sid, purpose in db.execute(
-        select(LegalHold.subject_id, LegalHold.purpose).where(
-            LegalHold.subject_id.in_(present), LegalHold.lifted_at.is_(None), LegalHold.review_on >= today
-        )
-    ):
-        found[sid].holds.append(purpose)
-    latest: dict[uuid.UUID, dict[str, datetime]] = defaultdict(dict)
-    for sid, activity, at in db.execute(
-        select(Collection.subject_id, Collection.activity, func.max(Collection.collected_at))
-        .where(Collection.subject_id.in_(present))
-        .group_by(Collection.subject_id, Collection.activity)
-    ):
-        latest[sid][activity] = at if at.tzinfo else at.replace(tzinfo=clock.now().tzinfo)
-    for sid, per_activity in latest.items():
-        found[sid].last_collected = per_activity
-    return found
-
-
-def ids_of(db: Session, *, organisation_id: uuid.UUID) -> list[uuid.UUID]:
-    return list(db.scalars(select(Subject.id).where(Subject.organisation_id == organisation_id)))
-
-
-@dataclass(frozen=True)
-class Flags:
-    restrictions: list[Restriction]
-    holds: list[LegalHold]
-    objections: list[Objection]
-
-
-def flags(db: Session, *, subject_id: uuid.UUID) -> Flags:
-    """Active restrictions and holds, and every objection, for the record view."""
-    return Flags(
-        restrictions=list(
-            db.scalars(
-                select(Restriction).where(
-                    Restriction.subject_id == subject_id, Restriction.lifted_at.is_(None)
-                )
-            )
-        ),
-        holds=list(
-            db.scalars(
-                select(LegalHold).where(LegalHold.subject_id == subject_id, LegalHold.lifted_at.is_(None))
-            )
-        ),
-        objections=list(db.scalars(select(Objection).where(Objection.subject_id == subject_id))),
-    )
