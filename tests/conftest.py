@@ -96,10 +96,20 @@ def fresh_database(template_url: str, directory: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def settings(data_dir: Path, template_url: str) -> Settings:
+def session_url(template_url: str, data_dir: Path) -> Iterator[str]:
+    """The database the rollback-per-test fixtures use: a copy, so the template itself stays unconnected
+    (PostgreSQL refuses to copy a database while anyone is connected to it)."""
+    url = fresh_database(template_url, data_dir)
+    yield url
+    if PG_URL:
+        drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, session_url: str) -> Settings:
     return Settings(
         data_dir=data_dir,
-        database_url=template_url,
+        database_url=session_url,
         master_key=SecretStr(MASTER_KEY),
         test_mode=True,
         secure_cookies=False,
@@ -112,8 +122,8 @@ def keys(settings: Settings) -> keystore.Keys:
 
 
 @pytest.fixture(scope="session")
-def engine(template_url: str) -> Iterator[Engine]:
-    engine = make_engine(template_url)
+def engine(session_url: str) -> Iterator[Engine]:
+    engine = make_engine(session_url)
     yield engine
     engine.dispose()
 

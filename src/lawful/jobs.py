@@ -5,12 +5,12 @@ The huey instance exists at import (tasks must be declared on it) but stores not
 Until then `kick()` does nothing: queued work waits in the outbox for the periodic sweep or the CLI.
 """
 
-from functools import lru_cache
 from typing import Any
 
 from huey import Huey, crontab
 from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
+from sqlalchemy import Engine
 
 from lawful import db, keystore, mail
 from lawful.config import Settings, get_settings
@@ -20,6 +20,7 @@ _configured: list[Settings] = []
 
 
 def configure(settings: Settings) -> None:
+    dispose()
     if settings.jobs_url == "immediate":
         huey.immediate = True
     else:
@@ -52,9 +53,21 @@ def current_settings() -> Settings:
     return _configured[0] if _configured else get_settings()
 
 
-@lru_cache(maxsize=4)
+_engines: dict[str, Engine] = {}
+
+
 def sessions(url: str) -> Any:
-    return db.make_sessionmaker(db.make_engine(url))
+    """Sessions on one engine per database for the jobs of this process."""
+    if url not in _engines:
+        _engines[url] = db.make_engine(url)
+    return db.make_sessionmaker(_engines[url])
+
+
+def dispose() -> None:
+    """Close the jobs' connections (on reconfiguration, and when a test's database goes away)."""
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
 
 
 @huey.task(retries=3, retry_delay=30)
