@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     banner_lifetime_days: int = Field(
         default=182, ge=1, le=395, description="re-ask after (R-29: at most 13 months)"
     )
+    dsr_pause_while_identity: bool = Field(
+        default=False, description="start the month at verification (A-19)"
+    )
     sql_echo: bool = False
 
     def resolved_database_url(self) -> str:

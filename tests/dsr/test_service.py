@@ -469,3 +469,66 @@ def test_reminders_fall_ten_and_three_days_before_and_overdue_escalates(
     found = dsr.cases.reminders_due(db, organisation_id=org, today=date.fromisoformat(today))
 
     assert [w for _, w in found] == ([why] if why else [])
+
+
+def test_invoiced_data_cannot_be_rectified_by_request(
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
+) -> None:
+    make_person(
+        db,
+        keys,
+        org,
+        email="inv@example.test",
+        category="customer",
+        activity="invoicing",
+        values={"user.name": "Old Name"},
+    )
+
+    with pytest.raises(dsr.FrozenData) as raised:
+        dsr.open_request(
+            db,
+            actor,
+            keys,
+            organisation_id=org,
+            kinds=["rectification"],
+            email="inv@example.test",
+            language="en",
+            channel="email",
+            base_url="",
+            details={"values": {"user.name": "New"}},
+        )
+
+    assert raised.value.problems == [{"path": "details.values.user.name", "message": "frozen"}]
+
+
+@pytest.mark.parametrize(("pause", "due"), [(False, date(2026, 4, 7)), (True, date(2026, 5, 11))])
+def test_the_month_runs_from_receipt_unless_the_organisation_pauses_it_for_identity(
+    db: Session,
+    keys: keystore.Keys,
+    settings: Settings,
+    smtp: Mailbox,
+    org: uuid.UUID,
+    actor: Actor,
+    pause: bool,
+    due: date,
+) -> None:
+    with clock.pinned(datetime(2026, 3, 5, 10, tzinfo=UTC)):
+        request = dsr.open_request(
+            db,
+            actor,
+            keys,
+            organisation_id=org,
+            kinds=["access"],
+            email="p@example.test",
+            language="en",
+            channel="email",
+            base_url="",
+        )
+        _code(db, keys, settings, smtp)
+
+    with clock.pinned(datetime(2026, 4, 10, 10, tzinfo=UTC)):  # the person answers late, with a fresh code
+        dsr.send_code(db, keys, request, base_url="")
+        code = _code(db, keys, settings, smtp)
+        dsr.verify(db, actor, keys, request_id=request.id, code=code, pause_while_identity=pause)
+
+    assert request.due_on == due

@@ -4,6 +4,7 @@ from . import cases, rules, steps
 from .errors import (
     CodeRefused,
     ExtensionRefused,
+    FrozenData,
     NotPrivacyOfficer,
     PackageGone,
     RefusalRefused,
@@ -31,6 +32,7 @@ __all__ = [
     "KINDS",
     "CodeRefused",
     "ExtensionRefused",
+    "FrozenData",
     "NotPrivacyOfficer",
     "Package",
     "PackageGone",

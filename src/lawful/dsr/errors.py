@@ -45,3 +45,7 @@ class ExtensionTooLate(Conflict):
 
 class TransitionRefused(Conflict):
     code = "transition_refused"
+
+
+class FrozenData(Conflict):
+    code = "frozen_data"

@@ -99,7 +99,14 @@ def confirm(
     code: Annotated[str, Form(min_length=1, max_length=12)],
 ) -> Response:
     rights_limit(request)
-    found = service.verify(db, PERSON, keys, request_id=service.request_from_token(keys, token), code=code)
+    found = service.verify(
+        db,
+        PERSON,
+        keys,
+        request_id=service.request_from_token(keys, token),
+        code=code,
+        pause_while_identity=settings.dsr_pause_while_identity,
+    )
     db.commit()
     if found.status == "in_progress":
         jobs.kick(tasks.run_request, str(found.id))

@@ -11,12 +11,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, crypto, i18n, keystore, mail, subjects
+from lawful import audit, clock, crypto, i18n, keystore, mail, processing, subjects
 from lawful.actor import Actor
 
 from . import rules
 from .errors import (
     CodeRefused,
+    FrozenData,
     NotPrivacyOfficer,
     RefusalRefused,
     RequestNotFound,
@@ -70,6 +71,7 @@ def open_request(
             "a request cannot be received in the future",
             problems=[{"path": "received_at", "message": "in the future"}],
         )
+    _refuse_frozen_fields(db, keys, organisation_id, kinds, details or {}, address)
     subject = subjects.find_by_identity(
         db, keys, organisation_id=organisation_id, kind=subjects.IdentityKind.EMAIL, value=address
     )  # never created here: a request about nobody stays nobody's
@@ -152,8 +154,19 @@ def _digest(keys: keystore.Keys, request_id: uuid.UUID, code: str) -> str:
     return hmac.new(keys.lookup, f"{request_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def verify(db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, code: str) -> Request:
-    """A wrong, reused or expired code is refused; after five wrong tries a new code is needed."""
+def verify(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    request_id: uuid.UUID,
+    code: str,
+    pause_while_identity: bool = False,
+) -> Request:
+    """A wrong, reused or expired code is refused; after five wrong tries a new code is needed.
+
+    By default the month runs from receipt (A-19); an organisation may choose to start it at verification.
+    """
     request = get(db, request_id=request_id)
     if request.status != rules.Status.AWAITING_IDENTITY:
         raise CodeRefused("this request needs no code now")
@@ -178,6 +191,11 @@ def verify(db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.U
         )
         return request
     row.used_at = clock.now()
+    if pause_while_identity:
+        request.due_on = rules.due_date(
+            rules.received_date(clock.now()), clock.is_working_day, request.extension_months
+        )
+        request.details = {**request.details, "clock_paused_for_identity": True}
     _mark_verified(db, actor, request, "email_code")
     return request
 
@@ -314,3 +332,38 @@ def tell(
         category="service",
         organisation_id=request.organisation_id,
     )
+
+
+def _refuse_frozen_fields(
+    db: Session,
+    keys: keystore.Keys,
+    organisation_id: uuid.UUID,
+    kinds: list[str],
+    details: dict[str, object],
+    address: str,
+) -> None:
+    """R-55, T-4: data on issued invoices (kept under a legal obligation) are corrected by credit note only."""
+    wanted = details.get("values")
+    if "rectification" not in kinds or not isinstance(wanted, dict) or not wanted:
+        return
+    subject = subjects.find_by_identity(
+        db, keys, organisation_id=organisation_id, kind=subjects.IdentityKind.EMAIL, value=address
+    )
+    if subject is None:
+        return
+    register = processing.register_of(processing.get_version(db, organisation_id=organisation_id))
+    frozen_activities = {
+        a.key
+        for a in register.activities
+        if processing.Basis.LEGAL_OBLIGATION in processing.bases(a).values()
+    }
+    held = subjects.values(db, keys, subject_id=subject.id, categories={str(k) for k in wanted})
+    frozen = sorted(
+        {v.category for v in held if v.collection.activity in frozen_activities}
+        - {v.category for v in held if v.collection.activity not in frozen_activities}
+    )
+    if frozen:
+        raise FrozenData(
+            "these data are on issued invoices and change only by a credit note: " + ", ".join(frozen),
+            problems=[{"path": f"details.values.{k}", "message": "frozen"} for k in frozen],
+        )
