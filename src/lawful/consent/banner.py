@@ -65,10 +65,33 @@ def inventory_version(register: processing.Register) -> str:
     return hashlib.sha256(json.dumps(optional).encode()).hexdigest()[:16]
 
 
+_configs: dict[tuple[uuid.UUID, str, str, int, int | None], BannerConfig] = {}
+
+
 def config(
     db: Session, *, organisation_id: uuid.UUID, lang: str, base_url: str, lifetime_days: int
 ) -> BannerConfig:
-    register = processing.register_of(processing.get_version(db, organisation_id=organisation_id))
+    """Built once per register version, language and cookie notice; both are immutable once stored."""
+    version = processing.get_version(db, organisation_id=organisation_id)
+    key = (version.id, lang, base_url, lifetime_days, _cookie_notice(db, organisation_id))
+    cached = _configs.get(key)
+    if cached is None:
+        if len(_configs) > 256:
+            _configs.clear()
+        cached = _configs[key] = _build(
+            processing.register_of(version), organisation_id, lang, base_url, lifetime_days, key[4]
+        )
+    return cached
+
+
+def _build(
+    register: processing.Register,
+    organisation_id: uuid.UUID,
+    lang: str,
+    base_url: str,
+    lifetime_days: int,
+    notice_number: int | None,
+) -> BannerConfig:
     org = register.organisation
     language = lang if lang in org.languages else org.authoritative_language
     present = {str(t.category) for t in register.trackers} | {NECESSARY}
@@ -103,6 +126,7 @@ def config(
         "manage_link": i18n.t("cookies.manage", language),
     }
     data = {
+        "notice_number": notice_number,
         "version": inventory_version(register),
         "language": language,
         "languages": list(org.languages),
@@ -116,6 +140,11 @@ def config(
         "gpc_refuses": [c for c in GPC_REFUSES if c in present],
         "endpoint": f"{base_url}/api/banner/consents",
     }
+    data["texts_hash"] = hashlib.sha256(
+        json.dumps(
+            {"texts": data["texts"], "categories": data["categories"]}, sort_keys=True, ensure_ascii=False
+        ).encode()
+    ).hexdigest()
     return BannerConfig(organisation_id, data)
 
 
@@ -150,8 +179,8 @@ def record(
         choices=final,
         language=banner.data["language"],
         version=shown_version or banner.version,
-        notice_number=_cookie_notice(db, banner.organisation_id),
-        text_hash=_texts_hash(banner),
+        notice_number=banner.data["notice_number"],
+        text_hash=banner.data["texts_hash"],
         gpc=gpc,
         network=network_of(client),
         created_at=now,
@@ -198,11 +227,6 @@ def _event(
 
 def _new_id() -> str:
     return secrets.token_hex(16)
-
-
-def _texts_hash(banner: BannerConfig) -> str:
-    shown = {"texts": banner.data["texts"], "categories": banner.data["categories"]}
-    return hashlib.sha256(json.dumps(shown, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _cookie_notice(db: Session, organisation_id: uuid.UUID) -> int | None:

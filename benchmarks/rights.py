@@ -1,0 +1,167 @@
+"""Rights requests with 100,000 people: an access request and an erasure, from receipt to answer ready.
+
+For each of 50 seeded people per kind, in this process and one after the other: `dsr.open_request(...,
+identity_verified=True)` and a commit, then `dsr.steps.run_next` and a commit after each step until none
+is left, exactly as the worker's `run_request` job does (mail delivery is a separate job, not timed).
+Each request gets a fresh session. One request of each kind is made first, untimed (it imports
+WeasyPrint and warms the caches). The access step renders a PDF with WeasyPrint; for every access
+request the report (`dsr.rights.access_report`), the HTML rendering and the PDF rendering are then timed
+alone, so the time without the PDF can be given. Finally one more request of each kind runs under
+cProfile and the top functions by cumulative time are printed.
+
+Goals: access and erasure each under 100 ms of processing, at least 50 requests per second.
+
+Run: .venv/bin/python -m benchmarks.rights [--database sqlite|postgresql]
+"""
+
+import cProfile
+import io
+import pstats
+import time
+from collections import Counter
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+from weasyprint import HTML
+
+from lawful import db, dsr, keystore, render
+from lawful.actor import Actor, ActorKind
+from lawful.dsr import rights, steps
+
+from .report import header, options, summarise
+from .seeded import REGISTER, Seeded, describe, seeded
+
+PER_KIND = 50
+STAFF = Actor(ActorKind.CLI, label="cli:benchmark")
+WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
+FIRST = {"access": 10_000, "erasure": 20_000}  # the people asked about: FIRST[kind] + 7 * i
+GOAL_MS = 100.0
+GOAL_PER_SECOND = 50.0
+
+
+def main() -> None:
+    args = options(__doc__ or "")
+    with seeded(args.database, "rights") as item:
+        header("rights requests, 100,000 people", args.database, REGISTER)
+        describe(item)
+        bench = _Bench(item)
+        for kind in ("access", "erasure"):
+            bench.one(kind, FIRST[kind] - 1)  # warm-up, untimed
+        totals: list[float] = []
+        for kind in ("access", "erasure"):
+            totals += bench.timed(kind)
+        print(
+            f"all {len(totals)} requests, sequential: {len(totals) / sum(totals):.1f} requests/s "
+            f"(goal {GOAL_PER_SECOND:.0f}/s: {'met' if len(totals) / sum(totals) >= GOAL_PER_SECOND else 'missed'})"
+        )
+        for kind in ("access", "erasure"):
+            bench.profiled(kind, FIRST[kind] + 7 * PER_KIND + 1)
+
+
+class _Bench:
+    def __init__(self, item: Seeded) -> None:
+        self.item = item
+        self.keys = keystore.open_keys(item.settings)
+        self.sessions: sessionmaker[Session] = db.make_sessionmaker(
+            db.make_engine(item.settings.resolved_database_url())
+        )
+
+    def one(self, kind: str, index: int) -> tuple[float, dict[str, float], str, object]:
+        """One request about person `index`: its processing time, seconds per step, final status, id."""
+        population, base_url = self.item.population, self.item.settings.base_url
+        per_step: dict[str, float] = {}
+        with self.sessions() as session:
+            started = time.perf_counter()
+            request = dsr.open_request(
+                session,
+                STAFF,
+                self.keys,
+                organisation_id=population.organisation_id,
+                kinds=[kind],
+                email=population.emails[index],
+                language="en",
+                channel="email",
+                base_url=base_url,
+                identity_verified=True,
+            )
+            session.commit()
+            request_id = request.id
+            per_step["open"] = time.perf_counter() - started
+            while True:
+                step_started = time.perf_counter()
+                step = steps.run_next(session, WORKER, self.keys, request_id=request_id, base_url=base_url)
+                if step is None:
+                    break
+                session.commit()
+                per_step[step.kind] = time.perf_counter() - step_started
+            total = time.perf_counter() - started
+            status = str(session.get(dsr.Request, request_id).status)  # type: ignore[union-attr]
+        return total, per_step, status, request_id
+
+    def timed(self, kind: str) -> list[float]:
+        print(
+            f"{kind}: {PER_KIND} requests, open_request(identity_verified=True) + run_next/commit per step, "
+            "one fresh session each"
+        )
+        totals, statuses, report_ms, html_ms, pdf_ms = [], Counter[str](), [], [], []
+        per_step: dict[str, list[float]] = {}
+        for i in range(PER_KIND):
+            total, steps_done, status, request_id = self.one(kind, FIRST[kind] + 7 * i)
+            totals.append(total)
+            statuses[status] += 1
+            for name, seconds in steps_done.items():
+                per_step.setdefault(name, []).append(seconds * 1000)
+            if kind == "access":
+                report, html, pdf = self._access_parts(request_id)
+                report_ms.append(report)
+                html_ms.append(html)
+                pdf_ms.append(pdf)
+        ms = [t * 1000 for t in totals]
+        print(f"  processing per request: {summarise(ms).line('ms', digits=1)}")
+        print(f"  statuses at the end: {dict(statuses)}")
+        for name, values in per_step.items():
+            print(f"    step {name}: {summarise(values).line('ms', digits=1)}")
+        if kind == "access":
+            without = [total - pdf for total, pdf in zip(ms, pdf_ms, strict=True)]
+            print(f"  access_report alone: {summarise(report_ms).line('ms', digits=1)}")
+            print(f"  render dsr/access.html alone: {summarise(html_ms).line('ms', digits=1)}")
+            print(f"  HTML(...).write_pdf() alone: {summarise(pdf_ms).line('ms', digits=1)}")
+            print(f"  processing minus the PDF: {summarise(without).line('ms', digits=1)}")
+        median = summarise(ms).median
+        print(
+            f"  {kind}: {len(totals) / sum(totals):.1f} requests/s sequential; median {median:.1f} ms "
+            f"(goal < {GOAL_MS:.0f} ms: {'met' if median < GOAL_MS else 'missed'})"
+        )
+        return totals
+
+    def _access_parts(self, request_id: object) -> tuple[float, float, float]:
+        """The report, its HTML and its PDF for a finished access request, each timed alone (ms)."""
+        with self.sessions() as session:
+            request = session.get(dsr.Request, request_id)
+            assert request is not None
+            started = time.perf_counter()
+            report = rights.access_report(session, self.keys, request)
+            report_ms = (time.perf_counter() - started) * 1000
+            started = time.perf_counter()
+            html = render.render("dsr/access.html", lang=request.language, report=report)
+            html_ms = (time.perf_counter() - started) * 1000
+            started = time.perf_counter()
+            HTML(string=html).write_pdf()
+            pdf_ms = (time.perf_counter() - started) * 1000
+            session.rollback()
+        return report_ms, html_ms, pdf_ms
+
+    def profiled(self, kind: str, index: int) -> None:
+        profile = cProfile.Profile()
+        run: Callable[[], object] = lambda: self.one(kind, index)  # noqa: E731
+        profile.runcall(run)
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(15)
+        lines = [line for line in out.getvalue().splitlines() if line.strip()]
+        print(f"cProfile, one {kind} request, top 15 by cumulative time:")
+        for line in lines[2:]:
+            print(f"  {line}")
+
+
+if __name__ == "__main__":
+    main()
