@@ -1,0 +1,185 @@
+"""Intake of new people, with 100,000 already seeded: submissions per second at concurrency 8.
+
+The public form endpoint (POST /api/forms/contact/submissions) lets one client address through 30 times
+a minute (`submissions_limit` in intake/routes.py), so a load test from one address measures the limiter.
+Instead, two measurements, each 3 runs of 5 s with 8 concurrent submitters and a new address each time:
+- in process: `lawful.intake.submit` for the `contact` form, one session and one commit per submission,
+  as the route does (every 10th ticks the newsletter box, which adds a consent event);
+- over HTTP: the staff API POST /api/subjects (scope subjects:write, no rate limit) against one
+  `lawful serve`, which ends in the same `subjects.collect` as the form.
+The script also shows the limiter at work: 31 form posts from one address. On SQLite both are measured again
+at concurrency 1. Goal: 500 submissions per second on PostgreSQL.
+
+Run: .venv/bin/python -m benchmarks.intake [--database sqlite|postgresql]
+"""
+
+import json
+import re
+import statistics
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from lawful import db, intake, keystore, subjects
+from lawful.actor import PUBLIC
+
+from . import posting
+from .people import PURPOSE
+from .report import header, options, summarise
+from .seeded import REGISTER, Seeded, answering, describe, seeded
+
+RUNS = 3
+SECONDS = 5.0
+CONCURRENCY = 8
+CONSENT_EVERY = 10
+LIMIT_PROBES = 31
+
+
+def main() -> None:
+    args = options(__doc__ or "")
+    # SQLite gets a second pass at concurrency 1: concurrent writers fail there (see in_process)
+    concurrencies = (CONCURRENCY, 1) if args.database == "sqlite" else (CONCURRENCY,)
+    with seeded(args.database, "intake") as item:
+        header("intake of new people", args.database, REGISTER)
+        describe(item)
+        for concurrency in concurrencies:
+            in_process(item, concurrency)
+        with answering(item.setup) as server:
+            for concurrency in concurrencies:
+                over_http(item, server.url, server.process.pid, concurrency)
+            errors(server.log)
+            rate_limit(server.url)
+
+
+def in_process(item: Seeded, concurrency: int) -> None:
+    print(
+        f"in process: intake.submit(form_key='contact', channel=api) then commit, {concurrency} threads, "
+        f"{RUNS} runs of {SECONDS:g} s"
+    )
+    engine = db.make_engine(item.settings.resolved_database_url())
+    sessions = db.make_sessionmaker(engine)
+    keys = keystore.open_keys(item.settings)
+    rates = []
+    for run in range(1, RUNS + 1):
+        deadline = time.perf_counter() + SECONDS
+        started = time.perf_counter()
+        with ThreadPoolExecutor(concurrency) as pool:
+            tasks = [
+                pool.submit(_submitter, sessions, keys, item, f"c{concurrency}r{run}t{thread}", deadline)
+                for thread in range(concurrency)
+            ]
+            outcomes = [task.result() for task in tasks]
+        latencies = [ms for done, _ in outcomes for ms in done]
+        failed = sum(count for _, count in outcomes)
+        rates.append(len(latencies) / (time.perf_counter() - started))
+        print(
+            f"  c{concurrency} run {run}: {rates[-1]:.0f} submissions/s, latency p50 "
+            f"{statistics.median(latencies):.2f} ms ({len(latencies)} submissions"
+            + (f", {failed} FAILED: database is locked)" if failed else ")")
+        )
+    print(f"  c{concurrency}: {summarise(rates).line('submissions/s', digits=0)}")
+    engine.dispose()
+
+
+def _submitter(
+    sessions: sessionmaker[Session], keys: keystore.Keys, item: Seeded, tag: str, deadline: float
+) -> tuple[list[float], int]:
+    """Submit until the deadline; SQLite refuses some concurrent writers at once (not after its timeout).
+
+    Its transactions begin deferred: one that has read and then writes after another writer committed
+    gets SQLITE_BUSY ("database is locked") without waiting, so that submission is lost and counted.
+    """
+    latencies, failed, count = [], 0, 0
+    while (started := time.perf_counter()) < deadline:
+        count += 1
+        with sessions() as session:
+            try:
+                intake.submit(
+                    session,
+                    PUBLIC,
+                    keys,
+                    organisation_id=item.population.organisation_id,
+                    form_key="contact",
+                    fields={
+                        "name": f"New Person {tag}-{count}",
+                        "email": f"new-{tag}-{count}@example.test",
+                        "message": "Please call me back about your offer.",
+                    },
+                    marketing_consent=count % CONSENT_EVERY == 0,
+                    language="en",
+                    channel=subjects.Channel.API,
+                )
+                session.commit()
+            except OperationalError:
+                failed += 1
+                continue
+        latencies.append((time.perf_counter() - started) * 1e3)
+    return latencies, failed
+
+
+def over_http(item: Seeded, base_url: str, pid: int, concurrency: int) -> None:
+    url = f"{base_url}/api/subjects"
+    before = _count(item)
+    scripts = []
+    for run in range(1, RUNS + 1):
+        template = json.dumps(
+            {
+                "subject_category": "prospect",
+                "email": f"staff-c{concurrency}r{run}-{uuid.uuid4().hex[:6]}-%d@example.test",
+                "values": {"user.name": "New Person", "user.content.private": "Called about the offer."},
+                "collection": {"activity": PURPOSE, "channel": "phone"},
+            }
+        )
+        scripts.append(
+            posting.fresh_script(
+                item.setup.data_dir / f"intake-c{concurrency}r{run}.lua",
+                token=item.population.token,
+                template=template,
+            )
+        )
+    print(f"over HTTP: {posting.shown(url, scripts[0], seconds=SECONDS, concurrency=concurrency)}")
+    print(f"  body, with %d counting up and a prefix of its own per run: {template}")
+    results = posting.series(
+        pid, url, scripts, seconds=SECONDS, concurrency=concurrency, tolerate_failures=True
+    )
+    created = _count(item) - before
+    answered = sum(r.requests - r.non_2xx for r in results)
+    print(f"  {created:,} people created for {answered:,} successful answers")
+
+
+def errors(log: Path) -> None:
+    """The exceptions behind the failed answers, as `lawful serve` logged them (last line of each)."""
+    found: dict[str, int] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        if re.match(r"^[\w.]+(Error|Exception): ", line):
+            found[line[:160]] = found.get(line[:160], 0) + 1
+    for line, count in found.items():
+        print(f"server log: {count} x {line}")
+
+
+def rate_limit(base_url: str) -> None:
+    url = f"{base_url}/api/forms/contact/submissions"
+    statuses = []
+    with httpx.Client(timeout=30) as client:
+        for number in range(LIMIT_PROBES):
+            fields = {"name": "Probe", "email": f"probe-{number}@example.test", "message": "Hello"}
+            statuses.append(client.post(url, json={"fields": fields}).status_code)
+    counted = {status: statuses.count(status) for status in sorted(set(statuses))}
+    print(f"public form from one address: {LIMIT_PROBES} posts answered {counted}")
+
+
+def _count(item: Seeded) -> int:
+    engine = db.make_engine(item.settings.resolved_database_url())
+    with Session(engine) as session:
+        total = subjects.count(session, organisation_id=item.population.organisation_id)
+    engine.dispose()
+    return total
+
+
+if __name__ == "__main__":
+    main()
