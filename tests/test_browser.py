@@ -1,16 +1,11 @@
 """Real Chromium against a live server: public notices in three languages, privacy, keyboard, console login."""
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pyotp
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pydantic import SecretStr
 
@@ -21,6 +16,7 @@ from lawful.config import Settings
 from lawful.db import make_engine, make_sessionmaker
 from tests.conftest import MASTER_KEY, fresh_database
 from tests.factories import PASSWORD, TRAINED_ON
+from tests.live import serving
 from tests.registers import as_yaml, example, minimal
 
 pytestmark = pytest.mark.browser
@@ -75,25 +71,6 @@ def _seed(settings: Settings, keys: keystore.Keys) -> str:
     return officer.totp_secret
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_healthy(origin: str, thread: threading.Thread) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and thread.is_alive():
-        try:
-            if httpx.get(f"{origin}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"the live server at {origin} never answered /healthz")
-
-
 @pytest.fixture(scope="module")
 def live(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     directory = tmp_path_factory.mktemp("browser")
@@ -106,18 +83,8 @@ def live(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     )
     app = create_app(settings)
     secret = _seed(settings, app.state.keys)  # the keys the server itself decrypts TOTP secrets with
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    origin = f"http://127.0.0.1:{port}"
-    _wait_until_healthy(origin, thread)
-    yield Live(origin, secret)
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serving(app) as origin:
+        yield Live(origin, secret)
 
 
 @pytest.fixture(scope="module")

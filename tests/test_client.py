@@ -13,7 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-import uvicorn
 from pydantic import SecretStr
 
 from lawful import client as client_module
@@ -24,6 +23,7 @@ from lawful.db import make_engine, make_sessionmaker
 from lawful.intake.routes import submissions_limit
 from tests.conftest import MASTER_KEY, PG_URL, drop_database, fresh_database
 from tests.factories import make_api_key, make_notice, make_register
+from tests.live import serving
 from tests.registers import people
 
 SCOPES = ["decisions:ask", "subjects:read", "personal_data:read", "subjects:write"]
@@ -48,25 +48,6 @@ def _seed(database_url: str) -> str:
     return token
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_healthy(origin: str, thread: threading.Thread) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and thread.is_alive():
-        try:
-            if httpx.get(f"{origin}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"the live server at {origin} never answered /healthz")
-
-
 @pytest.fixture(scope="module")
 def live(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     directory = tmp_path_factory.mktemp("client")
@@ -80,19 +61,9 @@ def live(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     )
     token = _seed(database_url)
     app = create_app(settings)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    origin = f"http://127.0.0.1:{port}"
-    _wait_until_healthy(origin, thread)
-    submissions_limit.reset()  # the limiter is per process: other tests' submissions must not count here
-    yield Live(origin, token)
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serving(app) as origin:
+        submissions_limit.reset()  # the limiter is per process: other tests' submissions must not count here
+        yield Live(origin, token)
     if PG_URL:
         drop_database(database_url)
 

@@ -33,8 +33,10 @@ from lawful.app import create_app
 from lawful.config import Settings
 from lawful.db import make_engine, make_sessionmaker
 from tests.conftest import MASTER_KEY, fresh_database
+from tests.live import free_port as _free_port
+from tests.live import wait_until_healthy as _wait_until_healthy
 from tests.registers import example
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_until_healthy
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 

@@ -16,8 +16,10 @@ from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.config import Settings
 from tests.conftest import MASTER_KEY, PG_URL, drop_database, fresh_database
+from tests.live import free_port as _free_port
+from tests.live import wait_until_healthy as _wait_until_healthy
 from tests.registers import as_yaml, label, people
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_until_healthy
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,49 @@
+"""A real lawful server in a thread on a loopback port, for browser and client tests."""
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_healthy(origin: str, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and thread.is_alive():
+        try:
+            if httpx.get(f"{origin}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"the live server at {origin} never answered /healthz")
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Serve `app` until the block ends; yields its origin. The app's database connections are closed after."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    origin = f"http://127.0.0.1:{port}"
+    wait_until_healthy(origin, thread)
+    try:
+        yield origin
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.state.engine.dispose()
