@@ -84,7 +84,7 @@ def steps(item: Seeded) -> None:
             staff.actor_for_api_key(session, token=population.token)
         with _Timed(spent, "resolve: subjects.normalise (email_validator)"):
             subjects.normalise(email, address)
-        with _Timed(spent, "resolve: decisions.find_subject (normalises again)"):
+        with _Timed(spent, "resolve: decisions.find_subject (includes the normalise)"):
             decisions.find_subject(session, keys, organisation_id=org, kind=email, value=address)
         with _Timed(spent, "decide: decisions.decide, in all"):
             decisions.decide(session, organisation_id=org, purpose=PURPOSE, subject_id=sid)

@@ -11,6 +11,7 @@ _TABLES = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+\"?(\w+)")
 
 class Statements:
     def __init__(self, *engines: Engine) -> None:
+        self._started = f"lawful_bench_started_{id(self)}"  # several counters may watch one engine
         self.count: dict[str, int] = {}
         self.seconds: dict[str, float] = {}
         for engine in engines:
@@ -33,11 +34,13 @@ class Statements:
         )
 
     def _before(self, conn: Any, _cursor: Any, _statement: str, *_: Any) -> None:
-        conn.info["lawful_bench_started"] = time.perf_counter()
+        conn.info[self._started] = time.perf_counter()
 
     def _after(self, conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seconds = time.perf_counter() - conn.info.pop("lawful_bench_started", time.perf_counter())
-        verb = statement.split(None, 1)[0].upper() if statement.strip() else "?"
-        key = f"{verb} {'+'.join(dict.fromkeys(_TABLES.findall(statement)))}".strip()
+        seconds = time.perf_counter() - conn.info.pop(self._started)
+        tables = "+".join(dict.fromkeys(_TABLES.findall(statement)))
+        key = (
+            f"{statement.split(None, 1)[0].upper()} {tables}" if tables else " ".join(statement.split())[:60]
+        )
         self.count[key] = self.count.get(key, 0) + 1
         self.seconds[key] = self.seconds.get(key, 0.0) + seconds

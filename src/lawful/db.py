@@ -77,7 +77,9 @@ def _sqlite_recipe(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: a transaction that reads then writes would otherwise fail at once ("database is locked")
+        # when another connection committed in between; taking the write lock up front makes writers queue.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -173,8 +173,16 @@ def open_keys(settings: Settings) -> Keys:
     return _open(settings.resolved_keystore_url(), keyring.fingerprint(), keyring)
 
 
-@lru_cache(maxsize=8)
+_opening = Lock()
+
+
 def _open(url: str, _fingerprint: tuple[str, ...], keyring: crypto.Keyring) -> Keys:
+    with _opening:  # the server and its embedded job consumer may open the store at once; migrate once
+        return _open_once(url, _fingerprint, keyring)
+
+
+@lru_cache(maxsize=8)
+def _open_once(url: str, _fingerprint: tuple[str, ...], keyring: crypto.Keyring) -> Keys:
     """One engine per key store and keyring in a process (the keyring is compared by fingerprint)."""
     engine = db.make_engine(url)
     upgrade(engine)

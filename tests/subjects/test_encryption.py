@@ -2,8 +2,10 @@
 
 import base64
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -48,8 +50,8 @@ def _backup(url: str, tmp_path: Path) -> str:
     if PG_URL:
         return _pg_database(url, f"{make_url(url).database}_bak", template=make_url(url).database)
     source = Path(make_url(url).database or "")
-    with db.open_session(url) as session:
-        session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    with closing(sqlite3.connect(source)) as raw:  # outside any transaction: fold the WAL into the file
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     target = tmp_path / "backup.db"
     shutil.copyfile(source, target)
     return f"sqlite:///{target}"
