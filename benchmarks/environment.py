@@ -33,7 +33,7 @@ def installation(database: str, name: str) -> Iterator[Installation]:
     """Everything `lawful serve` needs, prepared once with `lawful demo`; removed on exit."""
     with (
         tempfile.TemporaryDirectory(prefix=f"lawful-bench-{name}-") as tmp,
-        _database(database, name, Path(tmp)) as url,
+        database_url(database, name, Path(tmp) / "lawful.db") as url,
     ):
         env = {key: value for key, value in os.environ.items() if not key.startswith("LAWFUL_")}
         env |= {
@@ -46,9 +46,10 @@ def installation(database: str, name: str) -> Iterator[Installation]:
 
 
 @contextmanager
-def _database(database: str, name: str, data_dir: Path) -> Iterator[str]:
+def database_url(database: str, name: str, sqlite_file: Path) -> Iterator[str]:
+    """A fresh database for one benchmark run: a SQLite file, or a PostgreSQL database dropped afterwards."""
     if database == "sqlite":
-        yield f"sqlite:///{data_dir / 'lawful.db'}"
+        yield f"sqlite:///{sqlite_file}"
         return
     dbname = f"lawful_bench_{name}"
     admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")

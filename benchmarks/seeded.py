@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import SecretStr
-from sqlalchemy import create_engine, text
 
 import lawful
 from lawful.config import Settings
 
 from . import people
-from .environment import POSTGRES, Installation
+from .environment import Installation, database_url
 from .server import Server, serving, wait_for_privacy
 
 PEOPLE = 100_000
@@ -42,8 +41,8 @@ def seeded(database: str, name: str, count: int = PEOPLE, *, seed: int = 1) -> I
     """`count` people in fresh databases named after `name`; everything is removed on exit."""
     with (
         tempfile.TemporaryDirectory(prefix=f"lawful-bench-{name}-") as tmp,
-        _database(database, name, Path(tmp) / "lawful.db") as url,
-        _database(database, f"{name}_keys", Path(tmp) / "keys.db") as keys_url,
+        database_url(database, name, Path(tmp) / "lawful.db") as url,
+        database_url(database, f"{name}_keys", Path(tmp) / "keys.db") as keys_url,
     ):
         master_key = base64.b64encode(secrets.token_bytes(32)).decode()
         env = {key: value for key, value in os.environ.items() if not key.startswith("LAWFUL_")}
@@ -59,24 +58,6 @@ def seeded(database: str, name: str, count: int = PEOPLE, *, seed: int = 1) -> I
         population = people.seed(settings, count, rng=random.Random(seed))
         setup = Installation(database=database, data_dir=Path(tmp), env=env, register=REGISTER)
         yield Seeded(setup=setup, settings=settings, population=population)
-
-
-@contextmanager
-def _database(database: str, name: str, sqlite_file: Path) -> Iterator[str]:
-    if database == "sqlite":
-        yield f"sqlite:///{sqlite_file}"
-        return
-    dbname = f"lawful_bench_{name}"
-    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{dbname}"'))
-        yield f"{POSTGRES}/{dbname}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def describe(item: Seeded) -> None:
