@@ -27,8 +27,6 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -40,27 +38,23 @@ from lawful.actor import Actor, ActorKind
 from lawful.config import Settings
 from lawful.consent import banner
 
-from .environment import LAWFUL, Installation, installation
+from . import posting
+from .environment import Installation, installation
 from .report import header, options
-from .server import HOST, Server, free_port, wait_for_privacy
+from .server import serving, wait_for_privacy
 
 SECONDS = 15
 THREADS = 4
 WRK = ["wrk", "-t2", "-c32", f"-d{SECONDS}s", "--latency"]
 GOAL = 1000.0
 FIDES = 30.0
-LUA = """
-local counter = 0
-local threads = {}
-function setup(thread)
-  counter = counter + 1
-  thread:set("id", counter)
-  table.insert(threads, thread)
-end
+LUA = (
+    posting.THREAD_SETUP
+    + """
 function init(args)
   spread = args[1] == "spread"
   n = 0
-  s201, s429, other = 0, 0, 0
+  created, refused, other = 0, 0, 0
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.body = BODY
@@ -72,17 +66,9 @@ function request()
   end
   return wrk.format()
 end
-function response(status, headers, body)
-  if status == 201 then s201 = s201 + 1 elseif status == 429 then s429 = s429 + 1 else other = other + 1 end
-end
-function done(summary, latency, requests)
-  local a, b, c = 0, 0, 0
-  for _, thread in ipairs(threads) do
-    a = a + thread:get("s201"); b = b + thread:get("s429"); c = c + thread:get("other")
-  end
-  io.write(string.format("STATUSES %d %d %d %.3f\\n", a, b, c, summary.duration / 1e6))
-end
 """
+    + posting.STATUS_COUNTING
+)
 
 
 def main() -> None:
@@ -91,7 +77,7 @@ def main() -> None:
         header("cookie-banner consent events per second", args.database, setup.register)
         workers = 2 if args.database == "postgresql" else 1
         in_process(setup)
-        with lawful_serve(setup, workers) as server:
+        with serving(setup, workers) as server:
             wait_for_privacy(server)
             body = _body(server.url)
             print(f"body: {json.dumps(body)}")
@@ -166,31 +152,6 @@ def _record(session: Session, settings: Settings, org: object, actor: Actor) -> 
     session.commit()
 
 
-@contextmanager
-def lawful_serve(setup: Installation, workers: int) -> Iterator[Server]:
-    """`lawful serve --workers N` (benchmarks.server.serving starts one process only)."""
-    port = free_port()
-    log = setup.data_dir / f"serve-{port}.log"
-    with log.open("wb") as sink:
-        started_at = time.perf_counter()
-        process = subprocess.Popen(
-            [str(LAWFUL), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
-            env=setup.env,
-            cwd=setup.data_dir,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield Server(process=process, port=port, log=log, started_at=started_at)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 def _body(base_url: str) -> dict[str, object]:
     config = httpx.get(f"{base_url}/api/banner/config", headers={"Accept-Language": "fr"}).json()
     optional = [c["key"] for c in config["categories"] if not c["required"]]
@@ -213,7 +174,7 @@ def over_http(base_url: str, body: dict[str, object], mode: str, workers: int) -
         print(f"over HTTP ({mode}, {workers} server process(es)): $ {' '.join(command)}")
         result = subprocess.run(command, capture_output=True, text=True, check=True)
     summary = [line for line in result.stdout.splitlines() if line.startswith("STATUSES")]
-    created, refused, other, seconds = summary[-1].split()[1:]
+    created, refused, other, seconds, _ = summary[-1].split()[1:]
     rate = int(created) / float(seconds)
     for line in result.stdout.splitlines():
         if line.strip().startswith(("Latency", "50%", "99%", "Requests/sec")):

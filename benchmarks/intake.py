@@ -16,6 +16,7 @@ Run: .venv/bin/python -m benchmarks.intake [--database sqlite|postgresql]
 import json
 import re
 import statistics
+import subprocess
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +55,11 @@ def main() -> None:
                 over_http(item, server.url, server.process.pid, concurrency)
             errors(server.log)
             rate_limit(server.url)
+        # the form itself, as visitors reach it through a reverse proxy: each from its own address
+        workers = 2 if args.database == "postgresql" else 1
+        with answering(item.setup, workers) as server:
+            form_over_http(item, server.url, workers)
+            errors(server.log)
 
 
 def in_process(item: Seeded, concurrency: int) -> None:
@@ -150,6 +156,74 @@ def over_http(item: Seeded, base_url: str, pid: int, concurrency: int) -> None:
     created = _count(item) - before
     answered = sum(r.requests - r.non_2xx for r in results)
     print(f"  {created:,} people created for {answered:,} successful answers")
+
+
+FORM_LUA = (
+    posting.THREAD_SETUP
+    + """
+function init(args)
+  n = 0
+  created, refused, other = 0, 0, 0
+  tag = args[1]
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+end
+function request()
+  n = n + 1
+  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", id, math.floor(n / 256) % 256, n % 256)
+  local body = string.format(TEMPLATE, tag, id, n)
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+    + posting.STATUS_COUNTING
+)
+FORM_THREADS, FORM_CONNECTIONS = 2, 16
+
+
+def form_over_http(item: Seeded, base_url: str, workers: int) -> None:
+    """POST /api/forms/contact/submissions, one new person per request, each from its own address."""
+    url = f"{base_url}/api/forms/contact/submissions"
+    template = json.dumps(
+        {
+            "fields": {
+                "name": "New Person",
+                "email": "form-%s-%d-%d@example.test",
+                "message": "Please call me back about your offer.",
+            },
+            "language": "en",
+        }
+    )
+    script = item.setup.data_dir / "form.lua"
+    script.write_text(f"TEMPLATE = [==[{template}]==]\n{FORM_LUA}", encoding="utf-8")
+    before = _count(item)
+    rates = []
+    for run in range(1, RUNS + 1):
+        command = [
+            "wrk",
+            f"-t{FORM_THREADS}",
+            f"-c{FORM_CONNECTIONS}",
+            f"-d{SECONDS:g}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+            "--",
+            f"r{run}-{uuid.uuid4().hex[:6]}",
+        ]
+        if run == 1:
+            print(f"form over HTTP ({workers} server process(es)): $ {' '.join(command)}")
+            print(f"  body, with a run tag, the wrk thread and a counter in the address: {template}")
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
+        line = next(x for x in result.stdout.splitlines() if x.startswith("STATUSES"))
+        created, refused, other, seconds, p50 = line.split()[1:]
+        rates.append(int(created) / float(seconds))
+        print(
+            f"  run {run}: {rates[-1]:.0f} submissions/s (201: {created}, 429: {refused}, other: {other}), "
+            f"latency p50 {float(p50):.1f} ms"
+        )
+    print(f"  form: {summarise(rates).line('submissions/s', digits=0)}; goal 500/s")
+    print(f"  {_count(item) - before:,} people created")
 
 
 def errors(log: Path) -> None:

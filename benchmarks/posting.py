@@ -37,6 +37,31 @@ class Posted:
         return self.non_2xx + self.socket_errors
 
 
+# wrk Lua: number the threads (`id`) and keep them, so that `done` can add up their counters
+THREAD_SETUP = """
+local counter = 0
+local threads = {}
+function setup(thread)
+  counter = counter + 1
+  thread:set("id", counter)
+  table.insert(threads, thread)
+end
+"""
+# wrk Lua: count 201, 429 and other answers; `done` prints "STATUSES 201s 429s others seconds p50_ms"
+STATUS_COUNTING = """
+function response(status, headers, body)
+  if status == 201 then created = created + 1 elseif status == 429 then refused = refused + 1
+  else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local a, b, c = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    a = a + thread:get("created"); b = b + thread:get("refused"); c = c + thread:get("other")
+  end
+  io.write(string.format("STATUSES %d %d %d %.3f %.2f\\n", a, b, c, summary.duration / 1e6,
+    latency:percentile(50) / 1000))
+end
+"""
 _HEAD = """wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer {token}"

@@ -94,14 +94,14 @@ def _revision() -> str:
 
 
 @contextmanager
-def answering(setup: Installation) -> Iterator[Server]:
+def answering(setup: Installation, workers: int = 1) -> Iterator[Server]:
     """`lawful serve`, answering /privacy; started a second time if the first one dies while starting.
 
     The first start fails now and then with KeyError: 'config' from Alembic: the embedded job consumer
     and create_app both open the key store, which runs its migrations, in two threads at once.
     """
     for attempt in (1, 2):
-        with serving(setup) as server:
+        with serving(setup, workers) as server:
             try:
                 wait_for_privacy(server)
             except RuntimeError as exc:

@@ -30,14 +30,14 @@ class Server:
 
 
 @contextmanager
-def serving(setup: Installation) -> Iterator[Server]:
-    """A fresh `lawful serve` process, stopped on exit; it may not be answering yet."""
+def serving(setup: Installation, workers: int = 1) -> Iterator[Server]:
+    """A fresh `lawful serve [--workers N]` process, stopped on exit; it may not be answering yet."""
     port = free_port()
     log = setup.data_dir / f"serve-{port}.log"
     with log.open("wb") as sink:
         started_at = time.perf_counter()
         process = subprocess.Popen(
-            [str(LAWFUL), "serve", "--host", HOST, "--port", str(port)],
+            [str(LAWFUL), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
             env=setup.env,
             cwd=setup.data_dir,
             stdout=sink,

@@ -36,7 +36,7 @@ from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
 from lawful.staff import pages as staff_pages
 from lawful.subjects import routes as subject_routes
-from lawful.web import LoginRequired, html
+from lawful.web import ApiKeyCache, LoginRequired, html
 
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = [
@@ -76,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.sessionmaker = db.make_sessionmaker(engine)
     app.state.keys = keystore.open_keys(settings)
     app.state.resolvers = _Resolvers()
+    app.state.api_keys = ApiKeyCache(settings.api_key_cache_seconds)
     for router in (
         register_routes.router,
         notice_routes.router,
@@ -112,6 +113,7 @@ def create_app(settings: Settings) -> FastAPI:
         LoginRequired, lambda request, exc: RedirectResponse("/console/login", status_code=303)
     )
     app.add_api_route("/healthz", lambda: {"status": "ok", "version": __version__}, include_in_schema=False)
+    app.add_middleware(decision_routes.DecisionLane, owner=app)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.banner_origins,

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     test_mode: bool = Field(default=False, description="lets tests set the clock; never in production")
     secure_cookies: bool = True
     session_hours: int = 8
+    api_key_cache_seconds: float = Field(
+        default=2.0, ge=0, le=60, description="a revoked API key stops working within this time"
+    )
     login_max_failures: int = 10
     login_window_minutes: int = 15
     notice_lead_days: int = 30

@@ -11,6 +11,7 @@ from huey import Huey, crontab
 from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from lawful import db, keystore, mail
 from lawful.config import Settings, get_settings
@@ -47,6 +48,12 @@ def kick(task: Any, *args: Any) -> None:
     """Schedule a task after a commit, when a queue is configured; otherwise the sweep will do it."""
     if _configured and not huey.immediate:
         task(*args)
+
+
+def kick_mail(session: Session) -> None:
+    """Schedule delivery after a commit, only when the request queued a message (a kick is a write)."""
+    if mail.queued(session):
+        kick(deliver_mail)
 
 
 def current_settings() -> Settings:

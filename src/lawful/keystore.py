@@ -61,11 +61,18 @@ class KeyStore:
         kek_id, wrapped = self.keyring.wrap(key)
         values = {"owner": owner, "kek_id": kek_id, "wrapped": wrapped, "created_at": clock.now()}
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            insert(WrappedKey)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["owner"])
+            .returning(WrappedKey.owner)
+        )
         with self._sessions() as session:
-            session.execute(
-                insert(WrappedKey).values(values).on_conflict_do_nothing(index_elements=["owner"])
-            )
+            created = session.execute(statement).first() is not None
             session.commit()
+        if created:  # ours: no need to read it back
+            self._remember(owner, key)
+            return key
         found = self.get(owner)
         assert found is not None
         return found

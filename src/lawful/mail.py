@@ -79,6 +79,7 @@ def queue(
     )
     db.add(row)
     db.flush()
+    db.info[_QUEUED] = True
     payload = json.dumps(
         {
             "to": mail.to,
@@ -90,6 +91,14 @@ def queue(
     ).encode()
     row.sealed = crypto.encrypt(keys.outbox, payload, context=str(row.id).encode())
     return row
+
+
+def queued(db: Session) -> bool:
+    """Did this session put a message in the outbox (so a delivery job is worth scheduling)?"""
+    return bool(db.info.get(_QUEUED))
+
+
+_QUEUED = "lawful.mail.queued"
 
 
 def deliver_due(db: Session, keys: Keys, settings: Settings, *, limit: int = 50) -> int:

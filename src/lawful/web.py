@@ -6,17 +6,18 @@ the kernel cannot import: app.py hands the resolvers over on `app.state` instead
 
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from threading import Lock
 from time import monotonic
 from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from lawful import i18n, render
+from lawful import crypto, i18n, render
 from lawful.actor import Actor
 from lawful.config import Settings
 from lawful.errors import LawfulError
@@ -30,17 +31,19 @@ class Resolvers(Protocol):
     def session(self, db: Session, session_id: uuid.UUID) -> Actor: ...
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    with request.app.state.sessionmaker() as db:  # close() discards anything not committed
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """A session per request. Async so that FastAPI needs no worker thread to open it: opening does
+    no I/O, and closing only hands the connection back (discarding anything not committed)."""
+    with request.app.state.sessionmaker() as db:
         yield db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_keys(request: Request) -> Keys:
+async def get_keys(request: Request) -> Keys:
     keys: Keys = request.app.state.keys
     return keys
 
@@ -50,29 +53,63 @@ AppSettings = Annotated[Settings, Depends(get_settings)]
 AppKeys = Annotated[Keys, Depends(get_keys)]
 
 
-def get_api_actor(request: Request, db: Db) -> Actor:
+class ApiKeyCache:
+    """Actors of recently seen API keys, per process, for `seconds` (a revoked key stops working within it).
+
+    Every API call would otherwise pay a query for its key; the gate answers in about a millisecond, so
+    that query was a large part of each decision. Keys are held by their digest, never in clear.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._actors: dict[str, tuple[float, Actor]] = {}
+        self._lock = Lock()
+
+    def get(self, digest: str) -> Actor | None:
+        found = self._actors.get(digest)
+        if found is None or found[0] < monotonic():
+            return None
+        return found[1]
+
+    def put(self, digest: str, actor: Actor) -> None:
+        if self.seconds <= 0:
+            return
+        with self._lock:
+            if len(self._actors) > 10_000:
+                self._actors.clear()
+            self._actors[digest] = (monotonic() + self.seconds, actor)
+
+
+async def get_api_actor(request: Request, db: Db) -> Actor:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
+    token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise HTTPException(
             401,
             detail="send an API key as 'Authorization: Bearer <key>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    resolvers: Resolvers = request.app.state.resolvers
-    try:
-        return resolvers.api_key(db, token.strip())
-    except LawfulError as exc:
-        raise HTTPException(401, detail=exc.detail, headers={"WWW-Authenticate": "Bearer"}) from exc
+    cache: ApiKeyCache = request.app.state.api_keys
+    digest = crypto.token_digest(token)
+    actor = cache.get(digest)
+    if actor is None:
+        resolvers: Resolvers = request.app.state.resolvers
+        try:
+            actor = await run_in_threadpool(resolvers.api_key, db, token)
+        except LawfulError as exc:
+            raise HTTPException(401, detail=exc.detail, headers={"WWW-Authenticate": "Bearer"}) from exc
+        cache.put(digest, actor)
+    return actor
 
 
 ApiActor = Annotated[Actor, Depends(get_api_actor)]
 
 
-def require(permission: str) -> Callable[..., Actor]:
+def require(permission: str) -> Callable[..., Awaitable[Actor]]:
     """A dependency that lets the call through only for actors holding `permission`."""
 
-    def dependency(actor: ApiActor) -> Actor:
+    async def dependency(actor: ApiActor) -> Actor:
         if not actor.can(permission):
             raise HTTPException(403, detail=f"this key lacks the {permission!r} scope")
         return actor

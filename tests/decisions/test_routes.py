@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from lawful import audit, consent, keystore, subjects
+from lawful import audit, consent, crypto, keystore, subjects
 from lawful.actor import Actor
 from tests.factories import bearer, make_api_key, make_person, make_register
 from tests.registers import people
@@ -195,3 +195,43 @@ def test_a_denied_read_is_403_and_audited_as_denied(
 
     assert response.status_code == 422 and "no_consent" in response.json()["detail"]
     assert audit.latest(db, action="decisions.read").outcome == "denied"  # type: ignore[union-attr]
+
+
+def test_the_fast_lane_answers_like_the_route_and_leaves_errors_to_it(
+    client: TestClient, db: Session, keys: keystore.Keys, org: uuid.UUID
+) -> None:
+    """The first call of a key goes through the route (and caches the key); later ones take the lane."""
+    person = make_person(db, keys, org, email="lane@example.test").subject
+    token = make_api_key(db, org, FULL)
+    by_route = _ask(client, token, "lane@example.test", "newsletter")
+    app = client.app
+    assert app.state.api_keys.get(crypto.token_digest(token)) is not None  # type: ignore[attr-defined]
+
+    assert _ask(client, token, "LANE@example.test ", "newsletter") == by_route
+    by_id = client.post(
+        "/api/decisions",
+        json={"subject": {"subject_id": str(person.id)}, "purpose": "newsletter"},
+        headers=bearer(token),
+    )
+    assert by_id.json() == by_route
+    assert _ask(client, token, "nobody@example.test", "request_followup")["reasons"] == ["unknown_subject"]
+
+    unknown = client.post(
+        "/api/decisions",
+        json={"subject": {"email": "lane@example.test"}, "purpose": "nope"},
+        headers=bearer(token),
+    )
+    assert unknown.status_code == 404 and "nope" in unknown.json()["detail"]
+    invalid = client.post(
+        "/api/decisions",
+        json={"subject": {"email": "lane@example.test"}, "purpos": "x"},
+        headers=bearer(token),
+    )
+    assert invalid.status_code == 422
+    assert {p["path"] for p in invalid.json()["problems"]} >= {"body.purpose", "body.purpos"}
+    stranger = client.post(
+        "/api/decisions",
+        json={"subject": {"email": "lane@example.test"}, "purpose": "newsletter"},
+        headers=bearer("x" * 40),
+    )
+    assert stranger.status_code == 401

@@ -53,7 +53,7 @@ def unsubscribe_one_click(token: str, db: Db, keys: AppKeys) -> PlainTextRespons
     """RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` here."""
     optin.unsubscribe(db, LINK, keys, token=token)
     db.commit()
-    jobs.kick(jobs.deliver_mail)
+    jobs.kick_mail(db)
     return PlainTextResponse("unsubscribed")
 
 

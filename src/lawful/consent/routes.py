@@ -114,7 +114,7 @@ def subscribe(
         base_url=settings.base_url,
     )
     db.commit()
-    jobs.kick(jobs.deliver_mail)
+    jobs.kick_mail(db)
     return {"status": "confirmation_sent"}
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Reason(StrEnum):
@@ -71,12 +72,18 @@ class Decision:
     basis: str | None = None
 
 
-def add_period(start: datetime, period: str) -> datetime:
-    """Calendar arithmetic for ISO periods: 31 January + P1M is the last day of February."""
+@lru_cache(maxsize=256)
+def _parts(period: str) -> tuple[int, int, int, int]:
     match = _PERIOD.match(period)
     if match is None:
         raise ValueError(f"not an ISO period: {period}")
     years, months, weeks, days = (int(part or 0) for part in match.groups())
+    return years, months, weeks, days
+
+
+def add_period(start: datetime, period: str) -> datetime:
+    """Calendar arithmetic for ISO periods: 31 January + P1M is the last day of February."""
+    years, months, weeks, days = _parts(period)
     index = start.month - 1 + months + 12 * years
     year, month = start.year + index // 12, index % 12 + 1
     moved = start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))
@@ -141,11 +148,16 @@ def _objections(purpose: Purpose, person: Person, basis: str | None) -> list[Rea
     return found
 
 
+def past_retention(purpose: Purpose, last_collected: datetime | None, now: datetime) -> bool:
+    """Has the retention period counted from the last collection for this purpose run out?"""
+    if purpose.retention_trigger not in RETENTION_FROM_COLLECTION or not purpose.retention_period:
+        return False
+    return last_collected is not None and now >= add_period(last_collected, purpose.retention_period)
+
+
 def _retention(purpose: Purpose, person: Person, now: datetime) -> list[Reason]:
     """Past retention, data serve only the case of a legal hold (R-79, T-32)."""
-    if purpose.retention_trigger not in RETENTION_FROM_COLLECTION or not purpose.retention_period:
-        return []
-    if person.last_collected is None or now < add_period(person.last_collected, purpose.retention_period):
+    if not past_retention(purpose, person.last_collected, now):
         return []
     if purpose.key in person.holds:
         return []

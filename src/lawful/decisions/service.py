@@ -5,23 +5,30 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, keystore, processing, subjects
+from lawful import audit, clock, keystore, processing, subjects
 from lawful.actor import Actor
 
-from . import rules
+from . import facts, rules
 from .errors import PurposeDenied, UnknownPurpose
-from .rules import Decision, Person, Purpose, Reason
+from .rules import Decision, Purpose, Reason
 
 UNKNOWN = Decision(False, (Reason.UNKNOWN_SUBJECT,))
 
 
-def purpose_of(db: Session, *, organisation_id: uuid.UUID, purpose: str) -> Purpose:
-    version = processing.get_version(db, organisation_id=organisation_id)
-    cached = _purposes.get((version.id, purpose))
+def purpose_of(
+    db: Session, *, organisation_id: uuid.UUID, purpose: str, version_id: uuid.UUID | None = None
+) -> Purpose:
+    """The purpose as the gate needs it, read from the current register version (or the one given)."""
+    if version_id is None:
+        version_id = processing.current_version_id(db, organisation_id=organisation_id)
+    cached = _purposes.get((version_id, purpose))
     if cached is None:
+        version = db.get(processing.RegisterVersion, version_id)
+        if version is None:
+            raise processing.RegisterNotFound("no such register version")
         if len(_purposes) > 1024:
             _purposes.clear()
-        cached = _purposes[(version.id, purpose)] = _purpose(processing.register_of(version), purpose)
+        cached = _purposes[(version_id, purpose)] = _purpose(processing.register_of(version), purpose)
     return cached
 
 
@@ -55,33 +62,31 @@ def decide_many(
 ) -> dict[uuid.UUID, Decision]:
     """One decision per person, with the facts loaded in bulk (audiences, exports, batch API)."""
     target = purpose_of(db, organisation_id=organisation_id, purpose=purpose)
-    facts = subjects.facts(db, organisation_id=organisation_id, subject_ids=subject_ids)
-    states = consent.states(db, organisation_id=organisation_id, subject_ids=list(facts), purpose=purpose)
-    lookups = [lookup for fact in facts.values() for lookup in fact.email_lookups]
-    suppressed = (
-        consent.suppressed(db, organisation_id=organisation_id, lookups=lookups)
-        if target.marketing
-        else set()
-    )
+    people = facts.by_ids(db, organisation_id=organisation_id, purpose=purpose, subject_ids=subject_ids)
     now = clock.now()
+    # People with the same facts get the same answer: the rule runs once per distinct set of facts.
+    same: dict[tuple[object, ...], Decision] = {}
     decided = {}
     for subject_id in subject_ids:
-        fact = facts.get(subject_id)
-        if fact is None:
+        person = people.get(subject_id)
+        if person is None:
             decided[subject_id] = UNKNOWN
             continue
-        person = Person(
-            categories=tuple(fact.categories),
-            role=fact.role,
-            consent=str(states.get(subject_id, consent.ConsentStatus.NEVER_GIVEN)),
-            objections=tuple(fact.objections),
-            restricted=any(activity in (None, purpose) for activity in fact.restrictions),
-            suppressed=bool(suppressed.intersection(fact.email_lookups)),
-            child=fact.child,
-            holds=tuple(fact.holds),
-            last_collected=fact.last_collected.get(purpose),
+        key = (
+            person.categories,
+            person.role,
+            person.consent,
+            person.objections,
+            person.restricted,
+            person.suppressed,
+            person.child,
+            person.holds,
+            rules.past_retention(target, person.last_collected, now),
         )
-        decided[subject_id] = rules.decide(target, person, fields, now)
+        decision = same.get(key)
+        if decision is None:
+            decision = same[key] = rules.decide(target, person, fields, now)
+        decided[subject_id] = decision
     return decided
 
 
@@ -99,6 +104,31 @@ def decide(
     return decide_many(
         db, organisation_id=organisation_id, purpose=purpose, subject_ids=[subject_id], fields=fields
     )[subject_id]
+
+
+def decide_for(
+    db: Session,
+    keys: keystore.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    purpose: str,
+    kind: subjects.IdentityKind,
+    value: str,
+    fields: frozenset[str] = frozenset(),
+) -> Decision:
+    """The hot path: a person named by an identity, found and judged in one statement."""
+    try:
+        lookup = subjects.lookup_key(keys, kind, subjects.normalise_for_lookup(kind, value))
+    except subjects.InvalidIdentity:
+        purpose_of(db, organisation_id=organisation_id, purpose=purpose)
+        return UNKNOWN
+    _, person, version_id = facts.by_lookup(
+        db, organisation_id=organisation_id, purpose=purpose, kind=str(kind), lookup=lookup
+    )
+    target = purpose_of(db, organisation_id=organisation_id, purpose=purpose, version_id=version_id)
+    if person is None:
+        return UNKNOWN
+    return rules.decide(target, person, fields, clock.now())
 
 
 def find_subject(

@@ -70,7 +70,7 @@ def ask(
         details={"message": message} if message else {},
     )
     db.commit()
-    jobs.kick(jobs.deliver_mail)
+    jobs.kick_mail(db)
     return RedirectResponse(f"/rights/{service.status_token(keys, found.id)}?lang={lang}", status_code=303)
 
 

@@ -36,7 +36,7 @@ def register(body: RequestCreate, db: Db, keys: AppKeys, actor: Writer, settings
         base_url=settings.base_url,
     )
     db.commit()
-    jobs.kick(jobs.deliver_mail)
+    jobs.kick_mail(db)
     if request.status == "in_progress":
         jobs.kick(tasks.run_request, str(request.id))
     return RequestRead.model_validate(request)

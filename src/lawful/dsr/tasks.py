@@ -24,7 +24,7 @@ def run_request(request_id: str) -> int:
         ):
             session.commit()
             done += 1
-    jobs.kick(jobs.deliver_mail)
+        jobs.kick_mail(session)
     return done
 
 
@@ -47,4 +47,4 @@ def remind() -> None:
         for organisation in processing.list_organisations(session):
             cases.send_reminders(session, keys, organisation_id=organisation.id, today=clock.today())
         session.commit()
-    jobs.kick(jobs.deliver_mail)
+        jobs.kick_mail(session)

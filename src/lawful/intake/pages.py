@@ -94,7 +94,7 @@ def submit_form_page(
             message="form.under_age" if isinstance(exc, UnderAge) else "form.errors",
         )
     db.commit()
-    jobs.kick(jobs.deliver_mail)
+    jobs.kick_mail(db)
     return RedirectResponse(f"/forms/{form_key}/thanks?lang={lang}", status_code=303)
 
 

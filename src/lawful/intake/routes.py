@@ -65,7 +65,7 @@ def submit_form(
         base_url=settings.base_url,
     )
     db.commit()
-    jobs.kick(jobs.deliver_mail)
+    jobs.kick_mail(db)
     return SubmissionRead()
 
 

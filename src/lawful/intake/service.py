@@ -23,19 +23,18 @@ IDENTITY_CATEGORIES = {
 
 def form_of(
     db: Session, *, organisation_id: uuid.UUID, form_key: str
-) -> tuple[processing.Form, processing.RegisterVersion]:
-    version = processing.get_version(db, organisation_id=organisation_id)
-    register = processing.register_of(version)
+) -> tuple[processing.Form, int, processing.Register]:
+    """A form of the current register, with that register and its version number."""
+    number, register = processing.current_register(db, organisation_id=organisation_id)
     form = next((f for f in register.forms if f.key == form_key), None)
     if form is None:
         raise UnknownForm(f"there is no form {form_key!r}")
-    return form, version
+    return form, number, register
 
 
 def describe(db: Session, *, organisation_id: uuid.UUID, form_key: str, lang: str, base_url: str) -> FormRead:
     """The form in one language, with its just-in-time notice (R-13)."""
-    form, version = form_of(db, organisation_id=organisation_id, form_key=form_key)
-    register = processing.register_of(version)
+    form, _, register = form_of(db, organisation_id=organisation_id, form_key=form_key)
     language = (
         lang if lang in register.organisation.languages else register.organisation.authoritative_language
     )
@@ -91,7 +90,7 @@ def submit(
     base_url: str = "",
 ) -> subjects.Collected | None:
     """A form submission: declared fields only, age-gated, with its provenance and consent proof (R-12..R-15)."""
-    form, version = form_of(db, organisation_id=organisation_id, form_key=form_key)
+    form, number, register = form_of(db, organisation_id=organisation_id, form_key=form_key)
     problems = rules.check_submission(form, fields)
     problems += _identity_problems(form, fields, {p.field for p in problems})
     if problems:
@@ -99,7 +98,6 @@ def submit(
             "the submission has problems; nothing was stored",
             problems=[{"path": f"fields.{p.field}", "message": p.message, "rule": p.rule} for p in problems],
         )
-    register = processing.register_of(version)
     if form.referral:
         _refer(db, actor, keys, organisation_id, form, register, fields, language, base_url)
         return None
@@ -146,7 +144,7 @@ def submit(
             activity=form.activity,
             channel=channel,
             form_key=form.key,
-            register_number=version.number,
+            register_number=number,
             language=language,
             notice_number=_notice_number(db, organisation_id),
         ),
@@ -163,7 +161,7 @@ def submit(
             kind=consent.EventKind.GIVEN,
             proof=consent.Proof(
                 text=text,
-                text_version=f"register-{version.number}",
+                text_version=f"register-{number}",
                 language=language,
                 channel=str(channel),
                 element=f"form:{form.key}#marketing_consent",
@@ -259,12 +257,7 @@ def _identities(values: dict[str, str]) -> dict[subjects.IdentityKind, str]:
 
 
 def _notice_number(db: Session, organisation_id: uuid.UUID) -> int | None:
-    try:
-        return notices.get_current(
-            db, organisation_id=organisation_id, kind=notices.NoticeKind.PRIVACY
-        ).number
-    except notices.NoticeNotFound:
-        return None
+    return notices.current_number(db, organisation_id=organisation_id, kind=notices.NoticeKind.PRIVACY)
 
 
 def _count_refusal(db: Session, organisation_id: uuid.UUID, form_key: str) -> None:

@@ -75,7 +75,7 @@ def send(
         base_url=settings.base_url,
     )
     db.commit()
-    jobs.kick(jobs.deliver_mail)
+    jobs.kick_mail(db)
     return result
 
 

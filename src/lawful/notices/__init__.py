@@ -20,7 +20,16 @@ from .rules import (
     missing_elements,
     missing_labels,
 )
-from .service import find_latest, get_current, get_version, list_versions, page, preview, publish
+from .service import (
+    current_number,
+    find_latest,
+    get_current,
+    get_version,
+    list_versions,
+    page,
+    preview,
+    publish,
+)
 
 __all__ = [
     "COOKIE_ELEMENTS",
@@ -37,6 +46,7 @@ __all__ = [
     "TranslationsStale",
     "classify",
     "countries",
+    "current_number",
     "find_latest",
     "get_current",
     "get_version",

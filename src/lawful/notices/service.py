@@ -4,8 +4,9 @@ import hashlib
 import json
 import uuid
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, i18n, processing, render
@@ -163,9 +164,23 @@ def get_version(db: Session, *, organisation_id: uuid.UUID, kind: NoticeKind, nu
 
 def get_current(db: Session, *, organisation_id: uuid.UUID, kind: NoticeKind) -> NoticeVersion:
     """The version in force today (Brussels date)."""
-    query = (
-        select(NoticeVersion)
-        .where(
+    version: NoticeVersion | None = db.scalars(
+        _in_force(select(NoticeVersion), organisation_id, kind)
+    ).first()
+    if version is None:
+        raise NoticeNotFound(f"no {kind} notice is in force yet")
+    return version
+
+
+def current_number(db: Session, *, organisation_id: uuid.UUID, kind: NoticeKind) -> int | None:
+    """The number of the version in force today, without loading it (stamped on every intake)."""
+    number: int | None = db.scalar(_in_force(select(NoticeVersion.number), organisation_id, kind))
+    return number
+
+
+def _in_force(query: Select[Any], organisation_id: uuid.UUID, kind: NoticeKind) -> Select[Any]:
+    return (
+        query.where(
             NoticeVersion.organisation_id == organisation_id,
             NoticeVersion.kind == str(kind),
             NoticeVersion.effective_from <= clock.today(),
@@ -173,10 +188,6 @@ def get_current(db: Session, *, organisation_id: uuid.UUID, kind: NoticeKind) ->
         .order_by(NoticeVersion.number.desc())
         .limit(1)
     )
-    version = db.scalars(query).first()
-    if version is None:
-        raise NoticeNotFound(f"no {kind} notice is in force yet")
-    return version
 
 
 _pages: dict[tuple[uuid.UUID, str, str], str] = {}

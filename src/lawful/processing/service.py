@@ -135,6 +135,46 @@ def find_current(db: Session, *, organisation_id: uuid.UUID) -> RegisterVersion 
     return db.scalars(query).first()
 
 
+def current_version_id(db: Session, *, organisation_id: uuid.UUID) -> uuid.UUID:
+    """The id of the current version, without loading its document (hot paths cache by id)."""
+    query = (
+        select(RegisterVersion.id)
+        .where(RegisterVersion.organisation_id == organisation_id)
+        .order_by(RegisterVersion.number.desc())
+        .limit(1)
+    )
+    found = db.scalar(query)
+    if found is None:
+        raise RegisterNotFound("no register applied yet")
+    return found
+
+
+def current_register(db: Session, *, organisation_id: uuid.UUID) -> tuple[int, Register]:
+    """The current version's number and typed register; the document is read only when the version is new."""
+    query = (
+        select(RegisterVersion.id, RegisterVersion.number)
+        .where(RegisterVersion.organisation_id == organisation_id)
+        .order_by(RegisterVersion.number.desc())
+        .limit(1)
+    )
+    found = db.execute(query).first()
+    if found is None:
+        raise RegisterNotFound("no register applied yet")
+    version_id, number = found
+    register = _by_id.get(version_id)
+    if register is None:
+        version = db.get(RegisterVersion, version_id)
+        assert version is not None
+        if len(_by_id) > 64:
+            _by_id.clear()
+        register = _by_id[version_id] = register_of(version)
+    return number, register
+
+
+# Stored versions never change: their typed registers are kept by id.
+_by_id: dict[uuid.UUID, Register] = {}
+
+
 def get_version(db: Session, *, organisation_id: uuid.UUID, number: int | None = None) -> RegisterVersion:
     """A stored version by number, or the current one."""
     if number is None:

@@ -9,7 +9,7 @@ from .errors import (
     UnknownCategory,
 )
 from .facts import Facts, facts, ids_of
-from .identity import IdentityKind, normalise, normalise_email, normalise_phone
+from .identity import IdentityKind, normalise, normalise_email, normalise_for_lookup, normalise_phone
 from .limits import (
     Flags,
     flag_child,
@@ -90,6 +90,7 @@ __all__ = [
     "lookup_key",
     "normalise",
     "normalise_email",
+    "normalise_for_lookup",
     "normalise_phone",
     "place_hold",
     "record_objection",

@@ -1,5 +1,6 @@
 """Normal forms of identities, so the same person is found however they typed it."""
 
+import re
 from enum import StrEnum
 
 import phonenumbers
@@ -22,6 +23,22 @@ def normalise_email(value: str) -> str:
         ).normalized.lower()
     except EmailNotValidError as exc:
         raise InvalidIdentity("not a valid email address") from exc
+
+
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_PLAIN_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+")
+
+
+def normalise_for_lookup(kind: "IdentityKind", value: str) -> str:
+    """The normal form to look a person up by. Plain ASCII addresses skip email-validator (a tenth of
+    a millisecond): their normal form is simply lower case. Such an address that email-validator would
+    refuse was never stored, so it finds no one either way."""
+    if kind is IdentityKind.EMAIL:
+        lowered = value.strip().lower()
+        if lowered.isascii() and _PLAIN_EMAIL.fullmatch(lowered):
+            return lowered
+    return normalise(kind, value)
 
 
 def normalise_phone(value: str, region: str = "BE") -> str:

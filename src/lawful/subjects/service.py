@@ -87,6 +87,7 @@ def collect(
     created = subject is None
     if subject is None:
         subject = Subject(
+            id=uuid.uuid4(),
             organisation_id=organisation_id,
             categories=[subject_category],
             language=language,
@@ -96,14 +97,15 @@ def collect(
             created_at=now,
         )
         db.add(subject)
-        db.flush()
+        db.flush()  # no relationship() orders these inserts: each table is flushed before the next
     elif subject_category not in subject.categories:
         subject.categories = [*subject.categories, subject_category]
     subject.language = language or subject.language
     subject.country = country or subject.country
     key = keys.store.create(keystore.subject_owner(subject.id))
-    _add_identities(db, keys, key, subject, identities, client, now)
+    _add_identities(db, keys, key, subject, identities, client, now, created)
     row = Collection(
+        id=uuid.uuid4(),
         subject_id=subject.id,
         organisation_id=organisation_id,
         activity=collection.activity,
@@ -122,7 +124,7 @@ def collect(
     )
     db.add(row)
     db.flush()
-    changed = _store_values(db, key, subject, row, values, now)
+    changed = _store_values(db, key, subject, row, values, now, created)
     if not collection.provided_by_subject and subject.art14_done_at is None and subject.art14_due is None:
         subject.art14_due = rules.art14_due(clock.brussels_date(row.collected_at))
     audit.record(
@@ -168,8 +170,13 @@ def _add_identities(
     identities: dict[IdentityKind, str],
     client: str | None,
     now: datetime,
+    created: bool,
 ) -> None:
-    existing = set(db.scalars(select(Identity.lookup).where(Identity.subject_id == subject.id)))
+    existing = (
+        set()
+        if created
+        else set(db.scalars(select(Identity.lookup).where(Identity.subject_id == subject.id)))
+    )
     for kind, value in identities.items():
         lookup = lookup_key(keys, kind, value, client=client)
         if lookup not in existing:
@@ -186,9 +193,15 @@ def _add_identities(
 
 
 def _store_values(
-    db: Session, key: bytes, subject: Subject, row: Collection, values: dict[str, str], now: datetime
+    db: Session,
+    key: bytes,
+    subject: Subject,
+    row: Collection,
+    values: dict[str, str],
+    now: datetime,
+    created: bool = False,
 ) -> list[str]:
-    current = {item.category: item for item in _current_items(db, subject.id, set(values))}
+    current = {} if created else {item.category: item for item in _current_items(db, subject.id, set(values))}
     changed = []
     for category, value in values.items():
         previous = current.get(category)
