@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lawful.decisions import Person, Purpose, Reason
-from lawful.decisions.rules import add_period, decide
+from lawful.decisions.rules import add_period, decide, past_retention, shortest
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 SERVICE = Purpose(
@@ -191,3 +191,42 @@ def test_the_newsletter_is_allowed_exactly_when_no_obstacle_applies(f: dict[str,
     assert decision.allow is not any(obstacles)
     assert len(decision.reasons) == sum(bool(o) for o in obstacles)
     assert decision.fields == (() if obstacles and any(obstacles) else ("user.contact.email", "user.name"))
+
+
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)),  # noqa: DTZ001
+    st.integers(0, 3),
+    st.integers(0, 30),
+    st.integers(0, 3),
+    st.integers(0, 40),
+)
+def test_the_shortest_length_of_a_period_never_exceeds_its_real_length(
+    start: datetime, years: int, months: int, weeks: int, days: int
+) -> None:
+    period = "P" + "".join(
+        f"{n}{unit}" for n, unit in zip((years, months, weeks, days), "YMWD", strict=True) if n
+    )
+    if period == "P":
+        return
+    assert add_period(start, period) - start >= shortest(period)
+
+
+@pytest.mark.parametrize(
+    ("collected", "now", "expired"),
+    [
+        (datetime(2026, 1, 31, 10, tzinfo=UTC), datetime(2026, 2, 28, 9, 59, tzinfo=UTC), False),
+        (datetime(2026, 1, 31, 10, tzinfo=UTC), datetime(2026, 2, 28, 10, tzinfo=UTC), True),
+        (datetime(2026, 3, 1, 0, tzinfo=UTC), datetime(2026, 3, 31, 23, 59, tzinfo=UTC), False),
+        (datetime(2026, 3, 1, 0, tzinfo=UTC), datetime(2026, 4, 1, 0, tzinfo=UTC), True),
+    ],
+)
+def test_past_retention_on_month_ends(collected: datetime, now: datetime, expired: bool) -> None:
+    purpose = Purpose(
+        key="p",
+        bases={},
+        data_categories=frozenset(),
+        marketing=False,
+        retention_trigger="collection",
+        retention_period="P1M",
+    )
+    assert past_retention(purpose, collected, now) is expired

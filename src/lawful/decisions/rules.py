@@ -148,11 +148,22 @@ def _objections(purpose: Purpose, person: Person, basis: str | None) -> list[Rea
     return found
 
 
+@lru_cache(maxsize=256)
+def shortest(period: str) -> timedelta:
+    """A lower bound of the period's length from any start: a month is at least 28 days, and clamping
+    to a month's end (31 January + P1M) takes at most 3 days off."""
+    years, months, weeks, days = _parts(period)
+    return timedelta(days=max(0, 28 * (12 * years + months) - 3) + 7 * weeks + days)
+
+
 def past_retention(purpose: Purpose, last_collected: datetime | None, now: datetime) -> bool:
     """Has the retention period counted from the last collection for this purpose run out?"""
-    if purpose.retention_trigger not in RETENTION_FROM_COLLECTION or not purpose.retention_period:
+    period = purpose.retention_period
+    if purpose.retention_trigger not in RETENTION_FROM_COLLECTION or not period or last_collected is None:
         return False
-    return last_collected is not None and now >= add_period(last_collected, purpose.retention_period)
+    if now - last_collected < shortest(period):  # the common case, without calendar arithmetic
+        return False
+    return now >= add_period(last_collected, period)
 
 
 def _retention(purpose: Purpose, person: Person, now: datetime) -> list[Reason]:

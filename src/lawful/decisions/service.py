@@ -2,7 +2,9 @@
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, keystore, processing, subjects
@@ -106,29 +108,65 @@ def decide(
     )[subject_id]
 
 
-def decide_for(
-    db: Session,
-    keys: keystore.Keys,
-    *,
-    organisation_id: uuid.UUID,
-    purpose: str,
-    kind: subjects.IdentityKind,
-    value: str,
-    fields: frozenset[str] = frozenset(),
-) -> Decision:
+@dataclass(frozen=True)
+class Question:
+    """May `purpose` use the data of the person with this identity, and which of `fields`?"""
+
+    organisation_id: uuid.UUID
+    purpose: str
+    kind: subjects.IdentityKind
+    value: str
+    fields: frozenset[str] = frozenset()
+
+    def lookup(self, keys: keystore.Keys) -> str | None:
+        """The identity's keyed hash, or None when it does not normalise (then it finds no one)."""
+        try:
+            return subjects.lookup_key(keys, self.kind, subjects.normalise_for_lookup(self.kind, self.value))
+        except subjects.InvalidIdentity:
+            return None
+
+
+def decide_for(db: Session, keys: keystore.Keys, question: Question) -> Decision:
     """The hot path: a person named by an identity, found and judged in one statement."""
-    try:
-        lookup = subjects.lookup_key(keys, kind, subjects.normalise_for_lookup(kind, value))
-    except subjects.InvalidIdentity:
-        purpose_of(db, organisation_id=organisation_id, purpose=purpose)
+    org, purpose, lookup = question.organisation_id, question.purpose, question.lookup(keys)
+    if lookup is None:
+        purpose_of(db, organisation_id=org, purpose=purpose)  # an unknown purpose is still a 404
         return UNKNOWN
     _, person, version_id = facts.by_lookup(
-        db, organisation_id=organisation_id, purpose=purpose, kind=str(kind), lookup=lookup
+        db, organisation_id=org, purpose=purpose, kind=str(question.kind), lookup=lookup
     )
-    target = purpose_of(db, organisation_id=organisation_id, purpose=purpose, version_id=version_id)
+    target = purpose_of(db, organisation_id=org, purpose=purpose, version_id=version_id)
     if person is None:
         return UNKNOWN
-    return rules.decide(target, person, fields, clock.now())
+    return rules.decide(target, person, question.fields, clock.now())
+
+
+def decide_quick(
+    connection: Any, dialect: Dialect, keys: keystore.Keys, question: Question
+) -> Decision | None:
+    """`decide_for` in one round trip on a DB-API connection, for the common case only.
+
+    None whenever the ordinary path is needed: an identity that does not normalise, nobody found,
+    objections or holds to read, or a register version whose purpose is not cached yet.
+    """
+    lookup = question.lookup(keys)
+    if lookup is None:
+        return None
+    found = facts.by_lookup_raw(
+        connection,
+        dialect,
+        organisation_id=question.organisation_id,
+        purpose=question.purpose,
+        kind=str(question.kind),
+        lookup=lookup,
+    )
+    if found is None:
+        return None
+    person, version_id = found
+    target = _purposes.get((version_id, question.purpose)) if version_id is not None else None
+    if person is None or target is None:
+        return None
+    return rules.decide(target, person, question.fields, clock.now())
 
 
 def find_subject(
