@@ -72,15 +72,14 @@ def config(
     db: Session, *, organisation_id: uuid.UUID, lang: str, base_url: str, lifetime_days: int
 ) -> BannerConfig:
     """Built once per register version, language and cookie notice; both are immutable once stored."""
-    version = processing.get_version(db, organisation_id=organisation_id)
-    key = (version.id, lang, base_url, lifetime_days, _cookie_notice(db, organisation_id))
+    version_id = processing.current_version_id(db, organisation_id=organisation_id)
+    key = (version_id, lang, base_url, lifetime_days, _cookie_notice(db, organisation_id))
     cached = _configs.get(key)
     if cached is None:
         if len(_configs) > 256:
             _configs.clear()
-        cached = _configs[key] = _build(
-            processing.register_of(version), organisation_id, lang, base_url, lifetime_days, key[4]
-        )
+        register = processing.register_by_id(db, version_id=version_id)
+        cached = _configs[key] = _build(register, organisation_id, lang, base_url, lifetime_days, key[4])
     return cached
 
 
@@ -230,12 +229,7 @@ def _new_id() -> str:
 
 
 def _cookie_notice(db: Session, organisation_id: uuid.UUID) -> int | None:
-    try:
-        return notices.get_current(
-            db, organisation_id=organisation_id, kind=notices.NoticeKind.COOKIES
-        ).number
-    except notices.NoticeNotFound:
-        return None
+    return notices.current_number(db, organisation_id=organisation_id, kind=notices.NoticeKind.COOKIES)
 
 
 def network_of(client: str | None) -> str | None:

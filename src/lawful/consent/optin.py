@@ -58,7 +58,7 @@ def subscribe(
     base_url: str,
 ) -> OptIn:
     """Start a double opt-in: a confirmation link goes to the address; no profile exists yet."""
-    register = processing.register_of(processing.get_version(db, organisation_id=organisation_id))
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
     ensure_consent_purpose(register, purpose)
     address = subjects.normalise_email(email)
     text = subscription_text(register, purpose, language)
@@ -112,7 +112,7 @@ def confirm(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> su
     if row.expires_at <= clock.now():
         raise LinkExpired("this link has expired; subscribe again to get a new one")
     address = crypto.decrypt(keys.outbox, row.sealed, context=f"optin:{row.id}".encode()).decode()
-    register = processing.register_of(processing.get_version(db, organisation_id=row.organisation_id))
+    register = processing.current_register(db, organisation_id=row.organisation_id)[1]
     activity = next(a for a in register.activities if a.key == row.purpose)
     category = next(s for s, b in processing.bases(activity).items() if b == processing.Basis.CONSENT)
     collected = subjects.collect(

@@ -255,7 +255,8 @@ def _statement(dialect: str, selector: ColumnElement[bool]) -> Select[Any]:
         objected,
         held,
         suppressed,
-        last.scalar_subquery(),
+        # SQLite: the stored text, parsed by `_moment`; SQLAlchemy's conversion cost more than the query
+        type_coerce(last.scalar_subquery(), String) if dialect != "postgresql" else last.scalar_subquery(),
         state.scalar_subquery(),
     ).where(selector)
 

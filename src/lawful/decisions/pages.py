@@ -29,7 +29,7 @@ def _org(actor: Actor) -> uuid.UUID:
 
 
 def _activities(db: Db, org: uuid.UUID) -> list[processing.Activity]:
-    return list(processing.register_of(processing.get_version(db, organisation_id=org)).activities)
+    return list(processing.current_register(db, organisation_id=org)[1].activities)
 
 
 @pages.get("")

@@ -25,12 +25,10 @@ def purpose_of(
         version_id = processing.current_version_id(db, organisation_id=organisation_id)
     cached = _purposes.get((version_id, purpose))
     if cached is None:
-        version = db.get(processing.RegisterVersion, version_id)
-        if version is None:
-            raise processing.RegisterNotFound("no such register version")
+        register = processing.register_by_id(db, version_id=version_id)
         if len(_purposes) > 1024:
             _purposes.clear()
-        cached = _purposes[(version_id, purpose)] = _purpose(processing.register_of(version), purpose)
+        cached = _purposes[(version_id, purpose)] = _purpose(register, purpose)
     return cached
 
 

@@ -49,4 +49,14 @@ def packages(db: Session, keys: keystore.Keys, *, token: str) -> dict[str, bytes
         row.downloads += 1
         assert row.sealed is not None
         found[row.kind] = crypto.decrypt(key, row.sealed, context=f"{row.id}".encode())
+    if "access.html" in found and "access.pdf" not in found:
+        found["access.pdf"] = printed(found["access.html"])
     return found
+
+
+def printed(html: bytes) -> bytes:
+    """The PDF of an HTML answer."""
+    from weasyprint import HTML  # heavy (0.8 s to import): loaded only when a PDF is asked for
+
+    pdf: bytes = HTML(string=html.decode()).write_pdf()
+    return pdf

@@ -351,7 +351,7 @@ def _refuse_frozen_fields(
     )
     if subject is None:
         return
-    register = processing.register_of(processing.get_version(db, organisation_id=organisation_id))
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
     frozen_activities = {
         a.key
         for a in register.activities

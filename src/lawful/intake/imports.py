@@ -22,7 +22,7 @@ def record(
     db: Session, actor: Actor, keys: keystore.Keys, *, organisation_id: uuid.UUID, body: SubjectCreate
 ) -> subjects.Collected:
     """Data that arrived by email, phone, post, contract or at an event (R-16); the real receipt time is kept."""
-    register = processing.register_of(processing.get_version(db, organisation_id=organisation_id))
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
     activity = next((a for a in register.activities if a.key == body.collection.activity), None)
     if activity is None:
         raise SubmissionInvalid(
@@ -97,7 +97,7 @@ def import_csv(
 
     Columns are the data categories of `activity`. Addresses on the exclusion list are dropped and counted.
     """
-    register = processing.register_of(processing.get_version(db, organisation_id=organisation_id))
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
     target = next((a for a in register.activities if a.key == activity), None)
     if target is None:
         raise ImportRefused(f"{activity!r} is not an activity of the register")

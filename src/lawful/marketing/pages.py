@@ -23,7 +23,7 @@ def audience_builder(
     if actor.organisation_id is None:
         raise processing.OrganisationNotFound("your account belongs to no organisation")
     org: uuid.UUID = actor.organisation_id
-    register = processing.register_of(processing.get_version(db, organisation_id=org))
+    register = processing.current_register(db, organisation_id=org)[1]
     marketing = [a for a in register.activities if a.data_use.startswith(("marketing", "personalize"))]
     audience = service.build(db, keys, organisation_id=org, purpose=purpose) if purpose else None
     bases = Counter(basis for _, basis in audience.members) if audience else Counter()

@@ -36,7 +36,7 @@ def build(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, purpo
     target = decisions.purpose_of(db, organisation_id=organisation_id, purpose=purpose)
     if not target.marketing:
         raise NotMarketing(f"{purpose!r} is not a marketing activity")
-    register = processing.register_of(processing.get_version(db, organisation_id=organisation_id))
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
     # T-16: only data obtained from a customer in the context of a sale count for the soft opt-in
     sales = {
         a.key for a in register.activities if processing.bases(a).get("customer") is processing.Basis.CONTRACT
@@ -90,7 +90,7 @@ def send_campaign(
     if not rules.has_unsubscribe(text, None):
         raise TemplateRefused("a marketing message must contain {unsubscribe_url} (R-35)")
     audience = build(db, keys, organisation_id=organisation_id, purpose=purpose)
-    org = processing.register_of(processing.get_version(db, organisation_id=organisation_id)).organisation
+    org = processing.current_register(db, organisation_id=organisation_id)[1].organisation
     for subject_id, basis in audience.members:
         email = _email(db, keys, subject_id)
         if email is None:
@@ -165,7 +165,7 @@ def export(
     recipient: str,
 ) -> ExportResult:
     """Send an audience to a platform: only the fields its whitelist allows (R-06), only under a DPA (R-90)."""
-    register = processing.register_of(processing.get_version(db, organisation_id=organisation_id))
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
     target = next((r for r in register.recipients if r.key == recipient), None)
     if target is None or target.endpoint is None:
         raise RecipientRefused(f"{recipient!r} is not a recipient with an endpoint in the register")

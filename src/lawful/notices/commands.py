@@ -109,7 +109,7 @@ def check(kind: Kind = NoticeKind.PRIVACY, org: Org = None, as_json: Json = Fals
     """Say whether the current register can be published as a notice, and what is missing."""
     with terminal.session() as db:
         organisation = processing.get_organisation(db, slug=org)
-        register = processing.register_of(processing.get_version(db, organisation_id=organisation.id))
+        register = processing.current_register(db, organisation_id=organisation.id)[1]
     missing = missing_elements(register, kind)
     if not terminal.emit([vars(m) for m in missing], as_json=as_json):
         for item in missing:
@@ -154,4 +154,4 @@ def _register_from(file: Path | None, org: str | None) -> processing.Register:
         return register
     with terminal.session() as db:
         organisation = processing.get_organisation(db, slug=org)
-        return processing.register_of(processing.get_version(db, organisation_id=organisation.id))
+        return processing.current_register(db, organisation_id=organisation.id)[1]

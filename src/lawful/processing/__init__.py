@@ -33,6 +33,7 @@ from .service import (
     get_version,
     list_organisations,
     list_versions,
+    register_by_id,
     register_of,
 )
 
@@ -75,6 +76,7 @@ __all__ = [
     "list_organisations",
     "list_versions",
     "record",
+    "register_by_id",
     "register_of",
     "taxonomy",
 ]

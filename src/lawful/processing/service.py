@@ -161,14 +161,20 @@ def current_register(db: Session, *, organisation_id: uuid.UUID) -> tuple[int, R
     if found is None:
         raise RegisterNotFound("no register applied yet")
     version_id, number = found
+    return number, register_by_id(db, version_id=version_id)
+
+
+def register_by_id(db: Session, *, version_id: uuid.UUID) -> Register:
+    """The typed register of a stored version, read and parsed once per process."""
     register = _by_id.get(version_id)
     if register is None:
         version = db.get(RegisterVersion, version_id)
-        assert version is not None
+        if version is None:
+            raise RegisterNotFound("no such register version")
         if len(_by_id) > 64:
             _by_id.clear()
         register = _by_id[version_id] = register_of(version)
-    return number, register
+    return register
 
 
 # Stored versions never change: their typed registers are kept by id.
