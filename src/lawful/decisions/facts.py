@@ -12,7 +12,6 @@ size costs more than running it.
 import json
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, cast
@@ -44,6 +43,37 @@ from lawful import clock, consent, processing, subjects
 
 from .rules import Person
 
+# What the gate knows of one person, as a plain tuple: categories, role, consent, objections,
+# restricted, suppressed, child, holds, last collection for the purpose. A batch builds 100,000 of them,
+# and a frozen dataclass each cost more than the query; `person` makes the rule's Person when needed.
+Fact = tuple[
+    tuple[str, ...],
+    str,
+    str,
+    tuple[tuple[str, str | None, str | None], ...],
+    bool,
+    bool,
+    bool,
+    tuple[str, ...],
+    datetime | None,
+]
+
+
+def person(fact: Fact) -> Person:
+    categories, role, consent_state, objections, restricted, suppressed, child, holds, last = fact
+    return Person(
+        categories=categories,
+        role=role,
+        consent=consent_state,
+        objections=objections,
+        restricted=restricted,
+        suppressed=suppressed,
+        child=child,
+        holds=holds,
+        last_collected=last,
+    )
+
+
 SQLITE_CHUNK = 5000  # well under SQLite's 32,766 bound variables
 _NEVER_GIVEN = str(consent.ConsentStatus.NEVER_GIVEN)
 
@@ -60,7 +90,7 @@ RV = _table(processing.RegisterVersion).c
 
 def by_ids(
     db: Session, *, organisation_id: uuid.UUID, purpose: str, subject_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, Person]:
+) -> dict[uuid.UUID, Fact]:
     """Facts of many people (absent = not a person of this organisation)."""
     if not subject_ids:
         return {}
@@ -70,7 +100,7 @@ def by_ids(
         chunks: Iterable[Sequence[uuid.UUID]] = [subject_ids]
     else:
         chunks = (subject_ids[i : i + SQLITE_CHUNK] for i in range(0, len(subject_ids), SQLITE_CHUNK))
-    found: dict[uuid.UUID, Person] = {}
+    found: dict[uuid.UUID, Fact] = {}
     connection = db.connection()
     for chunk in chunks:
         params = _params(organisation_id, purpose) | {"ids": list(chunk)}
@@ -93,8 +123,8 @@ def by_lookup(
         return None, None, None
     version_id = row[-1] if isinstance(row[-1], uuid.UUID) else uuid.UUID(hex=row[-1])
     people = _people(db, organisation_id, [row], {})
-    subject_id, person = next(iter(people.items()), (None, None))
-    return subject_id, person, version_id
+    subject_id, fact = next(iter(people.items()), (None, None))
+    return subject_id, None if fact is None else person(fact), version_id
 
 
 def by_lookup_raw(
@@ -120,8 +150,8 @@ def by_lookup_raw(
     if row is None or row[6] or row[7]:
         return None
     version_id = row[-1] if isinstance(row[-1], uuid.UUID) else uuid.UUID(hex=row[-1])
-    person = next(iter(_people(None, organisation_id, [row], {}).values()), None)
-    return person, version_id
+    fact = next(iter(_people(None, organisation_id, [row], {}).values()), None)
+    return None if fact is None else person(fact), version_id
 
 
 @cache
@@ -263,8 +293,8 @@ def _statement(dialect: str, selector: ColumnElement[bool]) -> Select[Any]:
 
 def _people(
     db: Session | None, organisation_id: uuid.UUID, rows: Iterable[Any], known: dict[str, uuid.UUID]
-) -> dict[uuid.UUID, Person]:
-    people: dict[uuid.UUID, Person] = {}
+) -> dict[uuid.UUID, Fact]:
+    people: dict[uuid.UUID, Fact] = {}
     detailed: list[uuid.UUID] = []
     organisation = (organisation_id, organisation_id.hex)
     parsed: dict[str, tuple[str, ...]] = {}  # categories arrive as JSON text; most people share theirs
@@ -276,21 +306,25 @@ def _people(
         kinds = parsed.get(categories)
         if kinds is None:
             kinds = parsed[categories] = tuple(json.loads(categories))
-        people[sid] = Person(
-            categories=kinds,
-            role=role,
-            consent=state or _NEVER_GIVEN,
-            restricted=bool(restricted),
-            suppressed=bool(suppressed),
-            child=bool(child),
-            last_collected=_moment(last),
+        consent_state = state or _NEVER_GIVEN
+        people[sid] = (
+            kinds,
+            role,
+            consent_state,
+            (),
+            bool(restricted),
+            bool(suppressed),
+            bool(child),
+            (),
+            _moment(last),
         )
         if objected or held:
             detailed.append(sid)
     if detailed and db is not None:
         objections, holds = _details(db, detailed)
         for sid in detailed:
-            people[sid] = replace(people[sid], objections=objections.get(sid, ()), holds=holds.get(sid, ()))
+            fact = people[sid]
+            people[sid] = (*fact[:3], objections.get(sid, ()), *fact[4:7], holds.get(sid, ()), fact[8])
     return people
 
 

@@ -62,30 +62,20 @@ def decide_many(
 ) -> dict[uuid.UUID, Decision]:
     """One decision per person, with the facts loaded in bulk (audiences, exports, batch API)."""
     target = purpose_of(db, organisation_id=organisation_id, purpose=purpose)
-    people = facts.by_ids(db, organisation_id=organisation_id, purpose=purpose, subject_ids=subject_ids)
+    known = facts.by_ids(db, organisation_id=organisation_id, purpose=purpose, subject_ids=subject_ids)
     now = clock.now()
     # People with the same facts get the same answer: the rule runs once per distinct set of facts.
     same: dict[tuple[object, ...], Decision] = {}
     decided = {}
     for subject_id in subject_ids:
-        person = people.get(subject_id)
-        if person is None:
+        fact = known.get(subject_id)
+        if fact is None:
             decided[subject_id] = UNKNOWN
             continue
-        key = (
-            person.categories,
-            person.role,
-            person.consent,
-            person.objections,
-            person.restricted,
-            person.suppressed,
-            person.child,
-            person.holds,
-            rules.past_retention(target, person.last_collected, now),
-        )
+        key = (*fact[:8], rules.past_retention(target, fact[8], now))
         decision = same.get(key)
         if decision is None:
-            decision = same[key] = rules.decide(target, person, fields, now)
+            decision = same[key] = rules.decide(target, facts.person(fact), fields, now)
         decided[subject_id] = decision
     return decided
 
