@@ -6,8 +6,6 @@ import json
 from enum import StrEnum
 from typing import Any
 
-from openpyxl import Workbook
-
 from lawful import render
 
 from .document import Register
@@ -45,6 +43,8 @@ def export(register: Register, fmt: ExportFormat, *, lang: str, version: int) ->
 
 
 def _xlsx(data: dict[str, Any]) -> bytes:
+    from openpyxl import Workbook  # 18 MiB: loaded only when someone asks for the Excel export
+
     book = Workbook()
     controller = book.active
     assert controller is not None
