@@ -90,3 +90,25 @@ def test_with_https_only_responses_carry_hsts(settings: Settings, db: Session) -
         response = secure.get("/healthz")
 
     assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_a_nul_character_in_the_query_is_422_naming_the_field(client: TestClient, db: Session) -> None:
+    token = make_api_key(db, make_register(db).organisation_id, ["audit:read"])
+
+    response = client.get("/api/audit?action=%00&limit=5", headers=bearer(token))
+
+    assert response.status_code == 422
+    assert response.json()["problems"] == [
+        {"path": "query.action", "message": "must not contain a NUL character", "rule": "no_nul"}
+    ]
+
+
+def test_a_nul_character_in_a_body_is_never_a_server_error(client: TestClient, db: Session) -> None:
+    """PostgreSQL cannot store NUL in text (422, nothing written); SQLite can (the decision simply runs)."""
+    token = make_api_key(db, make_register(db).organisation_id, ["decisions:ask", "subjects:read"])
+    body = {"subject": {"email": "x@example.test"}, "purpose": "request_followup\u0000"}
+
+    for _ in range(2):  # the second call takes the decisions' fast lane, which must hand it over too
+        response = client.post("/api/decisions", json=body, headers=bearer(token))
+        assert response.status_code in (404, 422), response.text
+        assert "\u0000" not in response.text

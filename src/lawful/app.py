@@ -1,15 +1,18 @@
 """create_app(settings): the FastAPI application with every domain's routes and pages mounted."""
 
+import json
 import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -108,6 +111,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(LawfulError, _render_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _render_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, _render_unstorable)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _render_http)  # type: ignore[arg-type]
     app.add_exception_handler(
         LoginRequired, lambda request, exc: RedirectResponse("/console/login", status_code=303)
@@ -136,6 +140,17 @@ def _render_error(request: Request, exc: LawfulError) -> Response:
             body["problems"] = exc.problems
         return JSONResponse(body, status_code=exc.status)
     return html("error.html", status_code=exc.status, lang="en", title="Error", org_name="", error=exc)
+
+
+def _render_unstorable(request: Request, exc: DataError) -> Response:
+    """A value the database cannot store (a NUL character in text, on PostgreSQL): the request is bad
+    input, and its transaction was rolled back. The driver's message is not echoed: it may quote data."""
+    detail = "invalid input: a value cannot be stored (for example, it contains a NUL character)"
+    if _is_api(request):
+        return JSONResponse({"error": "invalid_input", "detail": detail, "problems": []}, status_code=422)
+    return html(
+        "error.html", status_code=422, lang="en", title="Error", org_name="", error=LawfulError(detail)
+    )
 
 
 def _render_validation(request: Request, exc: RequestValidationError) -> Response:
@@ -172,6 +187,29 @@ def _render_http(request: Request, exc: StarletteHTTPException) -> Response:
     )
 
 
+async def _refuse_nul(scope: Scope, send: Send) -> None:
+    """A NUL character can be stored in no text column (PostgreSQL refuses it): 422, naming the field."""
+    names = [
+        f"query.{name}"
+        for name, value in parse_qsl(scope["query_string"].decode("latin-1"), True)
+        if "\x00" in name + value
+    ]
+    problems = [
+        {"path": path, "message": "must not contain a NUL character", "rule": "no_nul"}
+        for path in names or ["path"]
+    ]
+    body = json.dumps(
+        {
+            "error": "invalid_input",
+            "detail": "invalid input: " + ", ".join(p["path"] for p in problems),
+            "problems": problems,
+        }
+    ).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 422, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class _Headers:
     """Security headers on every response; in test mode only, `X-Lawful-Now` pins the clock."""
 
@@ -192,6 +230,9 @@ class _Headers:
 
         if self.https_only and scope.get("scheme") == "http":
             await self._refuse_plain_http(scope, send)
+            return
+        if b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]:
+            await _refuse_nul(scope, send_with_headers)
             return
         pinned = self._pinned(scope) if self.test_mode else None
         if pinned is None:

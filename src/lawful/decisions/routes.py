@@ -241,6 +241,8 @@ class DecisionLane:
         await send({"type": "http.response.body", "body": answer})
 
     def _answer(self, scope: Scope, body: bytes) -> bytes | None:
+        if b"\\u0000" in body:  # a NUL PostgreSQL cannot take: the route answers it as bad input
+            return None
         actor = self._actor(scope)
         if actor is None or not actor.can("decisions:ask") or actor.organisation_id is None:
             return None
