@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lawful import keystore, notices, processing, staff, subjects
+from lawful import consent, keystore, notices, processing, staff, subjects
 from lawful.actor import Actor, ActorKind
 from tests.registers import as_yaml, minimal
 
@@ -76,4 +76,20 @@ def make_person(
         collection=subjects.CollectionCreate(
             activity=activity, channel=subjects.Channel.EMAIL, source=source
         ),
+    )
+
+
+def give_consent(
+    db: Session, organisation_id: uuid.UUID, subject_id: uuid.UUID, *, actor: Actor = ACTOR
+) -> None:
+    """The person ticked the newsletter box."""
+    proof = consent.Proof(text="Yes", text_version="1", language="en", channel="web_form", element="x")
+    consent.record(
+        db,
+        actor,
+        organisation_id=organisation_id,
+        subject_id=subject_id,
+        purpose="newsletter",
+        kind=consent.EventKind.GIVEN,
+        proof=proof,
     )

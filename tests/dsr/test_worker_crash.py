@@ -22,10 +22,8 @@ from lawful.actor import SYSTEM
 from lawful.config import Settings
 from lawful.dsr import tasks
 from tests.conftest import MASTER_KEY
-from tests.factories import make_person, make_register
+from tests.factories import give_consent, make_person, make_register
 from tests.registers import people
-
-PROOF = consent.Proof(text="Yes", text_version="1", language="en", channel="web_form", element="x")
 
 
 class Recipient:
@@ -95,15 +93,7 @@ def test_a_killed_worker_leaves_an_erasure_that_a_new_worker_finishes_once(
     with db.open_session(fresh_url) as session:
         org = make_register(session, document).organisation_id
         person = make_person(session, keys, org, email="kill@example.test", activity="newsletter").subject.id
-        consent.record(
-            session,
-            SYSTEM,
-            organisation_id=org,
-            subject_id=person,
-            purpose="newsletter",
-            kind=consent.EventKind.GIVEN,
-            proof=PROOF,
-        )
+        give_consent(session, org, person)
         request_id: uuid.UUID = dsr.open_request(
             session,
             SYSTEM,

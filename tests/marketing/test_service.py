@@ -11,7 +11,7 @@ from lawful import consent, keystore, mail, marketing, processing
 from lawful.actor import Actor
 from lawful.config import Settings
 from tests.conftest import Mailbox, Receiver
-from tests.factories import make_person, make_register
+from tests.factories import give_consent, make_person, make_register
 from tests.registers import as_yaml, label, people
 
 PROOF = consent.Proof(text="Yes", text_version="1", language="en", channel="web_form", element="form:x")
@@ -23,15 +23,7 @@ def org(db: Session) -> uuid.UUID:
 
 
 def _consent(db: Session, actor: Actor, org: uuid.UUID, subject_id: uuid.UUID) -> None:
-    consent.record(
-        db,
-        actor,
-        organisation_id=org,
-        subject_id=subject_id,
-        purpose="newsletter",
-        kind=consent.EventKind.GIVEN,
-        proof=PROOF,
-    )
+    give_consent(db, org, subject_id, actor=actor)
 
 
 def test_the_audience_keeps_consenters_and_counts_the_rest_by_reason(
