@@ -14,6 +14,7 @@ from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.config import Settings
 from lawful.db import make_engine, make_sessionmaker
+from lawful.processing.scan import CHROMIUM_ARGS
 from tests.conftest import MASTER_KEY, fresh_database
 from tests.factories import PASSWORD, TRAINED_ON
 from tests.live import serving
@@ -22,14 +23,6 @@ from tests.registers import as_yaml, example, minimal
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SEEDER = Actor(ActorKind.CLI, label="cli:browser-tests")
 OFFICER_EMAIL = "officer@example.test"
 

@@ -13,12 +13,14 @@ from .document import (
     Register,
     Tracker,
     TrackerCategory,
+    TrackerKind,
 )
-from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound
+from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound, ScanFailed
 from .export import MEDIA_TYPES, ExportFormat, export
 from .models import Organisation, RegisterVersion
 from .record import record
 from .rules import EEA, Problem, bases, is_special
+from .scan import scan
 from .service import (
     apply,
     check,
@@ -36,6 +38,7 @@ from .service import (
     register_by_id,
     register_of,
 )
+from .trackers import Found, unregistered
 
 __all__ = [
     "EEA",
@@ -47,6 +50,7 @@ __all__ = [
     "FieldType",
     "Form",
     "FormField",
+    "Found",
     "Label",
     "Organisation",
     "OrganisationNotFound",
@@ -56,8 +60,10 @@ __all__ = [
     "RegisterInvalid",
     "RegisterNotFound",
     "RegisterVersion",
+    "ScanFailed",
     "Tracker",
     "TrackerCategory",
+    "TrackerKind",
     "apply",
     "bases",
     "check",
@@ -78,5 +84,7 @@ __all__ = [
     "record",
     "register_by_id",
     "register_of",
+    "scan",
     "taxonomy",
+    "unregistered",
 ]

@@ -1,8 +1,9 @@
-"""`lawful register …`: schema, check, apply, versions, diff and the Art. 30 export."""
+"""`lawful register …`: schema, check, apply, versions, diff, the Art. 30 export and the site scan."""
 
 import json
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 from rich.table import Table
@@ -13,6 +14,8 @@ from . import service
 from .document import Register
 from .export import ExportFormat, export
 from .rules import Problem
+from .scan import scan
+from .trackers import unregistered
 
 cli = typer.Typer(help="The register of processing (Art. 30) as code.", no_args_is_help=True)
 FileArg = Annotated[
@@ -135,3 +138,43 @@ def export_record(
         raise typer.BadParameter("XLSX is binary: give --output FILE", param_hint="--output")
     else:
         typer.echo(body.decode())
+
+
+@cli.command("scan")
+def scan_site(
+    url: Annotated[str, typer.Argument(help="a page of the company's site, e.g. https://www.example.be/")],
+    org: Org = None,
+    accept_all: Annotated[
+        bool, typer.Option("--accept-all", help="also press the banner's 'accept all' and look again")
+    ] = False,
+    chromium: Annotated[str, typer.Option(help="the Chromium to drive")] = "/usr/bin/chromium",
+    as_json: Json = False,
+) -> None:
+    """Visit URL in Chromium and compare its cookies, storage and third-party hosts with the register's
+    trackers (R-23); exit 1 when the site uses one that the register, and so the cookie notice, lacks."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise typer.BadParameter("give an http:// or https:// address", param_hint="URL")
+    with terminal.session() as db:
+        organisation = service.get_organisation(db, slug=org)
+        _, register = service.current_register(db, organisation_id=organisation.id)
+    found = scan(url, chromium=chromium, accept_all=accept_all)
+    missing = unregistered(found, register.trackers)
+    if as_json:
+        rows = [
+            {"kind": str(f.kind), "name": f.name, "party": f.party, "registered": f not in missing}
+            for f in found
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+    else:
+        table = Table("kind", "name", "party", "in the register")
+        for f in found:
+            table.add_row(str(f.kind), f.name, f.party, "no" if f in missing else "yes")
+        terminal.out.print(table)
+    if missing:
+        terminal.err.print(
+            f"{len(missing)} tracker(s) not in the register: "
+            + ", ".join(f"{f.kind} {f.name}" for f in missing),
+            style="red",
+        )
+        raise typer.Exit(1)
+    terminal.err.print(f"all {len(found)} tracker(s) found are in the register")

@@ -13,3 +13,7 @@ class OrganisationNotFound(NotFound):
 
 class RegisterNotFound(NotFound):
     code = "register_not_found"
+
+
+class ScanFailed(RuleViolation):
+    code = "scan_failed"
