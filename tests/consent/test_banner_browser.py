@@ -32,11 +32,12 @@ from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.config import Settings
 from lawful.db import make_engine, make_sessionmaker
+from lawful.processing.scan import CHROMIUM_ARGS
 from tests.conftest import MASTER_KEY, fresh_database
 from tests.live import free_port as _free_port
 from tests.live import wait_until_healthy as _wait_until_healthy
 from tests.registers import example
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.test_browser import CHROMIUM
 
 pytestmark = pytest.mark.browser
 

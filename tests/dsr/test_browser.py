@@ -23,13 +23,14 @@ from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.config import Settings
 from lawful.dsr.tasks import WORKER
+from lawful.processing.scan import CHROMIUM_ARGS
 from tests.conftest import PG_URL, _Collector, drop_database, fresh_database
 from tests.factories import make_person
 from tests.live import free_port as _free_port
 from tests.live import wait_until_healthy as _wait_until_healthy
 from tests.registers import as_yaml, people
 from tests.subjects.test_encryption import _dump
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.test_browser import CHROMIUM
 
 pytestmark = pytest.mark.browser
 

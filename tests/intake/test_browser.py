@@ -15,11 +15,12 @@ from lawful import clock, consent, keystore, notices, processing, subjects
 from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.config import Settings
+from lawful.processing.scan import CHROMIUM_ARGS
 from tests.conftest import MASTER_KEY, PG_URL, drop_database, fresh_database
 from tests.live import free_port as _free_port
 from tests.live import wait_until_healthy as _wait_until_healthy
 from tests.registers import as_yaml, label, people
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.test_browser import CHROMIUM
 
 pytestmark = pytest.mark.browser
 
