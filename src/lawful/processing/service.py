@@ -4,8 +4,9 @@ import hashlib
 import json
 import uuid
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock
@@ -126,24 +127,23 @@ def list_organisations(db: Session) -> list[Organisation]:
 
 
 def find_current(db: Session, *, organisation_id: uuid.UUID) -> RegisterVersion | None:
-    query = (
-        select(RegisterVersion)
+    current: RegisterVersion | None = db.scalars(_latest(organisation_id, RegisterVersion)).first()
+    return current
+
+
+def _latest(organisation_id: uuid.UUID, *columns: Any) -> Select[Any]:
+    """`columns` of the organisation's current register version: the one with the highest number."""
+    return (
+        select(*columns)
         .where(RegisterVersion.organisation_id == organisation_id)
         .order_by(RegisterVersion.number.desc())
         .limit(1)
     )
-    return db.scalars(query).first()
 
 
 def current_version_id(db: Session, *, organisation_id: uuid.UUID) -> uuid.UUID:
     """The id of the current version, without loading its document (hot paths cache by id)."""
-    query = (
-        select(RegisterVersion.id)
-        .where(RegisterVersion.organisation_id == organisation_id)
-        .order_by(RegisterVersion.number.desc())
-        .limit(1)
-    )
-    found = db.scalar(query)
+    found: uuid.UUID | None = db.scalar(_latest(organisation_id, RegisterVersion.id))
     if found is None:
         raise RegisterNotFound("no register applied yet")
     return found
@@ -151,13 +151,7 @@ def current_version_id(db: Session, *, organisation_id: uuid.UUID) -> uuid.UUID:
 
 def current_register(db: Session, *, organisation_id: uuid.UUID) -> tuple[int, Register]:
     """The current version's number and typed register; the document is read only when the version is new."""
-    query = (
-        select(RegisterVersion.id, RegisterVersion.number)
-        .where(RegisterVersion.organisation_id == organisation_id)
-        .order_by(RegisterVersion.number.desc())
-        .limit(1)
-    )
-    found = db.execute(query).first()
+    found = db.execute(_latest(organisation_id, RegisterVersion.id, RegisterVersion.number)).first()
     if found is None:
         raise RegisterNotFound("no register applied yet")
     version_id, number = found
