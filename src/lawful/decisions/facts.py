@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Uuid
 
@@ -110,31 +111,21 @@ def by_ids(
 
 
 def by_lookup(
-    db: Session, *, organisation_id: uuid.UUID, purpose: str, kind: str, lookup: str
-) -> tuple[uuid.UUID | None, Person | None, uuid.UUID | None]:
-    """One person found by an identity's keyed hash, their facts and the current register version id.
-
-    All in one statement: the identity, the person's flags and the version the purpose is read from.
-    """
-    dialect = db.get_bind().dialect.name
-    params = _params(organisation_id, purpose) | {"kind": kind, "lookup": lookup}
-    row = db.connection().execute(_by_lookup(dialect), params).first()
-    if row is None:
-        return None, None, None
-    version_id = row[-1] if isinstance(row[-1], uuid.UUID) else uuid.UUID(hex=row[-1])
-    people = _people(db, organisation_id, [row], {})
-    subject_id, fact = next(iter(people.items()), (None, None))
-    return subject_id, None if fact is None else person(fact), version_id
-
-
-def by_lookup_raw(
-    connection: Any, dialect: Dialect, *, organisation_id: uuid.UUID, purpose: str, kind: str, lookup: str
+    connection: Any,
+    dialect: Dialect,
+    *,
+    organisation_id: uuid.UUID,
+    purpose: str,
+    kind: str,
+    lookup: str,
+    details: Session | None = None,
 ) -> tuple[Person | None, uuid.UUID | None] | None:
-    """`by_lookup` straight on a DB-API connection, for the gate's fast lane.
+    """A person found by an identity's keyed hash, with their facts and the current register version id
+    (both None when no one has that identity), in one statement on a DB-API connection.
 
-    The same statement, compiled once; run without SQLAlchemy's execution machinery, which cost more
-    than the query. None when the answer needs more than this one row (no such person, or objections
-    and holds to read): the caller then takes the ordinary path.
+    The statement is compiled once and run without SQLAlchemy's execution machinery, which cost more than
+    the query itself. Objections and holds are read through `details`; without it (the fast lane), a
+    person who has any gives None, and the caller takes the ordinary path.
     """
     sql, names, defaults = _compiled_lookup(dialect)
     values = defaults | _params(organisation_id, purpose) | {"kind": kind, "lookup": lookup}
@@ -145,12 +136,16 @@ def by_lookup_raw(
     try:
         cursor.execute(sql, [values[n] for n in names] if names is not None else values)
         row = cursor.fetchone()
+    except dialect.loaded_dbapi.DataError as exc:  # as SQLAlchemy would raise it, for the app's handler
+        raise DataError(sql, None, exc) from exc
     finally:
         cursor.close()
-    if row is None or row[6] or row[7]:
+    if row is None:
+        return None, None
+    if (row[6] or row[7]) and details is None:
         return None
     version_id = row[-1] if isinstance(row[-1], uuid.UUID) else uuid.UUID(hex=row[-1])
-    fact = next(iter(_people(None, organisation_id, [row], {}).values()), None)
+    fact = next(iter(_people(details, organisation_id, [row], {}).values()), None)
     return None if fact is None else person(fact), version_id
 
 

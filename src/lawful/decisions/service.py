@@ -120,9 +120,18 @@ def decide_for(db: Session, keys: keystore.Keys, question: Question) -> Decision
     if lookup is None:
         purpose_of(db, organisation_id=org, purpose=purpose)  # an unknown purpose is still a 404
         return UNKNOWN
-    _, person, version_id = facts.by_lookup(
-        db, organisation_id=org, purpose=purpose, kind=str(question.kind), lookup=lookup
+    connection = db.connection()
+    found = facts.by_lookup(
+        connection.connection.driver_connection,
+        connection.dialect,
+        organisation_id=org,
+        purpose=purpose,
+        kind=str(question.kind),
+        lookup=lookup,
+        details=db,
     )
+    assert found is not None  # with `details`, the facts are always complete
+    person, version_id = found
     target = purpose_of(db, organisation_id=org, purpose=purpose, version_id=version_id)
     if person is None:
         return UNKNOWN
@@ -140,7 +149,7 @@ def decide_quick(
     lookup = question.lookup(keys)
     if lookup is None:
         return None
-    found = facts.by_lookup_raw(
+    found = facts.by_lookup(
         connection,
         dialect,
         organisation_id=question.organisation_id,
