@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -246,31 +246,21 @@ class DecisionLane:
         actor = self._actor(scope)
         if actor is None or not actor.can("decisions:ask") or actor.organisation_id is None:
             return None
-        if scope["path"] != "/api/decisions":
-            return self._batch(actor, body)
+        single = scope["path"] == "/api/decisions"
         try:
-            request = DecisionCreate.model_validate_json(body)
+            request = (DecisionCreate if single else BatchCreate).model_validate_json(body)
         except ValidationError:
             return None
-        quick = self._quick(actor, request)
-        if quick is not None:
-            return quick
-        state = self.owner.state
+        if isinstance(request, DecisionCreate):
+            quick = self._quick(actor, request)
+            if quick is not None:
+                return quick
         with self._session() as db:
             try:
-                answer = _decide(db, state.keys, actor, request)
-            except LawfulError:
-                return None
-        return answer.model_dump_json().encode()
-
-    def _batch(self, actor: Actor, body: bytes) -> bytes | None:
-        try:
-            request = BatchCreate.model_validate_json(body)
-        except ValidationError:
-            return None
-        with self._session() as db:
-            try:
-                answer = _decide_batch(db, self.owner.state.keys, actor, request)
+                if isinstance(request, DecisionCreate):
+                    answer: BaseModel = _decide(db, self.owner.state.keys, actor, request)
+                else:
+                    answer = _decide_batch(db, self.owner.state.keys, actor, request)
             except LawfulError:
                 return None
         return answer.model_dump_json().encode()
