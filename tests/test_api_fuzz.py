@@ -1,5 +1,7 @@
 """Generated requests against every operation of /openapi.json: bad input is a 4xx, never a 500."""
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +16,17 @@ from lawful.web import get_db
 from tests.conftest import MASTER_KEY
 from tests.factories import bearer, make_api_key, make_notice, make_register
 
-# The app only describes its API at import time; each test gives it the test's own session.
-app = create_app(Settings(database_url="sqlite://", master_key=SecretStr(MASTER_KEY), test_mode=True))
+# The app only describes its API at import time; each test gives it the test's own session. Its key store
+# goes to a directory of its own: the default ./lawful-data is the demo's, and a key store left there
+# under the tests' master key made `scripts/demo` fail after a test run in the same checkout.
+app = create_app(
+    Settings(
+        database_url="sqlite://",
+        data_dir=Path(tempfile.mkdtemp(prefix="lawful-fuzz-")),
+        master_key=SecretStr(MASTER_KEY),
+        test_mode=True,
+    )
+)
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 SCOPES = ["register:read", "register:write", "notice:publish", "audit:read"]
 
