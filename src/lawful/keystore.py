@@ -16,7 +16,7 @@ from pathlib import Path
 from threading import Lock
 
 from alembic import command
-from sqlalchemy import Engine, LargeBinary, MetaData, String, delete, select
+from sqlalchemy import JSON, Engine, LargeBinary, MetaData, String, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -194,3 +194,21 @@ def _open_once(url: str, _fingerprint: tuple[str, ...], keyring: crypto.Keyring)
     engine = db.make_engine(url)
     upgrade(engine)
     return Keys(KeyStore(engine, keyring))
+
+
+class Tombstone(KeyBase):
+    """One erasure, kept here so a restore of the main database cannot undo it (R-59).
+
+    Keyed hashes only (the identities' look-up hashes), never a plain identifier.
+    """
+
+    __tablename__ = "tombstones"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    subject_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    lookups: Mapped[list[str]] = mapped_column(JSON)
+    suppression_lookup: Mapped[str | None] = mapped_column(String(64))
+    kept: Mapped[list[str]] = mapped_column(JSON)
+    request_reference: Mapped[str | None] = mapped_column(String(20))
+    erased_at: Mapped[datetime] = mapped_column(index=True)

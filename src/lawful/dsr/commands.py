@@ -5,12 +5,13 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
 from rich.table import Table
 
 from lawful import keystore, terminal
 from lawful.actor import SYSTEM
 
-from . import service, steps
+from . import service, steps, tombstones
 
 cli = typer.Typer(help="Rights requests (Art. 12-22).", no_args_is_help=True)
 
@@ -93,3 +94,68 @@ def run() -> None:
                 db.commit()
                 done += 1
     terminal.out.print(f"{done} step(s) done")
+
+
+tombstones_cli = typer.Typer(help="Erasures re-applied after a backup restore (R-59).", no_args_is_help=True)
+cli.add_typer(tombstones_cli, name="tombstones")
+
+
+@tombstones_cli.command("apply")
+def apply_tombstones(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="say what would be erased")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """After restoring the main database: erase again everyone erased since that backup (exit 1: dry run found some)."""
+    settings = terminal.settings()
+    keys = keystore.open_keys(settings)
+    with terminal.session() as db, Progress(console=terminal.err, transient=True) as bar:
+        task = bar.add_task("tombstones", total=None)
+        found = tombstones.apply(
+            db,
+            terminal.operator(),
+            keys,
+            dry_run=dry_run,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+        if not dry_run:
+            db.commit()
+    summary = {
+        "tombstones": found.tombstones,
+        "erased_again": found.subjects,
+        "collections": found.collections,
+        "exclusion_entries": found.exclusions,
+        "dry_run": dry_run,
+    }
+    if not terminal.emit(summary, as_json=as_json):
+        verb = "would be" if dry_run else "were"
+        terminal.out.print(
+            f"{found.tombstones} tombstone(s): {found.subjects} person(s) {verb} erased again "
+            f"({found.collections} collection(s), {found.exclusions} exclusion entr(ies) restored)"
+        )
+    if dry_run and (found.subjects or found.exclusions):
+        raise typer.Exit(1)
+
+
+@tombstones_cli.command("status")
+def tombstone_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """How many erasures are remembered, the newest, and how long they are kept."""
+    settings = terminal.settings()
+    count, newest = tombstones.status(keystore.open_keys(settings))
+    result = {
+        "count": count,
+        "newest": newest.isoformat() if newest else None,
+        "kept_days": settings.backup_rotation_days,
+    }
+    if not terminal.emit(result, as_json=as_json):
+        terminal.out.print(
+            f"{count} tombstone(s); newest {result['newest'] or 'none'}; "
+            f"kept {settings.backup_rotation_days} days (LAWFUL_BACKUP_ROTATION_DAYS)"
+        )
+
+
+@tombstones_cli.command("sweep")
+def sweep_tombstones() -> None:
+    """Drop the tombstones older than the backup rotation: no backup that needs them is left."""
+    settings = terminal.settings()
+    dropped = tombstones.sweep(keystore.open_keys(settings), rotation_days=settings.backup_rotation_days)
+    terminal.out.print(f"{dropped} tombstone(s) dropped")

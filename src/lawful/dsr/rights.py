@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, consent, i18n, keystore, processing, render, subjects
 from lawful.actor import Actor
 
-from . import rules
+from . import rules, tombstones
 from .models import Request, Step
 from .packages import PACKAGE_LIFETIME, download_token, package
 from .service import _move, contact, tell
@@ -293,6 +293,14 @@ def _erasure(
         reason="erasure",
     )  # T-01: never re-imported
     kept = sorted({c.activity for c in history} & set(keep))
+    tombstones.record(  # before anything is destroyed, so a restored main database is erased again
+        db,
+        keys,
+        subject=subject,
+        kept=kept,
+        suppression_lookup=consent.suppression_lookup(keys, email),
+        request_reference=request.reference,
+    )
     if not kept:
         keys.store.destroy(
             keystore.subject_owner(subject.id)

@@ -161,3 +161,54 @@ def ensure_transition(current: Status, new: Status) -> None:
     """Art. 12: refuse a status change the request's lifecycle does not allow."""
     if new not in TRANSITIONS[current]:
         raise TransitionRefused(f"a request cannot go from {current.value} to {new.value}")
+
+
+# --- Further copies (Art. 15(3)) and tombstones after a restore (R-59) ---
+
+FURTHER_COPY_WINDOW_DAYS = 30  # R-52: a second copy "within 30 days" may carry the fee
+
+
+def is_further_copy(received: date, earlier_copies: Iterable[date], window_days: int) -> bool:
+    """Art. 15(3): a copy asked for within `window_days` after a copy was delivered is a further copy.
+
+    Counted in calendar days from the delivery date (the day of delivery not counted), inclusive of the
+    last day: delivered 31 January, a 30-day window ends on 2 March (1 March in a leap year).
+    """
+    if window_days < 1:
+        raise ValueError("a further-copy window is at least one day")
+    return any(0 <= (received - copy).days <= window_days for copy in earlier_copies)
+
+
+def fee_applies(kinds: Iterable[str], further_copy: bool, fee_configured: bool) -> bool:
+    """Art. 12(5), 15(3): a fee only for a further copy, only if configured, and never for another right.
+
+    A request that joins access with another right is not held for the fee: the other right must not
+    wait on a payment (and erasure must read the data first), so that copy is given free.
+    """
+    return further_copy and fee_configured and set(kinds) == {"access"}
+
+
+def tombstone_expired(erased_at: datetime, now: datetime, rotation_days: int) -> bool:
+    """R-59: once every backup older than the erasure has rotated out, the tombstone has no work left."""
+    return now - erased_at > timedelta(days=rotation_days)
+
+
+def reerasure(
+    *,
+    erased_at: datetime,
+    kept: Iterable[str],
+    subject_created_at: datetime,
+    collections: Iterable[tuple[object, str, datetime]],
+) -> tuple[list[object], bool]:
+    """R-59: what a restored backup brought back of an erased person: (collections to delete, delete subject).
+
+    Only what predates the erasure is erased again; data collected later (the person came back) and
+    what the law kept (Art. 17(3)(b), (e)) stay, exactly as the erasure left them.
+    """
+    keep = set(kept)
+    if subject_created_at > erased_at:
+        return [], False
+    rows = list(collections)
+    doomed = [cid for cid, activity, at in rows if at <= erased_at and activity not in keep]
+    remaining = len(rows) - len(doomed)
+    return doomed, not keep and remaining == 0

@@ -7,7 +7,7 @@ from huey import crontab
 from lawful import clock, jobs, keystore, processing
 from lawful.actor import Actor, ActorKind
 
-from . import cases, steps
+from . import cases, steps, tombstones
 
 WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
 
@@ -48,3 +48,15 @@ def remind() -> None:
             cases.send_reminders(session, keys, organisation_id=organisation.id, today=clock.today())
         session.commit()
         jobs.kick_mail(session)
+
+
+@jobs.huey.periodic_task(crontab(minute="17"))
+def reapply_tombstones() -> int:
+    """R-59: hourly, and at `lawful serve` start-up, erase again anyone a restored backup brought back."""
+    settings = jobs.current_settings()
+    keys = keystore.open_keys(settings)
+    with jobs.sessions(settings.resolved_database_url())() as session:
+        found = tombstones.apply(session, WORKER, keys)
+        session.commit()
+    tombstones.sweep(keys, rotation_days=settings.backup_rotation_days)
+    return found.subjects

@@ -1,0 +1,198 @@
+"""Tombstones: each erasure remembered in the key store, so a restored main database is erased again (R-59, T-05).
+
+The key store is kept out of the main database's backups (ARCHITECTURE §3.2); a tombstone holds the erased
+subject's id and the keyed look-up hashes of their identities, never a plain identifier. Like the key store's
+own writes, a tombstone is committed at once: it must be durable before the key is destroyed.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from lawful import audit, clock, consent, keystore, subjects
+from lawful.actor import Actor
+from lawful.db import make_sessionmaker
+from lawful.keystore import Tombstone
+
+from . import rules
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Reapplied:
+    """What `apply` found: subjects erased again, collections deleted, exclusion entries restored."""
+
+    tombstones: int = 0
+    subjects: int = 0
+    collections: int = 0
+    exclusions: int = 0
+    dry_run: bool = False
+    erased: list[str] = field(default_factory=list)
+
+
+def record(
+    db: Session,
+    keys: keystore.Keys,
+    *,
+    subject: subjects.Subject,
+    kept: list[str],
+    suppression_lookup: str | None,
+    request_reference: str | None,
+) -> Tombstone:
+    """Remember this erasure outside the main database (idempotent per request: a retried step adds none)."""
+    lookups = sorted(
+        db.scalars(select(subjects.Identity.lookup).where(subjects.Identity.subject_id == subject.id))
+    )
+    with make_sessionmaker(keys.store.engine)() as store:
+        found = store.scalars(
+            select(Tombstone).where(
+                Tombstone.subject_id == subject.id, Tombstone.request_reference == request_reference
+            )
+        ).first()
+        if found is not None:
+            return found
+        row = Tombstone(
+            organisation_id=subject.organisation_id,
+            subject_id=subject.id,
+            lookups=lookups,
+            suppression_lookup=suppression_lookup,
+            kept=sorted(kept),
+            request_reference=request_reference,
+            erased_at=clock.now(),
+        )
+        store.add(row)
+        store.commit()
+        return row
+
+
+def all_tombstones(keys: keystore.Keys) -> list[Tombstone]:
+    with make_sessionmaker(keys.store.engine)() as store:
+        return list(store.scalars(select(Tombstone).order_by(Tombstone.erased_at)))
+
+
+def status(keys: keystore.Keys) -> tuple[int, datetime | None]:
+    """How many tombstones are kept, and when the newest erasure was."""
+    with make_sessionmaker(keys.store.engine)() as store:
+        count, newest = store.execute(select(func.count(), func.max(Tombstone.erased_at))).one()
+    return int(count), newest
+
+
+def sweep(keys: keystore.Keys, *, rotation_days: int) -> int:
+    """Drop the tombstones no backup can need any more (every older backup has rotated out)."""
+    now = clock.now()
+    expired = [t.id for t in all_tombstones(keys) if rules.tombstone_expired(t.erased_at, now, rotation_days)]
+    if not expired:
+        return 0
+    with make_sessionmaker(keys.store.engine)() as store:
+        store.execute(delete(Tombstone).where(Tombstone.id.in_(expired)))
+        store.commit()
+    return len(expired)
+
+
+def apply(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> Reapplied:
+    """After a restore: erase again every person a tombstone names, as the erasure did; a second run finds none."""
+    tombstones = all_tombstones(keys)
+    result = Reapplied(tombstones=len(tombstones), dry_run=dry_run)
+    for done, tombstone in enumerate(tombstones, start=1):
+        _exclude(db, actor, tombstone, result)
+        for subject in _matches(db, tombstone):
+            _reerase(db, actor, keys, tombstone, subject, result)
+        if progress is not None:
+            progress(done, len(tombstones))
+    return result
+
+
+def _matches(db: Session, tombstone: Tombstone) -> list[subjects.Subject]:
+    by_identity = select(subjects.Identity.subject_id).where(
+        subjects.Identity.organisation_id == tombstone.organisation_id,
+        subjects.Identity.lookup.in_(tombstone.lookups or ["-"]),
+    )
+    query = select(subjects.Subject).where(
+        subjects.Subject.organisation_id == tombstone.organisation_id,
+        or_(subjects.Subject.id == tombstone.subject_id, subjects.Subject.id.in_(by_identity)),
+    )
+    return list(db.scalars(query))
+
+
+def _exclude(db: Session, actor: Actor, tombstone: Tombstone, result: Reapplied) -> None:
+    """T-01: the exclusion entry the erasure made comes back too, or the next import re-subscribes them."""
+    lookup = tombstone.suppression_lookup
+    if lookup is None or consent.suppressed(db, organisation_id=tombstone.organisation_id, lookups=[lookup]):
+        return
+    result.exclusions += 1
+    if not result.dry_run:
+        consent.suppress(
+            db, actor, organisation_id=tombstone.organisation_id, lookup=lookup, reason="erasure"
+        )
+
+
+def _reerase(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    tombstone: Tombstone,
+    subject: subjects.Subject,
+    result: Reapplied,
+) -> None:
+    history = subjects.history(db, subject_id=subject.id)
+    doomed, whole = rules.reerasure(
+        erased_at=tombstone.erased_at,
+        kept=tombstone.kept,
+        subject_created_at=subject.created_at,
+        collections=[(c.id, c.activity, c.collected_at) for c in history],
+    )
+    restrict = bool(tombstone.kept) and not whole and not _retained(db, subject.id)
+    if not doomed and not whole and not restrict:
+        return
+    result.subjects += 1
+    result.collections += len(doomed)
+    result.erased.append(str(subject.id))
+    if result.dry_run:
+        return
+    data = {"tombstone": str(tombstone.id), "collections": len(doomed), "subject_deleted": whole}
+    if whole:
+        keys.store.destroy(keystore.subject_owner(subject.id))  # a restored key store copy, if any, too
+        db.delete(subject)
+    else:
+        for collection in (c for c in history if c.id in set(doomed)):
+            db.execute(
+                delete(subjects.PersonalData).where(subjects.PersonalData.collection_id == collection.id)
+            )
+            db.delete(collection)
+        if restrict:
+            subjects.restrict(
+                db,
+                actor,
+                subject_id=subject.id,
+                ground=subjects.RestrictionGround.RETAINED_BY_LAW,
+                reason=f"kept after erasure {tombstone.request_reference or ''}, re-applied after a restore",
+            )
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "dsr.tombstone_applied",
+        entity_type="subject",
+        entity_id=subject.id,
+        organisation_id=tombstone.organisation_id,
+        data=data,
+    )
+
+
+def _retained(db: Session, subject_id: uuid.UUID) -> bool:
+    return any(
+        r.ground == subjects.RestrictionGround.RETAINED_BY_LAW and r.lifted_at is None
+        for r in subjects.flags(db, subject_id=subject_id).restrictions
+    )
