@@ -10,6 +10,7 @@ from lawful.actor import Actor, ActorKind
 from lawful.web import AppKeys, AppSettings, ConsoleActor, Db, RateLimiter, console_permission, html, language
 
 from . import rules, service, steps, tasks
+from .schemas import RightsAsk
 
 pages = APIRouter(tags=["rights requests"], include_in_schema=False)
 PUBLIC_KINDS = (
@@ -22,6 +23,7 @@ PUBLIC_KINDS = (
     "question",
     "complaint",
 )
+RESTRICTION_GROUNDS = ("accuracy_contested", "unlawful_processing", "legal_claims", "objection_pending")
 PERSON = Actor(ActorKind.PUBLIC, label="privacy-center")
 rights_limit = RateLimiter(limit=20, seconds=60)
 
@@ -33,45 +35,51 @@ def _org(db: Db, settings: AppSettings) -> processing.Organisation:
 @pages.get("/rights")
 def rights_form(request: Request, db: Db, settings: AppSettings) -> HTMLResponse:
     lang = language(request, ["en", "fr", "nl"], "en")
+    org = _org(db, settings)
+    register = processing.current_register(db, organisation_id=org.id)[1]
+    objectable = [
+        a
+        for a in register.activities
+        if processing.Basis.LEGITIMATE_INTERESTS in processing.bases(a).values()
+    ]  # Art. 21(1): the right to object on grounds of one's situation applies to legitimate interests
     return html(
         "dsr/form.html",
         lang=lang,
         title="",
-        org_name=_org(db, settings).legal_name,
+        org_name=org.legal_name,
         kinds=PUBLIC_KINDS,
+        categories=[(c.key, c.label.get(lang) or c.key) for c in register.data_categories],
+        activities=[(a.key, a.name.get(lang) or a.key) for a in objectable],
+        grounds=RESTRICTION_GROUNDS,
         error=None,
     )
 
 
 @pages.post("/rights")
 def ask(
-    request: Request,
-    db: Db,
-    keys: AppKeys,
-    settings: AppSettings,
-    email: Annotated[str, Form(min_length=3, max_length=254)],
-    lang: Annotated[str, Form(pattern="^(en|fr|nl)$")],
-    kinds: Annotated[list[str], Form(min_length=1, max_length=8)],
-    message: Annotated[str, Form(max_length=5000)] = "",
+    request: Request, db: Db, keys: AppKeys, settings: AppSettings, form: Annotated[RightsAsk, Form()]
 ) -> Response:
     """No wording or legal citation is needed; only what it takes to answer (R-43)."""
     rights_limit(request)
-    org = _org(db, settings)
     found = service.open_request(
         db,
         PERSON,
         keys,
-        organisation_id=org.id,
-        kinds=kinds,
-        email=email,
-        language=lang,
+        organisation_id=_org(db, settings).id,
+        kinds=form.kinds,
+        email=form.email,
+        language=form.lang,
         channel="web_form",
         base_url=settings.base_url,
-        details={"message": message} if message else {},
+        details=form.details(),
     )
     db.commit()
     jobs.kick_mail(db)
-    return RedirectResponse(f"/rights/{service.status_token(keys, found.id)}?lang={lang}", status_code=303)
+    if found.status == "in_progress":  # an objection to marketing needs no code (R-66): it runs at once
+        jobs.kick(tasks.run_request, str(found.id))
+    return RedirectResponse(
+        f"/rights/{service.status_token(keys, found.id)}?lang={form.lang}", status_code=303
+    )
 
 
 @pages.get("/rights/{token}")

@@ -16,7 +16,7 @@ from lawful.actor import Actor
 from . import rules, tombstones
 from .models import Request, Step
 from .packages import PACKAGE_LIFETIME, download_token, package
-from .service import _move, contact, tell
+from .service import NOTIFY_RECIPIENTS, _move, contact, tell
 
 RETAINING_BASES = frozenset({processing.Basis.LEGAL_OBLIGATION})
 
@@ -332,7 +332,7 @@ def _erasure(
 def _notify_recipients(
     db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str
 ) -> dict[str, Any]:
-    """Art. 19: every recipient that received the data hears of the rectification, erasure or restriction."""
+    """Art. 19, T-41: every recipient that received the data hears of a rectification, erasure, restriction, objection."""
     register = _register(db, request)
     done = {s.kind: s.result for s in db.scalars(select(Step).where(Step.request_id == request.id))}
     erasure = done.get("erasure", {})
@@ -347,7 +347,7 @@ def _notify_recipients(
             outcomes[recipient.name] = "no endpoint: to be told by hand"
             continue
         payload = {
-            "event": [k for k in request.kinds if k in ("rectification", "erasure", "restriction")],
+            "event": [k for k in request.kinds if k in NOTIFY_RECIPIENTS],
             "reference": request.reference,
             "email": contact(keys, request),
         }

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,3 +49,39 @@ class RefusalCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     justification: str = Field(min_length=1, max_length=10_000)
+
+
+class RightsAsk(BaseModel):
+    """The privacy center's form: the rights ticked, the address, and what each right needs (R-43)."""
+
+    email: str = Field(min_length=3, max_length=254)
+    lang: str = Field(pattern="^(en|fr|nl)$")
+    kinds: list[str] = Field(min_length=1, max_length=8)
+    message: str = Field(default="", max_length=5000)
+    field: str = Field(default="", max_length=120, description="the datum to correct")
+    value: str = Field(default="", max_length=500, description="its correct value")
+    statement: str = Field(default="", max_length=5000, description="a supplementary statement (R-54)")
+    ground: Literal["", "accuracy_contested", "unlawful_processing", "legal_claims", "objection_pending"] = ""
+    scope: Literal["", "direct_marketing", "legitimate_interest"] = ""
+    activity: str = Field(default="", max_length=120, description="the activity objected to; empty: all")
+    transmit_to: str = Field(default="", max_length=500, description="another controller's endpoint")
+
+    def details(self) -> dict[str, object]:
+        """Only what the ticked rights use, in the shape the steps read."""
+        wanted = set(self.kinds)
+        found: dict[str, object] = {}
+        if self.message.strip():
+            found["message"] = self.message.strip()
+        if "rectification" in wanted and self.field and self.value.strip():
+            found["values"] = {self.field: self.value.strip()}
+        if "rectification" in wanted and self.statement.strip():
+            found["statement"] = self.statement.strip()
+        if "restriction" in wanted and self.ground:
+            found["ground"] = self.ground
+        if "objection" in wanted and self.scope:
+            found["scope"] = self.scope
+        if "objection" in wanted and self.scope == "legitimate_interest" and self.activity:
+            found["activity"] = self.activity
+        if "portability" in wanted and self.transmit_to.strip():
+            found["transmit_to"] = self.transmit_to.strip()
+        return found

@@ -36,7 +36,8 @@ KINDS = (
     "question",
     "complaint",
 )
-NOTIFY_RECIPIENTS = frozenset({"rectification", "erasure", "restriction"})
+# T-41: an objection stops marketing or restricts an activity, so recipients must hear of it too
+NOTIFY_RECIPIENTS = frozenset({"rectification", "erasure", "restriction", "objection"})
 CASES = frozenset({"question", "complaint"})
 CODE_LIFETIME = timedelta(minutes=30)
 MAX_CODE_ATTEMPTS = 5
