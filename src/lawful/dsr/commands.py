@@ -11,7 +11,8 @@ from rich.table import Table
 from lawful import keystore, terminal
 from lawful.actor import SYSTEM
 
-from . import service, steps, tombstones
+from . import fees, service, steps, tombstones
+from .errors import RequestNotFound
 
 cli = typer.Typer(help="Rights requests (Art. 12-22).", no_args_is_help=True)
 
@@ -159,3 +160,19 @@ def sweep_tombstones() -> None:
     settings = terminal.settings()
     dropped = tombstones.sweep(keystore.open_keys(settings), rotation_days=settings.backup_rotation_days)
     terminal.out.print(f"{dropped} tombstone(s) dropped")
+
+
+@cli.command("fee")
+def decide_fee(
+    reference: str,
+    decision: Annotated[str, typer.Argument(help="paid or waived")],
+    note: Annotated[str | None, typer.Option(help="payment reference, or why it is waived")] = None,
+) -> None:
+    """Record that a further copy's fee was paid, or waive it; the request then goes ahead (R-52)."""
+    with terminal.session() as db:
+        found = fees.find_by_reference(db, reference=reference)
+        if found is None:
+            raise RequestNotFound(f"no request {reference}")
+        request = fees.decide(db, terminal.operator(), request_id=found.id, decision=decision, note=note)
+        db.commit()
+        terminal.out.print(f"{request.reference}: fee {decision}; {request.status}")

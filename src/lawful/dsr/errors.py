@@ -49,3 +49,7 @@ class TransitionRefused(Conflict):
 
 class FrozenData(Conflict):
     code = "frozen_data"
+
+
+class FeeRefused(RuleViolation):
+    code = "fee_refused"

@@ -71,3 +71,19 @@ class Package(IdMixin, Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     downloads: Mapped[int] = mapped_column(default=0)
+
+
+class Fee(IdMixin, Base):
+    """A quote for a further copy (Art. 15(3)), told to the person before any work; then paid or waived."""
+
+    __tablename__ = "request_fees"
+
+    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), unique=True)
+    amount_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(Text)
+    quoted_at: Mapped[datetime]
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,6 +1,7 @@
 """JSON API of rights requests for staff: register, queue, extend, refuse, run."""
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -11,7 +12,7 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
-from . import cases, service, steps, tasks
+from . import cases, fees, service, steps, tasks
 from .schemas import ExtensionCreate, RefusalCreate, RequestCreate, RequestRead
 
 router = APIRouter(prefix="/api/dsr", tags=["rights requests"])
@@ -114,6 +115,40 @@ def run(request_id: uuid.UUID, db: Db, keys: AppKeys, actor: Writer, settings: A
     while steps.run_next(db, actor, keys, request_id=request_id, base_url=settings.base_url):
         db.commit()
     return RequestRead.model_validate(service.get(db, request_id=request_id))
+
+
+class FeeDecisionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: str = Field(pattern="^(paid|waived)$", description="the fee was paid, or is waived")
+    note: str | None = Field(default=None, max_length=2000, description="payment reference, or why waived")
+
+
+class FeeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    amount_cents: int
+    currency: str
+    reason: str
+    quoted_at: datetime
+    decision: str | None
+    decided_at: datetime | None
+
+
+@router.get("/{request_id}/fee")
+def get_fee(request_id: uuid.UUID, db: Db, actor: Reader) -> FeeRead:
+    """The quote for a further copy (R-52), and what was decided."""
+    service.get(db, request_id=request_id, organisation_id=_org(actor))
+    return FeeRead.model_validate(fees.get_fee(db, request_id=request_id))
+
+
+@router.post("/{request_id}/fee")
+def decide_fee(request_id: uuid.UUID, body: FeeDecisionCreate, db: Db, actor: Writer) -> RequestRead:
+    """Staff record the payment, or waive the fee; the work then begins."""
+    request = fees.decide(db, actor, request_id=request_id, decision=body.decision, note=body.note)
+    db.commit()
+    jobs.kick(tasks.run_request, str(request.id))
+    return RequestRead.model_validate(request)
 
 
 def _org(actor: Actor) -> uuid.UUID:
