@@ -1,6 +1,6 @@
 """Marketing errors."""
 
-from lawful.errors import Conflict, NotFound, RuleViolation
+from lawful.errors import Conflict, LawfulError, NotFound, RuleViolation
 
 
 class LinkExpired(Conflict):
@@ -13,3 +13,42 @@ class BadToken(NotFound):
 
 class TemplateRefused(RuleViolation):
     code = "template_refused"
+
+
+class RecipientRefused(Conflict):
+    code = "recipient_refused"
+
+
+class AudienceUploadDisabled(Conflict):
+    code = "audience_upload_disabled"
+
+
+class ConsentRequired(RuleViolation):
+    code = "consent_required"
+
+
+class PhoneMarketingDisabled(Conflict):
+    code = "phone_marketing_disabled"
+
+
+class DncmMissing(Conflict):
+    code = "dncm_missing"
+
+
+class DncmFileInvalid(RuleViolation):
+    code = "dncm_file_invalid"
+
+
+class NotForPhone(RuleViolation):
+    code = "purpose_without_phone"
+
+
+class UnknownRecipient(NotFound):
+    code = "unknown_recipient"
+
+
+class PlatformUnreachable(LawfulError):
+    """The platform could not be reached: nothing left, nothing is recorded."""
+
+    status = 502
+    code = "platform_unreachable"

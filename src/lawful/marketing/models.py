@@ -1,7 +1,8 @@
-"""Campaign sends, each with the ePrivacy condition it relied on."""
+"""Campaign sends with their ePrivacy condition; social audience uploads; the Do Not Call Me register."""
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,3 +22,55 @@ class Send(IdMixin, Base):
     basis: Mapped[str] = mapped_column(String(40))
     outbox_id: Mapped[uuid.UUID | None]
     sent_at: Mapped[datetime]
+
+
+class AudienceUpload(IdMixin, Base):
+    """One customer list sent to a social network as a matched audience (R-40): the platform as recipient."""
+
+    __tablename__ = "audience_uploads"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(120))
+    recipient: Mapped[str] = mapped_column(String(120))
+    recipient_type: Mapped[str] = mapped_column(String(40))
+    people: Mapped[int]
+    fields: Mapped[list[Any]]
+    hashed: Mapped[bool]
+    status: Mapped[int]
+    excluded: Mapped[dict[str, Any]]
+    uploaded_at: Mapped[datetime]
+
+
+class AudienceMember(Base):
+    """Who was in an upload, so an access report names the platform that received their data (R-51)."""
+
+    __tablename__ = "audience_members"
+
+    upload_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("audience_uploads.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class DncmImport(IdMixin, Base):
+    """One import of the Belgian "Do Not Call Me" register; only the latest keeps its numbers (R-41)."""
+
+    __tablename__ = "dncm_imports"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    source: Mapped[str] = mapped_column(String(200))
+    numbers: Mapped[int]
+    imported_at: Mapped[datetime]
+
+
+class DncmNumber(Base):
+    """A number on the register, as the keyed hash of its E.164 form: never the number itself (T-02)."""
+
+    __tablename__ = "dncm_numbers"
+
+    import_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("dncm_imports.id", ondelete="CASCADE"), primary_key=True
+    )
+    lookup: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -1,4 +1,5 @@
-"""JSON API of marketing: audience preview, campaigns, exports to platforms (scope marketing:send)."""
+"""JSON API of marketing: audience preview, campaigns, exports and audience uploads to platforms, call lists
+(scope marketing:send)."""
 
 import uuid
 from collections import Counter
@@ -12,7 +13,8 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
-from . import service
+from . import phone, service, social
+from .schemas import CallListCreate, DncmCreate, DncmRead, UploadCreate
 
 router = APIRouter(prefix="/api", tags=["marketing"])
 Sender = Annotated[Actor, Depends(require("marketing:send"))]
@@ -84,6 +86,34 @@ def export(body: ExportCreate, db: Db, keys: AppKeys, actor: Sender) -> service.
     result = service.export(
         db, actor, keys, organisation_id=_org(actor), purpose=body.purpose, recipient=body.recipient
     )
+    db.commit()
+    return result
+
+
+@router.post("/audiences/uploads", status_code=201)
+def upload(body: UploadCreate, db: Db, keys: AppKeys, actor: Sender) -> social.UploadResult:
+    """A matched audience on a social network (R-40): consenters only, whitelisted fields, recorded."""
+    result = social.upload(
+        db, actor, keys, organisation_id=_org(actor), purpose=body.purpose, recipient=body.recipient
+    )
+    db.commit()
+    return result
+
+
+@router.post("/phone/dncm-imports", status_code=201)
+def import_dncm(body: DncmCreate, db: Db, keys: AppKeys, actor: Sender) -> DncmRead:
+    """Replace the "Do Not Call Me" numbers; a malformed row refuses the file, naming the row (R-41)."""
+    row = phone.import_dncm(
+        db, actor, keys, organisation_id=_org(actor), text=body.content, source=body.source
+    )
+    db.commit()
+    return DncmRead.model_validate(row)
+
+
+@router.post("/phone/call-lists", status_code=201)
+def call_list(body: CallListCreate, db: Db, keys: AppKeys, actor: Sender) -> phone.CallList:
+    """A call list through the gate, screened against the register and the exclusion list (R-41)."""
+    result = phone.call_list(db, actor, keys, organisation_id=_org(actor), purpose=body.purpose)
     db.commit()
     return result
 

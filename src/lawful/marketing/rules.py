@@ -4,7 +4,13 @@ The GDPR basis is the purpose gate's business; this adds the rule for emails: co
 soft opt-in for existing customers, or an impersonal address of a legal person.
 """
 
-from collections.abc import Collection
+import csv
+import hashlib
+import re
+from collections.abc import Collection, Iterator
+from datetime import datetime, timedelta
+
+from .errors import AudienceUploadDisabled, ConsentRequired, DncmFileInvalid, RecipientRefused
 
 IMPERSONAL_LOCAL_PARTS = frozenset(
     {
@@ -41,3 +47,96 @@ def eprivacy_basis(
 def has_unsubscribe(text: str, html: str | None) -> bool:
     """R-35: a marketing message carries its opt-out; templates without the placeholder cannot be sent."""
     return "{unsubscribe_url}" in text and (html is None or "{unsubscribe_url}" in html)
+
+
+UPLOAD_BASIS = "consent"  # A-09, EDPB Guidelines 8/2020: never legitimate interest or soft opt-in
+PHONE = "user.contact.phone_number"
+
+
+def ensure_audience_upload(
+    *,
+    recipient: str,
+    declared: bool,
+    enabled: bool,
+    recipient_type: str,
+    dpa_ref: str | None,
+    joint_arrangement: bool,
+    listed: bool,
+    bases: Collection[str],
+) -> None:
+    """R-40, Art. 26 and 28: an upload needs the switch on, an arrangement with the platform, and consent."""
+    if not declared or not enabled:
+        raise AudienceUploadDisabled(
+            f"recipient: audience uploads to {recipient!r} are disabled (audience_upload.enabled in the register)"
+        )
+    if recipient_type in ("processor", "sub_processor") and not dpa_ref:
+        raise RecipientRefused(f"recipient: {recipient!r} has no DPA on record (Art. 28)")
+    if recipient_type == "joint_controller" and not joint_arrangement:
+        raise RecipientRefused(
+            f"recipient: {recipient!r} is a joint controller without an arrangement in "
+            "organisation.joint_controllers (Art. 26)"
+        )
+    if recipient_type not in ("processor", "sub_processor", "joint_controller"):
+        raise RecipientRefused(f"recipient: {recipient!r} is neither a processor nor a joint controller")
+    if not listed:
+        raise RecipientRefused(f"recipient: {recipient!r} is not a recipient of this purpose in the register")
+    if not bases or set(bases) != {UPLOAD_BASIS}:
+        raise ConsentRequired("purpose: a matched audience rests on consent only (R-40, A-09)")
+
+
+def match_value(category: str, value: str, *, hashed: bool) -> str:
+    """What a platform matches on: trimmed lower case (digits and + for a phone), SHA-256 when it says so.
+
+    An unsalted hash is still personal data (T-02): the upload is a disclosure all the same."""
+    normal = re.sub(r"[^0-9+]", "", value) if category == PHONE else " ".join(value.split()).lower()
+    return hashlib.sha256(normal.encode()).hexdigest() if hashed else normal
+
+
+DNCM_HEADERS = frozenset({"number", "phone", "telephone", "téléphone", "numero", "numéro", "nummer", "e164"})
+
+
+def dncm_rows(text: str) -> Iterator[tuple[int, str]]:
+    """(row, number as written) from a plain list or a CSV of the register; a header row is skipped."""
+    column: int | None = None
+    for row, cells in enumerate(csv.reader(text.splitlines(), delimiter=_delimiter(text)), start=1):
+        if not cells or not "".join(cells).strip() or cells[0].lstrip().startswith("#"):
+            continue
+        if column is None:
+            names = [cell.strip().lower() for cell in cells]
+            found = next((i for i, name in enumerate(names) if name in DNCM_HEADERS), None)
+            column = 0 if found is None else found
+            if found is not None:
+                continue
+        if column >= len(cells):
+            raise DncmFileInvalid(f"row {row}: no number in column {column + 1}")
+        yield row, cells[column].strip()
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if ";" in first else ","
+
+
+def dialable(raw: str) -> str:
+    """Belgian exports may write +32 without the plus (32470…): no national number starts with 32."""
+    digits = re.sub(r"[\s./()-]", "", raw)
+    if digits.isdigit() and digits.startswith("32") and len(digits) in (10, 11):
+        return f"+{digits}"
+    return raw
+
+
+def screen(lookup: str, *, dncm: Collection[str], suppressed: Collection[str]) -> str | None:
+    """Why a number may not be called (R-41): the exclusion list first (the person told us), then the register.
+
+    Every subject is a natural person (Art. 4(1)), so each of their numbers is screened against the
+    register; a company's switchboard is not a subject's number and never reaches a call list."""
+    if lookup in suppressed:
+        return "suppressed"
+    if lookup in dncm:
+        return "do_not_call_me"
+    return None
+
+
+def dncm_stale(imported_at: datetime, *, refresh_days: int, now: datetime) -> bool:
+    """The register is refreshed periodically; a call list screened against an older copy is flagged."""
+    return now - imported_at > timedelta(days=refresh_days)

@@ -9,19 +9,15 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, decisions, i18n, keystore, mail, processing, subjects
 from lawful.actor import Actor
-from lawful.errors import Conflict, RuleViolation
+from lawful.errors import RuleViolation
 
 from . import rules
-from .errors import TemplateRefused
+from .errors import RecipientRefused, TemplateRefused
 from .models import Send
 
 
 class NotMarketing(RuleViolation):
     code = "not_a_marketing_purpose"
-
-
-class RecipientRefused(Conflict):
-    code = "recipient_refused"
 
 
 @dataclass
@@ -169,6 +165,10 @@ def export(
     target = next((r for r in register.recipients if r.key == recipient), None)
     if target is None or target.endpoint is None:
         raise RecipientRefused(f"{recipient!r} is not a recipient with an endpoint in the register")
+    if target.audience_upload is not None:
+        raise RecipientRefused(
+            f"{recipient!r} is a social network: lists go to it only as audience uploads (R-40)"
+        )
     if target.type in ("processor", "sub_processor") and not target.dpa_ref:
         raise RecipientRefused(f"{recipient!r} has no DPA on record; nothing may flow to it (Art. 28)")
     activity = next(a for a in register.activities if a.key == purpose)

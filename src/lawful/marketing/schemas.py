@@ -1,0 +1,37 @@
+"""API input and output of social audience uploads and telephone call lists."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class UploadCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(min_length=1, max_length=120)
+    recipient: str = Field(min_length=1, max_length=120, description="a recipient with audience_upload")
+
+
+class DncmCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(min_length=1, max_length=200, description="the file's name, for the record")
+    content: str = Field(
+        min_length=1, max_length=64_000_000, description="the register's file: one number a line, or CSV"
+    )
+
+
+class DncmRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    source: str
+    numbers: int
+    imported_at: datetime
+
+
+class CallListCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(min_length=1, max_length=120)
