@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from lawful import clock, db, jobs, keystore, mail, notices, processing, staff, terminal
 from lawful.audit import commands as audit_commands
+from lawful.connectors import commands as connector_commands
 from lawful.decisions import commands as decision_commands
 from lawful.dsr import commands as dsr_commands
 from lawful.dsr import tasks as dsr_tasks  # noqa: F401  (registers the jobs with huey)
@@ -52,6 +53,7 @@ app.add_typer(intake_commands.cli, name="subjects")
 app.add_typer(subject_commands.cli, name="flags")
 app.add_typer(decision_commands.cli, name="decide")
 app.add_typer(dsr_commands.cli, name="dsr")
+app.add_typer(connector_commands.cli, name="connectors")
 keys_cli = typer.Typer(help="The key store: master-key rotation (R-86).", no_args_is_help=True)
 app.add_typer(keys_cli, name="keys")
 

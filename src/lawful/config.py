@@ -8,7 +8,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LAWFUL_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="LAWFUL_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
 
     data_dir: Path = Path("lawful-data")
     database_url: str | None = None
@@ -52,6 +54,10 @@ class Settings(BaseSettings):
     )
     dsr_pause_while_identity: bool = Field(
         default=False, description="start the month at verification (A-19)"
+    )
+    datastores: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description="SQLAlchemy URL of each connected datastore by its register url_setting: LAWFUL_DATASTORES__CRM=…",
     )
     sql_echo: bool = False
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, consent, i18n, keystore, processing, render, subjects
 from lawful.actor import Actor
 
-from . import rules, tombstones
+from . import datastores, rules, tombstones
 from .models import Request, Step
 from .packages import PACKAGE_LIFETIME, download_token, package
 from .service import NOTIFY_RECIPIENTS, _move, contact, tell
@@ -47,8 +47,16 @@ def _access(
 def access_report(db: Session, keys: keystore.Keys, request: Request) -> dict[str, Any]:
     register = _register(db, request)
     lang = request.language
+    elsewhere = datastores.found(db, keys, request)
     if request.subject_id is None:
-        return {"reference": request.reference, "found": False, "data": [], "activities": [], "consents": []}
+        return {
+            "reference": request.reference,
+            "found": any(d["rows"] for d in elsewhere),
+            "data": [],
+            "activities": [],
+            "consents": [],
+            "datastores": elsewhere,
+        }
     values = subjects.values(db, keys, subject_id=request.subject_id)
     collected = {c.activity for c in subjects.history(db, subject_id=request.subject_id)}
     recipients = {r.key: r for r in register.recipients}
@@ -108,6 +116,7 @@ def access_report(db: Session, keys: keystore.Keys, request: Request) -> dict[st
         ),
         "rights": "access, rectification, erasure, restriction, objection, portability; complaint to the APD",
         "automated_decisions": "none",
+        "datastores": elsewhere,
     }
 
 
@@ -396,11 +405,13 @@ HANDLERS: dict[str, Handler] = {
 }
 # access and portability read before erasure deletes; recipients hear before the answer goes out
 ORDER = (
+    "datastore_access",  # the company's other datastores, one step each (datastores.py), before the report
     "access",
     "portability",
     "rectification",
     "restriction",
     "objection",
+    "datastore_erasure",
     "erasure",
     "notify_recipients",
     "answer",

@@ -215,6 +215,7 @@ def _mark_verified(db: Session, actor: Actor, request: Request, method: str) -> 
         *(["notify_recipients"] if NOTIFY_RECIPIENTS.intersection(kinds) else []),
         *(["answer"] if kinds else []),
     ]  # questions and complaints are answered by a person (R-70)
+    steps += _datastore_steps(db, request, kinds)
     for kind in steps:
         db.add(Step(request_id=request.id, kind=kind, status="pending", result={}, updated_at=clock.now()))
     db.flush()
@@ -226,6 +227,16 @@ def _mark_verified(db: Session, actor: Actor, request: Request, method: str) -> 
         organisation_id=request.organisation_id,
         data={"method": method, "steps": steps},
     )
+
+
+def _datastore_steps(db: Session, request: Request, kinds: list[str]) -> list[str]:
+    """One step per datastore of the register's dataset maps, for access and for erasure (connectors)."""
+    version = processing.find_current(db, organisation_id=request.organisation_id)
+    if version is None:
+        return []
+    register = processing.register_by_id(db, version_id=version.id)
+    rights = [r for r in ("access", "erasure") if r in kinds]
+    return [f"datastore_{right}:{store.key}" for right in rights for store in register.datastores]
 
 
 def _move(db: Session, actor: Actor, request: Request, status: rules.Status) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, keystore
 from lawful.actor import Actor
 
+from . import datastores
 from .models import Request, Step
 from .packages import download_token, packages
 from .rights import HANDLERS, ORDER
@@ -27,13 +28,17 @@ def run_next(
     )
     if db.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    ordered = sorted(db.scalars(query), key=lambda s: ORDER.index(s.kind) if s.kind in ORDER else 99)
+    ordered = sorted(
+        db.scalars(query),
+        key=lambda s: ORDER.index(datastores.base(s.kind)) if datastores.base(s.kind) in ORDER else 99,
+    )
     if not ordered:
         return None
     step, request = ordered[0], db.get(Request, request_id)
     assert request is not None
     step.attempts += 1
-    step.result = HANDLERS[step.kind](db, actor, keys, request, base_url)
+    run = HANDLERS.get(step.kind) or datastores.handler(step.kind)
+    step.result = run(db, actor, keys, request, base_url)
     step.status, step.updated_at = "done", clock.now()
     audit.record(
         db,

@@ -1,6 +1,14 @@
 """The register of processing (Art. 30) as code: YAML document, rules, stored versions, exports."""
 
 from . import taxonomy
+from .datastores import (
+    Datastore,
+    DatastoreColumn,
+    DatastoreTable,
+    ErasureAction,
+    IdentityLink,
+    ParentLink,
+)
 from .diff import Change, diff
 from .document import (
     Activity,
@@ -11,9 +19,11 @@ from .document import (
     Label,
     Recipient,
     Register,
+    RetentionRule,
     Tracker,
     TrackerCategory,
     TrackerKind,
+    Trigger,
 )
 from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound, ScanFailed
 from .export import MEDIA_TYPES, ExportFormat, export
@@ -46,24 +56,32 @@ __all__ = [
     "Activity",
     "Basis",
     "Change",
+    "Datastore",
+    "DatastoreColumn",
+    "DatastoreTable",
+    "ErasureAction",
     "ExportFormat",
     "FieldType",
     "Form",
     "FormField",
     "Found",
+    "IdentityLink",
     "Label",
     "Organisation",
     "OrganisationNotFound",
+    "ParentLink",
     "Problem",
     "Recipient",
     "Register",
     "RegisterInvalid",
     "RegisterNotFound",
     "RegisterVersion",
+    "RetentionRule",
     "ScanFailed",
     "Tracker",
     "TrackerCategory",
     "TrackerKind",
+    "Trigger",
     "apply",
     "bases",
     "check",

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .datastores import Datastore
+
 Lang = Literal["en", "fr", "nl"]
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=120)]
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
@@ -380,3 +382,6 @@ class Register(Strict):
     activities: list[Activity] = Field(min_length=1)
     trackers: list[Tracker] = Field(default_factory=list)
     forms: list[Form] = Field(default_factory=list)
+    datastores: list[Datastore] = Field(
+        default_factory=list, description="the company's other databases, as dataset maps (connectors)"
+    )

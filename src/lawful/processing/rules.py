@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from . import taxonomy
+from . import datastores, taxonomy
 from .document import Activity, Basis, FieldType, Form, Mechanism, Register, TrackerCategory
 
 # EU member states plus Iceland, Liechtenstein and Norway: no transfer mechanism needed (Art. 44).
@@ -72,6 +72,14 @@ def check(register: Register) -> list[Problem]:
         *_recipients(register),
         *_retention(register),
         *_trackers(register),
+        *(
+            Problem(*found)
+            for found in datastores.problems(
+                register.datastores,
+                categories={c.key for c in register.data_categories},
+                retention_rules={r.key for r in register.retention_rules},
+            )
+        ),
         *(p for index, form in enumerate(register.forms) for p in _form(register, index, form)),
         *(
             p

@@ -1,0 +1,86 @@
+"""`lawful connectors …`: check the dataset maps against the live databases; preview what an erasure does."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from lawful import processing, terminal
+
+from . import service
+
+cli = typer.Typer(help="The company's other databases, as the register's dataset maps describe them.")
+Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
+RegisterFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--register", exists=True, dir_okay=False, help="a register file, instead of the applied one"
+    ),
+]
+Only = Annotated[str | None, typer.Option("--datastore", help="only this datastore (its key)")]
+
+
+@cli.command("check")
+def check(
+    register: RegisterFile = None, datastore: Only = None, org: Org = None, as_json: Json = False
+) -> None:
+    """Every mapped table and column must exist in its live database; exit 1 otherwise."""
+    loaded = _register(register, org)
+    problems = service.check(terminal.settings(), loaded, key=datastore)
+    keys = [s.key for s in loaded.datastores if datastore in (None, s.key)]
+    if not terminal.emit({"ok": not problems, "datastores": keys, "problems": problems}, as_json=as_json):
+        for problem in problems:
+            terminal.err.print(f"error {problem['path']}: {problem['message']}", style="red")
+        if not problems:
+            terminal.out.print(f"the dataset maps fit their databases: {', '.join(keys) or 'none mapped'}")
+    if problems:
+        raise typer.Exit(1)
+
+
+@cli.command("find")
+def find(
+    email: Annotated[str, typer.Option(help="the person's email address")],
+    register: RegisterFile = None,
+    datastore: Only = None,
+    org: Org = None,
+    as_json: Json = False,
+) -> None:
+    """Dry run: what an erasure would do to each field of each datastore; prints no personal value."""
+    loaded = _register(register, org)
+    settings = terminal.settings()
+    previews = [
+        service.preview(settings, loaded, key=s.key, email=email)
+        for s in loaded.datastores
+        if datastore in (None, s.key)
+    ]
+    if terminal.emit(previews, as_json=as_json):
+        return
+    table = Table("datastore", "field", "category", "rows", "erasure", "kept until")
+    for found in previews:
+        for field in found["fields"]:
+            table.add_row(
+                found["datastore"],
+                f"{field['table']}.{field['column']}",
+                field["category"],
+                str(field["rows"]),
+                field["how"],
+                (field["until"] or field["retention"]) if "reason" in field else "",
+            )
+    terminal.out.print(table)
+    for found in previews:
+        if not found["found"]:
+            terminal.out.print(f"{found['datastore']}: nothing linked to this person")
+
+
+def _register(path: Path | None, org: str | None) -> processing.Register:
+    if path is None:
+        with terminal.session() as db:
+            return processing.current_register(db, organisation_id=terminal.organisation_id(db, org))[1]
+    register, problems = processing.check(path.read_text(encoding="utf-8"))
+    if register is None:
+        for problem in problems:
+            terminal.err.print(f"{problem.severity} {problem}", style="red")
+        raise typer.Exit(1)
+    return register

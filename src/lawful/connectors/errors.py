@@ -1,0 +1,21 @@
+"""Connector errors: a dataset map that does not fit its database, a datastore without a URL."""
+
+from lawful.errors import Conflict, RuleViolation
+
+
+class MapMismatch(RuleViolation):
+    """The dataset map names a table or column the live database does not have."""
+
+    code = "dataset_map_mismatch"
+
+
+class DatastoreNotConfigured(RuleViolation):
+    code = "datastore_not_configured"
+
+
+class UnknownDatastore(RuleViolation):
+    code = "unknown_datastore"
+
+
+class DatastoreUnreachable(Conflict):
+    code = "datastore_unreachable"

@@ -1,0 +1,127 @@
+"""What erasure does to each field of a datastore, and until when a kept field is kept (Art. 17(1), 17(3)(b)).
+
+Pure: the dataset map and the rows found come in, the plan and its evidence come out.
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from lawful.processing import (
+    Datastore,
+    DatastoreTable,
+    ErasureAction,
+    ParentLink,
+    RetentionRule,
+    Trigger,
+)
+
+Action = ErasureAction
+_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+PAST = {
+    Action.DELETE_ROW: "erased",
+    Action.SET_NULL: "erased",
+    Action.ANONYMISE: "anonymised",
+    Action.KEEP: "kept",
+}
+
+
+def add_period(day: date, period: str) -> date:
+    """An ISO 8601 period after `day`; a month end is clamped (31 January + P1M → end of February)."""
+    match = _PERIOD.match(period)
+    if not match:
+        raise ValueError(f"{period!r} is not an ISO 8601 period")
+    years, months, weeks, days = (int(part or 0) for part in match.groups())
+    index = day.month - 1 + months
+    year, month = day.year + years + index // 12, index % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last)) + timedelta(weeks=weeks, days=days)
+
+
+def kept_until(since: date | None, rule: RetentionRule) -> date | None:
+    """The last day a kept field is kept; None when the period does not run from a date of the row.
+
+    Belgian VAT Code art. 60 §4: invoices are kept ten years from 1 January after the invoice date, so an
+    invoice of 2024-03-15 is kept until 2034-12-31 (R-75).
+    """
+    if since is None or rule.duration is None:
+        return None
+    start = since
+    if rule.trigger is Trigger.DOCUMENT_YEAR_END:
+        start = date(since.year + 1, 1, 1)
+    return add_period(start, rule.duration) - timedelta(days=1)
+
+
+def as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        return datetime.fromisoformat(value).date()
+    return None
+
+
+def order(tables: Sequence[DatastoreTable]) -> list[DatastoreTable]:
+    """Parents before the tables that link through them (rows are found top down, deleted bottom up)."""
+    by_name = {t.name: t for t in tables}
+
+    def depth(table: DatastoreTable) -> int:
+        seen = 0
+        while isinstance(table.link, ParentLink) and seen <= len(tables):
+            table, seen = by_name[table.link.table], seen + 1
+        return seen
+
+    return sorted(tables, key=depth)
+
+
+def deletes_row(table: DatastoreTable) -> bool:
+    return any(c.erasure is Action.DELETE_ROW for c in table.columns)
+
+
+def changes(table: DatastoreTable) -> dict[str, Any]:
+    """The value each erased or anonymised column is set to; kept columns are not touched."""
+    return {
+        c.name: (c.replacement if c.erasure is Action.ANONYMISE else None)
+        for c in table.columns
+        if c.erasure in (Action.SET_NULL, Action.ANONYMISE)
+    }
+
+
+def evidence(
+    store: Datastore,
+    rows: Mapping[str, Sequence[Mapping[str, Any]]],
+    rules: Mapping[str, RetentionRule],
+) -> list[dict[str, Any]]:
+    """One entry per mapped field: what erasure does to it, in how many rows, and for kept ones why and until when."""
+    fields = []
+    for table in order(store.tables):
+        found = rows.get(table.name, [])
+        if not found:
+            continue
+        for column in table.columns:
+            action = Action.DELETE_ROW if deletes_row(table) else column.erasure
+            entry: dict[str, Any] = {
+                "datastore": store.key,
+                "table": table.name,
+                "column": column.name,
+                "category": column.category,
+                "action": PAST[action],
+                "how": str(action),
+                "rows": len(found),
+            }
+            if column.keep is not None:
+                rule = rules[column.keep.retention]
+                since = column.keep.since
+                ends = [kept_until(as_date(r.get(since)) if since else None, rule) for r in found]
+                dated = [end for end in ends if end is not None]
+                entry |= {
+                    "reason": column.keep.reason,
+                    "retention": rule.key,
+                    "retention_label": rule.label.en,
+                    "until": max(dated).isoformat() if dated and len(dated) == len(ends) else None,
+                    "restricted": True,
+                }
+            fields.append(entry)
+    return fields

@@ -1,0 +1,78 @@
+"""The company's other datastores in a rights request: one step per datastore and right (lawful.connectors).
+
+A step's kind names its datastore (`datastore_erasure:chinook`), so each one is done once and resumes alone.
+"""
+
+import json
+from functools import partial
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawful import clock, connectors, crypto, jobs, keystore, processing
+from lawful.actor import Actor
+
+from .models import Package, Request
+from .packages import package
+from .service import contact
+
+ACCESS, ERASURE = "datastore_access", "datastore_erasure"
+
+
+def base(kind: str) -> str:
+    """`datastore_erasure:chinook` → `datastore_erasure`, for the order of steps."""
+    return kind.split(":", 1)[0]
+
+
+def handler(kind: str) -> Any:
+    right, _, key = kind.partition(":")
+    return partial({ACCESS: _access, ERASURE: _erasure}[right], key=key)
+
+
+def _register(db: Session, request: Request) -> processing.Register:
+    return processing.current_register(db, organisation_id=request.organisation_id)[1]
+
+
+def _access(
+    db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str, *, key: str
+) -> dict[str, Any]:
+    """Art. 15 in one datastore: the rows go into the encrypted answer, the step keeps only a count."""
+    found = connectors.collect(
+        jobs.current_settings(), _register(db, request), key=key, email=contact(keys, request)
+    )
+    body = json.dumps(found, indent=2, ensure_ascii=False, default=str).encode()
+    package(db, keys, request, f"datastore-{key}.json", body)
+    return {"datastore": key, "rows": len(found["rows"])}
+
+
+def _erasure(
+    db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str, *, key: str
+) -> dict[str, Any]:
+    """Art. 17 in one datastore: its evidence per field goes into the certificate (the answer's results)."""
+    return connectors.erase(
+        db,
+        actor,
+        keys,
+        jobs.current_settings(),
+        _register(db, request),
+        organisation_id=request.organisation_id,
+        key=key,
+        email=contact(keys, request),
+        reference=request.reference,
+    )
+
+
+def found(db: Session, keys: keystore.Keys, request: Request) -> list[dict[str, Any]]:
+    """What the datastore access steps collected, for the access report (R-51)."""
+    key = keys.store.get(f"package:{request.id}")
+    rows = db.scalars(
+        select(Package)
+        .where(Package.request_id == request.id, Package.kind.startswith("datastore-"))
+        .order_by(Package.kind)
+    )
+    return [
+        json.loads(crypto.decrypt(key, row.sealed, context=f"{row.id}".encode()))
+        for row in rows
+        if key is not None and row.sealed is not None and row.expires_at > clock.now()
+    ]

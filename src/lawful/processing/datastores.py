@@ -1,0 +1,155 @@
+"""The register's `datastores` section: the company's other databases, as dataset maps.
+
+Each map names a datastore (its URL is a setting, never in the register), the tables that hold personal
+data, how a row links to a person, the category of each column and how erasure treats it (ARCHITECTURE §2).
+"""
+
+from collections.abc import Iterator, Sequence
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_$]{0,62}$", description="SQL name")]
+DatastoreKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")]
+CategoryKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=120)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class ErasureAction(StrEnum):
+    DELETE_ROW = "delete_row"
+    SET_NULL = "set_null"
+    ANONYMISE = "anonymise"
+    KEEP = "keep"
+
+
+class Keep(_Strict):
+    """Why a field survives erasure (Art. 17(3)) and for how long: a retention rule of the register."""
+
+    reason: str = Field(min_length=3, description="the legal reason, e.g. 'accounting: VAT Code art. 60 §4'")
+    retention: CategoryKey = Field(description="key of a retention rule of this register")
+    since: Identifier | None = Field(
+        default=None, description="the column with the date the retention period counts from"
+    )
+
+
+class DatastoreColumn(_Strict):
+    name: Identifier
+    category: CategoryKey = Field(description="a data category of this register")
+    erasure: ErasureAction
+    replacement: str | None = Field(default=None, description="the fixed value `anonymise` writes")
+    keep: Keep | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> "DatastoreColumn":
+        if self.erasure is ErasureAction.ANONYMISE and self.replacement is None:
+            raise ValueError("anonymise needs a fixed `replacement`")
+        if self.erasure is not ErasureAction.ANONYMISE and self.replacement is not None:
+            raise ValueError("`replacement` is only for anonymise")
+        if (self.erasure is ErasureAction.KEEP) != (self.keep is not None):
+            raise ValueError("`keep` (reason and retention) goes with erasure: keep, and only with it")
+        return self
+
+
+class IdentityLink(_Strict):
+    """The row belongs to the person whose identity of this kind equals the column."""
+
+    identity: Literal["email"]
+    column: Identifier
+
+
+class ParentLink(_Strict):
+    """The row belongs to whoever owns the parent row it references (`column` → `table`.`references`)."""
+
+    table: Identifier
+    column: Identifier
+    references: Identifier
+
+
+class DatastoreTable(_Strict):
+    name: Identifier
+    link: IdentityLink | ParentLink
+    columns: list[DatastoreColumn] = Field(min_length=1)
+
+
+class Datastore(_Strict):
+    key: DatastoreKey
+    name: str = Field(min_length=2)
+    url_setting: DatastoreKey = Field(
+        description="the SQLAlchemy URL is read from LAWFUL_DATASTORES__<URL_SETTING> (never in the register)"
+    )
+    tables: list[DatastoreTable] = Field(min_length=1)
+
+
+ProblemTuple = tuple[str, str, str]
+
+
+def problems(
+    datastores: Sequence[Datastore], *, categories: set[str], retention_rules: set[str]
+) -> Iterator[ProblemTuple]:
+    """(path, rule, message) for every reference that does not resolve within the register."""
+    seen: set[str] = set()
+    for index, store in enumerate(datastores):
+        path = f"datastores[{index}]"
+        if store.key in seen:
+            yield f"{path}.key", "unique_key", f"key {store.key!r} is used more than once"
+        seen.add(store.key)
+        names = [t.name for t in store.tables]
+        for t_index, table in enumerate(store.tables):
+            yield from _table(f"{path}.tables[{t_index}]", table, store, names, categories, retention_rules)
+
+
+def _table(
+    path: str,
+    table: DatastoreTable,
+    store: Datastore,
+    names: list[str],
+    categories: set[str],
+    rules: set[str],
+) -> Iterator[ProblemTuple]:
+    if names.count(table.name) > 1:
+        yield f"{path}.name", "unique_table", f"table {table.name!r} is mapped more than once"
+    if isinstance(table.link, ParentLink):
+        if table.link.table not in names:
+            yield f"{path}.link.table", "unknown_table", f"{table.link.table!r} is not a table of this map"
+        elif _ancestors(store, table.name) is None:
+            yield f"{path}.link.table", "link_cycle", "the links of this table lead back to it"
+    actions = {c.erasure for c in table.columns}
+    if ErasureAction.DELETE_ROW in actions and ErasureAction.KEEP in actions:
+        yield (
+            f"{path}.columns",
+            "delete_and_keep",
+            "a row cannot be deleted while some of its fields are kept",
+        )
+    if ErasureAction.DELETE_ROW in actions:
+        for child in store.tables:
+            kept = any(c.erasure is ErasureAction.KEEP for c in child.columns)
+            if isinstance(child.link, ParentLink) and child.link.table == table.name and kept:
+                yield (
+                    f"{path}.columns",
+                    "deletes_kept_rows",
+                    f"{child.name} rows are kept and reference these rows: anonymise them instead of "
+                    "deleting (a cascade would delete records kept by law, T-03)",
+                )
+    for c_index, column in enumerate(table.columns):
+        where = f"{path}.columns[{c_index}]"
+        if column.category not in categories:
+            yield f"{where}.category", "unknown_category", f"{column.category!r} is not a data category here"
+        if column.keep is not None and column.keep.retention not in rules:
+            yield f"{where}.keep.retention", "unknown_retention", f"{column.keep.retention!r} is not a rule"
+
+
+def _ancestors(store: Datastore, name: str) -> list[str] | None:
+    """The chain of parent tables up to an identity link, or None on a cycle."""
+    tables = {t.name: t for t in store.tables}
+    chain: list[str] = []
+    current = tables.get(name)
+    while current is not None and isinstance(current.link, ParentLink):
+        if current.name in chain:
+            return None
+        chain.append(current.name)
+        current = tables.get(current.link.table)
+    return chain

@@ -1,0 +1,79 @@
+"""A rights request reaches the Chinook sales database: one step per datastore, in the answer."""
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawful import dsr, jobs, keystore
+from lawful.actor import Actor
+from lawful.config import Settings
+from tests.connectors.conftest import EMAIL, Chinook
+from tests.factories import make_register
+
+BASE = "https://chinook.example.test"
+
+
+@pytest.fixture
+def org(db: Session, chinook: Chinook, settings: Settings) -> Iterator[uuid.UUID]:
+    jobs.configure(chinook.settings.model_copy(update={"jobs_url": "immediate"}))  # what a worker reads
+    yield make_register(db, chinook.document).organisation_id
+    jobs.configure(settings.model_copy(update={"jobs_url": "immediate"}))
+
+
+def _request(db: Session, actor: Actor, keys: keystore.Keys, org: uuid.UUID, kinds: list[str]) -> dsr.Request:
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=kinds,
+        email=EMAIL,
+        language="en",
+        channel="email",
+        base_url=BASE,
+        identity_verified=True,
+    )
+    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url=BASE):
+        pass
+    return request
+
+
+def _package(db: Session, keys: keystore.Keys, request: dsr.Request, name: str) -> Any:
+    return json.loads(dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))[name])
+
+
+def test_an_access_request_reports_the_chinook_rows_of_a_customer_lawful_never_met(
+    db: Session, actor: Actor, keys: keystore.Keys, chinook: Chinook, org: uuid.UUID
+) -> None:
+    request = _request(db, actor, keys, org, ["access"])
+
+    report = _package(db, keys, request, "access.json")
+    assert report["found"] is True and request.status == "completed"
+    [store] = report["datastores"]
+    assert store["datastore"] == "chinook"
+    assert sum(1 for row in store["rows"] if row["table"] == chinook.name("Invoice")) == 7
+
+
+def test_an_erasure_request_erases_in_chinook_once_keeps_the_invoices_and_certifies_each_field(
+    db: Session, actor: Actor, keys: keystore.Keys, chinook: Chinook, org: uuid.UUID
+) -> None:
+    request = _request(db, actor, keys, org, ["erasure"])
+
+    steps = {s.kind: s for s in db.scalars(select(dsr.Step).where(dsr.Step.request_id == request.id))}
+    assert steps["datastore_erasure:chinook"].attempts == 1
+    certificate = _package(db, keys, request, "answer.json")
+    fields = certificate["results"]["datastore_erasure:chinook"]["fields"]
+    n = chinook.name
+    assert {(f["table"], f["action"]) for f in fields} == {
+        (n("Customer"), "anonymised"),
+        (n("Customer"), "erased"),
+        (n("Invoice"), "kept"),
+        (n("InvoiceLine"), "kept"),
+    }
+    customer = chinook.rows("Customer", CustomerId=3)[0]
+    assert (customer[n("Email")], len(chinook.rows("Invoice", CustomerId=3))) == ("erased", 7)
