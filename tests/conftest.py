@@ -113,6 +113,7 @@ def settings(data_dir: Path, session_url: str) -> Settings:
         master_key=SecretStr(MASTER_KEY),
         test_mode=True,
         secure_cookies=False,
+        audit_seal_seconds=0,  # the tests' transactions are never committed: reads seal (tests/audit)
     )
 
 

@@ -33,6 +33,7 @@ KERNEL = {
     "jobs",
     "i18n",
     "web",
+    "lane",
     "actor",
     "render",
     "terminal",

@@ -66,6 +66,7 @@ def test_audit_verify_names_a_tampered_entry_and_exits_1(
 ) -> None:
     lawful("register", "apply", str(register_file))
     lawful("notice", "publish")
+    assert lawful("audit", "verify").exit_code == 0  # seals: entries are protected once chained
     with lawful_db.open_session(fresh_url) as session:
         session.execute(update(AuditEntry).where(AuditEntry.seq == 2).values(actor_label="cli:someone-else"))
         session.commit()

@@ -2,6 +2,8 @@
 
 import json
 import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lawful import __version__, clock, db, keystore, staff
+from lawful import __version__, audit, clock, db, keystore, staff
 from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
@@ -71,8 +73,26 @@ class _Resolvers:
         return staff.actor_for_session(db, session_id=session_id)
 
 
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        interval = settings.audit_seal_seconds
+        sealer = audit.Sealer(settings.resolved_database_url(), interval=interval) if interval else None
+        if sealer is not None:
+            sealer.start()
+        try:
+            yield
+        finally:
+            if sealer is not None:
+                sealer.stop()
+
+    return lifespan
+
+
 def create_app(settings: Settings) -> FastAPI:
-    app = FastAPI(title="lawful", version=__version__, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="lawful", version=__version__, docs_url=None, redoc_url=None, lifespan=_lifespan(settings)
+    )
     engine = db.make_engine(settings.resolved_database_url(), echo=settings.sql_echo)
     app.state.settings = settings
     app.state.engine = engine
@@ -118,6 +138,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_api_route("/healthz", lambda: {"status": "ok", "version": __version__}, include_in_schema=False)
     app.add_middleware(decision_routes.DecisionLane, owner=app)
+    app.add_middleware(consent_routes.BannerLane, owner=app)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.banner_origins,

@@ -9,14 +9,15 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from lawful import clock, db, jobs, keystore, mail, notices, processing, staff, terminal
+from lawful import audit, clock, db, jobs, keystore, mail, notices, processing, staff, terminal
 from lawful.audit import commands as audit_commands
 from lawful.connectors import commands as connector_commands
 from lawful.decisions import commands as decision_commands
 from lawful.dsr import commands as dsr_commands
-from lawful.dsr import tasks as dsr_tasks  # noqa: F401  (registers the jobs with huey)
+from lawful.dsr import tasks as dsr_tasks  # (also registers the jobs with huey)
 from lawful.errors import LawfulError
 from lawful.intake import commands as intake_commands
+from lawful.marketing import commands as marketing_commands
 from lawful.notices import commands as notice_commands
 from lawful.processing import commands as register_commands
 from lawful.staff import commands as staff_commands
@@ -54,6 +55,7 @@ app.add_typer(subject_commands.cli, name="flags")
 app.add_typer(decision_commands.cli, name="decide")
 app.add_typer(dsr_commands.cli, name="dsr")
 app.add_typer(connector_commands.cli, name="connectors")
+app.add_typer(marketing_commands.cli, name="marketing")
 keys_cli = typer.Typer(help="The key store: master-key rotation (R-86).", no_args_is_help=True)
 app.add_typer(keys_cli, name="keys")
 
@@ -111,6 +113,7 @@ def serve(
     engine = db.make_engine(settings.resolved_database_url())
     db.upgrade_to_head(engine)
     engine.dispose()
+    dsr_tasks.reapply_tombstones.call_local()  # R-59: a restored backup is erased again before it is served
     if workers > 1:
         uvicorn.run(
             "lawful.wsgi:app",
@@ -145,8 +148,15 @@ def serve(
 @app.command()
 def worker(workers: Annotated[int, typer.Option(help="worker threads")] = 2) -> None:
     """Run background jobs (mail delivery, sweeps) until stopped; any number of workers may run."""
-    jobs.configure(terminal.settings())
-    jobs.consumer(workers).run()
+    settings = terminal.settings()
+    jobs.configure(settings)
+    interval = settings.audit_seal_seconds
+    sealer = audit.Sealer(settings.resolved_database_url(), interval=interval).start() if interval else None
+    try:
+        jobs.consumer(workers).run()
+    finally:
+        if sealer is not None:
+            sealer.stop()
 
 
 mail_cli = typer.Typer(help="Outgoing mail.", no_args_is_help=True)

@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     api_key_cache_seconds: float = Field(
         default=2.0, ge=0, le=60, description="a revoked API key stops working within this time"
     )
+    audit_seal_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        le=60,
+        description="how often each process chains new audit entries; 0: only on reads",
+    )
     login_max_failures: int = 10
     login_window_minutes: int = 15
     notice_lead_days: int = 30
@@ -54,6 +60,9 @@ class Settings(BaseSettings):
     )
     dsr_pause_while_identity: bool = Field(
         default=False, description="start the month at verification (A-19)"
+    )
+    backup_rotation_days: int = Field(
+        default=35, ge=1, description="backups of the main database are destroyed after this (R-59)"
     )
     datastores: dict[str, SecretStr] = Field(
         default_factory=dict,

@@ -17,6 +17,7 @@ from threading import Lock
 
 from alembic import command
 from sqlalchemy import JSON, Engine, LargeBinary, MetaData, String, delete, select
+from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -26,6 +27,7 @@ from lawful.config import Settings
 
 MIGRATIONS = Path(__file__).parent / "keystore_migrations"
 _CACHE_SIZE = 10_000
+NEW_SUBJECT_BATCH = 64
 
 
 class KeyBase(DeclarativeBase):
@@ -76,6 +78,21 @@ class KeyStore:
         found = self.get(owner)
         assert found is not None
         return found
+
+    def create_many(self, owners: list[str]) -> dict[str, bytes]:
+        """New data keys for owners that have none, in one transaction (keys for new people)."""
+        made = {owner: crypto.new_key() for owner in owners}
+        now = clock.now()
+        rows = []
+        for owner, key in made.items():
+            kek_id, wrapped = self.keyring.wrap(key)
+            rows.append({"owner": owner, "kek_id": kek_id, "wrapped": wrapped, "created_at": now})
+        with self._sessions() as session:
+            session.execute(sa_insert(WrappedKey), rows)
+            session.commit()
+        for owner, key in made.items():
+            self._remember(owner, key)
+        return made
 
     def get(self, owner: str) -> bytes | None:
         with self._lock:
@@ -159,9 +176,24 @@ class Keys:
         self.totp = store.get("system:totp") or store.create("system:totp")
         self.session = store.get("system:session") or store.create("system:session")
         self.outbox = store.get("system:outbox") or store.create("system:outbox")
+        self._pool: list[tuple[uuid.UUID, bytes]] = []
+        self._pool_lock = Lock()
 
     def subject_key(self, subject_id: uuid.UUID) -> bytes | None:
         return self.store.get(subject_owner(subject_id))
+
+    def new_subject(self) -> tuple[uuid.UUID, bytes]:
+        """The id of a new person, whose data key is already stored (durable before any use).
+
+        Keys for new people are made NEW_SUBJECT_BATCH at a time, in one key-store transaction, rather
+        than one transaction per person; a process that stops leaves at most a batch of keys that no
+        one uses, which protect nothing and are harmless."""
+        with self._pool_lock:
+            if not self._pool:
+                ids = [uuid.uuid4() for _ in range(NEW_SUBJECT_BATCH)]
+                made = self.store.create_many([subject_owner(i) for i in ids])
+                self._pool.extend((i, made[subject_owner(i)]) for i in ids)
+            return self._pool.pop()
 
 
 def upgrade(engine: Engine) -> None:

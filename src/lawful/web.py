@@ -188,17 +188,23 @@ class RateLimiter:
         self._lock = Lock()
 
     def __call__(self, request: Request) -> None:
-        key = f"{request.client.host if request.client else '-'}:{request.url.path}"
+        if not self.allow(request.client.host if request.client else None, request.url.path):
+            raise HTTPException(429, detail="too many requests; try again in a minute")
+
+    def allow(self, client: str | None, path: str) -> bool:
+        """Counts one call of `client` on `path`; False (and not counted) when over the limit."""
+        key = f"{client or '-'}:{path}"
         now = monotonic()
         with self._lock:
             hits = self._hits.setdefault(key, deque())
             while hits and hits[0] <= now - self.seconds:
                 hits.popleft()
             if len(hits) >= self.limit:
-                raise HTTPException(429, detail="too many requests; try again in a minute")
+                return False
             hits.append(now)
             if len(self._hits) > 50_000:
                 self._hits.clear()
+        return True
 
     def reset(self) -> None:
         with self._lock:

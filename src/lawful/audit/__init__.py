@@ -3,17 +3,23 @@
 from .errors import ChainBroken
 from .models import AuditEntry
 from .rules import Break
-from .service import content, count, head, latest, list_entries, record, verify
+from .sealer import Sealer
+from .service import TABLE, content, count, entry, head, latest, list_entries, record, seal, unsealed, verify
 
 __all__ = [
+    "TABLE",
     "AuditEntry",
     "Break",
     "ChainBroken",
+    "Sealer",
     "content",
     "count",
+    "entry",
     "head",
     "latest",
     "list_entries",
     "record",
+    "seal",
+    "unsealed",
     "verify",
 ]

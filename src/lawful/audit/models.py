@@ -1,4 +1,9 @@
-"""The audit log table: one row per write or read of personal data, hash-chained."""
+"""The audit log table: one row per write or read of personal data, hash-chained once sealed.
+
+A row is written with its content in the transaction of the change it records, and without a place in
+the chain (`seq`, `prev_hash` and `hash` are empty); the sealer gives it the next place shortly after
+(service.seal). Writers therefore never wait for each other on the chain's tail.
+"""
 
 import uuid
 from datetime import datetime
@@ -13,8 +18,8 @@ from lawful.db import Base
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
 
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    id: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     at: Mapped[datetime]
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     actor_kind: Mapped[str] = mapped_column(String(20))
@@ -26,5 +31,5 @@ class AuditEntry(Base):
     purpose: Mapped[str | None] = mapped_column(String(120))
     outcome: Mapped[str] = mapped_column(String(40), default="ok")
     data: Mapped[dict[str, Any]]
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -25,9 +25,12 @@ CHAINED_FIELDS = (
 
 
 class Chained(Protocol):
-    seq: int
-    prev_hash: str
-    hash: str
+    @property
+    def seq(self) -> int | None: ...
+    @property
+    def prev_hash(self) -> str | None: ...
+    @property
+    def hash(self) -> str | None: ...
 
 
 def entry_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
@@ -47,11 +50,12 @@ def first_break(entries: Iterable[tuple[Chained, Mapping[str, Any]]]) -> Break |
     """The first entry (in seq order) that was altered, removed before, or moved; None if intact."""
     expected_prev, expected_seq = GENESIS, 1
     for entry, content in entries:
-        if entry.seq != expected_seq:
-            return Break(entry.seq, f"expected entry {expected_seq} here: an entry was removed or reordered")
+        seq = entry.seq or 0
+        if seq != expected_seq:
+            return Break(seq, f"expected entry {expected_seq} here: an entry was removed or reordered")
         if entry.prev_hash != expected_prev:
-            return Break(entry.seq, "its link to the previous entry does not match: the chain was reordered")
-        if entry_hash(entry.prev_hash, content) != entry.hash:
-            return Break(entry.seq, "its content does not match its hash: the entry was altered")
-        expected_prev, expected_seq = entry.hash, entry.seq + 1
+            return Break(seq, "its link to the previous entry does not match: the chain was reordered")
+        if entry_hash(expected_prev, content) != entry.hash:
+            return Break(seq, "its content does not match its hash: the entry was altered")
+        expected_prev, expected_seq = entry.hash or "", seq + 1
     return None

@@ -1,21 +1,70 @@
-"""Write and verify the audit log. `record` is called by every write path, in the same transaction."""
+"""Write, seal and verify the audit log. `record` is called by every write path, in the same transaction.
+
+Writing and chaining are two steps. `record` inserts the entry's content in the caller's transaction, so
+an entry exists exactly when its change does, and no writer waits for another. `seal` then gives the
+committed entries their places in the hash chain, in one short transaction under one lock: the
+background sealer (audit.sealer) does it every fraction of a second, and every read of the log seals
+first, so what is listed or verified is chained. Until sealed, an entry is evidence of its change but
+not yet protected by the chain; `unsealed` counts such entries.
+"""
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from lawful import clock
 from lawful.actor import Actor
+from lawful.db import table_of
 
 from . import rules
 from .models import AuditEntry
 
-# One writer at a time extends the chain; PostgreSQL serialises through this advisory lock, SQLite
-# through its single write lock. The unique `seq` primary key is the backstop either way.
+# One sealer at a time extends the chain: PostgreSQL serialises through this advisory lock, SQLite
+# through its single write lock. The unique `seq` is the backstop either way.
 _CHAIN_LOCK = 7_402_211
+SEAL_BATCH = 5000
+_TABLE = TABLE = table_of(AuditEntry)
+_COLUMNS = [_TABLE.c[name] for name in ("id", "seq", "prev_hash", *rules.CHAINED_FIELDS) if name != "seq"]
+_SEAL = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("b_id"))
+    .values(seq=bindparam("b_seq"), prev_hash=bindparam("b_prev"), hash=bindparam("b_hash"))
+)
+
+
+def entry(
+    actor: Actor,
+    action: str,
+    *,
+    entity: object | None = None,
+    entity_type: str | None = None,
+    entity_id: object | None = None,
+    purpose: str | None = None,
+    outcome: str = "ok",
+    data: Mapping[str, Any] | None = None,
+    organisation_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """The row of one entry, for writers that insert it together with their own rows."""
+    if entity is not None:
+        entity_type = entity_type or type(entity).__name__
+        entity_id = entity_id if entity_id is not None else getattr(entity, "id", None)
+    return {
+        "id": uuid.uuid4(),
+        "at": clock.now(),
+        "organisation_id": organisation_id or actor.organisation_id,
+        "actor_kind": str(actor.kind),
+        "actor_id": actor.id,
+        "actor_label": actor.label[:200],
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id) if entity_id is not None else None,
+        "purpose": purpose,
+        "outcome": outcome,
+        "data": dict(data or {}),
+    }
 
 
 def record(
@@ -32,57 +81,83 @@ def record(
     organisation_id: uuid.UUID | None = None,
 ) -> AuditEntry:
     """Append one entry: identifiers and action names only, never personal-data values (R-88)."""
-    if entity is not None:
-        entity_type = entity_type or type(entity).__name__
-        entity_id = entity_id if entity_id is not None else getattr(entity, "id", None)
-    if db.get_bind().dialect.name == "postgresql":
-        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-    tail = db.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (tail[0] + 1, tail[1]) if tail else (1, rules.GENESIS)
-    entry = AuditEntry(
-        seq=seq,
-        id=uuid.uuid4(),
-        at=clock.now(),
-        organisation_id=organisation_id or actor.organisation_id,
-        actor_kind=str(actor.kind),
-        actor_id=actor.id,
-        actor_label=actor.label[:200],
-        action=action,
+    row = entry(
+        actor,
+        action,
+        entity=entity,
         entity_type=entity_type,
-        entity_id=str(entity_id) if entity_id is not None else None,
+        entity_id=entity_id,
         purpose=purpose,
         outcome=outcome,
-        data=dict(data or {}),
-        prev_hash=prev_hash,
+        data=data,
+        organisation_id=organisation_id,
     )
-    entry.hash = rules.entry_hash(prev_hash, content(entry))
-    db.add(entry)
-    db.flush()
-    return entry
+    db.execute(insert(AuditEntry), row)
+    return AuditEntry(**row)
 
 
-def content(entry: AuditEntry) -> dict[str, Any]:
-    """The chained fields of an entry as plain values, exactly as hashed."""
-    values = {name: getattr(entry, name) for name in rules.CHAINED_FIELDS}
-    values["at"] = entry.at.isoformat()
+def seal(db: Session, *, wait: bool = True, batch: int = SEAL_BATCH) -> int:
+    """Chain every committed unsealed entry, oldest first; returns how many were sealed.
+
+    With wait=False (the background sealer) it gives up at once when another sealer holds the chain."""
+    if db.get_bind().dialect.name == "postgresql":
+        if wait:
+            db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+        elif not db.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK}):
+            return 0
+    sealed = 0
+    while True:
+        pending = db.execute(
+            select(*_COLUMNS).where(_TABLE.c.seq.is_(None)).order_by(_TABLE.c.at, _TABLE.c.id).limit(batch)
+        ).all()
+        if not pending:
+            return sealed
+        tail = db.execute(
+            select(_TABLE.c.seq, _TABLE.c.hash)
+            .where(_TABLE.c.seq.is_not(None))
+            .order_by(_TABLE.c.seq.desc())
+            .limit(1)
+        ).first()
+        seq, prev_hash = (tail[0], tail[1]) if tail else (0, rules.GENESIS)
+        updates = []
+        for row in pending:
+            seq += 1
+            digest = rules.entry_hash(prev_hash, content(row, seq=seq))
+            updates.append({"b_id": row.id, "b_seq": seq, "b_prev": prev_hash, "b_hash": digest})
+            prev_hash = digest
+        db.connection().execute(_SEAL, updates)
+        sealed += len(updates)
+        if len(pending) < batch:
+            return sealed
+
+
+def content(entry: Any, *, seq: int | None = None) -> dict[str, Any]:
+    """The chained fields of an entry (or of a row being sealed, with its new seq), exactly as hashed."""
+    values = {name: getattr(entry, name) for name in rules.CHAINED_FIELDS if name != "seq"}
+    values["seq"] = entry.seq if seq is None else seq
+    values["at"] = values["at"].isoformat()
     for name in ("id", "organisation_id", "actor_id"):
         values[name] = str(values[name]) if values[name] is not None else None
     return values
 
 
 def verify(db: Session, *, batch: int = 2000) -> tuple[int, rules.Break | None]:
-    """Walk the whole chain; returns how many entries were checked and the first break, if any."""
+    """Seal, then walk the whole chain; returns how many entries were checked and the first break."""
+    seal(db)
     checked = 0
-    query = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch)
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.seq.is_not(None))
+        .order_by(AuditEntry.seq)
+        .execution_options(yield_per=batch)
+    )
     with db.execute(query) as result:
 
         def stream() -> Iterator[tuple[AuditEntry, dict[str, Any]]]:
             nonlocal checked
-            for entry in result.scalars():
+            for found in result.scalars():
                 checked += 1
-                yield entry, content(entry)
+                yield found, content(found)
 
         broken = rules.first_break(stream())
     return checked, broken
@@ -96,8 +171,9 @@ def list_entries(
     entity_id: str | None = None,
     limit: int = 100,
     before_seq: int | None = None,
-) -> list[AuditEntry]:
-    query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
+) -> Sequence[AuditEntry]:
+    seal(db)
+    query = select(AuditEntry).where(AuditEntry.seq.is_not(None)).order_by(AuditEntry.seq.desc()).limit(limit)
     if organisation_id is not None:
         query = query.where(AuditEntry.organisation_id == organisation_id)
     if action:
@@ -110,7 +186,8 @@ def list_entries(
 
 
 def latest(db: Session, *, entity: object | None = None, action: str | None = None) -> AuditEntry | None:
-    query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)
+    seal(db)
+    query = select(AuditEntry).where(AuditEntry.seq.is_not(None)).order_by(AuditEntry.seq.desc()).limit(1)
     if entity is not None:
         query = query.where(AuditEntry.entity_id == str(getattr(entity, "id", entity)))
     if action:
@@ -119,10 +196,21 @@ def latest(db: Session, *, entity: object | None = None, action: str | None = No
 
 
 def head(db: Session) -> tuple[int, str] | None:
-    """The newest (seq, hash): publish it elsewhere to make truncation of the tail detectable."""
-    row = db.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
-    return (row[0], row[1]) if row else None
+    """The newest sealed (seq, hash): publish it elsewhere to make truncation of the tail detectable."""
+    seal(db)
+    row = db.execute(
+        select(AuditEntry.seq, AuditEntry.hash)
+        .where(AuditEntry.seq.is_not(None))
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+    return (int(row[0] or 0), str(row[1])) if row else None
 
 
 def count(db: Session) -> int:
     return db.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+
+def unsealed(db: Session) -> int:
+    """Committed entries not yet in the chain (the sealer is behind, or not running)."""
+    return db.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.seq.is_(None))) or 0

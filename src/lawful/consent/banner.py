@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, i18n, notices, processing
 from lawful.actor import Actor
+from lawful.db import insert_together, table_of
 from lawful.errors import NotFound, RuleViolation
 
 from .models import ConsentEvent, CookieChoice
@@ -147,6 +148,21 @@ def _build(
     return BannerConfig(organisation_id, data)
 
 
+@dataclass(frozen=True)
+class Written:
+    """The rows one choice writes: the choice, its ledger events, its audit entry."""
+
+    choice: dict[str, Any]
+    events: list[dict[str, Any]]
+    audit: dict[str, Any]
+
+    def groups(self) -> list[tuple[Table, list[dict[str, Any]]]]:
+        return [(_CHOICES, [self.choice]), (_EVENTS, self.events), (_AUDIT, [self.audit])]
+
+
+_CHOICES, _EVENTS, _AUDIT = (table_of(m) for m in (CookieChoice, ConsentEvent, audit.AuditEntry))
+
+
 def record(
     db: Session,
     actor: Actor,
@@ -159,6 +175,33 @@ def record(
     shown_version: str | None = None,
 ) -> CookieChoice:
     """Store one choice and its per-category ledger events; the consent id is new unless it is known."""
+    previous = _latest(db, banner.organisation_id, consent_id) if consent_id else None
+    written = prepare(
+        actor,
+        banner,
+        previous=previous,
+        choices=choices,
+        gpc=gpc,
+        client=client,
+        shown_version=shown_version,
+        now=clock.now(),
+    )
+    insert_together(db.connection(), written.groups())
+    return CookieChoice(**written.choice)
+
+
+def prepare(
+    actor: Actor,
+    banner: BannerConfig,
+    *,
+    previous: CookieChoice | None,
+    choices: dict[str, bool],
+    gpc: bool,
+    client: str | None,
+    shown_version: str | None,
+    now: datetime,
+) -> Written:
+    """The rows of one choice, checked against the banner's categories; nothing is written here."""
     optional = {c["key"] for c in banner.data["categories"] if not c["required"]}
     unknown = sorted(set(choices) - optional)
     if unknown:
@@ -170,56 +213,51 @@ def record(
         key: bool(choices.get(key)) and not (gpc and key in banner.data["gpc_refuses"])
         for key in sorted(optional)
     }
-    previous = _latest(db, banner.organisation_id, consent_id) if consent_id else None
-    now = clock.now()
-    row = CookieChoice(
-        organisation_id=banner.organisation_id,
-        consent_id=previous.consent_id if previous else _new_id(),
-        choices=final,
-        language=banner.data["language"],
-        version=shown_version or banner.version,
-        notice_number=banner.data["notice_number"],
-        text_hash=banner.data["texts_hash"],
-        gpc=gpc,
-        network=network_of(client),
-        created_at=now,
-    )
-    db.add(row)
-    db.flush()
-    if final:  # a site with strictly necessary cookies only has nothing to record per category
-        db.execute(
-            insert(ConsentEvent), [_event(row, key, on, previous, now, actor) for key, on in final.items()]
-        )
-    audit.record(
-        db,
+    choice = {
+        "id": uuid.uuid4(),
+        "organisation_id": banner.organisation_id,
+        "consent_id": previous.consent_id if previous else _new_id(),
+        "choices": final,
+        "language": banner.data["language"],
+        "version": shown_version or banner.version,
+        "notice_number": banner.data["notice_number"],
+        "text_hash": banner.data["texts_hash"],
+        "gpc": gpc,
+        "network": network_of(client),
+        "created_at": now,
+    }
+    # a site with strictly necessary cookies only has nothing to record per category
+    events = [_event(choice, key, on, previous, actor) for key, on in final.items()]
+    entry = audit.entry(
         actor,
         "consent.cookie_choice",
-        entity=row,
+        entity_type="CookieChoice",
+        entity_id=choice["id"],
         organisation_id=banner.organisation_id,
         data={"choices": final, "gpc": gpc},
     )
-    return row
+    return Written(choice, events, entry)
 
 
 def _event(
-    row: CookieChoice, key: str, on: bool, previous: CookieChoice | None, now: datetime, actor: Actor
+    choice: dict[str, Any], key: str, on: bool, previous: CookieChoice | None, actor: Actor
 ) -> dict[str, Any]:
     was_on = bool(previous and previous.choices.get(key))
     kind = EventKind.GIVEN if on else (EventKind.WITHDRAWN if was_on else EventKind.REFUSED)
     return {
         "id": uuid.uuid4(),
-        "organisation_id": row.organisation_id,
+        "organisation_id": choice["organisation_id"],
         "subject_id": None,
-        "consent_id": row.consent_id,
+        "consent_id": choice["consent_id"],
         "purpose": f"cookies:{key}",
         "kind": str(kind),
-        "text_hash": row.text_hash,
-        "text_version": row.version,
-        "language": row.language,
-        "notice_number": row.notice_number,
+        "text_hash": choice["text_hash"],
+        "text_version": choice["version"],
+        "language": choice["language"],
+        "notice_number": choice["notice_number"],
         "channel": "banner",
         "element": "banner",
-        "occurred_at": now,
+        "occurred_at": choice["created_at"],
         "actor_label": actor.label,
     }
 
@@ -236,6 +274,9 @@ def network_of(client: str | None) -> str | None:
     """R-28: never the full address; an IPv4 /24 or an IPv6 /48."""
     if not client:
         return None
+    octets = client.split(".")
+    if len(octets) == 4 and all(o.isdigit() and o == str(int(o)) and int(o) < 256 for o in octets):
+        return f"{octets[0]}.{octets[1]}.{octets[2]}.0/24"  # the common case, without ipaddress's cost
     try:
         address = ipaddress.ip_address(client)
     except ValueError:

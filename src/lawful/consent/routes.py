@@ -1,16 +1,23 @@
 """The banner's public API, and the consent ledger of a person (read-only: events are never changed)."""
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from time import monotonic
+from typing import Annotated, ClassVar
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import FileResponse
+from pydantic import ValidationError
+from starlette.types import ASGIApp, Scope
 
-from lawful import jobs, processing, subjects
+from lawful import clock, jobs, processing, subjects
 from lawful.actor import Actor, ActorKind
-from lawful.errors import Forbidden
-from lawful.web import AppKeys, AppSettings, Db, RateLimiter, language, require
+from lawful.config import Settings
+from lawful.db import insert_together
+from lawful.errors import Forbidden, LawfulError
+from lawful.lane import Answer, Lane, header
+from lawful.web import AppKeys, AppSettings, Db, RateLimiter, get_db, language, require
 
 from . import banner, optin, service
 from .schemas import (
@@ -134,3 +141,82 @@ def consent_history(
         raise Forbidden("this key belongs to no organisation")
     subjects.get(db, subject_id=subject_id, organisation_id=actor.organisation_id)
     return [ConsentEventRead.model_validate(e) for e in service.history(db, subject_id=subject_id)]
+
+
+class BannerLane(Lane):
+    """The banner's fast lane (lawful.lane): records a first choice, `POST /api/banner/consents` with no
+    consent id, in one round trip on PostgreSQL. Every visitor of the company's site posts one, so
+    this is the busiest write there is.
+
+    It runs the route's own steps (the same validation, `banner.prepare`, the same rows through
+    `insert_together`, the same rate limit) and hands everything else to the route: a returning visitor
+    (its earlier choice must be read), bad input, an unknown category, a site without a register. The
+    banner's configuration is kept for CONFIG_SECONDS: a visitor's browser caches it for five minutes
+    anyway, and the proof names the inventory version the visitor says it was shown.
+    """
+
+    PATHS: ClassVar[dict[str, int]] = {"/api/banner/consents": 16 * 1024}
+    CONFIG_SECONDS = 2.0
+
+    def __init__(self, app: ASGIApp, owner: FastAPI) -> None:
+        super().__init__(app, owner, get_db)
+        self._configs: dict[str, tuple[float, banner.BannerConfig]] = {}
+
+    def answer(self, scope: Scope, body: bytes) -> Answer | None:
+        if b"\\u0000" in body:
+            return None
+        try:
+            choice = BannerChoiceCreate.model_validate_json(body)
+        except ValidationError:
+            return None
+        settings: Settings = self.owner.state.settings
+        if choice.consent_id is not None:
+            return None
+        config = self._config(choice.language, settings)
+        if config is None:
+            return None
+        client = scope["client"][0] if scope.get("client") else None
+        try:
+            written = banner.prepare(
+                Actor(ActorKind.PUBLIC, label="banner"),
+                config,
+                previous=None,
+                choices=choice.choices,
+                gpc=choice.gpc or header(scope, b"sec-gpc") == "1",
+                client=client,
+                shown_version=choice.version,
+                now=clock.now(),
+            )
+        except LawfulError:
+            return None
+        if not choices_limit.allow(client, scope["path"]):
+            return None  # the route answers 429
+        with self.writer() as connection:
+            insert_together(connection, written.groups())
+        row = written.choice
+        read = BannerChoiceRead(
+            consent_id=row["consent_id"],
+            choices=row["choices"],
+            expires_at=row["created_at"] + timedelta(days=settings.banner_lifetime_days),
+        )
+        return 201, read.model_dump_json().encode()
+
+    def _config(self, lang: str, settings: Settings) -> banner.BannerConfig | None:
+        now = monotonic()
+        cached = self._configs.get(lang)
+        if cached is not None and cached[0] > now and self._override() is None:
+            return cached[1]
+        with self.session() as db:
+            try:
+                org = processing.get_organisation(db, slug=settings.organisation).id
+                found = banner.config(
+                    db,
+                    organisation_id=org,
+                    lang=lang,
+                    base_url=settings.base_url,
+                    lifetime_days=settings.banner_lifetime_days,
+                )
+            except LawfulError:
+                return None
+        self._configs[lang] = (now + self.CONFIG_SECONDS, found)
+        return found

@@ -1,21 +1,18 @@
 """JSON API of the purpose gate: /api/decisions, and reading a person's data through it."""
 
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from fastapi import APIRouter, Depends, FastAPI, Response
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
 from lawful import crypto, subjects
 from lawful.actor import Actor
 from lawful.errors import Forbidden, LawfulError
 from lawful.keystore import Keys
+from lawful.lane import Answer, Lane, header
 from lawful.web import ApiKeyCache, AppKeys, AppSettings, Db, get_db, require
 
 from . import exports, service
@@ -207,40 +204,23 @@ def _org(actor: Actor) -> uuid.UUID:
     return actor.organisation_id
 
 
-class DecisionLane:
-    """The gate's fast lane: answers `POST /api/decisions` (and `/batch`) without FastAPI's machinery.
+class DecisionLane(Lane):
+    """The gate's fast lane (lawful.lane): answers `POST /api/decisions` (and `/batch`).
 
     Every use of personal data in the company's applications asks the gate first, so its cost is paid
-    thousands of times a second. Through the full stack (dependencies, worker-thread hops, response
-    validation) one decision cost about 3 ms of CPU; the gate itself a fraction of that. The lane
-    handles the common case only: a known API key (from the cache) holding `decisions:ask`, a body
-    that validates, and a decision that raises nothing. It runs the same `_decide` as the route.
-    Anything else (no or unknown key, bad input, unknown purpose) is handed, body and all, to the
-    route, which answers it exactly as before. The lane only reads, so handing over is always safe.
-    A batch of 10,000 is parsed straight from its JSON bytes, three times faster than FastAPI does.
+    thousands of times a second. The lane handles the common case only: a known API key (from the
+    cache) holding `decisions:ask`, a body that validates, and a decision that raises nothing. It runs
+    the same `_decide` as the route; anything else (no or unknown key, bad input, unknown purpose) is
+    handed to the route. A batch of 10,000 is parsed straight from its JSON bytes, three times faster
+    than FastAPI does.
     """
 
-    LIMITS: ClassVar[dict[str, int]] = {"/api/decisions": 64 * 1024, "/api/decisions/batch": 4 * 1024 * 1024}
+    PATHS: ClassVar[dict[str, int]] = {"/api/decisions": 64 * 1024, "/api/decisions/batch": 4 * 1024 * 1024}
 
     def __init__(self, app: ASGIApp, owner: FastAPI) -> None:
-        self.app, self.owner = app, owner
+        super().__init__(app, owner, get_db)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = self.LIMITS.get(scope["path"]) if scope["type"] == "http" else None
-        if limit is None or scope["method"] != "POST":
-            await self.app(scope, receive, send)
-            return
-        body, complete = await _read_body(receive, limit)
-        # in a worker thread: while one decision waits on the database, others run
-        answer = await run_in_threadpool(self._answer, scope, body) if complete else None
-        if answer is None:
-            await self.app(scope, _replay(body, complete, receive), send)
-            return
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": answer})
-
-    def _answer(self, scope: Scope, body: bytes) -> bytes | None:
+    def answer(self, scope: Scope, body: bytes) -> Answer | None:
         if b"\\u0000" in body:  # a NUL PostgreSQL cannot take: the route answers it as bad input
             return None
         actor = self._actor(scope)
@@ -254,8 +234,8 @@ class DecisionLane:
         if isinstance(request, DecisionCreate):
             quick = self._quick(actor, request)
             if quick is not None:
-                return quick
-        with self._session() as db:
+                return 200, quick
+        with self.session() as db:
             try:
                 if isinstance(request, DecisionCreate):
                     answer: BaseModel = _decide(db, self.owner.state.keys, actor, request)
@@ -263,84 +243,21 @@ class DecisionLane:
                     answer = _decide_batch(db, self.owner.state.keys, actor, request)
             except LawfulError:
                 return None
-        return answer.model_dump_json().encode()
+        return 200, answer.model_dump_json().encode()
 
     def _quick(self, actor: Actor, request: DecisionCreate) -> bytes | None:
         """The most common question of all, a person named by an identity, in one round trip."""
         if request.subject.subject_id is not None or actor.organisation_id is None:
             return None
         state = self.owner.state
-        with self._driver_connection() as connection:
+        with self.driver_connection() as connection:
             question = _question(actor.organisation_id, request)
             decision = service.decide_quick(connection, state.engine.dialect, state.keys, question)
         return None if decision is None else _read(decision, actor).model_dump_json().encode()
 
-    @contextmanager
-    def _driver_connection(self) -> Iterator[Any]:
-        """A DB-API connection: the test's own (see `_session`), or one from the pool, in autocommit
-        while the lane holds it so that the single SELECT needs no BEGIN and no ROLLBACK."""
-        override: Callable[[], Session] | None = self.owner.dependency_overrides.get(get_db)
-        if override is not None:
-            yield override().connection().connection.driver_connection
-            return
-        engine: Engine = self.owner.state.engine
-        pooled = engine.raw_connection()
-        driver = pooled.driver_connection
-        switch = engine.dialect.name == "postgresql"
-        try:
-            if switch:
-                driver.autocommit = True  # type: ignore[union-attr]
-            yield driver
-        finally:
-            if switch:
-                driver.autocommit = False  # type: ignore[union-attr]
-            pooled.close()
-
     def _actor(self, scope: Scope) -> Actor | None:
-        header = next((v for k, v in scope["headers"] if k == b"authorization"), b"").decode("latin-1")
-        scheme, _, token = header.partition(" ")
+        scheme, _, token = header(scope, b"authorization").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
         cache: ApiKeyCache = self.owner.state.api_keys
         return cache.get(crypto.token_digest(token.strip()))
-
-    def _session(self) -> AbstractContextManager[Session]:
-        # Tests run each request in their own rolled-back transaction by overriding `get_db`; the
-        # lane honours that override so that it is exercised by the same tests as the route.
-        override: Callable[[], Session] | None = self.owner.dependency_overrides.get(get_db)
-        if override is not None:
-            return nullcontext(override())
-        sessions: Callable[[], AbstractContextManager[Session]] = self.owner.state.sessionmaker
-        return sessions()
-
-
-async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
-    """The body, unless it is longer than `limit` (then what was read, and False)."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks), False
-        chunk = message.get("body", b"")
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            return b"".join(chunks), False
-        if not message.get("more_body", False):
-            return b"".join(chunks), True
-
-
-def _replay(body: bytes, complete: bool, receive: Receive) -> Receive:
-    """A `receive` that hands over what the lane read, then the rest of the stream."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            message: dict[str, Any] = {"type": "http.request", "body": body, "more_body": not complete}
-            return message
-        return await receive()
-
-    return replay

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, consent, i18n, keystore, processing, render, subjects
 from lawful.actor import Actor
 
-from . import datastores, rules, tombstones
+from . import datastores, fees, rules, tombstones
 from .models import Request, Step
 from .packages import PACKAGE_LIFETIME, download_token, package
 from .service import NOTIFY_RECIPIENTS, _move, contact, tell
@@ -394,6 +394,7 @@ def _answer(
 
 Handler = Callable[[Session, Actor, keystore.Keys, Request, str], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {
+    "fee_quote": fees.tell_quote,  # the only step of a request held for its fee (fees.py)
     "access": _access,
     "portability": _portability,
     "rectification": _rectification,

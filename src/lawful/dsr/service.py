@@ -208,6 +208,21 @@ def _mark_verified(db: Session, actor: Actor, request: Request, method: str) -> 
             db, actor, request, rules.Status.AWAITING_MANDATE
         )  # R-50: nothing is released before the mandate
         return
+    from .fees import hold_for_fee  # fees builds on this module
+
+    steps = ["fee_quote"] if hold_for_fee(db, actor, request) else start(db, actor, request)
+    audit.record(
+        db,
+        actor,
+        "dsr.verified",
+        entity=request,
+        organisation_id=request.organisation_id,
+        data={"method": method, "steps": steps},
+    )
+
+
+def start(db: Session, actor: Actor, request: Request) -> list[str]:
+    """The work begins: one pending step per right, then recipients, then the answer."""
     _move(db, actor, request, rules.Status.IN_PROGRESS)
     kinds = [k for k in request.kinds if k not in CASES]
     steps = [
@@ -219,14 +234,7 @@ def _mark_verified(db: Session, actor: Actor, request: Request, method: str) -> 
     for kind in steps:
         db.add(Step(request_id=request.id, kind=kind, status="pending", result={}, updated_at=clock.now()))
     db.flush()
-    audit.record(
-        db,
-        actor,
-        "dsr.verified",
-        entity=request,
-        organisation_id=request.organisation_id,
-        data={"method": method, "steps": steps},
-    )
+    return steps
 
 
 def _datastore_steps(db: Session, request: Request, kinds: list[str]) -> list[str]:

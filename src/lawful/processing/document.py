@@ -6,6 +6,7 @@ checked here; the legal rules that span several parts of the document live in `r
 
 import re
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -63,6 +64,17 @@ class Dpo(Strict):
     phone: str | None = None
 
 
+class FurtherCopyFee(Strict):
+    """Art. 15(3): a reasonable fee based on administrative costs for a further copy; the first is free."""
+
+    amount: Decimal = Field(gt=0, max_digits=8, decimal_places=2, description="per further copy")
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    window_days: int = Field(
+        default=30, ge=1, le=366, description="an access request this soon after a copy is a further copy"
+    )
+    reason: Label = Field(description="what the amount covers, told to the person")
+
+
 class JointController(Strict):
     name: str
     contact: str
@@ -72,6 +84,15 @@ class JointController(Strict):
 class OrgRole(StrEnum):
     CONTROLLER = "controller"
     CONTROLLER_AND_PROCESSOR = "controller_and_processor"
+
+
+class PhoneMarketing(Strict):
+    """Telephone prospecting (R-41): each call list is screened against the Belgian "Do Not Call Me" register."""
+
+    enabled: bool = False
+    dncm_refresh_days: int = Field(
+        default=30, ge=1, le=366, description="the register's update period; an older import is flagged"
+    )
 
 
 class Organisation(Strict):
@@ -85,6 +106,9 @@ class Organisation(Strict):
     contact: list[ContactPoint] = Field(default_factory=list)
     dpo: Dpo | None = None
     joint_controllers: list[JointController] = Field(default_factory=list)
+    further_copy_fee: FurtherCopyFee | None = Field(
+        default=None, description="fee for a further copy of one's data (R-52); none when absent"
+    )
     supervisory_authority: Literal["apd"] = "apd"
     languages: list[Lang] = Field(min_length=1)
     authoritative_language: Lang
@@ -94,6 +118,9 @@ class Organisation(Strict):
     )
     third_party_marketing: Literal["forbidden", "consent_required"] = Field(
         default="forbidden", description="sharing data with others for their own marketing (R-39)"
+    )
+    phone_marketing: PhoneMarketing = Field(
+        default=PhoneMarketing(), description="telephone prospecting; disabled unless enabled here (R-41)"
     )
 
 
@@ -152,6 +179,15 @@ class Transfer(Strict):
     )
 
 
+class AudienceUpload(Strict):
+    """Customer lists uploaded to a social network as matched audiences (R-40; EDPB Guidelines 8/2020)."""
+
+    enabled: bool = False
+    hashed: bool = Field(
+        default=True, description="the platform takes SHA-256 of normalised values, as it declares"
+    )
+
+
 class Recipient(Strict):
     key: Key
     name: str
@@ -163,6 +199,9 @@ class Recipient(Strict):
     fields: list[Key] = Field(default_factory=list, description="whitelist of data categories it may receive")
     endpoint: Annotated[str, Field(pattern=r"^https?://")] | None = Field(
         default=None, description="where audience exports and Art. 19 notifications are sent (HTTPS)"
+    )
+    audience_upload: AudienceUpload | None = Field(
+        default=None, description="a social network taking matched audiences (R-40); absent = none"
     )
 
 

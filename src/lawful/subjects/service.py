@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock, crypto, keystore
 from lawful.actor import Actor
+from lawful.db import insert_together
 
-from . import rules
+from . import fresh, rules
 from .errors import KeyDestroyed, SubjectNotFound
 from .identity import IdentityKind
 from .models import Collection, Identity, PersonalData, Subject
@@ -84,25 +85,28 @@ def collect(
         subject: Subject | None = get(db, subject_id=subject_id, organisation_id=organisation_id)
     else:
         subject = _find_any(db, keys, organisation_id, identities, client)
-    created = subject is None
+    created = False
     if subject is None:
-        subject = Subject(
-            id=uuid.uuid4(),
+        person = fresh.new_person(
+            actor,
+            keys,
             organisation_id=organisation_id,
-            categories=[subject_category],
+            subject_category=subject_category,
+            identities=identities,
+            values=values,
+            collection=collection,
             language=language,
             country=country,
-            role="processor" if client else "controller",
             client=client,
-            created_at=now,
+            now=now,
         )
-        db.add(subject)
-        db.flush()  # no relationship() orders these inserts: each table is flushed before the next
-    elif subject_category not in subject.categories:
+        insert_together(db.connection(), person.groups)
+        return Collected(person.subject, person.collection, True, person.changed)
+    if subject_category not in subject.categories:
         subject.categories = [*subject.categories, subject_category]
     subject.language = language or subject.language
     subject.country = country or subject.country
-    key = keys.store.create(keystore.subject_owner(subject.id))
+    key = keys.subject_key(subject.id) or keys.store.create(keystore.subject_owner(subject.id))
     _add_identities(db, keys, key, subject, identities, client, now, created)
     row = Collection(
         id=uuid.uuid4(),
