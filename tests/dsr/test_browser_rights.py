@@ -193,6 +193,31 @@ def test_an_objection_to_a_legitimate_interest_restricts_that_activity_until_the
     ]
     assert [(r.ground, r.activity) for r in flags.restrictions] == [("objection_pending", "customer_offers")]
     assert [p["event"] for p in live.posts if p["reference"] == request.reference] == [["objection"]]  # R-65
+    _officer_upholds(live, request, email, sid)
+
+
+def _officer_upholds(live: Live, request: dsr.Request, email: str, sid: uuid.UUID) -> None:
+    """The privacy officer upholds the objection: the person hears it in French, the activity stops for good."""
+    with live.session() as db:
+        key = make_api_key(db, live.org, ["dsr:read", "dsr:write", "export:approve"])
+        db.commit()
+
+    decided = httpx.post(
+        f"{live.origin}/api/dsr/{request.id}/objection", json={"outcome": "upheld"}, headers=bearer(key)
+    )
+    with live.session() as db:  # the worker job: the recipients hear the decision
+        while dsr.steps.run_next(db, SEEDER, live.keys, request_id=request.id, base_url=live.origin):
+            db.commit()
+
+    assert decided.status_code == 200, decided.text
+    letter = mail_text(live, email, f"Notre décision sur votre opposition, demande {request.reference}")
+    assert "« Offers to customers (fr) », et ne recommencerons pas" in letter
+    offers = _decide(live, "customer_offers", sid)
+    assert not offers.allow and offers.reasons == (decisions.Reason.OBJECTED,)
+    with live.session() as db:
+        assert subjects.flags(db, subject_id=sid).restrictions == []  # replaced by the outcome
+    told = [p["event"] for p in live.posts if p["reference"] == request.reference]
+    assert told == [["objection"], ["objection_upheld"]]
 
 
 @pytest.fixture

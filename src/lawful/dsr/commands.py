@@ -11,7 +11,7 @@ from rich.table import Table
 from lawful import keystore, terminal
 from lawful.actor import SYSTEM
 
-from . import fees, service, steps, tombstones
+from . import fees, objections, service, steps, tombstones
 from .errors import RequestNotFound
 
 cli = typer.Typer(help="Rights requests (Art. 12-22).", no_args_is_help=True)
@@ -176,3 +176,28 @@ def decide_fee(
         request = fees.decide(db, terminal.operator(), request_id=found.id, decision=decision, note=note)
         db.commit()
         terminal.out.print(f"{request.reference}: fee {decision}; {request.status}")
+
+
+OUTCOMES = {"uphold": "upheld", "reject": "rejected"}
+
+
+@cli.command("objection")
+def decide_objection(
+    reference: str,
+    decision: Annotated[str, typer.Argument(help="uphold or reject")],
+    grounds: Annotated[str | None, typer.Option(help="the compelling legitimate grounds (to reject)")] = None,
+) -> None:
+    """Decide an objection to legitimate interests: the person is told, then the restriction is lifted (R-67)."""
+    if decision not in OUTCOMES:
+        raise typer.BadParameter("use uphold or reject", param_hint="DECISION")
+    settings = terminal.settings()
+    keys = keystore.open_keys(settings)
+    with terminal.session() as db:
+        found = fees.find_by_reference(db, reference=reference)
+        if found is None:
+            raise RequestNotFound(f"no request {reference}")
+        request = objections.decide(
+            db, terminal.operator(), keys, request_id=found.id, outcome=OUTCOMES[decision], grounds=grounds
+        )
+        db.commit()
+        terminal.out.print(f"{request.reference}: objection {OUTCOMES[decision]}")

@@ -53,3 +53,11 @@ class FrozenData(Conflict):
 
 class FeeRefused(RuleViolation):
     code = "fee_refused"
+
+
+class ObjectionDecisionRefused(RuleViolation):
+    code = "objection_decision_refused"
+
+
+class ObjectionNotPending(Conflict):
+    code = "objection_not_pending"

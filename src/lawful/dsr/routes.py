@@ -12,7 +12,7 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
-from . import cases, fees, service, steps, tasks
+from . import cases, fees, objections, service, steps, tasks
 from .schemas import ExtensionCreate, RefusalCreate, RequestCreate, RequestRead
 
 router = APIRouter(prefix="/api/dsr", tags=["rights requests"])
@@ -147,6 +147,29 @@ def decide_fee(request_id: uuid.UUID, body: FeeDecisionCreate, db: Db, actor: Wr
     """Staff record the payment, or waive the fee; the work then begins."""
     request = fees.decide(db, actor, request_id=request_id, decision=body.decision, note=body.note)
     db.commit()
+    jobs.kick(tasks.run_request, str(request.id))
+    return RequestRead.model_validate(request)
+
+
+class ObjectionDecisionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: str = Field(pattern="^(upheld|rejected)$", description="the objection stands, or is overridden")
+    grounds: str | None = Field(
+        default=None, max_length=10_000, description="the compelling legitimate grounds, when rejected"
+    )
+
+
+@router.post("/{request_id}/objection")
+def decide_objection(
+    request_id: uuid.UUID, body: ObjectionDecisionCreate, db: Db, keys: AppKeys, actor: Writer
+) -> RequestRead:
+    """Art. 21(1): the privacy officer upholds an objection to legitimate interests, or rejects it with grounds."""
+    request = objections.decide(
+        db, actor, keys, request_id=request_id, outcome=body.outcome, grounds=body.grounds
+    )
+    db.commit()
+    jobs.kick_mail(db)
     jobs.kick(tasks.run_request, str(request.id))
     return RequestRead.model_validate(request)
 

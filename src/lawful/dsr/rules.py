@@ -9,7 +9,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from .errors import ExtensionRefused, ExtensionTooLate, ExtensionTooLong, TransitionRefused
+from .errors import (
+    ExtensionRefused,
+    ExtensionTooLate,
+    ExtensionTooLong,
+    ObjectionDecisionRefused,
+    TransitionRefused,
+)
 
 Calendar = Callable[[date], bool]
 """Is this day a working day? (Regulation 1182/71 Art. 2(2): not a Saturday, Sunday or public holiday.)"""
@@ -212,3 +218,40 @@ def reerasure(
     doomed = [cid for cid, activity, at in rows if at <= erased_at and activity not in keep]
     remaining = len(rows) - len(doomed)
     return doomed, not keep and remaining == 0
+
+
+# --- Objections to legitimate interests (Art. 21(1)) ---
+
+
+class ObjectionOutcome(StrEnum):
+    UPHELD = "upheld"  # processing for that activity stops for good (Art. 21(1) first sentence)
+    REJECTED = "rejected"  # compelling legitimate grounds override, or legal claims need the data
+
+
+MIN_GROUNDS_LENGTH = 20  # "compelling legitimate grounds" are written reasons, not a word
+
+
+def objection_decision(outcome: str, grounds: str | None) -> ObjectionOutcome:
+    """Art. 21(1), R-67: upheld, or rejected only with the compelling grounds (or legal claims) written down."""
+    if outcome not in tuple(ObjectionOutcome):
+        raise ObjectionDecisionRefused(
+            "decide an objection as upheld or rejected",
+            problems=[{"path": "outcome", "message": "use upheld or rejected"}],
+        )
+    if outcome == ObjectionOutcome.REJECTED and len((grounds or "").strip()) < MIN_GROUNDS_LENGTH:
+        raise ObjectionDecisionRefused(
+            "a rejected objection needs the compelling legitimate grounds written down",
+            problems=[{"path": "grounds", "message": f"at least {MIN_GROUNDS_LENGTH} characters"}],
+        )
+    return ObjectionOutcome(outcome)
+
+
+def after_objection(outcome: ObjectionOutcome | None) -> tuple[str | None, bool]:
+    """Art. 18(1)(d), 21(1): what the gate reads for the activity: (the objection's outcome, still restricted).
+
+    Pending, the activity is restricted; upheld, the objection itself stops it for good and replaces the
+    restriction; rejected, nothing stands once the person has been told (Art. 18(3)).
+    """
+    if outcome is None:
+        return None, True
+    return str(outcome), False

@@ -12,6 +12,7 @@ from .facts import Facts, facts, ids_of
 from .identity import IdentityKind, normalise, normalise_email, normalise_for_lookup, normalise_phone
 from .limits import (
     Flags,
+    decide_objection,
     flag_child,
     flags,
     lift_hold,
@@ -76,6 +77,7 @@ __all__ = [
     "collect",
     "consent_age",
     "count",
+    "decide_objection",
     "facts",
     "find_by_identity",
     "flag_child",

@@ -153,6 +153,23 @@ def record_objection(
     return row
 
 
+def decide_objection(db: Session, actor: Actor, *, objection_id: uuid.UUID, outcome: str) -> Objection:
+    """Art. 21(1): the privacy officer's decision on an objection to legitimate interests, once."""
+    row = db.get(Objection, objection_id)
+    if row is None or row.outcome is not None:
+        raise SubjectNotFound("no such undecided objection")
+    row.outcome, row.decided_at = outcome, clock.now()
+    audit.record(
+        db,
+        actor,
+        "subjects.objection_decided",
+        entity=row,
+        organisation_id=row.organisation_id,
+        data={"subject_id": str(row.subject_id), "outcome": outcome, "activity": row.activity},
+    )
+    return row
+
+
 def flag_child(db: Session, actor: Actor, *, subject_id: uuid.UUID) -> Subject:
     """R-110: a child discovered: marketing and profiling stop at once (the gate reads this flag)."""
     subject = get(db, subject_id=subject_id)
