@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -9,7 +10,7 @@ from lawful import audit, clock, i18n, keystore, mail, staff
 from lawful.actor import Actor
 
 from . import rules
-from .errors import CodeRefused
+from .errors import AssigneeRefused, CodeRefused
 from .models import Request
 from .service import CASES, _mark_verified, _move, get, list_open, tell
 
@@ -106,3 +107,36 @@ def send_reminders(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UU
             organisation_id=organisation_id,
         )
     return len(officers)
+
+
+def acknowledge(
+    db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str
+) -> dict[str, Any]:
+    """R-70: a question or complaint is acknowledged once the code is confirmed, with its one-month date."""
+    lang = request.language
+    tell(db, keys, request, "acknowledgement", date=i18n.long_date(request.due_on, lang))
+    return {"acknowledged": True}
+
+
+def assign(db: Session, actor: Actor, *, request_id: uuid.UUID, staff_id: uuid.UUID | None) -> Request:
+    """R-45, R-70: the staff member who owns a request (or none); an active member of the organisation."""
+    request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
+    if staff_id is not None:
+        member = db.get(staff.StaffUser, staff_id)
+        if member is None or member.organisation_id != request.organisation_id or not member.active:
+            raise AssigneeRefused(
+                "no such active staff member in this organisation",
+                problems=[{"path": "staff_id", "message": "not an active staff member here"}],
+            )
+    before = str(request.assignee_id) if request.assignee_id else None
+    request.assignee_id = staff_id
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "dsr.assigned",
+        entity=request,
+        organisation_id=request.organisation_id,
+        data={"before": before, "after": str(staff_id) if staff_id else None},
+    )
+    return request

@@ -8,10 +8,10 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from lawful import keystore, terminal
+from lawful import keystore, staff, terminal
 from lawful.actor import SYSTEM
 
-from . import fees, objections, service, steps, tombstones
+from . import cases, fees, objections, service, steps, tombstones
 from .errors import RequestNotFound
 
 cli = typer.Typer(help="Rights requests (Art. 12-22).", no_args_is_help=True)
@@ -201,3 +201,23 @@ def decide_objection(
         )
         db.commit()
         terminal.out.print(f"{request.reference}: objection {OUTCOMES[decision]}")
+
+
+@cli.command("assign")
+def assign(
+    reference: str,
+    email: Annotated[str | None, typer.Argument(help="the staff member's email; omit to unassign")] = None,
+) -> None:
+    """Give a request (or a complaint, a question) an owner among the staff (R-45, R-70)."""
+    with terminal.session() as db:
+        found = fees.find_by_reference(db, reference=reference)
+        if found is None:
+            raise RequestNotFound(f"no request {reference}")
+        member = staff.find_by_email(db, email=email) if email else None
+        if email and member is None:
+            raise staff.StaffNotFound("no staff member with that email")
+        request = cases.assign(
+            db, terminal.operator(), request_id=found.id, staff_id=member.id if member else None
+        )
+        db.commit()
+        terminal.out.print(f"{request.reference}: {'assigned' if member else 'unassigned'}")

@@ -61,3 +61,7 @@ class ObjectionDecisionRefused(RuleViolation):
 
 class ObjectionNotPending(Conflict):
     code = "objection_not_pending"
+
+
+class AssigneeRefused(RuleViolation):
+    code = "assignee_refused"

@@ -34,6 +34,9 @@ class Request(IdMixin, Base):
     refusal: Mapped[str | None] = mapped_column(Text)
     registered_by: Mapped[str] = mapped_column(String(200))
     completed_at: Mapped[datetime | None]
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
+    )  # the staff member who owns the request
 
 
 class Step(IdMixin, Base):

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lawful import clock, jobs, processing
+from lawful import clock, jobs, processing, staff
 from lawful.actor import Actor, ActorKind
 from lawful.web import AppKeys, AppSettings, ConsoleActor, Db, RateLimiter, console_permission, html, language
 
@@ -168,4 +168,7 @@ def request_queue(db: Db, actor: ConsoleActor) -> HTMLResponse:
         (r, rules.reminders(r.due_on), rules.is_overdue(r.due_on, today, completed=False))
         for r in service.list_open(db, organisation_id=actor.organisation_id)
     ]
-    return html("console/requests.html", title="Rights requests", actor=actor, rows=rows, today=today)
+    owners = {u.id: u.display_name for u in staff.list_staff(db, organisation_id=actor.organisation_id)}
+    return html(
+        "console/requests.html", title="Rights requests", actor=actor, rows=rows, today=today, owners=owners
+    )

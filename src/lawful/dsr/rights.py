@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, consent, i18n, keystore, processing, render, subjects
 from lawful.actor import Actor
 
-from . import datastores, fees, rules, tombstones
+from . import cases, datastores, fees, letters, objections, rules, tombstones
 from .models import Request, Step
 from .packages import PACKAGE_LIFETIME, download_token, package
 from .service import NOTIFY_RECIPIENTS, _move, contact, tell
@@ -197,6 +197,7 @@ def _rectification(
         subject_id=subject.id,
         collection=subjects.CollectionCreate(activity=latest.activity, channel=subjects.Channel.SELF_SERVICE),
     ).changed
+    letters.rectification(db, keys, request, values=values, changed=list(changed))
     return {"changed": changed}
 
 
@@ -394,6 +395,7 @@ def _answer(
 
 Handler = Callable[[Session, Actor, keystore.Keys, Request, str], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {
+    "acknowledge": cases.acknowledge,  # questions and complaints, before a person answers
     "fee_quote": fees.tell_quote,  # the only step of a request held for its fee (fees.py)
     "access": _access,
     "portability": _portability,
@@ -403,9 +405,11 @@ HANDLERS: dict[str, Handler] = {
     "erasure": _erasure,
     "notify_recipients": _notify_recipients,
     "answer": _answer,
+    objections.NOTIFY_STEP: objections.notify_decision,  # after the officer's decision (objections.py)
 }
 # access and portability read before erasure deletes; recipients hear before the answer goes out
 ORDER = (
+    "acknowledge",
     "datastore_access",  # the company's other datastores, one step each (datastores.py), before the report
     "access",
     "portability",
@@ -416,4 +420,5 @@ ORDER = (
     "erasure",
     "notify_recipients",
     "answer",
+    objections.NOTIFY_STEP,
 )

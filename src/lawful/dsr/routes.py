@@ -174,6 +174,20 @@ def decide_objection(
     return RequestRead.model_validate(request)
 
 
+class AssigneeUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    staff_id: uuid.UUID | None = Field(description="the staff member who owns the request; null: nobody")
+
+
+@router.put("/{request_id}/assignee")
+def assign(request_id: uuid.UUID, body: AssigneeUpdate, db: Db, actor: Writer) -> RequestRead:
+    """R-45, R-70: who owns the request."""
+    request = cases.assign(db, actor, request_id=request_id, staff_id=body.staff_id)
+    db.commit()
+    return RequestRead.model_validate(request)
+
+
 def _org(actor: Actor) -> uuid.UUID:
     if actor.organisation_id is None:
         raise Forbidden("this key belongs to no organisation")

@@ -36,6 +36,7 @@ class RequestRead(BaseModel):
     identity_method: str | None
     outcome: dict[str, Any]
     completed_at: datetime | None
+    assignee_id: uuid.UUID | None = None
 
 
 class ExtensionCreate(BaseModel):

@@ -229,7 +229,8 @@ def start(db: Session, actor: Actor, request: Request) -> list[str]:
         *kinds,
         *(["notify_recipients"] if NOTIFY_RECIPIENTS.intersection(kinds) else []),
         *(["answer"] if kinds else []),
-    ]  # questions and complaints are answered by a person
+        *(["acknowledge"] if CASES.intersection(request.kinds) else []),
+    ]  # questions and complaints are acknowledged, then answered by a person
     steps += _datastore_steps(db, request, kinds)
     for kind in steps:
         db.add(Step(request_id=request.id, kind=kind, status="pending", result={}, updated_at=clock.now()))
