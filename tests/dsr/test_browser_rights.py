@@ -140,7 +140,10 @@ def test_a_restriction_stops_every_use_but_storage_and_the_email_platform_is_tol
         restrictions = subjects.flags(db, subject_id=sid).restrictions
     assert [(r.ground, r.activity) for r in restrictions] == [("accuracy_contested", None)]
     told = [p for p in live.posts if p["reference"] == request.reference]
-    assert told == [{"event": ["restriction"], "reference": request.reference, "email": email}]
+    scope = {"activities": ["newsletter"], "categories": ["user.contact.email", "user.name"]}
+    assert told == [
+        {"event": ["restriction"], "reference": request.reference, "email": email, "scope": scope}
+    ]
     assert _answer(page)["results"]["notify_recipients"] == {"recipients": {"HubSpot Inc.": "status 204"}}  # type: ignore[index]
 
 
@@ -166,7 +169,10 @@ def test_an_objection_to_marketing_needs_no_code_and_stops_marketing_at_once(pag
         lookup = consent.suppression_lookup(live.keys, email)
         assert consent.suppressed(db, organisation_id=live.org, lookups=[lookup]) == {lookup}
     told = [p for p in live.posts if p["reference"] == request.reference]
-    assert told == [{"event": ["objection"], "reference": request.reference, "email": email}]  # T-41
+    scope = {"activities": ["newsletter"], "categories": ["user.contact.email", "user.name"]}
+    assert told == [
+        {"event": ["objection"], "reference": request.reference, "email": email, "scope": scope}
+    ]  # T-41
 
 
 def test_an_objection_to_a_legitimate_interest_restricts_that_activity_until_the_officer_decides(

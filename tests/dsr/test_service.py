@@ -170,8 +170,9 @@ def test_erasure_destroys_the_key_keeps_an_exclusion_entry_and_tells_recipients(
     assert consent.suppressed(
         db, organisation_id=org, lookups=[consent.suppression_lookup(keys, "erase@example.test")]
     )
+    scope = {"activities": ["newsletter"], "categories": ["user.contact.email", "user.name"]}
     assert receiver.received == [
-        {"event": ["erasure"], "reference": request.reference, "email": "erase@example.test"}
+        {"event": ["erasure"], "reference": request.reference, "email": "erase@example.test", "scope": scope}
     ]
     assert request.outcome["recipients_notified"] == {"HubSpot Inc.": "status 204"}
     assert db.scalars(select(consent.ConsentEvent.subject_id)).all() == [None]  # proof kept, pseudonymised

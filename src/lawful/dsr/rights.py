@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, consent, i18n, keystore, processing, render, subjects
 from lawful.actor import Actor
 
-from . import cases, datastores, fees, letters, objections, rules, tombstones
+from . import cases, datastores, fees, letters, objections, recipients, rules, tombstones
 from .models import Request, Step
 from .packages import PACKAGE_LIFETIME, download_token, package
 from .service import NOTIFY_RECIPIENTS, _move, contact, tell
@@ -346,26 +346,20 @@ def _notify_recipients(
     register = _register(db, request)
     done = {s.kind: s.result for s in db.scalars(select(Step).where(Step.request_id == request.id))}
     erasure = done.get("erasure", {})
-    activities = set(erasure.get("erased", [])) | {k["activity"] for k in erasure.get("kept", [])}
+    held = set(erasure.get("erased", [])) | {k["activity"] for k in erasure.get("kept", [])}
     if request.subject_id is not None and db.get(subjects.Subject, request.subject_id) is not None:
-        activities |= {c.activity for c in subjects.history(db, subject_id=request.subject_id)}
-    outcomes = {}
-    for recipient in register.recipients:
-        if not any(recipient.key in a.recipients for a in register.activities if a.key in activities):
-            continue
-        if recipient.endpoint is None:
-            outcomes[recipient.name] = "no endpoint: to be told by hand"
-            continue
-        payload = {
-            "event": [k for k in request.kinds if k in NOTIFY_RECIPIENTS],
-            "reference": request.reference,
-            "email": contact(keys, request),
-        }
-        try:
-            response = httpx.post(recipient.endpoint, json=payload, timeout=15)
-            outcomes[recipient.name] = f"status {response.status_code}"
-        except httpx.HTTPError as exc:
-            outcomes[recipient.name] = f"failed: {type(exc).__name__}"
+        held |= {c.activity for c in subjects.history(db, subject_id=request.subject_id)}
+    kinds = [k for k in request.kinds if k in NOTIFY_RECIPIENTS]
+    corrected = request.details.get("values") if "rectification" in kinds else None
+    messages = recipients.payloads(
+        register,
+        reference=request.reference,
+        events=kinds,
+        activities=recipients.scope(register, kinds=kinds, details=request.details, held=held),
+        email=contact(keys, request),
+        values={str(k): str(v) for k, v in dict(corrected or {}).items()},
+    )
+    outcomes = recipients.tell(register, messages)
     request.outcome = {**request.outcome, "recipients_notified": outcomes}
     return {"recipients": outcomes}
 
