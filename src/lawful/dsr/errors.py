@@ -65,3 +65,7 @@ class ObjectionNotPending(Conflict):
 
 class AssigneeRefused(RuleViolation):
     code = "assignee_refused"
+
+
+class NotInRegister(RuleViolation):
+    code = "not_in_register"

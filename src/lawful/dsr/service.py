@@ -18,6 +18,7 @@ from . import rules
 from .errors import (
     CodeRefused,
     FrozenData,
+    NotInRegister,
     NotPrivacyOfficer,
     RefusalRefused,
     RequestNotFound,
@@ -72,6 +73,7 @@ def open_request(
             "a request cannot be received in the future",
             problems=[{"path": "received_at", "message": "in the future"}],
         )
+    _refuse_unknown_keys(db, organisation_id, details or {})
     _refuse_frozen_fields(db, keys, organisation_id, kinds, details or {}, address)
     subject = subjects.find_by_identity(
         db, keys, organisation_id=organisation_id, kind=subjects.IdentityKind.EMAIL, value=address
@@ -387,4 +389,23 @@ def _refuse_frozen_fields(
         raise FrozenData(
             "these data are on issued invoices and change only by a credit note: " + ", ".join(frozen),
             problems=[{"path": f"details.values.{k}", "message": "frozen"} for k in frozen],
+        )
+
+
+def _refuse_unknown_keys(db: Session, organisation_id: uuid.UUID, details: dict[str, object]) -> None:
+    """A datum to correct or an activity objected to must be one the register declares (nothing is created)."""
+    wanted = details.get("values")
+    categories = [str(k) for k in wanted] if isinstance(wanted, dict) else []
+    activity = str(details.get("activity") or "")
+    if not categories and not activity:
+        return
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
+    known = {c.key for c in register.data_categories}
+    unknown = {f"details.values.{k}": k for k in categories if k not in known}
+    if activity and activity not in {a.key for a in register.activities}:
+        unknown["details.activity"] = activity
+    if unknown:
+        raise NotInRegister(
+            "not in the register: " + ", ".join(unknown),  # the fields, never the values sent
+            problems=[{"path": path, "message": "not in the register"} for path in unknown],
         )
