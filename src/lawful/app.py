@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lawful import __version__, audit, clock, db, keystore, staff
+from lawful import __version__, audit, clock, db, i18n, keystore, staff
 from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
@@ -139,6 +139,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_api_route("/healthz", lambda: {"status": "ok", "version": __version__}, include_in_schema=False)
     app.add_middleware(decision_routes.DecisionLane, owner=app)
     app.add_middleware(consent_routes.BannerLane, owner=app)
+    app.add_middleware(intake_routes.SubmissionLane, owner=app)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.banner_origins,
@@ -154,13 +155,28 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
 
 
-def _render_error(request: Request, exc: LawfulError) -> Response:
+async def _render_error(request: Request, exc: LawfulError) -> Response:
     if _is_api(request):
         body: dict[str, Any] = {"error": exc.code, "detail": exc.detail}
         if exc.problems:
             body["problems"] = exc.problems
         return JSONResponse(body, status_code=exc.status)
-    return html("error.html", status_code=exc.status, lang="en", title="Error", org_name="", error=exc)
+    lang = await _page_language(request)
+    return html("error.html", status_code=exc.status, lang=lang, title="Error", org_name="", error=exc)
+
+
+async def _page_language(request: Request) -> str:
+    """The language the page was asked in: ?lang=, the form's lang or language field, then Accept-Language."""
+    chosen = request.query_params.get("lang")
+    if chosen is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        try:
+            form = await request.form()  # already parsed by the handler: Starlette keeps it
+        except RuntimeError:  # the body was read some other way; the header still tells
+            form = None
+        chosen = str((form.get("lang") or form.get("language") or "") if form else "") or None
+    return i18n.negotiate(chosen, request.headers.get("accept-language"), i18n.LANGUAGES, "en")
 
 
 def _render_unstorable(request: Request, exc: DataError) -> Response:

@@ -4,7 +4,7 @@ import json
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     MetaData,
+    Select,
     String,
     Table,
     TypeDecorator,
@@ -139,43 +140,77 @@ def open_session(url: str) -> Iterator[Session]:
 
 
 _TOGETHER: dict[tuple[Any, ...], str] = {}
+Guard = tuple[Select[Any], Mapping[str, Any]]
 
 
 def insert_together(
-    connection: Connection, groups: Sequence[tuple[Table, Sequence[Mapping[str, Any]]]]
-) -> None:
-    """Insert rows into several tables as one write.
+    connection: Connection,
+    groups: Sequence[tuple[Table, Sequence[Mapping[str, Any]]]],
+    *,
+    only_if: Guard | None = None,
+) -> bool:
+    """Insert rows into several tables as one write; with `only_if` (a SELECT and its parameters),
+    only if that SELECT finds a row at the moment of writing. Returns whether it wrote.
 
-    On PostgreSQL this is one statement (a WITH of INSERTs), so that in autocommit the whole write is
-    one round trip and still atomic; elsewhere one executemany per table in the caller's transaction.
-    Rows of one table share their keys. Values are Python values (uuid, aware datetime, dict for JSON).
+    On PostgreSQL this is one statement, a WITH of INSERTs, each table's rows travelling as one JSON
+    parameter unpacked by json_populate_recordset: in autocommit the whole write, guard included, is
+    one round trip and atomic, and the statement text depends only on the tables, the columns and the
+    guard, so psycopg and the server prepare it once. Elsewhere: the guard, then one executemany per
+    table, in the caller's transaction (SQLite writers hold the write lock from BEGIN IMMEDIATE).
+    Rows of one table share their keys; values are Python values (uuid, aware datetime, bytes, dict).
     """
     groups = [(table, rows) for table, rows in groups if rows]
     if connection.dialect.name != "postgresql":
+        if only_if is not None and connection.execute(only_if[0], dict(only_if[1])).first() is None:
+            return False
         for table, rows in groups:
             connection.execute(insert(table), list(rows))
-        return
-    shape = tuple((table.name, tuple(rows[0]), len(rows)) for table, rows in groups)
+        return True
+    shape = (tuple((table.name, tuple(rows[0])) for table, rows in groups), id(only_if[0]) if only_if else 0)
     sql = _TOGETHER.get(shape)
+    guard = _compiled(connection, only_if[0]) if only_if else None
     if sql is None:
         for table, rows in groups:
             unknown = set(rows[0]) - set(table.c.keys())
             if unknown:
                 raise ValueError(f"not columns of {table.name}: {sorted(unknown)}")
-        parts = []
-        for n, (name, columns, count) in enumerate(shape):
-            row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        parts = [f"g AS ({guard.string})" if guard else "g AS (SELECT 1)"]
+        for n, (name, columns) in enumerate(shape[0]):
             names = ", ".join(f'"{c}"' for c in columns)
-            # names are the tables' own and checked above; every value is a bound parameter
-            parts.append(f'w{n} AS (INSERT INTO "{name}" ({names}) VALUES {", ".join([row] * count)})')  # noqa: S608
-        sql = _TOGETHER[shape] = "WITH " + ", ".join(parts) + " SELECT 1"
-    params = [_pg_value(row[c]) for table, rows in groups for row in rows for c in rows[0]]
-    connection.exec_driver_sql(sql, tuple(params))
+            # names are the tables' own and checked above; the values are one bound parameter each
+            parts.append(
+                f'w{n} AS (INSERT INTO "{name}" ({names}) '  # noqa: S608
+                f'SELECT {names} FROM json_populate_recordset(NULL::"{name}", %(w{n})s) '
+                "WHERE EXISTS (SELECT FROM g))"
+            )
+        sql = _TOGETHER[shape] = "WITH " + ", ".join(parts) + " SELECT EXISTS (SELECT FROM g)"  # noqa: S608
+    params: dict[str, Any] = dict(guard.params) if guard else {}
+    if only_if is not None:
+        params |= only_if[1]
+    for n, (_, rows) in enumerate(groups):
+        params[f"w{n}"] = json.dumps(rows, separators=(",", ":"), default=_json_value)
+    return bool(connection.exec_driver_sql(sql, params).scalar())
 
 
-def _pg_value(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return json.dumps(value, separators=(",", ":"), default=str)
-    if isinstance(value, datetime) and value.tzinfo is None:
-        raise ValueError("naive datetimes are not stored")
-    return value
+_GUARDS: dict[int, Any] = {}
+
+
+def _compiled(connection: Connection, guard: Select[Any]) -> Any:
+    """A guard compiled once for PostgreSQL (guards are module-level statements, never rebuilt)."""
+    found = _GUARDS.get(id(guard))
+    if found is None:
+        found = _GUARDS[id(guard)] = guard.compile(dialect=connection.dialect)
+    return found
+
+
+def _json_value(value: Any) -> Any:
+    """What json_populate_recordset reads back as the column's type."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return "\\x" + value.hex()
+    if isinstance(value, uuid.UUID | date):
+        return str(value)
+    raise TypeError(f"cannot store {type(value).__name__}")

@@ -29,8 +29,12 @@ class Lane:
     def __init__(self, app: ASGIApp, owner: Any, session_dependency: Callable[..., Any]) -> None:
         self.app, self.owner, self._dependency = app, owner, session_dependency
 
+    def limit(self, path: str) -> int | None:
+        """The largest body the lane reads on this path; None: not the lane's path."""
+        return self.PATHS.get(path)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = self.PATHS.get(scope["path"]) if scope["type"] == "http" else None
+        limit = self.limit(scope["path"]) if scope["type"] == "http" else None
         if limit is None or scope["method"] != self.METHOD:
             await self.app(scope, receive, send)
             return
@@ -59,6 +63,26 @@ class Lane:
             return nullcontext(override())
         sessions: Callable[[], AbstractContextManager[Session]] = self.owner.state.sessionmaker
         return sessions()
+
+    @contextmanager
+    def autocommit_session(self) -> Iterator[Session]:
+        """A session whose reads need no BEGIN on PostgreSQL (autocommit), for a lane that reads and
+        then writes once, as one statement; it must call commit() after that write (SQLite's
+        transaction, the tests' savepoint). Never for several writes: each would commit alone."""
+        override = self._override()
+        if override is not None:
+            yield override()
+            return
+        engine: Engine = self.owner.state.engine
+        if engine.dialect.name != "postgresql":
+            with self.owner.state.sessionmaker() as db:
+                yield db
+            return
+        with (
+            engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+            Session(bind=connection, expire_on_commit=False) as db,
+        ):
+            yield db
 
     @contextmanager
     def writer(self) -> Iterator[Connection]:

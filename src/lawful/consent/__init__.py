@@ -7,6 +7,7 @@ from .rules import ConsentStatus, EventKind, current_state
 from .service import (
     Proof,
     ensure_consent_purpose,
+    first_event,
     history,
     record,
     states,
@@ -30,6 +31,7 @@ __all__ = [
     "banner",
     "current_state",
     "ensure_consent_purpose",
+    "first_event",
     "history",
     "optin",
     "record",

@@ -3,12 +3,15 @@
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, keystore, processing, subjects
 from lawful.actor import Actor
+from lawful.db import table_of
 
 from . import rules
 from .errors import NotConsentBased, UnknownPurpose
@@ -38,6 +41,56 @@ def ensure_consent_purpose(
     wanted = [bases.get(subject_category)] if subject_category else list(bases.values())
     if processing.Basis.CONSENT not in wanted:
         raise NotConsentBased(f"{purpose!r} does not rest on consent; there is nothing to give or withdraw")
+
+
+def first_event(
+    actor: Actor,
+    *,
+    organisation_id: uuid.UUID,
+    subject_id: uuid.UUID,
+    purpose: str,
+    kind: EventKind,
+    proof: Proof,
+    now: datetime,
+) -> list[tuple[Table, list[dict[str, Any]]]]:
+    """The rows of the first event of a person for a purpose (a new person: no state to read)."""
+    event = {
+        "id": uuid.uuid4(),
+        "organisation_id": organisation_id,
+        "subject_id": subject_id,
+        "consent_id": None,
+        "purpose": purpose,
+        "kind": str(kind),
+        "text_hash": hashlib.sha256(proof.text.encode()).hexdigest(),
+        "text_version": proof.text_version,
+        "language": proof.language,
+        "notice_number": proof.notice_number,
+        "channel": proof.channel,
+        "element": proof.element,
+        "occurred_at": now,
+        "actor_label": actor.label,
+    }
+    state = {
+        "id": uuid.uuid4(),
+        "organisation_id": organisation_id,
+        "subject_id": subject_id,
+        "purpose": purpose,
+        "state": str(rules.next_state(ConsentStatus.NEVER_GIVEN, kind)),
+        "event_id": event["id"],
+        "updated_at": now,
+    }
+    entry = audit.entry(
+        actor,
+        f"consent.{kind}",
+        entity_type="ConsentEvent",
+        entity_id=event["id"],
+        organisation_id=organisation_id,
+        data={"subject_id": str(subject_id), "purpose": purpose},
+    )
+    return [(_EVENTS, [event]), (_STATES, [state]), (audit.TABLE, [entry])]
+
+
+_EVENTS, _STATES = table_of(ConsentEvent), table_of(ConsentState)
 
 
 def record(

@@ -165,15 +165,18 @@ def sweep_tombstones() -> None:
 @cli.command("fee")
 def decide_fee(
     reference: str,
-    decision: Annotated[str, typer.Argument(help="paid or waived")],
-    note: Annotated[str | None, typer.Option(help="payment reference, or why it is waived")] = None,
+    decision: Annotated[str, typer.Argument(help="paid, waived or declined")],
+    note: Annotated[str | None, typer.Option(help="payment reference, why waived, or how declined")] = None,
 ) -> None:
-    """Record that a further copy's fee was paid, or waive it; the request then goes ahead (R-52)."""
+    """Record that a further copy's fee was paid or waive it (the request goes ahead), or that it was declined."""
+    keys = keystore.open_keys(terminal.settings())
     with terminal.session() as db:
         found = fees.find_by_reference(db, reference=reference)
         if found is None:
             raise RequestNotFound(f"no request {reference}")
-        request = fees.decide(db, terminal.operator(), request_id=found.id, decision=decision, note=note)
+        request = fees.decide(
+            db, terminal.operator(), keys, request_id=found.id, decision=decision, note=note
+        )
         db.commit()
         terminal.out.print(f"{request.reference}: fee {decision}; {request.status}")
 

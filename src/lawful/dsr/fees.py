@@ -4,10 +4,12 @@ The deadline keeps running while a quote is unpaid. Art. 12(3) counts the month 
 request" and, unlike a doubt about identity (Art. 12(6), the A-19 option), gives no ground to stop it for a
 fee; R-48 asks for the quote before any work so the person can withdraw, and T-23 warns against starting
 the clock anywhere but at receipt. So the quote goes out at once, the due date stays as it was, reminders
-and escalation carry on, and an unpaid quote ends within the month: paid, waived, or refused with reasons.
+and escalation carry on, and an unpaid quote ends within the month: paid, waived, declined by the person
+(the request closes with a letter and no copy), or refused with reasons.
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,11 +22,11 @@ from lawful import audit, clock, i18n, keystore, processing
 from lawful.actor import Actor
 
 from . import rules
-from .errors import FeeRefused, RequestNotFound, TransitionRefused
+from .errors import RequestNotFound, TransitionRefused
 from .models import Fee, Request, Step
 from .service import _move, get, start, tell
 
-DECISIONS = ("paid", "waived")
+DECISIONS = rules.FEE_DECISIONS
 
 
 def hold_for_fee(db: Session, actor: Actor, request: Request) -> bool:
@@ -73,7 +75,11 @@ def _copies(db: Session, request: Request) -> list[date]:
             Request.completed_at.is_not(None),
         )
     )
-    return [rules.received_date(r.completed_at) for r in earlier if "access" in r.kinds and r.completed_at]
+    return [
+        rules.received_date(r.completed_at)
+        for r in earlier
+        if "access" in r.kinds and r.completed_at and r.outcome.get("fee") != "declined"
+    ]  # a declined quote closed the request without a copy
 
 
 def tell_quote(
@@ -101,20 +107,18 @@ def amount_text(fee: Fee, lang: str) -> str:
     return str(format_currency(Decimal(fee.amount_cents) / 100, fee.currency, locale=lang))
 
 
-def decide(db: Session, actor: Actor, *, request_id: uuid.UUID, decision: str, note: str | None) -> Request:
-    """Staff record that the fee was paid, or waive it; the work then begins (R-48)."""
+def decide(
+    db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, decision: str, note: str | None
+) -> Request:
+    """Staff record that the fee was paid, waive it (the work then begins), or that the person declined it."""
     request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
-    if decision not in DECISIONS:
-        raise FeeRefused(
-            f"record the fee as {' or '.join(DECISIONS)}",
-            problems=[{"path": "decision", "message": f"use {', '.join(DECISIONS)}"}],
-        )
-    if request.status != rules.Status.AWAITING_FEE_DECISION:
+    then = rules.after_fee(decision)  # names the field when the decision is not one of them
+    fee = find_fee(db, request_id=request.id)
+    if request.status != rules.Status.AWAITING_FEE_DECISION or fee is None or fee.decision is not None:
         raise TransitionRefused(f"this request is not waiting for a fee (it is {request.status})")
-    fee = get_fee(db, request_id=request.id)
     fee.decision, fee.decided_at, fee.decided_by = decision, clock.now(), actor.label
     fee.note = (note or "").strip() or None
-    steps = start(db, actor, request)
+    steps = start(db, actor, request) if then is rules.Status.IN_PROGRESS else _close(db, actor, keys, request, fee)
     audit.record(
         db,
         actor,
@@ -126,8 +130,55 @@ def decide(db: Session, actor: Actor, *, request_id: uuid.UUID, decision: str, n
     return request
 
 
+def _close(db: Session, actor: Actor, keys: keystore.Keys, request: Request, fee: Fee) -> list[str]:
+    """R-48: the person did not want the copy at this price; the request closes, and they are told so."""
+    _move(db, actor, request, rules.Status.COMPLETED)
+    request.completed_at = clock.now()
+    request.outcome = {**request.outcome, "fee": "declined"}
+    tell(db, keys, request, "fee_declined", amount=amount_text(fee, request.language), days=_window(db, request))
+    return []
+
+
+def _window(db: Session, request: Request) -> int:
+    register = processing.current_register(db, organisation_id=request.organisation_id)[1]
+    window = register.organisation.further_copy_fee
+    return window.window_days if window else rules.FURTHER_COPY_WINDOW_DAYS
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What the privacy center shows of a fee: the amount, why, and how to pay or decline."""
+
+    amount: str
+    currency: str
+    reason: str
+    days: int
+    write_to: str | None
+    decision: str | None
+
+
+def quote(db: Session, *, request: Request, lang: str) -> Quote | None:
+    fee = find_fee(db, request_id=request.id)
+    if fee is None:
+        return None
+    register = processing.current_register(db, organisation_id=request.organisation_id)[1]
+    privacy = [c.value for c in register.organisation.contact if c.kind == "privacy_email"]
+    return Quote(
+        amount=amount_text(fee, lang),
+        currency=fee.currency,
+        reason=fee.reason,
+        days=_window(db, request),
+        write_to=privacy[0] if privacy else None,
+        decision=fee.decision,
+    )
+
+
+def find_fee(db: Session, *, request_id: uuid.UUID) -> Fee | None:
+    return db.scalars(select(Fee).where(Fee.request_id == request_id)).first()
+
+
 def get_fee(db: Session, *, request_id: uuid.UUID) -> Fee:
-    fee = db.scalars(select(Fee).where(Fee.request_id == request_id)).first()
+    fee = find_fee(db, request_id=request_id)
     if fee is None:
         raise RequestNotFound("this request has no fee quote")
     return fee

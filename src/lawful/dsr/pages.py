@@ -9,7 +9,7 @@ from lawful import clock, jobs, processing, staff
 from lawful.actor import Actor, ActorKind
 from lawful.web import AppKeys, AppSettings, ConsoleActor, Db, RateLimiter, console_permission, html, language
 
-from . import rules, service, steps, tasks
+from . import fees, rules, service, steps, tasks
 from .schemas import RightsAsk
 
 pages = APIRouter(tags=["rights requests"], include_in_schema=False)
@@ -75,7 +75,7 @@ def ask(
     )
     db.commit()
     jobs.kick_mail(db)
-    if found.status == "in_progress":  # an objection to marketing needs no code: it runs at once
+    if found.status in tasks.RUNNABLE:  # an objection to marketing needs no code: it runs at once
         jobs.kick(tasks.run_request, str(found.id))
     return RedirectResponse(
         f"/rights/{service.status_token(keys, found.id)}?lang={form.lang}", status_code=303
@@ -92,6 +92,7 @@ def follow(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSet
         title="",
         org_name=_org(db, settings).legal_name,
         request=found,
+        fee=fees.quote(db, request=found, lang=lang),
         token=token,
         error="rights.code_wrong" if request.query_params.get("error") == "code" else None,
     )
@@ -116,7 +117,7 @@ def confirm(
         pause_while_identity=settings.dsr_pause_while_identity,
     )
     db.commit()
-    if found.status == "in_progress":
+    if found.status in tasks.RUNNABLE:  # held for a fee: the quote is a step, mailed now (not at the sweep)
         jobs.kick(tasks.run_request, str(found.id))
     wrong = "&error=code" if found.status == "awaiting_identity" else ""
     return RedirectResponse(f"/rights/{token}?lang={found.language}{wrong}", status_code=303)

@@ -38,7 +38,7 @@ def register(body: RequestCreate, db: Db, keys: AppKeys, actor: Writer, settings
     )
     db.commit()
     jobs.kick_mail(db)
-    if request.status == "in_progress":
+    if request.status in tasks.RUNNABLE:
         jobs.kick(tasks.run_request, str(request.id))
     return RequestRead.model_validate(request)
 
@@ -86,6 +86,8 @@ def confirm_mandate(request_id: uuid.UUID, body: TextCreate, db: Db, actor: Writ
     """R-50: what proves that the representative may act for the person."""
     request = cases.confirm_mandate(db, actor, request_id=request_id, evidence=body.text)
     db.commit()
+    if request.status in tasks.RUNNABLE:
+        jobs.kick(tasks.run_request, str(request.id))
     return RequestRead.model_validate(request)
 
 
@@ -120,8 +122,12 @@ def run(request_id: uuid.UUID, db: Db, keys: AppKeys, actor: Writer, settings: A
 class FeeDecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    decision: str = Field(pattern="^(paid|waived)$", description="the fee was paid, or is waived")
-    note: str | None = Field(default=None, max_length=2000, description="payment reference, or why waived")
+    decision: str = Field(
+        pattern="^(paid|waived|declined)$", description="the fee was paid, is waived, or the person declined it"
+    )
+    note: str | None = Field(
+        default=None, max_length=2000, description="payment reference, why waived, or how they declined"
+    )
 
 
 class FeeRead(BaseModel):
@@ -143,10 +149,13 @@ def get_fee(request_id: uuid.UUID, db: Db, actor: Reader) -> FeeRead:
 
 
 @router.post("/{request_id}/fee")
-def decide_fee(request_id: uuid.UUID, body: FeeDecisionCreate, db: Db, actor: Writer) -> RequestRead:
-    """Staff record the payment, or waive the fee; the work then begins."""
-    request = fees.decide(db, actor, request_id=request_id, decision=body.decision, note=body.note)
+def decide_fee(
+    request_id: uuid.UUID, body: FeeDecisionCreate, db: Db, keys: AppKeys, actor: Writer
+) -> RequestRead:
+    """Staff record the payment or waive the fee (the work then begins), or close the request as declined."""
+    request = fees.decide(db, actor, keys, request_id=request_id, decision=body.decision, note=body.note)
     db.commit()
+    jobs.kick_mail(db)
     jobs.kick(tasks.run_request, str(request.id))
     return RequestRead.model_validate(request)
 

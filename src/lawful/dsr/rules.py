@@ -13,6 +13,7 @@ from .errors import (
     ExtensionRefused,
     ExtensionTooLate,
     ExtensionTooLong,
+    FeeRefused,
     ObjectionDecisionRefused,
     TransitionRefused,
 )
@@ -192,6 +193,19 @@ def fee_applies(kinds: Iterable[str], further_copy: bool, fee_configured: bool) 
     wait on a payment (and erasure must read the data first), so that copy is given free.
     """
     return further_copy and fee_configured and set(kinds) == {"access"}
+
+
+FEE_DECISIONS = ("paid", "waived", "declined")
+
+
+def after_fee(decision: str) -> Status:
+    """Art. 12(5), R-48: a paid or waived fee lets the work begin; a declined one closes the request, uncopied."""
+    if decision not in FEE_DECISIONS:
+        raise FeeRefused(
+            f"record the fee as {', '.join(FEE_DECISIONS)}",
+            problems=[{"path": "decision", "message": f"use {', '.join(FEE_DECISIONS)}"}],
+        )
+    return Status.COMPLETED if decision == "declined" else Status.IN_PROGRESS
 
 
 def tombstone_expired(erased_at: datetime, now: datetime, rotation_days: int) -> bool:

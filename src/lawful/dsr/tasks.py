@@ -10,6 +10,8 @@ from lawful.actor import Actor, ActorKind
 from . import cases, steps, tombstones
 
 WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
+# statuses with a step to run at once: the work, or the quote of a request held for its fee (fees.py)
+RUNNABLE = frozenset({"in_progress", "awaiting_fee_decision"})
 
 
 @jobs.huey.task(retries=3, retry_delay=30)

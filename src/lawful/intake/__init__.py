@@ -5,11 +5,8 @@ from .imports import ImportResult, import_csv, record
 from .links import apply_update, create_update_link, open_update_link
 from .models import AgeGateRefusal, UpdateLink
 from .schemas import FormRead, SubjectCreate, SubmissionCreate
-from .service import (
-    describe,
-    form_of,
-    submit,
-)
+from .service import describe, form_of
+from .submissions import submit
 
 __all__ = [
     "AgeGateRefusal",

@@ -10,7 +10,7 @@ from lawful.actor import Actor
 
 from .errors import LinkInvalid, LinkUsed, SubmissionInvalid
 from .models import UpdateLink
-from .service import _clean, _identities
+from .service import clean, identities_of
 
 UPDATE_LINK_DAYS = 7
 
@@ -61,7 +61,7 @@ def apply_update(
             problems=[{"path": f"values.{k}", "message": "not held"} for k in unknown],
         )
     cleaned = {
-        k: _clean(
+        k: clean(
             "email" if k == "user.contact.email" else "phone" if k == "user.contact.phone_number" else "text",
             v,
         )
@@ -76,7 +76,7 @@ def apply_update(
         keys,
         organisation_id=subject.organisation_id,
         subject_category=subject.categories[0],
-        identities=_identities(cleaned),
+        identities=identities_of(cleaned),
         values=cleaned,
         subject_id=subject.id,
         collection=subjects.CollectionCreate(activity=latest.activity, channel=subjects.Channel.SELF_SERVICE),

@@ -10,7 +10,7 @@ from lawful import i18n, jobs, processing, subjects
 from lawful.actor import PUBLIC, Actor, ActorKind
 from lawful.web import AppKeys, AppSettings, Db, html, language
 
-from . import links, service
+from . import links, service, submissions
 from .errors import SubmissionInvalid, UnderAge
 from .routes import PublicOrg, submissions_limit
 from .tokens import link_id
@@ -62,7 +62,7 @@ def submit_form_page(
     lang = chosen if chosen in ("en", "fr", "nl") else language(request, ["en", "fr", "nl"], "en")
     fields = {k: v for k, v in data.items() if k not in RESERVED}
     try:
-        service.submit(
+        submissions.submit(
             db,
             PUBLIC,
             keys,

@@ -56,6 +56,10 @@ def _type_problem(kind: str, value: str) -> str | None:
     return None
 
 
+def asks_birth_date(form: Form) -> bool:
+    return any(field.category == DATE_OF_BIRTH for field in form.fields)
+
+
 def birth_date(form: Form, submitted: Mapping[str, str]) -> date | None:
     """The date of birth, when the form asks for it: such forms carry an age gate (R-108)."""
     for field in form.fields:

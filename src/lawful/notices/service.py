@@ -178,12 +178,18 @@ def current_number(db: Session, *, organisation_id: uuid.UUID, kind: NoticeKind)
     return number
 
 
-def _in_force(query: Select[Any], organisation_id: uuid.UUID, kind: NoticeKind) -> Select[Any]:
+def number_in_force_select(organisation_id: Any, kind: NoticeKind, today: Any) -> Select[Any]:
+    """The number of the version in force on `today`, for callers that compose it into their own
+    statement (the arguments may be bound parameters)."""
+    return _in_force(select(NoticeVersion.number), organisation_id, kind, today)
+
+
+def _in_force(query: Select[Any], organisation_id: Any, kind: NoticeKind, today: Any = None) -> Select[Any]:
     return (
         query.where(
             NoticeVersion.organisation_id == organisation_id,
             NoticeVersion.kind == str(kind),
-            NoticeVersion.effective_from <= clock.today(),
+            NoticeVersion.effective_from <= (clock.today() if today is None else today),
         )
         .order_by(NoticeVersion.number.desc())
         .limit(1)

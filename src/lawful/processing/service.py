@@ -141,6 +141,12 @@ def _latest(organisation_id: uuid.UUID, *columns: Any) -> Select[Any]:
     )
 
 
+def current_select(organisation_id: Any, *columns: Any) -> Select[Any]:
+    """The statement behind every "current version" read, for callers that compose it into their own
+    (organisation_id may be a bound parameter)."""
+    return _latest(organisation_id, *columns)
+
+
 def current_version_id(db: Session, *, organisation_id: uuid.UUID) -> uuid.UUID:
     """The id of the current version, without loading its document (hot paths cache by id)."""
     found: uuid.UUID | None = db.scalar(_latest(organisation_id, RegisterVersion.id))

@@ -9,6 +9,7 @@ from .errors import (
     UnknownCategory,
 )
 from .facts import Facts, facts, ids_of
+from .fresh import NewPerson, new_person
 from .identity import IdentityKind, normalise, normalise_email, normalise_for_lookup, normalise_phone
 from .limits import (
     Flags,
@@ -41,6 +42,8 @@ from .service import (
     find_by_identity,
     get,
     history,
+    holder,
+    holder_select,
     identity_values,
     lookup_key,
     values,
@@ -60,6 +63,7 @@ __all__ = [
     "InvalidIdentity",
     "KeyDestroyed",
     "LegalHold",
+    "NewPerson",
     "Objection",
     "PersonalData",
     "Restriction",
@@ -84,12 +88,15 @@ __all__ = [
     "flags",
     "get",
     "history",
+    "holder",
+    "holder_select",
     "identity_values",
     "ids_of",
     "is_below_consent_age",
     "lift_hold",
     "lift_restriction",
     "lookup_key",
+    "new_person",
     "normalise",
     "normalise_email",
     "normalise_for_lookup",

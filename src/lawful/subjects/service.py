@@ -1,10 +1,12 @@
 """Collect and read personal data, and place the flags that limit its use (restriction, hold, child)."""
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, crypto, keystore
@@ -44,6 +46,25 @@ def find_by_identity(
         )
     )
     return db.scalars(query).first()
+
+
+def holder(
+    db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, identities: dict[IdentityKind, str]
+) -> uuid.UUID | None:
+    """Whoever holds one of these (normalised) identities, in one look-up; None if nobody does."""
+    if not identities:
+        return None
+    lookups = {kind: lookup_key(keys, kind, value) for kind, value in identities.items()}
+    found: uuid.UUID | None = db.scalar(holder_select(organisation_id, lookups))
+    return found
+
+
+def holder_select(organisation_id: Any, lookups: Mapping[IdentityKind, Any]) -> Select[Any]:
+    """Whoever holds one of these keyed hashes (bound parameters allowed), for composed statements."""
+    matches = [and_(Identity.kind == str(kind), Identity.lookup == lookup) for kind, lookup in lookups.items()]
+    return (
+        select(Identity.subject_id).where(Identity.organisation_id == organisation_id, or_(*matches)).limit(1)
+    )
 
 
 def get(db: Session, *, subject_id: uuid.UUID, organisation_id: uuid.UUID | None = None) -> Subject:
