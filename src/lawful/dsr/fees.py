@@ -118,7 +118,11 @@ def decide(
         raise TransitionRefused(f"this request is not waiting for a fee (it is {request.status})")
     fee.decision, fee.decided_at, fee.decided_by = decision, clock.now(), actor.label
     fee.note = (note or "").strip() or None
-    steps = start(db, actor, request) if then is rules.Status.IN_PROGRESS else _close(db, actor, keys, request, fee)
+    steps = (
+        start(db, actor, request)
+        if then is rules.Status.IN_PROGRESS
+        else _close(db, actor, keys, request, fee)
+    )
     audit.record(
         db,
         actor,
@@ -135,7 +139,14 @@ def _close(db: Session, actor: Actor, keys: keystore.Keys, request: Request, fee
     _move(db, actor, request, rules.Status.COMPLETED)
     request.completed_at = clock.now()
     request.outcome = {**request.outcome, "fee": "declined"}
-    tell(db, keys, request, "fee_declined", amount=amount_text(fee, request.language), days=_window(db, request))
+    tell(
+        db,
+        keys,
+        request,
+        "fee_declined",
+        amount=amount_text(fee, request.language),
+        days=_window(db, request),
+    )
     return []
 
 

@@ -123,7 +123,8 @@ class FeeDecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: str = Field(
-        pattern="^(paid|waived|declined)$", description="the fee was paid, is waived, or the person declined it"
+        pattern="^(paid|waived|declined)$",
+        description="the fee was paid, is waived, or the person declined it",
     )
     note: str | None = Field(
         default=None, max_length=2000, description="payment reference, why waived, or how they declined"

@@ -61,7 +61,9 @@ def holder(
 
 def holder_select(organisation_id: Any, lookups: Mapping[IdentityKind, Any]) -> Select[Any]:
     """Whoever holds one of these keyed hashes (bound parameters allowed), for composed statements."""
-    matches = [and_(Identity.kind == str(kind), Identity.lookup == lookup) for kind, lookup in lookups.items()]
+    matches = [
+        and_(Identity.kind == str(kind), Identity.lookup == lookup) for kind, lookup in lookups.items()
+    ]
     return (
         select(Identity.subject_id).where(Identity.organisation_id == organisation_id, or_(*matches)).limit(1)
     )
