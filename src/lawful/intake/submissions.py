@@ -262,7 +262,7 @@ def _new(actor: Actor, keys: keystore.Keys, entry: Entry, marketing_consent: boo
         new.groups += consent.first_event(
             actor,
             organisation_id=entry.organisation_id,
-            subject_id=new.subject.id,
+            subject_id=new.subject_row["id"],
             purpose=offered,
             kind=consent.EventKind.GIVEN,
             proof=proof,

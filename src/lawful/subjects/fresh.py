@@ -10,6 +10,7 @@ PostgreSQL is one statement. The person's id comes with its data key already sto
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Table
@@ -28,10 +29,19 @@ TABLES = {m: table_of(m) for m in (Subject, Identity, Collection, PersonalData)}
 
 @dataclass
 class NewPerson:
-    subject: Subject  # transient: the rows below are what is written
-    collection: Collection
+    subject_row: dict[str, Any]
+    collection_row: dict[str, Any]
     changed: list[str]
     groups: list[tuple[Table, list[dict[str, Any]]]] = field(default_factory=list)
+
+    @cached_property
+    def subject(self) -> Subject:
+        """Transient, for callers that want the model; the rows in `groups` are what is written."""
+        return Subject(**self.subject_row)
+
+    @cached_property
+    def collection(self) -> Collection:
+        return Collection(**self.collection_row)
 
 
 def new_person(
@@ -126,8 +136,8 @@ def new_person(
         },
     )
     return NewPerson(
-        subject=Subject(**subject),
-        collection=Collection(**row),
+        subject_row=subject,
+        collection_row=row,
         changed=list(values),
         groups=[
             (TABLES[Subject], [subject]),
