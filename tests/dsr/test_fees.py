@@ -107,7 +107,7 @@ def test_a_paid_fee_lets_the_copy_go_ahead(
     _access(db, actor, keys, org)
     second = _access(db, actor, keys, org)
 
-    fees.decide(db, actor, request_id=second.id, decision="paid", note="bank transfer 42")
+    fees.decide(db, actor, keys, request_id=second.id, decision="paid", note="bank transfer 42")
     while dsr.steps.run_next(db, actor, keys, request_id=second.id, base_url="https://x.test"):
         pass
 
