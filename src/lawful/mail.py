@@ -2,6 +2,8 @@
 
 Recipients and bodies are personal data, so they are kept encrypted under a system key while queued
 and erased once the message is handed to the SMTP server; what stays is when, what kind, and the outcome.
+A queued message also carries the keyed hash of its recipient, so an erasure finds that person's queued
+mail without decrypting everyone's (T-05).
 """
 
 import json
@@ -12,7 +14,8 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from sqlalchemy import ForeignKey, LargeBinary, String, select
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import ForeignKey, LargeBinary, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lawful import clock, crypto
@@ -44,6 +47,8 @@ class OutboxMessage(IdMixin, Base):
     sent_at: Mapped[datetime | None]
     message_id: Mapped[str | None] = mapped_column(String(200))
     last_error: Mapped[str | None] = mapped_column(String(300))
+    recipient_lookup: Mapped[str | None] = mapped_column(String(64), index=True)  # None: queued before 0014
+    about: Mapped[str | None] = mapped_column(String(40))  # e.g. the rights request it answers
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ def queue(
     category: str,
     organisation_id: uuid.UUID | None,
     subject_id: uuid.UUID | None = None,
+    about: str | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction; nothing leaves before the commit."""
     now = clock.now()
@@ -76,6 +82,8 @@ def queue(
         send_after=now,
         attempts=0,
         status="pending",
+        recipient_lookup=recipient_lookup(keys, mail.to),
+        about=about,
     )
     db.add(row)
     db.flush()
@@ -91,6 +99,52 @@ def queue(
     ).encode()
     row.sealed = crypto.encrypt(keys.outbox, payload, context=str(row.id).encode())
     return row
+
+
+def recipient_lookup(keys: Keys, address: str) -> str:
+    """The keyed hash of a normalised address: the same as its email identity's and its exclusion entry's."""
+    try:
+        normal = validate_email(address.strip(), check_deliverability=False, test_environment=True).normalized
+    except EmailNotValidError:
+        normal = address.strip()
+    return crypto.keyed_hash(keys.lookup, f"email:{normal.lower()}")
+
+
+def discard_queued(
+    db: Session,
+    keys: Keys,
+    *,
+    lookups: list[str],
+    organisation_id: uuid.UUID | None,
+    keep_about: str | None = None,
+    keep_kinds: frozenset[str] = frozenset(),
+    queued_before: datetime | None = None,
+    dry_run: bool = False,
+) -> int:
+    """Delete the undelivered messages to these recipients (erasure, T-05); how many there were.
+
+    Rows queued before their recipient was hashed are opened one by one and hashed now (only those);
+    a message `about` `keep_about` of one of `keep_kinds` stays (the erasure's own confirmation), and so
+    does one queued after `queued_before` (someone who came back after their erasure)."""
+    wanted = set(lookups)
+    scope = [OutboxMessage.status == "pending"]
+    if queued_before is not None:
+        scope.append(OutboxMessage.created_at <= queued_before)
+    if organisation_id is not None:
+        scope.append(OutboxMessage.organisation_id == organisation_id)
+    for row in db.scalars(select(OutboxMessage).where(*scope, OutboxMessage.recipient_lookup.is_(None))):
+        if row.sealed is not None:
+            data = json.loads(crypto.decrypt(keys.outbox, row.sealed, context=str(row.id).encode()))
+            row.recipient_lookup = recipient_lookup(keys, data["to"])
+    db.flush()
+    doomed = [
+        row.id
+        for row in db.scalars(select(OutboxMessage).where(*scope, OutboxMessage.recipient_lookup.in_(wanted)))
+        if not (keep_about is not None and row.about == keep_about and row.kind in keep_kinds)
+    ]
+    if doomed and not dry_run:
+        db.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(doomed)))
+    return len(doomed)
 
 
 def queued(db: Session) -> bool:

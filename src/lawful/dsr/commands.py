@@ -125,13 +125,15 @@ def apply_tombstones(
         "erased_again": found.subjects,
         "collections": found.collections,
         "exclusion_entries": found.exclusions,
+        "queued_mail": found.messages,
         "dry_run": dry_run,
     }
     if not terminal.emit(summary, as_json=as_json):
         verb = "would be" if dry_run else "were"
         terminal.out.print(
             f"{found.tombstones} tombstone(s): {found.subjects} person(s) {verb} erased again "
-            f"({found.collections} collection(s), {found.exclusions} exclusion entr(ies) restored)"
+            f"({found.collections} collection(s), {found.exclusions} exclusion entr(ies) restored, "
+            f"{found.messages} queued message(s) deleted)"
         )
     if dry_run and (found.subjects or found.exclusions):
         raise typer.Exit(1)

@@ -303,6 +303,15 @@ def _erasure(
         reason="erasure",
     )  # T-01: never re-imported
     kept = sorted({c.activity for c in history} & set(keep))
+    discarded = tombstones.discard_mail(  # T-05: their queued mail is a copy too
+        db,
+        actor,
+        keys,
+        organisation_id=request.organisation_id,
+        lookups=[*tombstones.identity_lookups(db, subject.id), consent.suppression_lookup(keys, email)],
+        request_reference=request.reference,
+        entity_id=subject.id,
+    )
     tombstones.record(  # before anything is destroyed, so a restored main database is erased again
         db,
         keys,
@@ -336,6 +345,7 @@ def _erasure(
         "kept": [{"activity": a, "why": keep[a]} for a in kept],
         "key_destroyed": not kept,
         "exclusion_entry": True,
+        "queued_mail_deleted": discarded,
     }
 
 

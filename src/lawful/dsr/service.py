@@ -354,6 +354,7 @@ def tell(
         kind=f"dsr_{message}",
         category="service",
         organisation_id=request.organisation_id,
+        about=request.reference,
     )
 
 

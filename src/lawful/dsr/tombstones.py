@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, keystore, subjects
+from lawful import audit, clock, consent, keystore, mail, subjects
 from lawful.actor import Actor
 from lawful.db import make_sessionmaker
 from lawful.keystore import Tombstone
@@ -31,6 +31,7 @@ class Reapplied:
     subjects: int = 0
     collections: int = 0
     exclusions: int = 0
+    messages: int = 0  # queued mail to the erased person, deleted again
     dry_run: bool = False
     erased: list[str] = field(default_factory=list)
 
@@ -45,9 +46,7 @@ def record(
     request_reference: str | None,
 ) -> Tombstone:
     """Remember this erasure outside the main database (idempotent per request: a retried step adds none)."""
-    lookups = sorted(
-        db.scalars(select(subjects.Identity.lookup).where(subjects.Identity.subject_id == subject.id))
-    )
+    lookups = identity_lookups(db, subject.id)
     with make_sessionmaker(keys.store.engine)() as store:
         found = store.scalars(
             select(Tombstone).where(
@@ -68,6 +67,13 @@ def record(
         store.add(row)
         store.commit()
         return row
+
+
+def identity_lookups(db: Session, subject_id: uuid.UUID) -> list[str]:
+    """The keyed hashes of a person's identities (their email addresses among them)."""
+    return sorted(
+        db.scalars(select(subjects.Identity.lookup).where(subjects.Identity.subject_id == subject_id))
+    )
 
 
 def all_tombstones(keys: keystore.Keys) -> list[Tombstone]:
@@ -107,11 +113,62 @@ def apply(
     result = Reapplied(tombstones=len(tombstones), dry_run=dry_run)
     for done, tombstone in enumerate(tombstones, start=1):
         _exclude(db, actor, tombstone, result)
+        result.messages += discard_mail(
+            db,
+            actor,
+            keys,
+            organisation_id=tombstone.organisation_id,
+            lookups=[*tombstone.lookups, *filter(None, [tombstone.suppression_lookup])],
+            request_reference=tombstone.request_reference,
+            entity_id=tombstone.subject_id,
+            queued_before=tombstone.erased_at,
+            dry_run=dry_run,
+        )
         for subject in _matches(db, tombstone):
             _reerase(db, actor, keys, tombstone, subject, result)
         if progress is not None:
             progress(done, len(tombstones))
     return result
+
+
+# the erasure's own answer is still owed to the person (Art. 12(3)); every other queued message goes
+CONFIRMATION = frozenset({"dsr_answer"})
+
+
+def discard_mail(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    lookups: list[str],
+    request_reference: str | None,
+    entity_id: uuid.UUID,
+    queued_before: datetime | None = None,
+    dry_run: bool = False,
+) -> int:
+    """T-05: undelivered mail to an erased person is a copy of their data too; audited with counts only."""
+    count = mail.discard_queued(
+        db,
+        keys,
+        lookups=lookups,
+        organisation_id=organisation_id,
+        keep_about=request_reference,
+        keep_kinds=CONFIRMATION,
+        queued_before=queued_before,
+        dry_run=dry_run,
+    )
+    if count and not dry_run:
+        audit.record(
+            db,
+            actor,
+            "dsr.mail_discarded",
+            entity_type="subject",
+            entity_id=entity_id,
+            organisation_id=organisation_id,
+            data={"messages": count},
+        )
+    return count
 
 
 def _matches(db: Session, tombstone: Tombstone) -> list[subjects.Subject]:
