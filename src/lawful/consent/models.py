@@ -39,7 +39,7 @@ class ConsentState(IdMixin, Base):
     )
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
-    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(String(120))
     state: Mapped[str] = mapped_column(String(20))
     event_id: Mapped[uuid.UUID]

@@ -17,7 +17,9 @@ class Send(IdMixin, Base):
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     campaign: Mapped[str] = mapped_column(String(120), index=True)
-    subject_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("subjects.id", ondelete="SET NULL"))
+    subject_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("subjects.id", ondelete="SET NULL"), index=True
+    )
     purpose: Mapped[str] = mapped_column(String(120))
     basis: Mapped[str] = mapped_column(String(40))
     outbox_id: Mapped[uuid.UUID | None]

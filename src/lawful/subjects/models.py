@@ -75,7 +75,9 @@ class PersonalData(IdMixin, Base):
     category: Mapped[str] = mapped_column(String(120))
     value: Mapped[bytes] = mapped_column(LargeBinary)
     version: Mapped[int]
-    collection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"))
+    collection_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("collections.id", ondelete="CASCADE"), index=True
+    )
     recorded_at: Mapped[datetime]
     superseded_at: Mapped[datetime | None]
 
