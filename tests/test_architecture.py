@@ -34,6 +34,7 @@ KERNEL = {
     "i18n",
     "web",
     "lane",
+    "outbound",
     "actor",
     "render",
     "terminal",

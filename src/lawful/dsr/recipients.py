@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from lawful import processing
+from lawful import outbound, processing
 
 IDENTIFIER = "user.contact.email"  # how a recipient finds the person, when it received the address
 MARKETING_USES = ("marketing", "personalize")
@@ -75,7 +75,7 @@ def tell(register: processing.Register, messages: Mapping[str, dict[str, Any] | 
             outcomes[name] = "received no identifier: to be told by hand"
         else:
             try:
-                response = httpx.post(endpoint, json=payload, timeout=15)
+                response = outbound.post(endpoint, json=payload, timeout=15)
                 outcomes[name] = f"status {response.status_code}"
             except httpx.HTTPError as exc:
                 outcomes[name] = f"failed: {type(exc).__name__}"

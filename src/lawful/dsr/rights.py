@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from lawful import clock, consent, i18n, keystore, processing, render, subjects
+from lawful import clock, consent, i18n, keystore, outbound, processing, render, subjects
 from lawful.actor import Actor
 
 from . import cases, datastores, fees, letters, objections, recipients, rules, tombstones
@@ -165,7 +165,7 @@ def _transmit(url: str, payload: dict[str, Any]) -> str:
     if not url.startswith("https://"):
         return "refused: not https"
     try:
-        response = httpx.post(url, json=payload, timeout=15)
+        response = outbound.post(url, json=payload, timeout=15)
     except httpx.HTTPError as exc:
         return f"failed: {type(exc).__name__}"
     return f"status {response.status_code}"

@@ -4,10 +4,9 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-import httpx
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, decisions, i18n, keystore, mail, processing, subjects
+from lawful import audit, clock, consent, decisions, i18n, keystore, mail, outbound, processing, subjects
 from lawful.actor import Actor
 from lawful.errors import RuleViolation
 
@@ -190,7 +189,7 @@ def export(
     for subject_id, _ in audience.members:
         held = subjects.values(db, keys, subject_id=subject_id, categories=set(allowed))
         rows.append({value.category: value.value for value in held})
-    response = httpx.post(target.endpoint, json={"purpose": purpose, "contacts": rows}, timeout=30)
+    response = outbound.post(target.endpoint, json={"purpose": purpose, "contacts": rows}, timeout=30)
     audit.record(
         db,
         actor,

@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, decisions, keystore, processing, subjects
+from lawful import audit, clock, decisions, keystore, outbound, processing, subjects
 from lawful.actor import Actor
 
 from . import rules
@@ -67,7 +67,7 @@ def upload(
             sent.append(subject_id)
     body = {"purpose": purpose, "hashing": "sha256" if hashed else None, "contacts": contacts}
     try:
-        response = httpx.post(target.endpoint, json=body, timeout=30)
+        response = outbound.post(target.endpoint, json=body, timeout=30)
     except httpx.HTTPError as exc:
         raise PlatformUnreachable(f"recipient: {recipient!r} could not be reached ({exc})") from exc
     row = AudienceUpload(
