@@ -16,14 +16,22 @@ PACKAGE_LIFETIME = timedelta(days=14)
 
 
 def package(db: Session, keys: keystore.Keys, request: Request, kind: str, body: bytes) -> None:
+    """Store one part of the answer, replacing an earlier one (a step run again), sealed under the
+    request's own key with the row's id as associated data."""
     db.execute(delete(Package).where(Package.request_id == request.id, Package.kind == kind))
-    row = Package(
-        request_id=request.id, kind=kind, created_at=clock.now(), expires_at=clock.now() + PACKAGE_LIFETIME
+    owner = f"package:{request.id}"
+    key = keys.store.get(owner) or keys.store.create(owner)
+    row_id = uuid.uuid4()
+    db.add(
+        Package(
+            id=row_id,
+            request_id=request.id,
+            kind=kind,
+            sealed=crypto.encrypt(key, body, context=f"{row_id}".encode()),
+            created_at=clock.now(),
+            expires_at=clock.now() + PACKAGE_LIFETIME,
+        )
     )
-    db.add(row)
-    db.flush()
-    key = keys.store.create(f"package:{request.id}")
-    row.sealed = crypto.encrypt(key, body, context=f"{row.id}".encode())
 
 
 def download_token(keys: keystore.Keys, request_id: uuid.UUID) -> str:
