@@ -1,5 +1,6 @@
 """The privacy center (/rights): ask, confirm with the code sent to the address on file, follow, download."""
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -7,10 +8,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lawful import clock, jobs, processing, staff
 from lawful.actor import Actor, ActorKind
-from lawful.web import AppKeys, AppSettings, ConsoleActor, Db, RateLimiter, console_permission, html, language
+from lawful.web import (
+    AppKeys,
+    AppSettings,
+    ConsoleActor,
+    Db,
+    RateLimiter,
+    SameOrigin,
+    console_permission,
+    html,
+    language,
+)
 
-from . import fees, rules, service, steps, tasks
-from .schemas import RightsAsk
+from . import fees, objections, rules, service, steps, tasks
+from .models import Request as RightsRequest
+from .schemas import ExtensionCreate, RefusalCreate, RightsAsk
 
 pages = APIRouter(tags=["rights requests"], include_in_schema=False)
 PUBLIC_KINDS = (
@@ -172,4 +184,101 @@ def request_queue(db: Db, actor: ConsoleActor) -> HTMLResponse:
     owners = {u.id: u.display_name for u in staff.list_staff(db, organisation_id=actor.organisation_id)}
     return html(
         "console/requests.html", title="Rights requests", actor=actor, rows=rows, today=today, owners=owners
+    )
+
+
+@console.get("/{request_id}")
+def request_page(request_id: uuid.UUID, db: Db, actor: ConsoleActor) -> HTMLResponse:
+    """One request: status, due date, steps, owner, and the decisions staff can take on it (R-45, R-48, R-67)."""
+    console_permission(actor, "dsr:read")
+    found = service.get(db, request_id=request_id, organisation_id=_console_org(actor))
+    owners = {u.id: u.display_name for u in staff.list_staff(db, organisation_id=found.organisation_id)}
+    return html(
+        "console/request.html",
+        title=f"Request {found.reference}",
+        actor=actor,
+        request=found,
+        steps=steps.list_steps(db, request_id=found.id),
+        owner=owners.get(found.assignee_id) if found.assignee_id else None,
+        fee=fees.find_fee(db, request_id=found.id),
+        objection_open=_objection_open(found),
+        closed=found.status in ("completed", "refused"),
+        overdue=rules.is_overdue(found.due_on, clock.today(), completed=found.completed_at is not None),
+    )
+
+
+@console.post("/{request_id}/fee", dependencies=[SameOrigin])
+def fee_form(
+    request_id: uuid.UUID,
+    db: Db,
+    keys: AppKeys,
+    actor: ConsoleActor,
+    decision: Annotated[str, Form(pattern="^(paid|waived|declined)$")],
+    note: Annotated[str | None, Form(max_length=2000)] = None,
+) -> RedirectResponse:
+    console_permission(actor, "dsr:write")
+    fees.decide(db, actor, keys, request_id=request_id, decision=decision, note=note)
+    db.commit()
+    jobs.kick_mail(db)
+    jobs.kick(tasks.run_request, str(request_id))
+    return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
+
+
+@console.post("/{request_id}/objection", dependencies=[SameOrigin])
+def objection_form(
+    request_id: uuid.UUID,
+    db: Db,
+    keys: AppKeys,
+    actor: ConsoleActor,
+    outcome: Annotated[str, Form(pattern="^(upheld|rejected)$")],
+    grounds: Annotated[str | None, Form(max_length=10_000)] = None,
+) -> RedirectResponse:
+    """Art. 21(1): the privacy officer only (objections.decide refuses anyone else)."""
+    console_permission(actor, "dsr:write")
+    objections.decide(db, actor, keys, request_id=request_id, outcome=outcome, grounds=grounds)
+    db.commit()
+    jobs.kick_mail(db)
+    jobs.kick(tasks.run_request, str(request_id))
+    return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
+
+
+@console.post("/{request_id}/extension", dependencies=[SameOrigin])
+def extension_form(
+    request_id: uuid.UUID,
+    db: Db,
+    keys: AppKeys,
+    actor: ConsoleActor,
+    form: Annotated[ExtensionCreate, Form()],
+) -> RedirectResponse:
+    console_permission(actor, "dsr:write")
+    service.extend(db, actor, keys, request_id=request_id, months=form.months, reason=form.reason)
+    db.commit()
+    jobs.kick_mail(db)
+    return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
+
+
+@console.post("/{request_id}/refusal", dependencies=[SameOrigin])
+def refusal_form(
+    request_id: uuid.UUID, db: Db, keys: AppKeys, actor: ConsoleActor, form: Annotated[RefusalCreate, Form()]
+) -> RedirectResponse:
+    """Art. 12(5): the privacy officer only, with written reasons (service.refuse checks both)."""
+    console_permission(actor, "dsr:write")
+    service.refuse(db, actor, keys, request_id=request_id, justification=form.justification)
+    db.commit()
+    jobs.kick_mail(db)
+    return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
+
+
+def _console_org(actor: Actor) -> uuid.UUID:
+    if actor.organisation_id is None:
+        raise processing.OrganisationNotFound("your account belongs to no organisation")
+    return actor.organisation_id
+
+
+def _objection_open(request: RightsRequest) -> bool:
+    """An objection to legitimate interests waits for the officer's decision until one is recorded."""
+    return (
+        "objection" in request.kinds
+        and request.details.get("scope") == "legitimate_interest"
+        and "objection_decision" not in request.outcome
     )

@@ -14,7 +14,7 @@ from .models import Request, Step
 from .packages import download_token, packages
 from .rights import HANDLERS, ORDER
 
-__all__ = ["download_token", "packages", "pending_requests", "run_next"]
+__all__ = ["download_token", "list_steps", "packages", "pending_requests", "run_next"]
 
 
 def run_next(
@@ -53,3 +53,11 @@ def run_next(
 
 def pending_requests(db: Session) -> list[uuid.UUID]:
     return list(db.scalars(select(Step.request_id).where(Step.status == "pending").distinct()))
+
+
+def list_steps(db: Session, *, request_id: uuid.UUID) -> list[Step]:
+    """A request's steps in the order they run (the console shows each with its status and attempts)."""
+    found = db.scalars(select(Step).where(Step.request_id == request_id).order_by(Step.updated_at, Step.kind))
+    return sorted(
+        found, key=lambda s: ORDER.index(datastores.base(s.kind)) if datastores.base(s.kind) in ORDER else 99
+    )
