@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lawful import __version__, audit, clock, db, i18n, keystore, staff
+from lawful import __version__, clock, db, i18n, keystore, staff
 from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
+from lawful.audit import tasks as audit_tasks
 from lawful.config import Settings
 from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
@@ -77,7 +78,7 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         interval = settings.audit_seal_seconds
-        sealer = audit.Sealer(settings.resolved_database_url(), interval=interval) if interval else None
+        sealer = audit_tasks.Sealer(settings.resolved_database_url(), interval=interval) if interval else None
         if sealer is not None:
             sealer.start()
         try:

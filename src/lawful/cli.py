@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from lawful import audit, clock, db, jobs, keystore, mail, notices, processing, staff, terminal
+from lawful import clock, db, jobs, keystore, mail, notices, processing, staff, terminal
 from lawful.audit import commands as audit_commands
+from lawful.audit import tasks as audit_tasks
 from lawful.connectors import commands as connector_commands
 from lawful.decisions import commands as decision_commands
 from lawful.dsr import commands as dsr_commands
@@ -151,7 +152,9 @@ def worker(workers: Annotated[int, typer.Option(help="worker threads")] = 2) -> 
     settings = terminal.settings()
     jobs.configure(settings)
     interval = settings.audit_seal_seconds
-    sealer = audit.Sealer(settings.resolved_database_url(), interval=interval).start() if interval else None
+    sealer = (
+        audit_tasks.Sealer(settings.resolved_database_url(), interval=interval).start() if interval else None
+    )
     try:
         jobs.consumer(workers).run()
     finally:

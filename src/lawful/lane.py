@@ -65,26 +65,6 @@ class Lane:
         return sessions()
 
     @contextmanager
-    def autocommit_session(self) -> Iterator[Session]:
-        """A session whose reads need no BEGIN on PostgreSQL (autocommit), for a lane that reads and
-        then writes once, as one statement; it must call commit() after that write (SQLite's
-        transaction, the tests' savepoint). Never for several writes: each would commit alone."""
-        override = self._override()
-        if override is not None:
-            yield override()
-            return
-        engine: Engine = self.owner.state.engine
-        if engine.dialect.name != "postgresql":
-            with self.owner.state.sessionmaker() as db:
-                yield db
-            return
-        with (
-            engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
-            Session(bind=connection, expire_on_commit=False) as db,
-        ):
-            yield db
-
-    @contextmanager
     def writer(self) -> Iterator[Connection]:
         """A connection for one write that commits when the block ends. On PostgreSQL it is in
         autocommit, so a write made as one statement costs one round trip (no BEGIN, no COMMIT)."""

@@ -3,7 +3,6 @@
 from .errors import ChainBroken
 from .models import AuditEntry
 from .rules import Break
-from .sealer import Sealer
 from .service import TABLE, content, count, entry, head, latest, list_entries, record, seal, unsealed, verify
 
 __all__ = [
@@ -11,7 +10,6 @@ __all__ = [
     "AuditEntry",
     "Break",
     "ChainBroken",
-    "Sealer",
     "content",
     "count",
     "entry",

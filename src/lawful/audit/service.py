@@ -3,7 +3,7 @@
 Writing and chaining are two steps. `record` inserts the entry's content in the caller's transaction, so
 an entry exists exactly when its change does, and no writer waits for another. `seal` then gives the
 committed entries their places in the hash chain, in one short transaction under one lock: the
-background sealer (audit.sealer) does it every fraction of a second, and every read of the log seals
+background sealer (audit.tasks) does it every fraction of a second, and every read of the log seals
 first, so what is listed or verified is chained. Until sealed, an entry is evidence of its change but
 not yet protected by the chain; `unsealed` counts such entries.
 """

@@ -1,4 +1,4 @@
-"""The background sealer: chains committed audit entries every fraction of a second.
+"""Background work of the audit log: the sealer, which chains committed entries every fraction of a second.
 
 Each `lawful serve` and `lawful worker` process runs one. They never wait for each other: on PostgreSQL a
 sealer that finds the chain taken skips its turn, on SQLite it gives up after a short busy timeout.
