@@ -41,7 +41,7 @@ from lawful.consent import banner
 from . import posting
 from .environment import Installation, installation
 from .report import header, options
-from .server import serving, wait_for_privacy
+from .server import Server, postgres_cpu_seconds, serving, tree_cpu_seconds, wait_for_privacy
 
 SECONDS = 15
 THREADS = 4
@@ -82,7 +82,7 @@ def main() -> None:
             body = _body(server.url)
             print(f"body: {json.dumps(body)}")
             for mode in ("one-address", "spread"):
-                over_http(server.url, body, mode, workers)
+                over_http(server, body, mode, workers)
 
 
 def _settings(setup: Installation) -> Settings:
@@ -166,13 +166,18 @@ def _body(base_url: str) -> dict[str, object]:
     }
 
 
-def over_http(base_url: str, body: dict[str, object], mode: str, workers: int) -> None:
+def over_http(server: Server, body: dict[str, object], mode: str, workers: int) -> None:
+    """wrk against the server; also the CPU the server processes and PostgreSQL used per recorded event."""
+    base_url = server.url
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "consents.lua"
         script.write_text(f"BODY = {json.dumps(json.dumps(body))}\n{LUA}", encoding="utf-8")
         command = [*WRK, "-s", str(script), f"{base_url}/api/banner/consents", "--", mode]
         print(f"over HTTP ({mode}, {workers} server process(es)): $ {' '.join(command)}")
+        server_before, pg_before = tree_cpu_seconds(server.process.pid), postgres_cpu_seconds()
         result = subprocess.run(command, capture_output=True, text=True, check=True)
+        server_cpu = tree_cpu_seconds(server.process.pid) - server_before
+        pg_cpu = postgres_cpu_seconds() - pg_before
     summary = [line for line in result.stdout.splitlines() if line.startswith("STATUSES")]
     created, refused, other, seconds, _ = summary[-1].split()[1:]
     rate = int(created) / float(seconds)
@@ -184,6 +189,11 @@ def over_http(base_url: str, body: dict[str, object], mode: str, workers: int) -
         f"  {mode}: {int(created):,} recorded (201), {int(refused):,} refused (429), {int(other):,} other, "
         f"in {float(seconds):.1f} s = {rate:,.0f} events/s recorded "
         f"(goal {GOAL:,.0f}/s: {verdict}; {rate / FIDES:.0f}x Fides' {FIDES:.0f}/s)"
+    )
+    answered = int(created) + int(refused) + int(other)
+    print(
+        f"  CPU per answer: lawful {server_cpu * 1e3 / max(answered, 1):.2f} ms, "
+        f"PostgreSQL {pg_cpu * 1e3 / max(answered, 1):.2f} ms"
     )
 
 

@@ -34,6 +34,12 @@ _SEAL = (
     .values(seq=bindparam("b_seq"), prev_hash=bindparam("b_prev"), hash=bindparam("b_hash"))
 )
 
+_SEAL_MANY = text(
+    "UPDATE audit_entries AS a SET seq = v.seq, prev_hash = v.prev, hash = v.hash "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:seqs AS bigint[]), CAST(:prevs AS varchar[]), "
+    "CAST(:hashes AS varchar[])) AS v(id, seq, prev, hash) WHERE a.id = v.id"
+)
+
 
 def entry(
     actor: Actor,
@@ -125,7 +131,18 @@ def seal(db: Session, *, wait: bool = True, batch: int = SEAL_BATCH) -> int:
             digest = rules.entry_hash(prev_hash, content(row, seq=seq))
             updates.append({"b_id": row.id, "b_seq": seq, "b_prev": prev_hash, "b_hash": digest})
             prev_hash = digest
-        db.connection().execute(_SEAL, updates)
+        if db.get_bind().dialect.name == "postgresql":  # one statement for the batch, not one per entry
+            db.execute(
+                _SEAL_MANY,
+                {
+                    "ids": [u["b_id"] for u in updates],
+                    "seqs": [u["b_seq"] for u in updates],
+                    "prevs": [u["b_prev"] for u in updates],
+                    "hashes": [u["b_hash"] for u in updates],
+                },
+            )
+        else:
+            db.connection().execute(_SEAL, updates)
         sealed += len(updates)
         if len(pending) < batch:
             return sealed
