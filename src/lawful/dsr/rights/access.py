@@ -1,0 +1,166 @@
+"""Art. 15 access and Art. 20 portability: what the person is told is held, and what they may take away."""
+
+import csv
+import io
+import json
+from typing import Any
+
+import httpx
+from sqlalchemy.orm import Session
+
+from lawful import consent, keystore, outbound, processing, render, subjects
+from lawful.actor import Actor
+
+from .. import datastores
+from ..models import Request
+from ..packages import package
+from ..service import contact
+
+
+def current_register(db: Session, request: Request) -> processing.Register:
+    """The register in force for the request's organisation, which every right reads."""
+    return processing.current_register(db, organisation_id=request.organisation_id)[1]
+
+
+def access(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str) -> dict[str, Any]:
+    """Art. 15: every datum held, with where it came from and why it is held (R-51, T-19)."""
+    report = access_report(db, keys, request)
+    package(
+        db,
+        keys,
+        request,
+        "access.json",
+        json.dumps(report, indent=2, ensure_ascii=False, default=str).encode(),
+    )
+    html = render.render("dsr/access.html", lang=request.language, report=report)
+    # the PDF is printed from this HTML when the person downloads the answer (packages.packages): at
+    # 60 ms it was most of the time an access request took, for a copy many people never open
+    package(db, keys, request, "access.html", html.encode())
+    return {"found": report["found"], "values": len(report["data"])}
+
+
+def access_report(db: Session, keys: keystore.Keys, request: Request) -> dict[str, Any]:
+    register = current_register(db, request)
+    lang = request.language
+    elsewhere = datastores.found(db, keys, request)
+    if request.subject_id is None:
+        return {
+            "reference": request.reference,
+            "found": any(d["rows"] for d in elsewhere),
+            "data": [],
+            "activities": [],
+            "consents": [],
+            "datastores": elsewhere,
+        }
+    values = subjects.values(db, keys, subject_id=request.subject_id)
+    collected = {c.activity for c in subjects.history(db, subject_id=request.subject_id)}
+    recipients = {r.key: r for r in register.recipients}
+    retention = {r.key: r for r in register.retention_rules}
+    activities = []
+    for activity in register.activities:
+        if activity.key not in collected:
+            continue
+        activities.append(
+            {
+                "activity": activity.key,
+                "purpose": activity.purpose.get(lang) or activity.purpose.en,
+                "legal_basis": {s: str(b) for s, b in processing.bases(activity).items()},
+                "recipients": [_recipient(recipients[k]) for k in activity.recipients],
+                "retention": retention[activity.retention].label.get(lang)
+                or retention[activity.retention].label.en,
+                "sources": [str(s) for s in activity.sources],
+            }
+        )
+    return {
+        "reference": request.reference,
+        "found": True,
+        "data": [
+            {
+                "category": v.category,
+                "value": v.value,
+                "version": v.version,
+                "collected_at": v.collection.collected_at.isoformat(),
+                "activity": v.collection.activity,
+                "channel": v.collection.channel,
+                "source": v.collection.source,
+                "source_name": v.collection.source_name,
+                "form": v.collection.form_key,
+                "notice_version": v.collection.notice_number,
+                "language": v.collection.language,
+            }
+            for v in values
+        ],
+        "activities": activities,
+        "consents": [
+            {
+                "purpose": e.purpose,
+                "kind": e.kind,
+                "at": e.occurred_at.isoformat(),
+                "language": e.language,
+                "text_sha256": e.text_hash,
+                "channel": e.channel,
+            }
+            for e in consent.history(db, subject_id=request.subject_id)
+        ],
+        "exclusion_list": bool(
+            consent.suppressed(
+                db,
+                organisation_id=request.organisation_id,
+                lookups=[consent.suppression_lookup(keys, contact(keys, request))],
+            )
+        ),
+        "rights": "access, rectification, erasure, restriction, objection, portability; complaint to the APD",
+        "automated_decisions": "none",
+        "datastores": elsewhere,
+    }
+
+
+def _recipient(recipient: processing.Recipient) -> dict[str, Any]:
+    transfer = recipient.transfer
+    return {
+        "name": recipient.name,
+        "type": str(recipient.type),
+        "countries": recipient.countries,
+        "safeguard": f"{transfer.mechanism}: {transfer.reference}" if transfer else None,
+    }
+
+
+def portability(
+    db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str
+) -> dict[str, Any]:
+    """Art. 20: what the person provided, processed under consent or contract, as JSON and CSV (T-18)."""
+    if request.subject_id is None:
+        return {"found": False}
+    register = current_register(db, request)
+    portable = {
+        a.key
+        for a in register.activities
+        if {processing.Basis.CONSENT, processing.Basis.CONTRACT} & set(processing.bases(a).values())
+    }
+    rows = [
+        {"category": v.category, "value": v.value, "collected_at": v.collection.collected_at.isoformat()}
+        for v in subjects.values(db, keys, subject_id=request.subject_id)
+        if v.collection.activity in portable and v.collection.provided_by_subject
+    ]
+    package(db, keys, request, "portability.json", json.dumps({"data": rows}, ensure_ascii=False).encode())
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=["category", "value", "collected_at"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    package(db, keys, request, "portability.csv", buffer.getvalue().encode())
+    target = str(request.details.get("transmit_to") or "")
+    transmitted = None
+    if target:
+        transmitted = _transmit(target, {"reference": request.reference, "data": rows})
+    return {"items": len(rows), "transmitted": transmitted}
+
+
+def _transmit(url: str, payload: dict[str, Any]) -> str:
+    """Direct transmission to another controller, over HTTPS only; a failure leaves the download."""
+    if not url.startswith("https://"):
+        return "refused: not https"
+    try:
+        response = outbound.post(url, json=payload, timeout=15)
+    except httpx.HTTPError as exc:
+        return f"failed: {type(exc).__name__}"
+    return f"status {response.status_code}"

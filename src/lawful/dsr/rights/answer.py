@@ -1,0 +1,62 @@
+"""The last steps of a request: recipients hear of the changes (Art. 19), then the person gets the answer."""
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawful import clock, i18n, keystore, subjects
+from lawful.actor import Actor
+
+from .. import recipients, rules
+from ..models import Request, Step
+from ..packages import PACKAGE_LIFETIME, download_token, package
+from ..service import NOTIFY_RECIPIENTS, _move, contact, tell
+from .access import current_register
+
+
+def notify_recipients(
+    db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str
+) -> dict[str, Any]:
+    """Art. 19, T-41: every recipient that received the data hears of a rectification, erasure, restriction, objection."""
+    register = current_register(db, request)
+    done = {s.kind: s.result for s in db.scalars(select(Step).where(Step.request_id == request.id))}
+    erasure = done.get("erasure", {})
+    held = set(erasure.get("erased", [])) | {k["activity"] for k in erasure.get("kept", [])}
+    if request.subject_id is not None and db.get(subjects.Subject, request.subject_id) is not None:
+        held |= {c.activity for c in subjects.history(db, subject_id=request.subject_id)}
+    kinds = [k for k in request.kinds if k in NOTIFY_RECIPIENTS]
+    corrected = request.details.get("values") if "rectification" in kinds else None
+    messages = recipients.payloads(
+        register,
+        reference=request.reference,
+        events=kinds,
+        activities=recipients.scope(register, kinds=kinds, details=request.details, held=held),
+        email=contact(keys, request),
+        values={str(k): str(v) for k, v in dict(corrected or {}).items()},
+    )
+    outcomes = recipients.tell(register, messages)
+    request.outcome = {**request.outcome, "recipients_notified": outcomes}
+    return {"recipients": outcomes}
+
+
+def answer(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str) -> dict[str, Any]:
+    """The reply in the person's language, with an expiring link to the answer (R-49)."""
+    results = {s.kind: s.result for s in db.scalars(select(Step).where(Step.request_id == request.id))}
+    certificate = {
+        "reference": request.reference,
+        "kinds": request.kinds,
+        "results": results,
+        "answered_at": clock.now().isoformat(),
+    }
+    package(
+        db, keys, request, "answer.json", json.dumps(certificate, ensure_ascii=False, default=str).encode()
+    )
+    lang = request.language
+    expires = clock.today() + PACKAGE_LIFETIME
+    url = f"{base_url}/rights/{download_token(keys, request.id)}/answer?lang={request.language}"
+    tell(db, keys, request, "answer", url=url, date=i18n.long_date(expires, lang))
+    request.completed_at = clock.now()
+    _move(db, actor, request, rules.Status.COMPLETED)
+    return {"answered": True}

@@ -1,0 +1,93 @@
+"""Art. 17 erasure: what is erased, what the law keeps, and the tombstone that keeps it erased."""
+
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from lawful import consent, keystore, processing, subjects
+from lawful.actor import Actor
+
+from .. import tombstones
+from ..models import Request
+from ..service import contact
+from .access import current_register
+
+RETAINING_BASES = frozenset({processing.Basis.LEGAL_OBLIGATION})
+
+
+def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str) -> dict[str, Any]:
+    """Art. 17: erased per activity unless a legal obligation or a legal hold keeps it (17(3)(b), (e))."""
+    if request.subject_id is None:
+        return {"found": False, "erased": [], "kept": []}
+    register = current_register(db, request)
+    subject = subjects.get(db, subject_id=request.subject_id)
+    flags = subjects.flags(db, subject_id=subject.id)
+    held = {h.purpose for h in flags.holds}
+    retention = {r.key: r for r in register.retention_rules}
+    keep: dict[str, str] = {}
+    for activity in register.activities:
+        basis = {processing.bases(activity).get(c) for c in subject.categories} & RETAINING_BASES
+        if basis:
+            rule = retention[activity.retention]
+            keep[activity.key] = f"legal obligation; {rule.label.get(request.language) or rule.label.en}"
+        elif activity.key in held:
+            keep[activity.key] = "legal hold"
+    history = subjects.history(db, subject_id=subject.id)
+    consented = {
+        e.purpose for e in consent.history(db, subject_id=subject.id) if not e.purpose.startswith("cookies:")
+    }
+    erased_activities = sorted(({c.activity for c in history} | consented) - set(keep))
+    email = contact(keys, request)
+    consent.suppress(
+        db,
+        actor,
+        organisation_id=request.organisation_id,
+        lookup=consent.suppression_lookup(keys, email),
+        reason="erasure",
+    )  # T-01: never re-imported
+    kept = sorted({c.activity for c in history} & set(keep))
+    discarded = tombstones.discard_mail(  # T-05: their queued mail is a copy too
+        db,
+        actor,
+        keys,
+        organisation_id=request.organisation_id,
+        lookups=[*tombstones.identity_lookups(db, subject.id), consent.suppression_lookup(keys, email)],
+        request_reference=request.reference,
+        entity_id=subject.id,
+    )
+    tombstones.record(  # R-59: before anything is destroyed, so a restored main database is erased again
+        db,
+        keys,
+        subject=subject,
+        kept=kept,
+        suppression_lookup=consent.suppression_lookup(keys, email),
+        request_reference=request.reference,
+    )
+    if not kept:
+        keys.store.destroy(
+            keystore.subject_owner(subject.id)
+        )  # every copy, backups included, becomes unreadable
+        db.delete(subject)
+        db.flush()
+    else:
+        for collection in history:
+            if collection.activity not in keep:
+                db.execute(
+                    delete(subjects.PersonalData).where(subjects.PersonalData.collection_id == collection.id)
+                )
+                db.delete(collection)
+        subjects.restrict(
+            db,
+            actor,
+            subject_id=subject.id,
+            ground=subjects.RestrictionGround.RETAINED_BY_LAW,
+            reason=f"kept after erasure {request.reference}",
+        )
+    return {
+        "erased": erased_activities,
+        "kept": [{"activity": a, "why": keep[a]} for a in kept],
+        "key_destroyed": not kept,
+        "exclusion_entry": True,
+        "queued_mail_deleted": discarded,
+    }
