@@ -25,6 +25,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, sync_playwright
 from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
@@ -37,9 +38,11 @@ from lawful.cli import app as cli_app
 from lawful.config import Settings, get_settings
 from lawful.db import make_engine, upgrade_to_head
 from lawful.intake.routes import submissions_limit
+from lawful.processing.scan import CHROMIUM_ARGS
 from lawful.web import get_db
 
 PG_URL = os.environ.get("LAWFUL_TEST_DATABASE_URL")
+CHROMIUM = "/usr/bin/chromium"
 MASTER_KEY = base64.b64encode(b"k" * 32).decode()
 
 
@@ -261,3 +264,12 @@ def receiver() -> Iterator[Receiver]:
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Chromium per test module; each test opens its own context (no cookies, no cache)."""
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

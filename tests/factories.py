@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lawful import consent, keystore, notices, processing, staff, subjects
+from lawful import consent, dsr, keystore, notices, processing, staff, subjects
 from lawful.actor import Actor, ActorKind
 from tests.registers import as_yaml, minimal
 
@@ -93,3 +93,39 @@ def give_consent(
         kind=consent.EventKind.GIVEN,
         proof=proof,
     )
+
+
+def run_steps(db: Session, actor: Actor, keys: keystore.Keys, request: dsr.Request, *, base_url: str) -> None:
+    """Run every pending step of a request, one after the other, as the worker does."""
+    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url=base_url):
+        pass
+
+
+def make_fulfilled_request(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    organisation_id: uuid.UUID,
+    *,
+    kinds: list[str],
+    email: str,
+    language: str = "en",
+    base_url: str = "https://x.test",
+    details: dict[str, object] | None = None,
+) -> dsr.Request:
+    """A request staff received by email with the identity checked, every step of it run."""
+    request = dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=organisation_id,
+        kinds=kinds,
+        email=email,
+        language=language,
+        channel="email",
+        base_url=base_url,
+        details=details,
+        identity_verified=True,
+    )
+    run_steps(db, actor, keys, request, base_url=base_url)
+    return request

@@ -6,7 +6,7 @@ from typing import Any
 
 import pyotp
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from pydantic import SecretStr
 
 from lawful import keystore, notices, processing, staff
@@ -14,7 +14,6 @@ from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.config import Settings
 from lawful.db import make_engine, make_sessionmaker
-from lawful.processing.scan import CHROMIUM_ARGS
 from tests.conftest import MASTER_KEY, fresh_database
 from tests.factories import PASSWORD, TRAINED_ON
 from tests.live import serving
@@ -22,7 +21,6 @@ from tests.registers import as_yaml, example, minimal
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 SEEDER = Actor(ActorKind.CLI, label="cli:browser-tests")
 OFFICER_EMAIL = "officer@example.test"
 
@@ -78,14 +76,6 @@ def live(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     secret = _seed(settings, app.state.keys)  # the keys the server itself decrypts TOTP secrets with
     with serving(app) as origin:
         yield Live(origin, secret)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from lawful import dsr, jobs, keystore
 from lawful.actor import Actor
 from lawful.config import Settings
 from tests.connectors.conftest import EMAIL, Chinook
-from tests.factories import make_register
+from tests.factories import make_fulfilled_request, make_register
 
 BASE = "https://chinook.example.test"
 
@@ -26,21 +26,7 @@ def org(db: Session, chinook: Chinook, settings: Settings) -> Iterator[uuid.UUID
 
 
 def _request(db: Session, actor: Actor, keys: keystore.Keys, org: uuid.UUID, kinds: list[str]) -> dsr.Request:
-    request = dsr.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=org,
-        kinds=kinds,
-        email=EMAIL,
-        language="en",
-        channel="email",
-        base_url=BASE,
-        identity_verified=True,
-    )
-    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url=BASE):
-        pass
-    return request
+    return make_fulfilled_request(db, actor, keys, org, kinds=kinds, email=EMAIL, base_url=BASE)
 
 
 def _package(db: Session, keys: keystore.Keys, request: dsr.Request, name: str) -> Any:

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect
 from pydantic import SecretStr
 
 from lawful import notices, processing
@@ -32,12 +32,10 @@ from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.config import Settings
 from lawful.db import make_engine, make_sessionmaker
-from lawful.processing.scan import CHROMIUM_ARGS
 from tests.conftest import MASTER_KEY, fresh_database
 from tests.live import free_port as _free_port
 from tests.live import wait_until_healthy as _wait_until_healthy
 from tests.registers import example
-from tests.test_browser import CHROMIUM
 
 pytestmark = pytest.mark.browser
 
@@ -250,14 +248,6 @@ class Visit:
 
     def analytics_ran(self) -> bool:
         return bool(self.page.evaluate("window.__analyticsRan === true"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

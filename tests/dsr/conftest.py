@@ -7,17 +7,15 @@ from email.message import EmailMessage
 import pytest
 import uvicorn
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from lawful import notices, processing
 from lawful.app import create_app
 from lawful.config import Settings
-from lawful.processing.scan import CHROMIUM_ARGS
 from tests.conftest import PG_URL, _Collector, drop_database, fresh_database
 from tests.dsr.center import SEEDER, Live, platform
 from tests.live import free_port, wait_until_healthy
 from tests.registers import as_yaml, people
-from tests.test_browser import CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +53,6 @@ def live(template_url: str, settings: Settings, tmp_path_factory: pytest.TempPat
     app.state.engine.dispose()
     if PG_URL:
         drop_database(url)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

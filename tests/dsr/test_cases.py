@@ -15,7 +15,7 @@ from lawful import audit, db, dsr, i18n, keystore, mail, staff
 from lawful.actor import Actor
 from lawful.config import Settings
 from tests.conftest import MASTER_KEY, Lawful, Mailbox
-from tests.factories import PASSWORD, bearer, make_api_key, make_notice, make_register, make_staff
+from tests.factories import PASSWORD, bearer, make_api_key, make_notice, make_register, make_staff, run_steps
 from tests.registers import people
 
 NOW = "2026-03-02T10:00:00+00:00"
@@ -56,8 +56,7 @@ def test_a_complaint_is_acknowledged_in_the_persons_language_once_the_code_is_co
     )
 
     dsr.verify(db, actor, keys, request_id=request.id, code=emailed.group(1))
-    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url="https://x.test"):
-        pass
+    run_steps(db, actor, keys, request, base_url="https://x.test")
 
     mail.deliver_due(db, keys, settings)
     ack = smtp.wait_for(2)[-1]

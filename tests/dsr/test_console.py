@@ -12,7 +12,7 @@ from lawful import audit, dsr, keystore, staff
 from lawful.actor import Actor
 from lawful.dsr import fees
 from tests.conftest import Receiver
-from tests.factories import PASSWORD, make_person, make_register, make_staff
+from tests.factories import PASSWORD, make_fulfilled_request, make_person, make_register, make_staff
 from tests.registers import label, people
 
 FEE = {"amount": "5.00", "currency": "EUR", "window_days": 30, "reason": label("Printing and postage")}
@@ -49,22 +49,9 @@ def _request(
 ) -> dsr.Request:
     email = f"c-{uuid.uuid4().hex[:6]}@example.test"
     make_person(db, keys, org, email=email, category="customer", activity="customer_offers")
-    request = dsr.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=org,
-        kinds=kinds,
-        email=email,
-        language="en",
-        channel="email",
-        base_url="",
-        details=dict(details),
-        identity_verified=True,
+    return make_fulfilled_request(
+        db, actor, keys, org, kinds=kinds, email=email, base_url="", details=dict(details)
     )
-    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url=""):
-        pass
-    return request
 
 
 def _held_for_fee(db: Session, actor: Actor, keys: keystore.Keys, org: uuid.UUID) -> dsr.Request:

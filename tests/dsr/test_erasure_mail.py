@@ -15,7 +15,7 @@ from lawful.actor import Actor
 from lawful.config import Settings
 from lawful.dsr import tombstones
 from tests.conftest import Mailbox
-from tests.factories import make_person, make_register
+from tests.factories import make_fulfilled_request, make_person, make_register
 from tests.registers import people
 
 GONE, OTHER = "gone@example.test", "other@example.test"
@@ -51,21 +51,7 @@ def _queue(db: Session, keys: keystore.Keys, org: uuid.UUID, to: str, *, legacy:
 
 
 def _erase(db: Session, actor: Actor, keys: keystore.Keys, org: uuid.UUID) -> dsr.Request:
-    request = dsr.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=org,
-        kinds=["erasure"],
-        email=GONE,
-        language="en",
-        channel="email",
-        base_url="",
-        identity_verified=True,
-    )
-    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url=""):
-        pass
-    return request
+    return make_fulfilled_request(db, actor, keys, org, kinds=["erasure"], email=GONE, base_url="")
 
 
 def _pending(db: Session, org: uuid.UUID) -> list[mail.OutboxMessage]:

@@ -19,7 +19,7 @@ from lawful.actor import Actor
 from lawful.config import Settings
 from lawful.dsr import fees
 from tests.conftest import MASTER_KEY, Lawful, Mailbox
-from tests.factories import bearer, make_api_key, make_person, make_register
+from tests.factories import bearer, make_api_key, make_fulfilled_request, make_person, make_register
 from tests.registers import label, people
 
 FEE = {"amount": "5.00", "currency": "EUR", "window_days": 30, "reason": label("Printing and postage")}
@@ -39,21 +39,7 @@ def org(db: Session) -> uuid.UUID:
 
 
 def _access(db: Session, actor: Actor, keys: keystore.Keys, org: uuid.UUID, lang: str = "fr") -> dsr.Request:
-    request = dsr.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=org,
-        kinds=["access"],
-        email=EMAIL,
-        language=lang,
-        channel="email",
-        base_url="https://x.test",
-        identity_verified=True,
-    )
-    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url="https://x.test"):
-        pass
-    return request
+    return make_fulfilled_request(db, actor, keys, org, kinds=["access"], email=EMAIL, language=lang)
 
 
 def _held(db: Session, actor: Actor, keys: keystore.Keys, org: uuid.UUID, lang: str = "fr") -> dsr.Request:

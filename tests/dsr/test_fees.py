@@ -15,7 +15,14 @@ from lawful.actor import Actor
 from lawful.config import Settings
 from lawful.dsr import fees, rules
 from tests.conftest import MASTER_KEY, Lawful, Mailbox
-from tests.factories import bearer, make_api_key, make_person, make_register
+from tests.factories import (
+    bearer,
+    make_api_key,
+    make_fulfilled_request,
+    make_person,
+    make_register,
+    run_steps,
+)
 from tests.registers import label, people
 
 FEE = {"amount": "5.00", "currency": "EUR", "window_days": 30, "reason": label("Printing and postage")}
@@ -66,21 +73,9 @@ def org(db: Session) -> uuid.UUID:
 def _access(
     db: Session, actor: Actor, keys: keystore.Keys, org: uuid.UUID, kinds: list[str] | None = None
 ) -> dsr.Request:
-    request = dsr.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=org,
-        kinds=kinds or ["access"],
-        email="copy@example.test",
-        language="fr",
-        channel="email",
-        base_url="https://x.test",
-        identity_verified=True,
+    return make_fulfilled_request(
+        db, actor, keys, org, kinds=kinds or ["access"], email="copy@example.test", language="fr"
     )
-    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url="https://x.test"):
-        pass
-    return request
 
 
 def test_the_first_copy_is_free_and_a_second_waits_with_a_quote_in_the_persons_language(
@@ -108,8 +103,7 @@ def test_a_paid_fee_lets_the_copy_go_ahead(
     second = _access(db, actor, keys, org)
 
     fees.decide(db, actor, keys, request_id=second.id, decision="paid", note="bank transfer 42")
-    while dsr.steps.run_next(db, actor, keys, request_id=second.id, base_url="https://x.test"):
-        pass
+    run_steps(db, actor, keys, second, base_url="https://x.test")
 
     assert second.status == "completed"
     assert fees.get_fee(db, request_id=second.id).decision == "paid"

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from lawful import dsr, keystore, subjects
 from lawful.actor import Actor
-from tests.factories import make_notice, make_person, make_register
+from tests.factories import make_fulfilled_request, make_notice, make_person, make_register
 from tests.registers import people
 
 INVOICES = "invoices already issued stay as they were"
@@ -29,21 +29,9 @@ def _rectify(
     lang: str,
     details: dict[str, object],
 ) -> str:
-    request = dsr.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=org,
-        kinds=["rectification"],
-        email=email,
-        language=lang,
-        channel="email",
-        base_url="https://x.test",
-        identity_verified=True,
-        details=details,
+    request = make_fulfilled_request(
+        db, actor, keys, org, kinds=["rectification"], email=email, language=lang, details=details
     )
-    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url="https://x.test"):
-        pass
     files = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))
     assert "answer.json" in files
     return files["rectification.html"].decode()

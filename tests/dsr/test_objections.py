@@ -17,7 +17,15 @@ from lawful.decisions import Person, Purpose, Reason
 from lawful.dsr import objections, rules
 from lawful.dsr.errors import NotPrivacyOfficer, ObjectionDecisionRefused, ObjectionNotPending
 from tests.conftest import MASTER_KEY, Lawful, Mailbox, Receiver
-from tests.factories import bearer, make_api_key, make_notice, make_person, make_register
+from tests.factories import (
+    bearer,
+    make_api_key,
+    make_fulfilled_request,
+    make_notice,
+    make_person,
+    make_register,
+    run_steps,
+)
 from tests.registers import people
 
 OFFERS = Purpose("customer_offers", {"customer": "legitimate_interests"}, frozenset({"user.name"}), False)
@@ -82,22 +90,16 @@ def _objection(
     """A customer objects to the offers (legitimate interests); staff checked identity; the steps ran."""
     email = f"li-{uuid.uuid4().hex[:6]}@example.test"
     make_person(db, keys, org, email=email, category="customer", activity="customer_offers")
-    request = dsr.open_request(
+    return make_fulfilled_request(
         db,
         actor,
         keys,
-        organisation_id=org,
+        org,
         kinds=["objection"],
         email=email,
         language=lang,
-        channel="email",
-        base_url="https://x.test",
         details={"scope": "legitimate_interest", "activity": "customer_offers"},
-        identity_verified=True,
     )
-    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url="https://x.test"):
-        pass
-    return request
 
 
 def _gate(db: Session, org: uuid.UUID, request: dsr.Request, purpose: str) -> decisions.Decision:
@@ -158,8 +160,7 @@ def test_the_recipients_of_that_activity_hear_the_outcome_with_its_scope_only(
     receiver.received.clear()
 
     objections.decide(db, actor, keys, request_id=request.id, outcome="upheld")
-    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url="https://x.test"):
-        pass
+    run_steps(db, actor, keys, request, base_url="https://x.test")
 
     assert receiver.received == [
         {

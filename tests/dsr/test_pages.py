@@ -11,7 +11,7 @@ from lawful import dsr, keystore, mail
 from lawful.actor import SYSTEM
 from lawful.config import Settings
 from tests.conftest import Mailbox
-from tests.factories import make_notice, make_person, make_register
+from tests.factories import make_notice, make_person, make_register, run_steps
 from tests.registers import people
 
 
@@ -47,8 +47,7 @@ def test_a_request_is_confirmed_by_the_code_and_answered(
         status_url.split("?")[0] + "/code", data={"code": code.group(1)}, follow_redirects=False
     )
     request = dsr.get(db, request_id=dsr.request_from_token(keys, status_url.split("/")[2].split("?")[0]))
-    while dsr.steps.run_next(db, SYSTEM, keys, request_id=request.id, base_url=""):
-        pass
+    run_steps(db, SYSTEM, keys, request, base_url="")
     page = client.get(status_url)
     answer = client.get(f"/rights/{dsr.steps.download_token(keys, request.id)}/answer")
 

@@ -9,7 +9,7 @@ from lawful import dsr, keystore, processing
 from lawful.actor import Actor
 from lawful.dsr import recipients
 from tests.conftest import Receiver
-from tests.factories import make_notice, make_person, make_register
+from tests.factories import make_notice, make_person, make_register, run_steps
 from tests.registers import people
 
 
@@ -101,8 +101,7 @@ def test_a_rectified_address_reaches_the_recipient_with_its_new_value(
         details={"values": {"user.contact.email": "new@example.test", "user.contact.phone_number": "+3247"}},
     )
 
-    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url="https://x.test"):
-        pass
+    run_steps(db, actor, keys, request, base_url="https://x.test")
 
     assert [(p["event"], p["values"]) for p in receiver.received] == [
         (["rectification"], {"user.contact.email": "new@example.test"})

@@ -15,7 +15,7 @@ from lawful import audit, clock, consent, dsr, keystore, mail, subjects
 from lawful.actor import Actor
 from lawful.config import Settings
 from tests.conftest import Mailbox, Receiver
-from tests.factories import bearer, make_api_key, make_notice, make_person, make_register
+from tests.factories import bearer, make_api_key, make_notice, make_person, make_register, run_steps
 from tests.registers import people
 
 PROOF = consent.Proof(text="Yes", text_version="1", language="en", channel="web_form", element="x")
@@ -38,8 +38,7 @@ def _code(db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox) -
 
 
 def _run(db: Session, actor: Actor, keys: keystore.Keys, request: dsr.Request) -> None:
-    while dsr.steps.run_next(db, actor, keys, request_id=request.id, base_url="https://acme.example.test"):
-        pass
+    run_steps(db, actor, keys, request, base_url="https://acme.example.test")
 
 
 def _answer(db: Session, keys: keystore.Keys, request: dsr.Request) -> dict[str, Any]:

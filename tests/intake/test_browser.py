@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from pydantic import SecretStr
 from sqlalchemy.orm import Session
 
@@ -15,12 +15,10 @@ from lawful import clock, consent, keystore, notices, processing, subjects
 from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.config import Settings
-from lawful.processing.scan import CHROMIUM_ARGS
 from tests.conftest import MASTER_KEY, PG_URL, drop_database, fresh_database
 from tests.live import free_port as _free_port
 from tests.live import wait_until_healthy as _wait_until_healthy
 from tests.registers import as_yaml, label, people
-from tests.test_browser import CHROMIUM
 
 pytestmark = pytest.mark.browser
 
@@ -66,14 +64,6 @@ def live(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     app.state.engine.dispose()
     if PG_URL:
         drop_database(url)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from lawful.processing import Found, Tracker, TrackerKind, scan, unregistered
-from tests.conftest import Lawful
+from tests.conftest import CHROMIUM, Lawful
 from tests.registers import as_yaml, label, minimal
 
 COOKIE, LOCAL, SCRIPT, PIXEL = (
@@ -20,7 +20,6 @@ COOKIE, LOCAL, SCRIPT, PIXEL = (
     TrackerKind.SCRIPT,
     TrackerKind.PIXEL,
 )
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _tracker(key: str, name: str, kind: str, party: str = "third") -> dict[str, Any]:

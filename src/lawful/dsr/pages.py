@@ -219,8 +219,7 @@ def fee_form(
     console_permission(actor, "dsr:write")
     fees.decide(db, actor, keys, request_id=request_id, decision=decision, note=note)
     db.commit()
-    jobs.kick_mail(db)
-    jobs.kick(tasks.run_request, str(request_id))
+    tasks.resume(db, request_id)
     return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
 
 
@@ -237,8 +236,7 @@ def objection_form(
     console_permission(actor, "dsr:write")
     objections.decide(db, actor, keys, request_id=request_id, outcome=outcome, grounds=grounds)
     db.commit()
-    jobs.kick_mail(db)
-    jobs.kick(tasks.run_request, str(request_id))
+    tasks.resume(db, request_id)
     return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
 
 

@@ -156,8 +156,7 @@ def decide_fee(
     """Staff record the payment or waive the fee (the work then begins), or close the request as declined."""
     request = fees.decide(db, actor, keys, request_id=request_id, decision=body.decision, note=body.note)
     db.commit()
-    jobs.kick_mail(db)
-    jobs.kick(tasks.run_request, str(request.id))
+    tasks.resume(db, request.id)
     return RequestRead.model_validate(request)
 
 
@@ -179,8 +178,7 @@ def decide_objection(
         db, actor, keys, request_id=request_id, outcome=body.outcome, grounds=body.grounds
     )
     db.commit()
-    jobs.kick_mail(db)
-    jobs.kick(tasks.run_request, str(request.id))
+    tasks.resume(db, request.id)
     return RequestRead.model_validate(request)
 
 

@@ -3,6 +3,7 @@
 import uuid
 
 from huey import crontab
+from sqlalchemy.orm import Session
 
 from lawful import clock, jobs, keystore, processing
 from lawful.actor import Actor, ActorKind
@@ -28,6 +29,12 @@ def run_request(request_id: str) -> int:
             done += 1
         jobs.kick_mail(session)
     return done
+
+
+def resume(db: Session, request_id: uuid.UUID) -> None:
+    """After a committed decision that lets a request go on: its mail goes out and its steps run."""
+    jobs.kick_mail(db)
+    jobs.kick(run_request, str(request_id))
 
 
 @jobs.huey.periodic_task(crontab(minute="*/5"))
