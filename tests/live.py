@@ -46,4 +46,6 @@ def serving(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        for lane in getattr(app.state, "lanes", []):
+            lane.discard()  # the fast lanes' own connections: the lifespan that closes them is off here
         app.state.engine.dispose()

@@ -84,6 +84,8 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
         try:
             yield
         finally:
+            for lane in getattr(app.state, "lanes", []):
+                await lane.aclose()
             if sealer is not None:
                 sealer.stop()
 

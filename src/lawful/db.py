@@ -166,9 +166,22 @@ def insert_together(
         for table, rows in groups:
             connection.execute(insert(table), list(rows))
         return True
+    sql, params = together(connection.dialect, groups, only_if=only_if)
+    return bool(connection.exec_driver_sql(sql, params).scalar())
+
+
+def together(
+    dialect: Dialect,
+    groups: Sequence[tuple[Table, Sequence[Mapping[str, Any]]]],
+    *,
+    only_if: Guard | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """insert_together's PostgreSQL statement and parameters (psycopg style), for a caller that runs
+    it on a connection of its own (the fast lanes' asynchronous connections)."""
+    groups = [(table, rows) for table, rows in groups if rows]
     shape = (tuple((table.name, tuple(rows[0])) for table, rows in groups), id(only_if[0]) if only_if else 0)
     sql = _TOGETHER.get(shape)
-    guard = _compiled(connection, only_if[0]) if only_if else None
+    guard = _compiled(dialect, only_if[0]) if only_if else None
     if sql is None:
         for table, rows in groups:
             unknown = set(rows[0]) - set(table.c.keys())
@@ -189,17 +202,17 @@ def insert_together(
         params |= only_if[1]
     for n, (_, rows) in enumerate(groups):
         params[f"w{n}"] = json.dumps(rows, separators=(",", ":"), default=_json_value)
-    return bool(connection.exec_driver_sql(sql, params).scalar())
+    return sql, params
 
 
 _GUARDS: dict[int, Any] = {}
 
 
-def _compiled(connection: Connection, guard: Select[Any]) -> Any:
+def _compiled(dialect: Dialect, guard: Select[Any]) -> Any:
     """A guard compiled once for PostgreSQL (guards are module-level statements, never rebuilt)."""
     found = _GUARDS.get(id(guard))
     if found is None:
-        found = _GUARDS[id(guard)] = guard.compile(dialect=connection.dialect)
+        found = _GUARDS[id(guard)] = guard.compile(dialect=dialect)
     return found
 
 

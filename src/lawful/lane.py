@@ -10,16 +10,23 @@ Tests run each request in their own rolled-back transaction by overriding the se
 lane honours that override, so the same tests exercise the lane and the route.
 """
 
+import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Engine
+import anyio.to_thread
+import psycopg
+from anyio import CapacityLimiter
+from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lawful.db import Guard, together
+
 Answer = tuple[int, bytes]
+THREADS = 40  # per lane and process, for calls answered in a worker thread
+CONNECTIONS = 8  # per lane and process, for writes made from the event loop
 
 
 class Lane:
@@ -28,6 +35,14 @@ class Lane:
 
     def __init__(self, app: ASGIApp, owner: Any, session_dependency: Callable[..., Any]) -> None:
         self.app, self.owner, self._dependency = app, owner, session_dependency
+        self._threads = CapacityLimiter(THREADS)
+        self._idle: list[psycopg.AsyncConnection[Any]] = []
+        self._all: list[psycopg.AsyncConnection[Any]] = []  # every one opened, to close at the end
+        self._open = 0
+        self._freed: asyncio.Condition | None = None
+        if not hasattr(owner.state, "lanes"):
+            owner.state.lanes = []
+        owner.state.lanes.append(self)  # the app's lifespan closes their connections
 
     def limit(self, path: str) -> int | None:
         """The largest body the lane reads on this path; None: not the lane's path."""
@@ -39,8 +54,7 @@ class Lane:
             await self.app(scope, receive, send)
             return
         body, complete = await read_body(receive, limit)
-        # in a worker thread: while one call waits on the database, others run
-        answer = await run_in_threadpool(self.answer, scope, body) if complete else None
+        answer = await self.answer_async(scope, body) if complete else None
         if answer is None:
             await self.app(scope, replay(body, complete, receive), send)
             return
@@ -52,6 +66,72 @@ class Lane:
     def answer(self, scope: Scope, body: bytes) -> Answer | None:
         """The status and JSON body, or None to hand the request to the route."""
         raise NotImplementedError
+
+    async def answer_async(self, scope: Scope, body: bytes) -> Answer | None:
+        """`answer` in a worker thread: while one call waits on the database, others run. A lane whose
+        write is one statement may instead write from the event loop (`write_direct`)."""
+        return await anyio.to_thread.run_sync(self.answer, scope, body, limiter=self._threads)
+
+    def direct(self) -> bool:
+        """May this lane write from the event loop: PostgreSQL, and not a test's rolled-back session."""
+        engine: Engine = self.owner.state.engine
+        return engine.dialect.name == "postgresql" and self._override() is None
+
+    async def write_direct(
+        self, groups: list[tuple[Table, list[dict[str, Any]]]], only_if: Guard | None = None
+    ) -> bool:
+        """insert_together on one of this process's asynchronous autocommit connections: one round trip,
+        awaited without a thread. A connection that failed is closed, not reused."""
+        sql, params = together(self.owner.state.engine.dialect, groups, only_if=only_if)
+        connection = await self._take()
+        try:
+            cursor = await connection.execute(sql, params)
+            row = await cursor.fetchone()
+        except BaseException:
+            self._open -= 1
+            await connection.close()
+            raise
+        await self._give(connection)
+        return bool(row and row[0])
+
+    async def aclose(self) -> None:
+        while self._all:
+            await self._all.pop().close()
+        self._idle.clear()
+        self._open = 0
+
+    def discard(self) -> None:
+        """Close the idle connections from outside their event loop (a server stopped without its lifespan)."""
+        while self._all:
+            self._all.pop().pgconn.finish()
+        self._idle.clear()
+        self._open = 0
+
+    async def _take(self) -> "psycopg.AsyncConnection[Any]":
+        if self._freed is None:
+            self._freed = asyncio.Condition()
+        async with self._freed:
+            while not self._idle and self._open >= CONNECTIONS:
+                await self._freed.wait()
+            if self._idle:
+                return self._idle.pop()
+            self._open += 1
+        url = self.owner.state.engine.url.set(drivername="postgresql")
+        try:
+            connection = await psycopg.AsyncConnection.connect(
+                url.render_as_string(hide_password=False), autocommit=True
+            )
+        except BaseException:
+            self._open -= 1
+            raise
+        self._all.append(connection)
+        return connection
+
+    async def _give(self, connection: "psycopg.AsyncConnection[Any]") -> None:
+        assert self._freed is not None
+        async with self._freed:
+            self._idle.append(connection)
+            self._freed.notify()
 
     def _override(self) -> Callable[[], Session] | None:
         found: Callable[[], Session] | None = self.owner.dependency_overrides.get(self._dependency)

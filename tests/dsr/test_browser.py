@@ -74,7 +74,13 @@ def test_erasure_leaves_nothing_readable_an_exclusion_entry_and_tells_the_email_
         assert db.get(subjects.Subject, sid) is None
         lookup = consent.suppression_lookup(live.keys, email)
         assert consent.suppressed(db, organisation_id=live.org, lookups=[lookup]) == {lookup}
-    assert live.posts == [{"event": ["erasure"], "reference": request.reference, "email": email}]
+    scope = {
+        "activities": ["newsletter"],
+        "categories": ["user.contact.email", "user.name"],
+    }  # what it received
+    assert live.posts == [
+        {"event": ["erasure"], "reference": request.reference, "email": email, "scope": scope}
+    ]
 
 
 def test_a_request_about_an_unknown_address_finds_nothing_and_creates_no_record(

@@ -163,6 +163,27 @@ class BannerLane(Lane):
         self._configs: dict[str, tuple[float, banner.BannerConfig]] = {}
 
     def answer(self, scope: Scope, body: bytes) -> Answer | None:
+        ready = self._prepare(scope, body, cached_only=False)
+        if ready is None:
+            return None
+        written, answer = ready
+        with self.writer() as connection:
+            insert_together(connection, written.groups())
+        return answer
+
+    async def answer_async(self, scope: Scope, body: bytes) -> Answer | None:
+        """On PostgreSQL the choice is written from the event loop, without a thread."""
+        ready = self._prepare(scope, body, cached_only=True) if self.direct() else None
+        if ready is None:  # SQLite, a test's session, the configuration to load, or the route's case
+            return await super().answer_async(scope, body)
+        written, answer = ready
+        await self.write_direct(written.groups())
+        return answer
+
+    def _prepare(
+        self, scope: Scope, body: bytes, *, cached_only: bool
+    ) -> tuple[banner.Written, Answer] | None:
+        """The choice's rows and the answer, after every check of the route; None hands it over."""
         if b"\\u0000" in body:
             return None
         try:
@@ -172,7 +193,7 @@ class BannerLane(Lane):
         settings: Settings = self.owner.state.settings
         if choice.consent_id is not None:
             return None
-        config = self._config(choice.language, settings)
+        config = self._config(choice.language, settings, cached_only=cached_only)
         if config is None:
             return None
         client = scope["client"][0] if scope.get("client") else None
@@ -191,21 +212,21 @@ class BannerLane(Lane):
             return None
         if not choices_limit.allow(client, scope["path"]):
             return None  # the route answers 429
-        with self.writer() as connection:
-            insert_together(connection, written.groups())
         row = written.choice
         read = BannerChoiceRead(
             consent_id=row["consent_id"],
             choices=row["choices"],
             expires_at=row["created_at"] + timedelta(days=settings.banner_lifetime_days),
         )
-        return 201, read.model_dump_json().encode()
+        return written, (201, read.model_dump_json().encode())
 
-    def _config(self, lang: str, settings: Settings) -> banner.BannerConfig | None:
+    def _config(self, lang: str, settings: Settings, *, cached_only: bool) -> banner.BannerConfig | None:
         now = monotonic()
         cached = self._configs.get(lang)
         if cached is not None and cached[0] > now and self._override() is None:
             return cached[1]
+        if cached_only:  # reading it is I/O: not from the event loop
+            return None
         with self.session() as db:
             try:
                 org = processing.get_organisation(db, slug=settings.organisation).id

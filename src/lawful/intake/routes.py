@@ -5,6 +5,7 @@ import uuid
 from time import monotonic
 from typing import Annotated
 
+import psycopg
 from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -152,6 +153,29 @@ class SubmissionLane(Lane):
         return 64 * 1024 if self.PATH.fullmatch(path) else None
 
     def answer(self, scope: Scope, body: bytes) -> Answer | None:
+        ready = self._prepare(scope, body, cached_only=False)
+        if ready is None:
+            return None
+        try:
+            with self.writer() as connection:
+                written = insert_together(connection, ready.new.groups, only_if=ready.guard)
+        except IntegrityError:  # the same address given twice at once: the route finds the person
+            written = False
+        return self._answered(scope, written)
+
+    async def answer_async(self, scope: Scope, body: bytes) -> Answer | None:
+        """On PostgreSQL the submission is written from the event loop, without a thread."""
+        ready = self._prepare(scope, body, cached_only=True) if self.direct() else None
+        if ready is None:  # SQLite, a test's session, versions to read, or the route's case
+            return await super().answer_async(scope, body)
+        try:
+            written = await self.write_direct(ready.new.groups, only_if=ready.guard)
+        except psycopg.IntegrityError:
+            written = False
+        return self._answered(scope, written)
+
+    def _prepare(self, scope: Scope, body: bytes, *, cached_only: bool) -> submissions.Quick | None:
+        """The submission's rows and guard after every check of the route; None hands it over."""
         match = self.PATH.fullmatch(scope["path"])
         if match is None or scope.get("query_string") or b"\\u0000" in body:
             return None
@@ -163,14 +187,15 @@ class SubmissionLane(Lane):
         lang = submission.language or i18n.negotiate(
             None, header(scope, b"accept-language"), ["en", "fr", "nl"], "en"
         )
-        client = scope["client"][0] if scope.get("client") else None
         try:
-            org, now = self._now(settings.organisation)
+            found = self._now(settings.organisation, cached_only=cached_only)
+            if found is None:
+                return None
             quick = submissions.quick(
                 PUBLIC,
                 self.owner.state.keys,
-                now,
-                organisation_id=org,
+                found[1],
+                organisation_id=found[0],
                 form_key=match[1],
                 fields=submission.fields,
                 marketing_consent=submission.marketing_consent,
@@ -179,25 +204,29 @@ class SubmissionLane(Lane):
             )
         except LawfulError:
             return None
-        if quick is None or not submissions_limit.allow(client, scope["path"]):
+        if quick is None or not submissions_limit.allow(_client(scope), scope["path"]):
             return None
-        try:
-            with self.writer() as connection:
-                written = insert_together(connection, quick.new.groups, only_if=quick.guard)
-        except IntegrityError:  # the same address given twice at once: the route finds the person
-            written = False
-        if not written:
-            submissions_limit.forget(client, scope["path"])  # the route counts this call itself
+        return quick
+
+    def _answered(self, scope: Scope, written: bool) -> Answer | None:
+        if not written:  # a version changed, or the person is known now: the route answers
+            submissions_limit.forget(_client(scope), scope["path"])  # the route counts this call itself
             self._current.clear()
             return None
         return 201, SubmissionRead().model_dump_json().encode()
 
-    def _now(self, slug: str | None) -> tuple[uuid.UUID, submissions.Current]:
+    def _now(self, slug: str | None, *, cached_only: bool) -> tuple[uuid.UUID, submissions.Current] | None:
         cached = self._current.get(slug)
         if cached is not None and cached[0] > monotonic() and self._override() is None:
             return cached[1], cached[2]
+        if cached_only:  # reading them is I/O: not from the event loop
+            return None
         with self.session() as db:
             org = processing.get_organisation(db, slug=slug).id
             now = submissions.current(db, organisation_id=org)
         self._current[slug] = (monotonic() + self.CURRENT_SECONDS, org, now)
         return org, now
+
+
+def _client(scope: Scope) -> str | None:
+    return scope["client"][0] if scope.get("client") else None
