@@ -46,6 +46,12 @@ def serving(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        for lane in getattr(app.state, "lanes", []):
-            lane.discard()  # the fast lanes' own connections: the lifespan that closes them is off here
-        app.state.engine.dispose()
+        release(app)
+
+
+def release(app: FastAPI) -> None:
+    """What a stopped test server leaves open: the fast lanes' own connections (the lifespan that closes
+    them is off in tests) and the engine's pool."""
+    for lane in getattr(app.state, "lanes", []):
+        lane.discard()
+    app.state.engine.dispose()

@@ -34,6 +34,7 @@ from lawful.config import Settings
 from lawful.db import make_engine, make_sessionmaker
 from tests.conftest import MASTER_KEY, fresh_database
 from tests.live import free_port as _free_port
+from tests.live import release
 from tests.live import wait_until_healthy as _wait_until_healthy
 from tests.registers import example
 
@@ -177,7 +178,7 @@ def serving_lawful(template_url: str, directory: Path, register: str, site: Demo
     yield origin
     server.should_exit = True
     thread.join(timeout=10)
-    app.state.engine.dispose()
+    release(app)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from lawful.app import create_app
 from lawful.config import Settings
 from tests.conftest import PG_URL, _Collector, drop_database, fresh_database
 from tests.dsr.center import SEEDER, Live, platform
-from tests.live import free_port, wait_until_healthy
+from tests.live import free_port, release, wait_until_healthy
 from tests.registers import as_yaml, people
 
 
@@ -47,6 +47,7 @@ def live(template_url: str, settings: Settings, tmp_path_factory: pytest.TempPat
     yield Live(origin, app.state.sessionmaker, app.state.keys, app.state.settings, org, inbox, posts)
     server.should_exit = True
     thread.join(timeout=10)
+    release(app)
     hubspot_api.shutdown()
     hubspot_api.server_close()
     smtp.stop()

@@ -17,6 +17,7 @@ from lawful.app import create_app
 from lawful.config import Settings
 from tests.conftest import MASTER_KEY, PG_URL, drop_database, fresh_database
 from tests.live import free_port as _free_port
+from tests.live import release
 from tests.live import wait_until_healthy as _wait_until_healthy
 from tests.registers import as_yaml, label, people
 
@@ -61,7 +62,7 @@ def live(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     yield Live(origin, app.state.sessionmaker, app.state.keys, version.organisation_id)
     server.should_exit = True
     thread.join(timeout=10)
-    app.state.engine.dispose()
+    release(app)
     if PG_URL:
         drop_database(url)
 
