@@ -81,8 +81,13 @@ class Lane:
         self, groups: list[tuple[Table, list[dict[str, Any]]]], only_if: Guard | None = None
     ) -> bool:
         """insert_together on one of this process's asynchronous autocommit connections: one round trip,
-        awaited without a thread. A connection that failed is closed, not reused."""
-        sql, params = together(self.owner.state.engine.dialect, groups, only_if=only_if)
+        awaited without a thread."""
+        row = await self.fetch_direct(*together(self.owner.state.engine.dialect, groups, only_if=only_if))
+        return bool(row and row[0])
+
+    async def fetch_direct(self, sql: str, params: Any) -> Any:
+        """The first row of one statement, on one of this process's asynchronous autocommit connections.
+        A connection that failed is closed, not reused."""
         connection = await self._take()
         try:
             cursor = await connection.execute(sql, params)
@@ -92,7 +97,7 @@ class Lane:
             await connection.close()
             raise
         await self._give(connection)
-        return bool(row and row[0])
+        return row
 
     async def aclose(self) -> None:
         while self._all:

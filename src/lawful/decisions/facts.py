@@ -127,19 +127,36 @@ def by_lookup(
     the query itself. Objections and holds are read through `details`; without it (the fast lane), a
     person who has any gives None, and the caller takes the ordinary path.
     """
-    sql, names, defaults = _compiled_lookup(dialect)
-    values = defaults | _params(organisation_id, purpose) | {"kind": kind, "lookup": lookup}
-    if dialect.name != "postgresql":  # SQLite stores ids as hex and dates as text
-        values = {k: v.hex if isinstance(v, uuid.UUID) else v for k, v in values.items()}
-        values["today"] = values["today"].isoformat()
+    sql, params = lookup_statement(
+        dialect, organisation_id=organisation_id, purpose=purpose, kind=kind, lookup=lookup
+    )
     cursor = connection.cursor()
     try:
-        cursor.execute(sql, [values[n] for n in names] if names is not None else values)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     except dialect.loaded_dbapi.DataError as exc:  # as SQLAlchemy would raise it, for the app's handler
         raise DataError(sql, None, exc) from exc
     finally:
         cursor.close()
+    return from_row(row, organisation_id, details)
+
+
+def lookup_statement(
+    dialect: Dialect, *, organisation_id: uuid.UUID, purpose: str, kind: str, lookup: str
+) -> tuple[str, Any]:
+    """by_lookup's statement and DB-API parameters, for a caller with a connection of its own."""
+    sql, names, defaults = _compiled_lookup(dialect)
+    values = defaults | _params(organisation_id, purpose) | {"kind": kind, "lookup": lookup}
+    if dialect.name != "postgresql":  # SQLite stores ids as hex and dates as text
+        values = {k: v.hex if isinstance(v, uuid.UUID) else v for k, v in values.items()}
+        values["today"] = values["today"].isoformat()
+    return sql, [values[n] for n in names] if names is not None else values
+
+
+def from_row(
+    row: Any, organisation_id: uuid.UUID, details: Session | None = None
+) -> tuple[Person | None, uuid.UUID | None] | None:
+    """What by_lookup answers for the statement's row (None: the ordinary path is needed)."""
     if row is None:
         return None, None
     if (row[6] or row[7]) and details is None:

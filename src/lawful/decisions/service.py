@@ -157,6 +157,25 @@ def decide_quick(
         kind=str(question.kind),
         lookup=lookup,
     )
+    return quick_answer(found, question)
+
+
+def quick_statement(dialect: Dialect, keys: keystore.Keys, question: Question) -> tuple[str, Any] | None:
+    """decide_quick's one statement, for a caller with a connection of its own; None: ordinary path."""
+    lookup = question.lookup(keys)
+    if lookup is None:
+        return None
+    return facts.lookup_statement(
+        dialect,
+        organisation_id=question.organisation_id,
+        purpose=question.purpose,
+        kind=str(question.kind),
+        lookup=lookup,
+    )
+
+
+def quick_answer(found: tuple[Any, uuid.UUID | None] | None, question: Question) -> Decision | None:
+    """The decision from what the statement found (facts.from_row); None: ordinary path."""
     if found is None:
         return None
     person, version_id = found
