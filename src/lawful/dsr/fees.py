@@ -134,6 +134,17 @@ def decide(
     return request
 
 
+def decline(db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID) -> Request:
+    """The person declines the quote from their request's page: the same effect as staff recording it.
+
+    Only a decline is self-service: a payment is confirmed by staff, and a waiver is the organisation's call.
+    """
+    return decide(db, actor, keys, request_id=request_id, decision="declined", note=SELF_SERVICE_NOTE)
+
+
+SELF_SERVICE_NOTE = "declined by the person in the privacy center"
+
+
 def _close(db: Session, actor: Actor, keys: keystore.Keys, request: Request, fee: Fee) -> list[str]:
     """R-48: the person did not want the copy at this price; the request closes, and they are told so."""
     _move(db, actor, request, rules.Status.COMPLETED)

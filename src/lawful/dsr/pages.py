@@ -135,6 +135,22 @@ def confirm(
     return RedirectResponse(f"/rights/{token}?lang={found.language}{wrong}", status_code=303)
 
 
+@pages.post("/rights/{token}/fee", dependencies=[SameOrigin])
+def decline_fee(
+    token: str,
+    request: Request,
+    db: Db,
+    keys: AppKeys,
+    decision: Annotated[str, Form(pattern="^declined$")],
+) -> Response:
+    """R-48: whoever holds the request's link may decline its fee; the request closes with a letter."""
+    rights_limit(request)
+    found = fees.decline(db, PERSON, keys, request_id=service.request_from_token(keys, token))
+    db.commit()
+    jobs.kick_mail(db)
+    return RedirectResponse(f"/rights/{token}?lang={found.language}", status_code=303)
+
+
 @pages.get("/rights/{token}/answer")
 def answer(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSettings) -> HTMLResponse:
     """The answer, for whoever holds the emailed link, until it expires; downloads are counted."""
