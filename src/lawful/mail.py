@@ -71,23 +71,10 @@ def queue(
     subject_id: uuid.UUID | None = None,
     about: str | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction; nothing leaves before the commit."""
-    now = clock.now()
-    row = OutboxMessage(
-        organisation_id=organisation_id,
-        subject_id=subject_id,
-        kind=kind,
-        category=category,
-        created_at=now,
-        send_after=now,
-        attempts=0,
-        status="pending",
-        recipient_lookup=recipient_lookup(keys, mail.to),
-        about=about,
-    )
-    db.add(row)
-    db.flush()
-    db.info[_QUEUED] = True
+    """Add a message to the outbox in the caller's transaction; nothing leaves before the commit.
+
+    The row's id is chosen here, so it is sealed before it is added: one INSERT, at the next flush."""
+    now, row_id = clock.now(), uuid.uuid4()
     payload = json.dumps(
         {
             "to": mail.to,
@@ -97,7 +84,22 @@ def queue(
             "headers": list(mail.headers),
         }
     ).encode()
-    row.sealed = crypto.encrypt(keys.outbox, payload, context=str(row.id).encode())
+    row = OutboxMessage(
+        id=row_id,
+        organisation_id=organisation_id,
+        subject_id=subject_id,
+        kind=kind,
+        category=category,
+        sealed=crypto.encrypt(keys.outbox, payload, context=str(row_id).encode()),
+        created_at=now,
+        send_after=now,
+        attempts=0,
+        status="pending",
+        recipient_lookup=recipient_lookup(keys, mail.to),
+        about=about,
+    )
+    db.add(row)
+    db.info[_QUEUED] = True
     return row
 
 

@@ -15,7 +15,7 @@ from lawful.actor import Actor
 
 from .models import Package, Request
 from .packages import package
-from .service import contact
+from .service import contact, register_for
 
 ACCESS, ERASURE = "datastore_access", "datastore_erasure"
 
@@ -31,7 +31,7 @@ def handler(kind: str) -> Any:
 
 
 def _register(db: Session, request: Request) -> processing.Register:
-    return processing.current_register(db, organisation_id=request.organisation_id)[1]
+    return register_for(db, request)
 
 
 def _access(
@@ -65,12 +65,14 @@ def _erasure(
 
 def found(db: Session, keys: keystore.Keys, request: Request) -> list[dict[str, Any]]:
     """What the datastore access steps collected, for the access report (R-51)."""
-    key = keys.store.get(f"package:{request.id}")
-    rows = db.scalars(
-        select(Package)
-        .where(Package.request_id == request.id, Package.kind.startswith("datastore-"))
-        .order_by(Package.kind)
+    rows = list(
+        db.scalars(
+            select(Package)
+            .where(Package.request_id == request.id, Package.kind.startswith("datastore-"))
+            .order_by(Package.kind)
+        )
     )
+    key = keys.store.get(f"package:{request.id}") if rows else None  # most requests have none
     return [
         json.loads(crypto.decrypt(key, row.sealed, context=f"{row.id}".encode()))
         for row in rows

@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from lawful import clock, crypto, keystore
@@ -16,22 +16,43 @@ PACKAGE_LIFETIME = timedelta(days=14)
 
 
 def package(db: Session, keys: keystore.Keys, request: Request, kind: str, body: bytes) -> None:
-    """Store one part of the answer, replacing an earlier one (a step run again), sealed under the
-    request's own key with the row's id as associated data."""
-    db.execute(delete(Package).where(Package.request_id == request.id, Package.kind == kind))
-    owner = f"package:{request.id}"
-    key = keys.store.get(owner) or keys.store.create(owner)
-    row_id = uuid.uuid4()
-    db.add(
-        Package(
-            id=row_id,
-            request_id=request.id,
-            kind=kind,
-            sealed=crypto.encrypt(key, body, context=f"{row_id}".encode()),
-            created_at=clock.now(),
-            expires_at=clock.now() + PACKAGE_LIFETIME,
+    """Store one part of the answer, replacing an earlier one (a step run again)."""
+    package_parts(db, keys, request, {kind: body})
+
+
+def package_parts(db: Session, keys: keystore.Keys, request: Request, parts: dict[str, bytes]) -> None:
+    """Store parts of the answer, replacing earlier ones of the same kinds (a step run again): one
+    DELETE and one INSERT, each part sealed under the request's own key with the row's id as associated data."""
+    db.execute(delete(Package).where(Package.request_id == request.id, Package.kind.in_(list(parts))))
+    key, now = package_key(db, keys, request.id), clock.now()
+    rows = []
+    for kind, body in parts.items():
+        row_id = uuid.uuid4()
+        rows.append(
+            {
+                "id": row_id,
+                "request_id": request.id,
+                "kind": kind,
+                "sealed": crypto.encrypt(key, body, context=f"{row_id}".encode()),
+                "created_at": now,
+                "expires_at": now + PACKAGE_LIFETIME,
+                "downloads": 0,
+            }
         )
-    )
+    db.execute(insert(Package), rows)
+
+
+def package_key(db: Session, keys: keystore.Keys, request_id: uuid.UUID) -> bytes:
+    """The request's package key. The first part a session stores creates it (or finds it, made by an
+    earlier run), without first asking the key store for a key that a new request cannot have."""
+    made: dict[uuid.UUID, bytes] = db.info.setdefault(_KEYS, {})
+    key = made.get(request_id)
+    if key is None:
+        key = made[request_id] = keys.store.create(f"package:{request_id}")
+    return key
+
+
+_KEYS = "lawful.dsr.package_keys"
 
 
 def download_token(keys: keystore.Keys, request_id: uuid.UUID) -> str:

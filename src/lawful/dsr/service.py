@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from lawful import audit, clock, crypto, i18n, keystore, mail, processing, subjects
 from lawful.actor import Actor
+from lawful.db import insert_together, table_of
 
 from . import rules
 from .errors import (
@@ -86,6 +87,7 @@ def open_request(
             problems=[{"path": "details.on_behalf_of", "message": "empty"}],
         )
     request = Request(
+        id=uuid.uuid4(),  # chosen here: the contact is sealed under it before anything is written
         organisation_id=organisation_id,
         reference=_reference(),
         subject_id=subject.id if subject else None,
@@ -94,28 +96,99 @@ def open_request(
         language=language,
         received_at=received,
         due_on=rules.due_date(rules.received_date(received), clock.is_working_day),
-        status=rules.Status.RECEIVED,
+        extension_months=0,
+        extension_reason=None,
+        status=str(rules.Status.RECEIVED),
+        identity_method=None,
+        identity_verified_at=None,
         details=dict(details or {}),
         outcome={},
+        refusal=None,
         registered_by=actor.label,
+        completed_at=None,
+        assignee_id=None,
     )
-    db.add(request)
-    db.flush()
     request.contact = crypto.encrypt(keys.outbox, address.encode(), context=f"request:{request.id}".encode())
-    audit.record(
-        db,
-        actor,
-        "dsr.received",
-        entity=request,
-        organisation_id=organisation_id,
-        data={"kinds": request.kinds, "channel": channel, "due_on": request.due_on.isoformat()},
-    )
-    if identity_verified or _needs_no_identity(request):
-        _mark_verified(db, actor, request, "staff" if identity_verified else "not_required")
+    entries = [
+        audit.entry(
+            actor,
+            "dsr.received",
+            entity=request,
+            organisation_id=organisation_id,
+            data={"kinds": request.kinds, "channel": channel, "due_on": request.due_on.isoformat()},
+        )
+    ]
+    method = "staff" if identity_verified else "not_required" if _needs_no_identity(request) else None
+    if method is not None and _started_at_once(db, actor, request, method, entries):
+        return request  # the usual case: written with its steps and both entries as one statement
+    _write_new(db, request, [], entries)
+    if method is not None:
+        _mark_verified(db, actor, request, method)
     else:
         _move(db, actor, request, rules.Status.AWAITING_IDENTITY)
         send_code(db, keys, request, base_url=base_url)
     return request
+
+
+def _started_at_once(
+    db: Session, actor: Actor, request: Request, method: str, entries: list[dict[str, object]]
+) -> bool:
+    """A verified new request that needs no mandate and cannot owe a fee starts at once, as
+    `_mark_verified` would start it, and is written here with its steps; False when that does not apply."""
+    if request.details.get("on_behalf_of") and not request.details.get("mandate_checked"):
+        return False
+    register = register_for(db, request)
+    if register.organisation.further_copy_fee is not None:
+        return False  # fees.hold_for_fee decides
+    request.identity_method, request.identity_verified_at = method, clock.now()
+    rules.ensure_transition(rules.Status(request.status), rules.Status.IN_PROGRESS)
+    request.status = str(rules.Status.IN_PROGRESS)
+    steps = _plan(request, register)
+    entries.append(
+        audit.entry(
+            actor,
+            "dsr.verified",
+            entity=request,
+            organisation_id=request.organisation_id,
+            data={"method": method, "steps": steps},
+        )
+    )
+    _write_new(db, request, steps, entries)
+    return True
+
+
+def _write_new(db: Session, request: Request, steps: list[str], entries: list[dict[str, object]]) -> None:
+    """Insert a new request, its pending steps and its audit entries together (one statement on
+    PostgreSQL); the request then belongs to the session as if it had been loaded."""
+    now = clock.now()
+    step_rows = [
+        {
+            "id": uuid.uuid4(),
+            "request_id": request.id,
+            "kind": kind,
+            "status": "pending",
+            "attempts": 0,
+            "result": {},
+            "updated_at": now,
+        }
+        for kind in steps
+    ]
+    row = {column.key: getattr(request, column.key) for column in _REQUESTS.columns}
+    insert_together(db.connection(), [(_REQUESTS, [row]), (_STEPS, step_rows), (audit.TABLE, entries)])
+    make_transient_to_detached(request)
+    db.add(request)
+
+
+_REQUESTS, _STEPS = table_of(Request), table_of(Step)
+
+
+def register_for(db: Session, request: Request) -> processing.Register:
+    """The register in force for a request, read once per request in a session (each step needs it)."""
+    key = f"lawful.dsr.register:{request.id}"
+    found = db.info.get(key)
+    if not isinstance(found, processing.Register):
+        found = db.info[key] = processing.current_register(db, organisation_id=request.organisation_id)[1]
+    return found
 
 
 def _needs_no_identity(request: Request) -> bool:
@@ -226,6 +299,16 @@ def _mark_verified(db: Session, actor: Actor, request: Request, method: str) -> 
 def start(db: Session, actor: Actor, request: Request) -> list[str]:
     """The work begins: one pending step per right, then recipients, then the answer."""
     _move(db, actor, request, rules.Status.IN_PROGRESS)
+    version = db.scalar(processing.current_select(request.organisation_id, processing.RegisterVersion.id))
+    steps = _plan(request, None if version is None else processing.register_by_id(db, version_id=version))
+    for kind in steps:
+        db.add(Step(request_id=request.id, kind=kind, status="pending", result={}, updated_at=clock.now()))
+    db.flush()
+    return steps
+
+
+def _plan(request: Request, register: processing.Register | None) -> list[str]:
+    """The steps of a request, in the order they were planned; datastores only with a register."""
     kinds = [k for k in request.kinds if k not in CASES]
     steps = [
         *kinds,
@@ -233,21 +316,10 @@ def start(db: Session, actor: Actor, request: Request) -> list[str]:
         *(["answer"] if kinds else []),
         *(["acknowledge"] if CASES.intersection(request.kinds) else []),
     ]  # questions and complaints are acknowledged, then answered by a person (R-70)
-    steps += _datastore_steps(db, request, kinds)
-    for kind in steps:
-        db.add(Step(request_id=request.id, kind=kind, status="pending", result={}, updated_at=clock.now()))
-    db.flush()
+    if register is not None:  # one step per datastore of the register's dataset maps (connectors)
+        rights = [r for r in ("access", "erasure") if r in kinds]
+        steps += [f"datastore_{right}:{store.key}" for right in rights for store in register.datastores]
     return steps
-
-
-def _datastore_steps(db: Session, request: Request, kinds: list[str]) -> list[str]:
-    """One step per datastore of the register's dataset maps, for access and for erasure (connectors)."""
-    version = processing.find_current(db, organisation_id=request.organisation_id)
-    if version is None:
-        return []
-    register = processing.register_by_id(db, version_id=version.id)
-    rights = [r for r in ("access", "erasure") if r in kinds]
-    return [f"datastore_{right}:{store.key}" for right in rights for store in register.datastores]
 
 
 def _move(db: Session, actor: Actor, request: Request, status: rules.Status) -> None:

@@ -36,9 +36,10 @@ def run_next(
         return None
     step, request = ordered[0], db.get(Request, request_id)
     assert request is not None
-    step.attempts += 1
     run = HANDLERS.get(step.kind) or datastores.handler(step.kind)
-    step.result = run(db, actor, keys, request, base_url)
+    result = run(db, actor, keys, request, base_url)
+    # counted with the outcome, in one UPDATE: an attempt that fails is rolled back with its work
+    step.attempts, step.result = step.attempts + 1, result
     step.status, step.updated_at = "done", clock.now()
     audit.record(
         db,

@@ -13,29 +13,30 @@ from lawful.actor import Actor
 
 from .. import datastores
 from ..models import Request
-from ..packages import package
-from ..service import contact
+from ..packages import package_parts
+from ..service import contact, register_for
 
 
 def current_register(db: Session, request: Request) -> processing.Register:
     """The register in force for the request's organisation, which every right reads."""
-    return processing.current_register(db, organisation_id=request.organisation_id)[1]
+    return register_for(db, request)
 
 
 def access(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str) -> dict[str, Any]:
     """Art. 15: every datum held, with where it came from and why it is held (R-51, T-19)."""
     report = access_report(db, keys, request)
-    package(
-        db,
-        keys,
-        request,
-        "access.json",
-        json.dumps(report, indent=2, ensure_ascii=False, default=str).encode(),
-    )
     html = render.render("dsr/access.html", lang=request.language, report=report)
     # the PDF is printed from this HTML when the person downloads the answer (packages.packages): at
     # 60 ms it was most of the time an access request took, for a copy many people never open
-    package(db, keys, request, "access.html", html.encode())
+    package_parts(
+        db,
+        keys,
+        request,
+        {
+            "access.json": json.dumps(report, indent=2, ensure_ascii=False, default=str).encode(),
+            "access.html": html.encode(),
+        },
+    )
     return {"found": report["found"], "values": len(report["data"])}
 
 
@@ -142,12 +143,19 @@ def portability(
         for v in subjects.values(db, keys, subject_id=request.subject_id)
         if v.collection.activity in portable and v.collection.provided_by_subject
     ]
-    package(db, keys, request, "portability.json", json.dumps({"data": rows}, ensure_ascii=False).encode())
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=["category", "value", "collected_at"], lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    package(db, keys, request, "portability.csv", buffer.getvalue().encode())
+    package_parts(
+        db,
+        keys,
+        request,
+        {
+            "portability.json": json.dumps({"data": rows}, ensure_ascii=False).encode(),
+            "portability.csv": buffer.getvalue().encode(),
+        },
+    )
     target = str(request.details.get("transmit_to") or "")
     transmitted = None
     if target:
