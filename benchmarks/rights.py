@@ -10,7 +10,10 @@ alone, so the time without the PDF can be given. Finally one more request of eac
 cProfile and the top functions by cumulative time are printed.
 
 Then the same work as a deployment runs it: PROCESSES worker processes of THREADS threads (a worker's
-threads overlap one request's database waits with another's work), 200 requests in all.
+threads overlap one request's database waits with another's work), 200 requests in all. A deployment's
+workers are long-lived, so the rate is timed from a start line that every thread reaches after its
+process has imported lawful, opened its engines and run one request of each kind; the time from the
+processes' spawn is printed too.
 
 Goals: access and erasure each under 100 ms of processing, at least 50 requests per second.
 
@@ -25,9 +28,9 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
-from weasyprint import HTML
 
 from lawful import db, dsr, keystore, render
 from lawful.actor import Actor, ActorKind
@@ -69,31 +72,50 @@ def main() -> None:
 def parallel(item: Seeded, processes: int, threads: int) -> None:
     """Throughput as a deployment gets it: `processes` worker processes of `threads` threads each (as
     `lawful worker --workers N` runs them), every thread taking its own people, access and erasure
-    alternating. Each process is started afresh (spawn) and opens its own engines."""
+    alternating. Each process is started afresh (spawn), opens its own engines and runs one request of
+    each kind; then every thread waits at a start line and the clock runs from there to the last request."""
     per_thread = PARALLEL_PER_THREAD
     print(
         f"parallel: {processes} processes x {threads} threads, {per_thread} requests each "
         "(access and erasure alternating), open_request + run_next/commit per step"
     )
-    started = time.perf_counter()
-    with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        results = pool.starmap(_worker, [(item, p, threads, per_thread) for p in range(processes)])
-    wall = time.perf_counter() - started
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        start_line = manager.Barrier(processes * threads + 1)
+        spawned = time.perf_counter()
+        with context.Pool(processes) as pool:
+            pending = pool.starmap_async(
+                _worker, [(item, p, threads, per_thread, start_line) for p in range(processes)]
+            )
+            start_line.wait()
+            started = time.perf_counter()
+            results = pending.get()
+            ended = max(r[2] for r in results)
     done = sum(r[0] for r in results)
     statuses = sum((Counter(r[1]) for r in results), Counter[str]())
-    print(f"  {done} requests in {wall:.2f} s: {done / wall:.1f} requests/s; statuses {dict(statuses)}")
+    rate = done / (ended - started)
     print(
-        f"  goal {GOAL_PER_SECOND:.0f}/s: {'met' if done / wall >= GOAL_PER_SECOND else 'missed'}; "
-        f"(process start and engine set-up included)"
+        f"  {done} requests in {ended - started:.2f} s from the start line: {rate:.1f} requests/s; "
+        f"statuses {dict(statuses)}"
     )
+    print(
+        f"  with process start, imports, engine set-up and warm-up ({started - spawned:.2f} s): "
+        f"{done / (ended - spawned):.1f} requests/s"
+    )
+    print(f"  goal {GOAL_PER_SECOND:.0f}/s: {'met' if rate >= GOAL_PER_SECOND else 'missed'}")
 
 
-def _worker(item: Seeded, process: int, threads: int, per_thread: int) -> tuple[int, dict[str, int]]:
+def _worker(
+    item: Seeded, process: int, threads: int, per_thread: int, start_line: Any
+) -> tuple[int, dict[str, int], float]:
     bench = _Bench(item)
+    for kind in ("access", "erasure"):  # warm-up, not counted: people no other run asks about
+        bench.one(kind, PARALLEL_FIRST - 1 - 2 * process - (kind == "erasure"))
     statuses: Counter[str] = Counter()
     lock = threading.Lock()
 
     def run(thread: int) -> None:
+        start_line.wait()
         for i in range(per_thread):
             kind = ("access", "erasure")[i % 2]
             index = PARALLEL_FIRST + ((process * threads + thread) * per_thread + i) * 3
@@ -106,7 +128,8 @@ def _worker(item: Seeded, process: int, threads: int, per_thread: int) -> tuple[
         t.start()
     for t in pool:
         t.join()
-    return sum(statuses.values()), dict(statuses)
+    # perf_counter is the system's monotonic clock, shared by the processes of one machine
+    return sum(statuses.values()), dict(statuses), time.perf_counter()
 
 
 class _Bench:
@@ -198,6 +221,8 @@ class _Bench:
             html = render.render("dsr/access.html", lang=request.language, report=report)
             html_ms = (time.perf_counter() - started) * 1000
             started = time.perf_counter()
+            from weasyprint import HTML  # 1.2 s to import: not in the worker processes
+
             HTML(string=html).write_pdf()
             pdf_ms = (time.perf_counter() - started) * 1000
             session.rollback()
