@@ -2,6 +2,7 @@
 rejected with compelling grounds; the person is told first, then the pending restriction goes (R-65)."""
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, i18n, keystore, processing, subjects
 from lawful.actor import Actor
 
-from . import recipients, rules
+from . import deletions, recipients, rules
 from .errors import NotPrivacyOfficer, ObjectionNotPending
 from .models import Request, Step
 from .service import contact, get, tell
@@ -69,6 +70,8 @@ def decide(
     }
     db.add(Step(request_id=request.id, kind=NOTIFY_STEP, status="pending", result={}, updated_at=clock.now()))
     db.flush()
+    if decided is rules.ObjectionOutcome.UPHELD:  # R-62, Art. 17(1)(c): what only that activity held goes
+        _schedule_deletion(db, actor, request, objection, informed)
     audit.record(
         db,
         actor,
@@ -78,6 +81,27 @@ def decide(
         data={"activity": objection.activity},
     )
     return request
+
+
+def _schedule_deletion(
+    db: Session, actor: Actor, request: Request, objection: subjects.Objection, at: datetime
+) -> None:
+    assert request.subject_id is not None
+    row = deletions.schedule(
+        db,
+        actor,
+        organisation_id=request.organisation_id,
+        subject_id=request.subject_id,
+        trigger=deletions.Trigger.OBJECTION_UPHELD,
+        trigger_id=objection.id,
+        activity=objection.activity,
+        triggered_at=at,
+        request_id=request.id,
+    )
+    request.outcome = {
+        **request.outcome,
+        "automatic_erasure": {"deletion": str(row.id), "status": row.status},
+    }
 
 
 def _pending(db: Session, request: Request) -> tuple[subjects.Objection, subjects.Restriction | None]:

@@ -20,7 +20,7 @@ from lawful.web import (
     language,
 )
 
-from . import fees, objections, rules, service, steps, tasks
+from . import deletions, fees, objections, rules, service, steps, tasks
 from .models import Request as RightsRequest
 from .schemas import ExtensionCreate, RefusalCreate, RightsAsk
 
@@ -253,6 +253,7 @@ def objection_form(
     objections.decide(db, actor, keys, request_id=request_id, outcome=outcome, grounds=grounds)
     db.commit()
     tasks.resume(db, request_id)
+    deletions.tasks.kick()  # an upheld objection scheduled the deletion of that activity's data
     return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
 
 
