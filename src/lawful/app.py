@@ -1,10 +1,12 @@
 """create_app(settings): the FastAPI application with every domain's routes and pages mounted."""
 
+import gc
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -74,6 +76,15 @@ class _Resolvers:
         return staff.actor_for_session(db, session_id=session_id)
 
 
+@cache
+def _freeze_once() -> None:
+    """What a process has loaded when its first app starts lives as long as the process: out of the
+    collector's sight, a full collection no longer walks it (parsing a batch of 10,000 refs took
+    30–380 ms with it, 30–90 ms without). Once per process (cached), so that a test run creating many
+    apps does not keep their garbage."""
+    gc.freeze()
+
+
 def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -81,6 +92,7 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
         sealer = audit_tasks.Sealer(settings.resolved_database_url(), interval=interval) if interval else None
         if sealer is not None:
             sealer.start()
+        _freeze_once()
         try:
             yield
         finally:

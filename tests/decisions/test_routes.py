@@ -154,6 +154,37 @@ def test_a_batch_answers_in_order_and_counts(
     assert [r["reasons"] for r in body["results"]] == [[], ["restricted"], ["unknown_subject"]]
 
 
+def test_a_batch_finds_people_by_any_identity_in_one_look_up(
+    client: TestClient, db: Session, keys: keystore.Keys, org: uuid.UUID
+) -> None:
+    by_id = make_person(db, keys, org, email="id@example.test").subject
+    make_person(db, keys, org, email="mail@example.test")
+    token = make_api_key(db, org, FULL)
+    refs = [
+        {"email": " MAIL@example.test"},
+        {"subject_id": str(by_id.id)},
+        {"email": "not an address"},
+        {"phone": "+32 470 00 00 00"},
+        {"subject_id": str(uuid.uuid4())},
+        {"email": "mail@example.test"},
+    ]
+
+    response = client.post(
+        "/api/decisions/batch", json={"purpose": "request_followup", "subjects": refs}, headers=bearer(token)
+    )
+
+    assert response.status_code == 200, response.text
+    assert [r["decision"] for r in response.json()["results"]] == [
+        "allow",
+        "allow",
+        "deny",
+        "deny",
+        "deny",
+        "allow",
+    ]
+    assert {r["reasons"][0] for r in response.json()["results"][2:5]} == {"unknown_subject"}
+
+
 def test_reading_through_the_gate_returns_allowed_fields_and_is_audited(
     client: TestClient, db: Session, keys: keystore.Keys, org: uuid.UUID
 ) -> None:

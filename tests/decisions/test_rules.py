@@ -1,14 +1,14 @@
 """The purpose gate as a pure function: every deny reason, alone and in combination (no database)."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from lawful.decisions import Person, Purpose, Reason
-from lawful.decisions.rules import add_period, decide, past_retention, shortest
+from lawful.decisions.rules import add_period, decide, past_retention, retention_bounds, shortest
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 SERVICE = Purpose(
@@ -230,3 +230,80 @@ def test_past_retention_on_month_ends(collected: datetime, now: datetime, expire
         retention_period="P1M",
     )
     assert past_retention(purpose, collected, now) is expired
+
+
+def _retained(period: str, trigger: str = "collection") -> Purpose:
+    return Purpose(
+        key="p",
+        bases={},
+        data_categories=frozenset(),
+        marketing=False,
+        retention_trigger=trigger,
+        retention_period=period,
+    )
+
+
+@given(
+    st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)),  # noqa: DTZ001
+    st.sampled_from(["P1M", "P3Y", "P1Y2M", "P2W", "P10D", "P1Y1M1W1D"]),
+    st.integers(0, 10 * 86_400_000_000),
+    st.booleans(),
+)
+def test_the_retention_bounds_agree_with_the_rule(
+    now: datetime, period: str, offset: int, before: bool
+) -> None:
+    purpose = _retained(period)
+    bounds = retention_bounds(purpose, now)
+    assert bounds is not None
+    past_until, kept_from = bounds
+    assert kept_from - past_until <= timedelta(days=8, microseconds=1)
+    moment = (
+        past_until - timedelta(microseconds=offset) if before else kept_from + timedelta(microseconds=offset)
+    )
+    assert past_retention(purpose, moment, now) is before
+
+
+def test_the_end_of_retention_is_not_monotone_on_month_ends() -> None:
+    """Why the bounds leave days in between: 30 January 00:00 + P1M ends before 28 January 23:00 + P1M."""
+    now = datetime(2026, 2, 28, 12, tzinfo=UTC)
+    purpose = _retained("P1M")
+    assert not past_retention(purpose, datetime(2026, 1, 28, 23, tzinfo=UTC), now)
+    assert past_retention(purpose, datetime(2026, 1, 30, 0, tzinfo=UTC), now)
+    past_until, kept_from = retention_bounds(purpose, now) or (now, now)
+    assert past_until < datetime(2026, 1, 28, 23, tzinfo=UTC) and kept_from > datetime(
+        2026, 1, 30, tzinfo=UTC
+    )
+
+
+@pytest.mark.parametrize(
+    ("now", "period", "collected", "past"),
+    [
+        (datetime(2026, 2, 28, 10, tzinfo=UTC), "P1M", datetime(2026, 1, 31, 10, tzinfo=UTC), True),
+        (datetime(2026, 2, 28, 10, tzinfo=UTC), "P1M", datetime(2026, 1, 28, 10, 0, 1, tzinfo=UTC), False),
+        (datetime(2026, 3, 1, 0, tzinfo=UTC), "P1M", datetime(2026, 2, 1, 0, tzinfo=UTC), True),
+        (datetime(2028, 2, 28, 12, tzinfo=UTC), "P1Y", datetime(2027, 2, 28, 12, 0, 1, tzinfo=UTC), False),
+        (datetime(2028, 2, 28, 12, tzinfo=UTC), "P1Y", datetime(2027, 2, 28, 12, tzinfo=UTC), True),
+        (
+            datetime(2029, 2, 28, 12, tzinfo=UTC),
+            "P1Y",
+            datetime(2028, 2, 29, 12, tzinfo=UTC),
+            True,
+        ),  # leap day
+    ],
+)
+def test_the_bounds_keep_month_ends_and_leap_days_exact(
+    now: datetime, period: str, collected: datetime, past: bool
+) -> None:
+    purpose = _retained(period)
+    past_until, kept_from = retention_bounds(purpose, now) or (now, now)
+    assert past_until < collected < kept_from  # so these people are decided by the rule itself
+    assert past_retention(purpose, collected, now) is past
+
+
+def test_no_bounds_when_retention_does_not_run_from_the_collection() -> None:
+    assert retention_bounds(_retained("P3Y", trigger="contract_end"), NOW) is None
+    assert retention_bounds(SERVICE, NOW) is None and retention_bounds(PROFILING, NOW) is None
+    assert retention_bounds(NEWSLETTER, NOW) == (
+        datetime(2023, 5, 28, 12, tzinfo=UTC),
+        datetime(2023, 6, 5, 12, 0, 0, 1, tzinfo=UTC),
+    )

@@ -18,27 +18,22 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
-    Float,
     Select,
     String,
     Table,
     Text,
     and_,
-    any_,
     bindparam,
     exists,
     func,
-    null,
     or_,
     select,
     type_coerce,
 )
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
-from sqlalchemy.types import Uuid
 
 from lawful import clock, consent, processing, subjects
 
@@ -76,17 +71,17 @@ def person(fact: Fact) -> Person:
 
 
 SQLITE_CHUNK = 5000  # well under SQLite's 32,766 bound variables
-_NEVER_GIVEN = str(consent.ConsentStatus.NEVER_GIVEN)
+NEVER_GIVEN = str(consent.ConsentStatus.NEVER_GIVEN)
 
 
-def _table(model: type[object]) -> Table:
+def table(model: type[object]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
-S, C, R = _table(subjects.Subject).c, _table(subjects.Collection).c, _table(subjects.Restriction).c
-OB, H, ID = _table(subjects.Objection).c, _table(subjects.LegalHold).c, _table(subjects.Identity).c
-CS, SP = _table(consent.ConsentState).c, _table(consent.Suppression).c
-RV = _table(processing.RegisterVersion).c
+S, C, R = table(subjects.Subject).c, table(subjects.Collection).c, table(subjects.Restriction).c
+OB, H, ID = table(subjects.Objection).c, table(subjects.LegalHold).c, table(subjects.Identity).c
+CS, SP = table(consent.ConsentState).c, table(consent.Suppression).c
+RV = table(processing.RegisterVersion).c
 
 
 def by_ids(
@@ -97,10 +92,7 @@ def by_ids(
         return {}
     dialect = db.get_bind().dialect.name
     known = {sid.hex: sid for sid in subject_ids} if dialect != "postgresql" else {}
-    if dialect == "postgresql":
-        chunks: Iterable[Sequence[uuid.UUID]] = [subject_ids]
-    else:
-        chunks = (subject_ids[i : i + SQLITE_CHUNK] for i in range(0, len(subject_ids), SQLITE_CHUNK))
+    chunks = (subject_ids[i : i + SQLITE_CHUNK] for i in range(0, len(subject_ids), SQLITE_CHUNK))
     found: dict[uuid.UUID, Fact] = {}
     connection = db.connection()
     for chunk in chunks:
@@ -181,74 +173,7 @@ def _params(organisation_id: uuid.UUID, purpose: str) -> dict[str, Any]:
 
 @cache
 def _by_ids(dialect: str) -> Select[Any]:
-    if dialect == "postgresql":
-        return _joined()
     return _statement(dialect, S.id.in_(bindparam("ids", expanding=True)))
-
-
-def _joined() -> Select[Any]:
-    """PostgreSQL, many people: each flag is one set (restricted people, objectors…) joined by hash,
-    instead of a probe per person. The ids are one array parameter: a short statement that psycopg
-    prepares once, whatever the number of people."""
-    ids: ColumnElement[Any] = bindparam("ids", type_=postgresql.ARRAY(Uuid()))
-    org: ColumnElement[Any] = bindparam("org")
-    purpose: ColumnElement[Any] = bindparam("purpose")
-    restricted = (
-        select(R.subject_id)
-        .where(R.subject_id == any_(ids), R.lifted_at.is_(None))
-        .where(or_(R.activity.is_(None), R.activity == purpose))
-        .distinct()
-        .subquery()
-    )
-    objected = select(OB.subject_id).where(OB.subject_id == any_(ids)).distinct().subquery()
-    held = (
-        select(H.subject_id)
-        .where(H.subject_id == any_(ids), H.lifted_at.is_(None), H.review_on >= bindparam("today"))
-        .distinct()
-        .subquery()
-    )
-    suppressed = (
-        select(ID.subject_id)
-        .join(_table(consent.Suppression), and_(SP.lookup == ID.lookup, SP.organisation_id == org))
-        .where(ID.subject_id == any_(ids), ID.kind == "email")
-        .distinct()
-        .subquery()
-    )
-    last = (
-        select(C.subject_id, func.max(C.collected_at).label("at"))
-        .where(C.subject_id == any_(ids), C.activity == purpose)
-        .group_by(C.subject_id)
-        .subquery()
-    )
-    people = (
-        _table(subjects.Subject)
-        .outerjoin(restricted, restricted.c.subject_id == S.id)
-        .outerjoin(objected, objected.c.subject_id == S.id)
-        .outerjoin(held, held.c.subject_id == S.id)
-        .outerjoin(suppressed, suppressed.c.subject_id == S.id)
-        .outerjoin(last, last.c.subject_id == S.id)
-        .outerjoin(
-            _table(consent.ConsentState),
-            and_(CS.subject_id == S.id, CS.organisation_id == org, CS.purpose == purpose),
-        )
-    )
-    return (
-        select(
-            S.id,
-            null(),  # the organisation is checked here, in the WHERE clause: no need to send it back
-            sql_cast(S.categories, Text),
-            S.child,
-            S.role,
-            restricted.c.subject_id.is_not(None),
-            objected.c.subject_id.is_not(None),
-            held.c.subject_id.is_not(None),
-            suppressed.c.subject_id.is_not(None),
-            sql_cast(func.extract("epoch", last.c.at), Float),  # a float loads far faster than a timestamp
-            CS.state,
-        )
-        .select_from(people)
-        .where(S.id == any_(ids), S.organisation_id == org)
-    )
 
 
 @cache
@@ -318,7 +243,7 @@ def _people(
         kinds = parsed.get(categories)
         if kinds is None:
             kinds = parsed[categories] = tuple(json.loads(categories))
-        consent_state = state or _NEVER_GIVEN
+        consent_state = state or NEVER_GIVEN
         people[sid] = (
             kinds,
             role,
@@ -333,7 +258,7 @@ def _people(
         if objected or held:
             detailed.append(sid)
     if detailed and db is not None:
-        objections, holds = _details(db, detailed)
+        objections, holds = details(db, detailed)
         for sid in detailed:
             fact = people[sid]
             people[sid] = (*fact[:3], objections.get(sid, ()), *fact[4:7], holds.get(sid, ()), fact[8])
@@ -351,7 +276,7 @@ def _moment(value: datetime | float | str | None) -> datetime | None:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _details(
+def details(
     db: Session, ids: list[uuid.UUID]
 ) -> tuple[dict[uuid.UUID, tuple[tuple[str, str | None, str | None], ...]], dict[uuid.UUID, tuple[str, ...]]]:
     objections: dict[uuid.UUID, tuple[tuple[str, str | None, str | None], ...]] = {}

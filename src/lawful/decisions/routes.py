@@ -65,19 +65,18 @@ def decide_batch(body: BatchCreate, db: Db, keys: AppKeys, actor: Asker) -> Resp
 
 def _decide_batch(db: Session, keys: Keys, actor: Actor, body: BatchCreate) -> BatchRead:
     org = _org(actor)
-    ids = [
-        ref.subject_id if ref.subject_id is not None else _resolve(db, keys, org, ref)
-        for ref in body.subjects
-    ]
+    ids = _resolve_all(db, keys, org, body.subjects)
     known = [i for i in ids if i is not None]
-    decided = service.decide_many(
-        db, organisation_id=org, purpose=body.purpose, subject_ids=known, fields=frozenset(body.fields)
+    decided = iter(
+        service.decide_each(
+            db, organisation_id=org, purpose=body.purpose, subject_ids=known, fields=frozenset(body.fields)
+        )
     )
     # people with the same facts share one Decision: each distinct one is turned into an answer once
     answers: dict[int, DecisionRead] = {}
     results = []
     for i in ids:
-        decision = decided[i] if i is not None else service.UNKNOWN
+        decision = next(decided) if i is not None else service.UNKNOWN
         answer = answers.get(id(decision))
         if answer is None:
             answer = answers[id(decision)] = _read(decision, actor)
@@ -175,6 +174,24 @@ def _resolve(db: Session, keys: Keys, org: uuid.UUID, ref: SubjectRef) -> uuid.U
             return None
     kind, value = _identity(ref)
     return service.find_subject(db, keys, organisation_id=org, kind=kind, value=value)
+
+
+def _resolve_all(db: Session, keys: Keys, org: uuid.UUID, refs: list[SubjectRef]) -> list[uuid.UUID | None]:
+    """The people behind many refs, with one look-up for all the identities (a batch by email)."""
+    lookups: list[tuple[subjects.IdentityKind, str] | None] = []
+    for ref in refs:
+        if ref.subject_id is not None:
+            lookups.append(None)
+            continue
+        kind, value = _identity(ref)
+        lookup = service.Question(org, "", kind, value).lookup(keys)
+        lookups.append(None if lookup is None else (kind, lookup))
+    asked = [pair for pair in lookups if pair is not None]
+    found = subjects.holders(db, organisation_id=org, lookups=asked) if asked else {}
+    return [
+        ref.subject_id if pair is None else found.get((str(pair[0]), pair[1]))
+        for ref, pair in zip(refs, lookups, strict=True)
+    ]
 
 
 def _question(org: uuid.UUID, body: DecisionCreate) -> service.Question:
