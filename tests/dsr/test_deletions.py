@@ -2,17 +2,21 @@
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, keystore, subjects
+from lawful import audit, clock, consent, jobs, keystore, subjects
+from lawful import db as dbs
 from lawful.actor import Actor
+from lawful.config import Settings
 from lawful.dsr import deletions, objections
 from tests.factories import make_fulfilled_request, make_person, make_register
-from tests.registers import people
+from tests.registers import label, people
 
 
 @pytest.fixture
@@ -301,3 +305,84 @@ def test_the_audit_names_what_was_deleted_by_category_never_by_value(
     }
     stored = json.dumps([e.data for e in audit.list_entries(db, action="dsr.deletion_")] + [done.result])
     assert email not in stored and "Test Subject" not in stored
+
+
+def _kept_a_month(db: Session) -> uuid.UUID:
+    """The register keeps newsletter data one month after a withdrawal (a retention rule, R-71)."""
+    document = people()
+    document["retention_rules"].append(
+        {
+            "key": "proof_1m",
+            "label": label("1 month after the withdrawal"),
+            "trigger": "consent_withdrawal",
+            "duration": "P1M",
+            "action": "delete",
+        }
+    )
+    next(a for a in document["activities"] if a["key"] == "newsletter")["retention"] = "proof_1m"
+    return make_register(db, document).organisation_id
+
+
+def test_a_retention_period_counted_from_the_withdrawal_delays_the_deletion_to_its_end(
+    db: Session, keys: keystore.Keys, actor: Actor
+) -> None:
+    org = _kept_a_month(db)
+    withdrawn = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
+    with time_machine.travel(withdrawn - timedelta(days=1), tick=False):
+        subject_id = _subscriber(db, actor, keys, org, _email())
+    with time_machine.travel(withdrawn, tick=False):
+        _consent(db, actor, org, subject_id, "newsletter", consent.EventKind.WITHDRAWN)
+        [waiting] = _sweep(db, actor, keys)
+    with time_machine.travel(datetime(2026, 2, 28, 11, 59, tzinfo=UTC), tick=False):
+        early = _sweep(db, actor, keys)
+
+    with time_machine.travel(datetime(2026, 2, 28, 12, 0, tzinfo=UTC), tick=False):
+        [done] = _sweep(db, actor, keys)
+
+    assert waiting is done and early == []
+    assert done.status == "done" and done.result["whole"] is True
+    assert db.get(subjects.Subject, subject_id) is None
+
+
+def test_the_retention_period_is_recorded_as_the_reason_to_wait(
+    db: Session, keys: keystore.Keys, actor: Actor
+) -> None:
+    org = _kept_a_month(db)
+    with time_machine.travel(datetime(2024, 1, 31, 12, 0, tzinfo=UTC), tick=False):
+        subject_id = _subscriber(db, actor, keys, org, _email())
+        _consent(db, actor, org, subject_id, "newsletter", consent.EventKind.WITHDRAWN)
+
+        [waiting] = _sweep(db, actor, keys)
+
+    assert waiting.status == "scheduled" and waiting.due_at == datetime(2024, 2, 29, 12, 0, tzinfo=UTC)
+    assert {(k["why"], k["until"]) for k in waiting.result["kept"]} == {
+        ("retention", "2024-02-29T12:00:00+00:00")
+    }
+    assert len(_held(db, subject_id)) == 2
+
+
+def test_the_job_schedules_and_carries_out_each_deletion_in_its_own_commit(
+    fresh_url: str, tmp_path: Path, settings: Settings, actor: Actor
+) -> None:
+    here = settings.model_copy(
+        update={"database_url": fresh_url, "data_dir": tmp_path, "jobs_url": "immediate"}
+    )
+    keys = keystore.open_keys(here)
+    with dbs.open_session(fresh_url) as session:
+        org = make_register(session, people()).organisation_id
+        subject_id = _subscriber(session, actor, keys, org, _email())
+        _consent(session, actor, org, subject_id, "newsletter", consent.EventKind.WITHDRAWN)
+        session.commit()
+    jobs.configure(here)
+    try:
+        first = deletions.tasks.run_deletions.call_local()
+        second = deletions.tasks.run_deletions.call_local()
+    finally:
+        jobs._configured.clear()
+        jobs.dispose()
+
+    assert (first, second) == (1, 0)
+    with dbs.open_session(fresh_url) as session:
+        [row] = deletions.list_deletions(session, organisation_id=org)
+        assert (row.status, row.result["whole"]) == ("done", True)
+        assert session.get(subjects.Subject, subject_id) is None

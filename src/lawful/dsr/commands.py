@@ -261,7 +261,8 @@ def list_deletions(
         found = deletions.list_deletions(
             db, organisation_id=terminal.organisation_id(db, org), status=status, limit=limit
         )
-        rows = [_deletion_row(d, _reference(db, d.request_id)) for d in found]
+        references = deletions.references(db, request_ids=[d.request_id for d in found if d.request_id])
+        rows = [_deletion_row(d, references.get(d.request_id) if d.request_id else None) for d in found]
     if terminal.emit(rows, as_json=as_json):
         return
     table = Table("id", "trigger", "activity", "status", "when", "deleted/kept", box=box.SIMPLE_HEAD)

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lawful import clock, jobs, processing, staff
@@ -201,6 +201,18 @@ def request_queue(db: Db, actor: ConsoleActor) -> HTMLResponse:
     return html(
         "console/requests.html", title="Rights requests", actor=actor, rows=rows, today=today, owners=owners
     )
+
+
+@console.get("/deletions")
+def deletion_list(
+    db: Db, actor: ConsoleActor, status: Annotated[str | None, Query(pattern="^(scheduled|done)$")] = None
+) -> HTMLResponse:
+    """R-62: what automatic deletions were scheduled and did, kept items with their reason (before /{id})."""
+    console_permission(actor, "dsr:read")
+    found = deletions.list_deletions(db, organisation_id=_console_org(actor), status=status)
+    references = deletions.references(db, request_ids=[d.request_id for d in found if d.request_id])
+    rows = [(d, references.get(d.request_id) if d.request_id else None) for d in found]
+    return html("console/deletions.html", title="Automatic deletions", actor=actor, rows=rows)
 
 
 @console.get("/{request_id}")

@@ -1,9 +1,10 @@
 """Automatic deletions after a withdrawn consent or an upheld objection (R-62, Art. 17(1)(b)-(c))."""
 
 from . import rules, tasks
+from .execution import execute
 from .models import Deletion
 from .rules import Trigger, Why
-from .service import due, execute, find, get, list_deletions, plan, schedule
+from .service import due, find, get, list_deletions, plan, references, schedule
 
 __all__ = [
     "Deletion",
@@ -15,6 +16,7 @@ __all__ = [
     "get",
     "list_deletions",
     "plan",
+    "references",
     "rules",
     "schedule",
     "tasks",

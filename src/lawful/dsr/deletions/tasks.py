@@ -5,7 +5,7 @@ from huey import crontab
 from lawful import clock, jobs, keystore
 from lawful.actor import Actor, ActorKind
 
-from . import service
+from . import execution, service
 
 WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
 
@@ -20,7 +20,7 @@ def run_deletions() -> int:
         service.plan(session, WORKER)
         session.commit()
         for deletion_id in service.due(session, now=clock.now()):
-            if service.execute(session, WORKER, keys, deletion_id=deletion_id) is not None:
+            if execution.execute(session, WORKER, keys, deletion_id=deletion_id) is not None:
                 done += 1
             session.commit()
     return done
