@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import ForeignKey, LargeBinary, String, delete, select
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lawful import clock, crypto
 from lawful.config import Settings
-from lawful.db import Base, IdMixin
+from lawful.db import Base, IdMixin, table_of
 from lawful.keystore import Keys
 
 RETRY_DELAYS = (
@@ -51,6 +52,9 @@ class OutboxMessage(IdMixin, Base):
     about: Mapped[str | None] = mapped_column(String(40))  # e.g. the rights request it answers
 
 
+TABLE = table_of(OutboxMessage)
+
+
 @dataclass(frozen=True)
 class Mail:
     to: str
@@ -74,6 +78,34 @@ def queue(
     """Add a message to the outbox in the caller's transaction; nothing leaves before the commit.
 
     The row's id is chosen here, so it is sealed before it is added: one INSERT, at the next flush."""
+    row = OutboxMessage(
+        **outbox_row(
+            keys,
+            mail,
+            kind=kind,
+            category=category,
+            organisation_id=organisation_id,
+            subject_id=subject_id,
+            about=about,
+        )
+    )
+    db.add(row)
+    mark_queued(db)
+    return row
+
+
+def outbox_row(
+    keys: Keys,
+    mail: Mail,
+    *,
+    kind: str,
+    category: str,
+    organisation_id: uuid.UUID | None,
+    subject_id: uuid.UUID | None = None,
+    about: str | None = None,
+) -> dict[str, Any]:
+    """The outbox row of one message, sealed, for writers that insert it with their own rows; they
+    call `mark_queued` too."""
     now, row_id = clock.now(), uuid.uuid4()
     payload = json.dumps(
         {
@@ -84,23 +116,28 @@ def queue(
             "headers": list(mail.headers),
         }
     ).encode()
-    row = OutboxMessage(
-        id=row_id,
-        organisation_id=organisation_id,
-        subject_id=subject_id,
-        kind=kind,
-        category=category,
-        sealed=crypto.encrypt(keys.outbox, payload, context=str(row_id).encode()),
-        created_at=now,
-        send_after=now,
-        attempts=0,
-        status="pending",
-        recipient_lookup=recipient_lookup(keys, mail.to),
-        about=about,
-    )
-    db.add(row)
+    return {
+        "id": row_id,
+        "organisation_id": organisation_id,
+        "subject_id": subject_id,
+        "kind": kind,
+        "category": category,
+        "sealed": crypto.encrypt(keys.outbox, payload, context=str(row_id).encode()),
+        "created_at": now,
+        "send_after": now,
+        "attempts": 0,
+        "status": "pending",
+        "sent_at": None,
+        "message_id": None,
+        "last_error": None,
+        "recipient_lookup": recipient_lookup(keys, mail.to),
+        "about": about,
+    }
+
+
+def mark_queued(db: Session) -> None:
+    """This session put a message in the outbox (`queued`)."""
     db.info[_QUEUED] = True
-    return row
 
 
 def recipient_lookup(keys: Keys, address: str) -> str:

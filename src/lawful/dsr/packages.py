@@ -4,11 +4,13 @@ import uuid
 from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lawful import clock, crypto, keystore
+from lawful.db import table_of
 
+from . import writes
 from .errors import PackageGone
 from .models import Package, Request
 
@@ -39,7 +41,7 @@ def package_parts(db: Session, keys: keystore.Keys, request: Request, parts: dic
                 "downloads": 0,
             }
         )
-    db.execute(insert(Package), rows)
+    writes.add(db, _PACKAGES, rows)
 
 
 def package_key(db: Session, keys: keystore.Keys, request_id: uuid.UUID) -> bytes:
@@ -53,6 +55,7 @@ def package_key(db: Session, keys: keystore.Keys, request_id: uuid.UUID) -> byte
 
 
 _KEYS = "lawful.dsr.package_keys"
+_PACKAGES = table_of(Package)
 
 
 def download_token(keys: keystore.Keys, request_id: uuid.UUID) -> str:

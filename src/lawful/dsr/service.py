@@ -15,7 +15,7 @@ from lawful import audit, clock, crypto, i18n, keystore, mail, processing, subje
 from lawful.actor import Actor
 from lawful.db import insert_together, table_of
 
-from . import rules
+from . import rules, writes
 from .errors import (
     CodeRefused,
     FrozenData,
@@ -415,8 +415,7 @@ def tell(
     """A service message about the request to the person, in their language (R-49); kept only while queued."""
     lang = request.language
     body = text or i18n.t(f"mail.{message}.body", lang, reference=request.reference, **values)
-    mail.queue(
-        db,
+    row = mail.outbox_row(
         keys,
         mail.Mail(
             to=contact(keys, request),
@@ -428,6 +427,8 @@ def tell(
         organisation_id=request.organisation_id,
         about=request.reference,
     )
+    writes.add(db, mail.TABLE, [row])  # with the step's other rows when a step is running
+    mail.mark_queued(db)
 
 
 def _refuse_frozen_fields(

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, keystore
 from lawful.actor import Actor
 
-from . import datastores
+from . import datastores, writes
 from .models import Request, Step
 from .packages import download_token, packages
 from .rights import HANDLERS, ORDER
@@ -21,15 +21,12 @@ def run_next(
     db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, base_url: str
 ) -> Step | None:
     """Run the first pending step of a request; the caller commits after each one."""
-    query = (
-        select(Step)
-        .where(Step.request_id == request_id, Step.status == "pending")
-        .order_by(Step.updated_at, Step.kind)
-    )
-    if db.get_bind().dialect.name == "postgresql":
+    query = select(Step).where(Step.request_id == request_id).order_by(Step.updated_at, Step.kind)
+    if db.get_bind().dialect.name == "postgresql":  # every step of the request: one worker at a time
         query = query.with_for_update(skip_locked=True)
+    found = list(db.scalars(query))
     ordered = sorted(
-        db.scalars(query),
+        (s for s in found if s.status == "pending"),
         key=lambda s: ORDER.index(datastores.base(s.kind)) if datastores.base(s.kind) in ORDER else 99,
     )
     if not ordered:
@@ -37,18 +34,20 @@ def run_next(
     step, request = ordered[0], db.get(Request, request_id)
     assert request is not None
     run = HANDLERS.get(step.kind) or datastores.handler(step.kind)
-    result = run(db, actor, keys, request, base_url)
-    # counted with the outcome, in one UPDATE: an attempt that fails is rolled back with its work
-    step.attempts, step.result = step.attempts + 1, result
-    step.status, step.updated_at = "done", clock.now()
-    audit.record(
-        db,
-        actor,
-        f"dsr.step_{step.kind}",
-        entity=request,
-        organisation_id=request.organisation_id,
-        data={"step": step.kind},
-    )
+    with writes.gathering(db), writes.steps_known(db, request_id, found):
+        result = run(db, actor, keys, request, base_url)
+        # counted with the outcome, in one UPDATE: an attempt that fails is rolled back with its work
+        step.attempts, step.result = step.attempts + 1, result
+        step.status, step.updated_at = "done", clock.now()
+        entry = audit.entry(
+            actor,
+            f"dsr.step_{step.kind}",
+            entity=request,
+            organisation_id=request.organisation_id,
+            data={"step": step.kind},
+        )
+        writes.add(db, audit.TABLE, [entry])
+        writes.write(db)
     return step
 
 

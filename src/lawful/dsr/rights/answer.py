@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, i18n, keystore, subjects
 from lawful.actor import Actor
 
-from .. import recipients, rules
+from .. import recipients, rules, writes
 from ..models import Request, Step
 from ..packages import PACKAGE_LIFETIME, download_token, package
 from ..service import NOTIFY_RECIPIENTS, _move, contact, tell
@@ -21,10 +21,15 @@ def notify_recipients(
 ) -> dict[str, Any]:
     """Art. 19, T-41: every recipient that received the data hears of a rectification, erasure, restriction, objection."""
     register = current_register(db, request)
-    done = {s.kind: s.result for s in db.scalars(select(Step).where(Step.request_id == request.id))}
+    done = {s.kind: s.result for s in _steps(db, request)}
     erasure = done.get("erasure", {})
     held = set(erasure.get("erased", [])) | {k["activity"] for k in erasure.get("kept", [])}
-    if request.subject_id is not None and db.get(subjects.Subject, request.subject_id) is not None:
+    gone = bool(erasure.get("key_destroyed"))  # the person was deleted with their key
+    if (
+        request.subject_id is not None
+        and not gone
+        and db.get(subjects.Subject, request.subject_id) is not None
+    ):
         held |= {c.activity for c in subjects.history(db, subject_id=request.subject_id)}
     kinds = [k for k in request.kinds if k in NOTIFY_RECIPIENTS]
     corrected = request.details.get("values") if "rectification" in kinds else None
@@ -43,7 +48,7 @@ def notify_recipients(
 
 def answer(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str) -> dict[str, Any]:
     """The reply in the person's language, with an expiring link to the answer (R-49)."""
-    results = {s.kind: s.result for s in db.scalars(select(Step).where(Step.request_id == request.id))}
+    results = {s.kind: s.result for s in _steps(db, request)}
     certificate = {
         "reference": request.reference,
         "kinds": request.kinds,
@@ -60,3 +65,11 @@ def answer(db: Session, actor: Actor, keys: keystore.Keys, request: Request, bas
     request.completed_at = clock.now()
     _move(db, actor, request, rules.Status.COMPLETED)
     return {"answered": True}
+
+
+def _steps(db: Session, request: Request) -> list[Step]:
+    """Every step of the request, as the running step found them (or read now)."""
+    known = writes.known_steps(db, request.id)
+    if known is not None:
+        return known
+    return list(db.scalars(select(Step).where(Step.request_id == request.id)))

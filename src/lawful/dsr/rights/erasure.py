@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lawful import consent, keystore, processing, subjects
@@ -22,8 +22,13 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
         return {"found": False, "erased": [], "kept": []}
     register = current_register(db, request)
     subject = subjects.get(db, subject_id=request.subject_id)
-    flags = subjects.flags(db, subject_id=subject.id)
-    held = {h.purpose for h in flags.holds}
+    held = set(  # the legal holds in force: the one flag an erasure reads
+        db.scalars(
+            select(subjects.LegalHold.purpose).where(
+                subjects.LegalHold.subject_id == subject.id, subjects.LegalHold.lifted_at.is_(None)
+            )
+        )
+    )
     retention = {r.key: r for r in register.retention_rules}
     keep: dict[str, str] = {}
     for activity in register.activities:
