@@ -1,32 +1,95 @@
-"""The `lawful` command: serve, the demo, migrations, the calendar, and each domain's commands."""
+"""The `lawful` command: serve, the demo, migrations, the calendar, and each domain's commands.
 
+A domain's sub-commands are imported only when one of them runs (or `--help` lists them), and each
+command imports what it needs when it runs: `lawful serve` pays for no other command, nor for the
+domains it does not serve.
+"""
+
+import importlib
 import secrets
 import sys
+from collections.abc import Iterator, Mapping, MutableMapping
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
+from typer.models import TyperInfo
 
-from lawful import clock, db, jobs, keystore, mail, notices, processing, staff, terminal
-from lawful.audit import commands as audit_commands
-from lawful.audit import tasks as audit_tasks
-from lawful.connectors import commands as connector_commands
-from lawful.decisions import commands as decision_commands
-from lawful.dsr import commands as dsr_commands
-from lawful.dsr import tasks as dsr_tasks  # (also registers the jobs with huey)
+from lawful import terminal
 from lawful.errors import LawfulError
-from lawful.intake import commands as intake_commands
-from lawful.marketing import commands as marketing_commands
-from lawful.notices import commands as notice_commands
-from lawful.processing import commands as register_commands
-from lawful.staff import commands as staff_commands
-from lawful.subjects import commands as subject_commands
+
+if TYPE_CHECKING:
+    import uuid
+
+    from sqlalchemy.orm import Session
+
+# name → (module, attribute) of each domain's Typer sub-app, in the order `--help` lists them
+DOMAINS = {
+    "register": ("lawful.processing.commands", "cli"),
+    "notice": ("lawful.notices.commands", "cli"),
+    "i18n": ("lawful.notices.commands", "i18n_cli"),
+    "staff": ("lawful.staff.commands", "cli"),
+    "audit": ("lawful.audit.commands", "cli"),
+    "subjects": ("lawful.intake.commands", "cli"),
+    "flags": ("lawful.subjects.commands", "cli"),
+    "decide": ("lawful.decisions.commands", "cli"),
+    "dsr": ("lawful.dsr.commands", "cli"),
+    "connectors": ("lawful.connectors.commands", "cli"),
+    "marketing": ("lawful.marketing.commands", "cli"),
+}
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The root's sub-commands: a domain's group is built, and its module imported, when first looked up."""
+
+    def __init__(self, eager: Mapping[str, Any]) -> None:
+        plain = [name for name, command in eager.items() if not isinstance(command, TyperGroup)]
+        groups = [name for name in eager if name not in plain]
+        self._order = [*plain, *DOMAINS, *groups]  # the order add_typer gave: commands, then groups
+        self._built: dict[str, Any] = dict(eager)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in DOMAINS:
+                raise KeyError(name)
+            module, attribute = DOMAINS[name]
+            sub_app = getattr(importlib.import_module(module), attribute)
+            self._built[name] = typer.main.get_group_from_info(
+                TyperInfo(sub_app, name=name),
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                suggest_commands=app.suggest_commands,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        if name not in self._order:
+            self._order.append(name)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._order.remove(name)
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
 
 
 class _Group(TyperGroup):
-    """Turns a LawfulError anywhere below into a clear message and a non-zero exit (no traceback)."""
+    """The root group: its domains' commands load on demand (`_Commands`), and a LawfulError anywhere
+    below becomes a clear message and a non-zero exit (no traceback)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(self.commands)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # names only: listing builds nothing
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
         try:
@@ -39,24 +102,19 @@ class _Group(TyperGroup):
             raise typer.Exit(2 if exc.status >= 500 else 1) from None
 
 
-terminal.resolve_organisations_with(lambda db, slug: processing.get_organisation(db, slug=slug).id)
+def _organisation_id(db: "Session", slug: str | None) -> "uuid.UUID":
+    from lawful import processing
+
+    return processing.get_organisation(db, slug=slug).id
+
+
+terminal.resolve_organisations_with(_organisation_id)
 app = typer.Typer(
     cls=_Group,
     pretty_exceptions_enable=False,
     help="lawful: a company's privacy policy, kept true in software.",
     no_args_is_help=True,
 )
-app.add_typer(register_commands.cli, name="register")
-app.add_typer(notice_commands.cli, name="notice")
-app.add_typer(notice_commands.i18n_cli, name="i18n")
-app.add_typer(staff_commands.cli, name="staff")
-app.add_typer(audit_commands.cli, name="audit")
-app.add_typer(intake_commands.cli, name="subjects")
-app.add_typer(subject_commands.cli, name="flags")
-app.add_typer(decision_commands.cli, name="decide")
-app.add_typer(dsr_commands.cli, name="dsr")
-app.add_typer(connector_commands.cli, name="connectors")
-app.add_typer(marketing_commands.cli, name="marketing")
 keys_cli = typer.Typer(help="The key store: master-key rotation (R-86).", no_args_is_help=True)
 app.add_typer(keys_cli, name="keys")
 
@@ -64,6 +122,8 @@ app.add_typer(keys_cli, name="keys")
 @keys_cli.command("rotate")
 def rotate_keys() -> None:
     """Re-wrap every data key under LAWFUL_MASTER_KEY (old keys in LAWFUL_PREVIOUS_MASTER_KEYS); data untouched."""
+    from lawful import keystore
+
     keys = keystore.open_keys(terminal.settings())
     done = keys.store.rotate()
     left = keys.store.count_not_current()
@@ -81,6 +141,8 @@ app.add_typer(calendar_cli, name="calendar")
 @db_cli.command("upgrade")
 def upgrade() -> None:
     """Apply every pending migration."""
+    from lawful import db
+
     engine = db.make_engine(terminal.settings().resolved_database_url())
     db.upgrade_to_head(engine)
     engine.dispose()
@@ -90,6 +152,8 @@ def upgrade() -> None:
 @calendar_cli.command("working-day")
 def working_day(day: str) -> None:
     """Say whether DAY (YYYY-MM-DD) is a Belgian working day; exit 1 when it is not."""
+    from lawful import clock
+
     try:
         parsed = date.fromisoformat(day)
     except ValueError as exc:
@@ -109,6 +173,9 @@ def serve(
 ) -> None:
     """Migrate the database, then serve the API, the public pages and the console."""
     import uvicorn
+
+    from lawful import db, jobs
+    from lawful.dsr import tasks as dsr_tasks
 
     settings = terminal.settings()
     engine = db.make_engine(settings.resolved_database_url())
@@ -149,6 +216,10 @@ def serve(
 @app.command()
 def worker(workers: Annotated[int, typer.Option(help="worker threads")] = 2) -> None:
     """Run background jobs (mail delivery, sweeps) until stopped; any number of workers may run."""
+    from lawful import jobs
+    from lawful.audit import tasks as audit_tasks
+    from lawful.dsr import tasks as dsr_tasks  # noqa: F401  (declares the rights-request jobs on huey)
+
     settings = terminal.settings()
     jobs.configure(settings)
     interval = settings.audit_seal_seconds
@@ -169,6 +240,8 @@ app.add_typer(mail_cli, name="mail")
 @mail_cli.command("deliver")
 def deliver_mail() -> None:
     """Send every message that is due now (what the worker does every minute)."""
+    from lawful import keystore, mail
+
     settings = terminal.settings()
     with terminal.session() as session:
         sent = mail.deliver_due(session, keystore.open_keys(settings), settings, limit=10_000)
@@ -184,6 +257,8 @@ def demo(
     ] = "privacy.officer@example.test",
 ) -> None:
     """Set up the embedded demo: schema, an example register, its notices and a privacy officer login."""
+    from lawful import clock, db, keystore, notices, processing, staff
+
     settings = terminal.settings()
     engine = db.make_engine(settings.resolved_database_url())
     db.upgrade_to_head(engine)

@@ -5,15 +5,16 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from sqlalchemy.orm import Session
 
-from lawful import db
 from lawful.actor import Actor, ActorKind
 from lawful.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 out = Console(soft_wrap=True, markup=False, highlight=False)
 err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
@@ -24,7 +25,9 @@ def settings() -> Settings:
 
 
 @contextmanager
-def session() -> Iterator[Session]:
+def session() -> "Iterator[Session]":
+    from lawful import db  # the engine's modules load with the first command that needs the database
+
     with db.open_session(settings().resolved_database_url()) as opened:
         yield opened
 
@@ -41,7 +44,7 @@ def emit(data: Any, *, as_json: bool) -> bool:
     return as_json
 
 
-OrganisationResolver = Callable[[Session, str | None], uuid.UUID]
+OrganisationResolver = Callable[["Session", str | None], uuid.UUID]
 _resolver: list[OrganisationResolver] = []
 
 
@@ -50,5 +53,5 @@ def resolve_organisations_with(resolver: OrganisationResolver) -> None:
     _resolver[:] = [resolver]
 
 
-def organisation_id(db: Session, slug: str | None) -> uuid.UUID:
+def organisation_id(db: "Session", slug: str | None) -> uuid.UUID:
     return _resolver[0](db, slug)
