@@ -16,7 +16,7 @@ from email.utils import make_msgid
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import ForeignKey, LargeBinary, String, delete, select
+from sqlalchemy import ForeignKey, LargeBinary, String, delete, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lawful import clock, crypto
@@ -171,16 +171,32 @@ def discard_queued(
         scope.append(OutboxMessage.created_at <= queued_before)
     if organisation_id is not None:
         scope.append(OutboxMessage.organisation_id == organisation_id)
-    for row in db.scalars(select(OutboxMessage).where(*scope, OutboxMessage.recipient_lookup.is_(None))):
-        if row.sealed is not None:
-            data = json.loads(crypto.decrypt(keys.outbox, row.sealed, context=str(row.id).encode()))
-            row.recipient_lookup = recipient_lookup(keys, data["to"])
-    db.flush()
-    doomed = [
-        row.id
-        for row in db.scalars(select(OutboxMessage).where(*scope, OutboxMessage.recipient_lookup.in_(wanted)))
-        if not (keep_about is not None and row.about == keep_about and row.kind in keep_kinds)
-    ]
+    found = db.execute(  # one read: the rows to these recipients and the rows not yet hashed
+        select(
+            OutboxMessage.id,
+            OutboxMessage.recipient_lookup,
+            OutboxMessage.about,
+            OutboxMessage.kind,
+            OutboxMessage.sealed,
+        ).where(
+            *scope,
+            or_(OutboxMessage.recipient_lookup.is_(None), OutboxMessage.recipient_lookup.in_(wanted)),
+        )
+    ).all()
+    doomed, hashed = [], False
+    for row_id, lookup, about, kind, sealed in found:
+        if lookup is None:
+            if sealed is None:
+                continue
+            data = json.loads(crypto.decrypt(keys.outbox, sealed, context=str(row_id).encode()))
+            lookup = recipient_lookup(keys, data["to"])
+            row = db.get(OutboxMessage, row_id)  # through the session, which may hold it
+            assert row is not None
+            row.recipient_lookup, hashed = lookup, True
+        if lookup in wanted and not (keep_about is not None and about == keep_about and kind in keep_kinds):
+            doomed.append(row_id)
+    if hashed:
+        db.flush()
     if doomed and not dry_run:
         db.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(doomed)))
     return len(doomed)

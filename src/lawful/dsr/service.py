@@ -323,9 +323,9 @@ def _plan(request: Request, register: processing.Register | None) -> list[str]:
 
 
 def _move(db: Session, actor: Actor, request: Request, status: rules.Status) -> None:
+    """Written with the request's other changes, at the next flush."""
     rules.ensure_transition(rules.Status(request.status), status)
     request.status = str(status)
-    db.flush()
 
 
 def extend(

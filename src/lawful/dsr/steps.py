@@ -3,11 +3,13 @@ steps resumes at the first step not done, and no step is done twice (ARCHITECTUR
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lawful import audit, clock, keystore
 from lawful.actor import Actor
+from lawful.db import table_of
 
 from . import datastores, writes
 from .models import Request, Step
@@ -15,6 +17,8 @@ from .packages import download_token, packages
 from .rights import HANDLERS, ORDER
 
 __all__ = ["download_token", "list_steps", "packages", "pending_requests", "run_next"]
+
+_STEPS = table_of(Step)
 
 
 def run_next(
@@ -37,8 +41,10 @@ def run_next(
     with writes.gathering(db), writes.steps_known(db, request_id, found):
         result = run(db, actor, keys, request, base_url)
         # counted with the outcome, in one UPDATE: an attempt that fails is rolled back with its work
-        step.attempts, step.result = step.attempts + 1, result
-        step.status, step.updated_at = "done", clock.now()
+        done = {"attempts": step.attempts + 1, "result": result, "status": "done", "updated_at": clock.now()}
+        db.execute(update(_STEPS).where(_STEPS.c.id == step.id).values(done))
+        for name, value in done.items():  # as written: the session has nothing left to flush for it
+            set_committed_value(step, name, value)
         entry = audit.entry(
             actor,
             f"dsr.step_{step.kind}",
