@@ -12,7 +12,7 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
-from . import cases, fees, objections, service, steps, tasks
+from . import cases, deletions, fees, objections, service, steps, tasks
 from .schemas import ExtensionCreate, RefusalCreate, RequestCreate, RequestRead
 
 router = APIRouter(prefix="/api/dsr", tags=["rights requests"])
@@ -179,6 +179,7 @@ def decide_objection(
     )
     db.commit()
     tasks.resume(db, request.id)
+    deletions.tasks.kick()  # an upheld objection scheduled the deletion of that activity's data
     return RequestRead.model_validate(request)
 
 
