@@ -6,6 +6,15 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lawful.errors import LawfulError
+
+
+class SettingError(LawfulError):
+    """A setting this installation cannot honour; the message names the LAWFUL_ variable to change."""
+
+    status = 500
+    code = "misconfigured"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(

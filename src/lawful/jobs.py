@@ -5,30 +5,41 @@ The huey instance exists at import (tasks must be declared on it) but stores not
 Until then `kick()` does nothing: queued work waits in the outbox for the periodic sweep or the CLI.
 """
 
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib.util import find_spec
+from typing import TYPE_CHECKING, Any
 
 from huey import Huey, crontab
-from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from lawful import db, keystore, mail
-from lawful.config import Settings, get_settings
+from lawful import clock, db, keystore, mail
+from lawful.config import SettingError, Settings, get_settings
+
+if TYPE_CHECKING:
+    from huey.consumer import Consumer
 
 huey = Huey("lawful", immediate=True, utc=True, results=False)
 _configured: list[Settings] = []
 
 
 def configure(settings: Settings) -> None:
+    redis = settings.jobs_url.startswith("redis")  # redis://, rediss://
+    if redis and find_spec("redis") is None:  # huey's own error would name no setting
+        raise SettingError(
+            "LAWFUL_JOBS_URL is a Redis URL, but the redis package is not installed: "
+            "install lawful with its redis extra (pip install 'lawful[redis]'), or set LAWFUL_JOBS_URL=sqlite"
+        )
     dispose()
     if settings.jobs_url == "immediate":
         huey.immediate = True
     else:
-        huey.storage_class = RedisStorage if settings.jobs_url.startswith("redis") else SqliteStorage
+        huey.storage_class = RedisStorage if redis else SqliteStorage
         huey.storage_kwargs = (
             {"url": settings.jobs_url}
-            if settings.jobs_url.startswith("redis")
+            if redis
             else {"filename": str((settings.data_dir / "jobs.db").resolve())}
         )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -37,11 +48,29 @@ def configure(settings: Settings) -> None:
     _configured[:] = [settings]
 
 
-def consumer(workers: int = 2) -> Consumer:
+def consumer(workers: int = 2) -> "Consumer":
     """A consumer for `lawful worker`, or started in a thread by `lawful serve` (embedded mode)."""
-    return huey.create_consumer(
+    made: Consumer = huey.create_consumer(
         workers=workers, worker_type="thread", periodic=True, check_worker_health=False
     )
+    return made
+
+
+def brussels_crontab(
+    minute: str = "*", hour: str = "*", day: str = "*", month: str = "*", day_of_week: str = "*"
+) -> Callable[[datetime], bool]:
+    """A periodic task's schedule in Brussels time, where legal dates are (clock.BRUSSELS).
+
+    huey checks each schedule against its own clock, UTC here (`utc=True`, naive datetimes): a plain
+    `crontab(hour="7")` runs at 08:00 or 09:00 in Brussels depending on the season. This one converts
+    the time first, so `brussels_crontab(hour="7", minute="0")` is 07:00 in Brussels all year."""
+    matches = crontab(minute, hour, day, month, day_of_week)
+
+    def validate(timestamp: datetime) -> bool:
+        aware = timestamp if timestamp.tzinfo else timestamp.replace(tzinfo=UTC)
+        return bool(matches(aware.astimezone(clock.BRUSSELS).replace(tzinfo=None)))
+
+    return validate
 
 
 def kick(task: Any, *args: Any) -> None:
