@@ -100,6 +100,41 @@ class _Group(TyperGroup):
                 where = problem.get("path") or problem.get("element", "")
                 terminal.err.print(f"  - {where}: {problem.get('message', '')}")
             raise typer.Exit(2 if exc.status >= 500 else 1) from None
+        except Exception as exc:
+            behind = _schema_behind(exc)
+            if behind is None:
+                raise
+            terminal.err.print(f"error (not_migrated): {behind}; run `lawful db upgrade` first", style="red")
+            raise typer.Exit(1) from None
+
+
+def _schema_behind(exc: Exception) -> str | None:
+    """Why a failed statement's database is not at lawful's newest migration; None when it is (or when
+    the database cannot be asked), so that the original error is shown."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    if not isinstance(exc, OperationalError | ProgrammingError):
+        return None
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from lawful import db
+
+    try:
+        engine = db.make_engine(terminal.settings().resolved_database_url())
+        try:
+            with engine.connect() as connection:
+                current = set(MigrationContext.configure(connection).get_current_heads())
+        finally:
+            engine.dispose()
+    except Exception:  # the database cannot be asked: the original error says more
+        return None
+    heads = set(ScriptDirectory.from_config(db.alembic_config()).get_heads())
+    if current == heads:
+        return None
+    if not current:
+        return "the database has no lawful schema"
+    return f"the database is at migration {', '.join(sorted(current))}; this lawful needs {', '.join(sorted(heads))}"
 
 
 def _organisation_id(db: "Session", slug: str | None) -> "uuid.UUID":
@@ -172,12 +207,18 @@ def serve(
     workers: Annotated[int, typer.Option(help="processes (PostgreSQL only)")] = 1,
 ) -> None:
     """Migrate the database, then serve the API, the public pages and the console."""
+    settings = terminal.settings()
+    if workers > 1 and settings.resolved_database_url().startswith("sqlite"):
+        raise typer.BadParameter(
+            "several processes need PostgreSQL: set LAWFUL_DATABASE_URL=postgresql+psycopg://…, "
+            "or serve with one process",
+            param_hint="--workers",
+        )
     import uvicorn
 
     from lawful import db, jobs
     from lawful.dsr import tasks as dsr_tasks
 
-    settings = terminal.settings()
     engine = db.make_engine(settings.resolved_database_url())
     db.upgrade_to_head(engine)
     engine.dispose()
