@@ -2,6 +2,8 @@
 
 import uuid
 from datetime import timedelta
+from threading import Lock
+from weakref import WeakKeyDictionary
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
@@ -45,16 +47,30 @@ def package_parts(db: Session, keys: keystore.Keys, request: Request, parts: dic
 
 
 def package_key(db: Session, keys: keystore.Keys, request_id: uuid.UUID) -> bytes:
-    """The request's package key. The first part a session stores creates it (or finds it, made by an
-    earlier run), without first asking the key store for a key that a new request cannot have."""
-    made: dict[uuid.UUID, bytes] = db.info.setdefault(_KEYS, {})
-    key = made.get(request_id)
-    if key is None:
-        key = made[request_id] = keys.store.create(f"package:{request_id}")
-    return key
+    """The request's package key: made with its id (`new_request_id`), or now for an older request."""
+    owner = f"package:{request_id}"
+    return keys.store.get(owner) or keys.store.create(owner)
 
 
-_KEYS = "lawful.dsr.package_keys"
+def new_request_id(keys: keystore.Keys) -> uuid.UUID:
+    """The id of a new request, whose package key is already stored and cached in this process.
+
+    Keys for new requests are made NEW_REQUEST_BATCH at a time, in one key-store transaction, as
+    keystore.Keys.new_subject makes people's: a request's first answer part then finds its key
+    without a key-store write of its own. A process that stops leaves at most a batch of unused keys,
+    which protect nothing and are harmless."""
+    with _pool_lock:
+        pool = _pools.setdefault(keys.store, [])
+        if not pool:
+            ids = [uuid.uuid4() for _ in range(NEW_REQUEST_BATCH)]
+            keys.store.create_many([f"package:{i}" for i in ids])
+            pool.extend(ids)
+        return pool.pop()
+
+
+NEW_REQUEST_BATCH = 64
+_pools: "WeakKeyDictionary[keystore.KeyStore, list[uuid.UUID]]" = WeakKeyDictionary()
+_pool_lock = Lock()
 _PACKAGES = table_of(Package)
 
 

@@ -15,11 +15,9 @@ from lawful import audit, clock, crypto, i18n, keystore, mail, processing, subje
 from lawful.actor import Actor
 from lawful.db import insert_together, table_of
 
-from . import rules, writes
+from . import checks, rules, writes
 from .errors import (
     CodeRefused,
-    FrozenData,
-    NotInRegister,
     NotPrivacyOfficer,
     RefusalRefused,
     RequestNotFound,
@@ -27,6 +25,7 @@ from .errors import (
     UnknownKind,
 )
 from .models import Request, Step, VerificationCode
+from .packages import new_request_id
 
 KINDS = (
     "access",
@@ -74,8 +73,8 @@ def open_request(
             "a request cannot be received in the future",
             problems=[{"path": "received_at", "message": "in the future"}],
         )
-    _refuse_unknown_keys(db, organisation_id, details or {})
-    _refuse_frozen_fields(db, keys, organisation_id, kinds, details or {}, address)
+    checks.refuse_unknown_keys(db, organisation_id, details or {})
+    checks.refuse_frozen_fields(db, keys, organisation_id, kinds, details or {}, address)
     subject = subjects.find_by_identity(
         db, keys, organisation_id=organisation_id, kind=subjects.IdentityKind.EMAIL, value=address
     )  # never created here: a request about nobody stays nobody's
@@ -87,7 +86,7 @@ def open_request(
             problems=[{"path": "details.on_behalf_of", "message": "empty"}],
         )
     request = Request(
-        id=uuid.uuid4(),  # chosen here: the contact is sealed under it before anything is written
+        id=new_request_id(keys),  # its package key is ready; the contact is sealed under the id
         organisation_id=organisation_id,
         reference=_reference(),
         subject_id=subject.id if subject else None,
@@ -429,57 +428,3 @@ def tell(
     )
     writes.add(db, mail.TABLE, [row])  # with the step's other rows when a step is running
     mail.mark_queued(db)
-
-
-def _refuse_frozen_fields(
-    db: Session,
-    keys: keystore.Keys,
-    organisation_id: uuid.UUID,
-    kinds: list[str],
-    details: dict[str, object],
-    address: str,
-) -> None:
-    """R-55, T-4: data on issued invoices (kept under a legal obligation) are corrected by credit note only."""
-    wanted = details.get("values")
-    if "rectification" not in kinds or not isinstance(wanted, dict) or not wanted:
-        return
-    subject = subjects.find_by_identity(
-        db, keys, organisation_id=organisation_id, kind=subjects.IdentityKind.EMAIL, value=address
-    )
-    if subject is None:
-        return
-    register = processing.current_register(db, organisation_id=organisation_id)[1]
-    frozen_activities = {
-        a.key
-        for a in register.activities
-        if processing.Basis.LEGAL_OBLIGATION in processing.bases(a).values()
-    }
-    held = subjects.values(db, keys, subject_id=subject.id, categories={str(k) for k in wanted})
-    frozen = sorted(
-        {v.category for v in held if v.collection.activity in frozen_activities}
-        - {v.category for v in held if v.collection.activity not in frozen_activities}
-    )
-    if frozen:
-        raise FrozenData(
-            "these data are on issued invoices and change only by a credit note: " + ", ".join(frozen),
-            problems=[{"path": f"details.values.{k}", "message": "frozen"} for k in frozen],
-        )
-
-
-def _refuse_unknown_keys(db: Session, organisation_id: uuid.UUID, details: dict[str, object]) -> None:
-    """A datum to correct or an activity objected to must be one the register declares (nothing is created)."""
-    wanted = details.get("values")
-    categories = [str(k) for k in wanted] if isinstance(wanted, dict) else []
-    activity = str(details.get("activity") or "")
-    if not categories and not activity:
-        return
-    register = processing.current_register(db, organisation_id=organisation_id)[1]
-    known = {c.key for c in register.data_categories}
-    unknown = {f"details.values.{k}": k for k in categories if k not in known}
-    if activity and activity not in {a.key for a in register.activities}:
-        unknown["details.activity"] = activity
-    if unknown:
-        raise NotInRegister(
-            "not in the register: " + ", ".join(unknown),  # the fields, never the values sent
-            problems=[{"path": path, "message": "not in the register"} for path in unknown],
-        )

@@ -1,0 +1,63 @@
+"""What a new request may ask, checked against the register before anything is written (R-55, T-4)."""
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from lawful import keystore, processing, subjects
+
+from .errors import FrozenData, NotInRegister
+
+
+def refuse_frozen_fields(
+    db: Session,
+    keys: keystore.Keys,
+    organisation_id: uuid.UUID,
+    kinds: list[str],
+    details: dict[str, object],
+    address: str,
+) -> None:
+    """R-55, T-4: data on issued invoices (kept under a legal obligation) are corrected by credit note only."""
+    wanted = details.get("values")
+    if "rectification" not in kinds or not isinstance(wanted, dict) or not wanted:
+        return
+    subject = subjects.find_by_identity(
+        db, keys, organisation_id=organisation_id, kind=subjects.IdentityKind.EMAIL, value=address
+    )
+    if subject is None:
+        return
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
+    frozen_activities = {
+        a.key
+        for a in register.activities
+        if processing.Basis.LEGAL_OBLIGATION in processing.bases(a).values()
+    }
+    held = subjects.values(db, keys, subject_id=subject.id, categories={str(k) for k in wanted})
+    frozen = sorted(
+        {v.category for v in held if v.collection.activity in frozen_activities}
+        - {v.category for v in held if v.collection.activity not in frozen_activities}
+    )
+    if frozen:
+        raise FrozenData(
+            "these data are on issued invoices and change only by a credit note: " + ", ".join(frozen),
+            problems=[{"path": f"details.values.{k}", "message": "frozen"} for k in frozen],
+        )
+
+
+def refuse_unknown_keys(db: Session, organisation_id: uuid.UUID, details: dict[str, object]) -> None:
+    """A datum to correct or an activity objected to must be one the register declares (nothing is created)."""
+    wanted = details.get("values")
+    categories = [str(k) for k in wanted] if isinstance(wanted, dict) else []
+    activity = str(details.get("activity") or "")
+    if not categories and not activity:
+        return
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
+    known = {c.key for c in register.data_categories}
+    unknown = {f"details.values.{k}": k for k in categories if k not in known}
+    if activity and activity not in {a.key for a in register.activities}:
+        unknown["details.activity"] = activity
+    if unknown:
+        raise NotInRegister(
+            "not in the register: " + ", ".join(unknown),  # the fields, never the values sent
+            problems=[{"path": path, "message": "not in the register"} for path in unknown],
+        )
