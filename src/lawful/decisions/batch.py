@@ -1,4 +1,4 @@
-"""Facts for many people on PostgreSQL, grouped by the database: one row per distinct set of facts.
+"""Facts for many people, grouped: on PostgreSQL by the database, one row per distinct set of facts.
 
 The gate's answer depends only on a person's facts, and 100,000 people share a handful of them. So the
 statement does not send a row per person: it groups the people by their facts (categories, role,
@@ -42,7 +42,7 @@ from sqlalchemy.types import DateTime, Uuid
 
 from lawful import clock, consent, subjects
 
-from . import facts
+from . import batch_sqlite, facts
 from .facts import CS, ID, OB, SP, C, Fact, H, R, S
 
 # A group: the facts its people share, and their positions in the list asked about.
@@ -65,6 +65,11 @@ def groups(
     """
     if not subject_ids:
         return []
+    if db.get_bind().dialect.name != "postgresql":
+        plain, rare = batch_sqlite.groups(
+            db, organisation_id=organisation_id, purpose=purpose, subject_ids=subject_ids, bounds=bounds
+        )
+        return plain + _one_each(db, subject_ids, rare)
     past_until, kept_from = bounds or (None, None)
     params: dict[str, Any] = {
         "ids": ",".join([sid.hex for sid in subject_ids]),

@@ -173,7 +173,7 @@ def _params(organisation_id: uuid.UUID, purpose: str) -> dict[str, Any]:
 
 @cache
 def _by_ids(dialect: str) -> Select[Any]:
-    return _statement(dialect, S.id.in_(bindparam("ids", expanding=True)))
+    return statement(dialect, S.id.in_(bindparam("ids", expanding=True)))
 
 
 @cache
@@ -191,7 +191,7 @@ def _by_lookup(dialect: str) -> Select[Any]:
         .limit(1)
         .scalar_subquery()
     )
-    return _statement(dialect, found_by).add_columns(version)
+    return statement(dialect, found_by).add_columns(version)
 
 
 def _text_id(column: ColumnElement[uuid.UUID], dialect: str) -> ColumnElement[Any]:
@@ -199,7 +199,7 @@ def _text_id(column: ColumnElement[uuid.UUID], dialect: str) -> ColumnElement[An
     return column if dialect == "postgresql" else type_coerce(column, String)
 
 
-def _statement(dialect: str, selector: ColumnElement[bool]) -> Select[Any]:
+def statement(dialect: str, selector: ColumnElement[bool]) -> Select[Any]:
     org: ColumnElement[Any] = bindparam("org")
     purpose: ColumnElement[Any] = bindparam("purpose")
     restricted = exists().where(

@@ -78,32 +78,19 @@ def decide_each(
 ) -> list[Decision]:
     """decide_many's answers as a list in the order of `subject_ids` (the batch API keeps that order).
 
-    People with the same facts get the same answer: the rule runs once per distinct set of facts, and
-    on PostgreSQL the database groups the people by their facts (decisions.batch).
+    People with the same facts get the same answer: the rule runs once per distinct set of facts
+    (decisions.batch groups the people by their facts).
     """
     target = purpose_of(db, organisation_id=organisation_id, purpose=purpose)
     now = clock.now()
     decided = [UNKNOWN] * len(subject_ids)
-    if db.get_bind().dialect.name == "postgresql":
-        bounds = rules.retention_bounds(target, now)
-        for shared, positions in batch.groups(
-            db, organisation_id=organisation_id, purpose=purpose, subject_ids=subject_ids, bounds=bounds
-        ):
-            answer = rules.decide(target, facts.person(shared), fields, now)
-            for position in positions:
-                decided[position] = answer
-        return decided
-    known = facts.by_ids(db, organisation_id=organisation_id, purpose=purpose, subject_ids=subject_ids)
-    same: dict[tuple[object, ...], Decision] = {}
-    for position, subject_id in enumerate(subject_ids):
-        fact = known.get(subject_id)
-        if fact is None:
-            continue
-        key = (*fact[:8], rules.past_retention(target, fact[8], now))
-        decision = same.get(key)
-        if decision is None:
-            decision = same[key] = rules.decide(target, facts.person(fact), fields, now)
-        decided[position] = decision
+    bounds = rules.retention_bounds(target, now)
+    for shared, positions in batch.groups(
+        db, organisation_id=organisation_id, purpose=purpose, subject_ids=subject_ids, bounds=bounds
+    ):
+        answer = rules.decide(target, facts.person(shared), fields, now)
+        for position in positions:
+            decided[position] = answer
     return decided
 
 
