@@ -1,0 +1,97 @@
+"""The organisation: the controller's identity, contact points, DPO, joint controllers and its choices."""
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from .strict import Country, Label, Lang, Strict
+
+
+class Address(Strict):
+    street: str
+    postcode: str
+    city: str
+    country: Country = "BE"
+
+
+class ContactKind(StrEnum):
+    PRIVACY_EMAIL = "privacy_email"
+    EMAIL = "email"
+    PHONE = "phone"
+    POST = "post"
+    WEB_FORM = "web_form"
+    FAX = "fax"
+
+
+class ContactPoint(Strict):
+    kind: ContactKind
+    value: str = Field(min_length=3)
+    label: Label | None = None
+
+
+class Dpo(Strict):
+    name: str
+    email: str
+    phone: str | None = None
+
+
+class FurtherCopyFee(Strict):
+    """Art. 15(3): a reasonable fee based on administrative costs for a further copy; the first is free."""
+
+    amount: Decimal = Field(gt=0, max_digits=8, decimal_places=2, description="per further copy")
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    window_days: int = Field(
+        default=30, ge=1, le=366, description="an access request this soon after a copy is a further copy"
+    )
+    reason: Label = Field(description="what the amount covers, told to the person")
+
+
+class JointController(Strict):
+    name: str
+    contact: str
+    arrangement: Label
+
+
+class OrgRole(StrEnum):
+    CONTROLLER = "controller"
+    CONTROLLER_AND_PROCESSOR = "controller_and_processor"
+
+
+class PhoneMarketing(Strict):
+    """Telephone prospecting (R-41): each call list is screened against the Belgian "Do Not Call Me" register."""
+
+    enabled: bool = False
+    dncm_refresh_days: int = Field(
+        default=30, ge=1, le=366, description="the register's update period; an older import is flagged"
+    )
+
+
+class Organisation(Strict):
+    slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")]
+    legal_name: str = Field(min_length=2)
+    legal_form: str | None = None
+    registered_office: Address | None = None
+    correspondence_address: Address | None = None
+    company_number: str | None = Field(default=None, description="Crossroads Bank for Enterprises (BCE/KBO)")
+    website: str | None = None
+    contact: list[ContactPoint] = Field(default_factory=list)
+    dpo: Dpo | None = None
+    joint_controllers: list[JointController] = Field(default_factory=list)
+    further_copy_fee: FurtherCopyFee | None = Field(
+        default=None, description="fee for a further copy of one's data (R-52); none when absent"
+    )
+    supervisory_authority: Literal["apd"] = "apd"
+    languages: list[Lang] = Field(min_length=1)
+    authoritative_language: Lang
+    role: OrgRole = OrgRole.CONTROLLER
+    automated_decisions: Label | None = Field(
+        default=None, description="logic and consequences where Art. 22 decisions are made; none when absent"
+    )
+    third_party_marketing: Literal["forbidden", "consent_required"] = Field(
+        default="forbidden", description="sharing data with others for their own marketing (R-39)"
+    )
+    phone_marketing: PhoneMarketing = Field(
+        default=PhoneMarketing(), description="telephone prospecting; disabled unless enabled here (R-41)"
+    )

@@ -1,0 +1,62 @@
+"""Recipients (Art. 13(1)(e)) and transfers outside the EEA with their safeguards (Art. 44-49)."""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from .strict import Country, Key, Label, Strict
+
+
+class RecipientType(StrEnum):
+    PROCESSOR = "processor"
+    SUB_PROCESSOR = "sub_processor"
+    INDEPENDENT_CONTROLLER = "independent_controller"
+    JOINT_CONTROLLER = "joint_controller"
+    PUBLIC_AUTHORITY = "public_authority"
+    THIRD_PARTY = "third_party"
+
+
+class Mechanism(StrEnum):
+    ADEQUACY = "adequacy"
+    ADEQUACY_DPF = "adequacy_dpf"
+    SCC = "scc"
+    BCR = "bcr"
+    DEROGATION = "art49_derogation"
+
+
+class Transfer(Strict):
+    mechanism: Mechanism
+    reference: str = Field(description="decision id, certification, SCC version and module, or derogation")
+    tia_ref: str | None = Field(default=None, description="transfer impact assessment, for SCC and BCR")
+    valid_until: date | None = None
+    obtain_copy: Label | None = Field(
+        default=None, description="how a person obtains a copy of the safeguards"
+    )
+
+
+class AudienceUpload(Strict):
+    """Customer lists uploaded to a social network as matched audiences (R-40; EDPB Guidelines 8/2020)."""
+
+    enabled: bool = False
+    hashed: bool = Field(
+        default=True, description="the platform takes SHA-256 of normalised values, as it declares"
+    )
+
+
+class Recipient(Strict):
+    key: Key
+    name: str
+    label: Label
+    type: RecipientType
+    countries: list[Country] = Field(min_length=1)
+    dpa_ref: str | None = None
+    transfer: Transfer | None = None
+    fields: list[Key] = Field(default_factory=list, description="whitelist of data categories it may receive")
+    endpoint: Annotated[str, Field(pattern=r"^https?://")] | None = Field(
+        default=None, description="where audience exports and Art. 19 notifications are sent (HTTPS)"
+    )
+    audience_upload: AudienceUpload | None = Field(
+        default=None, description="a social network taking matched audiences (R-40); absent = none"
+    )
