@@ -6,7 +6,7 @@ from threading import Lock
 from weakref import WeakKeyDictionary
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from lawful import clock, crypto, keystore
@@ -27,7 +27,7 @@ def package(db: Session, keys: keystore.Keys, request: Request, kind: str, body:
 def package_parts(db: Session, keys: keystore.Keys, request: Request, parts: dict[str, bytes]) -> None:
     """Store parts of the answer, replacing earlier ones of the same kinds (a step run again): one
     DELETE and one INSERT, each part sealed under the request's own key with the row's id as associated data."""
-    db.execute(delete(Package).where(Package.request_id == request.id, Package.kind.in_(list(parts))))
+    db.execute(_REPLACED, {"request_id": request.id, "kinds": list(parts)})
     key, now = package_key(db, keys, request.id), clock.now()
     rows = []
     for kind, body in parts.items():
@@ -72,6 +72,10 @@ NEW_REQUEST_BATCH = 64
 _pools: "WeakKeyDictionary[keystore.KeyStore, list[uuid.UUID]]" = WeakKeyDictionary()
 _pool_lock = Lock()
 _PACKAGES = table_of(Package)
+_REPLACED = delete(_PACKAGES).where(
+    _PACKAGES.c.request_id == bindparam("request_id"),
+    _PACKAGES.c.kind.in_(bindparam("kinds", expanding=True)),
+)
 
 
 def download_token(keys: keystore.Keys, request_id: uuid.UUID) -> str:

@@ -3,7 +3,7 @@ steps resumes at the first step not done, and no step is done twice (ARCHITECTUR
 
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,16 +19,21 @@ from .rights import HANDLERS, ORDER
 __all__ = ["download_token", "list_steps", "packages", "pending_requests", "run_next"]
 
 _STEPS = table_of(Step)
+# built once: a step's statements differ only in their values
+_STEPS_OF = (
+    select(Step).where(Step.request_id == bindparam("request_id")).order_by(Step.updated_at, Step.kind)
+)
+_LOCKED = _STEPS_OF.with_for_update(skip_locked=True)
+_DONE = update(_STEPS).where(_STEPS.c.id == bindparam("step_id"))
 
 
 def run_next(
     db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, base_url: str
 ) -> Step | None:
     """Run the first pending step of a request; the caller commits after each one."""
-    query = select(Step).where(Step.request_id == request_id).order_by(Step.updated_at, Step.kind)
-    if db.get_bind().dialect.name == "postgresql":  # every step of the request: one worker at a time
-        query = query.with_for_update(skip_locked=True)
-    found = list(db.scalars(query))
+    # every step of the request, locked on PostgreSQL: one worker at a time
+    query = _LOCKED if db.get_bind().dialect.name == "postgresql" else _STEPS_OF
+    found = list(db.scalars(query, {"request_id": request_id}))
     ordered = sorted(
         (s for s in found if s.status == "pending"),
         key=lambda s: ORDER.index(datastores.base(s.kind)) if datastores.base(s.kind) in ORDER else 99,
@@ -42,7 +47,7 @@ def run_next(
         result = run(db, actor, keys, request, base_url)
         # counted with the outcome, in one UPDATE: an attempt that fails is rolled back with its work
         done = {"attempts": step.attempts + 1, "result": result, "status": "done", "updated_at": clock.now()}
-        db.execute(update(_STEPS).where(_STEPS.c.id == step.id).values(done))
+        db.execute(_DONE, {"step_id": step.id, **done})
         for name, value in done.items():  # as written: the session has nothing left to flush for it
             set_committed_value(step, name, value)
         entry = audit.entry(
