@@ -17,7 +17,7 @@ def _loaded_after(code: str) -> set[str]:
 def test_importing_the_cli_loads_no_domain_and_no_database_library() -> None:
     loaded = _loaded_after("import lawful.cli")
 
-    heavy = {"sqlalchemy", "alembic", "fastapi", "huey", "httpx", "babel", "lawful.db", "lawful.dsr"}
+    heavy = {"sqlalchemy", "alembic", "fastapi", "huey", "httpx", "babel", "rich", "lawful.db", "lawful.dsr"}
     assert not heavy & loaded
     assert not {name for name in loaded if name.endswith(".commands")}
 

@@ -8,16 +8,27 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from lawful.actor import Actor, ActorKind
 from lawful.config import Settings, get_settings
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from sqlalchemy.orm import Session
 
-out = Console(soft_wrap=True, markup=False, highlight=False)
-err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+    out: Console  # standard output
+    err: Console  # standard error
+
+
+def __getattr__(name: str) -> "Console":
+    """`out` and `err`, made on first use: Rich loads with the first command that prints through it."""
+    if name not in ("out", "err"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rich.console import Console
+
+    console = Console(stderr=name == "err", soft_wrap=True, markup=False, highlight=False)
+    globals()[name] = console
+    return console
 
 
 def settings() -> Settings:
