@@ -14,6 +14,7 @@ from huey.storage import RedisStorage
 
 from lawful import jobs
 from lawful.config import SettingError, Settings
+from lawful.dsr import tasks
 
 
 @pytest.mark.parametrize(
@@ -36,6 +37,14 @@ def test_a_brussels_schedule_is_due_at_brussels_time_all_year(utc: str, due: boo
 
     assert at_seven(datetime.fromisoformat(utc)) is due  # huey's clock: naive UTC (utc=True)
     assert at_seven(datetime.fromisoformat(utc).replace(tzinfo=UTC)) is due
+
+
+@pytest.mark.parametrize(
+    ("utc", "due"),
+    [("2026-07-01T05:00", True), ("2026-12-01T06:00", True), ("2026-12-01T07:00", False)],
+)
+def test_the_deadline_reminders_go_out_at_seven_in_brussels(utc: str, due: bool) -> None:
+    assert tasks.remind.task_class().validate_datetime(datetime.fromisoformat(utc)) is due
 
 
 def test_a_redis_url_without_the_redis_package_changes_nothing(

@@ -47,7 +47,7 @@ def sweep_requests() -> None:
         run_request.call_local(str(request_id))
 
 
-@jobs.huey.periodic_task(crontab(hour="7", minute="0"))
+@jobs.huey.periodic_task(jobs.brussels_crontab(hour="7", minute="0"))  # 07:00 in Brussels all year
 def remind() -> None:
     """Every morning, the privacy officers hear of requests due in 10 or 3 days, and of overdue ones."""
     settings = jobs.current_settings()
