@@ -63,3 +63,25 @@ def test_an_erasure_request_erases_in_chinook_once_keeps_the_invoices_and_certif
     }
     customer = chinook.rows("Customer", CustomerId=3)[0]
     assert (customer[n("Email")], len(chinook.rows("Invoice", CustomerId=3))) == ("erased", 7)
+
+
+def test_a_portability_request_carries_the_chinook_fields_held_on_contract_and_leaves_out_the_invoices(
+    db: Session, actor: Actor, keys: keystore.Keys, chinook: Chinook, org: uuid.UUID
+) -> None:
+    request = _request(db, actor, keys, org, ["portability"])
+
+    steps = {s.kind for s in db.scalars(select(dsr.Step).where(dsr.Step.request_id == request.id))}
+    assert "datastore_portability:chinook" in steps and request.status == "completed"
+    rows = _package(db, keys, request, "portability.json")["data"]
+    customer = {
+        (r["category"], r["value"]) for r in rows if r["source"] == f"chinook:{chinook.name('Customer')}"
+    }
+    assert {("user.contact.email", EMAIL), ("user.name.last", "Tremblay")} <= customer
+    # the sale is a contract (portable); the invoice dates and totals are kept for the VAT Code only
+    assert {r["category"] for r in rows} >= {"user.contact.address", "user.name.first"}
+    assert "user.behavior.purchase_history" not in {r["category"] for r in rows}
+    csv_text = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))[
+        "portability.csv"
+    ]
+    assert csv_text.decode().splitlines()[0] == "category,value,collected_at,source"
+    assert EMAIL in csv_text.decode()

@@ -18,7 +18,11 @@ from .models import Package, Request
 from .packages import package
 from .service import contact, register_for
 
-ACCESS, ERASURE = "datastore_access", "datastore_erasure"
+ACCESS, PORTABILITY, ERASURE = "datastore_access", "datastore_portability", "datastore_erasure"
+_PARTS = {
+    ACCESS: "datastore-",
+    PORTABILITY: "portable-",
+}  # the answer parts each step stores, one per datastore
 
 
 def base(kind: str) -> str:
@@ -28,7 +32,7 @@ def base(kind: str) -> str:
 
 def handler(kind: str) -> Any:
     right, _, key = kind.partition(":")
-    return partial({ACCESS: _access, ERASURE: _erasure}[right], key=key)
+    return partial({ACCESS: _access, PORTABILITY: _portability, ERASURE: _erasure}[right], key=key)
 
 
 def _register(db: Session, request: Request) -> processing.Register:
@@ -43,8 +47,25 @@ def _access(
         jobs.current_settings(), _register(db, request), key=key, email=contact(keys, request)
     )
     body = json.dumps(found, indent=2, ensure_ascii=False, default=str).encode()
-    package(db, keys, request, f"datastore-{key}.json", body)
+    package(db, keys, request, f"{_PARTS[ACCESS]}{key}.json", body)
     return {"datastore": key, "rows": len(found["rows"])}
+
+
+def _portability(
+    db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str, *, key: str
+) -> dict[str, Any]:
+    """Art. 20 in one datastore: only the fields of categories processed on consent or contract (T-18)."""
+    register = _register(db, request)
+    categories = {c for a in register.activities if processing.portable(a) for c in a.data_categories}
+    found = connectors.collect(jobs.current_settings(), register, key=key, email=contact(keys, request))
+    rows = [
+        {**row, "fields": fields}
+        for row in found["rows"]
+        if (fields := [f for f in row["fields"] if f["category"] in categories and f["value"] is not None])
+    ]
+    body = json.dumps({**found, "rows": rows}, ensure_ascii=False, default=str).encode()
+    package(db, keys, request, f"{_PARTS[PORTABILITY]}{key}.json", body)
+    return {"datastore": key, "rows": len(rows)}
 
 
 def _erasure(
@@ -64,15 +85,15 @@ def _erasure(
     )
 
 
-def found(db: Session, keys: keystore.Keys, request: Request) -> list[dict[str, Any]]:
-    """What the datastore access steps collected, for the access report (R-51)."""
+def found(db: Session, keys: keystore.Keys, request: Request, *, right: str = ACCESS) -> list[dict[str, Any]]:
+    """What the datastore steps of one right collected: for the access report (R-51) or the portable copy."""
     known = writes.known_steps(db, request.id)
-    if known is not None and not any(base(s.kind) == ACCESS for s in known):
+    if known is not None and not any(base(s.kind) == right for s in known):
         return []  # only its datastore steps store these parts, and this request has none
     rows = list(
         db.scalars(
             select(Package)
-            .where(Package.request_id == request.id, Package.kind.startswith("datastore-"))
+            .where(Package.request_id == request.id, Package.kind.startswith(_PARTS[right]))
             .order_by(Package.kind)
         )
     )

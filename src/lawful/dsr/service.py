@@ -316,7 +316,7 @@ def _plan(request: Request, register: processing.Register | None) -> list[str]:
         *(["acknowledge"] if CASES.intersection(request.kinds) else []),
     ]  # questions and complaints are acknowledged, then answered by a person
     if register is not None:  # one step per datastore of the register's dataset maps (connectors)
-        rights = [r for r in ("access", "erasure") if r in kinds]
+        rights = [r for r in ("access", "portability", "erasure") if r in kinds]
         steps += [f"datastore_{right}:{store.key}" for right in rights for store in register.datastores]
     return steps
 

@@ -29,7 +29,7 @@ from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound, Sca
 from .export import MEDIA_TYPES, ExportFormat, export
 from .models import Organisation, RegisterVersion
 from .record import record
-from .rules import EEA, Problem, bases, is_special
+from .rules import EEA, Problem, bases, is_special, portable
 from .scan import scan
 from .service import (
     apply,
@@ -101,6 +101,7 @@ __all__ = [
     "is_special",
     "list_organisations",
     "list_versions",
+    "portable",
     "record",
     "register_by_id",
     "register_of",

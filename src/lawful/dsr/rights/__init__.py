@@ -34,6 +34,7 @@ ORDER = (
     "acknowledge",
     "datastore_access",  # the company's other datastores, one step each (datastores.py), before the report
     "access",
+    "datastore_portability",  # likewise before the portable copy is put together
     "portability",
     "rectification",
     "restriction",

@@ -129,22 +129,14 @@ def _recipient(recipient: processing.Recipient) -> dict[str, Any]:
 def portability(
     db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str
 ) -> dict[str, Any]:
-    """Art. 20: what the person provided, processed under consent or contract, as JSON and CSV (T-18)."""
-    if request.subject_id is None:
-        return {"found": False}
-    register = current_register(db, request)
-    portable = {
-        a.key
-        for a in register.activities
-        if {processing.Basis.CONSENT, processing.Basis.CONTRACT} & set(processing.bases(a).values())
-    }
-    rows = [
-        {"category": v.category, "value": v.value, "collected_at": v.collection.collected_at.isoformat()}
-        for v in subjects.values(db, keys, subject_id=request.subject_id)
-        if v.collection.activity in portable and v.collection.provided_by_subject
-    ]
+    """Art. 20: what the person provided, processed under consent or contract, as JSON and CSV (T-18).
+
+    The copy joins lawful's own values with the fields its datastore steps found in the company's other
+    databases (datastores.py): a person lawful never met still gets what those hold about them.
+    """
+    rows = [*_portable_values(db, keys, request), *_portable_fields(db, keys, request)]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=["category", "value", "collected_at"], lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     package_parts(
@@ -152,7 +144,7 @@ def portability(
         keys,
         request,
         {
-            "portability.json": json.dumps({"data": rows}, ensure_ascii=False).encode(),
+            "portability.json": json.dumps({"data": rows}, ensure_ascii=False, default=str).encode(),
             "portability.csv": buffer.getvalue().encode(),
         },
     )
@@ -160,7 +152,42 @@ def portability(
     transmitted = None
     if target:
         transmitted = _transmit(target, {"reference": request.reference, "data": rows})
-    return {"items": len(rows), "transmitted": transmitted}
+    return {"found": bool(rows), "items": len(rows), "transmitted": transmitted}
+
+
+_COLUMNS = ["category", "value", "collected_at", "source"]
+
+
+def _portable_values(db: Session, keys: keystore.Keys, request: Request) -> list[dict[str, Any]]:
+    """The values lawful holds that the person gave it themselves, for an activity on consent or contract."""
+    if request.subject_id is None:
+        return []
+    portable = {a.key for a in current_register(db, request).activities if processing.portable(a)}
+    return [
+        {
+            "category": v.category,
+            "value": v.value,
+            "collected_at": v.collection.collected_at.isoformat(),
+            "source": "lawful",
+        }
+        for v in subjects.values(db, keys, subject_id=request.subject_id)
+        if v.collection.activity in portable and v.collection.provided_by_subject
+    ]
+
+
+def _portable_fields(db: Session, keys: keystore.Keys, request: Request) -> list[dict[str, Any]]:
+    """The portable fields of the company's other databases, one row per field, named by store and table."""
+    return [
+        {
+            "category": field["category"],
+            "value": field["value"],
+            "collected_at": None,  # a datastore does not say when a field was collected
+            "source": f"{store['datastore']}:{row['table']}",
+        }
+        for store in datastores.found(db, keys, request, right=datastores.PORTABILITY)
+        for row in store["rows"]
+        for field in row["fields"]
+    ]
 
 
 def _transmit(url: str, payload: dict[str, Any]) -> str:
