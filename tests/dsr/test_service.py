@@ -47,6 +47,30 @@ def _answer(db: Session, keys: keystore.Keys, request: dsr.Request) -> dict[str,
     return found
 
 
+def _verified(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    org: uuid.UUID,
+    kinds: list[str],
+    email: str,
+    **extra: Any,
+) -> dsr.Request:
+    """A request received by email and registered by staff, the person's identity already checked."""
+    return dsr.open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=org,
+        kinds=kinds,
+        email=email,
+        channel="email",
+        base_url="https://x.test",
+        identity_verified=True,
+        **extra,
+    )
+
+
 def test_an_access_request_confirmed_by_code_gets_every_datum_with_its_provenance(
     db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox, org: uuid.UUID, actor: Actor
 ) -> None:
@@ -147,18 +171,7 @@ def test_erasure_destroys_the_key_keeps_an_exclusion_entry_and_tells_recipients(
         kind=consent.EventKind.GIVEN,
         proof=PROOF,
     )
-    request = dsr.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=org,
-        kinds=["erasure"],
-        email="erase@example.test",
-        language="nl",
-        channel="email",
-        base_url="https://x.test",
-        identity_verified=True,
-    )
+    request = _verified(db, actor, keys, org, ["erasure"], "erase@example.test", language="nl")
 
     _run(db, actor, keys, request)
 
@@ -190,18 +203,7 @@ def test_erasure_keeps_what_the_law_requires_and_says_why(
         values={"user.name": "Cas"},
     )
     make_person(db, keys, org, email="cust@example.test", category="customer", activity="invoicing")
-    request = dsr.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=org,
-        kinds=["erasure"],
-        email="cust@example.test",
-        language="en",
-        channel="email",
-        base_url="https://x.test",
-        identity_verified=True,
-    )
+    request = _verified(db, actor, keys, org, ["erasure"], "cust@example.test", language="en")
 
     _run(db, actor, keys, request)
 
@@ -218,17 +220,14 @@ def test_rectification_adds_a_version_and_the_statement(
     db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
 ) -> None:
     person = make_person(db, keys, org, email="rect@example.test", values={"user.name": "Rekt"}).subject
-    request = dsr.open_request(
+    request = _verified(
         db,
         actor,
         keys,
-        organisation_id=org,
-        kinds=["rectification"],
-        email="rect@example.test",
+        org,
+        ["rectification"],
+        "rect@example.test",
         language="en",
-        channel="email",
-        base_url="https://x.test",
-        identity_verified=True,
         details={"values": {"user.name": "Rect"}, "statement": "My name was misspelt."},
     )
 
@@ -268,17 +267,14 @@ def test_portability_exports_what_the_person_gave_under_consent_or_contract(
     db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
 ) -> None:
     make_person(db, keys, org, email="port@example.test", values={"user.name": "Po"})
-    request = dsr.open_request(
+    request = _verified(
         db,
         actor,
         keys,
-        organisation_id=org,
-        kinds=["portability"],
-        email="port@example.test",
+        org,
+        ["portability"],
+        "port@example.test",
         language="en",
-        channel="email",
-        base_url="https://x.test",
-        identity_verified=True,
         details={"transmit_to": "http://insecure.example.test/in"},
     )
 
@@ -290,21 +286,41 @@ def test_portability_exports_what_the_person_gave_under_consent_or_contract(
     assert _answer(db, keys, request)["results"]["portability"]["transmitted"] == "refused: not https"
 
 
+@pytest.mark.parametrize(
+    ("scope", "carried"),
+    [
+        (None, set()),  # the legal minimum: a partner's list is not what the person provided
+        (
+            "all_under_contract_or_consent",
+            {("user.contact.email", "lead@example.test"), ("user.name", "Lea")},
+        ),
+    ],
+)
+def test_the_register_scope_decides_whether_data_from_a_partner_are_portable(
+    db: Session, keys: keystore.Keys, actor: Actor, scope: str | None, carried: set[tuple[str, str]]
+) -> None:
+    document = people()
+    if scope is not None:
+        document["organisation"]["portability"] = {"scope": scope}
+    org = make_register(db, document).organisation_id
+    make_notice(db, org)
+    make_person(
+        db, keys, org, email="lead@example.test", values={"user.name": "Lea"}, source=subjects.Source.PARTNER
+    )
+    request = _verified(db, actor, keys, org, ["portability"], "lead@example.test", language="en")
+
+    _run(db, actor, keys, request)
+
+    files = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))
+    rows = json.loads(files["portability.json"])["data"]
+    assert {(r["category"], r["value"]) for r in rows} == carried
+    assert _answer(db, keys, request)["results"]["portability"]["items"] == len(carried)
+
+
 def test_the_download_link_expires_after_fourteen_days(
     db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
 ) -> None:
-    request = dsr.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=org,
-        kinds=["access"],
-        email="late@example.test",
-        language="en",
-        channel="email",
-        base_url="https://x.test",
-        identity_verified=True,
-    )
+    request = _verified(db, actor, keys, org, ["access"], "late@example.test", language="en")
     _run(db, actor, keys, request)
     token = dsr.steps.download_token(keys, request.id)
 
@@ -313,18 +329,7 @@ def test_the_download_link_expires_after_fourteen_days(
 
 
 def test_each_step_is_audited(db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor) -> None:
-    request = dsr.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=org,
-        kinds=["access"],
-        email="aud@example.test",
-        language="en",
-        channel="email",
-        base_url="https://x.test",
-        identity_verified=True,
-    )
+    request = _verified(db, actor, keys, org, ["access"], "aud@example.test", language="en")
 
     _run(db, actor, keys, request)
 

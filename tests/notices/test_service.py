@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, notices
+from lawful import audit, clock, notices, processing
 from lawful.actor import Actor
 from lawful.notices import NoticeKind
 from tests.factories import make_notice, make_register
@@ -194,3 +194,27 @@ def test_the_cookie_notice_lists_each_tracker(db: Session, actor: Actor) -> None
 
     assert 'data-tracker="lawful_consent"' in version.texts["nl"]
     assert "6 maanden" in version.texts["nl"] and "6\u00a0mois" in version.texts["fr"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "promise"),
+    [
+        (None, {"en": "the data you gave us", "fr": "les données que vous nous avez fournies"}),
+        (
+            "all_under_contract_or_consent",
+            {"en": "all the personal data we process", "nl": "alle persoonsgegevens die wij"},
+        ),
+    ],
+)
+def test_the_portability_right_promises_what_the_register_scope_carries(
+    scope: str | None, promise: dict[str, str]
+) -> None:
+    document = minimal()
+    if scope is not None:
+        document["organisation"]["portability"] = {"scope": scope}
+    register = processing.Register.model_validate(document)
+
+    for lang, words in promise.items():
+        text = notices.preview(register, NoticeKind.PRIVACY, lang)
+        item = text.split('id="right-portability">', 1)[1].split("</li>", 1)[0]
+        assert words in item, lang

@@ -54,9 +54,9 @@ def _access(
 def _portability(
     db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str, *, key: str
 ) -> dict[str, Any]:
-    """Art. 20 in one datastore: only the fields of categories processed on consent or contract (T-18)."""
+    """Art. 20 in one datastore: the fields of categories its scope carries on consent or contract (T-18)."""
     register = _register(db, request)
-    categories = {c for a in register.activities if processing.portable(a) for c in a.data_categories}
+    categories = processing.portable(register).any_activity()
     found = connectors.collect(jobs.current_settings(), register, key=key, email=contact(keys, request))
     rows = [
         {**row, "fields": fields}

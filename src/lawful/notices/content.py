@@ -78,6 +78,7 @@ def _org(register: Register, lang: str, fb: str) -> dict[str, Any]:
             for j in org.joint_controllers
         ],
         "automated": text(org.automated_decisions, lang, fb),
+        "portability": str(org.portability.scope),  # what the portability right promises
     }
 
 

@@ -28,8 +28,9 @@ from .document import (
 from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound, ScanFailed
 from .export import MEDIA_TYPES, ExportFormat, export
 from .models import Organisation, RegisterVersion
+from .portability import Portable, portable
 from .record import record
-from .rules import EEA, Problem, bases, is_special, portable
+from .rules import EEA, Problem, bases, is_special
 from .scan import scan
 from .service import (
     apply,
@@ -71,6 +72,7 @@ __all__ = [
     "Organisation",
     "OrganisationNotFound",
     "ParentLink",
+    "Portable",
     "Problem",
     "Recipient",
     "Register",

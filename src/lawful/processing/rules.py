@@ -98,11 +98,6 @@ def bases(activity: Activity) -> dict[str, Basis]:
     return {subject: entry.basis for entry in activity.legal_basis for subject in entry.subjects}
 
 
-def portable(activity: Activity) -> bool:
-    """Art. 20(1)(a): portability covers what is processed on consent or contract, for any subject category."""
-    return bool({Basis.CONSENT, Basis.CONTRACT} & set(bases(activity).values()))
-
-
 def period_months(period: str) -> float:
     """Approximate length of an ISO period in months, for limits such as 'review at least yearly'."""
     match = _PERIOD.match(period)

@@ -159,10 +159,10 @@ _COLUMNS = ["category", "value", "collected_at", "source"]
 
 
 def _portable_values(db: Session, keys: keystore.Keys, request: Request) -> list[dict[str, Any]]:
-    """The values lawful holds that the person gave it themselves, for an activity on consent or contract."""
+    """The values lawful holds for an activity on consent or contract that the register's scope carries."""
     if request.subject_id is None:
         return []
-    portable = {a.key for a in current_register(db, request).activities if processing.portable(a)}
+    portable = processing.portable(current_register(db, request))
     return [
         {
             "category": v.category,
@@ -171,7 +171,11 @@ def _portable_values(db: Session, keys: keystore.Keys, request: Request) -> list
             "source": "lawful",
         }
         for v in subjects.values(db, keys, subject_id=request.subject_id)
-        if v.collection.activity in portable and v.collection.provided_by_subject
+        if portable.carries(
+            activity=v.collection.activity,
+            category=v.category,
+            from_subject=v.collection.provided_by_subject,
+        )
     ]
 
 

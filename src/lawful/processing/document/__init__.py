@@ -24,7 +24,7 @@ from .activities import (
     Source,
     Trigger,
 )
-from .categories import Art9Condition, DataCategory, SubjectCategory
+from .categories import Art9Condition, DataCategory, Origin, SubjectCategory
 from .organisation import (
     Address,
     ContactKind,
@@ -35,6 +35,8 @@ from .organisation import (
     Organisation,
     OrgRole,
     PhoneMarketing,
+    Portability,
+    PortabilityScope,
 )
 from .recipients import AudienceUpload, Mechanism, Recipient, RecipientType, Transfer
 from .strict import ISO_DURATION, Country, Key, Label, Lang, Strict
@@ -86,7 +88,10 @@ __all__ = [
     "Mechanism",
     "OrgRole",
     "Organisation",
+    "Origin",
     "PhoneMarketing",
+    "Portability",
+    "PortabilityScope",
     "Recipient",
     "RecipientType",
     "Register",

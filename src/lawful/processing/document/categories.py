@@ -27,9 +27,18 @@ class Art9Condition(StrEnum):
     ART10_AUTHORISED = "art10_authorised_by_law"
 
 
+class Origin(StrEnum):
+    """How a controller comes to hold a category's data: portability leaves out what it inferred (T-18)."""
+
+    PROVIDED = "provided"  # given by the person: form inputs, profile, uploads
+    OBSERVED = "observed"  # recorded from their use of a service: activity logs, purchase history
+    INFERRED = "inferred"  # worked out by the controller: scores, segments, predictions
+
+
 class DataCategory(Strict):
     key: Key
     extends: Key | None = Field(default=None, description="the fideslang data category this one refines")
     label: Label
     special: bool = Field(default=False, description="Art. 9/10 data; derived from fideslang keys as well")
     art9_condition: Art9Condition | None = None
+    origin: Origin = Field(default=Origin.PROVIDED, description="provided, observed or inferred (R-68)")

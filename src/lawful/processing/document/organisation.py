@@ -68,6 +68,17 @@ class PhoneMarketing(Strict):
     )
 
 
+class PortabilityScope(StrEnum):
+    """What an Art. 20 copy carries, of the data processed on consent or contract (A-08)."""
+
+    PROVIDED_ONLY = "provided_only"  # the legal minimum: what the person gave or did, nothing inferred
+    ALL_UNDER_CONTRACT_OR_CONSENT = "all_under_contract_or_consent"  # "all your personal data" (seed 003)
+
+
+class Portability(Strict):
+    scope: PortabilityScope = PortabilityScope.PROVIDED_ONLY
+
+
 class Organisation(Strict):
     slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")]
     legal_name: str = Field(min_length=2)
@@ -94,4 +105,7 @@ class Organisation(Strict):
     )
     phone_marketing: PhoneMarketing = Field(
         default=PhoneMarketing(), description="telephone prospecting; disabled unless enabled here (R-41)"
+    )
+    portability: Portability = Field(
+        default=Portability(), description="what a portable copy carries (R-68, A-08); the legal minimum"
     )
