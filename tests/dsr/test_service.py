@@ -4,7 +4,6 @@ import json
 import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +14,8 @@ from lawful import audit, clock, consent, dsr, keystore, mail, subjects
 from lawful.actor import Actor
 from lawful.config import Settings
 from tests.conftest import Mailbox, Receiver
-from tests.factories import bearer, make_api_key, make_notice, make_person, make_register, run_steps
+from tests.dsr.requests import answer, run, verified
+from tests.factories import bearer, make_api_key, make_notice, make_person, make_register
 from tests.registers import people
 
 PROOF = consent.Proof(text="Yes", text_version="1", language="en", channel="web_form", element="x")
@@ -37,40 +37,6 @@ def _code(db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox) -
     return found.group(1)
 
 
-def _run(db: Session, actor: Actor, keys: keystore.Keys, request: dsr.Request) -> None:
-    run_steps(db, actor, keys, request, base_url="https://acme.example.test")
-
-
-def _answer(db: Session, keys: keystore.Keys, request: dsr.Request) -> dict[str, Any]:
-    token = dsr.steps.download_token(keys, request.id)
-    found: dict[str, Any] = json.loads(dsr.steps.packages(db, keys, token=token)["answer.json"])
-    return found
-
-
-def _verified(
-    db: Session,
-    actor: Actor,
-    keys: keystore.Keys,
-    org: uuid.UUID,
-    kinds: list[str],
-    email: str,
-    **extra: Any,
-) -> dsr.Request:
-    """A request received by email and registered by staff, the person's identity already checked."""
-    return dsr.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=org,
-        kinds=kinds,
-        email=email,
-        channel="email",
-        base_url="https://x.test",
-        identity_verified=True,
-        **extra,
-    )
-
-
 def test_an_access_request_confirmed_by_code_gets_every_datum_with_its_provenance(
     db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox, org: uuid.UUID, actor: Actor
 ) -> None:
@@ -88,7 +54,7 @@ def test_an_access_request_confirmed_by_code_gets_every_datum_with_its_provenanc
     )
 
     dsr.verify(db, actor, keys, request_id=request.id, code=_code(db, keys, settings, smtp))
-    _run(db, actor, keys, request)
+    run(db, actor, keys, request)
 
     report = json.loads(
         dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))["access.json"]
@@ -121,10 +87,10 @@ def test_a_request_about_nobody_says_so_and_creates_no_record(
     )
 
     dsr.verify(db, actor, keys, request_id=request.id, code=_code(db, keys, settings, smtp))
-    _run(db, actor, keys, request)
+    run(db, actor, keys, request)
 
     assert request.subject_id is None and db.scalar(select(func.count()).select_from(subjects.Subject)) == 0
-    assert _answer(db, keys, request)["results"]["access"] == {"found": False, "values": 0}
+    assert answer(db, keys, request)["results"]["access"] == {"found": False, "values": 0}
 
 
 def test_wrong_codes_are_limited_and_expired_codes_refused(
@@ -171,11 +137,11 @@ def test_erasure_destroys_the_key_keeps_an_exclusion_entry_and_tells_recipients(
         kind=consent.EventKind.GIVEN,
         proof=PROOF,
     )
-    request = _verified(db, actor, keys, org, ["erasure"], "erase@example.test", language="nl")
+    request = verified(db, actor, keys, org, ["erasure"], "erase@example.test", language="nl")
 
-    _run(db, actor, keys, request)
+    run(db, actor, keys, request)
 
-    result = _answer(db, keys, request)["results"]
+    result = answer(db, keys, request)["results"]
     assert db.get(subjects.Subject, person.id) is None
     assert keys.subject_key(person.id) is None
     assert result["erasure"]["key_destroyed"] is True and result["erasure"]["kept"] == []
@@ -203,11 +169,11 @@ def test_erasure_keeps_what_the_law_requires_and_says_why(
         values={"user.name": "Cas"},
     )
     make_person(db, keys, org, email="cust@example.test", category="customer", activity="invoicing")
-    request = _verified(db, actor, keys, org, ["erasure"], "cust@example.test", language="en")
+    request = verified(db, actor, keys, org, ["erasure"], "cust@example.test", language="en")
 
-    _run(db, actor, keys, request)
+    run(db, actor, keys, request)
 
-    erasure = _answer(db, keys, request)["results"]["erasure"]
+    erasure = answer(db, keys, request)["results"]["erasure"]
     assert erasure["erased"] == ["customer_service"]
     assert [k["activity"] for k in erasure["kept"]] == ["invoicing"] and "legal obligation" in erasure[
         "kept"
@@ -220,7 +186,7 @@ def test_rectification_adds_a_version_and_the_statement(
     db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
 ) -> None:
     person = make_person(db, keys, org, email="rect@example.test", values={"user.name": "Rekt"}).subject
-    request = _verified(
+    request = verified(
         db,
         actor,
         keys,
@@ -231,7 +197,7 @@ def test_rectification_adds_a_version_and_the_statement(
         details={"values": {"user.name": "Rect"}, "statement": "My name was misspelt."},
     )
 
-    _run(db, actor, keys, request)
+    run(db, actor, keys, request)
 
     held = {v.category: (v.value, v.version) for v in subjects.values(db, keys, subject_id=person.id)}
     assert held["user.name"] == ("Rect", 2)
@@ -255,7 +221,7 @@ def test_an_objection_to_marketing_needs_no_identity_and_is_immediate(
         base_url="https://x.test",
         details={"scope": "direct_marketing"},
     )
-    _run(db, actor, keys, request)
+    run(db, actor, keys, request)
 
     assert request.identity_method == "not_required" and request.status == "completed"
     assert consent.suppressed(
@@ -263,65 +229,11 @@ def test_an_objection_to_marketing_needs_no_identity_and_is_immediate(
     )
 
 
-def test_portability_exports_what_the_person_gave_under_consent_or_contract(
-    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
-) -> None:
-    make_person(db, keys, org, email="port@example.test", values={"user.name": "Po"})
-    request = _verified(
-        db,
-        actor,
-        keys,
-        org,
-        ["portability"],
-        "port@example.test",
-        language="en",
-        details={"transmit_to": "http://insecure.example.test/in"},
-    )
-
-    _run(db, actor, keys, request)
-
-    files = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))
-    assert json.loads(files["portability.json"])["data"][0]["category"] in ("user.contact.email", "user.name")
-    assert files["portability.csv"].startswith(b"category,value,collected_at")
-    assert _answer(db, keys, request)["results"]["portability"]["transmitted"] == "refused: not https"
-
-
-@pytest.mark.parametrize(
-    ("scope", "carried"),
-    [
-        (None, set()),  # the legal minimum: a partner's list is not what the person provided
-        (
-            "all_under_contract_or_consent",
-            {("user.contact.email", "lead@example.test"), ("user.name", "Lea")},
-        ),
-    ],
-)
-def test_the_register_scope_decides_whether_data_from_a_partner_are_portable(
-    db: Session, keys: keystore.Keys, actor: Actor, scope: str | None, carried: set[tuple[str, str]]
-) -> None:
-    document = people()
-    if scope is not None:
-        document["organisation"]["portability"] = {"scope": scope}
-    org = make_register(db, document).organisation_id
-    make_notice(db, org)
-    make_person(
-        db, keys, org, email="lead@example.test", values={"user.name": "Lea"}, source=subjects.Source.PARTNER
-    )
-    request = _verified(db, actor, keys, org, ["portability"], "lead@example.test", language="en")
-
-    _run(db, actor, keys, request)
-
-    files = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))
-    rows = json.loads(files["portability.json"])["data"]
-    assert {(r["category"], r["value"]) for r in rows} == carried
-    assert _answer(db, keys, request)["results"]["portability"]["items"] == len(carried)
-
-
 def test_the_download_link_expires_after_fourteen_days(
     db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
 ) -> None:
-    request = _verified(db, actor, keys, org, ["access"], "late@example.test", language="en")
-    _run(db, actor, keys, request)
+    request = verified(db, actor, keys, org, ["access"], "late@example.test", language="en")
+    run(db, actor, keys, request)
     token = dsr.steps.download_token(keys, request.id)
 
     with clock.pinned(datetime.now(UTC) + timedelta(days=15)), pytest.raises(dsr.PackageGone):
@@ -329,9 +241,9 @@ def test_the_download_link_expires_after_fourteen_days(
 
 
 def test_each_step_is_audited(db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor) -> None:
-    request = _verified(db, actor, keys, org, ["access"], "aud@example.test", language="en")
+    request = verified(db, actor, keys, org, ["access"], "aud@example.test", language="en")
 
-    _run(db, actor, keys, request)
+    run(db, actor, keys, request)
 
     actions = [e.action for e in audit.list_entries(db, entity_id=str(request.id), limit=20)]
     assert {"dsr.received", "dsr.verified", "dsr.step_access", "dsr.step_answer"} <= set(actions)

@@ -14,14 +14,13 @@ from .errors import (
     UnknownKind,
 )
 from .models import Package, Request, Step, VerificationCode
+from .officer import extend, refuse
 from .service import (
     KINDS,
     contact,
-    extend,
     get,
     list_open,
     open_request,
-    refuse,
     request_from_token,
     send_code,
     status_token,

@@ -12,7 +12,7 @@ from lawful.actor import Actor
 from . import rules
 from .errors import AssigneeRefused, CodeRefused
 from .models import Request
-from .service import CASES, _mark_verified, _move, get, list_open, tell
+from .service import CASES, get, list_open, mark_verified, move, tell
 
 
 def confirm_mandate(db: Session, actor: Actor, *, request_id: uuid.UUID, evidence: str) -> Request:
@@ -21,8 +21,8 @@ def confirm_mandate(db: Session, actor: Actor, *, request_id: uuid.UUID, evidenc
     if request.status != rules.Status.AWAITING_MANDATE or not evidence.strip():
         raise CodeRefused("record what proves the mandate, for a request waiting for one")
     request.details = {**request.details, "mandate_checked": evidence.strip()}
-    _move(db, actor, request, rules.Status.AWAITING_IDENTITY)
-    _mark_verified(db, actor, request, request.identity_method or "email_code")
+    move(db, actor, request, rules.Status.AWAITING_IDENTITY)
+    mark_verified(db, actor, request, request.identity_method or "email_code")
     return request
 
 
@@ -40,7 +40,7 @@ def ask_more_identification(
         "asked_at": clock.now().isoformat(),
     }
     if request.status != rules.Status.AWAITING_IDENTITY:
-        _move(db, actor, request, rules.Status.AWAITING_IDENTITY)
+        move(db, actor, request, rules.Status.AWAITING_IDENTITY)
     audit.record(
         db, actor, "dsr.identification_asked", entity=request, organisation_id=request.organisation_id
     )
@@ -52,7 +52,7 @@ def confirm_identity(db: Session, actor: Actor, *, request_id: uuid.UUID, method
     request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
     if request.status != rules.Status.AWAITING_IDENTITY:
         raise CodeRefused("this request is not waiting for identification")
-    _mark_verified(db, actor, request, method)
+    mark_verified(db, actor, request, method)
     return request
 
 
@@ -70,7 +70,7 @@ def close_case(
     )
     tell(db, keys, request, "answer", text=text)
     request.completed_at = clock.now()
-    _move(db, actor, request, rules.Status.COMPLETED)
+    move(db, actor, request, rules.Status.COMPLETED)
     audit.record(db, actor, "dsr.case_closed", entity=request, organisation_id=request.organisation_id)
     return request
 

@@ -24,7 +24,7 @@ from lawful.actor import Actor
 from . import rules
 from .errors import RequestNotFound, TransitionRefused
 from .models import Fee, Request, Step
-from .service import _move, get, start, tell
+from .service import get, move, start, tell
 
 DECISIONS = rules.FEE_DECISIONS
 
@@ -48,7 +48,7 @@ def hold_for_fee(db: Session, actor: Actor, request: Request) -> bool:
         quoted_at=clock.now(),
     )
     db.add(row)
-    _move(db, actor, request, rules.Status.AWAITING_FEE_DECISION)
+    move(db, actor, request, rules.Status.AWAITING_FEE_DECISION)
     # the quote is mailed by a step: this runs where no keys are at hand (staff confirming a mandate)
     db.add(Step(request_id=request.id, kind="fee_quote", status="pending", result={}, updated_at=clock.now()))
     db.flush()
@@ -147,7 +147,7 @@ SELF_SERVICE_NOTE = "declined by the person in the privacy center"
 
 def _close(db: Session, actor: Actor, keys: keystore.Keys, request: Request, fee: Fee) -> list[str]:
     """R-48: the person did not want the copy at this price; the request closes, and they are told so."""
-    _move(db, actor, request, rules.Status.COMPLETED)
+    move(db, actor, request, rules.Status.COMPLETED)
     request.completed_at = clock.now()
     request.outcome = {**request.outcome, "fee": "declined"}
     tell(

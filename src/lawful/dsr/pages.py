@@ -20,7 +20,7 @@ from lawful.web import (
     language,
 )
 
-from . import deletions, fees, objections, rules, service, steps, tasks
+from . import deletions, fees, objections, officer, rules, service, steps, tasks
 from .models import Request as RightsRequest
 from .schemas import ExtensionCreate, RefusalCreate, RightsAsk
 
@@ -278,7 +278,7 @@ def extension_form(
     form: Annotated[ExtensionCreate, Form()],
 ) -> RedirectResponse:
     console_permission(actor, "dsr:write")
-    service.extend(db, actor, keys, request_id=request_id, months=form.months, reason=form.reason)
+    officer.extend(db, actor, keys, request_id=request_id, months=form.months, reason=form.reason)
     db.commit()
     jobs.kick_mail(db)
     return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
@@ -288,9 +288,9 @@ def extension_form(
 def refusal_form(
     request_id: uuid.UUID, db: Db, keys: AppKeys, actor: ConsoleActor, form: Annotated[RefusalCreate, Form()]
 ) -> RedirectResponse:
-    """Art. 12(5): the privacy officer only, with written reasons (service.refuse checks both)."""
+    """Art. 12(5): the privacy officer only, with written reasons (officer.refuse checks both)."""
     console_permission(actor, "dsr:write")
-    service.refuse(db, actor, keys, request_id=request_id, justification=form.justification)
+    officer.refuse(db, actor, keys, request_id=request_id, justification=form.justification)
     db.commit()
     jobs.kick_mail(db)
     return RedirectResponse(f"/console/requests/{request_id}", status_code=303)

@@ -12,7 +12,7 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
-from . import cases, deletions, fees, objections, service, steps, tasks
+from . import cases, deletions, fees, objections, officer, service, steps, tasks
 from .schemas import ExtensionCreate, RefusalCreate, RequestCreate, RequestRead
 
 router = APIRouter(prefix="/api/dsr", tags=["rights requests"])
@@ -56,14 +56,14 @@ def get_request(request_id: uuid.UUID, db: Db, actor: Reader) -> RequestRead:
 
 @router.post("/{request_id}/extension")
 def extend(request_id: uuid.UUID, body: ExtensionCreate, db: Db, keys: AppKeys, actor: Writer) -> RequestRead:
-    request = service.extend(db, actor, keys, request_id=request_id, months=body.months, reason=body.reason)
+    request = officer.extend(db, actor, keys, request_id=request_id, months=body.months, reason=body.reason)
     db.commit()
     return RequestRead.model_validate(request)
 
 
 @router.post("/{request_id}/refusal")
 def refuse(request_id: uuid.UUID, body: RefusalCreate, db: Db, keys: AppKeys, actor: Writer) -> RequestRead:
-    request = service.refuse(db, actor, keys, request_id=request_id, justification=body.justification)
+    request = officer.refuse(db, actor, keys, request_id=request_id, justification=body.justification)
     db.commit()
     return RequestRead.model_validate(request)
 

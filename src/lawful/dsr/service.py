@@ -1,5 +1,5 @@
-"""Rights requests: intake from any channel, identity by a code to the address on file, deadlines,
-extension and refusal. Fulfilment lives in steps.py; both are driven by jobs after each commit."""
+"""Rights requests: intake from any channel, identity by a code to the address on file, deadlines.
+Extension and refusal live in officer.py, fulfilment in steps.py; jobs drive the steps after each commit."""
 
 import hashlib
 import hmac
@@ -18,8 +18,6 @@ from lawful.db import insert_together, table_of
 from . import checks, rules, writes
 from .errors import (
     CodeRefused,
-    NotPrivacyOfficer,
-    RefusalRefused,
     RequestNotFound,
     TooManyAttempts,
     UnknownKind,
@@ -122,9 +120,9 @@ def open_request(
         return request  # the usual case: written with its steps and both entries as one statement
     _write_new(db, request, [], entries)
     if method is not None:
-        _mark_verified(db, actor, request, method)
+        mark_verified(db, actor, request, method)
     else:
-        _move(db, actor, request, rules.Status.AWAITING_IDENTITY)
+        move(db, actor, request, rules.Status.AWAITING_IDENTITY)
         send_code(db, keys, request, base_url=base_url)
     return request
 
@@ -133,7 +131,7 @@ def _started_at_once(
     db: Session, actor: Actor, request: Request, method: str, entries: list[dict[str, object]]
 ) -> bool:
     """A verified new request that needs no mandate and cannot owe a fee starts at once, as
-    `_mark_verified` would start it, and is written here with its steps; False when that does not apply."""
+    `mark_verified` would start it, and is written here with its steps; False when that does not apply."""
     if request.details.get("on_behalf_of") and not request.details.get("mandate_checked"):
         return False
     register = register_for(db, request)
@@ -271,14 +269,14 @@ def verify(
             rules.received_date(clock.now()), clock.is_working_day, request.extension_months
         )
         request.details = {**request.details, "clock_paused_for_identity": True}
-    _mark_verified(db, actor, request, "email_code")
+    mark_verified(db, actor, request, "email_code")
     return request
 
 
-def _mark_verified(db: Session, actor: Actor, request: Request, method: str) -> None:
+def mark_verified(db: Session, actor: Actor, request: Request, method: str) -> None:
     request.identity_method, request.identity_verified_at = method, clock.now()
     if request.details.get("on_behalf_of") and not request.details.get("mandate_checked"):
-        _move(
+        move(
             db, actor, request, rules.Status.AWAITING_MANDATE
         )  # R-50: nothing is released before the mandate
         return
@@ -297,7 +295,7 @@ def _mark_verified(db: Session, actor: Actor, request: Request, method: str) -> 
 
 def start(db: Session, actor: Actor, request: Request) -> list[str]:
     """The work begins: one pending step per right, then recipients, then the answer."""
-    _move(db, actor, request, rules.Status.IN_PROGRESS)
+    move(db, actor, request, rules.Status.IN_PROGRESS)
     version = db.scalar(processing.current_select(request.organisation_id, processing.RegisterVersion.id))
     steps = _plan(request, None if version is None else processing.register_by_id(db, version_id=version))
     for kind in steps:
@@ -321,58 +319,10 @@ def _plan(request: Request, register: processing.Register | None) -> list[str]:
     return steps
 
 
-def _move(db: Session, actor: Actor, request: Request, status: rules.Status) -> None:
+def move(db: Session, actor: Actor, request: Request, status: rules.Status) -> None:
     """Written with the request's other changes, at the next flush."""
     rules.ensure_transition(rules.Status(request.status), status)
     request.status = str(status)
-
-
-def extend(
-    db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, months: int, reason: str | None
-) -> Request:
-    """Art. 12(3): up to two more months, with reasons told to the person within the first month (T-24)."""
-    request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
-    original = rules.due_date(rules.received_date(request.received_at), clock.is_working_day)
-    rules.ensure_extension(
-        today=clock.today(),
-        original_due=original,
-        reason=reason,
-        months=months,
-        already=request.extension_months,
-    )
-    request.extension_months += months
-    request.extension_reason = reason
-    request.due_on = rules.due_date(
-        rules.received_date(request.received_at), clock.is_working_day, request.extension_months
-    )
-    _move(db, actor, request, rules.Status.EXTENDED)
-    lang = request.language
-    tell(db, keys, request, "extension", date=i18n.long_date(request.due_on, lang), reason=reason)
-    audit.record(
-        db,
-        actor,
-        "dsr.extended",
-        entity=request,
-        organisation_id=request.organisation_id,
-        data={"months": months, "due_on": request.due_on.isoformat()},
-    )
-    return request
-
-
-def refuse(
-    db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, justification: str
-) -> Request:
-    """Art. 12(5): only the privacy officer, with written reasons, the APD and the courts named (R-48)."""
-    if not actor.can("export:approve"):
-        raise NotPrivacyOfficer("only the privacy officer may refuse a request")
-    if len(justification.strip()) < 20:
-        raise RefusalRefused("a refusal needs a written justification")
-    request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
-    _move(db, actor, request, rules.Status.REFUSED)
-    request.refusal, request.completed_at = justification.strip(), clock.now()
-    tell(db, keys, request, "refusal", reason=request.refusal)
-    audit.record(db, actor, "dsr.refused", entity=request, organisation_id=request.organisation_id)
-    return request
 
 
 def get(db: Session, *, request_id: uuid.UUID, organisation_id: uuid.UUID | None = None) -> Request:

@@ -12,7 +12,7 @@ from lawful.actor import Actor
 from .. import recipients, rules, writes
 from ..models import Request, Step
 from ..packages import PACKAGE_LIFETIME, download_token, package
-from ..service import NOTIFY_RECIPIENTS, _move, contact, tell
+from ..service import NOTIFY_RECIPIENTS, contact, move, tell
 from .access import current_register
 
 
@@ -63,7 +63,7 @@ def answer(db: Session, actor: Actor, keys: keystore.Keys, request: Request, bas
     url = f"{base_url}/rights/{download_token(keys, request.id)}/answer?lang={request.language}"
     tell(db, keys, request, "answer", url=url, date=i18n.long_date(expires, lang))
     request.completed_at = clock.now()
-    _move(db, actor, request, rules.Status.COMPLETED)
+    move(db, actor, request, rules.Status.COMPLETED)
     return {"answered": True}
 
 
