@@ -23,8 +23,11 @@ from sqlalchemy import (
     event,
     insert,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.sql.dml import Insert
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -152,6 +155,20 @@ def open_session(url: str) -> Iterator[Session]:
 
 _TOGETHER: dict[tuple[Any, ...], str] = {}
 Guard = tuple[Select[Any], Mapping[str, Any]]
+
+
+def insert_new(
+    dialect: Dialect, model: type[DeclarativeBase], values: Mapping[str, Any], *, unique: list[str]
+) -> Insert:
+    """INSERT … ON CONFLICT (`unique`) DO NOTHING RETURNING the row: one round trip, no read first;
+    the result has no row when one with the same `unique` columns was there (PostgreSQL, SQLite)."""
+    dialect_insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+    return (
+        dialect_insert(model)
+        .values(dict(values))
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(model)
+    )
 
 
 def insert_together(

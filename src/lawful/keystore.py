@@ -18,9 +18,7 @@ from threading import Lock
 from alembic import command
 from sqlalchemy import JSON, Engine, LargeBinary, MetaData, String, delete, select
 from sqlalchemy import insert as sa_insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from lawful import clock, crypto, db
 from lawful.config import Settings
@@ -62,13 +60,7 @@ class KeyStore:
         key = crypto.new_key()
         kek_id, wrapped = self.keyring.wrap(key)
         values = {"owner": owner, "kek_id": kek_id, "wrapped": wrapped, "created_at": clock.now()}
-        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-        statement = (
-            insert(WrappedKey)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["owner"])
-            .returning(WrappedKey.owner)
-        )
+        statement = db.insert_new(self.engine.dialect, WrappedKey, values, unique=["owner"])
         with self._sessions() as session:
             created = session.execute(statement).first() is not None
             session.commit()
@@ -126,15 +118,23 @@ class KeyStore:
 
     def destroy(self, owner: str) -> bool:
         """Delete the key for good: whatever it encrypted, wherever a copy lies, is unreadable."""
+        with self._sessions() as session:
+            gone = self.destroy_in(session, owner)
+            session.commit()
+        return gone
+
+    def destroy_in(self, session: Session, owner: str) -> bool:
+        """`destroy` in the caller's key-store transaction (with a tombstone: one commit for both)."""
         with self._lock:
             self._cache.pop(owner, None)
-        with self._sessions() as session:
-            deleted = session.scalars(
-                delete(WrappedKey).where(WrappedKey.owner == owner).returning(WrappedKey.owner)
-            )
-            gone = list(deleted)
-            session.commit()
-        return bool(gone)
+        deleted = session.scalars(
+            delete(WrappedKey).where(WrappedKey.owner == owner).returning(WrappedKey.owner)
+        )
+        return bool(list(deleted))
+
+    def session(self) -> Session:
+        """A session on the key store, for writes that go with a key's (tombstones)."""
+        return self._sessions()
 
     def rotate(self, batch: int = 1000) -> int:
         """Re-wrap every key not yet under the current master key; the data are not touched."""

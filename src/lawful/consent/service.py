@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock, keystore, processing, subjects
 from lawful.actor import Actor
-from lawful.db import table_of
+from lawful.db import insert_new, table_of
 
 from . import rules
 from .errors import NotConsentBased, UnknownPurpose
@@ -192,18 +192,24 @@ def suppress(
     reason: str,
     scope: str = "marketing",
 ) -> Suppression:
-    existing = db.scalars(
-        select(Suppression).where(
-            Suppression.organisation_id == organisation_id, Suppression.lookup == lookup
-        )
-    ).first()
-    if existing is not None:
+    """An exclusion-list entry for `lookup`, written once: an entry already there is kept as it is."""
+    values = {
+        "id": uuid.uuid4(),
+        "organisation_id": organisation_id,
+        "lookup": lookup,
+        "scope": scope,
+        "reason": reason,
+        "created_at": clock.now(),
+    }
+    statement = insert_new(db.get_bind().dialect, Suppression, values, unique=["organisation_id", "lookup"])
+    row: Suppression | None = db.scalars(statement).first()
+    if row is None:  # on the list already
+        existing = db.scalars(
+            select(Suppression).where(
+                Suppression.organisation_id == organisation_id, Suppression.lookup == lookup
+            )
+        ).one()
         return existing
-    row = Suppression(
-        organisation_id=organisation_id, lookup=lookup, scope=scope, reason=reason, created_at=clock.now()
-    )
-    db.add(row)
-    db.flush()
     audit.record(
         db, actor, "consent.suppressed", entity=row, organisation_id=organisation_id, data={"reason": reason}
     )

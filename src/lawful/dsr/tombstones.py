@@ -2,7 +2,7 @@
 
 The key store is kept out of the main database's backups (ARCHITECTURE §3.2); a tombstone holds the erased
 subject's id and the keyed look-up hashes of their identities, never a plain identifier. Like the key store's
-own writes, a tombstone is committed at once: it must be durable before the key is destroyed.
+own writes, a tombstone is committed at once, with the key's destruction when nothing is kept.
 """
 
 import uuid
@@ -41,30 +41,35 @@ def record(
     keys: keystore.Keys,
     *,
     subject: subjects.Subject,
+    lookups: list[str],
     kept: list[str],
     suppression_lookup: str | None,
     request_reference: str | None,
 ) -> Tombstone:
-    """Remember this erasure outside the main database (idempotent per request: a retried step adds none)."""
-    lookups = identity_lookups(db, subject.id)
-    with make_sessionmaker(keys.store.engine)() as store:
+    """Remember this erasure outside the main database (idempotent per request: a retried step adds none).
+
+    When nothing is kept, the person's data key is destroyed in the same key-store transaction: the
+    tombstone is durable exactly when the key is gone, and the erasure pays one key-store commit.
+    """
+    with keys.store.session() as store:
         found = store.scalars(
             select(Tombstone).where(
                 Tombstone.subject_id == subject.id, Tombstone.request_reference == request_reference
             )
         ).first()
-        if found is not None:
-            return found
-        row = Tombstone(
+        row = found or Tombstone(
             organisation_id=subject.organisation_id,
             subject_id=subject.id,
-            lookups=lookups,
+            lookups=sorted(lookups),
             suppression_lookup=suppression_lookup,
             kept=sorted(kept),
             request_reference=request_reference,
             erased_at=clock.now(),
         )
-        store.add(row)
+        if found is None:
+            store.add(row)
+        if not kept:  # every copy of their values, backups included, becomes unreadable
+            keys.store.destroy_in(store, keystore.subject_owner(subject.id))
         store.commit()
         return row
 

@@ -169,25 +169,25 @@ def _erase_whole(
             consent.suppress(
                 db, actor, organisation_id=row.organisation_id, lookup=lookup, reason="withdrawal"
             )
-    reference = _reference(db, row)
+    reference, lookups = _reference(db, row), tombstones.identity_lookups(db, subject.id)
     tombstones.discard_mail(
         db,
         actor,
         keys,
         organisation_id=row.organisation_id,
-        lookups=tombstones.identity_lookups(db, subject.id),
+        lookups=lookups,
         request_reference=reference,
         entity_id=subject.id,
     )
-    tombstones.record(
+    tombstones.record(  # and the key destroyed: backups included, every copy is unreadable
         db,
         keys,
         subject=subject,
+        lookups=lookups,
         kept=[],
         suppression_lookup=emails[0] if suppress and emails else None,
         request_reference=reference,
     )
-    keys.store.destroy(keystore.subject_owner(subject.id))  # backups included, every copy is unreadable
     db.delete(subject)
     db.flush()
 

@@ -52,27 +52,29 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
         reason="erasure",
     )  # T-01: never re-imported
     kept = sorted({c.activity for c in history} & set(keep))
+    lookups, suppression = (
+        tombstones.identity_lookups(db, subject.id),
+        consent.suppression_lookup(keys, email),
+    )
     discarded = tombstones.discard_mail(  # T-05: their queued mail is a copy too
         db,
         actor,
         keys,
         organisation_id=request.organisation_id,
-        lookups=[*tombstones.identity_lookups(db, subject.id), consent.suppression_lookup(keys, email)],
+        lookups=[*lookups, suppression],
         request_reference=request.reference,
         entity_id=subject.id,
     )
-    tombstones.record(  # before anything is destroyed, so a restored main database is erased again
+    tombstones.record(  # so a restored main database is erased again; the key goes with it
         db,
         keys,
         subject=subject,
+        lookups=lookups,
         kept=kept,
-        suppression_lookup=consent.suppression_lookup(keys, email),
+        suppression_lookup=suppression,
         request_reference=request.reference,
     )
     if not kept:
-        keys.store.destroy(
-            keystore.subject_owner(subject.id)
-        )  # every copy, backups included, becomes unreadable
         db.delete(subject)
         db.flush()
     else:
