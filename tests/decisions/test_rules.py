@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lawful.decisions import Person, Purpose, Reason
-from lawful.decisions.rules import add_period, decide, past_retention, retention_bounds, shortest
+from lawful.decisions.rules import decide, past_retention, retention_bounds
+from lawful.processing import add_period, shortest
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 SERVICE = Purpose(

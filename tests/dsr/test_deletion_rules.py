@@ -11,12 +11,12 @@ from lawful.dsr.deletions.rules import (
     Trigger,
     Verdict,
     Why,
-    add_period,
     ended,
     sort,
     still_based,
     why_not_whole,
 )
+from lawful.processing import add_period
 
 NEWSLETTER = Activity(
     "newsletter", {"customer": "consent", "prospect": "consent"}, frozenset({"email", "name"}), True

@@ -3,7 +3,6 @@
 Pure: the dataset map and the rows found come in, the plan and its evidence come out.
 """
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,28 +14,16 @@ from lawful.processing import (
     ParentLink,
     RetentionRule,
     Trigger,
+    add_period,
 )
 
 Action = ErasureAction
-_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 PAST = {
     Action.DELETE_ROW: "erased",
     Action.SET_NULL: "erased",
     Action.ANONYMISE: "anonymised",
     Action.KEEP: "kept",
 }
-
-
-def add_period(day: date, period: str) -> date:
-    """An ISO 8601 period after `day`; a month end is clamped (31 January + P1M → end of February)."""
-    match = _PERIOD.match(period)
-    if not match:
-        raise ValueError(f"{period!r} is not an ISO 8601 period")
-    years, months, weeks, days = (int(part or 0) for part in match.groups())
-    index = day.month - 1 + months
-    year, month = day.year + years + index // 12, index % 12 + 1
-    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-    return date(year, month, min(day.day, last)) + timedelta(weeks=weeks, days=days)
 
 
 def kept_until(since: date | None, rule: RetentionRule) -> date | None:

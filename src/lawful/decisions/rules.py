@@ -4,13 +4,12 @@ One pure function over facts. Every deny carries every reason that applies, so a
 reading an access report) sees the whole picture, not only the first obstacle.
 """
 
-import calendar
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import lru_cache
+
+from lawful.processing import add_period, shortest
 
 
 class Reason(StrEnum):
@@ -32,7 +31,6 @@ class Reason(StrEnum):
 CONSENT = "consent"
 LEGITIMATE_INTERESTS = "legitimate_interests"
 RETENTION_FROM_COLLECTION = frozenset({"collection", "last_inbound_contact"})
-_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
 
 @dataclass(frozen=True)
@@ -70,24 +68,6 @@ class Decision:
     reasons: tuple[Reason, ...] = ()
     fields: tuple[str, ...] = field(default=())
     basis: str | None = None
-
-
-@lru_cache(maxsize=256)
-def _parts(period: str) -> tuple[int, int, int, int]:
-    match = _PERIOD.match(period)
-    if match is None:
-        raise ValueError(f"not an ISO period: {period}")
-    years, months, weeks, days = (int(part or 0) for part in match.groups())
-    return years, months, weeks, days
-
-
-def add_period(start: datetime, period: str) -> datetime:
-    """Calendar arithmetic for ISO periods: 31 January + P1M is the last day of February."""
-    years, months, weeks, days = _parts(period)
-    index = start.month - 1 + months + 12 * years
-    year, month = start.year + index // 12, index % 12 + 1
-    moved = start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))
-    return moved + timedelta(weeks=weeks, days=days)
 
 
 def basis_for(purpose: Purpose, person: Person) -> str | None:
@@ -146,14 +126,6 @@ def _objections(purpose: Purpose, person: Person, basis: str | None) -> list[Rea
             elif outcome == "upheld":
                 found.append(Reason.OBJECTED)
     return found
-
-
-@lru_cache(maxsize=256)
-def shortest(period: str) -> timedelta:
-    """A lower bound of the period's length from any start: a month is at least 28 days, and clamping
-    to a month's end (31 January + P1M) takes at most 3 days off."""
-    years, months, weeks, days = _parts(period)
-    return timedelta(days=max(0, 28 * (12 * years + months) - 3) + 7 * weeks + days)
 
 
 def past_retention(purpose: Purpose, last_collected: datetime | None, now: datetime) -> bool:

@@ -28,6 +28,7 @@ from .document import (
 from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound, ScanFailed
 from .export import MEDIA_TYPES, ExportFormat, export
 from .models import Organisation, RegisterVersion
+from .periods import add_period, period_parts, shortest
 from .portability import Portable, portable
 from .record import record
 from .rules import EEA, Problem, bases, is_special
@@ -85,6 +86,7 @@ __all__ = [
     "TrackerCategory",
     "TrackerKind",
     "Trigger",
+    "add_period",
     "apply",
     "bases",
     "check",
@@ -103,11 +105,13 @@ __all__ = [
     "is_special",
     "list_organisations",
     "list_versions",
+    "period_parts",
     "portable",
     "record",
     "register_by_id",
     "register_of",
     "scan",
+    "shortest",
     "taxonomy",
     "unregistered",
 ]

@@ -4,7 +4,6 @@ Pure: values in, problems out. Each problem names its path in the document, e.g.
 `activities[3].legal_basis`, and the rule it breaks.
 """
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Literal
 
 from . import datastores, taxonomy
 from .document import Activity, Basis, FieldType, Form, Mechanism, Register, TrackerCategory
+from .periods import period_parts
 
 # EU member states plus Iceland, Liechtenstein and Norway: no transfer mechanism needed (Art. 44).
 EEA = frozenset(
@@ -49,7 +49,6 @@ EEA = frozenset(
     ]
 )
 MAX_REVIEW_MONTHS = 12
-_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
 
 @dataclass(frozen=True)
@@ -100,10 +99,7 @@ def bases(activity: Activity) -> dict[str, Basis]:
 
 def period_months(period: str) -> float:
     """Approximate length of an ISO period in months, for limits such as 'review at least yearly'."""
-    match = _PERIOD.match(period)
-    if not match:
-        raise ValueError(period)
-    years, months, weeks, days = (int(part or 0) for part in match.groups())
+    years, months, weeks, days = period_parts(period)
     return years * 12 + months + (weeks * 7 + days) / 30.4
 
 

@@ -3,18 +3,16 @@
 Pure: the register's activities, the person's facts and the time come in as values.
 """
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
-from ..rules import add_months
+from lawful.processing import add_period
 
 CONSENT, LEGITIMATE_INTERESTS = "consent", "legitimate_interests"
 # a retention rule counted from the withdrawal or the objection keeps the data for its period (R-71)
 RETAINING_TRIGGERS = frozenset({"consent_withdrawal", "objection"})
-_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
 
 class Trigger(StrEnum):
@@ -114,16 +112,6 @@ def still_based(activity: Activity, person: Person) -> str | None:
         for kind, target, outcome in person.objections
     )
     return None if basis == LEGITIMATE_INTERESTS and upheld else basis
-
-
-def add_period(start: datetime, period: str) -> datetime:
-    """ISO 8601 period on the calendar: 31 January + P1M is the last day of February."""
-    match = _PERIOD.match(period)
-    if match is None:
-        raise ValueError(f"not an ISO period: {period}")
-    years, months, weeks, days = (int(part or 0) for part in match.groups())
-    moved = add_months(start.date(), 12 * years + months)
-    return datetime.combine(moved, start.timetz()) + timedelta(weeks=weeks, days=days)
 
 
 def retained_until(activity: Activity, triggered_at: datetime) -> datetime | None:
