@@ -8,7 +8,17 @@ from sqlalchemy.orm import Session
 
 from lawful import dsr, keystore
 from lawful.actor import Actor
-from tests.factories import run_steps
+from tests.factories import make_notice, make_register, run_steps
+from tests.registers import people
+
+
+def organisation(db: Session, **settings: Any) -> uuid.UUID:
+    """The people register with `settings` under `organisation` (None leaves one out), its notice published."""
+    document = people()
+    document["organisation"].update({k: v for k, v in settings.items() if v is not None})
+    org = make_register(db, document).organisation_id
+    make_notice(db, org)
+    return org
 
 
 def run(db: Session, actor: Actor, keys: keystore.Keys, request: dsr.Request) -> None:

@@ -1,31 +1,20 @@
 """Art. 20 portability in the service layer: what the copy carries by the register's scope, transmission."""
 
 import json
-import uuid
 
 import pytest
 from sqlalchemy.orm import Session
 
 from lawful import dsr, keystore, subjects
 from lawful.actor import Actor
-from tests.dsr.requests import answer, run, verified
-from tests.factories import make_notice, make_person, make_register
-from tests.registers import people
-
-
-def _organisation(db: Session, scope: str | None) -> uuid.UUID:
-    document = people()
-    if scope is not None:
-        document["organisation"]["portability"] = {"scope": scope}
-    org = make_register(db, document).organisation_id
-    make_notice(db, org)
-    return org
+from tests.dsr.requests import answer, organisation, run, verified
+from tests.factories import make_person
 
 
 def test_portability_exports_what_the_person_gave_under_consent_or_contract(
     db: Session, keys: keystore.Keys, actor: Actor
 ) -> None:
-    org = _organisation(db, None)
+    org = organisation(db)
     make_person(db, keys, org, email="port@example.test", values={"user.name": "Po"})
     request = verified(
         db,
@@ -59,7 +48,7 @@ def test_portability_exports_what_the_person_gave_under_consent_or_contract(
 def test_the_register_scope_decides_whether_data_from_a_partner_are_portable(
     db: Session, keys: keystore.Keys, actor: Actor, scope: str | None, carried: set[tuple[str, str]]
 ) -> None:
-    org = _organisation(db, scope)
+    org = organisation(db, portability={"scope": scope} if scope else None)
     make_person(
         db, keys, org, email="lead@example.test", values={"user.name": "Lea"}, source=subjects.Source.PARTNER
     )

@@ -1,5 +1,6 @@
 """`lawful dsr …`: register a request from any channel, see the queue, carry requests out."""
 
+import dataclasses
 import json
 import uuid
 from datetime import datetime
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, keystore, staff, terminal
 from lawful.actor import SYSTEM
 
-from . import cases, deletions, fees, objections, service, steps, tombstones
+from . import cases, deletions, fees, housekeeping, objections, service, steps, tombstones
 from .errors import RequestNotFound
 from .models import Request
 
@@ -166,6 +167,21 @@ def sweep_tombstones() -> None:
     settings = terminal.settings()
     dropped = tombstones.sweep(keystore.open_keys(settings), rotation_days=settings.backup_rotation_days)
     terminal.out.print(f"{dropped} tombstone(s) dropped")
+
+
+@cli.command("sweep")
+def sweep(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Delete what requests leave behind (R-81, R-82): answers a day after their link expired, used or
+    expired codes, closed requests past the register's organisation.records.rights_requests. Hourly too."""
+    keys = keystore.open_keys(terminal.settings())
+    with terminal.session() as db:
+        swept = housekeeping.sweep(db, terminal.operator(), keys)
+        db.commit()
+    if not terminal.emit(dataclasses.asdict(swept), as_json=as_json):
+        terminal.out.print(
+            f"{swept.answer_parts} answer part(s), {swept.codes} code(s) and {swept.requests} closed "
+            f"request(s) deleted; {swept.package_keys} package key(s) destroyed"
+        )
 
 
 @cli.command("fee")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, jobs, keystore, processing
 from lawful.actor import Actor, ActorKind
 
-from . import cases, steps, tombstones
+from . import cases, housekeeping, steps, tombstones
 
 WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
 # statuses with a step to run at once: the work, or the quote of a request held for its fee (fees.py)
@@ -69,3 +69,12 @@ def reapply_tombstones() -> int:
         session.commit()
     tombstones.sweep(keys, rotation_days=settings.backup_rotation_days)
     return found.subjects
+
+
+@jobs.huey.periodic_task(crontab(minute="43"))
+def sweep_leftovers() -> None:
+    """R-81, R-82: hourly, expired answers and codes deleted, and closed requests past their keeping."""
+    settings = jobs.current_settings()
+    with jobs.sessions(settings.resolved_database_url())() as session:
+        housekeeping.sweep(session, WORKER, keystore.open_keys(settings))
+        session.commit()

@@ -37,6 +37,7 @@ from .organisation import (
     PhoneMarketing,
     Portability,
     PortabilityScope,
+    Records,
 )
 from .recipients import AudienceUpload, Mechanism, Recipient, RecipientType, Transfer
 from .strict import ISO_DURATION, Country, Key, Label, Lang, Strict
@@ -94,6 +95,7 @@ __all__ = [
     "PortabilityScope",
     "Recipient",
     "RecipientType",
+    "Records",
     "Register",
     "Requirement",
     "RequirementKind",

@@ -4,9 +4,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from .strict import Country, Label, Lang, Strict
+from .strict import ISO_DURATION, Country, Label, Lang, Strict
 
 
 class Address(Strict):
@@ -79,6 +79,21 @@ class Portability(Strict):
     scope: PortabilityScope = PortabilityScope.PROVIDED_ONLY
 
 
+class Records(Strict):
+    """How long the organisation's own accountability records are kept (R-82)."""
+
+    rights_requests: str = Field(
+        default="P5Y", description="a closed rights request (case, steps, fee) after its closure; ISO 8601"
+    )
+
+    @field_validator("rights_requests")
+    @classmethod
+    def _iso(cls, value: str) -> str:
+        if not ISO_DURATION.match(value):
+            raise ValueError(f"{value!r} is not an ISO 8601 period such as P5Y, P3M or P30D")
+        return value
+
+
 class Organisation(Strict):
     slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")]
     legal_name: str = Field(min_length=2)
@@ -109,3 +124,4 @@ class Organisation(Strict):
     portability: Portability = Field(
         default=Portability(), description="what a portable copy carries (R-68, A-08); the legal minimum"
     )
+    records: Records = Field(default=Records(), description="how long accountability records are kept (R-82)")
