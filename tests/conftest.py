@@ -27,7 +27,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, sync_playwright
 from pydantic import SecretStr
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
@@ -39,7 +39,6 @@ from lawful.config import Settings, get_settings
 from lawful.db import make_engine, upgrade_to_head
 from lawful.intake.routes import submissions_limit
 from lawful.processing.scan import CHROMIUM_ARGS
-from lawful.web import get_db
 
 PG_URL = os.environ.get("LAWFUL_TEST_DATABASE_URL")
 CHROMIUM = "/usr/bin/chromium"
@@ -133,7 +132,16 @@ def engine(session_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
+def db(request: pytest.FixtureRequest, engine: Engine) -> Iterator[Session]:
+    """Service tests: one transaction rolled back at the end. Tests through the app (`client`): a session
+    of the test's own on the real database, committed before each request, so the app sees what the test
+    arranged through its own sessions and the test sees only what the app committed; emptied afterwards."""
+    if "client" in request.fixturenames:
+        session = Session(bind=engine, expire_on_commit=False)
+        yield session
+        session.close()
+        empty(engine)
+        return
     with engine.connect() as connection:
         outer = connection.begin()
         session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
@@ -142,18 +150,47 @@ def db(engine: Engine) -> Iterator[Session]:
         outer.rollback()
 
 
+def empty(engine: Engine) -> None:
+    """Every table emptied (the schema stays): TRUNCATE on PostgreSQL, DELETE on SQLite."""
+    tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
+            return
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+        for table in tables:
+            connection.exec_driver_sql(f'DELETE FROM "{table}"')  # noqa: S608 (the schema's own names)
+
+
 @pytest.fixture(scope="session")
 def app(settings: Settings) -> FastAPI:
     return create_app(settings)
 
 
+class OutsideClient(TestClient):
+    """A client whose every request runs in the app's own session, as in production: what the test
+    arranged in `db` is committed first, and afterwards `db` forgets what it held, so it reads back only
+    what the app committed (a write the app forgot to commit is missing)."""
+
+    def __init__(self, app: FastAPI, db: Session) -> None:
+        super().__init__(app)
+        self.db = db
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        self.db.commit()
+        try:
+            return super().request(*args, **kwargs)
+        finally:
+            self.db.expire_all()
+
+
 @pytest.fixture
 def client(app: FastAPI, db: Session) -> Iterator[TestClient]:
-    app.dependency_overrides[get_db] = lambda: db
     submissions_limit.reset()  # each test starts with a fresh window
-    with TestClient(app) as test_client:
+    with OutsideClient(app, db) as test_client:
         yield test_client
-    app.dependency_overrides.clear()
+    for lane in app.state.lanes:
+        lane.forget()
 
 
 @pytest.fixture

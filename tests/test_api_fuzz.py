@@ -12,17 +12,19 @@ from sqlalchemy.orm import Session
 
 from lawful.app import create_app
 from lawful.config import Settings
-from lawful.web import get_db
+from lawful.db import upgrade_to_head
 from tests.conftest import MASTER_KEY
 from tests.factories import bearer, make_api_key, make_notice, make_register
 
-# The app only describes its API at import time; each test gives it the test's own session. Its key store
-# goes to a directory of its own: the default ./lawful-data is the demo's, and a key store left there
-# under the tests' master key made `scripts/demo` fail after a test run in the same checkout.
+# The app only describes its API at import time, so it has a database of its own, migrated by the fixture
+# (it answers through its own sessions, as in production). Its key store goes to a directory of its own:
+# the default ./lawful-data is the demo's, and a key store left there under the tests' master key made
+# `scripts/demo` fail after a test run in the same checkout.
+FUZZ_DIR = Path(tempfile.mkdtemp(prefix="lawful-fuzz-"))
 app = create_app(
     Settings(
-        database_url="sqlite://",
-        data_dir=Path(tempfile.mkdtemp(prefix="lawful-fuzz-")),
+        database_url=f"sqlite:///{FUZZ_DIR / 'fuzz.db'}",
+        data_dir=FUZZ_DIR,
         master_key=SecretStr(MASTER_KEY),
         test_mode=True,
     )
@@ -31,12 +33,16 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 SCOPES = ["register:read", "register:write", "notice:publish", "audit:read"]
 
 
-@pytest.fixture
-def token(db: Session) -> str:
-    org = make_register(db).organisation_id
-    make_notice(db, org)
-    app.dependency_overrides[get_db] = lambda: db
-    return make_api_key(db, org, SCOPES)
+@pytest.fixture(scope="module")
+def token() -> str:
+    engine = app.state.engine
+    upgrade_to_head(engine)
+    with Session(engine) as db:
+        org = make_register(db).organisation_id
+        make_notice(db, org)
+        made = make_api_key(db, org, SCOPES)
+        db.commit()
+    return made
 
 
 @schema.parametrize()

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from lawful.app import create_app
 from lawful.config import Settings
-from lawful.web import get_db
+from tests.conftest import OutsideClient
 from tests.factories import bearer, make_api_key, make_notice, make_register
 
 
@@ -46,14 +46,15 @@ def test_a_malformed_json_body_is_422_not_500(client: TestClient, db: Session) -
     assert response.json()["error"] == "invalid_input"
 
 
-def test_the_clock_header_is_ignored_outside_test_mode(settings: Settings, db: Session) -> None:
+def test_the_clock_header_is_ignored_outside_test_mode(
+    settings: Settings, client: TestClient, db: Session
+) -> None:
     org = make_register(db).organisation_id
     make_notice(db, org)  # in force from today
     production = create_app(settings.model_copy(update={"test_mode": False}))
-    production.dependency_overrides[get_db] = lambda: db
     before_publication = {"X-Lawful-Now": "2020-01-01T12:00:00+00:00"}
 
-    with TestClient(production) as client:
+    with OutsideClient(production, db) as client:
         honoured_elsewhere = client.get("/privacy", headers=before_publication).status_code
 
     assert honoured_elsewhere == 200
@@ -68,11 +69,11 @@ def test_the_clock_header_is_honoured_in_test_mode(client: TestClient, db: Sessi
 
 
 def test_with_https_only_plain_http_writes_are_refused_before_reading(
-    settings: Settings, db: Session
+    settings: Settings, client: TestClient, db: Session
 ) -> None:
     make_register(db)
     strict = create_app(settings.model_copy(update={"https_only": True}))
-    strict.dependency_overrides[get_db] = lambda: db
+    db.commit()
 
     with TestClient(strict, base_url="http://acme.example.test") as plain:
         write = plain.post("/api/forms/contact/submissions", json={"fields": {"email": "a@example.test"}})
@@ -84,7 +85,6 @@ def test_with_https_only_plain_http_writes_are_refused_before_reading(
 
 def test_with_https_only_responses_carry_hsts(settings: Settings, db: Session) -> None:
     strict = create_app(settings.model_copy(update={"https_only": True}))
-    strict.dependency_overrides[get_db] = lambda: db
 
     with TestClient(strict, base_url="https://acme.example.test") as secure:
         response = secure.get("/healthz")

@@ -38,7 +38,9 @@ KERNEL = {
     "actor",
     "render",
     "terminal",
+    "work",
 }
+COMMITTERS = {"work.py", "keystore.py"}  # STYLE T5: the unit of work commits; the key store commits its own
 ENTRY_POINTS = {"app", "cli", "worker", "wsgi", "__main__"}
 ENTRY_SUBMODULES = {"routes", "pages", "commands", "tasks"}
 RULES_MAY_IMPORT = {"pydantic", "__future__"}
@@ -137,6 +139,19 @@ def test_rules_modules_are_pure(path: Path) -> None:
 def test_services_do_not_know_the_web_or_the_terminal(path: Path) -> None:
     for module, line in _imports(path):
         assert module.split(".")[0] not in SERVICE_MAY_NOT_IMPORT, f"{path}:{line} imports {module}"
+
+
+def test_only_the_unit_of_work_and_the_key_store_commit() -> None:
+    """STYLE T5: handlers, services and jobs never commit by hand; a forgotten commit cannot exist."""
+    found = [
+        f"{path.relative_to(SRC)}:{number}"
+        for path in _sources()
+        if path.name not in COMMITTERS
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ".commit(" in line
+    ]
+
+    assert found == []
 
 
 def test_architecture_check_catches_an_upward_import(tmp_path: Path) -> None:

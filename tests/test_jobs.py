@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from huey.storage import RedisStorage
 
-from lawful import jobs
+from lawful import jobs, work
 from lawful.config import SettingError, Settings
 from lawful.dsr import tasks
 
@@ -91,7 +91,8 @@ def test_a_redis_queue_holds_the_jobs_enqueued(redis_url: str, tmp_path: Path) -
     settings = Settings(data_dir=tmp_path, jobs_url=redis_url)
     jobs.configure(settings)
     try:
-        jobs.kick(jobs.deliver_mail)
+        with work.unit(jobs.sessions(f"sqlite:///{tmp_path / 'kick.db'}")) as db:
+            jobs.kick(db, jobs.deliver_mail)  # scheduled once the unit commits
 
         assert isinstance(jobs.huey.storage, RedisStorage) and jobs.huey.pending_count() == 1
         jobs.huey.flush()

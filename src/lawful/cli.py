@@ -306,7 +306,6 @@ def deliver_mail() -> None:
     settings = terminal.settings()
     with terminal.session() as session:
         sent = mail.deliver_due(session, keystore.open_keys(settings), settings, limit=10_000)
-        session.commit()
     terminal.out.print(f"{sent} message(s) sent")
 
 
@@ -351,7 +350,6 @@ def demo(
                 training_on=clock.today(),
                 confidentiality_on=clock.today(),
             )
-        session.commit()
     terminal.out.print(
         f"Demo ready: register v{version.number} of {register}, notices published.", style="green"
     )

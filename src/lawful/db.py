@@ -26,8 +26,18 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect, make_url
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    mapped_column,
+    sessionmaker,
+    with_loader_criteria,
+)
 from sqlalchemy.sql.dml import Insert
+
+from lawful.errors import Forbidden
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -76,6 +86,61 @@ class IdMixin:
 
 def short_string(length: int = 200) -> String:
     return String(length)
+
+
+SCOPE = "lawful.organisation"
+
+
+class Scoped:
+    """A model whose rows belong to one organisation (its `organisation_id`). A session scoped to an
+    organisation (`scope`) reads, updates and deletes only that organisation's rows, and refuses to write a
+    row of another: one mechanism for every query, so no handler can forget the check (ARCHITECTURE §3.10)."""
+
+
+class ScopedThrough:
+    """A model whose organisation is its parent's (a request's steps, a staff member's sessions)."""
+
+    @classmethod
+    def of_organisation(cls, organisation_id: uuid.UUID) -> Any:
+        """The rows of this organisation, as a WHERE criterion."""
+        raise NotImplementedError
+
+
+def scope(session: Session, organisation_id: uuid.UUID | None) -> None:
+    """From now on `session` sees and changes only this organisation's rows (None: every organisation,
+    for the system's own work: the operator's commands, jobs, the public pages' resolved organisation)."""
+    session.info[SCOPE] = organisation_id
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _only_the_scope(state: ORMExecuteState) -> None:
+    organisation_id = state.session.info.get(SCOPE)
+    if organisation_id is None or state.is_column_load:
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    options: list[Any] = []
+    for mapper in state.all_mappers:
+        model = mapper.class_
+        if issubclass(model, Scoped):
+            criterion = lambda cls: cls.organisation_id == organisation_id  # noqa: E731 (cached by SQLAlchemy)
+            options.append(with_loader_criteria(model, criterion, include_aliases=True))
+        elif issubclass(model, ScopedThrough):
+            options.append(
+                with_loader_criteria(model, model.of_organisation(organisation_id), include_aliases=True)
+            )
+    if options:
+        state.statement = state.statement.options(*options)
+
+
+@event.listens_for(Session, "before_flush")
+def _no_write_outside_the_scope(session: Session, _context: Any, _instances: Any) -> None:
+    organisation_id = session.info.get(SCOPE)
+    if organisation_id is None:
+        return
+    for row in (*session.new, *session.dirty):
+        if isinstance(row, Scoped) and getattr(row, "organisation_id", None) not in (organisation_id, None):
+            raise Forbidden("that belongs to another organisation")
 
 
 def make_engine(url: str, *, echo: bool = False, busy_timeout: float = 30, pool_size: int = 10) -> Engine:

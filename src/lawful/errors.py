@@ -1,16 +1,27 @@
 """The error tree: every expected failure is a LawfulError with an HTTP status and a stable code."""
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+Record = Callable[["Session"], object]
 
 
 class LawfulError(Exception):
+    """`record`: what a refusal keeps on record although the refused work is rolled back (lawful.work)."""
+
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
 
-    def __init__(self, detail: str, *, problems: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self, detail: str, *, problems: list[dict[str, Any]] | None = None, record: Record | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.problems = problems or []
+        self.record = record
 
 
 class NotFound(LawfulError):

@@ -15,7 +15,7 @@ from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from lawful import clock, db, keystore, mail
+from lawful import clock, db, keystore, mail, work
 from lawful.config import SettingError, Settings, get_settings
 
 if TYPE_CHECKING:
@@ -73,16 +73,15 @@ def brussels_crontab(
     return validate
 
 
-def kick(task: Any, *args: Any) -> None:
-    """Schedule a task after a commit, when a queue is configured; otherwise the sweep will do it."""
+def kick(db: Session, task: Any, *args: Any) -> None:
+    """Schedule a task once `db`'s unit of work has committed, when a queue is configured; otherwise the
+    periodic sweep will do it. A rolled-back unit schedules nothing."""
+    work.after_commit(db, f"{task.name}:{args!r}", lambda: _enqueue(task, *args))
+
+
+def _enqueue(task: Any, *args: Any) -> None:
     if _configured and not huey.immediate:
         task(*args)
-
-
-def kick_mail(session: Session) -> None:
-    """Schedule delivery after a commit, only when the request queued a message (a kick is a write)."""
-    if mail.queued(session):
-        kick(deliver_mail)
 
 
 def current_settings() -> Settings:
@@ -111,12 +110,13 @@ def deliver_mail() -> int:
     """Hand due outbox messages to the SMTP server; failures are retried by the outbox itself."""
     settings = current_settings()
     keys = keystore.open_keys(settings)
-    with sessions(settings.resolved_database_url())() as session:
-        sent = mail.deliver_due(session, keys, settings)
-        session.commit()
-    return sent
+    with work.unit(sessions(settings.resolved_database_url())) as session:
+        return mail.deliver_due(session, keys, settings)
 
 
 @huey.periodic_task(crontab(minute="*"))
 def sweep_mail() -> None:
     deliver_mail.call_local()
+
+
+mail.deliver_with(lambda: _enqueue(deliver_mail))  # a unit that queued mail schedules its delivery

@@ -10,6 +10,8 @@ encrypted with it. An orphan key (its subject never committed) is harmless.
 
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -116,25 +118,33 @@ class KeyStore:
                     self._remember(row.owner, found[row.owner])
         return found
 
-    def destroy(self, owner: str) -> bool:
-        """Delete the key for good: whatever it encrypted, wherever a copy lies, is unreadable."""
+    def destroy(self, *owners: str) -> int:
+        """Delete keys for good: whatever they encrypted, wherever a copy lies, is unreadable. Returns how
+        many there were; one key-store transaction for all of them."""
         with self._sessions() as session:
-            gone = self.destroy_in(session, owner)
+            gone = self.destroy_in(session, *owners)
             session.commit()
         return gone
 
-    def destroy_in(self, session: Session, owner: str) -> bool:
+    def destroy_in(self, session: Session, *owners: str) -> int:
         """`destroy` in the caller's key-store transaction (with a tombstone: one commit for both)."""
+        if not owners:
+            return 0
         with self._lock:
-            self._cache.pop(owner, None)
+            for owner in owners:
+                self._cache.pop(owner, None)
         deleted = session.scalars(
-            delete(WrappedKey).where(WrappedKey.owner == owner).returning(WrappedKey.owner)
+            delete(WrappedKey).where(WrappedKey.owner.in_(owners)).returning(WrappedKey.owner)
         )
-        return bool(list(deleted))
+        return len(list(deleted))
 
-    def session(self) -> Session:
-        """A session on the key store, for writes that go with a key's (tombstones)."""
-        return self._sessions()
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A key-store transaction, committed when the block ends, for writes that go with a key's
+        (tombstones): the key store commits its own writes, outside the main database's unit of work."""
+        with self._sessions() as session:
+            yield session
+            session.commit()
 
     def rotate(self, batch: int = 1000) -> int:
         """Re-wrap every key not yet under the current master key; the data are not touched."""

@@ -6,13 +6,14 @@ milliseconds of CPU, most of it not the work itself. A lane reads the body, and 
 same service code as the route, or hands the request, body and all, to the route, which answers exactly
 as before (errors included). A lane hands over before it writes anything, so handing over is safe.
 
-Tests run each request in their own rolled-back transaction by overriding the session dependency; a
-lane honours that override, so the same tests exercise the lane and the route.
+A lane is its own unit of work: a write is one statement on a connection that commits when the block
+ends (`writer`), so nothing is left uncommitted when it answers. Tests reach lanes as clients do, through
+the app's own connections, and call `forget` between tests so no cached register outlives its test.
 """
 
 import asyncio
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar
 
 import anyio.to_thread
@@ -33,8 +34,8 @@ class Lane:
     PATHS: ClassVar[dict[str, int]]  # path → the largest body the lane reads
     METHOD: ClassVar[str] = "POST"
 
-    def __init__(self, app: ASGIApp, owner: Any, session_dependency: Callable[..., Any]) -> None:
-        self.app, self.owner, self._dependency = app, owner, session_dependency
+    def __init__(self, app: ASGIApp, owner: Any) -> None:
+        self.app, self.owner = app, owner
         self._threads = CapacityLimiter(THREADS)
         self._idle: list[psycopg.AsyncConnection[Any]] = []
         self._all: list[psycopg.AsyncConnection[Any]] = []  # every one opened, to close at the end
@@ -75,7 +76,7 @@ class Lane:
     def direct(self) -> bool:
         """May this lane write from the event loop: PostgreSQL, and not a test's rolled-back session."""
         engine: Engine = self.owner.state.engine
-        return engine.dialect.name == "postgresql" and self._override() is None
+        return engine.dialect.name == "postgresql"
 
     async def write_direct(
         self, groups: list[tuple[Table, list[dict[str, Any]]]], only_if: Guard | None = None
@@ -138,14 +139,11 @@ class Lane:
             self._idle.append(connection)
             self._freed.notify()
 
-    def _override(self) -> Callable[[], Session] | None:
-        found: Callable[[], Session] | None = self.owner.dependency_overrides.get(self._dependency)
-        return found
+    def forget(self) -> None:
+        """Drop what the lane remembers of the register (it re-reads it within seconds anyway)."""
+        return
 
     def session(self) -> AbstractContextManager[Session]:
-        override = self._override()
-        if override is not None:
-            return nullcontext(override())
         sessions: Callable[[], AbstractContextManager[Session]] = self.owner.state.sessionmaker
         return sessions()
 
@@ -153,12 +151,6 @@ class Lane:
     def writer(self) -> Iterator[Connection]:
         """A connection for one write that commits when the block ends. On PostgreSQL it is in
         autocommit, so a write made as one statement costs one round trip (no BEGIN, no COMMIT)."""
-        override = self._override()
-        if override is not None:
-            db = override()
-            yield db.connection()
-            db.commit()  # in tests: releases the test's savepoint
-            return
         engine: Engine = self.owner.state.engine
         if engine.dialect.name == "postgresql":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -171,10 +163,6 @@ class Lane:
     def driver_connection(self) -> Iterator[Any]:
         """A DB-API connection for one read: the test's own, or a pooled one in autocommit (PostgreSQL)
         so that a single SELECT needs neither BEGIN nor ROLLBACK."""
-        override = self._override()
-        if override is not None:
-            yield override().connection().connection.driver_connection
-            return
         engine: Engine = self.owner.state.engine
         pooled = engine.raw_connection()
         driver = pooled.driver_connection

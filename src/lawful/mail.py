@@ -9,6 +9,7 @@ mail without decrypting everyone's (T-05).
 import json
 import smtplib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -19,7 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import ForeignKey, LargeBinary, String, delete, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from lawful import clock, crypto
+from lawful import clock, crypto, work
 from lawful.config import Settings
 from lawful.db import Base, IdMixin, table_of
 from lawful.keystore import Keys
@@ -136,8 +137,18 @@ def outbox_row(
 
 
 def mark_queued(db: Session) -> None:
-    """This session put a message in the outbox (`queued`)."""
+    """This session put a message in the outbox (`queued`): once it commits, delivery is scheduled."""
     db.info[_QUEUED] = True
+    if _delivery:
+        work.after_commit(db, "mail.deliver", _delivery[0])
+
+
+_delivery: list[Callable[[], object]] = []
+
+
+def deliver_with(schedule: Callable[[], object]) -> None:
+    """The jobs module plugs in how a delivery is scheduled (the kernel's mail cannot import jobs)."""
+    _delivery[:] = [schedule]
 
 
 def recipient_lookup(keys: Keys, address: str) -> str:

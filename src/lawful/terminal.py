@@ -37,10 +37,27 @@ def settings() -> Settings:
 
 @contextmanager
 def session() -> "Iterator[Session]":
-    from lawful import db  # the engine's modules load with the first command that needs the database
+    """The command's unit of work (lawful.work): committed when the block ends or exits with status 0,
+    rolled back when it fails."""
+    from click.exceptions import Exit
 
-    with db.open_session(settings().resolved_database_url()) as opened:
+    from lawful import db, work  # the engine's modules load with the first command that needs the database
+
+    engine = db.make_engine(settings().resolved_database_url())
+    opened = db.make_sessionmaker(engine)()
+    try:
         yield opened
+    except Exit as exc:
+        (work.finish(opened) if exc.exit_code == 0 else work.fail(opened, exc))
+        raise
+    except BaseException as exc:
+        work.fail(opened, exc)
+        raise
+    else:
+        work.finish(opened)
+    finally:
+        opened.close()
+        engine.dispose()
 
 
 def operator() -> Actor:

@@ -17,9 +17,10 @@ from fastapi.responses import HTMLResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from lawful import crypto, i18n, render
+from lawful import crypto, i18n, render, work
 from lawful.actor import Actor
 from lawful.config import Settings
+from lawful.db import scope
 from lawful.errors import LawfulError
 from lawful.keystore import Keys
 
@@ -32,10 +33,20 @@ class Resolvers(Protocol):
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
-    """A session per request. Async so that FastAPI needs no worker thread to open it: opening does
-    no I/O, and closing only hands the connection back (discarding anything not committed)."""
-    with request.app.state.sessionmaker() as db:
+    """The request's unit of work (lawful.work): committed once the handler has returned and before the
+    response is sent (the dependency's scope is the function), rolled back when it raised. Opening does
+    no I/O; the commit and the rollback run in a worker thread, off the event loop."""
+    db: Session = request.app.state.sessionmaker()
+    try:
         yield db
+    except BaseException as exc:
+        await run_in_threadpool(work.fail, db, exc)
+        raise
+    else:
+        if db.in_transaction() or db.info:
+            await run_in_threadpool(work.finish, db)
+    finally:
+        db.close()
 
 
 async def get_settings(request: Request) -> Settings:
@@ -48,7 +59,7 @@ async def get_keys(request: Request) -> Keys:
     return keys
 
 
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(get_db, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 AppKeys = Annotated[Keys, Depends(get_keys)]
 
@@ -100,6 +111,7 @@ async def get_api_actor(request: Request, db: Db) -> Actor:
         except LawfulError as exc:
             raise HTTPException(401, detail=exc.detail, headers={"WWW-Authenticate": "Bearer"}) from exc
         cache.put(digest, actor)
+    scope(db, actor.organisation_id)  # this request sees and changes only the key's organisation
     return actor
 
 
@@ -135,9 +147,11 @@ def get_console_actor(request: Request, db: Db, keys: AppKeys, settings: AppSett
         raise LoginRequired from exc
     resolvers: Resolvers = request.app.state.resolvers
     try:
-        return resolvers.session(db, session_id)
+        actor = resolvers.session(db, session_id)
     except LawfulError as exc:
         raise LoginRequired from exc
+    scope(db, actor.organisation_id)  # this page sees and changes only the staff member's organisation
+    return actor
 
 
 ConsoleActor = Annotated[Actor, Depends(get_console_actor)]

@@ -28,7 +28,6 @@ def verify(
         checked, broken = service.verify(db)
         head = service.head(db)
         anchor_problem = _anchor_problem(db, expect_head) if expect_head else None
-        db.commit()  # verifying sealed what was waiting for its place in the chain
     ok = broken is None and anchor_problem is None
     result = {
         "ok": ok,
@@ -63,7 +62,6 @@ def head() -> None:
     """Print SEQ:HASH of the newest entry, to keep outside the database."""
     with terminal.session() as db:
         found = service.head(db)
-        db.commit()
     typer.echo(f"{found[0]}:{found[1]}" if found else "empty")
 
 
@@ -87,7 +85,6 @@ def list_entries(
             }
             for e in entries
         ]
-        db.commit()
     if not terminal.emit(rows, as_json=as_json):
         table = Table("#", "at", "actor", "action", "entity", "outcome")
         for row in rows:

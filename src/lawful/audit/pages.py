@@ -18,5 +18,4 @@ def audit_trail(db: Db, actor: ConsoleActor, before_seq: OptionalNumber = None) 
         db, organisation_id=actor.organisation_id, limit=100, before_seq=before_seq
     )
     verified = verify_result(db)
-    db.commit()  # reading sealed what was waiting for its place in the chain
     return html("console/audit.html", title="Audit trail", actor=actor, entries=entries, verify=verified)

@@ -10,7 +10,7 @@ import threading
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from lawful import db
+from lawful import db, work
 
 from .service import seal
 
@@ -40,9 +40,8 @@ class Sealer:
 
     def run_once(self) -> int:
         assert self._engine is not None
-        with db.make_sessionmaker(self._engine)() as session:
+        with work.unit(db.make_sessionmaker(self._engine)) as session:
             sealed = seal(session, wait=False)
-            session.commit()
         return sealed
 
     def _run(self) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawful.db import Base, IdMixin
+from lawful.db import Base, IdMixin, Scoped
 
 
-class DatastoreErasure(IdMixin, Base):
+class DatastoreErasure(Scoped, IdMixin, Base):
     """The rows (by primary key) an erasure changes, committed before the datastore is touched, so a crash
     between the datastore's commit and ours resumes the same plan instead of finding nothing left to erase.
     The kept rows stay listed here with their end date: they are restricted to their legal purpose."""

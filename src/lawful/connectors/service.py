@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, crypto, keystore, processing, subjects
+from lawful import audit, clock, crypto, keystore, processing, subjects, work
 from lawful.actor import Actor
 from lawful.config import Settings
 
@@ -131,7 +131,7 @@ def erase(
         "fields": rules.evidence(store, rows, _retention(register)),
     }
     db.flush()
-    db.commit()  # the plan is durable before the datastore changes: a crash after its commit resumes it
+    work.checkpoint(db)  # the plan is durable before the datastore changes: a crash after it resumes it
     return _carry_out(db, actor, settings, store, path, record)
 
 

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawful.db import Base, IdMixin
+from lawful.db import Base, IdMixin, Scoped
 
 
-class ConsentEvent(IdMixin, Base):
+class ConsentEvent(Scoped, IdMixin, Base):
     __tablename__ = "consent_events"
     __table_args__ = (Index("ix_consent_events_subject_purpose", "subject_id", "purpose"),)
 
@@ -29,7 +29,7 @@ class ConsentEvent(IdMixin, Base):
     actor_label: Mapped[str] = mapped_column(String(200))
 
 
-class ConsentState(IdMixin, Base):
+class ConsentState(Scoped, IdMixin, Base):
     """The fold of the events, kept in the same transaction as each event for fast reads."""
 
     __tablename__ = "consent_states"
@@ -46,7 +46,7 @@ class ConsentState(IdMixin, Base):
     updated_at: Mapped[datetime]
 
 
-class Suppression(IdMixin, Base):
+class Suppression(Scoped, IdMixin, Base):
     """An exclusion-list entry: a keyed hash of a normalised address, never the address (T-01, T-02)."""
 
     __tablename__ = "suppressions"
@@ -59,7 +59,7 @@ class Suppression(IdMixin, Base):
     created_at: Mapped[datetime]
 
 
-class CookieChoice(Base):
+class CookieChoice(Scoped, Base):
     """One banner choice under a random consent id (R-28): append-only, no full IP address."""
 
     __tablename__ = "cookie_choices"
@@ -78,7 +78,7 @@ class CookieChoice(Base):
     created_at: Mapped[datetime]
 
 
-class OptIn(IdMixin, Base):
+class OptIn(Scoped, IdMixin, Base):
     """A subscription waiting for its confirmation; the address is sealed and nothing else is kept."""
 
     __tablename__ = "opt_ins"

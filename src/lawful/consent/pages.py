@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from lawful import i18n, jobs, processing
+from lawful import i18n, processing
 from lawful.actor import Actor, ActorKind
 from lawful.errors import NotFound
 from lawful.web import AppKeys, ConsoleActor, Db, console_permission, html, language
@@ -20,7 +20,6 @@ LINK = Actor(ActorKind.PUBLIC, label="email-link")
 @pages.get("/u/confirm/{token}")
 def confirm(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse:
     collected = optin.confirm(db, LINK, keys, token=token)
-    db.commit()
     lang = language(request, ["en", "fr", "nl"], collected.subject.language or "en")
     org = processing.get_organisation_by_id(db, organisation_id=collected.subject.organisation_id)
     return html(
@@ -36,7 +35,6 @@ def confirm(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse
 def unsubscribe_link(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse:
     """R-22: the link itself unsubscribes, at once, and says so in the person's language."""
     done = optin.unsubscribe(db, LINK, keys, token=token)
-    db.commit()
     lang = language(request, ["en", "fr", "nl"], done.subject.language or "en")
     org = processing.get_organisation_by_id(db, organisation_id=done.subject.organisation_id)
     return html(
@@ -52,8 +50,6 @@ def unsubscribe_link(token: str, request: Request, db: Db, keys: AppKeys) -> HTM
 def unsubscribe_one_click(token: str, db: Db, keys: AppKeys) -> PlainTextResponse:
     """RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` here."""
     optin.unsubscribe(db, LINK, keys, token=token)
-    db.commit()
-    jobs.kick_mail(db)
     return PlainTextResponse("unsubscribed")
 
 

@@ -11,13 +11,13 @@ from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Scope
 
-from lawful import clock, jobs, processing, subjects
+from lawful import clock, processing, subjects
 from lawful.actor import Actor, ActorKind
 from lawful.config import Settings
 from lawful.db import insert_together
 from lawful.errors import Forbidden, LawfulError
 from lawful.lane import Answer, Lane, header
-from lawful.web import AppKeys, AppSettings, Db, RateLimiter, get_db, language, require
+from lawful.web import AppKeys, AppSettings, Db, RateLimiter, language, require
 
 from . import banner, optin, service
 from .schemas import (
@@ -80,7 +80,6 @@ def record_choice(
         client=request.client.host if request.client else None,
         shown_version=body.version,  # the proof names the inventory the visitor actually saw
     )
-    db.commit()
     return BannerChoiceRead(
         consent_id=row.consent_id,
         choices=row.choices,
@@ -120,8 +119,6 @@ def subscribe(
         language=body.language or language(request, ["en", "fr", "nl"], "en"),
         base_url=settings.base_url,
     )
-    db.commit()
-    jobs.kick_mail(db)
     return {"status": "confirmation_sent"}
 
 
@@ -159,8 +156,11 @@ class BannerLane(Lane):
     CONFIG_SECONDS = 2.0
 
     def __init__(self, app: ASGIApp, owner: FastAPI) -> None:
-        super().__init__(app, owner, get_db)
+        super().__init__(app, owner)
         self._configs: dict[str, tuple[float, banner.BannerConfig]] = {}
+
+    def forget(self) -> None:
+        self._configs.clear()
 
     def answer(self, scope: Scope, body: bytes) -> Answer | None:
         ready = self._prepare(scope, body, cached_only=False)
@@ -223,7 +223,7 @@ class BannerLane(Lane):
     def _config(self, lang: str, settings: Settings, *, cached_only: bool) -> banner.BannerConfig | None:
         now = monotonic()
         cached = self._configs.get(lang)
-        if cached is not None and cached[0] > now and self._override() is None:
+        if cached is not None and cached[0] > now:
             return cached[1]
         if cached_only:  # reading it is I/O: not from the event loop
             return None

@@ -136,6 +136,10 @@ def get(db: Session, *, export_id: uuid.UUID, organisation_id: uuid.UUID | None)
 
 def download(db: Session, actor: Actor, keys: keystore.Keys, *, export_id: uuid.UUID) -> bytes:
     """The CSV, for the person who asked for it, until it expires; each download is audited."""
+    if not (
+        actor.can("personal_data:read") or actor.can("subjects:read")
+    ):  # a requester who lost their roles
+        raise Forbidden("your roles no longer allow reading personal data")
     export = get(db, export_id=export_id, organisation_id=actor.organisation_id)
     if export.requested_by != actor.label and not actor.can("export:approve"):
         raise NotFound("no such export")

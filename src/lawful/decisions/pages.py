@@ -56,8 +56,9 @@ def search(
     """The identity travels in the form body, never in a URL; the record page names only an opaque id."""
     console_permission(actor, "personal_data:read")
     org = _org(actor)
-    service.purpose_of(db, organisation_id=org, purpose=purpose)
-    found = service.find_subject(db, keys, organisation_id=org, kind=KINDS[kind], value=value)
+    found = service.search(
+        db, actor, keys, organisation_id=org, kind=KINDS[kind], value=value, purpose=purpose
+    )
     if found is None:
         return html(
             "console/subjects.html",
@@ -84,18 +85,23 @@ def record(
     subject = subjects.get(db, subject_id=subject_id, organisation_id=org)
     try:
         reading = service.read(db, actor, keys, organisation_id=org, subject_id=subject_id, purpose=purpose)
-        values, denied = reading.values, None
-    except RuleViolation as exc:
-        values, denied = [], exc.detail
-    db.commit()  # the audit entry of the view
+    except RuleViolation as exc:  # the purpose may not see this person: nothing of the record shows
+        return html(
+            "console/subject.html",
+            title="Person",
+            actor=actor,
+            subject=subject,
+            purpose=purpose,
+            denied=exc.detail,
+        )
     return html(
         "console/subject.html",
         title="Person",
         actor=actor,
         subject=subject,
         purpose=purpose,
-        values=values,
-        denied=denied,
+        values=reading.values,
+        denied=None,
         history=subjects.history(db, subject_id=subject_id),
         consents=consent.history(db, subject_id=subject_id),
         flags=subjects.flags(db, subject_id=subject_id),
@@ -127,7 +133,6 @@ def place_hold(
         purpose=hold_purpose,
         review_on=review_on,
     )
-    db.commit()
     return RedirectResponse(f"/console/subjects/{subject_id}?purpose={purpose}", status_code=303)
 
 
@@ -143,7 +148,6 @@ def restrict(
     console_permission(actor, "subjects:flag")
     subjects.get(db, subject_id=subject_id, organisation_id=_org(actor))
     subjects.restrict(db, actor, subject_id=subject_id, ground=ground, reason=reason)
-    db.commit()
     return RedirectResponse(f"/console/subjects/{subject_id}?purpose={purpose}", status_code=303)
 
 
@@ -160,7 +164,6 @@ def lift_restriction(
     subjects.get(db, subject_id=subject_id, organisation_id=_org(actor))
     told = informed_at if informed_at.tzinfo else informed_at.replace(tzinfo=clock.BRUSSELS)
     subjects.lift_restriction(db, actor, restriction_id=restriction_id, informed_at=told)
-    db.commit()
     return RedirectResponse(f"/console/subjects/{subject_id}?purpose={purpose}", status_code=303)
 
 
@@ -175,7 +178,6 @@ def lift_hold(
     console_permission(actor, "subjects:flag")
     subjects.get(db, subject_id=subject_id, organisation_id=_org(actor))
     subjects.lift_hold(db, actor, hold_id=hold_id)
-    db.commit()
     return RedirectResponse(f"/console/subjects/{subject_id}?purpose={purpose}", status_code=303)
 
 
@@ -216,21 +218,18 @@ def export_request(
         subject_category=subject_category or None,
         approval_threshold=settings.export_approval_threshold,
     )
-    db.commit()
     return RedirectResponse("/console/exports", status_code=303)
 
 
 @export_pages.post("/{export_id}/approval", dependencies=[SameOrigin])
 def export_approve(export_id: uuid.UUID, db: Db, keys: AppKeys, actor: ConsoleActor) -> RedirectResponse:
     exports.approve(db, actor, keys, export_id=export_id)
-    db.commit()
     return RedirectResponse("/console/exports", status_code=303)
 
 
 @export_pages.get("/{export_id}/file")
 def export_file(export_id: uuid.UUID, db: Db, keys: AppKeys, actor: ConsoleActor) -> Response:
     body = exports.download(db, actor, keys, export_id=export_id)
-    db.commit()
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

@@ -14,7 +14,7 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden, LawfulError
 from lawful.keystore import Keys
 from lawful.lane import Answer, Lane, header
-from lawful.web import ApiKeyCache, AppKeys, AppSettings, Db, get_db, require
+from lawful.web import ApiKeyCache, AppKeys, AppSettings, Db, require
 
 from . import exports, facts, service
 from .rules import Decision
@@ -101,7 +101,6 @@ def read_subject(body: ReadCreate, db: Db, keys: AppKeys, actor: Reader) -> Read
         purpose=body.purpose,
         fields=frozenset(body.fields),
     )
-    db.commit()
     return ReadResult(subject_id=subject_id, purpose=body.purpose, values=[_value(v) for v in reading.values])
 
 
@@ -120,7 +119,6 @@ def request_export(
         subject_category=body.subject_category,
         approval_threshold=settings.export_approval_threshold,
     )
-    db.commit()
     return ExportRead.model_validate(export)
 
 
@@ -132,14 +130,12 @@ def get_export(export_id: uuid.UUID, db: Db, actor: Reader) -> ExportRead:
 @router.post("/exports/{export_id}/approval")
 def approve_export(export_id: uuid.UUID, db: Db, keys: AppKeys, actor: Reader) -> ExportRead:
     export = exports.approve(db, actor, keys, export_id=export_id)
-    db.commit()
     return ExportRead.model_validate(export)
 
 
 @router.get("/exports/{export_id}/file")
 def download_export(export_id: uuid.UUID, db: Db, keys: AppKeys, actor: Reader) -> Response:
     body = exports.download(db, actor, keys, export_id=export_id)
-    db.commit()
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
@@ -236,7 +232,7 @@ class DecisionLane(Lane):
     PATHS: ClassVar[dict[str, int]] = {"/api/decisions": 64 * 1024, "/api/decisions/batch": 4 * 1024 * 1024}
 
     def __init__(self, app: ASGIApp, owner: FastAPI) -> None:
-        super().__init__(app, owner, get_db)
+        super().__init__(app, owner)
 
     def answer(self, scope: Scope, body: bytes) -> Answer | None:
         if b"\\u0000" in body:  # a NUL PostgreSQL cannot take: the route answers it as bad input

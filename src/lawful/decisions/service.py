@@ -211,6 +211,34 @@ def find_subject(
     return found.id if found else None
 
 
+def search(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    kind: subjects.IdentityKind,
+    value: str,
+    purpose: str,
+) -> uuid.UUID | None:
+    """A staff search for a person by identity, for a declared purpose; audited found or not (R-88: a
+    search is a read), with the kind of identity and never its value."""
+    purpose_of(db, organisation_id=organisation_id, purpose=purpose)
+    found = find_subject(db, keys, organisation_id=organisation_id, kind=kind, value=value)
+    audit.record(
+        db,
+        actor,
+        "decisions.searched",
+        entity_type="Subject",
+        entity_id=found,
+        purpose=purpose,
+        organisation_id=organisation_id,
+        outcome="found" if found else "not_found",
+        data={"kind": str(kind)},
+    )
+    return found
+
+
 @dataclass(frozen=True)
 class Reading:
     decision: Decision
@@ -231,20 +259,25 @@ def read(
     decision = decide(
         db, organisation_id=organisation_id, purpose=purpose, subject_id=subject_id, fields=fields
     )
-    audit.record(
-        db,
-        actor,
-        "decisions.read",
-        entity_type="Subject",
-        entity_id=subject_id,
-        purpose=purpose,
-        organisation_id=organisation_id,
-        outcome="allowed" if decision.allow else "denied",
-        data={"fields": list(decision.fields), "reasons": [str(r) for r in decision.reasons]},
-    )
-    if not decision.allow:
+
+    def record(db: Session) -> None:
+        audit.record(
+            db,
+            actor,
+            "decisions.read",
+            entity_type="Subject",
+            entity_id=subject_id,
+            purpose=purpose,
+            organisation_id=organisation_id,
+            outcome="allowed" if decision.allow else "denied",
+            data={"fields": list(decision.fields), "reasons": [str(r) for r in decision.reasons]},
+        )
+
+    record(db)
+    if not decision.allow:  # R-88: the refused read stays on record (lawful.work)
         raise PurposeDenied(
-            "this purpose may not use this person's data now: " + ", ".join(str(r) for r in decision.reasons)
+            "this purpose may not use this person's data now: " + ", ".join(str(r) for r in decision.reasons),
+            record=record,
         )
     found = subjects.values(db, keys, subject_id=subject_id, categories=set(decision.fields))
     return Reading(decision, found)

@@ -12,7 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from lawful import clock, keystore, staff, terminal
+from lawful import clock, keystore, staff, terminal, work
 from lawful.actor import SYSTEM
 
 from . import cases, deletions, fees, housekeeping, objections, service, steps, tombstones
@@ -56,7 +56,6 @@ def add(
             identity_verified=verified,
             base_url=settings.base_url,
         )
-        db.commit()
         result = {
             "id": str(request.id),
             "reference": request.reference,
@@ -97,7 +96,7 @@ def run() -> None:
     with terminal.session() as db:
         for request_id in steps.pending_requests(db):
             while steps.run_next(db, SYSTEM, keys, request_id=request_id, base_url=settings.base_url):
-                db.commit()
+                work.checkpoint(db)  # each step durable on its own, as in the worker
                 done += 1
     terminal.out.print(f"{done} step(s) done")
 
@@ -123,8 +122,6 @@ def apply_tombstones(
             dry_run=dry_run,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-        if not dry_run:
-            db.commit()
     summary = {
         "tombstones": found.tombstones,
         "erased_again": found.subjects,
@@ -176,7 +173,6 @@ def sweep(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     keys = keystore.open_keys(terminal.settings())
     with terminal.session() as db:
         swept = housekeeping.sweep(db, terminal.operator(), keys)
-        db.commit()
     if not terminal.emit(dataclasses.asdict(swept), as_json=as_json):
         terminal.out.print(
             f"{swept.answer_parts} answer part(s), {swept.codes} code(s) and {swept.requests} closed "
@@ -199,7 +195,6 @@ def decide_fee(
         request = fees.decide(
             db, terminal.operator(), keys, request_id=found.id, decision=decision, note=note
         )
-        db.commit()
         terminal.out.print(f"{request.reference}: fee {decision}; {request.status}")
 
 
@@ -224,8 +219,7 @@ def decide_objection(
         request = objections.decide(
             db, terminal.operator(), keys, request_id=found.id, outcome=OUTCOMES[decision], grounds=grounds
         )
-        db.commit()
-        deletions.tasks.kick()
+        deletions.tasks.kick(db)
         terminal.out.print(f"{request.reference}: objection {OUTCOMES[decision]}")
         if "automatic_erasure" in request.outcome:
             terminal.out.print("its data are scheduled for deletion: lawful dsr deletions list")
@@ -247,7 +241,6 @@ def assign(
         request = cases.assign(
             db, terminal.operator(), request_id=found.id, staff_id=member.id if member else None
         )
-        db.commit()
         terminal.out.print(f"{request.reference}: {'assigned' if member else 'unassigned'}")
 
 
@@ -344,11 +337,11 @@ def run_deletions() -> None:
     keys = keystore.open_keys(settings)
     with terminal.session() as db:
         planned = deletions.plan(db, terminal.operator())
-        db.commit()
+        work.checkpoint(db)
         done = 0
         for deletion_id in deletions.due(db, now=clock.now()):
             done += deletions.execute(db, terminal.operator(), keys, deletion_id=deletion_id) is not None
-            db.commit()
+            work.checkpoint(db)  # each deletion durable on its own, as in the worker
     terminal.out.print(f"{planned} deletion(s) scheduled, {done} carried out")
 
 

@@ -7,7 +7,7 @@ case record: its steps, fee and letters) is kept for the register's `organisatio
 """
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select
@@ -23,29 +23,29 @@ ANSWER_GRACE = timedelta(days=1)  # R-81: a package is deleted one day after its
 CLOSED = (str(Status.COMPLETED), str(Status.REFUSED))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Swept:
     answer_parts: int = 0
     codes: int = 0
     requests: int = 0
     package_keys: int = 0
 
+    def __add__(self, other: "Swept") -> "Swept":
+        return Swept(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
 
 def sweep(db: Session, actor: Actor, keys: keystore.Keys) -> Swept:
     """One pass over every organisation; each organisation's deletions audited in the caller's transaction."""
-    total = Swept()
+    total, now = Swept(), clock.now()
     for organisation in processing.list_organisations(db):
-        swept = _sweep_one(db, actor, keys, organisation.id, clock.now())
+        swept = _sweep_one(db, keys, organisation.id, now)
         if swept != Swept():
             audit.record(db, actor, "dsr.swept", organisation_id=organisation.id, data=asdict(swept))
-        for name, value in asdict(swept).items():
-            setattr(total, name, getattr(total, name) + value)
+        total += swept
     return total
 
 
-def _sweep_one(
-    db: Session, actor: Actor, keys: keystore.Keys, organisation_id: uuid.UUID, now: datetime
-) -> Swept:
+def _sweep_one(db: Session, keys: keystore.Keys, organisation_id: uuid.UUID, now: datetime) -> Swept:
     ours = select(Request.id).where(Request.organisation_id == organisation_id)
     expired = db.scalars(
         delete(Package)
@@ -66,7 +66,7 @@ def _sweep_one(
     emptied = set(expired) - set(
         db.scalars(select(Package.request_id).where(Package.request_id.in_(expired)))
     )
-    gone = sum(keys.store.destroy(f"package:{request_id}") for request_id in emptied | set(old))
+    gone = keys.store.destroy(*(f"package:{request_id}" for request_id in sorted(emptied | set(old))))
     return Swept(answer_parts=len(expired), codes=len(codes), requests=len(old), package_keys=gone)
 
 

@@ -4,13 +4,13 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawful.db import Base, IdMixin
+from lawful.db import Base, IdMixin, Scoped, ScopedThrough
 
 
-class Request(IdMixin, Base):
+class Request(Scoped, IdMixin, Base):
     __tablename__ = "requests"
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -39,7 +39,16 @@ class Request(IdMixin, Base):
     )  # the staff member who owns the request (R-45, R-70)
 
 
-class Step(IdMixin, Base):
+class OfRequest(ScopedThrough):
+    """A request's part: its organisation is the request's."""
+
+    @classmethod
+    def of_organisation(cls, organisation_id: uuid.UUID) -> Any:
+        parts = select(Request.id).where(Request.organisation_id == organisation_id)
+        return cls.request_id.in_(parts)  # type: ignore[attr-defined]  # each part maps its request_id
+
+
+class Step(OfRequest, IdMixin, Base):
     """One unit of work (collect, erase, notify a recipient, answer); done exactly once, resumable."""
 
     __tablename__ = "request_steps"
@@ -53,7 +62,7 @@ class Step(IdMixin, Base):
     updated_at: Mapped[datetime]
 
 
-class VerificationCode(IdMixin, Base):
+class VerificationCode(OfRequest, IdMixin, Base):
     __tablename__ = "verification_codes"
 
     request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
@@ -63,7 +72,7 @@ class VerificationCode(IdMixin, Base):
     used_at: Mapped[datetime | None]
 
 
-class Package(IdMixin, Base):
+class Package(OfRequest, IdMixin, Base):
     """An answer (access copy, portability export, certificate), encrypted under its own key, expiring."""
 
     __tablename__ = "request_packages"
@@ -76,7 +85,7 @@ class Package(IdMixin, Base):
     downloads: Mapped[int] = mapped_column(default=0)
 
 
-class Fee(IdMixin, Base):
+class Fee(OfRequest, IdMixin, Base):
     """A quote for a further copy (Art. 15(3)), told to the person before any work; then paid or waived."""
 
     __tablename__ = "request_fees"

@@ -85,10 +85,8 @@ def ask(
         base_url=settings.base_url,
         details=form.details(),
     )
-    db.commit()
-    jobs.kick_mail(db)
     if found.status in tasks.RUNNABLE:  # an objection to marketing needs no code (R-66): it runs at once
-        jobs.kick(tasks.run_request, str(found.id))
+        jobs.kick(db, tasks.run_request, str(found.id))
     return RedirectResponse(
         f"/rights/{service.status_token(keys, found.id)}?lang={form.lang}", status_code=303
     )
@@ -128,9 +126,8 @@ def confirm(
         code=code,
         pause_while_identity=settings.dsr_pause_while_identity,
     )
-    db.commit()
     if found.status in tasks.RUNNABLE:  # held for a fee: the quote is a step, mailed now (not at the sweep)
-        jobs.kick(tasks.run_request, str(found.id))
+        jobs.kick(db, tasks.run_request, str(found.id))
     wrong = "&error=code" if found.status == "awaiting_identity" else ""
     return RedirectResponse(f"/rights/{token}?lang={found.language}{wrong}", status_code=303)
 
@@ -146,8 +143,6 @@ def decline_fee(
     """R-48: whoever holds the request's link may decline its fee; the request closes with a letter."""
     rights_limit(request)
     found = fees.decline(db, PERSON, keys, request_id=service.request_from_token(keys, token))
-    db.commit()
-    jobs.kick_mail(db)
     return RedirectResponse(f"/rights/{token}?lang={found.language}", status_code=303)
 
 
@@ -155,7 +150,6 @@ def decline_fee(
 def answer(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSettings) -> HTMLResponse:
     """The answer, for whoever holds the emailed link, until it expires; downloads are counted."""
     files = steps.packages(db, keys, token=token)
-    db.commit()
     lang = language(request, ["en", "fr", "nl"], "en")
     return html(
         "dsr/answer.html",
@@ -170,7 +164,6 @@ def answer(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSet
 @pages.get("/rights/{token}/answer/{name}")
 def answer_file(token: str, name: str, db: Db, keys: AppKeys) -> Response:
     files = steps.packages(db, keys, token=token)
-    db.commit()
     if name not in files:
         return Response(status_code=404)
     media = {"json": "application/json", "csv": "text/csv", "html": "text/html", "pdf": "application/pdf"}[
@@ -246,7 +239,6 @@ def fee_form(
 ) -> RedirectResponse:
     console_permission(actor, "dsr:write")
     fees.decide(db, actor, keys, request_id=request_id, decision=decision, note=note)
-    db.commit()
     tasks.resume(db, request_id)
     return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
 
@@ -263,9 +255,8 @@ def objection_form(
     """Art. 21(1): the privacy officer only (objections.decide refuses anyone else)."""
     console_permission(actor, "dsr:write")
     objections.decide(db, actor, keys, request_id=request_id, outcome=outcome, grounds=grounds)
-    db.commit()
     tasks.resume(db, request_id)
-    deletions.tasks.kick()  # an upheld objection scheduled the deletion of that activity's data (R-62)
+    deletions.tasks.kick(db)  # an upheld objection scheduled the deletion of that activity's data (R-62)
     return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
 
 
@@ -279,8 +270,6 @@ def extension_form(
 ) -> RedirectResponse:
     console_permission(actor, "dsr:write")
     officer.extend(db, actor, keys, request_id=request_id, months=form.months, reason=form.reason)
-    db.commit()
-    jobs.kick_mail(db)
     return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
 
 
@@ -291,8 +280,6 @@ def refusal_form(
     """Art. 12(5): the privacy officer only, with written reasons (officer.refuse checks both)."""
     console_permission(actor, "dsr:write")
     officer.refuse(db, actor, keys, request_id=request_id, justification=form.justification)
-    db.commit()
-    jobs.kick_mail(db)
     return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
 
 

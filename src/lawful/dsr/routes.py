@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from lawful import jobs
+from lawful import jobs, work
 from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
@@ -36,10 +36,8 @@ def register(body: RequestCreate, db: Db, keys: AppKeys, actor: Writer, settings
         identity_verified=body.identity_verified,
         base_url=settings.base_url,
     )
-    db.commit()
-    jobs.kick_mail(db)
     if request.status in tasks.RUNNABLE:
-        jobs.kick(tasks.run_request, str(request.id))
+        jobs.kick(db, tasks.run_request, str(request.id))
     return RequestRead.model_validate(request)
 
 
@@ -57,14 +55,12 @@ def get_request(request_id: uuid.UUID, db: Db, actor: Reader) -> RequestRead:
 @router.post("/{request_id}/extension")
 def extend(request_id: uuid.UUID, body: ExtensionCreate, db: Db, keys: AppKeys, actor: Writer) -> RequestRead:
     request = officer.extend(db, actor, keys, request_id=request_id, months=body.months, reason=body.reason)
-    db.commit()
     return RequestRead.model_validate(request)
 
 
 @router.post("/{request_id}/refusal")
 def refuse(request_id: uuid.UUID, body: RefusalCreate, db: Db, keys: AppKeys, actor: Writer) -> RequestRead:
     request = officer.refuse(db, actor, keys, request_id=request_id, justification=body.justification)
-    db.commit()
     return RequestRead.model_validate(request)
 
 
@@ -85,9 +81,8 @@ class TextCreate(BaseModel):
 def confirm_mandate(request_id: uuid.UUID, body: TextCreate, db: Db, actor: Writer) -> RequestRead:
     """R-50: what proves that the representative may act for the person."""
     request = cases.confirm_mandate(db, actor, request_id=request_id, evidence=body.text)
-    db.commit()
     if request.status in tasks.RUNNABLE:
-        jobs.kick(tasks.run_request, str(request.id))
+        jobs.kick(db, tasks.run_request, str(request.id))
     return RequestRead.model_validate(request)
 
 
@@ -98,7 +93,6 @@ def ask_identification(
     request = cases.ask_more_identification(
         db, actor, keys, request_id=request_id, doubt=body.doubt, asked=body.asked
     )
-    db.commit()
     return RequestRead.model_validate(request)
 
 
@@ -106,7 +100,6 @@ def ask_identification(
 def close_case(request_id: uuid.UUID, body: TextCreate, db: Db, keys: AppKeys, actor: Writer) -> RequestRead:
     """Questions and complaints: the written answer, with the APD and the courts named (R-70)."""
     request = cases.close_case(db, actor, keys, request_id=request_id, answer=body.text)
-    db.commit()
     return RequestRead.model_validate(request)
 
 
@@ -115,7 +108,7 @@ def run(request_id: uuid.UUID, db: Db, keys: AppKeys, actor: Writer, settings: A
     """Carry out the pending steps now (the worker does the same on its own), one commit per step."""
     service.get(db, request_id=request_id, organisation_id=_org(actor))
     while steps.run_next(db, actor, keys, request_id=request_id, base_url=settings.base_url):
-        db.commit()
+        work.checkpoint(db)
     return RequestRead.model_validate(service.get(db, request_id=request_id))
 
 
@@ -155,7 +148,6 @@ def decide_fee(
 ) -> RequestRead:
     """Staff record the payment or waive the fee (the work then begins), or close the request as declined."""
     request = fees.decide(db, actor, keys, request_id=request_id, decision=body.decision, note=body.note)
-    db.commit()
     tasks.resume(db, request.id)
     return RequestRead.model_validate(request)
 
@@ -177,9 +169,8 @@ def decide_objection(
     request = objections.decide(
         db, actor, keys, request_id=request_id, outcome=body.outcome, grounds=body.grounds
     )
-    db.commit()
     tasks.resume(db, request.id)
-    deletions.tasks.kick()  # an upheld objection scheduled the deletion of that activity's data (R-62)
+    deletions.tasks.kick(db)  # an upheld objection scheduled the deletion of that activity's data (R-62)
     return RequestRead.model_validate(request)
 
 
@@ -193,7 +184,6 @@ class AssigneeUpdate(BaseModel):
 def assign(request_id: uuid.UUID, body: AssigneeUpdate, db: Db, actor: Writer) -> RequestRead:
     """R-45, R-70: who owns the request."""
     request = cases.assign(db, actor, request_id=request_id, staff_id=body.staff_id)
-    db.commit()
     return RequestRead.model_validate(request)
 
 

@@ -5,7 +5,7 @@ import uuid
 from huey import crontab
 from sqlalchemy.orm import Session
 
-from lawful import clock, jobs, keystore, processing
+from lawful import clock, jobs, keystore, processing, work
 from lawful.actor import Actor, ActorKind
 
 from . import cases, housekeeping, steps, tombstones
@@ -20,21 +20,20 @@ def run_request(request_id: str) -> int:
     """Run every pending step of one request, committing after each."""
     settings = jobs.current_settings()
     keys = keystore.open_keys(settings)
-    done = 0
-    with jobs.sessions(settings.resolved_database_url())() as session:
-        while steps.run_next(
-            session, WORKER, keys, request_id=uuid.UUID(request_id), base_url=settings.base_url
-        ):
-            session.commit()
-            done += 1
-        jobs.kick_mail(session)
-    return done
+    sessions, done = jobs.sessions(settings.resolved_database_url()), 0
+    while True:
+        with work.unit(sessions) as session:  # each step its own unit: a crash resumes at the next
+            ran = steps.run_next(
+                session, WORKER, keys, request_id=uuid.UUID(request_id), base_url=settings.base_url
+            )
+        if not ran:
+            return done
+        done += 1
 
 
 def resume(db: Session, request_id: uuid.UUID) -> None:
-    """After a committed decision that lets a request go on: its mail goes out and its steps run."""
-    jobs.kick_mail(db)
-    jobs.kick(run_request, str(request_id))
+    """A decision that lets a request go on: once committed, its steps run."""
+    jobs.kick(db, run_request, str(request_id))
 
 
 @jobs.huey.periodic_task(crontab(minute="*/5"))
@@ -52,11 +51,9 @@ def remind() -> None:
     """Every morning, the privacy officers hear of requests due in 10 or 3 days, and of overdue ones."""
     settings = jobs.current_settings()
     keys = keystore.open_keys(settings)
-    with jobs.sessions(settings.resolved_database_url())() as session:
+    with work.unit(jobs.sessions(settings.resolved_database_url())) as session:
         for organisation in processing.list_organisations(session):
             cases.send_reminders(session, keys, organisation_id=organisation.id, today=clock.today())
-        session.commit()
-        jobs.kick_mail(session)
 
 
 @jobs.huey.periodic_task(crontab(minute="17"))
@@ -64,9 +61,8 @@ def reapply_tombstones() -> int:
     """R-59: hourly, and at `lawful serve` start-up, erase again anyone a restored backup brought back."""
     settings = jobs.current_settings()
     keys = keystore.open_keys(settings)
-    with jobs.sessions(settings.resolved_database_url())() as session:
+    with work.unit(jobs.sessions(settings.resolved_database_url())) as session:
         found = tombstones.apply(session, WORKER, keys)
-        session.commit()
     tombstones.sweep(keys, rotation_days=settings.backup_rotation_days)
     return found.subjects
 
@@ -75,6 +71,5 @@ def reapply_tombstones() -> int:
 def sweep_leftovers() -> None:
     """R-81, R-82: hourly, expired answers and codes deleted, and closed requests past their keeping."""
     settings = jobs.current_settings()
-    with jobs.sessions(settings.resolved_database_url())() as session:
+    with work.unit(jobs.sessions(settings.resolved_database_url())) as session:
         housekeeping.sweep(session, WORKER, keystore.open_keys(settings))
-        session.commit()

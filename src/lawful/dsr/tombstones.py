@@ -51,7 +51,7 @@ def record(
     When nothing is kept, the person's data key is destroyed in the same key-store transaction: the
     tombstone is durable exactly when the key is gone, and the erasure pays one key-store commit.
     """
-    with keys.store.session() as store:
+    with keys.store.transaction() as store:
         found = store.scalars(
             select(Tombstone).where(
                 Tombstone.subject_id == subject.id, Tombstone.request_reference == request_reference
@@ -70,7 +70,6 @@ def record(
             store.add(row)
         if not kept:  # every copy of their values, backups included, becomes unreadable
             keys.store.destroy_in(store, keystore.subject_owner(subject.id))
-        store.commit()
         return row
 
 
@@ -99,9 +98,8 @@ def sweep(keys: keystore.Keys, *, rotation_days: int) -> int:
     expired = [t.id for t in all_tombstones(keys) if rules.tombstone_expired(t.erased_at, now, rotation_days)]
     if not expired:
         return 0
-    with make_sessionmaker(keys.store.engine)() as store:
+    with keys.store.transaction() as store:
         store.execute(delete(Tombstone).where(Tombstone.id.in_(expired)))
-        store.commit()
     return len(expired)
 
 

@@ -55,7 +55,6 @@ def add(
             organisation_id=terminal.organisation_id(db, org),
             body=body,
         )
-        db.commit()
     result = {
         "subject_id": str(collected.subject.id),
         "created": collected.created,
@@ -101,7 +100,6 @@ def import_file(
             source_name=source_name,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
-        db.commit()
     data = {"imported": result.imported, "created": result.created, "suppressed": result.suppressed}
     if not terminal.emit(data, as_json=as_json):
         terminal.out.print(json.dumps(data))

@@ -6,10 +6,10 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawful.db import Base, IdMixin
+from lawful.db import Base, IdMixin, Scoped
 
 
-class AgeGateRefusal(IdMixin, Base):
+class AgeGateRefusal(Scoped, IdMixin, Base):
     """R-108, T-28: a refused under-age attempt leaves a count, never a person."""
 
     __tablename__ = "age_gate_refusals"
@@ -21,7 +21,7 @@ class AgeGateRefusal(IdMixin, Base):
     count: Mapped[int]
 
 
-class UpdateLink(IdMixin, Base):
+class UpdateLink(Scoped, IdMixin, Base):
     """R-19: a signed, single-use link for a person to correct their contact details."""
 
     __tablename__ = "update_links"

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lawful import i18n, jobs, processing, subjects
+from lawful import i18n, processing, subjects
 from lawful.actor import PUBLIC, Actor, ActorKind
 from lawful.web import AppKeys, AppSettings, Db, html, language
 
@@ -75,7 +75,6 @@ def submit_form_page(
             base_url=settings.base_url,
         )
     except (SubmissionInvalid, UnderAge) as exc:
-        db.commit()  # keeps only the anonymous age-gate count; the submission itself wrote nothing
         form = service.describe(db, organisation_id=org, form_key=form_key, lang=lang, base_url="")
         errors = {
             p["path"].removeprefix("fields."): i18n.t(f"field_error.{p.get('rule', 'invalid')}", lang)
@@ -93,8 +92,6 @@ def submit_form_page(
             errors=errors,
             message="form.under_age" if isinstance(exc, UnderAge) else "form.errors",
         )
-    db.commit()
-    jobs.kick_mail(db)
     return RedirectResponse(f"/forms/{form_key}/thanks?lang={lang}", status_code=303)
 
 
@@ -127,7 +124,6 @@ def update(token: str, request: Request, data: Posted, db: Db, keys: AppKeys) ->
     link = links.open_update_link(db, link_id=link_id(keys, token))
     actor = Actor(ActorKind.PUBLIC, label=f"subject:{link.subject_id}")
     collected = links.apply_update(db, actor, keys, link_id=link.id, values=data)
-    db.commit()
     lang = language(request, ["en", "fr", "nl"], collected.subject.language or "en")
     return html(
         "intake/update.html",

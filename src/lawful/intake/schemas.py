@@ -57,9 +57,13 @@ class SubjectCreate(BaseModel):
 
 
 class SubjectCreated(BaseModel):
-    subject_id: uuid.UUID
-    created: bool
-    changed: list[str]
+    """What staff learn from recording a person. Writing does not imply reading: without subjects:read
+    the answer is the same whether the person was known or not (no id, nothing about them)."""
+
+    recorded: bool = True
+    subject_id: uuid.UUID | None = None
+    created: bool | None = None
+    changed: list[str] | None = None
 
 
 class ImportRead(BaseModel):

@@ -150,7 +150,7 @@ def notice_number(db: Session, organisation_id: uuid.UUID) -> int | None:
 
 
 def count_refusal(db: Session, organisation_id: uuid.UUID, form_key: str) -> None:
-    """Only a daily count; committed by the caller even though the submission itself is refused."""
+    """Only a daily count, kept on record although the submission itself is refused (lawful.work)."""
     today = clock.today()
     row = db.scalars(
         select(AgeGateRefusal).where(

@@ -250,8 +250,12 @@ def _age_gate(
     if subjects.is_below_consent_age(
         born, clock.today(), _country(form, values), office.country if office else "BE"
     ):
-        service.count_refusal(db, organisation_id, form.key)
-        raise UnderAge("below the digital-consent age for this country; nothing was stored")
+
+        def count(db: Session) -> None:
+            service.count_refusal(db, organisation_id, form.key)
+
+        count(db)  # the anonymous daily count stays on record although the submission is refused
+        raise UnderAge("below the digital-consent age for this country; nothing was stored", record=count)
 
 
 def _new(actor: Actor, keys: keystore.Keys, entry: Entry, marketing_consent: bool) -> subjects.NewPerson:

@@ -41,7 +41,6 @@ def upload(
             purpose=purpose,
             recipient=recipient,
         )
-        db.commit()
     if not terminal.emit(asdict(result), as_json=as_json):
         terminal.out.print(
             f"{result.people} people sent to {recipient} ({result.recipient_type}), "
@@ -74,7 +73,6 @@ def import_dncm(
             source=file.name,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-        db.commit()
     data = {"id": str(row.id), "numbers": row.numbers, "imported_at": row.imported_at.isoformat()}
     if not terminal.emit(data, as_json=as_json):
         terminal.out.print(f"{row.numbers} numbers imported from {file.name}, kept as keyed hashes")
@@ -101,7 +99,6 @@ def call_list(
         result = phone.call_list(
             db, terminal.operator(), keys, organisation_id=terminal.organisation_id(db, org), purpose=purpose
         )
-        db.commit()
     if result.dncm_stale:
         terminal.err.print(
             f"warning: the Do Not Call Me register was imported on {result.dncm_imported_at:%Y-%m-%d}, "
@@ -136,7 +133,6 @@ def suppress(
         phone.suppress_number(
             db, terminal.operator(), keys, organisation_id=terminal.organisation_id(db, org), number=number
         )
-        db.commit()
     terminal.out.print("the number is on the exclusion list")
 
 

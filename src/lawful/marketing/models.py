@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawful.db import Base, IdMixin
+from lawful.db import Base, IdMixin, Scoped
 
 
-class Send(IdMixin, Base):
+class Send(Scoped, IdMixin, Base):
     """One marketing message to one person, with the ePrivacy condition it relied on (R-34)."""
 
     __tablename__ = "sends"
@@ -26,7 +26,7 @@ class Send(IdMixin, Base):
     sent_at: Mapped[datetime]
 
 
-class AudienceUpload(IdMixin, Base):
+class AudienceUpload(Scoped, IdMixin, Base):
     """One customer list sent to a social network as a matched audience (R-40): the platform as recipient."""
 
     __tablename__ = "audience_uploads"
@@ -56,7 +56,7 @@ class AudienceMember(Base):
     )
 
 
-class DncmImport(IdMixin, Base):
+class DncmImport(Scoped, IdMixin, Base):
     """One import of the Belgian "Do Not Call Me" register; only the latest keeps its numbers (R-41)."""
 
     __tablename__ = "dncm_imports"

@@ -61,6 +61,5 @@ def upload(
     result = social.upload(
         db, actor, keys, organisation_id=actor.organisation_id, purpose=purpose, recipient=recipient
     )
-    db.commit()
     note = f"{result.people} people sent to {recipient} (HTTP {result.status})"
     return RedirectResponse(f"/console/audiences?{urlencode({'purpose': purpose, 'uploaded': note})}", 303)

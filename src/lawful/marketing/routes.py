@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from lawful import jobs
 from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
@@ -76,8 +75,6 @@ def send(
         text=body.text,
         base_url=settings.base_url,
     )
-    db.commit()
-    jobs.kick_mail(db)
     return result
 
 
@@ -86,7 +83,6 @@ def export(body: ExportCreate, db: Db, keys: AppKeys, actor: Sender) -> service.
     result = service.export(
         db, actor, keys, organisation_id=_org(actor), purpose=body.purpose, recipient=body.recipient
     )
-    db.commit()
     return result
 
 
@@ -96,7 +92,6 @@ def upload(body: UploadCreate, db: Db, keys: AppKeys, actor: Sender) -> social.U
     result = social.upload(
         db, actor, keys, organisation_id=_org(actor), purpose=body.purpose, recipient=body.recipient
     )
-    db.commit()
     return result
 
 
@@ -106,7 +101,6 @@ def import_dncm(body: DncmCreate, db: Db, keys: AppKeys, actor: Sender) -> DncmR
     row = phone.import_dncm(
         db, actor, keys, organisation_id=_org(actor), text=body.content, source=body.source
     )
-    db.commit()
     return DncmRead.model_validate(row)
 
 
@@ -114,7 +108,6 @@ def import_dncm(body: DncmCreate, db: Db, keys: AppKeys, actor: Sender) -> DncmR
 def call_list(body: CallListCreate, db: Db, keys: AppKeys, actor: Sender) -> phone.CallList:
     """A call list through the gate, screened against the register and the exclusion list (R-41)."""
     result = phone.call_list(db, actor, keys, organisation_id=_org(actor), purpose=body.purpose)
-    db.commit()
     return result
 
 

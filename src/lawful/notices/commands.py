@@ -53,7 +53,6 @@ def publish(
             translations_approved=approve_translations,
             lead_days=terminal.settings().notice_lead_days,
         )
-        db.commit()
         result = {
             "kind": str(kind),
             "number": version.number,

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawful.db import Base, IdMixin
+from lawful.db import Base, IdMixin, Scoped
 
 
-class NoticeVersion(IdMixin, Base):
+class NoticeVersion(Scoped, IdMixin, Base):
     __tablename__ = "notice_versions"
     __table_args__ = (UniqueConstraint("organisation_id", "kind", "number"),)
 

@@ -96,5 +96,4 @@ def publish(
     if actor.organisation_id is None:
         raise processing.OrganisationNotFound("your account belongs to no organisation")
     publish_from(db, actor, actor.organisation_id, kind, form, settings.notice_lead_days)
-    db.commit()
     return RedirectResponse("/console/notices", status_code=303)

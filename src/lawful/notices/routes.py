@@ -25,7 +25,6 @@ def publish_notice(
     kind: NoticeKind, body: NoticePublish, db: Db, actor: Publisher, settings: AppSettings
 ) -> NoticeVersionRead:
     version = publish_from(db, actor, _org(actor), kind, body, settings.notice_lead_days)
-    db.commit()
     return NoticeVersionRead.model_validate(version)
 
 

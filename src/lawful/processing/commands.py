@@ -64,7 +64,6 @@ def apply(
         version, created = service.apply(
             db, terminal.operator(), text=file.read_text(encoding="utf-8"), source=source or str(file)
         )
-        db.commit()
         result = {
             "number": version.number,
             "created": created,

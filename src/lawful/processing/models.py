@@ -7,18 +7,22 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawful.db import Base, IdMixin
+from lawful.db import Base, IdMixin, Scoped, ScopedThrough
 
 
-class Organisation(IdMixin, Base):
+class Organisation(ScopedThrough, IdMixin, Base):
     __tablename__ = "organisations"
 
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     legal_name: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime]
 
+    @classmethod
+    def of_organisation(cls, organisation_id: uuid.UUID) -> Any:
+        return cls.id == organisation_id
 
-class RegisterVersion(IdMixin, Base):
+
+class RegisterVersion(Scoped, IdMixin, Base):
     __tablename__ = "register_versions"
     __table_args__ = (UniqueConstraint("organisation_id", "number"),)
 

@@ -41,7 +41,6 @@ def apply_register(body: RegisterSubmit, db: Db, actor: Writer, response: Respon
         if own is None or own.id != actor.organisation_id:
             raise Forbidden("this key belongs to another organisation")
     version, created = service.apply(db, actor, text=body.yaml, source=body.source)
-    db.commit()
     if not created:
         response.status_code = 200
     return RegisterVersionRead.model_validate(version)

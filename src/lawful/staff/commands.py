@@ -59,7 +59,6 @@ def add(
             training_on=_day(training, "--training"),
             confidentiality_on=_day(confidentiality, "--confidentiality"),
         )
-        db.commit()
     result = {
         "id": str(created.user.id),
         "email": created.user.email,
@@ -83,7 +82,6 @@ def grant(email: str, role: Annotated[Role, typer.Option("--role")]) -> None:
     with terminal.session() as db:
         user = _by_email(db, email)
         service.grant(db, terminal.operator(), staff_id=user.id, role=role)
-        db.commit()
     terminal.out.print(f"{email} now has role {role}")
 
 
@@ -93,7 +91,6 @@ def revoke(email: str, role: Annotated[Role, typer.Option("--role")]) -> None:
     with terminal.session() as db:
         user = _by_email(db, email)
         service.revoke(db, terminal.operator(), staff_id=user.id, role=role)
-        db.commit()
     terminal.out.print(f"{email} no longer has role {role}")
 
 
@@ -143,7 +140,6 @@ def api_key(
         key, token = service.create_api_key(
             db, terminal.operator(), organisation_id=organisation_id, name=name, scopes=scope
         )
-        db.commit()
     if not terminal.emit({"id": str(key.id), "key": token, "scopes": key.scopes}, as_json=as_json):
         terminal.out.print(f"API key {key.id} ({', '.join(key.scopes)}):\n{token}")
 
@@ -153,5 +149,4 @@ def revoke_key(key_id: uuid.UUID) -> None:
     """Revoke an API key."""
     with terminal.session() as db:
         service.revoke_api_key(db, terminal.operator(), key_id=key_id)
-        db.commit()
     terminal.out.print(f"API key {key_id} revoked")

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawful.db import Base, IdMixin
+from lawful.db import Base, IdMixin, Scoped
 
 
-class StaffUser(IdMixin, Base):
+class StaffUser(Scoped, IdMixin, Base):
     __tablename__ = "staff_users"
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -36,7 +36,7 @@ class StaffSession(IdMixin, Base):
     revoked_at: Mapped[datetime | None]
 
 
-class ApiKey(IdMixin, Base):
+class ApiKey(Scoped, IdMixin, Base):
     __tablename__ = "api_keys"
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -44,7 +44,6 @@ def log_in(
         window=timedelta(minutes=settings.login_window_minutes),
         session_length=timedelta(hours=settings.session_hours),
     )
-    db.commit()
     if result.error is not None or result.session is None:
         status = result.error.status if result.error else 401
         return html(
@@ -70,7 +69,6 @@ def log_in(
 def log_out(request: Request, db: Db, keys: AppKeys, actor: ConsoleActor) -> Response:
     session_id = session_serializer(keys).loads(request.cookies[SESSION_COOKIE])
     service.log_out(db, actor, session_id=uuid.UUID(session_id))
-    db.commit()
     response = RedirectResponse("/console/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/console")
     return response

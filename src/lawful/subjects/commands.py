@@ -43,7 +43,6 @@ def hold(
             purpose=purpose,
             review_on=_date(review, "--review"),
         )
-        db.commit()
     terminal.out.print(f"legal hold {row.id} placed until review on {row.review_on}")
 
 
@@ -59,7 +58,6 @@ def restrict(
         row = limits.restrict(
             db, terminal.operator(), subject_id=subject_id, ground=ground, reason=reason, activity=activity
         )
-        db.commit()
     terminal.out.print(f"restriction {row.id} in force")
 
 
@@ -75,7 +73,6 @@ def lift_restriction(
         raise typer.BadParameter("use an ISO 8601 time with offset", param_hint="--informed-at") from exc
     with terminal.session() as db:
         limits.lift_restriction(db, terminal.operator(), restriction_id=restriction_id, informed_at=told)
-        db.commit()
     terminal.out.print("restriction lifted")
 
 
@@ -84,7 +81,6 @@ def flag_child(subject_id: uuid.UUID) -> None:
     """R-110: stop marketing and profiling for a person found to be under the digital-consent age."""
     with terminal.session() as db:
         limits.flag_child(db, terminal.operator(), subject_id=subject_id)
-        db.commit()
     terminal.out.print("flagged: marketing and consent-based processing stop now")
 
 

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawful.db import Base, IdMixin
+from lawful.db import Base, IdMixin, Scoped
 
 
-class Subject(IdMixin, Base):
+class Subject(Scoped, IdMixin, Base):
     __tablename__ = "subjects"
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -30,7 +30,7 @@ class Subject(IdMixin, Base):
     created_at: Mapped[datetime]
 
 
-class Identity(IdMixin, Base):
+class Identity(Scoped, IdMixin, Base):
     __tablename__ = "identities"
     __table_args__ = (UniqueConstraint("organisation_id", "kind", "lookup"),)
 
@@ -42,7 +42,7 @@ class Identity(IdMixin, Base):
     created_at: Mapped[datetime]
 
 
-class Collection(IdMixin, Base):
+class Collection(Scoped, IdMixin, Base):
     """One intake event: where, how, under which notice and for which activity data arrived."""
 
     __tablename__ = "collections"
@@ -64,7 +64,7 @@ class Collection(IdMixin, Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
 
 
-class PersonalData(IdMixin, Base):
+class PersonalData(Scoped, IdMixin, Base):
     """One value of one category; a change adds a version and closes the previous one."""
 
     __tablename__ = "personal_data"
@@ -82,7 +82,7 @@ class PersonalData(IdMixin, Base):
     superseded_at: Mapped[datetime | None]
 
 
-class Restriction(IdMixin, Base):
+class Restriction(Scoped, IdMixin, Base):
     """Art. 18: while active, only storage is allowed (for one activity, or all when activity is null)."""
 
     __tablename__ = "restrictions"
@@ -99,7 +99,7 @@ class Restriction(IdMixin, Base):
     lifted_by: Mapped[str | None] = mapped_column(String(200))
 
 
-class Objection(IdMixin, Base):
+class Objection(Scoped, IdMixin, Base):
     """Art. 21: to direct marketing (absolute) or to one legitimate-interest activity (until decided)."""
 
     __tablename__ = "objections"
@@ -113,7 +113,7 @@ class Objection(IdMixin, Base):
     outcome: Mapped[str | None] = mapped_column(String(30))
 
 
-class LegalHold(IdMixin, Base):
+class LegalHold(Scoped, IdMixin, Base):
     """R-79: kept beyond retention for one concrete case, and used only for it."""
 
     __tablename__ = "legal_holds"

@@ -64,14 +64,12 @@ def place_hold(subject_id: uuid.UUID, body: HoldCreate, db: Db, actor: Flagger) 
         purpose=body.purpose,
         review_on=body.review_on,
     )
-    db.commit()
     return Created(id=hold.id)
 
 
 @router.post("/holds/{hold_id}/lift")
 def lift_hold(hold_id: uuid.UUID, db: Db, actor: Flagger) -> Created:
     hold = limits.lift_hold(db, actor, hold_id=hold_id)
-    db.commit()
     return Created(id=hold.id)
 
 
@@ -81,14 +79,12 @@ def restrict(subject_id: uuid.UUID, body: RestrictionCreate, db: Db, actor: Flag
     row = limits.restrict(
         db, actor, subject_id=subject_id, ground=body.ground, reason=body.reason, activity=body.activity
     )
-    db.commit()
     return Created(id=row.id)
 
 
 @router.post("/restrictions/{restriction_id}/lift")
 def lift_restriction(restriction_id: uuid.UUID, body: LiftCreate, db: Db, actor: Flagger) -> Created:
     row = limits.lift_restriction(db, actor, restriction_id=restriction_id, informed_at=body.informed_at)
-    db.commit()
     return Created(id=row.id)
 
 
@@ -96,7 +92,6 @@ def lift_restriction(restriction_id: uuid.UUID, body: LiftCreate, db: Db, actor:
 def flag_child(subject_id: uuid.UUID, db: Db, actor: Flagger) -> Created:
     service.get(db, subject_id=subject_id, organisation_id=_org(actor))
     subject = limits.flag_child(db, actor, subject_id=subject_id)
-    db.commit()
     return Created(id=subject.id)
 
 

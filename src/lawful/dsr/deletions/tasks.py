@@ -1,8 +1,9 @@
 """The job that carries out automatic deletions, and its sweep; each deletion is committed on its own."""
 
 from huey import crontab
+from sqlalchemy.orm import Session
 
-from lawful import clock, jobs, keystore
+from lawful import clock, jobs, keystore, work
 from lawful.actor import Actor, ActorKind
 
 from . import execution, service
@@ -15,20 +16,20 @@ def run_deletions() -> int:
     """Schedule what new withdrawals and objections call for, then carry out every deletion due."""
     settings = jobs.current_settings()
     keys = keystore.open_keys(settings)
-    done = 0
-    with jobs.sessions(settings.resolved_database_url())() as session:
+    sessions, done = jobs.sessions(settings.resolved_database_url()), 0
+    with work.unit(sessions) as session:
         service.plan(session, WORKER)
-        session.commit()
-        for deletion_id in service.due(session, now=clock.now()):
+        due = service.due(session, now=clock.now())
+    for deletion_id in due:
+        with work.unit(sessions) as session:  # each deletion its own unit
             if execution.execute(session, WORKER, keys, deletion_id=deletion_id) is not None:
                 done += 1
-            session.commit()
     return done
 
 
-def kick() -> None:
-    """After a committed decision that scheduled a deletion: the worker carries it out now."""
-    jobs.kick(run_deletions)
+def kick(db: Session) -> None:
+    """A decision that scheduled a deletion: once committed, the worker carries it out."""
+    jobs.kick(db, run_deletions)
 
 
 @jobs.huey.periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]

@@ -43,19 +43,12 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
         e.purpose for e in consent.history(db, subject_id=subject.id) if not e.purpose.startswith("cookies:")
     }
     erased_activities = sorted(({c.activity for c in history} | consented) - set(keep))
-    email = contact(keys, request)
+    suppression = consent.suppression_lookup(keys, contact(keys, request))
     consent.suppress(
-        db,
-        actor,
-        organisation_id=request.organisation_id,
-        lookup=consent.suppression_lookup(keys, email),
-        reason="erasure",
+        db, actor, organisation_id=request.organisation_id, lookup=suppression, reason="erasure"
     )  # T-01: never re-imported
     kept = sorted({c.activity for c in history} & set(keep))
-    lookups, suppression = (
-        tombstones.identity_lookups(db, subject.id),
-        consent.suppression_lookup(keys, email),
-    )
+    lookups = tombstones.identity_lookups(db, subject.id)
     discarded = tombstones.discard_mail(  # T-05: their queued mail is a copy too
         db,
         actor,
