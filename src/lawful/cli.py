@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 from typer.models import TyperInfo
 
-from lawful import terminal
+from lawful import acting, terminal
 from lawful.errors import LawfulError
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ class _Group(TyperGroup):
         return list(self.commands)  # names only: listing builds nothing
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
+        terminal.running(self._path([*getattr(ctx, "_protected_args", []), *ctx.args]))
         try:
             return super().invoke(ctx)
         except LawfulError as exc:
@@ -108,6 +109,18 @@ class _Group(TyperGroup):
                 raise
             terminal.err.print(f"error (not_migrated): {behind}; run `lawful db upgrade` first", style="red")
             raise typer.Exit(1) from None
+
+    def _path(self, words: list[str]) -> str:
+        """The command the arguments name, without its own arguments: `dsr tombstones apply`."""
+        path: list[str] = []
+        group: Any = self
+        for word in words:
+            command = group.commands.get(word) if hasattr(group, "commands") else None
+            if command is None:
+                break
+            path.append(word)
+            group = command
+        return " ".join(path)
 
 
 def _schema_behind(exc: Exception) -> str | None:
@@ -146,12 +159,30 @@ def _organisation_id(db: "Session", slug: str | None) -> "uuid.UUID":
 
 
 terminal.resolve_organisations_with(_organisation_id)
+terminal.resolve_staff_with(acting.staff_actor)
 app = typer.Typer(
     cls=_Group,
     pretty_exceptions_enable=False,
     help="lawful: a company's privacy policy, kept true in software.",
     no_args_is_help=True,
 )
+
+
+@app.callback()
+def _root(
+    as_staff: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            envvar="LAWFUL_AS",
+            help="act as this staff member (email): their roles limit what the command may do, and the "
+            "audit names them; default: the operator of the data directory, with every right",
+        ),
+    ] = None,
+) -> None:
+    terminal.act_as(as_staff)
+
+
 keys_cli = typer.Typer(help="The key store: master-key rotation (R-86).", no_args_is_help=True)
 app.add_typer(keys_cli, name="keys")
 

@@ -11,6 +11,7 @@ import typer
 
 from lawful.actor import Actor, ActorKind
 from lawful.config import Settings, get_settings
+from lawful.errors import Forbidden
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -46,6 +47,10 @@ def session() -> "Iterator[Session]":
     engine = db.make_engine(settings().resolved_database_url())
     opened = db.make_sessionmaker(engine)()
     try:
+        if _acting_as and not _acting:
+            _acting.append(_staff[0](opened, _acting_as[0], _command()))
+        if _acting:
+            db.scope(opened, _acting[0].organisation_id)  # a staff member sees their organisation only
         yield opened
     except Exit as exc:
         (work.finish(opened) if exc.exit_code == 0 else work.fail(opened, exc))
@@ -61,8 +66,42 @@ def session() -> "Iterator[Session]":
 
 
 def operator() -> Actor:
-    """The person at the server's shell: full rights, recorded under their account name."""
+    """Who the command acts as: the person at the server's shell (full rights, recorded under their
+    account name), or with `lawful --as EMAIL` that staff member, with their roles' rights only."""
+    if _acting:
+        return _acting[0]
+    if _acting_as:  # fail closed: never the operator's rights for a command that asked for a staff member's
+        raise Forbidden("the staff member is known only once the command has opened the database")
     return Actor(ActorKind.CLI, label=f"cli:{getpass.getuser()}")
+
+
+StaffResolver = Callable[["Session", str, str], Actor]
+_staff: list[StaffResolver] = []
+_acting_as: list[str] = []
+_acting: list[Actor] = []
+
+
+def act_as(email: str | None) -> None:
+    """`lawful --as EMAIL`: the commands run as that staff member (resolved and checked at the first session)."""
+    _acting_as[:] = [email] if email else []
+    _acting.clear()
+
+
+def resolve_staff_with(resolver: StaffResolver) -> None:
+    """cli.py plugs in the staff look-up and the command's permission check (staff is above the kernel)."""
+    _staff[:] = [resolver]
+
+
+_running: list[str] = [""]
+
+
+def running(command: str) -> None:
+    """The root group names the command about to run (`register apply`), for the rights of `--as`."""
+    _running[0] = command
+
+
+def _command() -> str:
+    return _running[0]
 
 
 def emit(data: Any, *, as_json: bool) -> bool:

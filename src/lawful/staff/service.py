@@ -246,6 +246,14 @@ def actor_for_session(db: Session, *, session_id: uuid.UUID) -> Actor:
     return actor_for(user)
 
 
+def actor_for_email(db: Session, *, email: str) -> Actor:
+    """The staff member a CLI command acts as (`lawful --as EMAIL`), with their roles' permissions."""
+    user = find_by_email(db, email=email)
+    if user is None or not user.active:
+        raise InvalidCredentials("no active staff member with that email")
+    return actor_for(user)
+
+
 def create_api_key(
     db: Session, actor: Actor, *, organisation_id: uuid.UUID, name: str, scopes: list[str]
 ) -> tuple[ApiKey, str]:

@@ -1,0 +1,75 @@
+"""Who a CLI command acts as (R-123: the same authorisation as the API): the operator of the data
+directory by default, or with `lawful --as EMAIL` a staff member whose roles limit what it may run.
+
+`RIGHTS` names the permission each command needs, as its API route does; None: any staff member. A
+command that is not listed is the operator's alone (serving, migrations, key rotation, sweeps over every
+organisation), so a new command is refused to staff until someone decides what it needs.
+"""
+
+from typing import TYPE_CHECKING
+
+from lawful.actor import Actor
+from lawful.errors import Forbidden
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+RIGHTS: dict[str, str | None] = {
+    "register schema": None,
+    "register check": None,
+    "register apply": "register:write",
+    "register versions": "register:read",
+    "register diff": "register:read",
+    "register export": "register:read",
+    "register scan": "register:read",
+    "notice publish": "notice:publish",
+    "notice list": "register:read",
+    "notice check": "register:read",
+    "i18n check": None,
+    "staff add": "staff:manage",
+    "staff grant": "staff:manage",
+    "staff revoke": "staff:manage",
+    "staff list": "staff:manage",
+    "staff totp": "staff:manage",
+    "staff api-key": "staff:manage",
+    "staff revoke-key": "staff:manage",
+    "audit verify": "audit:read",
+    "audit head": "audit:read",
+    "audit list": "audit:read",
+    "subjects add": "subjects:write",
+    "subjects import": "subjects:write",
+    "flags hold": "subjects:flag",
+    "flags restrict": "subjects:flag",
+    "flags lift-restriction": "subjects:flag",
+    "flags flag-child": "subjects:flag",
+    "flags art14-pending": "subjects:read",
+    "decide check": "decisions:ask",
+    "dsr add": "dsr:write",
+    "dsr list": "dsr:read",
+    "dsr run": "dsr:write",
+    "dsr fee": "dsr:write",
+    "dsr objection": "dsr:write",
+    "dsr assign": "dsr:write",
+    "dsr deletions list": "dsr:read",
+    "dsr deletions show": "dsr:read",
+    "connectors check": "register:read",
+    "connectors find": "personal_data:read",
+    "marketing audience upload": "marketing:send",
+    "marketing phone import-dncm": "marketing:send",
+    "marketing phone call-list": "marketing:send",
+    "marketing phone suppress": "marketing:send",
+    "calendar working-day": None,
+}
+
+
+def staff_actor(db: "Session", email: str, command: str) -> Actor:
+    """The staff member behind `--as`, if their roles allow `command`; Forbidden otherwise."""
+    from lawful import staff
+
+    if command not in RIGHTS:
+        raise Forbidden(f"`lawful {command}` is run by the operator of the data directory, not with --as")
+    actor = staff.actor_for_email(db, email=email)
+    needed = RIGHTS[command]
+    if needed is not None and not actor.can(needed):
+        raise Forbidden(f"your roles do not allow {needed!r}, which `lawful {command}` needs")
+    return actor
