@@ -31,7 +31,7 @@ from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
-from lawful import keystore
+from lawful import keystore, outbound
 from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.cli import app as cli_app
@@ -39,10 +39,22 @@ from lawful.config import Settings, get_settings
 from lawful.db import make_engine, upgrade_to_head
 from lawful.intake.routes import submissions_limit
 from lawful.processing.scan import CHROMIUM_ARGS
+from tests.tls import TlsReceiver, tls_receiver
 
 PG_URL = os.environ.get("LAWFUL_TEST_DATABASE_URL")
 CHROMIUM = "/usr/bin/chromium"
 MASTER_KEY = base64.b64encode(b"k" * 32).decode()
+# the recipients of the tests are real servers on loopback (fixture `receiver`): allowed, as a company
+# allows its own internal recipients; tests/test_outbound.py takes the allowance away
+OUTBOUND_ALLOW = ["127.0.0.1/32", "::1/128"]
+
+
+@pytest.fixture(autouse=True)
+def outbound_allowance() -> Iterator[None]:
+    """Each test starts with the loopback allowance, whatever an earlier test configured."""
+    outbound.configure(OUTBOUND_ALLOW)
+    yield
+    outbound.configure(OUTBOUND_ALLOW)
 
 
 @pytest.fixture(scope="session")
@@ -116,6 +128,7 @@ def settings(data_dir: Path, session_url: str) -> Settings:
         test_mode=True,
         secure_cookies=False,
         audit_seal_seconds=0,  # the tests' transactions are never committed: reads seal (tests/audit)
+        outbound_allow=OUTBOUND_ALLOW,
     )
 
 
@@ -222,6 +235,7 @@ def lawful(fresh_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
         "DATABASE_URL": fresh_url,
         "DATA_DIR": str(tmp_path),
         "MASTER_KEY": MASTER_KEY,
+        "OUTBOUND_ALLOW": json.dumps(OUTBOUND_ALLOW),
     }.items():
         monkeypatch.setenv(f"LAWFUL_{name}", value)
     get_settings.cache_clear()
@@ -301,6 +315,16 @@ def receiver() -> Iterator[Receiver]:
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture
+def tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TlsReceiver]:
+    """Another system over HTTPS on loopback (tests/tls.py), its CA trusted through SSL_CERT_FILE."""
+    with tls_receiver(tmp_path) as receiver:
+        monkeypatch.setenv("SSL_CERT_FILE", str(receiver.ca_file))
+        outbound.close()  # the client is rebuilt, and reads it
+        yield receiver
+    outbound.close()
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lawful import __version__, clock, db, i18n, keystore, staff
+from lawful import __version__, clock, db, i18n, keystore, outbound, staff
 from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
@@ -110,6 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     engine = db.make_engine(settings.resolved_database_url(), echo=settings.sql_echo)
     app.state.settings = settings
+    outbound.configure(settings.outbound_allow)  # what this process may call (Art. 32)
     app.state.engine = engine
     app.state.sessionmaker = db.make_sessionmaker(engine)
     app.state.keys = keystore.open_keys(settings)

@@ -3,9 +3,10 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lawful import outbound
 from lawful.errors import LawfulError
 
 
@@ -78,6 +79,17 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of each connected datastore by its register url_setting: LAWFUL_DATASTORES__CRM=…",
     )
     sql_echo: bool = False
+    outbound_allow: list[str] = Field(
+        default_factory=list,
+        description="the company's own internal destinations lawful may call despite a private or loopback "
+        'address (Art. 32): JSON list of networks and host:port, e.g. ["10.1.0.0/16", "crm.internal:8443"]',
+    )
+
+    @field_validator("outbound_allow")
+    @classmethod
+    def _allowance(cls, entries: list[str]) -> list[str]:
+        outbound.Allowance.parse(entries)  # a bad entry fails at start-up, named
+        return entries
 
     def resolved_database_url(self) -> str:
         if self.database_url:

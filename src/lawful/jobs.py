@@ -15,7 +15,7 @@ from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from lawful import clock, db, keystore, mail, work
+from lawful import clock, db, keystore, mail, outbound, work
 from lawful.config import SettingError, Settings, get_settings
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ def configure(settings: Settings) -> None:
         huey._immediate = False  # the public setter would rebuild memory storage first
         huey.storage = huey.create_storage()
     _configured[:] = [settings]
+    outbound.configure(settings.outbound_allow)  # what this worker's steps may call
 
 
 def consumer(workers: int = 2) -> "Consumer":

@@ -170,7 +170,7 @@ def test_the_recipients_of_that_activity_hear_the_outcome_with_its_scope_only(
             "scope": {"activities": ["customer_offers"], "categories": ["user.contact.email", "user.name"]},
         }
     ]
-    assert request.outcome["recipients_told_of_decision"] == {"HubSpot Inc.": "status 204"}
+    assert request.outcome["recipients_told_of_decision"] == {"HubSpot Inc.": "delivered"}
 
 
 def test_a_decision_without_grounds_or_twice_or_by_support_changes_nothing(

@@ -152,7 +152,7 @@ def test_erasure_destroys_the_key_keeps_an_exclusion_entry_and_tells_recipients(
     assert receiver.received == [
         {"event": ["erasure"], "reference": request.reference, "email": "erase@example.test", "scope": scope}
     ]
-    assert request.outcome["recipients_notified"] == {"HubSpot Inc.": "status 204"}
+    assert request.outcome["recipients_notified"] == {"HubSpot Inc.": "delivered"}
     assert db.scalars(select(consent.ConsentEvent.subject_id)).all() == [None]  # proof kept, pseudonymised
 
 

@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 
 from lawful import keystore, processing, subjects
 
-from .errors import FrozenData, NotInRegister
+from . import rules
+from .errors import BadDestination, DestinationUnconfirmed, FrozenData, NotInRegister
 
 
 def refuse_frozen_fields(
@@ -60,4 +61,30 @@ def refuse_unknown_keys(db: Session, organisation_id: uuid.UUID, details: dict[s
         raise NotInRegister(
             "not in the register: " + ", ".join(unknown),  # the fields, never the values sent
             problems=[{"path": path, "message": "not in the register"} for path in unknown],
+        )
+
+
+def refuse_unconfirmable_destination(details: dict[str, object], *, identity_verified: bool) -> None:
+    """Art. 20(2): a destination for direct transmission is an https address, and the person confirms it
+    with the code sent to their address. A request registered as already verified would skip that code,
+    so it may not name a destination: its copy is in the download (register it unverified instead)."""
+    if rules.TRANSMIT_CONFIRMED in details:
+        raise BadDestination(
+            "the destination's confirmation is recorded when the person enters their code",
+            problems=[{"path": f"details.{rules.TRANSMIT_CONFIRMED}", "message": "not accepted"}],
+        )
+    target = details.get(rules.TRANSMIT_TO)
+    if target is None:
+        return
+    problem = rules.destination_problem(target) if isinstance(target, str) else "a text is needed"
+    if problem is not None:
+        raise BadDestination(
+            f"details.transmit_to: {problem}",
+            problems=[{"path": f"details.{rules.TRANSMIT_TO}", "message": problem}],
+        )
+    if identity_verified:
+        raise DestinationUnconfirmed(
+            "a destination for direct transmission is confirmed by the person with the code sent to "
+            "their address: register the request without identity_verified",
+            problems=[{"path": f"details.{rules.TRANSMIT_TO}", "message": "not confirmed by the person"}],
         )

@@ -69,3 +69,11 @@ class AssigneeRefused(RuleViolation):
 
 class NotInRegister(RuleViolation):
     code = "not_in_register"
+
+
+class BadDestination(RuleViolation):
+    code = "bad_destination"
+
+
+class DestinationUnconfirmed(RuleViolation):
+    code = "destination_unconfirmed"

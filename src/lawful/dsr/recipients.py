@@ -4,8 +4,6 @@ the scope (which activities, which categories) and never more personal data than
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import httpx
-
 from lawful import outbound, processing
 
 IDENTIFIER = "user.contact.email"  # how a recipient finds the person, when it received the address
@@ -75,8 +73,8 @@ def tell(register: processing.Register, messages: Mapping[str, dict[str, Any] | 
             outcomes[name] = "received no identifier: to be told by hand"
         else:
             try:
-                response = outbound.post(endpoint, json=payload, timeout=15)
-                outcomes[name] = f"status {response.status_code}"
-            except httpx.HTTPError as exc:
-                outcomes[name] = f"failed: {type(exc).__name__}"
+                delivered = outbound.delivered(outbound.post(endpoint, json=payload, timeout=15))
+                outcomes[name] = "delivered" if delivered else "not delivered: rejected"
+            except outbound.OutboundError as exc:  # a category, never the network's own words
+                outcomes[name] = f"not delivered: {exc.category}"
     return outcomes

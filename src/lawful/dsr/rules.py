@@ -4,9 +4,10 @@ The legal calendar comes in as an argument (`lawful.clock.is_working_day` in pra
 """
 
 import calendar
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .errors import (
@@ -269,3 +270,30 @@ def after_objection(outcome: ObjectionOutcome | None) -> tuple[str | None, bool]
     if outcome is None:
         return None, True
     return str(outcome), False
+
+
+# Art. 20(2): direct transmission, only to the destination the person confirmed with the code sent to their
+# address (the code's message names it); the confirmation is written by the service, never by a caller
+TRANSMIT_TO, TRANSMIT_CONFIRMED = "transmit_to", "transmit_confirmed"
+DELIVERED = "delivered"
+NOT_DELIVERED = "could not be delivered to the destination; your copy is in the download"
+UNCONFIRMED = "not sent: the destination was not confirmed with the code sent to you"
+
+
+def destination_problem(url: str) -> str | None:
+    """Why `url` is no destination for a transmission: an https address with a host and no credentials."""
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        return "not an address"
+    if parts.scheme != "https" or not parts.hostname or not port_ok:
+        return "an https:// address is needed"
+    if parts.username is not None or parts.password is not None:
+        return "no user name or password in the address"
+    return None
+
+
+def destination_confirmed(details: Mapping[str, object]) -> bool:
+    target = details.get(TRANSMIT_TO)
+    return bool(target) and details.get(TRANSMIT_CONFIRMED) == target

@@ -72,6 +72,7 @@ def open_request(
             problems=[{"path": "received_at", "message": "in the future"}],
         )
     checks.refuse_unknown_keys(db, organisation_id, details or {})
+    checks.refuse_unconfirmable_destination(details or {}, identity_verified=identity_verified)
     checks.refuse_frozen_fields(db, keys, organisation_id, kinds, details or {}, address)
     subject = subjects.find_by_identity(
         db, keys, organisation_id=organisation_id, kind=subjects.IdentityKind.EMAIL, value=address
@@ -219,7 +220,10 @@ def send_code(db: Session, keys: keystore.Keys, request: Request, *, base_url: s
         )
     )
     url = f"{base_url}/rights/{status_token(keys, request.id)}"
-    tell(db, keys, request, "code", code=code, url=url)
+    text = i18n.t("mail.code.body", request.language, reference=request.reference, code=code, url=url)
+    if target := request.details.get(rules.TRANSMIT_TO):  # the code confirms this destination too
+        text += "\n" + i18n.t("mail.code.destination", request.language, destination=target)
+    tell(db, keys, request, "code", text=text)
     db.flush()
 
 
@@ -264,6 +268,8 @@ def verify(
         )
         return request
     row.used_at = clock.now()
+    if target := request.details.get(rules.TRANSMIT_TO):  # named in the code's message (send_code)
+        request.details = {**request.details, rules.TRANSMIT_CONFIRMED: target}
     if pause_while_identity:
         request.due_on = rules.due_date(
             rules.received_date(clock.now()), clock.is_working_day, request.extension_months

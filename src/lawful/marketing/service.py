@@ -11,7 +11,7 @@ from lawful.actor import Actor
 from lawful.errors import RuleViolation
 
 from . import rules
-from .errors import RecipientRefused, TemplateRefused
+from .errors import PlatformUnreachable, RecipientRefused, TemplateRefused
 from .models import Send
 
 
@@ -189,7 +189,10 @@ def export(
     for subject_id, _ in audience.members:
         held = subjects.values(db, keys, subject_id=subject_id, categories=set(allowed))
         rows.append({value.category: value.value for value in held})
-    response = outbound.post(target.endpoint, json={"purpose": purpose, "contacts": rows}, timeout=30)
+    try:
+        response = outbound.post(target.endpoint, json={"purpose": purpose, "contacts": rows}, timeout=30)
+    except outbound.OutboundError as exc:
+        raise PlatformUnreachable(f"recipient: {recipient!r} could not be reached ({exc.category})") from exc
     audit.record(
         db,
         actor,

@@ -4,7 +4,6 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-import httpx
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -68,8 +67,8 @@ def upload(
     body = {"purpose": purpose, "hashing": "sha256" if hashed else None, "contacts": contacts}
     try:
         response = outbound.post(target.endpoint, json=body, timeout=30)
-    except httpx.HTTPError as exc:
-        raise PlatformUnreachable(f"recipient: {recipient!r} could not be reached ({exc})") from exc
+    except outbound.OutboundError as exc:
+        raise PlatformUnreachable(f"recipient: {recipient!r} could not be reached ({exc.category})") from exc
     row = AudienceUpload(
         organisation_id=organisation_id,
         purpose=purpose,

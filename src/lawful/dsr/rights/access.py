@@ -5,13 +5,12 @@ import io
 import json
 from typing import Any
 
-import httpx
 from sqlalchemy.orm import Session
 
-from lawful import consent, keystore, outbound, processing, render, subjects
+from lawful import audit, consent, keystore, outbound, processing, render, subjects
 from lawful.actor import Actor
 
-from .. import datastores
+from .. import datastores, rules, writes
 from ..models import Request
 from ..packages import package_parts
 from ..service import contact, register_for
@@ -148,10 +147,9 @@ def portability(
             "portability.csv": buffer.getvalue().encode(),
         },
     )
-    target = str(request.details.get("transmit_to") or "")
     transmitted = None
-    if target:
-        transmitted = _transmit(target, {"reference": request.reference, "data": rows})
+    if request.details.get(rules.TRANSMIT_TO):
+        transmitted = _transmit(db, actor, request, {"reference": request.reference, "data": rows})
     return {"found": bool(rows), "items": len(rows), "transmitted": transmitted}
 
 
@@ -194,12 +192,27 @@ def _portable_fields(db: Session, keys: keystore.Keys, request: Request) -> list
     ]
 
 
-def _transmit(url: str, payload: dict[str, Any]) -> str:
-    """Direct transmission to another controller, over HTTPS only; a failure leaves the download."""
-    if not url.startswith("https://"):
-        return "refused: not https"
-    try:
-        response = outbound.post(url, json=payload, timeout=15)
-    except httpx.HTTPError as exc:
-        return f"failed: {type(exc).__name__}"
-    return f"status {response.status_code}"
+def _transmit(db: Session, actor: Actor, request: Request, payload: dict[str, Any]) -> str:
+    """Art. 20(2): to the destination the person confirmed with their code, else not at all. The person
+    reads only whether it was delivered (no network outcome: the privacy center is no port scanner);
+    staff read the category in the audit: unconfirmed, refused_address, unreachable or rejected."""
+    if not rules.destination_confirmed(request.details):
+        shown, category = rules.UNCONFIRMED, "unconfirmed"
+    else:
+        try:
+            response = outbound.post(str(request.details[rules.TRANSMIT_TO]), json=payload, timeout=15)
+            delivered = outbound.delivered(response)
+            category = "delivered" if delivered else "rejected"
+        except outbound.OutboundError as exc:
+            category = exc.category
+        shown = rules.DELIVERED if category == "delivered" else rules.NOT_DELIVERED
+    entry = audit.entry(
+        actor,
+        "dsr.transmitted",
+        entity=request,
+        organisation_id=request.organisation_id,
+        outcome="ok" if category == "delivered" else "failed",
+        data={"category": category},
+    )
+    writes.add(db, audit.TABLE, [entry])
+    return shown
