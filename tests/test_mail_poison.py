@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -94,3 +95,9 @@ def test_a_campaign_subject_with_a_line_break_is_a_422_naming_the_field_and_queu
         "subject: a mail header cannot hold a line break",
     )
     assert db.scalars(select(mail.OutboxMessage)).all() == []
+
+
+@pytest.mark.parametrize("sender", ["Acme\nBcc: x@example.test <p@acme.test>", "p@acme.test\r"])
+def test_a_sender_with_a_line_break_is_refused_naming_the_setting(sender: str) -> None:
+    with pytest.raises(ValidationError, match="mail_from"):
+        Settings(mail_from=sender)
