@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from lawful import clock, consent, intake, jobs, keystore, mail, subjects
@@ -155,7 +155,7 @@ def test_the_delivery_job_sends_committed_mail(fresh_url: str, tmp_path: Path, s
     jobs.configure(settings.model_copy(update={"jobs_url": "immediate"}))
 
 
-def test_the_cli_delivers_what_is_due(
+def test_the_cli_delivers_what_is_due_and_says_what_it_gave_up(
     lawful: Lawful, fresh_url: str, smtp: Mailbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LAWFUL_SMTP_PORT", str(smtp.port))
@@ -164,10 +164,17 @@ def test_the_cli_delivers_what_is_due(
     )
     with db_module.open_session(fresh_url) as session:
         org = make_register(session, people()).organisation_id
-        _queue(session, keystore.open_keys(settings), org, to="cli@example.test")
+        keys = keystore.open_keys(settings)
+        _queue(session, keys, org, to="cli@example.test")
+        poisoned = mail.Mail(to="x@example.test", subject="a\nb", text="c")  # as an older version could queue
+        session.execute(
+            insert(mail.OutboxMessage),
+            mail.outbox_row(keys, poisoned, kind="t", category="service", organisation_id=org),
+        )
         session.commit()
 
     result = lawful("mail", "deliver")
 
     assert result.exit_code == 0 and "1 message(s) sent" in result.stdout
+    assert "1 message(s) given up: malformed 1" in result.stderr
     assert [m["To"] for m in smtp.wait_for(1)] == ["cli@example.test"]

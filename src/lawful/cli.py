@@ -336,8 +336,11 @@ def deliver_mail() -> None:
 
     settings = terminal.settings()
     with terminal.session() as session:
-        sent = mail.deliver_due(session, keystore.open_keys(settings), settings, limit=10_000)
-    terminal.out.print(f"{sent} message(s) sent")
+        done = mail.deliver(session, keystore.open_keys(settings), settings, limit=10_000)
+    terminal.out.print(f"{done.sent} message(s) sent, {done.retrying} to retry")
+    if done.failed:
+        reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(done.failed.items()))
+        terminal.err.print(f"{sum(done.failed.values())} message(s) given up: {reasons}", style="yellow")
 
 
 @app.command()

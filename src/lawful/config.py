@@ -62,7 +62,9 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
-    mail_from: str = "privacy@localhost"
+    mail_from: str = Field(
+        default="privacy@localhost", pattern=r"^[^\r\n]*$", description="the From header: one line"
+    )
     jobs_url: str = Field(default="sqlite", description="sqlite (data directory), redis://…, or immediate")
     banner_origins: list[str] = Field(default=["*"], description="web origins allowed to load the banner API")
     banner_lifetime_days: int = Field(

@@ -1,14 +1,24 @@
-"""The one Jinja2 environment for pages, notices, exports and (later) emails."""
+"""The one Jinja2 environment for pages, notices, exports and (later) emails; safe spreadsheet cells."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from lawful import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+# What makes a spreadsheet read a cell as a formula (OWASP "CSV injection"): a register string or a
+# visitor's value starting with one of these would run when the export is opened.
+# A plain number ("-12.5", "+32470000002") starts with a sign but runs nothing: it stays as it is, so
+# negative amounts remain numbers and phone numbers reach the dialler unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+Cell = TypeVar("Cell")
 
 
 @lru_cache(maxsize=1)
@@ -28,3 +38,16 @@ def environment() -> Environment:
 
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
+
+
+def formula_like(value: object) -> bool:
+    """Whether a spreadsheet would read this text as a formula; numbers, dates and None never are."""
+    return (
+        isinstance(value, str) and value.startswith(FORMULA_STARTS) and _PLAIN_NUMBER.fullmatch(value) is None
+    )
+
+
+def spreadsheet_cell(value: Cell) -> Cell | str:
+    """The value for a CSV cell: formula-like text gets a leading quote so it stays text, as OWASP
+    recommends; everything else, negative numbers included, is unchanged."""
+    return "'" + value if isinstance(value, str) and formula_like(value) else value

@@ -1,5 +1,6 @@
 """Append-only, hash-chained audit log of every write and every read of personal data."""
 
+from . import outbox  # noqa: F401  (audits the mail the outbox gives up)
 from .errors import ChainBroken
 from .models import AuditEntry
 from .rules import Break

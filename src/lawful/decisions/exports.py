@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, crypto, keystore, subjects
+from lawful import audit, clock, crypto, keystore, render, subjects
 from lawful.actor import Actor
 from lawful.errors import Conflict, Forbidden, NotFound
 
@@ -120,7 +120,9 @@ def _build(db: Session, keys: keystore.Keys, export: Export, allowed: list[uuid.
             v.category: v.value
             for v in subjects.values(db, keys, subject_id=subject_id, categories=set(export.fields))
         }
-        writer.writerow([str(subject_id), *(found.get(f, "") for f in export.fields)])
+        writer.writerow(
+            [str(subject_id), *(render.spreadsheet_cell(found.get(f, "")) for f in export.fields)]
+        )
     key = keys.store.create(_owner(export.id))
     export.file = crypto.encrypt(key, buffer.getvalue().encode(), context=str(export.id).encode())
     export.people, export.status, export.expires_at = len(allowed), "ready", clock.now() + EXPORT_LIFETIME

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from lawful import keystore, terminal
+from lawful import keystore, render, terminal
 
 from . import phone, social
 
@@ -109,7 +109,9 @@ def call_list(
         with output.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["number", "subject_id", "basis"])
-            writer.writerows([c.number, c.subject_id, c.basis] for c in result.calls)
+            writer.writerows(
+                [render.spreadsheet_cell(v) for v in (c.number, c.subject_id, c.basis)] for c in result.calls
+            )
     if terminal.emit(asdict(result), as_json=as_json):
         return
     if output is None:

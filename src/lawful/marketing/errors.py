@@ -15,6 +15,10 @@ class TemplateRefused(RuleViolation):
     code = "template_refused"
 
 
+class HeaderRefused(RuleViolation):
+    code = "header_refused"
+
+
 class RecipientRefused(Conflict):
     code = "recipient_refused"
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Collection, Iterator
 from datetime import datetime, timedelta
 
-from .errors import AudienceUploadDisabled, ConsentRequired, DncmFileInvalid, RecipientRefused
+from .errors import AudienceUploadDisabled, ConsentRequired, DncmFileInvalid, HeaderRefused, RecipientRefused
 
 IMPERSONAL_LOCAL_PARTS = frozenset(
     {
@@ -47,6 +47,20 @@ def eprivacy_basis(
 def has_unsubscribe(text: str, html: str | None) -> bool:
     """R-35: a marketing message carries its opt-out; templates without the placeholder cannot be sent."""
     return "{unsubscribe_url}" in text and (html is None or "{unsubscribe_url}" in html)
+
+
+# A line break in a header value ends the header (RFC 5322 §2.2): the rest would be read as headers of
+# its own (an added Bcc) or, since the outbox refuses to build such a message, the mail would never go.
+LINE_BREAKS = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def ensure_header_value(field: str, value: str) -> None:
+    """A value bound for a mail header (subject, sender name) stays on one line."""
+    if LINE_BREAKS.intersection(value):
+        raise HeaderRefused(
+            f"{field}: a mail header cannot hold a line break",
+            problems=[{"path": field, "message": "contains a line break"}],
+        )
 
 
 UPLOAD_BASIS = "consent"  # A-09, EDPB Guidelines 8/2020: never legitimate interest or soft opt-in

@@ -82,6 +82,7 @@ def send_campaign(
     base_url: str,
 ) -> CampaignResult:
     """Eligibility is decided at dispatch, per person; every message carries its one-click opt-out (R-35, R-36)."""
+    rules.ensure_header_value("subject", subject_line)
     if not rules.has_unsubscribe(text, None):
         raise TemplateRefused("a marketing message must contain {unsubscribe_url} (R-35)")
     audience = build(db, keys, organisation_id=organisation_id, purpose=purpose)

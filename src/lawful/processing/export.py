@@ -4,12 +4,15 @@ import csv
 import io
 import json
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lawful import render
 
 from .document import Register
 from .record import CSV_COLUMNS, csv_rows, record
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 
 class ExportFormat(StrEnum):
@@ -35,7 +38,7 @@ def export(register: Register, fmt: ExportFormat, *, lang: str, version: int) ->
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(csv_rows(data))
+        writer.writerows({k: render.spreadsheet_cell(v) for k, v in row.items()} for row in csv_rows(data))
         return buffer.getvalue().encode()
     if fmt is ExportFormat.HTML:
         return render.render("processing/record.html", record=data).encode()
@@ -50,13 +53,23 @@ def _xlsx(data: dict[str, Any]) -> bytes:
     assert controller is not None
     controller.title = "Controller"
     for name, value in data["controller"].items():
-        controller.append(
-            [name, json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value]
+        _append(
+            controller,
+            [name, json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value],
         )
     sheet = book.create_sheet("Activities")
-    sheet.append(list(CSV_COLUMNS))
+    _append(sheet, list(CSV_COLUMNS))
     for row in csv_rows(data):
-        sheet.append([row[column] for column in CSV_COLUMNS])
+        _append(sheet, [row[column] for column in CSV_COLUMNS])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _append(sheet: "Worksheet", values: list[Any]) -> None:
+    """A row whose formula-like text is written as a string cell with Excel's quote prefix: shown as
+    typed, never run, not even after someone edits the cell."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if render.formula_like(cell.value):
+            cell.data_type, cell.quotePrefix = "s", True

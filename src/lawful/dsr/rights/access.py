@@ -137,7 +137,7 @@ def portability(
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: render.spreadsheet_cell(v) for k, v in row.items()} for row in rows)
     package_parts(
         db,
         keys,
