@@ -41,6 +41,28 @@ DOMAINS = {
     "connectors": ("lawful.connectors.commands", "cli"),
     "marketing": ("lawful.marketing.commands", "cli"),
 }
+# every package that declares tables; a command that loads only its own domain would meet foreign keys
+# to tables nobody declared (NoReferencedTableError), so each process loads them all before a session
+MODEL_PACKAGES = (
+    "audit",
+    "staff",
+    "processing",
+    "notices",
+    "subjects",
+    "consent",
+    "intake",
+    "decisions",
+    "marketing",
+    "connectors",
+    "dsr",
+    "mail",
+)
+
+
+def load_models() -> None:
+    """Import every domain's models, so that every table a foreign key names is known."""
+    for package in MODEL_PACKAGES:
+        importlib.import_module(f"lawful.{package}")
 
 
 class _Commands(MutableMapping[str, Any]):
@@ -146,6 +168,7 @@ def _organisation_id(db: "Session", slug: str | None) -> "uuid.UUID":
 
 
 terminal.resolve_organisations_with(_organisation_id)
+terminal.before_sessions(load_models)
 app = typer.Typer(
     cls=_Group,
     pretty_exceptions_enable=False,
@@ -225,6 +248,7 @@ def serve(
         engine = db.make_engine(settings.resolved_database_url())
         db.upgrade_to_head(engine)
         engine.dispose()
+        load_models()
         dsr_tasks.reapply_tombstones.call_local()  # R-59: a restored backup is erased again before it is served
         if workers <= 1:
             from lawful.app import create_app
@@ -282,6 +306,7 @@ def worker(workers: Annotated[int, typer.Option(help="worker threads")] = 2) -> 
     from lawful.dsr import tasks as dsr_tasks  # noqa: F401  (declares the rights-request jobs on huey)
 
     settings = terminal.settings()
+    load_models()  # the jobs open their own sessions
     jobs.configure(settings)
     interval = settings.audit_seal_seconds
     sealer = (

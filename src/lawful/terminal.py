@@ -35,10 +35,20 @@ def settings() -> Settings:
     return get_settings()
 
 
+_before_sessions: list[Callable[[], None]] = []
+
+
+def before_sessions(prepare: Callable[[], None]) -> None:
+    """cli.py plugs in the import of every domain's models, which the kernel cannot import."""
+    _before_sessions[:] = [prepare]
+
+
 @contextmanager
 def session() -> "Iterator[Session]":
     from lawful import db  # the engine's modules load with the first command that needs the database
 
+    for prepare in _before_sessions:
+        prepare()
     with db.open_session(settings().resolved_database_url()) as opened:
         yield opened
 
