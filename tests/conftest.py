@@ -153,7 +153,8 @@ def app(settings: Settings) -> FastAPI:
 def client(app: FastAPI, db: Session) -> Iterator[TestClient]:
     app.dependency_overrides[get_db] = lambda: db
     submissions_limit.reset()  # each test starts with a fresh window
-    with TestClient(app) as test_client:
+    # as a browser on the console sends it: console forms without Origin or Referer are refused
+    with TestClient(app, headers={"Referer": "http://testserver/console"}) as test_client:
         yield test_client
     app.dependency_overrides.clear()
 
