@@ -262,8 +262,7 @@ def serve(
             port=port,
             workers=workers,
             log_level="warning",
-            proxy_headers=True,
-            forwarded_allow_ips=settings.trusted_proxies,
+            **proxy_options(settings.trusted_proxies),
         )
         return
     background = jobs.consumer(workers=1) if settings.jobs_url != "immediate" else None
@@ -275,12 +274,18 @@ def serve(
             host=host,
             port=port,
             log_level="warning",
-            proxy_headers=True,
-            forwarded_allow_ips=settings.trusted_proxies,
+            **proxy_options(settings.trusted_proxies),
         )
     finally:
         if background is not None:
             background.stop(graceful=True)
+
+
+def proxy_options(trusted_proxies: str) -> dict[str, Any]:
+    """uvicorn believes X-Forwarded-For/-Proto from loopback unless told otherwise: only from listed proxies."""
+    if not trusted_proxies.strip():
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted_proxies}
 
 
 @contextmanager

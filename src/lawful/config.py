@@ -51,7 +51,9 @@ class Settings(BaseSettings):
         default=500, description="bulk exports above this need approval (R-91)"
     )
     trusted_proxies: str = Field(
-        default="127.0.0.1", description="proxies whose X-Forwarded-Proto is believed"
+        default="",
+        description="comma-separated addresses of reverse proxies whose X-Forwarded-For and -Proto are "
+        "believed; default none: the client address is the connection's",
     )
     https_only: bool = Field(
         default=False, description="refuse plain HTTP and send HSTS (R-14); on behind TLS"
