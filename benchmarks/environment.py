@@ -40,6 +40,7 @@ def installation(database: str, name: str) -> Iterator[Installation]:
             "LAWFUL_DATA_DIR": tmp,
             "LAWFUL_DATABASE_URL": url,
             "LAWFUL_MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "LAWFUL_TRUSTED_PROXIES": "127.0.0.1",  # wrk plays the proxy: "many visitors" send X-Forwarded-For
         }
         register = _apply_demo(env, Path(tmp))
         yield Installation(database=database, data_dir=Path(tmp), env=env, register=register)

@@ -51,6 +51,7 @@ def seeded(database: str, name: str, count: int = PEOPLE, *, seed: int = 1) -> I
             "LAWFUL_DATABASE_URL": url,
             "LAWFUL_KEYSTORE_URL": keys_url,
             "LAWFUL_MASTER_KEY": master_key,
+            "LAWFUL_TRUSTED_PROXIES": "127.0.0.1",  # wrk plays the proxy: "many visitors" send X-Forwarded-For
         }
         settings = Settings(
             data_dir=Path(tmp), database_url=url, keystore_url=keys_url, master_key=SecretStr(master_key)

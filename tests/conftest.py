@@ -8,6 +8,8 @@ import json
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -186,7 +188,8 @@ class OutsideClient(TestClient):
     what the app committed (a write the app forgot to commit is missing)."""
 
     def __init__(self, app: FastAPI, db: Session) -> None:
-        super().__init__(app)
+        # as a browser on the console sends it: console forms without Origin or Referer are refused
+        super().__init__(app, headers={"Referer": "http://testserver/console"})
         self.db = db
 
     def request(self, *args: Any, **kwargs: Any) -> Any:
@@ -227,6 +230,17 @@ class Lawful:
 
     def __call__(self, *args: str) -> Result:
         return self.runner.invoke(cli_app, list(args))
+
+    def apply_register(self, directory: Path, text: str) -> None:
+        """Store a register (YAML text) through `lawful register apply`."""
+        path = directory / f"register-{uuid.uuid4().hex[:8]}.yaml"
+        path.write_text(text, encoding="utf-8")
+        assert self("register", "apply", str(path)).exit_code == 0
+
+    def process(self, *args: str) -> "subprocess.CompletedProcess[str]":
+        """`python -m lawful …` in its own process: only what the command itself imports is loaded."""
+        command = [sys.executable, "-m", "lawful", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.fixture

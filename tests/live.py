@@ -10,6 +10,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from lawful.cli import proxy_options
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -22,7 +24,7 @@ def wait_until_healthy(origin: str, thread: threading.Thread) -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and thread.is_alive():
         try:
-            if httpx.get(f"{origin}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"{origin}/healthz", timeout=1).status_code < 500:  # 308 under https_only
                 return
         except httpx.TransportError:
             pass
@@ -34,8 +36,11 @@ def wait_until_healthy(origin: str, thread: threading.Thread) -> None:
 def serving(app: FastAPI) -> Iterator[str]:
     """Serve `app` until the block ends; yields its origin. The app's database connections are closed after."""
     port = free_port()
+    proxies = proxy_options(app.state.settings.trusted_proxies)  # as `lawful serve` runs it
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off")
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off", **proxies
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -14,9 +14,7 @@ from tests.registers import as_yaml, people
 
 @pytest.fixture
 def ready(lawful: Lawful, tmp_path: Path) -> Lawful:
-    path = tmp_path / "people.yaml"
-    path.write_text(as_yaml(people()), encoding="utf-8")
-    assert lawful("register", "apply", str(path)).exit_code == 0
+    lawful.apply_register(tmp_path, as_yaml(people()))
     return lawful
 
 

@@ -41,6 +41,28 @@ DOMAINS = {
     "connectors": ("lawful.connectors.commands", "cli"),
     "marketing": ("lawful.marketing.commands", "cli"),
 }
+# every package that declares tables; a command that loads only its own domain would meet foreign keys
+# to tables nobody declared (NoReferencedTableError), so each process loads them all before a session
+MODEL_PACKAGES = (
+    "audit",
+    "staff",
+    "processing",
+    "notices",
+    "subjects",
+    "consent",
+    "intake",
+    "decisions",
+    "marketing",
+    "connectors",
+    "dsr",
+    "mail",
+)
+
+
+def load_models() -> None:
+    """Import every domain's models, so that every table a foreign key names is known."""
+    for package in MODEL_PACKAGES:
+        importlib.import_module(f"lawful.{package}")
 
 
 class _Commands(MutableMapping[str, Any]):
@@ -160,6 +182,7 @@ def _organisation_id(db: "Session", slug: str | None) -> "uuid.UUID":
 
 terminal.resolve_organisations_with(_organisation_id)
 terminal.resolve_staff_with(acting.staff_actor)
+terminal.before_sessions(load_models)
 app = typer.Typer(
     cls=_Group,
     pretty_exceptions_enable=False,
@@ -256,6 +279,7 @@ def serve(
         engine = db.make_engine(settings.resolved_database_url())
         db.upgrade_to_head(engine)
         engine.dispose()
+        load_models()
         dsr_tasks.reapply_tombstones.call_local()  # R-59: a restored backup is erased again before it is served
         if workers <= 1:
             from lawful.app import create_app
@@ -269,8 +293,7 @@ def serve(
             port=port,
             workers=workers,
             log_level="warning",
-            proxy_headers=True,
-            forwarded_allow_ips=settings.trusted_proxies,
+            **proxy_options(settings.trusted_proxies),
         )
         return
     background = jobs.consumer(workers=1) if settings.jobs_url != "immediate" else None
@@ -282,12 +305,18 @@ def serve(
             host=host,
             port=port,
             log_level="warning",
-            proxy_headers=True,
-            forwarded_allow_ips=settings.trusted_proxies,
+            **proxy_options(settings.trusted_proxies),
         )
     finally:
         if background is not None:
             background.stop(graceful=True)
+
+
+def proxy_options(trusted_proxies: str) -> dict[str, Any]:
+    """uvicorn believes X-Forwarded-For/-Proto from loopback unless told otherwise: only from listed proxies."""
+    if not trusted_proxies.strip():
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted_proxies}
 
 
 @contextmanager
@@ -313,6 +342,7 @@ def worker(workers: Annotated[int, typer.Option(help="worker threads")] = 2) -> 
     from lawful.dsr import tasks as dsr_tasks  # noqa: F401  (declares the rights-request jobs on huey)
 
     settings = terminal.settings()
+    load_models()  # the jobs open their own sessions
     jobs.configure(settings)
     interval = settings.audit_seal_seconds
     sealer = (

@@ -45,14 +45,24 @@ class Settings(BaseSettings):
         le=60,
         description="how often each process chains new audit entries; 0: only on reads",
     )
-    login_max_failures: int = 10
-    login_window_minutes: int = 15
+    login_max_failures: int = Field(
+        default=5, ge=1, description="failed logins on one account from one address before back-off starts"
+    )
+    login_window_minutes: int = Field(default=1440, ge=1, description="how long a failed login counts")
+    login_backoff_cap_minutes: int = Field(
+        default=60, ge=1, description="longest wait between tries once back-off doubles (from 1 minute)"
+    )
+    login_address_max_failures: int = Field(
+        default=50, ge=1, description="failed logins from one address, any accounts, before it must wait"
+    )
     notice_lead_days: int = 30
     export_approval_threshold: int = Field(
         default=500, description="bulk exports above this need approval (R-91)"
     )
     trusted_proxies: str = Field(
-        default="127.0.0.1", description="proxies whose X-Forwarded-Proto is believed"
+        default="",
+        description="comma-separated addresses of reverse proxies whose X-Forwarded-For and -Proto are "
+        "believed; default none: the client address is the connection's",
     )
     https_only: bool = Field(
         default=False, description="refuse plain HTTP and send HSTS (R-14); on behind TLS"

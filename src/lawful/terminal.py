@@ -36,6 +36,14 @@ def settings() -> Settings:
     return get_settings()
 
 
+_before_sessions: list[Callable[[], None]] = []
+
+
+def before_sessions(prepare: Callable[[], None]) -> None:
+    """cli.py plugs in the import of every domain's models, which the kernel cannot import."""
+    _before_sessions[:] = [prepare]
+
+
 @contextmanager
 def session() -> "Iterator[Session]":
     """The command's unit of work (lawful.work): committed when the block ends or exits with status 0,
@@ -44,6 +52,8 @@ def session() -> "Iterator[Session]":
 
     from lawful import db, work  # the engine's modules load with the first command that needs the database
 
+    for prepare in _before_sessions:
+        prepare()
     engine = db.make_engine(settings().resolved_database_url())
     opened = db.make_sessionmaker(engine)()
     try:

@@ -163,10 +163,18 @@ def console_permission(actor: Actor, permission: str) -> None:
 
 
 def ensure_same_origin(request: Request) -> None:
-    """Console forms must come from the console itself (CSRF), besides the SameSite=Strict cookie."""
-    origin = request.headers.get("origin") or request.headers.get("referer") or ""
+    """Console forms must come from the console itself (CSRF), besides the SameSite=Strict cookie.
+
+    The Origin decides when the browser sent one, else the Referer; a form naming neither is refused,
+    since a forged one can be made to send neither (Referrer-Policy: no-referrer, a data: page)."""
     expected = f"{request.url.scheme}://{request.url.netloc}"
-    if origin and not (origin == expected or origin.startswith(expected + "/")):
+    origin = request.headers.get("origin")
+    if origin is not None:
+        same = origin == expected
+    else:
+        referer = request.headers.get("referer", "")
+        same = referer == expected or referer.startswith(expected + "/")
+    if not same:
         raise HTTPException(403, detail="cross-site form submission refused")
 
 

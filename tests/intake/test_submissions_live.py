@@ -26,7 +26,11 @@ PEOPLE = 30
 @pytest.fixture
 def live(fresh_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
     settings = Settings(
-        data_dir=tmp_path, database_url=fresh_url, master_key=SecretStr(MASTER_KEY), audit_seal_seconds=0
+        data_dir=tmp_path,
+        database_url=fresh_url,
+        master_key=SecretStr(MASTER_KEY),
+        audit_seal_seconds=0,
+        trusted_proxies="127.0.0.1",  # each call comes "from" its own X-Forwarded-For address
     )
     engine = db.make_engine(fresh_url)
     with db.make_sessionmaker(engine)() as session:

@@ -1,10 +1,18 @@
 """Staff accounts with roles (R-84), second-factor login (R-85) and scoped API keys."""
 
-from .errors import GrantRefused, InvalidCredentials, LoginFailed, StaffExists, StaffNotFound, WeakPassword
+from .errors import (
+    AccessReviewDue,
+    GrantRefused,
+    InvalidCredentials,
+    LoginFailed,
+    StaffExists,
+    StaffNotFound,
+    WeakPassword,
+)
+from .login import LoginResult, log_in
 from .models import ApiKey, LoginAttempt, StaffSession, StaffUser
-from .rules import PERMISSIONS, ROLE_PERMISSIONS, Role, permissions_for
+from .rules import PERMISSIONS, ROLE_PERMISSIONS, LoginLimits, Role, permissions_for
 from .service import (
-    LoginResult,
     NewStaff,
     actor_for,
     actor_for_api_key,
@@ -17,7 +25,6 @@ from .service import (
     get,
     grant,
     list_staff,
-    log_in,
     log_out,
     revoke,
     revoke_api_key,
@@ -26,11 +33,13 @@ from .service import (
 __all__ = [
     "PERMISSIONS",
     "ROLE_PERMISSIONS",
+    "AccessReviewDue",
     "ApiKey",
     "GrantRefused",
     "InvalidCredentials",
     "LoginAttempt",
     "LoginFailed",
+    "LoginLimits",
     "LoginResult",
     "NewStaff",
     "Role",

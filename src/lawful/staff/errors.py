@@ -1,6 +1,6 @@
 """Staff errors."""
 
-from lawful.errors import Conflict, NotFound, RuleViolation, Unauthorised
+from lawful.errors import Conflict, Forbidden, NotFound, RuleViolation, Unauthorised
 
 
 class StaffNotFound(NotFound):
@@ -25,3 +25,7 @@ class LoginFailed(Unauthorised):
 
 class InvalidCredentials(Unauthorised):
     code = "invalid_credentials"
+
+
+class AccessReviewDue(Forbidden):
+    code = "access_review_due"

@@ -18,7 +18,8 @@ from lawful.web import (
     session_serializer,
 )
 
-from . import service
+from . import login, service
+from .rules import LoginLimits
 from .schemas import LoginCreate
 
 pages = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
@@ -33,15 +34,19 @@ def login_form() -> HTMLResponse:
 def log_in(
     request: Request, form: Annotated[LoginCreate, Form()], db: Db, keys: AppKeys, settings: AppSettings
 ) -> Response:
-    result = service.log_in(
+    result = login.log_in(
         db,
         keys,
         email=form.email,
         password=form.password,
         totp_code=form.code,
         client=request.client.host if request.client else "unknown",
-        max_failures=settings.login_max_failures,
-        window=timedelta(minutes=settings.login_window_minutes),
+        limits=LoginLimits(
+            free_failures=settings.login_max_failures,
+            window=timedelta(minutes=settings.login_window_minutes),
+            backoff_cap=timedelta(minutes=settings.login_backoff_cap_minutes),
+            address_failures=settings.login_address_max_failures,
+        ),
         session_length=timedelta(hours=settings.session_hours),
     )
     if result.error is not None or result.session is None:

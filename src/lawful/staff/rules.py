@@ -1,5 +1,7 @@
 """Roles and what they may do (R-84): least privilege, personal data only for trained staff."""
 
+from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 
@@ -65,6 +67,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 }
 
 MIN_PASSWORD_LENGTH = 12
+LOGIN_BACKOFF_BASE = timedelta(minutes=1)
 TOTP_ALLOWED_DRIFT_STEPS = 1
 
 
@@ -101,3 +104,27 @@ def password_problem(password: str) -> str | None:
 
 def too_many_failures(recent_failures: int, limit: int) -> bool:
     return recent_failures >= limit
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """How failed logins are throttled: per (account, address) with back-off, and per address overall."""
+
+    free_failures: int
+    window: timedelta
+    backoff_cap: timedelta
+    address_failures: int
+
+
+def login_delay(failures: int, *, free: int, base: timedelta, cap: timedelta) -> timedelta:
+    """Art. 32: after `free` failures from one address on one account, each further one doubles the wait
+    before the next try, up to `cap`. Per address, so an attacker elsewhere cannot lock the owner out."""
+    if failures < free:
+        return timedelta(0)
+    doubled: timedelta = base * 2 ** min(failures - free, 32)
+    return min(doubled, cap)
+
+
+def access_review_overdue(due: date | None, *, today: date) -> bool:
+    """R-84, Art. 32(1)(d): a grant not reviewed by its date stops working the day after."""
+    return due is not None and today > due

@@ -7,20 +7,26 @@ from datetime import date, timedelta
 
 import pyotp
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, crypto, keystore
 from lawful.actor import Actor, ActorKind
-from lawful.errors import LawfulError, TooManyRequests
 
 from . import rules
-from .errors import GrantRefused, InvalidCredentials, LoginFailed, StaffExists, StaffNotFound, WeakPassword
-from .models import ApiKey, LoginAttempt, StaffSession, StaffUser
+from .errors import (
+    AccessReviewDue,
+    GrantRefused,
+    InvalidCredentials,
+    StaffExists,
+    StaffNotFound,
+    WeakPassword,
+)
+from .models import ApiKey, StaffSession, StaffUser
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 API_KEY_PREFIX = "lw_"
+ACCESS_REVIEW_MESSAGE = "your access is due for review; ask your privacy officer to review it"
 
 
 @dataclass(frozen=True)
@@ -142,83 +148,6 @@ def _totp_secret(keys: keystore.Keys, user: StaffUser) -> str:
     return crypto.decrypt(keys.totp, user.totp_secret, context=user.email.encode()).decode()
 
 
-@dataclass(frozen=True)
-class LoginResult:
-    session: StaffSession | None
-    error: LawfulError | None
-
-
-def log_in(
-    db: Session,
-    keys: keystore.Keys,
-    *,
-    email: str,
-    password: str,
-    totp_code: str,
-    client: str,
-    max_failures: int,
-    window: timedelta,
-    session_length: timedelta,
-) -> LoginResult:
-    """Password and second factor (R-85). Returns rather than raises so the attempt is committed."""
-    now = clock.now()
-    account_key = crypto.keyed_hash(keys.lookup, "login:" + email.strip().lower())
-    client_key = crypto.keyed_hash(keys.lookup, "client:" + client)
-    for key in (account_key, client_key):
-        if rules.too_many_failures(_failures(db, key=key, since=now - window), max_failures):
-            return LoginResult(None, TooManyRequests("too many failed logins; try again later"))
-    user = find_by_email(db, email=email)
-    if (
-        user is None
-        or not user.active
-        or not _password_ok(user, password)
-        or not _totp_ok(keys, user, totp_code)
-    ):
-        db.add_all([LoginAttempt(key=k, at=now, succeeded=False) for k in (account_key, client_key)])
-        if user is not None:
-            audit.record(
-                db,
-                Actor(ActorKind.PUBLIC, label="login"),
-                "staff.login_failed",
-                entity=user,
-                organisation_id=user.organisation_id,
-                outcome="refused",
-            )
-        return LoginResult(None, LoginFailed("email, password or code is not right"))
-    session = StaffSession(staff_id=user.id, created_at=now, expires_at=now + session_length)
-    db.add(session)
-    db.flush()
-    audit.record(db, actor_for(user), "staff.logged_in", entity=session, organisation_id=user.organisation_id)
-    return LoginResult(session, None)
-
-
-def _failures(db: Session, *, key: str, since: object) -> int:
-    query = select(func.count()).where(
-        LoginAttempt.key == key, LoginAttempt.at >= since, ~LoginAttempt.succeeded
-    )
-    return db.scalar(query) or 0
-
-
-def _password_ok(user: StaffUser, password: str) -> bool:
-    try:
-        return bool(_hasher.verify(user.password_hash, password))
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def _totp_ok(keys: keystore.Keys, user: StaffUser, code: str) -> bool:
-    """A valid code from a step not used before: a seen code cannot be replayed."""
-    totp = pyotp.TOTP(_totp_secret(keys, user))
-    now = clock.now()
-    step_now = int(now.timestamp()) // totp.interval
-    for drift in range(-rules.TOTP_ALLOWED_DRIFT_STEPS, rules.TOTP_ALLOWED_DRIFT_STEPS + 1):
-        step = step_now + drift
-        if step > user.totp_last_step and secrets.compare_digest(totp.generate_otp(step), code.strip()):
-            user.totp_last_step = step
-            return True
-    return False
-
-
 def log_out(db: Session, actor: Actor, *, session_id: uuid.UUID) -> None:
     session = db.get(StaffSession, session_id)
     if session is not None and session.revoked_at is None:
@@ -243,6 +172,8 @@ def actor_for_session(db: Session, *, session_id: uuid.UUID) -> Actor:
     user = get(db, staff_id=session.staff_id)
     if not user.active:
         raise InvalidCredentials("account disabled")
+    if rules.access_review_overdue(user.access_review_due, today=clock.today()):
+        raise AccessReviewDue(ACCESS_REVIEW_MESSAGE)
     return actor_for(user)
 
 

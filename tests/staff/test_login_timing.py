@@ -1,0 +1,43 @@
+"""A failed console login takes as long for an unknown email as for a known one (no account oracle, Art. 32)."""
+
+import statistics
+import time
+from datetime import datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from lawful import keystore, staff
+from tests.factories import make_register, make_staff
+
+T0 = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
+ROUNDS = 30
+
+
+def _seconds(client: TestClient, email: str, at: datetime) -> float:
+    started = time.perf_counter()
+    response = client.post(
+        "/console/login",
+        data={"email": email, "password": "wrong password!", "code": "123456"},
+        headers={"X-Lawful-Now": at.isoformat()},
+    )
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 401
+    return elapsed
+
+
+def test_unknown_and_known_emails_fail_in_the_same_time(
+    client: TestClient, db: Session, keys: keystore.Keys
+) -> None:
+    make_staff(db, keys, make_register(db).organisation_id, [staff.Role.AUDITOR], email="known@example.test")
+    _seconds(client, "warm-up@example.test", T0)
+    known: list[float] = []
+    unknown: list[float] = []
+
+    for n in range(ROUNDS):  # interleaved, a day apart so no throttle answers early
+        at = T0 + timedelta(days=n + 1)
+        known.append(_seconds(client, "known@example.test", at))
+        unknown.append(_seconds(client, f"nobody-{n}@example.test", at + timedelta(minutes=1)))
+
+    fast, slow = sorted([statistics.median(known), statistics.median(unknown)])
+    assert slow / fast < 1.2, (statistics.median(known), statistics.median(unknown))
