@@ -103,7 +103,7 @@ def test_the_html_form_shows_field_errors_in_the_language(
 def test_staff_record_data_received_by_phone_with_its_real_time(
     client: TestClient, org: uuid.UUID, db: Session
 ) -> None:
-    token = make_api_key(db, org, ["subjects:write"])
+    token = make_api_key(db, org, ["subjects:write", "subjects:read"])
     body = {
         "subject_category": "prospect",
         "phone": "0470 12 34 56",
@@ -150,7 +150,7 @@ def test_an_import_over_http_reports_counts(client: TestClient, org: uuid.UUID, 
 
 
 def test_an_update_link_carries_no_personal_data(client: TestClient, org: uuid.UUID, db: Session) -> None:
-    token = make_api_key(db, org, ["subjects:write"])
+    token = make_api_key(db, org, ["subjects:write", "subjects:read"])
     client.post("/api/forms/contact/submissions", json={"fields": CONTACT})
     subject_id = db.scalars(select(Subject.id)).one()
 

@@ -149,11 +149,13 @@ def from_row(
     row: Any, organisation_id: uuid.UUID, details: Session | None = None
 ) -> tuple[Person | None, uuid.UUID | None] | None:
     """What by_lookup answers for the statement's row (None: the ordinary path is needed)."""
-    if row is None:
+    if row is None:  # the organisation has no register
         return None, None
+    version_id = row[-1] if isinstance(row[-1], uuid.UUID) else uuid.UUID(hex=row[-1])
+    if row[0] is None:  # no one has this identity
+        return None, version_id
     if (row[6] or row[7]) and details is None:
         return None
-    version_id = row[-1] if isinstance(row[-1], uuid.UUID) else uuid.UUID(hex=row[-1])
     fact = next(iter(_people(details, organisation_id, [row], {}).values()), None)
     return None if fact is None else person(fact), version_id
 
@@ -185,13 +187,20 @@ def _by_lookup(dialect: str) -> Select[Any]:
         .scalar_subquery()
     )
     version = (
-        select(_text_id(RV.id, dialect))
+        select(_text_id(RV.id, dialect).label("version"))
         .where(RV.organisation_id == bindparam("org"))
         .order_by(RV.number.desc())
         .limit(1)
-        .scalar_subquery()
+        .subquery()
     )
-    return statement(dialect, found_by).add_columns(version)
+    # The register version's row, with the person's facts when someone has the identity (NULLs when not):
+    # known and unknown people take the same single round trip, so the time does not tell them apart.
+    subjects_table = table(subjects.Subject)
+    return (
+        statement(dialect, None)
+        .add_columns(version.c.version)
+        .select_from(version.outerjoin(subjects_table, found_by))
+    )
 
 
 def _text_id(column: ColumnElement[uuid.UUID], dialect: str) -> ColumnElement[Any]:
@@ -199,7 +208,7 @@ def _text_id(column: ColumnElement[uuid.UUID], dialect: str) -> ColumnElement[An
     return column if dialect == "postgresql" else type_coerce(column, String)
 
 
-def statement(dialect: str, selector: ColumnElement[bool]) -> Select[Any]:
+def statement(dialect: str, selector: ColumnElement[bool] | None) -> Select[Any]:
     org: ColumnElement[Any] = bindparam("org")
     purpose: ColumnElement[Any] = bindparam("purpose")
     restricted = exists().where(
@@ -212,7 +221,7 @@ def statement(dialect: str, selector: ColumnElement[bool]) -> Select[Any]:
     )
     last = select(func.max(C.collected_at)).where(C.subject_id == S.id, C.activity == purpose)
     state = select(CS.state).where(CS.organisation_id == org, CS.subject_id == S.id, CS.purpose == purpose)
-    return select(
+    chosen = select(
         _text_id(S.id, dialect),
         _text_id(S.organisation_id, dialect),
         sql_cast(S.categories, Text) if dialect == "postgresql" else type_coerce(S.categories, String),
@@ -225,7 +234,8 @@ def statement(dialect: str, selector: ColumnElement[bool]) -> Select[Any]:
         # SQLite: the stored text, parsed by `_moment`; SQLAlchemy's conversion cost more than the query
         type_coerce(last.scalar_subquery(), String) if dialect != "postgresql" else last.scalar_subquery(),
         state.scalar_subquery(),
-    ).where(selector)
+    )
+    return chosen if selector is None else chosen.where(selector)
 
 
 def _people(

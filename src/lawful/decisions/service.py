@@ -194,8 +194,10 @@ def quick_answer(found: tuple[Any, uuid.UUID | None] | None, question: Question)
         return None
     person, version_id = found
     target = _purposes.get((version_id, question.purpose)) if version_id is not None else None
-    if person is None or target is None:
+    if target is None:
         return None
+    if person is None:  # answered as fast as a known person's: the time tells nothing (issue 14)
+        return UNKNOWN
     return rules.decide(target, person, question.fields, clock.now())
 
 
