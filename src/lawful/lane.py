@@ -53,10 +53,10 @@ class Lane:
         if limit is None or scope["method"] != self.METHOD:
             await self.app(scope, receive, send)
             return
-        body, complete = await read_body(receive, limit)
-        answer = await self.answer_async(scope, body) if complete else None
+        body, ended = await read_body(receive, limit)
+        answer = await self.answer_async(scope, body) if ended and len(body) <= limit else None
         if answer is None:
-            await self.app(scope, replay(body, complete, receive), send)
+            await self.app(scope, replay(body, ended, receive), send)
             return
         status, payload = answer
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
@@ -194,31 +194,33 @@ def header(scope: Scope, name: bytes) -> str:
 
 
 async def read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
-    """The body, unless it is longer than `limit` (then what was read, and False)."""
+    """What the client sent, up to a little past `limit`, and whether that was all of it (the stream
+    ended). A body over the limit is handed over without being answered; "ended" says whether the
+    route is still to read the rest, so it never waits for a body that already came."""
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
-        if message["type"] != "http.request":
+        if message["type"] != "http.request":  # the client left: the route meets the disconnect itself
             return b"".join(chunks), False
         chunk = message.get("body", b"")
         chunks.append(chunk)
         size += len(chunk)
-        if size > limit:
-            return b"".join(chunks), False
         if not message.get("more_body", False):
             return b"".join(chunks), True
+        if size > limit:
+            return b"".join(chunks), False
 
 
-def replay(body: bytes, complete: bool, receive: Receive) -> Receive:
-    """A `receive` that hands over what the lane read, then the rest of the stream."""
+def replay(body: bytes, ended: bool, receive: Receive) -> Receive:
+    """A `receive` that hands over what the lane read, then the rest of the stream (if it had not ended)."""
     sent = False
 
     async def replayed() -> Message:
         nonlocal sent
         if not sent:
             sent = True
-            message: dict[str, Any] = {"type": "http.request", "body": body, "more_body": not complete}
+            message: dict[str, Any] = {"type": "http.request", "body": body, "more_body": not ended}
             return message
         return await receive()
 
