@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lawful import bodies
 from lawful.db import Guard, together
 
 Answer = tuple[int, bytes]
@@ -30,7 +31,7 @@ CONNECTIONS = 8  # per lane and process, for writes made from the event loop
 
 
 class Lane:
-    PATHS: ClassVar[dict[str, int]]  # path → the largest body the lane reads
+    PATHS: ClassVar[frozenset[str]] = frozenset()  # the paths it answers; their limits are lawful.bodies'
     METHOD: ClassVar[str] = "POST"
 
     def __init__(self, app: ASGIApp, owner: Any, session_dependency: Callable[..., Any]) -> None:
@@ -44,9 +45,12 @@ class Lane:
             owner.state.lanes = []
         owner.state.lanes.append(self)  # the app's lifespan closes their connections
 
+    def handles(self, path: str) -> bool:
+        return path in self.PATHS
+
     def limit(self, path: str) -> int | None:
-        """The largest body the lane reads on this path; None: not the lane's path."""
-        return self.PATHS.get(path)
+        """The largest body the lane reads on this path (its route's); None: not the lane's path."""
+        return bodies.limit(path) if self.handles(path) else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = self.limit(scope["path"]) if scope["type"] == "http" else None
