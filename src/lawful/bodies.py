@@ -5,6 +5,7 @@ their limits from the same table."""
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -35,7 +36,8 @@ LIMITS = (
     Limit(_path("/api/imports"), 32 * MIB),  # a CSV of up to 20,000,000 characters
     Limit(_path("/api/marketing/phone/dncm-imports"), 72 * MIB),  # the national list, 64,000,000 characters
 )
-NOT_JSON = ("application/x-www-form-urlencoded", "multipart/form-data", "text/csv")
+NOT_JSON = (b"application/x-www-form-urlencoded", b"multipart/form-data", b"text/csv")
+_HEADERS = frozenset({b"content-type", b"content-length", b"transfer-encoding"})
 _TOKENS = re.compile(rb'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]')  # a string (even unterminated), or a bracket
 
 
@@ -45,6 +47,7 @@ def limit(path: str) -> int:
     return found.largest if found else DEFAULT_LIMIT
 
 
+@lru_cache(maxsize=1024)  # the hot paths are a few literal ones
 def _find(path: str) -> Limit | None:
     return next((entry for entry in LIMITS if entry.path.fullmatch(path)), None)
 
@@ -79,16 +82,17 @@ class BodyLimits:
             return
         found = _find(scope["path"])
         largest = found.largest if found else DEFAULT_LIMIT
-        media = _header(scope, b"content-type").partition(";")[0].strip().lower()
+        headers = {k: v for k, v in scope["headers"] if k in _HEADERS}
+        media = headers.get(b"content-type", b"").partition(b";")[0].strip().lower()
         writes = scope["method"] not in ("GET", "HEAD", "OPTIONS")
-        if found and found.public_json and writes and media != "application/json":
+        if found and found.public_json and writes and media != b"application/json":
             await _refuse(send, 415, "unsupported_media_type", "send the body as application/json")
             return
-        declared = _header(scope, b"content-length")
+        declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > largest:
             await _too_large(send, largest)
             return
-        if not declared and "chunked" not in _header(scope, b"transfer-encoding").lower():
+        if not declared and b"chunked" not in headers.get(b"transfer-encoding", b"").lower():
             await self.app(scope, receive, send)  # no body
             return
         try:
@@ -136,10 +140,6 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return replayed
-
-
-def _header(scope: Scope, name: bytes) -> str:
-    return next((v for k, v in scope["headers"] if k == name), b"").decode("latin-1")
 
 
 async def _too_large(send: Send, largest: int) -> None:
