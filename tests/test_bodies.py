@@ -1,7 +1,10 @@
 """The body limits (lawful.bodies): each route's largest body, JSON nesting, and JSON only on the public
 JSON endpoints, which a cross-site page could otherwise post to without a CORS preflight."""
 
+import re
+
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from lawful import bodies
@@ -44,6 +47,17 @@ def test_json_depth_counts_brackets_outside_strings(body: bytes, deep: bool) -> 
 )
 def test_each_route_has_its_declared_limit_or_one_mebibyte(path: str, largest: int) -> None:
     assert bodies.limit(path) == largest
+
+
+def test_each_declared_limit_is_a_route_that_takes_a_body(app: FastAPI) -> None:
+    operations = app.openapi()["paths"].items()
+    paths = [
+        re.sub(r"\{[^}]+\}", "key", path) for path, methods in operations if {"post", "put"} & set(methods)
+    ]
+
+    unmatched = [e.path.pattern for e in bodies.LIMITS if not any(e.path.fullmatch(p) for p in paths)]
+
+    assert unmatched == []
 
 
 @pytest.mark.parametrize("path", PUBLIC)

@@ -162,7 +162,9 @@ def create_app(settings: Settings) -> FastAPI:
         allow_headers=["content-type"],
         allow_credentials=False,
     )
-    app.add_middleware(bodies.BodyLimits)
+    app.add_middleware(
+        bodies.BodyLimits
+    )  # outside every other layer but the headers: none reads a body first
     app.add_middleware(_Headers, test_mode=settings.test_mode, https_only=settings.https_only)
     return app
 
