@@ -6,7 +6,8 @@ from typing import Any
 
 from starlette.types import Message
 
-from lawful.lane import read_body, replay
+from lawful.bodies import replay
+from lawful.lane import read_body
 
 
 def _stream(*chunks: bytes) -> Any:

@@ -105,7 +105,7 @@ class BodyLimits:
         if media not in NOT_JSON and too_deep(body):
             await _too_deep(send)
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replay(body, True, receive), send)
 
 
 class _Gone(Exception):
@@ -129,7 +129,8 @@ async def _read(receive: Receive, largest: int) -> bytes | None:
             return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay(body: bytes, ended: bool, receive: Receive) -> Receive:
+    """A `receive` that hands over the body read so far, then the rest of the stream (if it had not ended)."""
     sent = False
 
     async def replayed() -> Message:
@@ -137,7 +138,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         if sent:
             return await receive()
         sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.request", "body": body, "more_body": not ended}
 
     return replayed
 

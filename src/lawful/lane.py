@@ -20,9 +20,10 @@ import psycopg
 from anyio import CapacityLimiter
 from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.orm import Session
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lawful import bodies
+from lawful.bodies import replay
 from lawful.db import Guard, together
 
 Answer = tuple[int, bytes]
@@ -214,18 +215,3 @@ async def read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
             return b"".join(chunks), True
         if size > limit:
             return b"".join(chunks), False
-
-
-def replay(body: bytes, ended: bool, receive: Receive) -> Receive:
-    """A `receive` that hands over what the lane read, then the rest of the stream (if it had not ended)."""
-    sent = False
-
-    async def replayed() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            message: dict[str, Any] = {"type": "http.request", "body": body, "more_body": not ended}
-            return message
-        return await receive()
-
-    return replayed
