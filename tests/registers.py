@@ -1,6 +1,7 @@
 """A small, valid register as a dict, for tests to copy and change; and the example registers."""
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -333,3 +334,11 @@ def people() -> dict[str, Any]:
         }
     )
     return document
+
+
+def laughs(activities: int = 200_000) -> str:
+    """The minimal register with its one activity repeated `activities` times through aliases: a few
+    hundred kilobytes of YAML that stand for millions of values ("billion laughs")."""
+    document = minimal()
+    activity = document.pop("activities")[0]
+    return as_yaml(document) + f"activities:\n  - &a {json.dumps(activity)}\n" + "  - *a\n" * (activities - 1)

@@ -34,6 +34,7 @@ KERNEL = {
     "i18n",
     "web",
     "lane",
+    "bodies",
     "outbound",
     "actor",
     "render",

@@ -9,7 +9,7 @@ from sqlalchemy import delete, update
 from lawful import db as lawful_db
 from lawful.audit import AuditEntry
 from tests.conftest import Lawful
-from tests.registers import as_yaml, minimal
+from tests.registers import as_yaml, laughs, minimal
 
 
 @pytest.fixture
@@ -37,6 +37,18 @@ def test_check_reports_every_problem_with_its_path_and_exits_1(lawful: Lawful, t
     paths = {p["path"] for p in json.loads(result.stdout)["problems"]}
     assert result.exit_code == 1
     assert paths == {"activities[0].legal_basis"}  # structure first: the rules run on a well-formed register
+
+
+def test_check_of_a_billion_laughs_register_names_the_expansion_and_exits_1(
+    lawful: Lawful, tmp_path: Path
+) -> None:
+    path = tmp_path / "laughs.yaml"
+    path.write_text(laughs(200_000), encoding="utf-8")
+
+    result = lawful("register", "check", str(path))
+
+    assert result.exit_code == 1
+    assert "more than 100,000 values once its aliases (*name) are expanded" in result.output
 
 
 def test_apply_publish_export_and_verify(lawful: Lawful, register_file: Path, tmp_path: Path) -> None:

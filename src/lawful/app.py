@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lawful import __version__, clock, db, i18n, keystore, outbound, staff
+from lawful import __version__, bodies, clock, db, i18n, keystore, outbound, staff
 from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
@@ -163,6 +163,9 @@ def create_app(settings: Settings) -> FastAPI:
         allow_headers=["content-type"],
         allow_credentials=False,
     )
+    app.add_middleware(
+        bodies.BodyLimits
+    )  # outside every other layer but the headers: none reads a body first
     app.add_middleware(_Headers, test_mode=settings.test_mode, https_only=settings.https_only)
     return app
 

@@ -21,8 +21,10 @@ import psycopg
 from anyio import CapacityLimiter
 from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.orm import Session
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from lawful import bodies
+from lawful.bodies import replay
 from lawful.db import Guard, together
 
 Answer = tuple[int, bytes]
@@ -31,7 +33,7 @@ CONNECTIONS = 8  # per lane and process, for writes made from the event loop
 
 
 class Lane:
-    PATHS: ClassVar[dict[str, int]]  # path → the largest body the lane reads
+    PATHS: ClassVar[frozenset[str]] = frozenset()  # the paths it answers; their limits are lawful.bodies'
     METHOD: ClassVar[str] = "POST"
 
     def __init__(self, app: ASGIApp, owner: Any) -> None:
@@ -45,19 +47,22 @@ class Lane:
             owner.state.lanes = []
         owner.state.lanes.append(self)  # the app's lifespan closes their connections
 
+    def handles(self, path: str) -> bool:
+        return path in self.PATHS
+
     def limit(self, path: str) -> int | None:
-        """The largest body the lane reads on this path; None: not the lane's path."""
-        return self.PATHS.get(path)
+        """The largest body the lane reads on this path (its route's); None: not the lane's path."""
+        return bodies.limit(path) if self.handles(path) else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = self.limit(scope["path"]) if scope["type"] == "http" else None
         if limit is None or scope["method"] != self.METHOD:
             await self.app(scope, receive, send)
             return
-        body, complete = await read_body(receive, limit)
-        answer = await self.answer_async(scope, body) if complete else None
+        body, ended = await read_body(receive, limit)
+        answer = await self.answer_async(scope, body) if ended and len(body) <= limit else None
         if answer is None:
-            await self.app(scope, replay(body, complete, receive), send)
+            await self.app(scope, replay(body, ended, receive), send)
             return
         status, payload = answer
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
@@ -182,32 +187,19 @@ def header(scope: Scope, name: bytes) -> str:
 
 
 async def read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
-    """The body, unless it is longer than `limit` (then what was read, and False)."""
+    """What the client sent, up to a little past `limit`, and whether that was all of it (the stream
+    ended). A body over the limit is handed over without being answered; "ended" says whether the
+    route is still to read the rest, so it never waits for a body that already came."""
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
-        if message["type"] != "http.request":
+        if message["type"] != "http.request":  # the client left: the route meets the disconnect itself
             return b"".join(chunks), False
         chunk = message.get("body", b"")
         chunks.append(chunk)
         size += len(chunk)
-        if size > limit:
-            return b"".join(chunks), False
         if not message.get("more_body", False):
             return b"".join(chunks), True
-
-
-def replay(body: bytes, complete: bool, receive: Receive) -> Receive:
-    """A `receive` that hands over what the lane read, then the rest of the stream."""
-    sent = False
-
-    async def replayed() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            message: dict[str, Any] = {"type": "http.request", "body": body, "more_body": not complete}
-            return message
-        return await receive()
-
-    return replayed
+        if size > limit:
+            return b"".join(chunks), False

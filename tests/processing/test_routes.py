@@ -2,6 +2,7 @@
 
 import csv
 import io
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit
 from tests.factories import bearer, make_api_key, make_register
-from tests.registers import as_yaml, minimal
+from tests.registers import as_yaml, laughs, minimal
 
 
 @pytest.fixture
@@ -66,6 +67,20 @@ def test_apply_of_an_invalid_register_is_422_with_problems_and_writes_nothing(
     assert response.status_code == 422
     assert response.json()["error"] == "register_invalid"
     assert response.json()["problems"][0]["path"] == "recipients[0].transfer"
+    assert audit.count(db) == before
+
+
+def test_apply_of_a_billion_laughs_register_is_422_within_a_second_and_writes_nothing(
+    client: TestClient, token: str, db: Session
+) -> None:
+    before = audit.count(db)
+    started = time.monotonic()
+
+    response = client.post("/api/register/versions", json={"yaml": laughs(200_000)}, headers=bearer(token))
+
+    assert time.monotonic() - started < 1
+    assert response.status_code == 422
+    assert [p["rule"] for p in response.json()["problems"]] == ["yaml_expansion"]
     assert audit.count(db) == before
 
 

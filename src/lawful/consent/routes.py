@@ -152,7 +152,7 @@ class BannerLane(Lane):
     anyway, and the proof names the inventory version the visitor says it was shown.
     """
 
-    PATHS: ClassVar[dict[str, int]] = {"/api/banner/consents": 16 * 1024}
+    PATHS: ClassVar[frozenset[str]] = frozenset({"/api/banner/consents"})
     CONFIG_SECONDS = 2.0
 
     def __init__(self, app: ASGIApp, owner: FastAPI) -> None:

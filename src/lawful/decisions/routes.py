@@ -229,7 +229,7 @@ class DecisionLane(Lane):
     than FastAPI does.
     """
 
-    PATHS: ClassVar[dict[str, int]] = {"/api/decisions": 64 * 1024, "/api/decisions/batch": 4 * 1024 * 1024}
+    PATHS: ClassVar[frozenset[str]] = frozenset({"/api/decisions", "/api/decisions/batch"})
 
     def __init__(self, app: ASGIApp, owner: FastAPI) -> None:
         super().__init__(app, owner)

@@ -152,8 +152,8 @@ class SubmissionLane(Lane):
     def forget(self) -> None:
         self._current.clear()
 
-    def limit(self, path: str) -> int | None:
-        return 64 * 1024 if self.PATH.fullmatch(path) else None
+    def handles(self, path: str) -> bool:
+        return self.PATH.fullmatch(path) is not None
 
     def answer(self, scope: Scope, body: bytes) -> Answer | None:
         ready = self._prepare(scope, body, cached_only=False)

@@ -8,9 +8,60 @@ from pydantic import ValidationError
 from .document import Register
 from .rules import Problem
 
+MAX_CHARACTERS = 2_000_000  # the largest example is 80,000
+MAX_NODES = 100_000  # values, lists and mappings once aliases are expanded; the largest example has 3,042
+MAX_DEPTH = 32  # the register format nests about 8 deep
+
+
+class TooLarge(yaml.YAMLError):
+    """A document over a bound: too long, nested too deep, or expanding (through aliases) too far."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a mapping with the same key twice (PyYAML keeps the last silently)."""
+    """SafeLoader that refuses a mapping with the same key twice (PyYAML keeps the last silently), and a
+    document nested deeper than MAX_DEPTH or whose aliases expand it past MAX_NODES ("billion laughs":
+    a few lines of anchors that stand for millions of values) while it is composed, before any value
+    is built."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._sizes: dict[int, int] = {}  # id(node) → its size with aliases expanded
+        self._expanded = 0  # the document's size so far, aliases expanded
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            target = self.anchors.get(self.peek_event().anchor)  # type: ignore[no-untyped-call]
+            size = self._sizes.get(id(target)) if target is not None else 0  # undefined: PyYAML says so
+            if size is None:
+                raise TooLarge("yaml_recursive", "an alias (*name) refers to a value that contains it")
+            self._count(size)
+            return super().compose_node(parent, index)
+        self._count(1)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise TooLarge("yaml_depth", f"the document nests deeper than {MAX_DEPTH} levels")
+        node = super().compose_node(parent, index)
+        self._depth -= 1
+        children = node.value if isinstance(node, yaml.SequenceNode) else []
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        self._sizes[id(node)] = 1 + sum(self._sizes[id(child)] for child in children)
+        return node
+
+    def _count(self, nodes: int) -> None:
+        """The document so far, aliases expanded, is `nodes` larger: refused as soon as it passes the bound."""
+        self._expanded += nodes
+        if self._expanded > MAX_NODES:
+            raise TooLarge(
+                "yaml_expansion",
+                f"the document stands for more than {MAX_NODES:,} values once its aliases (*name) are "
+                "expanded; write the repeated parts out, or use fewer aliases",
+            )
 
 
 def _construct_mapping(
@@ -34,8 +85,13 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 
 def load_yaml(text: str) -> tuple[Any, list[Problem]]:
+    if len(text) > MAX_CHARACTERS:
+        message = f"the document has {len(text):,} characters; at most {MAX_CHARACTERS:,}"
+        return None, [Problem("(document)", "yaml_size", message)]
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader), []  # noqa: S506 (a SafeLoader subclass)
+    except TooLarge as exc:
+        return None, [Problem("(document)", exc.rule, str(exc))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"

@@ -6,11 +6,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .loader import MAX_CHARACTERS
+
 
 class RegisterSubmit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    yaml: str = Field(min_length=1, max_length=2_000_000, description="the register document, as YAML")
+    yaml: str = Field(min_length=1, max_length=MAX_CHARACTERS, description="the register document, as YAML")
     source: str = Field(default="api", max_length=300, description="where it came from, e.g. a git commit")
 
 
