@@ -7,7 +7,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from lawful import terminal
+from lawful import keystore, terminal
 
 from . import service
 
@@ -23,6 +23,7 @@ def verify(
     as_json: Json = False,
 ) -> None:
     """Check every entry; exit 1 naming the first altered, removed or reordered one."""
+    keystore.open_keys(terminal.settings())  # the audit key: seals sign the head, verify checks it
     with terminal.session() as db, Progress(transient=True, console=terminal.err) as progress:
         progress.add_task("verifying the audit chain", total=None)
         checked, broken = service.verify(db)
@@ -60,6 +61,7 @@ def _anchor_problem(db: Session, expect_head: str) -> str | None:
 @cli.command("head")
 def head() -> None:
     """Print SEQ:HASH of the newest entry, to keep outside the database."""
+    keystore.open_keys(terminal.settings())
     with terminal.session() as db:
         found = service.head(db)
     typer.echo(f"{found[0]}:{found[1]}" if found else "empty")
@@ -72,6 +74,7 @@ def list_entries(
     as_json: Json = False,
 ) -> None:
     """Show the newest entries."""
+    keystore.open_keys(terminal.settings())
     with terminal.session() as db:
         entries = service.list_entries(db, action=action, limit=limit)
         rows = [
