@@ -175,16 +175,20 @@ class KeyStore:
         with self._sessions() as session:
             return session.get(AuditMark, database)
 
-    def raise_audit_mark(self, database: str, *, seq: int, hash: str, mac: str, signed_at: datetime) -> None:
-        """Record a newer signed head of `database`'s audit log; an older one never replaces a newer."""
+    def raise_audit_mark(
+        self, database: str, *, seq: int, hash: str, mac: str, signed_at: datetime, older: bool = False
+    ) -> None:
+        """Record a newer signed head of `database`'s audit log; an older one never replaces a newer, unless
+        `older` (an operator accepting a restored log: lawful audit accept-head)."""
         values = {"database": database, "seq": seq, "hash": hash, "mac": mac, "signed_at": signed_at}
         with self._sessions() as session:
             statement = db.insert_new(self.engine.dialect, AuditMark, values, unique=["database"])
             if session.execute(statement).first() is None:
+                replaced = update(AuditMark).where(AuditMark.database == database)
                 session.execute(
-                    update(AuditMark)
-                    .where(AuditMark.database == database, AuditMark.seq < seq)
-                    .values(seq=seq, hash=hash, mac=mac, signed_at=signed_at)
+                    (replaced if older else replaced.where(AuditMark.seq < seq)).values(
+                        seq=seq, hash=hash, mac=mac, signed_at=signed_at
+                    )
                 )
             session.commit()
 

@@ -223,3 +223,20 @@ def test_the_api_reports_an_appended_entry(client: TestClient, db: Session, engi
 
     assert (after["ok"], after["broken_seq"]) == (False, forged)
     assert "appended outside lawful" in after["reason"]
+
+
+def test_a_restore_accepted_by_the_operator_verifies_again_and_stays_on_record(
+    lawful: Lawful, register_file: Path, outside: Engine
+) -> None:
+    _sealed_log(lawful, register_file)
+    newest, digest = _newest(outside)
+    _run(outside, "DELETE FROM audit_entries WHERE seq > 1")  # the log as the backup held it
+    assert lawful("audit", "verify").exit_code == 1
+    assert lawful("audit", "accept-head").exit_code == 1  # not without --yes
+
+    accepted = lawful("audit", "accept-head", "--yes")
+
+    assert accepted.exit_code == 0 and f"in place of {newest}:{digest}" in accepted.output
+    assert lawful("audit", "verify").exit_code == 0
+    listed = lawful("audit", "list", "--action", "audit.head_accepted", "--json")
+    assert '"action": "audit.head_accepted"' in listed.stdout

@@ -67,6 +67,29 @@ def head() -> None:
     typer.echo(f"{found[0]}:{found[1]}" if found else "empty")
 
 
+@cli.command("accept-head")
+def accept_head(
+    yes: Annotated[
+        bool, typer.Option("--yes", help="the main database was restored from a backup on purpose")
+    ] = False,
+) -> None:
+    """After restoring the main database from a backup: sign the log's end as it now stands.
+
+    Until then `verify` reports the entries after the backup as cut off and no new entry is sealed. The
+    loss stays on record: the head the key store held and the accepted one go into an audit entry."""
+    keystore.open_keys(terminal.settings())
+    if not yes:
+        terminal.err.print(
+            "this accepts the loss of every entry after the log's current end: add --yes", style="red"
+        )
+        raise typer.Exit(1)
+    with terminal.session() as db:
+        previous, accepted = service.accept_head(db, terminal.operator())
+    before = f"{previous.seq}:{previous.hash}" if previous else "none"
+    after = f"{accepted[0]}:{accepted[1]}" if accepted else "empty"
+    terminal.out.print(f"head {after} accepted in place of {before}; recorded as audit.head_accepted")
+
+
 @cli.command("list")
 def list_entries(
     action: Annotated[str | None, typer.Option(help="action prefix, e.g. register.")] = None,

@@ -78,16 +78,16 @@ def problem(
     )
 
 
-def sign(db: Session, keys: keystore.Keys, head: tuple[int, str]) -> rules.Head:
+def sign(db: Session, keys: keystore.Keys, head: tuple[int, str], *, older: bool = False) -> rules.Head:
     """Sign `head` as the chain's newest entry, in the caller's transaction; the key store's mark follows
-    once it has committed."""
+    once it has committed (even when older than the mark, with `older`: a restore the operator accepts)."""
     made = rules.Head(head[0], head[1], rules.head_mac(keys.audit, *head))
     db.execute(delete(AuditSignedHead))
     db.execute(
         insert(AuditSignedHead).values(seq=made.seq, hash=made.hash, mac=made.mac, signed_at=clock.now())
     )
     newest: dict[str, Any] = db.info.setdefault(_NEWEST, {})
-    newest["head"] = made
+    newest["head"], newest["older"] = made, older or newest.get("older", False)
     database = keystore.database_name(db.get_bind().engine.url)
     work.after_commit(db, _NEWEST, lambda: _keep(keys, database, newest))
     return made
@@ -99,12 +99,19 @@ def _keep(keys: keystore.Keys, database: str, newest: dict[str, Any]) -> None:
         return
     try:
         keys.store.raise_audit_mark(
-            database, seq=head.seq, hash=head.hash, mac=head.mac, signed_at=clock.now()
+            database,
+            seq=head.seq,
+            hash=head.hash,
+            mac=head.mac,
+            signed_at=clock.now(),
+            older=newest.pop("older", False),
         )
     except SQLAlchemyError:  # the mark lags behind: the main database's signed head still holds
         log.warning("the key store did not take the audit log's new head", exc_info=True)
 
 
 def _hash_at(db: Session, seq: int) -> str | None:
+    if seq == 0:  # a head accepted on an empty log
+        return rules.GENESIS
     found = db.scalar(select(AuditEntry.hash).where(AuditEntry.seq == seq))
     return str(found) if found is not None else None

@@ -92,7 +92,9 @@ def head_break(
     main database, the one the key store keeps (`mark`), and the hashes the entries at their seqs have now.
 
     Sealed entries are always signed in the seal's transaction: an unsigned one was written outside lawful."""
-    cut = "it was signed as the newest entry and is now missing or different: entries were removed from the end"
+    cut = (
+        "it was signed as the newest entry and is now missing or different: entries were removed from the end"
+    )
     if mark is not None and not is_signed(key, mark):
         return Break(mark.seq, "the key store's record of the newest entry does not carry lawful's signature")
     if mark is not None and at_mark != mark.hash:
@@ -103,7 +105,9 @@ def head_break(
         first = mark.seq + 1 if mark else 1
         return Break(first, "it and the entries after it carry no signature: the signed head was removed")
     if not is_signed(key, signed):
-        return Break(signed.seq, "the signed head does not carry lawful's signature: it was forged or altered")
+        return Break(
+            signed.seq, "the signed head does not carry lawful's signature: it was forged or altered"
+        )
     if at_signed != signed.hash:
         return Break(signed.seq, cut)
     if tail is not None and tail[0] > signed.seq:

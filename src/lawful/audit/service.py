@@ -110,11 +110,8 @@ def seal(db: Session, *, wait: bool = True, batch: int = SEAL_BATCH) -> int:
 
     With wait=False (the background sealer) it gives up at once when another sealer holds the chain."""
     keys = heads.keys_of(db)
-    if db.get_bind().dialect.name == "postgresql":
-        if wait:
-            db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-        elif not db.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK}):
-            return 0
+    if not _take_chain(db, wait=wait):
+        return 0
     pending = _pending(db, batch)
     newest, signed = heads.tail(db), heads.signed(db)
     if not pending and (signed is not None or newest is None):
@@ -140,6 +137,36 @@ def seal(db: Session, *, wait: bool = True, batch: int = SEAL_BATCH) -> int:
         pending = _pending(db, batch) if len(pending) == batch else []
     heads.sign(db, keys, (seq, prev_hash))
     return sealed
+
+
+def accept_head(db: Session, actor: Actor) -> tuple[rules.Head | None, tuple[int, str] | None]:
+    """Sign the log's end as it stands, though it is not the head signed last: after the main database was
+    restored from a backup on purpose, the entries after the backup are gone. Returns the head the key store
+    held and the one accepted; recorded as audit.head_accepted with both."""
+    keys = heads.keys_of(db)
+    _take_chain(db, wait=True)
+    previous, newest = heads.mark(db, keys) or heads.signed(db), heads.tail(db)
+    heads.sign(db, keys, newest or (0, rules.GENESIS), older=True)
+    record(
+        db,
+        actor,
+        "audit.head_accepted",
+        data={
+            "previous": f"{previous.seq}:{previous.hash}" if previous else None,
+            "accepted": f"{newest[0]}:{newest[1]}" if newest else None,
+        },
+    )
+    return previous, newest
+
+
+def _take_chain(db: Session, *, wait: bool) -> bool:
+    """The chain's lock for this transaction (PostgreSQL; SQLite's write lock serialises anyway)."""
+    if db.get_bind().dialect.name != "postgresql":
+        return True
+    if wait:
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+        return True
+    return bool(db.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK}))
 
 
 def _pending(db: Session, batch: int) -> Sequence[Any]:
