@@ -147,7 +147,7 @@ def engine(session_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def db(request: pytest.FixtureRequest, engine: Engine) -> Iterator[Session]:
+def db(request: pytest.FixtureRequest, engine: Engine, keys: keystore.Keys) -> Iterator[Session]:
     """Service tests: one transaction rolled back at the end. Tests through the app (`client`): a session
     of the test's own on the real database, committed before each request, so the app sees what the test
     arranged through its own sessions and the test sees only what the app committed; emptied afterwards."""
@@ -168,6 +168,9 @@ def db(request: pytest.FixtureRequest, engine: Engine) -> Iterator[Session]:
 def empty(engine: Engine) -> None:
     """Every table emptied (the schema stays): TRUNCATE on PostgreSQL, DELETE on SQLite."""
     tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    keys = keystore.for_database(engine.url)
+    if keys is not None:  # the audit log starts again: so does the key store's record of its head
+        keys.store.forget_audit_mark(keystore.database_name(engine.url))
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))

@@ -337,13 +337,14 @@ def _collector_paused() -> Iterator[None]:
 @app.command()
 def worker(workers: Annotated[int, typer.Option(help="worker threads")] = 2) -> None:
     """Run background jobs (mail delivery, sweeps) until stopped; any number of workers may run."""
-    from lawful import jobs
+    from lawful import jobs, keystore
     from lawful.audit import tasks as audit_tasks
     from lawful.dsr import tasks as dsr_tasks  # noqa: F401  (declares the rights-request jobs on huey)
 
     settings = terminal.settings()
     load_models()  # the jobs open their own sessions
     jobs.configure(settings)
+    keystore.open_keys(settings)  # the sealer signs the audit log's head with the key store's audit key
     interval = settings.audit_seal_seconds
     sealer = (
         audit_tasks.Sealer(settings.resolved_database_url(), interval=interval).start() if interval else None

@@ -18,8 +18,9 @@ from pathlib import Path
 from threading import Lock
 
 from alembic import command
-from sqlalchemy import JSON, Engine, LargeBinary, MetaData, String, delete, select
+from sqlalchemy import JSON, BigInteger, Engine, LargeBinary, MetaData, String, delete, select, update
 from sqlalchemy import insert as sa_insert
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from lawful import clock, crypto, db
@@ -170,6 +171,33 @@ class KeyStore:
             )
             return len(list(rows))
 
+    def audit_mark(self, database: str) -> "AuditMark | None":
+        with self._sessions() as session:
+            return session.get(AuditMark, database)
+
+    def raise_audit_mark(
+        self, database: str, *, seq: int, hash: str, mac: str, signed_at: datetime, older: bool = False
+    ) -> None:
+        """Record a newer signed head of `database`'s audit log; an older one never replaces a newer, unless
+        `older` (an operator accepting a restored log: lawful audit accept-head)."""
+        values = {"database": database, "seq": seq, "hash": hash, "mac": mac, "signed_at": signed_at}
+        with self._sessions() as session:
+            statement = db.insert_new(self.engine.dialect, AuditMark, values, unique=["database"])
+            if session.execute(statement).first() is None:
+                replaced = update(AuditMark).where(AuditMark.database == database)
+                session.execute(
+                    (replaced if older else replaced.where(AuditMark.seq < seq)).values(
+                        seq=seq, hash=hash, mac=mac, signed_at=signed_at
+                    )
+                )
+            session.commit()
+
+    def forget_audit_mark(self, database: str) -> None:
+        """Drop `database`'s mark: for a main database that was emptied on purpose (tests, a new start)."""
+        with self._sessions() as session:
+            session.execute(delete(AuditMark).where(AuditMark.database == database))
+            session.commit()
+
     def _remember(self, owner: str, key: bytes) -> None:
         with self._lock:
             self._cache[owner] = key
@@ -186,6 +214,7 @@ class Keys:
         self.totp = store.get("system:totp") or store.create("system:totp")
         self.session = store.get("system:session") or store.create("system:session")
         self.outbox = store.get("system:outbox") or store.create("system:outbox")
+        self.audit = store.get("system:audit") or store.create("system:audit")
         self._pool: list[tuple[uuid.UUID, bytes]] = []
         self._pool_lock = Lock()
 
@@ -217,9 +246,25 @@ def upgrade(engine: Engine) -> None:
 
 
 def open_keys(settings: Settings) -> Keys:
-    """The deployment's keys; the key store's schema is brought up to date on first use."""
+    """The deployment's keys; the key store's schema is brought up to date on first use. They are the
+    keys of its main database for the rest of the process (`for_database`)."""
     keyring = crypto.keyring_from(settings)
-    return _open(settings.resolved_keystore_url(), keyring.fingerprint(), keyring)
+    keys = _open(settings.resolved_keystore_url(), keyring.fingerprint(), keyring)
+    _by_database[database_name(settings.resolved_database_url())] = keys
+    return keys
+
+
+_by_database: dict[str, Keys] = {}
+
+
+def database_name(url: str | URL) -> str:
+    """A main database as the key store names it: its URL without the password."""
+    return make_url(url).set(password=None).render_as_string()
+
+
+def for_database(url: str | URL) -> Keys | None:
+    """The keys this process opened for the main database at `url` (None: it opened none)."""
+    return _by_database.get(database_name(url))
 
 
 _opening = Lock()
@@ -254,3 +299,17 @@ class Tombstone(KeyBase):
     kept: Mapped[list[str]] = mapped_column(JSON)
     request_reference: Mapped[str | None] = mapped_column(String(20))
     erased_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditMark(KeyBase):
+    """The newest signed head of a main database's audit log, kept here, out of that database and its
+    backups (R-88): whoever cuts the log's tail there and rolls its signed head back to an older one cannot
+    roll this back too, without the key store."""
+
+    __tablename__ = "audit_marks"
+
+    database: Mapped[str] = mapped_column(String(400), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime]

@@ -3,7 +3,9 @@
 import threading
 import time
 
-from lawful import audit, db
+import pytest
+
+from lawful import audit, db, keystore
 from lawful.actor import Actor
 from lawful.audit.tasks import Sealer
 
@@ -32,7 +34,9 @@ def _wait_until_sealed(url: str, seconds: float = 10) -> int:
     return left
 
 
-def test_the_sealer_chains_what_writers_committed(fresh_url: str, actor: Actor) -> None:
+def test_the_sealer_chains_what_writers_committed(
+    fresh_url: str, fresh_keys: keystore.Keys, actor: Actor
+) -> None:
     _write(fresh_url, actor, 5)
     assert _unsealed(fresh_url) == 5
 
@@ -49,7 +53,9 @@ def test_the_sealer_chains_what_writers_committed(fresh_url: str, actor: Actor) 
     assert (checked, broken) == (5, None)
 
 
-def test_two_sealers_and_concurrent_writers_leave_one_intact_chain(fresh_url: str, actor: Actor) -> None:
+def test_two_sealers_and_concurrent_writers_leave_one_intact_chain(
+    fresh_url: str, fresh_keys: keystore.Keys, actor: Actor
+) -> None:
     sealers = [Sealer(fresh_url, interval=0.02).start() for _ in range(2)]
     writers = [threading.Thread(target=_write, args=(fresh_url, actor, 40)) for _ in range(3)]
     try:
@@ -68,3 +74,8 @@ def test_two_sealers_and_concurrent_writers_leave_one_intact_chain(fresh_url: st
         head = audit.head(session)
     engine.dispose()
     assert broken is None and checked == 120 and head is not None and head[0] == 120
+
+
+def test_a_sealer_refuses_to_start_without_the_audit_key(fresh_url: str) -> None:
+    with pytest.raises(audit.NoAuditKey):
+        Sealer(fresh_url, interval=0.05).start()

@@ -7,7 +7,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from lawful import terminal
+from lawful import keystore, terminal
 
 from . import service
 
@@ -23,6 +23,7 @@ def verify(
     as_json: Json = False,
 ) -> None:
     """Check every entry; exit 1 naming the first altered, removed or reordered one."""
+    keystore.open_keys(terminal.settings())  # the audit key: seals sign the head, verify checks it
     with terminal.session() as db, Progress(transient=True, console=terminal.err) as progress:
         progress.add_task("verifying the audit chain", total=None)
         checked, broken = service.verify(db)
@@ -60,9 +61,33 @@ def _anchor_problem(db: Session, expect_head: str) -> str | None:
 @cli.command("head")
 def head() -> None:
     """Print SEQ:HASH of the newest entry, to keep outside the database."""
+    keystore.open_keys(terminal.settings())
     with terminal.session() as db:
         found = service.head(db)
     typer.echo(f"{found[0]}:{found[1]}" if found else "empty")
+
+
+@cli.command("accept-head")
+def accept_head(
+    yes: Annotated[
+        bool, typer.Option("--yes", help="the main database was restored from a backup on purpose")
+    ] = False,
+) -> None:
+    """After restoring the main database from a backup: sign the log's end as it now stands.
+
+    Until then `verify` reports the entries after the backup as cut off and no new entry is sealed. The
+    loss stays on record: the head the key store held and the accepted one go into an audit entry."""
+    keystore.open_keys(terminal.settings())
+    if not yes:
+        terminal.err.print(
+            "this accepts the loss of every entry after the log's current end: add --yes", style="red"
+        )
+        raise typer.Exit(1)
+    with terminal.session() as db:
+        previous, accepted = service.accept_head(db, terminal.operator())
+    before = f"{previous.seq}:{previous.hash}" if previous else "none"
+    after = f"{accepted[0]}:{accepted[1]}" if accepted else "empty"
+    terminal.out.print(f"head {after} accepted in place of {before}; recorded as audit.head_accepted")
 
 
 @cli.command("list")
@@ -72,6 +97,7 @@ def list_entries(
     as_json: Json = False,
 ) -> None:
     """Show the newest entries."""
+    keystore.open_keys(terminal.settings())
     with terminal.session() as db:
         entries = service.list_entries(db, action=action, limit=limit)
         rows = [

@@ -33,3 +33,17 @@ class AuditEntry(Base):
     data: Mapped[dict[str, Any]]
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class AuditSignedHead(Base):
+    """The chain's head as the last seal signed it with the audit key of the key store (one row).
+
+    Sealed entries are signed in the seal's own transaction, so a sealed entry beyond this head was not
+    sealed by lawful, and a head whose entry is gone was cut off (audit.heads)."""
+
+    __tablename__ = "audit_signed_heads"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime]
+    mac: Mapped[str] = mapped_column(String(64))

@@ -1,6 +1,7 @@
 """The hash chain: each entry's hash covers its content and the previous entry's hash (R-88)."""
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -58,4 +59,57 @@ def first_break(entries: Iterable[tuple[Chained, Mapping[str, Any]]]) -> Break |
         if entry_hash(expected_prev, content) != entry.hash:
             return Break(seq, "its content does not match its hash: the entry was altered")
         expected_prev, expected_seq = entry.hash or "", seq + 1
+    return None
+
+
+@dataclass(frozen=True)
+class Head:
+    """A signed head: the newest sealed entry's place and hash, and the audit key's MAC over both."""
+
+    seq: int
+    hash: str
+    mac: str
+
+
+def head_mac(key: bytes, seq: int, digest: str) -> str:
+    return hmac.new(key, f"lawful.audit.head|{seq}|{digest}".encode(), hashlib.sha256).hexdigest()
+
+
+def is_signed(key: bytes, head: Head) -> bool:
+    return hmac.compare_digest(head_mac(key, head.seq, head.hash), head.mac)
+
+
+def head_break(
+    key: bytes,
+    *,
+    tail: tuple[int, str] | None,
+    signed: Head | None,
+    at_signed: str | None,
+    mark: Head | None,
+    at_mark: str | None,
+) -> Break | None:
+    """What is wrong with the chain's end, given its newest sealed entry (`tail`), the head signed in the
+    main database, the one the key store keeps (`mark`), and the hashes the entries at their seqs have now.
+
+    Sealed entries are always signed in the seal's transaction: an unsigned one was written outside lawful."""
+    cut = (
+        "it was signed as the newest entry and is now missing or different: entries were removed from the end"
+    )
+    if mark is not None and not is_signed(key, mark):
+        return Break(mark.seq, "the key store's record of the newest entry does not carry lawful's signature")
+    if mark is not None and at_mark != mark.hash:
+        return Break(mark.seq, cut)
+    if signed is None:
+        if tail is None:
+            return None
+        first = mark.seq + 1 if mark else 1
+        return Break(first, "it and the entries after it carry no signature: the signed head was removed")
+    if not is_signed(key, signed):
+        return Break(
+            signed.seq, "the signed head does not carry lawful's signature: it was forged or altered"
+        )
+    if at_signed != signed.hash:
+        return Break(signed.seq, cut)
+    if tail is not None and tail[0] > signed.seq:
+        return Break(signed.seq + 1, "it was sealed but never signed: it was appended outside lawful")
     return None

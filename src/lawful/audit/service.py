@@ -8,6 +8,7 @@ first, so what is listed or verified is chained. Until sealed, an entry is evide
 not yet protected by the chain; `unsealed` counts such entries.
 """
 
+import logging
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -19,12 +20,13 @@ from lawful import clock
 from lawful.actor import Actor
 from lawful.db import table_of
 
-from . import rules
+from . import heads, rules
 from .models import AuditEntry
 
 # One sealer at a time extends the chain: PostgreSQL serialises through this advisory lock, SQLite
 # through its single write lock. The unique `seq` is the backstop either way.
 _CHAIN_LOCK = 7_402_211
+log = logging.getLogger(__name__)
 SEAL_BATCH = 5000
 _TABLE = TABLE = table_of(AuditEntry)
 _COLUMNS = [_TABLE.c[name] for name in ("id", "seq", "prev_hash", *rules.CHAINED_FIELDS) if name != "seq"]
@@ -103,49 +105,89 @@ def record(
 
 
 def seal(db: Session, *, wait: bool = True, batch: int = SEAL_BATCH) -> int:
-    """Chain every committed unsealed entry, oldest first; returns how many were sealed.
+    """Chain every committed unsealed entry, oldest first, and sign the new head (audit.heads); returns how
+    many were sealed. Nothing is sealed while the chain's end is not the head lawful signed last.
 
     With wait=False (the background sealer) it gives up at once when another sealer holds the chain."""
-    if db.get_bind().dialect.name == "postgresql":
-        if wait:
-            db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-        elif not db.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK}):
-            return 0
+    keys = heads.keys_of(db)
+    if not _take_chain(db, wait=wait):
+        return 0
+    pending = _pending(db, batch)
+    newest, signed = heads.tail(db), heads.signed(db)
+    if not pending and (signed is not None or newest is None):
+        return 0
+    if signed is None and newest is not None and heads.mark(db, keys) is None:
+        signed = heads.sign(db, keys, newest)  # the first seal since signing began: the chain as it stands
+    problem = heads.problem(db, keys, newest=newest, head=signed)
+    if problem is not None:
+        if pending:
+            log.warning("audit entries left unsealed: entry %s: %s", problem.seq, problem.reason)
+        return 0
+    seq, prev_hash = newest if newest else (0, rules.GENESIS)
     sealed = 0
-    while True:
-        pending = db.execute(
-            select(*_COLUMNS).where(_TABLE.c.seq.is_(None)).order_by(_TABLE.c.at, _TABLE.c.id).limit(batch)
-        ).all()
-        if not pending:
-            return sealed
-        tail = db.execute(
-            select(_TABLE.c.seq, _TABLE.c.hash)
-            .where(_TABLE.c.seq.is_not(None))
-            .order_by(_TABLE.c.seq.desc())
-            .limit(1)
-        ).first()
-        seq, prev_hash = (tail[0], tail[1]) if tail else (0, rules.GENESIS)
+    while pending:
         updates = []
         for row in pending:
             seq += 1
             digest = rules.entry_hash(prev_hash, content(row, seq=seq))
             updates.append({"b_id": row.id, "b_seq": seq, "b_prev": prev_hash, "b_hash": digest})
             prev_hash = digest
-        if db.get_bind().dialect.name == "postgresql":  # one statement for the batch, not one per entry
-            db.execute(
-                _SEAL_MANY,
-                {
-                    "ids": [u["b_id"] for u in updates],
-                    "seqs": [u["b_seq"] for u in updates],
-                    "prevs": [u["b_prev"] for u in updates],
-                    "hashes": [u["b_hash"] for u in updates],
-                },
-            )
-        else:
-            db.connection().execute(_SEAL, updates)
+        _write_seals(db, updates)
         sealed += len(updates)
-        if len(pending) < batch:
-            return sealed
+        pending = _pending(db, batch) if len(pending) == batch else []
+    heads.sign(db, keys, (seq, prev_hash))
+    return sealed
+
+
+def accept_head(db: Session, actor: Actor) -> tuple[rules.Head | None, tuple[int, str] | None]:
+    """Sign the log's end as it stands, though it is not the head signed last: after the main database was
+    restored from a backup on purpose, the entries after the backup are gone. Returns the head the key store
+    held and the one accepted; recorded as audit.head_accepted with both."""
+    keys = heads.keys_of(db)
+    _take_chain(db, wait=True)
+    previous, newest = heads.mark(db, keys) or heads.signed(db), heads.tail(db)
+    heads.sign(db, keys, newest or (0, rules.GENESIS), older=True)
+    record(
+        db,
+        actor,
+        "audit.head_accepted",
+        data={
+            "previous": f"{previous.seq}:{previous.hash}" if previous else None,
+            "accepted": f"{newest[0]}:{newest[1]}" if newest else None,
+        },
+    )
+    return previous, newest
+
+
+def _take_chain(db: Session, *, wait: bool) -> bool:
+    """The chain's lock for this transaction (PostgreSQL; SQLite's write lock serialises anyway)."""
+    if db.get_bind().dialect.name != "postgresql":
+        return True
+    if wait:
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+        return True
+    return bool(db.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK}))
+
+
+def _pending(db: Session, batch: int) -> Sequence[Any]:
+    return db.execute(
+        select(*_COLUMNS).where(_TABLE.c.seq.is_(None)).order_by(_TABLE.c.at, _TABLE.c.id).limit(batch)
+    ).all()
+
+
+def _write_seals(db: Session, updates: list[dict[str, Any]]) -> None:
+    if db.get_bind().dialect.name == "postgresql":  # one statement for the batch, not one per entry
+        db.execute(
+            _SEAL_MANY,
+            {
+                "ids": [u["b_id"] for u in updates],
+                "seqs": [u["b_seq"] for u in updates],
+                "prevs": [u["b_prev"] for u in updates],
+                "hashes": [u["b_hash"] for u in updates],
+            },
+        )
+    else:
+        db.connection().execute(_SEAL, updates)
 
 
 def content(entry: Any, *, seq: int | None = None) -> dict[str, Any]:
@@ -159,7 +201,8 @@ def content(entry: Any, *, seq: int | None = None) -> dict[str, Any]:
 
 
 def verify(db: Session, *, batch: int = 2000) -> tuple[int, rules.Break | None]:
-    """Seal, then walk the whole chain; returns how many entries were checked and the first break."""
+    """Seal, then walk the whole chain and check its end against the signed head; returns how many entries
+    were checked and the first break."""
     seal(db)
     checked = 0
     query = (
@@ -177,6 +220,8 @@ def verify(db: Session, *, batch: int = 2000) -> tuple[int, rules.Break | None]:
                 yield found, content(found)
 
         broken = rules.first_break(stream())
+    if broken is None:
+        broken = heads.problem(db, heads.keys_of(db), newest=heads.tail(db), head=heads.signed(db))
     return checked, broken
 
 
@@ -215,13 +260,7 @@ def latest(db: Session, *, entity: object | None = None, action: str | None = No
 def head(db: Session) -> tuple[int, str] | None:
     """The newest sealed (seq, hash): publish it elsewhere to make truncation of the tail detectable."""
     seal(db)
-    row = db.execute(
-        select(AuditEntry.seq, AuditEntry.hash)
-        .where(AuditEntry.seq.is_not(None))
-        .order_by(AuditEntry.seq.desc())
-        .limit(1)
-    ).first()
-    return (int(row[0] or 0), str(row[1])) if row else None
+    return heads.tail(db)
 
 
 def count(db: Session) -> int:

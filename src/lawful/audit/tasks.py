@@ -10,8 +10,9 @@ import threading
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from lawful import db, work
+from lawful import db, keystore, work
 
+from .heads import NoAuditKey
 from .service import seal
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,10 @@ class Sealer:
         self._engine: Engine | None = None
 
     def start(self) -> "Sealer":
+        """Start sealing; refused at once when the process has not opened the database's key store (the
+        audit key signs each seal's head)."""
+        if keystore.for_database(self.url) is None:
+            raise NoAuditKey(f"open the key store of {keystore.database_name(self.url)} before its sealer")
         self._engine = db.make_engine(self.url, busy_timeout=0.2, pool_size=1)
         self._thread = threading.Thread(target=self._run, name="lawful-audit-sealer", daemon=True)
         self._thread.start()
