@@ -22,7 +22,7 @@ from lawful import audit, db, keystore, processing, subjects
 from lawful.config import Settings
 from lawful.consent import ConsentEvent, CookieChoice
 from tests.conftest import MASTER_KEY
-from tests.live import free_port
+from tests.live import free_port, wait_until_healthy
 from tests.registers import EXAMPLES
 
 KILLS = 10
@@ -53,15 +53,7 @@ class Server:
         self.process = subprocess.Popen(
             command, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                if httpx.get(f"{self.origin}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("lawful serve never answered /healthz")
+        wait_until_healthy(self.origin, self.process, seconds=30)
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
