@@ -1,12 +1,12 @@
 """Test data as plain functions: minimal, obviously fake defaults, flushed and returned."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lawful import consent, dsr, keystore, notices, processing, staff, subjects
+from lawful import clock, consent, dsr, keystore, notices, processing, staff, subjects
 from lawful.actor import Actor, ActorKind
 from tests.registers import as_yaml, minimal
 
@@ -46,6 +46,25 @@ def make_staff(
         "confidentiality_on": TRAINED_ON,
     } | overrides
     return staff.add(db, ACTOR, keys, organisation_id=organisation_id, **fields)
+
+
+def make_hold_and_restriction(
+    db: Session, subject_id: uuid.UUID, *, actor: Actor = ACTOR
+) -> tuple[subjects.LegalHold, subjects.Restriction]:
+    """A legal hold for a claim, reviewed in 90 days, and a restriction while the data are contested."""
+    hold = subjects.place_hold(
+        db,
+        actor,
+        subject_id=subject_id,
+        case_ref="C-1",
+        reason="claim",
+        purpose="request_followup",
+        review_on=clock.today() + timedelta(days=90),
+    )
+    restriction = subjects.restrict(
+        db, actor, subject_id=subject_id, ground=subjects.RestrictionGround.ACCURACY_CONTESTED, reason="x"
+    )
+    return hold, restriction
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """A real lawful server in a thread on a loopback port, for browser and client tests."""
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -20,9 +21,14 @@ def free_port() -> int:
         return port
 
 
-def wait_until_healthy(origin: str, thread: threading.Thread) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and thread.is_alive():
+def wait_until_healthy(
+    origin: str, server: threading.Thread | subprocess.Popen[bytes], seconds: float = 15
+) -> None:
+    """Until `/healthz` answers, while the server's thread or process runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and (
+        server.is_alive() if isinstance(server, threading.Thread) else server.poll() is None
+    ):
         try:
             if httpx.get(f"{origin}/healthz", timeout=1).status_code < 500:  # 308 under https_only
                 return

@@ -2,7 +2,7 @@
 gets nothing of this organisation and changes nothing of it, whatever id they send."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pyotp
@@ -11,9 +11,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import clock, keystore, staff, subjects
+from lawful import keystore, staff, subjects
 from lawful.actor import Actor, ActorKind
-from tests.factories import PASSWORD, bearer, make_api_key, make_person, make_register, make_staff
+from tests.factories import (
+    PASSWORD,
+    bearer,
+    make_api_key,
+    make_hold_and_restriction,
+    make_person,
+    make_register,
+    make_staff,
+)
 from tests.registers import people
 
 NOW = datetime.now(UTC).isoformat(timespec="seconds")
@@ -33,18 +41,7 @@ def held(db: Session, keys: keystore.Keys) -> tuple[uuid.UUID, uuid.UUID, uuid.U
     """Our person with a legal hold and a restriction; and the other organisation's id."""
     ours, theirs = two_organisations(db)
     person = make_person(db, keys, ours).subject
-    hold = subjects.place_hold(
-        db,
-        OFFICER,
-        subject_id=person.id,
-        case_ref="C-1",
-        reason="claim",
-        purpose="request_followup",
-        review_on=clock.today() + timedelta(days=90),
-    )
-    restriction = subjects.restrict(
-        db, OFFICER, subject_id=person.id, ground=subjects.RestrictionGround.ACCURACY_CONTESTED, reason="x"
-    )
+    hold, restriction = make_hold_and_restriction(db, person.id, actor=OFFICER)
     return person.id, hold.id, restriction.id, theirs
 
 

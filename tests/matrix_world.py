@@ -1,0 +1,157 @@
+"""The authorisation matrix's world: two organisations with one of everything, committed, and a way to
+read back what another organisation must not have changed."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pyotp
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from lawful import dsr, keystore, notices, processing, subjects
+from lawful.decisions import Export, exports
+from lawful.intake.models import UpdateLink
+from lawful.staff.rules import PERMISSIONS, Role
+from tests.factories import (
+    ACTOR,
+    PASSWORD,
+    give_consent,
+    make_api_key,
+    make_hold_and_restriction,
+    make_notice,
+    make_person,
+    make_register,
+    make_staff,
+)
+from tests.registers import people
+
+NOW = datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class World:
+    engine: Engine
+    keys: keystore.Keys
+    ours: uuid.UUID
+    theirs: uuid.UUID
+    keys_by_scope: dict[str, str] = field(default_factory=dict)
+    their_keys: dict[str, str] = field(default_factory=dict)
+    sessions: dict[tuple[bool, Role], str] = field(default_factory=dict)
+
+
+def build_world(engine: Engine, keys: keystore.Keys, client: TestClient) -> World:
+    with Session(engine, expire_on_commit=False) as db:
+        ours = make_register(db, people()).organisation_id
+        second = people()
+        second["organisation"]["legal_name"] = "Acme SRL (renamed)"
+        make_register(db, second)  # our register's version 2: they have only a version 1
+        theirs_document = people()
+        theirs_document["organisation"]["slug"] = "other"
+        theirs = make_register(db, theirs_document).organisation_id
+        make_notice(db, ours)
+        make_notice(db, ours, changelog="second version", material=False, override_reason="wording")
+        world = World(engine, keys, ours, theirs)
+        for scope in [*sorted(PERMISSIONS), "*"]:
+            granted = sorted(PERMISSIONS) if scope == "*" else [scope]
+            world.keys_by_scope[scope] = make_api_key(db, ours, granted)
+            world.their_keys[scope] = make_api_key(db, theirs, granted)
+        db.commit()
+    for their in (False, True):
+        for role in Role:
+            world.sessions[(their, role)] = log_in(client, world, role, their=their)
+    return world
+
+
+def fresh_rows(db: Session, world: World) -> dict[str, str]:
+    """One of each of our rows that a route names in its path, new for each test (earlier tests may have
+    lifted, refused or approved the previous ones)."""
+    keys, ours = world.keys, world.ours
+    email = f"p-{uuid.uuid4().hex[:8]}@example.test"
+    person = make_person(db, keys, ours, email=email).subject
+    give_consent(db, ours, person.id)
+    hold, restriction = make_hold_and_restriction(db, person.id)
+    request = dsr.open_request(
+        db,
+        ACTOR,
+        keys,
+        organisation_id=ours,
+        kinds=["access"],
+        email="asker@example.test",
+        language="en",
+        channel="email",
+        base_url="https://x.test",
+    )
+    export = exports.request(
+        db,
+        ACTOR,
+        keys,
+        organisation_id=ours,
+        purpose="request_followup",
+        fields=[],
+        subject_category=None,
+        approval_threshold=-1,  # waits for the privacy officer
+    )
+    db.commit()
+    return {
+        "subject_id": str(person.id),
+        "email": email,
+        "hold_id": str(hold.id),
+        "restriction_id": str(restriction.id),
+        "request_id": str(request.id),
+        "export_id": str(export.id),
+        "number": "2",  # our register and notice have a version 2; theirs only a version 1
+        "kind": "privacy",
+        "form_key": "contact",
+        "consent_id": str(uuid.uuid4()),
+        "purpose": "newsletter",
+    }
+
+
+def log_in(client: TestClient, world: World, role: Role, *, their: bool = False) -> str:
+    """A new staff member of that role, signed in: the session cookie's value."""
+    with Session(world.engine, expire_on_commit=False) as db:
+        created = make_staff(db, world.keys, world.theirs if their else world.ours, [role])
+        db.commit()
+    code = pyotp.TOTP(created.totp_secret).at(datetime.fromisoformat(NOW))
+    response = client.post(
+        "/console/login",
+        data={"email": created.user.email, "password": PASSWORD, "code": code},
+        headers={"X-Lawful-Now": NOW},
+        follow_redirects=False,
+    )
+    cookie = response.cookies.get("lawful_session")
+    client.cookies.clear()
+    assert cookie, response.text
+    return str(cookie)
+
+
+def snapshot(engine: Engine, world: World, path_values: dict[str, str]) -> list[Any]:
+    """What another organisation could change of ours, read in a fresh session."""
+    ids = {k: uuid.UUID(v) for k, v in path_values.items() if k.endswith("_id") and k != "consent_id"}
+    with Session(engine) as db:
+        request = db.get_one(dsr.Request, ids["request_id"])
+        export = db.get_one(Export, ids["export_id"])
+        subject = db.get_one(subjects.Subject, ids["subject_id"])
+        counted = [
+            db.scalar(select(func.count()).select_from(model).where(where))
+            for model, where in (
+                (subjects.LegalHold, subjects.LegalHold.subject_id == subject.id),
+                (subjects.Restriction, subjects.Restriction.subject_id == subject.id),
+                (UpdateLink, UpdateLink.subject_id == subject.id),
+                (subjects.Collection, subjects.Collection.subject_id == subject.id),
+                (notices.NoticeVersion, notices.NoticeVersion.organisation_id == world.ours),
+                (processing.RegisterVersion, processing.RegisterVersion.organisation_id == world.ours),
+            )
+        ]
+        return [
+            db.get_one(subjects.LegalHold, ids["hold_id"]).lifted_at,
+            db.get_one(subjects.Restriction, ids["restriction_id"]).lifted_at,
+            (request.status, request.due_on, request.extension_months, request.refusal, request.assignee_id),
+            (request.identity_method, request.completed_at, request.outcome, request.details),
+            (export.status, export.approved_at),
+            subject.child,
+            counted,
+        ]

@@ -1,0 +1,293 @@
+"""Who may call what (the "one safe path" evidence): every API route and console page of the app, each kind
+of caller, from one table. A route missing from the table fails, so a new route must say who may call it.
+
+Outcomes: "401" (API, no key), "login" (console, no session: 303 to the login page), "403" (lacks the
+permission), "404" (another organisation's id), "deny" (403 or 404: another organisation lacking the
+permission too) and "ok" (2xx, a redirect elsewhere than the login page, or 400/409/410/422 - the call was let
+through and refused on its content). Another organisation's callers use this organisation's ids in the path;
+whatever they send, this organisation's rows must stay as they were."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from lawful.config import Settings
+from lawful.staff.rules import PERMISSIONS, ROLE_PERMISSIONS, Role
+from tests.conftest import empty
+from tests.matrix_world import NOW, World, build_world, fresh_rows, log_in, snapshot
+
+P = frozenset
+PUBLIC = None  # no credentials needed
+ANY: frozenset[str] = P()  # any signed-in caller
+HOLD = {"case_ref": "C-9", "reason": "claim", "purpose": "request_followup", "review_on": "2027-01-01"}
+RESTRICT = {"ground": "accuracy_contested", "reason": "contested"}
+FOLLOWUP = {"purpose": "request_followup"}
+REFUSAL = "the same request for the fifth time this month"
+OFFICER = P({"dsr:write", "export:approve"})  # decisions the privacy officer alone takes (dsr.errors)
+
+
+@dataclass(frozen=True)
+class Rule:
+    needs: frozenset[str] | None  # every permission the caller must hold; None: public
+    body: dict[str, Any] | None = None  # JSON for the API, form fields for the console
+    query: dict[str, str] | None = None
+    others: dict[str, str] = field(default_factory=dict)  # callers whose outcome differs from the rule
+    ends_session: bool = False
+    allowed: str = "ok"  # what a caller let through gets, when it is not "ok"
+    once: bool = False  # the first caller let through uses the row up; later ones find it gone
+
+
+# Exports: a requester's export is hidden (404) from anyone else who cannot approve exports.
+NOT_REQUESTER = {f"key:{s}": "404" for s in ("personal_data:read",)} | {
+    f"role:{r}": "404"
+    for r in Role
+    if "personal_data:read" in ROLE_PERMISSIONS[r] and "export:approve" not in ROLE_PERMISSIONS[r]
+}
+
+TABLE: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/register/schema"): Rule(PUBLIC),
+    ("POST", "/api/register/check"): Rule(P({"register:read"})),
+    ("POST", "/api/register/versions"): Rule(P({"register:write"})),
+    ("GET", "/api/register/versions"): Rule(P({"register:read"})),
+    ("GET", "/api/register/versions/{number}"): Rule(P({"register:read"})),
+    ("GET", "/api/register/export"): Rule(P({"register:read"})),
+    ("POST", "/api/notices/{kind}/versions"): Rule(P({"notice:publish"})),
+    ("GET", "/api/notices/{kind}/versions"): Rule(P({"register:read"})),
+    ("GET", "/api/notices/{kind}/versions/{number}"): Rule(P({"register:read"})),
+    ("GET", "/api/audit"): Rule(P({"audit:read"})),
+    ("GET", "/api/audit/verify"): Rule(P({"audit:read"})),
+    ("GET", "/api/forms/{form_key}"): Rule(PUBLIC),
+    ("POST", "/api/forms/{form_key}/submissions"): Rule(PUBLIC),
+    ("POST", "/api/subjects"): Rule(P({"subjects:write"})),
+    ("POST", "/api/imports"): Rule(P({"subjects:write"})),
+    ("POST", "/api/subjects/{subject_id}/update-links"): Rule(P({"subjects:write", "subjects:read"})),
+    ("GET", "/api/banner/config"): Rule(PUBLIC),
+    ("POST", "/api/banner/consents"): Rule(PUBLIC),
+    ("GET", "/api/banner/consents/{consent_id}"): Rule(PUBLIC),
+    ("POST", "/api/newsletters/{purpose}/subscriptions"): Rule(PUBLIC),
+    ("GET", "/api/subjects/{subject_id}/consents"): Rule(P({"subjects:read"})),
+    ("POST", "/api/audiences"): Rule(P({"marketing:send"})),
+    ("POST", "/api/campaigns"): Rule(P({"marketing:send"})),
+    ("POST", "/api/audiences/exports"): Rule(P({"marketing:send"})),
+    ("POST", "/api/audiences/uploads"): Rule(P({"marketing:send"})),
+    ("POST", "/api/phone/dncm-imports"): Rule(P({"marketing:send"})),
+    ("POST", "/api/phone/call-lists"): Rule(P({"marketing:send"})),
+    ("POST", "/api/dsr"): Rule(P({"dsr:write"})),
+    ("GET", "/api/dsr"): Rule(P({"dsr:read"})),
+    ("GET", "/api/dsr/{request_id}"): Rule(P({"dsr:read"})),
+    ("POST", "/api/dsr/{request_id}/extension"): Rule(P({"dsr:write"}), {"months": 1, "reason": "many"}),
+    ("POST", "/api/dsr/{request_id}/refusal"): Rule(OFFICER, {"justification": REFUSAL}),
+    ("POST", "/api/dsr/{request_id}/mandate"): Rule(P({"dsr:write"}), {"text": "a signed mandate"}),
+    ("POST", "/api/dsr/{request_id}/identification"): Rule(
+        P({"dsr:write"}), {"doubt": "two people", "asked": "a bill"}
+    ),
+    ("POST", "/api/dsr/{request_id}/answer"): Rule(P({"dsr:write"}), {"text": "our answer"}),
+    ("POST", "/api/dsr/{request_id}/run"): Rule(P({"dsr:write"})),
+    ("GET", "/api/dsr/{request_id}/fee"): Rule(P({"dsr:read"}), allowed="404"),  # no fee was quoted
+    ("POST", "/api/dsr/{request_id}/fee"): Rule(P({"dsr:write"}), {"decision": "waived"}),
+    ("POST", "/api/dsr/{request_id}/objection"): Rule(OFFICER, {"outcome": "upheld"}),
+    ("PUT", "/api/dsr/{request_id}/assignee"): Rule(P({"dsr:write"}), {"staff_id": None}),
+    ("POST", "/api/decisions"): Rule(P({"decisions:ask"})),
+    ("POST", "/api/decisions/batch"): Rule(P({"decisions:ask"})),
+    ("POST", "/api/subjects/read"): Rule(P({"personal_data:read"})),
+    ("POST", "/api/exports"): Rule(P({"personal_data:read"})),
+    ("GET", "/api/exports/{export_id}"): Rule(P({"personal_data:read"})),
+    ("POST", "/api/exports/{export_id}/approval"): Rule(P({"personal_data:read", "export:approve"})),
+    ("GET", "/api/exports/{export_id}/file"): Rule(P({"personal_data:read"}), others=NOT_REQUESTER),
+    ("GET", "/api/subjects/{subject_id}/history"): Rule(P({"subjects:read"})),
+    ("POST", "/api/subjects/{subject_id}/holds"): Rule(P({"subjects:flag"}), HOLD),
+    ("POST", "/api/holds/{hold_id}/lift"): Rule(P({"subjects:flag"}), once=True),
+    ("POST", "/api/subjects/{subject_id}/restrictions"): Rule(P({"subjects:flag"}), RESTRICT),
+    ("POST", "/api/restrictions/{restriction_id}/lift"): Rule(
+        P({"subjects:flag"}), {"informed_at": "2026-03-01T10:00:00+01:00"}, once=True
+    ),
+    ("POST", "/api/subjects/{subject_id}/child"): Rule(P({"subjects:flag"})),
+    ("GET", "/console/login"): Rule(PUBLIC),
+    ("POST", "/console/login"): Rule(PUBLIC),
+    ("POST", "/console/logout"): Rule(ANY, allowed="login", ends_session=True),
+    ("GET", "/console"): Rule(P({"register:read"})),
+    ("GET", "/console/register/export"): Rule(P({"register:read"})),
+    ("GET", "/console/register/{number}"): Rule(P({"register:read"})),
+    ("GET", "/console/notices"): Rule(P({"register:read"})),
+    ("POST", "/console/notices/{kind}"): Rule(P({"notice:publish"})),
+    ("GET", "/console/audit"): Rule(P({"audit:read"})),
+    ("GET", "/console/subjects"): Rule(P({"personal_data:read"})),
+    ("POST", "/console/subjects"): Rule(
+        P({"personal_data:read"}), {"kind": "email", "value": "{email}"} | FOLLOWUP
+    ),
+    ("GET", "/console/subjects/{subject_id}"): Rule(P({"personal_data:read"}), query=FOLLOWUP),
+    ("POST", "/console/subjects/{subject_id}/holds"): Rule(
+        P({"subjects:flag"}), HOLD | {"hold_purpose": "request_followup"} | FOLLOWUP
+    ),
+    ("POST", "/console/subjects/{subject_id}/restrictions"): Rule(P({"subjects:flag"}), RESTRICT | FOLLOWUP),
+    ("POST", "/console/subjects/{subject_id}/restrictions/{restriction_id}/lift"): Rule(
+        P({"subjects:flag"}), {"informed_at": "2026-03-01T10:00"} | FOLLOWUP, once=True
+    ),
+    ("POST", "/console/subjects/{subject_id}/holds/{hold_id}/lift"): Rule(
+        P({"subjects:flag"}), FOLLOWUP, once=True
+    ),
+    ("GET", "/console/exports"): Rule(P({"personal_data:read"})),
+    ("POST", "/console/exports"): Rule(P({"personal_data:read"}), FOLLOWUP),
+    ("POST", "/console/exports/{export_id}/approval"): Rule(P({"export:approve"})),
+    ("GET", "/console/exports/{export_id}/file"): Rule(P({"personal_data:read"}), others=NOT_REQUESTER),
+    ("GET", "/console/requests"): Rule(P({"dsr:read"})),
+    ("GET", "/console/requests/deletions"): Rule(P({"dsr:read"})),
+    ("GET", "/console/requests/{request_id}"): Rule(P({"dsr:read"})),
+    ("POST", "/console/requests/{request_id}/fee"): Rule(P({"dsr:write"}), {"decision": "waived"}),
+    ("POST", "/console/requests/{request_id}/objection"): Rule(OFFICER, {"outcome": "upheld"}),
+    ("POST", "/console/requests/{request_id}/extension"): Rule(
+        P({"dsr:write"}), {"months": "1", "reason": "x"}
+    ),
+    ("POST", "/console/requests/{request_id}/refusal"): Rule(OFFICER, {"justification": REFUSAL}),
+    ("GET", "/console/consent"): Rule(P({"subjects:read"})),
+    ("GET", "/console/audiences"): Rule(P({"marketing:send"})),
+    ("POST", "/console/audiences/uploads"): Rule(
+        P({"marketing:send"}), {"purpose": "newsletter", "recipient": "hosting"}
+    ),
+}
+
+
+def app_routes(app: FastAPI) -> list[tuple[str, str]]:
+    found = []
+    for context in iter_route_contexts(app.routes):
+        path = context.path or ""
+        if isinstance(context.original_route, APIRoute) and path.startswith(("/api/", "/console")):
+            found += [(method, path) for method in sorted(context.methods or ())]
+    return found
+
+
+# Parameters of this organisation's own rows: another organisation calling with them must get nothing.
+IDS = {"subject_id", "hold_id", "restriction_id", "request_id", "export_id", "number"}
+SCOPES = sorted(PERMISSIONS)
+
+
+def callers(path: str, rule: Rule) -> list[str]:
+    """Each kind of caller of this route, by name: `key:<scope>`, `role:<role>`, `their key:*`..."""
+    console = path.startswith("/console")
+    ours = [f"role:{r}" for r in Role] if console else [f"key:{s}" for s in [*SCOPES, "*"]]
+    foreign = ["key:*"] if console else [f"role:{Role.PRIVACY_OFFICER}"]  # the other door's credentials
+    theirs = [f"their {c}" for c in ours] if rule.needs is not None and IDS & _parameters(path) else []
+    return ["anonymous", *ours, *[f"wrong door {c}" for c in foreign], *theirs]
+
+
+def expected(path: str, rule: Rule, caller: str) -> str:
+    console = path.startswith("/console")
+    if caller in rule.others:
+        return rule.others[caller]
+    if rule.needs is None:
+        return "ok"
+    if caller == "anonymous" or caller.startswith("wrong door"):
+        return "login" if console else "401"
+    kind, _, name = caller.removeprefix("their ").partition(":")
+    granted = ROLE_PERMISSIONS[Role(name)] if kind == "role" else PERMISSIONS if name == "*" else P({name})
+    allowed = rule.needs <= granted
+    if caller.startswith("their "):
+        return "404" if allowed else "deny"
+    return rule.allowed if allowed else "403"
+
+
+def outcome(status: int, location: str) -> set[str]:
+    if status == 303 and location.endswith("/console/login"):
+        return {"login"}
+    if status in (401, 403, 404):
+        return {str(status), "deny"} if status != 401 else {"401"}
+    if status < 400 or status in (400, 409, 410, 422):
+        return {"ok"}
+    return {str(status)}
+
+
+def _parameters(path: str) -> set[str]:
+    return {part[1:-1] for part in path.split("/") if part.startswith("{")}
+
+
+@pytest.fixture(scope="module")
+def world(app: FastAPI, engine: Engine, settings: Settings) -> Iterator[World]:
+    """Two organisations, committed once for the module: ours ("acme", served publicly) and theirs."""
+    previous, settings.organisation = settings.organisation, "acme"
+    with TestClient(app) as client:
+        made = build_world(engine, app.state.keys, client)
+        yield made
+    settings.organisation = previous
+    for lane in app.state.lanes:
+        lane.forget()
+    empty(engine)
+
+
+def _call(client: TestClient, world: World, route: tuple[str, str, dict[str, str]], caller: str) -> Any:
+    method, path, rows = route
+    rule = TABLE[(method, path)]
+    their = caller.startswith("their ")
+    name = caller.removeprefix("their ").removeprefix("wrong door ")
+    headers = {"X-Lawful-Now": NOW}
+    if name.startswith("key:"):
+        headers["Authorization"] = f"Bearer {(world.their_keys if their else world.keys_by_scope)[name[4:]]}"
+    elif name.startswith("role:"):
+        role = Role(name[5:])
+        cookie = log_in(client, world, role) if rule.ends_session else world.sessions[(their, role)]
+        headers["Cookie"] = f"lawful_session={cookie}"
+    url = path.format(**rows)
+    body = {k: v.format(**rows) if isinstance(v, str) else v for k, v in (rule.body or {}).items()}
+    if not body:
+        return client.request(method, url, headers=headers, params=rule.query, follow_redirects=False)
+    if path.startswith("/console"):
+        return client.request(method, url, headers=headers, data=body, follow_redirects=False)
+    return client.request(method, url, headers=headers, json=body, follow_redirects=False)
+
+
+def test_every_route_of_the_app_is_in_the_table(app: FastAPI) -> None:
+    routes = app_routes(app)
+
+    assert sorted(set(routes) - set(TABLE)) == []
+    assert sorted(set(TABLE) - set(routes)) == []
+
+
+@pytest.mark.parametrize(("method", "path"), list(TABLE), ids=[f"{m} {p}" for m, p in TABLE])
+def test_each_caller_gets_what_the_table_says(
+    app: FastAPI, engine: Engine, world: World, method: str, path: str
+) -> None:
+    rule = TABLE[(method, path)]
+    everyone = callers(path, rule)
+    theirs = [c for c in everyone if c.startswith("their ")]
+    with Session(engine) as db:
+        rows = fresh_rows(db, world)
+    with TestClient(app) as client:
+        before = snapshot(engine, world, rows)
+        unexpected = _unexpected(client, world, (method, path, rows), theirs)  # while our rows are as made
+        after = snapshot(engine, world, rows)
+        unexpected += _unexpected(
+            client, world, (method, path, rows), [c for c in everyone if c not in theirs]
+        )
+
+    assert unexpected == []
+    assert after == before, "another organisation changed our rows"
+
+
+def _unexpected(
+    client: TestClient, world: World, route: tuple[str, str, dict[str, str]], names: list[str]
+) -> list[str]:
+    method, path, _ = route
+    rule = TABLE[(method, path)]
+    found, done = [], False
+    for caller in names:
+        response = _call(client, world, route, caller)
+        want = expected(path, rule, caller)
+        got = outcome(response.status_code, response.headers.get("location", ""))
+        if want == "ok" and rule.once and done and response.status_code == 404:
+            continue  # the first caller let through used it up (a hold lifts once)
+        done = done or (want == "ok" and response.status_code < 400)
+        if want not in got:
+            found.append(
+                f"{caller}: expected {want}, got {response.status_code} {response.text[-300:] if response.status_code != 404 else _error(response.text)}"
+            )
+    return found
+
+
+def _error(text: str) -> str:
+    return text.split("<main", 1)[-1][:300] if "<main" in text else text[:300]
