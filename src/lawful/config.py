@@ -6,7 +6,6 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from lawful import outbound
 from lawful.errors import LawfulError
 
 
@@ -100,7 +99,10 @@ class Settings(BaseSettings):
     @field_validator("outbound_allow")
     @classmethod
     def _allowance(cls, entries: list[str]) -> list[str]:
-        outbound.Allowance.parse(entries)  # a bad entry fails at start-up, named
+        if entries:  # httpx loads only where there is something to check (the CLI's start stays light)
+            from lawful import outbound
+
+            outbound.Allowance.parse(entries)  # a bad entry fails at start-up, named
         return entries
 
     def resolved_database_url(self) -> str:

@@ -71,6 +71,7 @@ def _worker(settings: Settings) -> subprocess.Popen[bytes]:
         "LAWFUL_DATA_DIR": str(settings.data_dir),
         "LAWFUL_MASTER_KEY": MASTER_KEY,
         "LAWFUL_SMTP_PORT": "9",  # answers go to the outbox; nothing here listens for them
+        "LAWFUL_OUTBOUND_ALLOW": '["127.0.0.1"]',  # the recipient's system runs on loopback here
     }
     command = [sys.executable, "-m", "lawful", "worker", "--workers", "1"]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
