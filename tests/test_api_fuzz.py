@@ -10,11 +10,13 @@ from hypothesis import HealthCheck, settings
 from pydantic import SecretStr
 from sqlalchemy.orm import Session
 
+from lawful import staff
 from lawful.app import create_app
 from lawful.config import Settings
 from lawful.db import upgrade_to_head
 from tests.conftest import MASTER_KEY
 from tests.factories import bearer, make_api_key, make_notice, make_register
+from tests.registers import people
 
 # The app only describes its API at import time, so it has a database of its own, migrated by the fixture
 # (it answers through its own sessions, as in production). Its key store goes to a directory of its own:
@@ -30,7 +32,7 @@ app = create_app(
     )
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-SCOPES = ["register:read", "register:write", "notice:publish", "audit:read"]
+SCOPES = sorted(staff.PERMISSIONS)  # every operation reached past its permission check
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,7 @@ def token() -> str:
     engine = app.state.engine
     upgrade_to_head(engine)
     with Session(engine) as db:
-        org = make_register(db).organisation_id
+        org = make_register(db, people()).organisation_id
         make_notice(db, org)
         made = make_api_key(db, org, SCOPES)
         db.commit()
