@@ -53,3 +53,24 @@ def test_find_previews_each_field_without_any_personal_value(
     assert preview["found"] is True and len(preview["fields"]) == 21
     for value in (EMAIL, "Tremblay", "François", "Montréal", "1498 rue Bélanger"):
         assert value not in result.output
+
+
+def test_find_states_until_when_and_why_for_every_kept_field_lines_inheriting_their_invoices_date(
+    lawful: Lawful, chinook: Chinook, register_file: Path
+) -> None:
+    result = lawful(
+        "connectors",
+        "find",
+        "--register",
+        _write(chinook, register_file),
+        "--email",
+        "roberto.almeida@riotur.gov.br",
+        "--json",
+    )
+
+    assert result.exit_code == 0, result.output
+    [preview] = json.loads(result.output)
+    kept = [f for f in preview["fields"] if f["action"] == "kept"]
+    until = {f["table"]: f["until"] for f in kept}
+    assert [f["column"] for f in kept if not (f["until"] and f["reason"])] == []
+    assert until[chinook.name("InvoiceLine")] == until[chinook.name("Invoice")]

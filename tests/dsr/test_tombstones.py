@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from pydantic import SecretStr
 from sqlalchemy import make_url, select
+from sqlalchemy.orm import Session
 
 from lawful import audit, consent, db, dsr, keystore, subjects
 from lawful.actor import SYSTEM
@@ -110,23 +111,31 @@ def _restore(backup: str, url: str) -> None:
     shutil.copyfile(make_url(backup).database or "", target)
 
 
+def run_request(
+    session: Session, keys: keystore.Keys, org: uuid.UUID, kinds: list[str], email: str
+) -> dsr.Request:
+    """A request with the identity checked, each step run and committed as the worker does."""
+    request = dsr.open_request(
+        session,
+        SYSTEM,
+        keys,
+        organisation_id=org,
+        kinds=kinds,
+        email=email,
+        language="en",
+        channel="email",
+        base_url="",
+        identity_verified=True,
+    )
+    session.commit()
+    while dsr.steps.run_next(session, SYSTEM, keys, request_id=request.id, base_url=""):
+        session.commit()
+    return request
+
+
 def _erase(site: Site, email: str = "gone@example.test") -> None:
     with db.open_session(site.url) as session:
-        request = dsr.open_request(
-            session,
-            SYSTEM,
-            site.keys,
-            organisation_id=site.org,
-            kinds=["erasure"],
-            email=email,
-            language="en",
-            channel="email",
-            base_url="",
-            identity_verified=True,
-        )
-        session.commit()
-        while dsr.steps.run_next(session, SYSTEM, site.keys, request_id=request.id, base_url=""):
-            session.commit()
+        run_request(session, site.keys, site.org, ["erasure"], email)
 
 
 def _apply(site: Site, *, dry_run: bool = False) -> tombstones.Reapplied:

@@ -50,6 +50,39 @@ def as_date(value: object) -> date | None:
     return None
 
 
+def inherited(
+    store: Datastore,
+    rows: Mapping[str, Sequence[Mapping[str, Any]]],
+    table: DatastoreTable,
+    row: Mapping[str, Any],
+    retention: str,
+) -> date | None:
+    """The date a row kept under its parent's rule counts from: the parent row's (an invoice line, its
+    invoice's date), up the links until a table dates the same retention rule."""
+    by_name = {t.name: t for t in store.tables}
+    for _ in store.tables:  # at most one step per table: a map with a cycle finds no date
+        link = table.link
+        if not isinstance(link, ParentLink):
+            return None
+        parent = next(
+            (p for p in rows.get(link.table, []) if p.get(link.references) == row.get(link.column)), None
+        )
+        if parent is None:
+            return None
+        table, row = by_name[link.table], parent
+        since = next(
+            (
+                c.keep.since
+                for c in table.columns
+                if c.keep and c.keep.retention == retention and c.keep.since
+            ),
+            None,
+        )
+        if since is not None:
+            return as_date(row.get(since))
+    return None
+
+
 def order(tables: Sequence[DatastoreTable]) -> list[DatastoreTable]:
     """Parents before the tables that link through them (rows are found top down, deleted bottom up)."""
     by_name = {t.name: t for t in tables}
@@ -101,7 +134,12 @@ def evidence(
             if column.keep is not None:
                 rule = rules[column.keep.retention]
                 since = column.keep.since
-                ends = [kept_until(as_date(r.get(since)) if since else None, rule) for r in found]
+                ends = [
+                    kept_until(
+                        as_date(r.get(since)) if since else inherited(store, rows, table, r, rule.key), rule
+                    )
+                    for r in found
+                ]
                 dated = [end for end in ends if end is not None]
                 entry |= {
                     "reason": column.keep.reason,

@@ -13,12 +13,12 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, keystore, mail, subjects
+from lawful import audit, clock, consent, keystore, subjects
 from lawful.actor import Actor
 from lawful.db import make_sessionmaker
 from lawful.keystore import Tombstone
 
-from . import rules
+from . import artefacts, rules
 
 Progress = Callable[[int, int], None]
 
@@ -32,6 +32,7 @@ class Reapplied:
     collections: int = 0
     exclusions: int = 0
     messages: int = 0  # queued mail to the erased person, deleted again
+    copies: int = 0  # answers, case-record addresses, exports, opt-ins of the person (artefacts.py)
     dry_run: bool = False
     erased: list[str] = field(default_factory=list)
 
@@ -45,11 +46,13 @@ def record(
     kept: list[str],
     suppression_lookup: str | None,
     request_reference: str | None,
+    owners: list[str] | None = None,
 ) -> Tombstone:
     """Remember this erasure outside the main database (idempotent per request: a retried step adds none).
 
-    When nothing is kept, the person's data key is destroyed in the same key-store transaction: the
-    tombstone is durable exactly when the key is gone, and the erasure pays one key-store commit.
+    The keys of the person's copies (`owners`, found by artefacts.destroy) and, when nothing is kept, the
+    person's data key are destroyed in the same key-store transaction: the tombstone is durable exactly
+    when the keys are gone, and the erasure pays one key-store commit.
     """
     with keys.store.transaction() as store:
         found = store.scalars(
@@ -68,8 +71,8 @@ def record(
         )
         if found is None:
             store.add(row)
-        if not kept:  # every copy of their values, backups included, becomes unreadable
-            keys.store.destroy_in(store, keystore.subject_owner(subject.id))
+        doomed = [*(owners or []), *([] if kept else [keystore.subject_owner(subject.id)])]
+        keys.store.destroy_in(store, *doomed)  # every copy sealed under them, backups included, is unreadable
         return row
 
 
@@ -116,62 +119,28 @@ def apply(
     result = Reapplied(tombstones=len(tombstones), dry_run=dry_run)
     for done, tombstone in enumerate(tombstones, start=1):
         _exclude(db, actor, tombstone, result)
-        result.messages += discard_mail(
+        found = artefacts.destroy(
             db,
             actor,
             keys,
-            organisation_id=tombstone.organisation_id,
-            lookups=[*tombstone.lookups, *filter(None, [tombstone.suppression_lookup])],
-            request_reference=tombstone.request_reference,
-            entity_id=tombstone.subject_id,
-            queued_before=tombstone.erased_at,
-            dry_run=dry_run,
+            artefacts.Person(
+                organisation_id=tombstone.organisation_id,
+                subject_id=tombstone.subject_id,
+                lookups=[*tombstone.lookups, *filter(None, [tombstone.suppression_lookup])],
+                keep_reference=tombstone.request_reference,
+                before=tombstone.erased_at,
+                dry_run=dry_run,
+            ),
         )
+        if not dry_run:
+            keys.store.destroy(*found.owners)
+        result.messages += found.counts.pop("queued mail", 0)
+        result.copies += sum(found.counts.values())
         for subject in _matches(db, tombstone):
             _reerase(db, actor, keys, tombstone, subject, result)
         if progress is not None:
             progress(done, len(tombstones))
     return result
-
-
-# the erasure's own answer is still owed to the person (Art. 12(3)); every other queued message goes
-CONFIRMATION = frozenset({"dsr_answer"})
-
-
-def discard_mail(
-    db: Session,
-    actor: Actor,
-    keys: keystore.Keys,
-    *,
-    organisation_id: uuid.UUID,
-    lookups: list[str],
-    request_reference: str | None,
-    entity_id: uuid.UUID,
-    queued_before: datetime | None = None,
-    dry_run: bool = False,
-) -> int:
-    """T-05: undelivered mail to an erased person is a copy of their data too; audited with counts only."""
-    count = mail.discard_queued(
-        db,
-        keys,
-        lookups=lookups,
-        organisation_id=organisation_id,
-        keep_about=request_reference,
-        keep_kinds=CONFIRMATION,
-        queued_before=queued_before,
-        dry_run=dry_run,
-    )
-    if count and not dry_run:
-        audit.record(
-            db,
-            actor,
-            "dsr.mail_discarded",
-            entity_type="subject",
-            entity_id=entity_id,
-            organisation_id=organisation_id,
-            data={"messages": count},
-        )
-    return count
 
 
 def _matches(db: Session, tombstone: Tombstone) -> list[subjects.Subject]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, consent, keystore, processing, subjects
 from lawful.actor import Actor
 
-from .. import tombstones
+from .. import artefacts, tombstones
 from ..models import Request
 from . import rules
 from .models import Deletion
@@ -170,14 +170,16 @@ def _erase_whole(
                 db, actor, organisation_id=row.organisation_id, lookup=lookup, reason="withdrawal"
             )
     reference, lookups = _reference(db, row), tombstones.identity_lookups(db, subject.id)
-    tombstones.discard_mail(
+    copies = artefacts.destroy(  # T-05: their answers, exports and queued mail too
         db,
         actor,
         keys,
-        organisation_id=row.organisation_id,
-        lookups=lookups,
-        request_reference=reference,
-        entity_id=subject.id,
+        artefacts.Person(
+            organisation_id=row.organisation_id,
+            subject_id=subject.id,
+            lookups=lookups,
+            keep_reference=reference,
+        ),
     )
     tombstones.record(  # and the key destroyed: backups included, every copy is unreadable
         db,
@@ -187,6 +189,7 @@ def _erase_whole(
         kept=[],
         suppression_lookup=emails[0] if suppress and emails else None,
         request_reference=reference,
+        owners=copies.owners,
     )
     db.delete(subject)
     db.flush()

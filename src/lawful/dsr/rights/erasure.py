@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from lawful import consent, keystore, processing, subjects
 from lawful.actor import Actor
 
-from .. import tombstones
+from .. import artefacts, tombstones
 from ..models import Request
 from ..service import contact
 from .access import current_register
@@ -49,16 +49,18 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
     )  # T-01: never re-imported
     kept = sorted({c.activity for c in history} & set(keep))
     lookups = tombstones.identity_lookups(db, subject.id)
-    discarded = tombstones.discard_mail(  # T-05: their queued mail is a copy too
+    copies = artefacts.destroy(  # T-05: every copy outside the record (answers, exports, mail, …)
         db,
         actor,
         keys,
-        organisation_id=request.organisation_id,
-        lookups=[*lookups, suppression],
-        request_reference=request.reference,
-        entity_id=subject.id,
+        artefacts.Person(
+            organisation_id=request.organisation_id,
+            subject_id=subject.id,
+            lookups=[*lookups, suppression],
+            keep_reference=request.reference,
+        ),
     )
-    tombstones.record(  # so a restored main database is erased again; the key goes with it
+    tombstones.record(  # so a restored main database is erased again; the keys go with it
         db,
         keys,
         subject=subject,
@@ -66,6 +68,7 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
         kept=kept,
         suppression_lookup=suppression,
         request_reference=request.reference,
+        owners=copies.owners,
     )
     if not kept:
         db.delete(subject)
@@ -89,5 +92,6 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
         "kept": [{"activity": a, "why": keep[a]} for a in kept],
         "key_destroyed": not kept,
         "exclusion_entry": True,
-        "queued_mail_deleted": discarded,
+        "queued_mail_deleted": copies.counts["queued mail"],
+        "copies_destroyed": {k: n for k, n in copies.counts.items() if n and k != "queued mail"},
     }
