@@ -40,6 +40,7 @@ KERNEL = {
     "render",
     "terminal",
     "work",
+    "pace",
 }
 COMMITTERS = {"work.py", "keystore.py"}  # STYLE T5: the unit of work commits; the key store commits its own
 ENTRY_POINTS = {"app", "cli", "acting", "worker", "wsgi", "__main__"}

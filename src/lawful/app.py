@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lawful import __version__, bodies, clock, db, i18n, keystore, outbound, staff
+from lawful import __version__, bodies, clock, db, i18n, keystore, outbound, pace, staff
 from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
@@ -156,6 +156,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(decision_routes.DecisionLane, owner=app)
     app.add_middleware(consent_routes.BannerLane, owner=app)
     app.add_middleware(intake_routes.SubmissionLane, owner=app)
+    app.add_middleware(
+        pace.Pace
+    )  # outside the lanes: a known person's answer takes the route, a new one's not
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.banner_origins,
