@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from playwright.sync_api import Browser, Page, sync_playwright
-from tests.consent.test_banner_browser import demo_page
+from tests.consent.banner_site import demo_page
 
 from .environment import ROOT, installation
 from .report import header, options, summarise
