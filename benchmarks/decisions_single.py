@@ -63,7 +63,11 @@ def main() -> None:
             posting.run(url, script, seconds=size.warm_up_seconds, concurrency=max(CONCURRENCIES))
             for concurrency in CONCURRENCIES:
                 posting.series(
-                    server.process.pid, url, [script] * size.runs, seconds=size.seconds, concurrency=concurrency
+                    server.process.pid,
+                    url,
+                    [script] * size.runs,
+                    seconds=size.seconds,
+                    concurrency=concurrency,
                 )
 
 

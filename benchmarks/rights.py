@@ -100,9 +100,7 @@ def parallel(item: Seeded, size: Size) -> None:
         start_line = manager.Barrier(processes * threads + 1)
         spawned = time.perf_counter()
         with context.Pool(processes) as pool:
-            pending = pool.starmap_async(
-                _worker, [(item, p, size, start_line) for p in range(processes)]
-            )
+            pending = pool.starmap_async(_worker, [(item, p, size, start_line) for p in range(processes)])
             start_line.wait()
             started = time.perf_counter()
             results = pending.get()
