@@ -1,6 +1,6 @@
 """Cold start: from spawning `lawful serve` to its first HTTP 200 on /privacy (goal: under 2 s).
 
-Run: .venv/bin/python -m benchmarks.cold_start [--database sqlite|postgresql] [--smoke]   (--smoke: 2 starts)
+Run: .venv/bin/python -m benchmarks.cold_start [--database sqlite|postgresql] [--smoke]   (--smoke: 1 start)
 """
 
 from .environment import installation
@@ -8,7 +8,7 @@ from .report import header, options, summarise
 from .server import serving, wait_for_privacy
 
 RUNS = 7
-SMOKE_RUNS = 2
+SMOKE_RUNS = 1
 
 
 def main() -> None:
