@@ -6,7 +6,8 @@ audience for "newsletter" is built 3 times, each in a fresh session; "customer_o
 customers) is built too, although no seeded person is a customer, so it reaches nobody: its figure is
 the cost of deciding and excluding everyone, not of a real customer audience.
 
-Run: .venv/bin/python -m benchmarks.audience [--database sqlite|postgresql]
+Run: .venv/bin/python -m benchmarks.audience [--database sqlite|postgresql] [--smoke]
+(--smoke: 300 people, 1 run per purpose.)
 """
 
 import time
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from lawful import db, keystore, marketing
 
 from .report import header, options, summarise
-from .seeded import REGISTER, Seeded, describe, seeded
+from .seeded import PEOPLE, REGISTER, SMOKE_PEOPLE, Seeded, describe, seeded
 
 RUNS = 3
 PURPOSES = ("newsletter", "customer_offers")
@@ -24,24 +25,25 @@ PURPOSES = ("newsletter", "customer_offers")
 
 def main() -> None:
     args = options(__doc__ or "")
-    with seeded(args.database, "audience") as item:
-        header("audience build, 100,000 people", args.database, REGISTER)
+    people, runs = (SMOKE_PEOPLE, 1) if args.smoke else (PEOPLE, RUNS)
+    with seeded(args.database, "audience", people) as item:
+        header(f"audience build, {people:,} people", args.database, REGISTER)
         describe(item)
         for purpose in PURPOSES:
-            in_process(item, purpose)
+            in_process(item, purpose, runs)
 
 
-def in_process(item: Seeded, purpose: str) -> None:
+def in_process(item: Seeded, purpose: str, runs: int) -> None:
     population = item.population
     count = len(population.subject_ids)
     keys = keystore.open_keys(item.settings)
     engine = db.make_engine(item.settings.resolved_database_url())
     print(
         f"in process: marketing.build(db, keys, organisation_id=<org>, purpose={purpose!r}), "
-        f"{count:,} people, {RUNS} runs"
+        f"{count:,} people, {runs} runs"
     )
     rates, seconds_each = [], []
-    for run in range(1, RUNS + 1):
+    for run in range(1, runs + 1):
         with Session(engine) as session:
             started = time.perf_counter()
             audience = marketing.build(

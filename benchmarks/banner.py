@@ -1,7 +1,7 @@
 """The cookie banner: its size on the wire (goal: banner.js + banner.css at most 8 KB minified and gzipped),
 and the time from navigation start to the banner being visible on the demo page in Chromium.
 
-Run: .venv/bin/python -m benchmarks.banner [--database sqlite|postgresql]
+Run: .venv/bin/python -m benchmarks.banner [--database sqlite|postgresql] [--smoke]   (--smoke: 1 load each)
 
 Size. "Minified" is a deliberately simple minification, not a real minifier: block comments removed,
 `//` comments removed where they start a line or follow whitespace, each line stripped, empty lines
@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from playwright.sync_api import Browser, Page, sync_playwright
-from tests.consent.test_banner_browser import demo_page
+from tests.consent.banner_site import demo_page
 
 from .environment import ROOT, installation
 from .report import header, options, summarise
@@ -159,9 +159,9 @@ def report(label: str, runs: list[dict[str, float]]) -> None:
     )
 
 
-def timings(browser: Browser, url: str) -> None:
+def timings(browser: Browser, url: str, runs: int) -> None:
     cold = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         context = browser.new_context()
         context.add_init_script(WATCH)
         cold.append(measure(context.new_page(), url))
@@ -171,13 +171,14 @@ def timings(browser: Browser, url: str) -> None:
     context.add_init_script(WATCH)
     page = context.new_page()
     measure(page, url)
-    warm = [measure(page, url, reload=True) for _ in range(RUNS)]
+    warm = [measure(page, url, reload=True) for _ in range(runs)]
     context.close()
     report("warm (reloads, no choice made)", warm)
 
 
 def main() -> None:
     args = options(__doc__ or "")
+    runs = 1 if args.smoke else RUNS
     with installation(args.database, "banner") as setup:
         header("cookie banner: size, and time to visible in Chromium", args.database, setup.register)
         print_sizes()
@@ -187,8 +188,8 @@ def main() -> None:
                 wait_for_privacy(server)
                 handler.lawful = server.url
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                print(f"page: {site}/ (lawful {server.url}), {RUNS} loads each, Chromium {browser.version}")
-                timings(browser, f"{site}/")
+                print(f"page: {site}/ (lawful {server.url}), {runs} loads each, Chromium {browser.version}")
+                timings(browser, f"{site}/", runs)
                 browser.close()
 
 

@@ -19,7 +19,8 @@ which is the route's work without HTTP, FastAPI or the brake.
 
 Goal (PostgreSQL, two server processes): at least 1,000 events per second.
 
-Run: .venv/bin/python -m benchmarks.consent_events [--database sqlite|postgresql]
+Run: .venv/bin/python -m benchmarks.consent_events [--database sqlite|postgresql] [--smoke]
+(--smoke: 1 s in process with 2 threads, and wrk for 1 s with 4 connections.)
 """
 
 import json
@@ -43,9 +44,8 @@ from .environment import Installation, installation
 from .report import header, options
 from .server import Server, postgres_cpu_seconds, serving, tree_cpu_seconds, wait_for_privacy
 
-SECONDS = 15
-THREADS = 4
-WRK = ["wrk", "-t2", "-c32", f"-d{SECONDS}s", "--latency"]
+SECONDS, THREADS, CONNECTIONS = 15, 4, 32
+SMOKE_SECONDS, SMOKE_THREADS, SMOKE_CONNECTIONS = 1, 2, 4
 GOAL = 1000.0
 FIDES = 30.0
 LUA = (
@@ -73,16 +73,20 @@ end
 
 def main() -> None:
     args = options(__doc__ or "")
+    seconds, threads, connections = (
+        (SMOKE_SECONDS, SMOKE_THREADS, SMOKE_CONNECTIONS) if args.smoke else (SECONDS, THREADS, CONNECTIONS)
+    )
+    wrk = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     with installation(args.database, "consent_events") as setup:
         header("cookie-banner consent events per second", args.database, setup.register)
         workers = 2 if args.database == "postgresql" else 1
-        in_process(setup)
+        in_process(setup, seconds, threads)
         with serving(setup, workers) as server:
             wait_for_privacy(server)
             body = _body(server.url)
             print(f"body: {json.dumps(body)}")
             for mode in ("one-address", "spread"):
-                over_http(server, body, mode, workers)
+                over_http(server, body, mode, workers, wrk)
 
 
 def _settings(setup: Installation) -> Settings:
@@ -93,16 +97,16 @@ def _settings(setup: Installation) -> Settings:
     )
 
 
-def in_process(setup: Installation) -> None:
+def in_process(setup: Installation, seconds: int, threads: int) -> None:
     settings = _settings(setup)
     engine = db.make_engine(settings.resolved_database_url())
     sessions = db.make_sessionmaker(engine)
     actor = Actor(ActorKind.PUBLIC, label="banner")
     with sessions() as session:
         org = processing.get_organisation(session, slug=settings.organisation).id
-    counts = [0] * THREADS
+    counts = [0] * threads
     errors: list[BaseException] = []
-    deadline = time.perf_counter() + SECONDS
+    deadline = time.perf_counter() + seconds
 
     def work(slot: int) -> None:
         try:
@@ -115,19 +119,19 @@ def in_process(setup: Installation) -> None:
 
     print(
         f"in process: banner.config + banner.record + commit, one session per event, "
-        f"{THREADS} threads, {SECONDS} s"
+        f"{threads} threads, {seconds} s"
     )
     started = time.perf_counter()
-    threads = [threading.Thread(target=work, args=(slot,)) for slot in range(THREADS)]
-    for thread in threads:
+    pool = [threading.Thread(target=work, args=(slot,)) for slot in range(threads)]
+    for thread in pool:
         thread.start()
-    for thread in threads:
+    for thread in pool:
         thread.join()
-    seconds = time.perf_counter() - started
+    elapsed = time.perf_counter() - started
     if errors:
         raise errors[0]
-    rate = sum(counts) / seconds
-    print(f"  in process: {sum(counts):,} events in {seconds:.1f} s = {rate:,.0f} events/s")
+    rate = sum(counts) / elapsed
+    print(f"  in process: {sum(counts):,} events in {elapsed:.1f} s = {rate:,.0f} events/s")
     engine.dispose()
 
 
@@ -166,13 +170,13 @@ def _body(base_url: str) -> dict[str, object]:
     }
 
 
-def over_http(server: Server, body: dict[str, object], mode: str, workers: int) -> None:
+def over_http(server: Server, body: dict[str, object], mode: str, workers: int, wrk: list[str]) -> None:
     """wrk against the server; also the CPU the server processes and PostgreSQL used per recorded event."""
     base_url = server.url
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "consents.lua"
         script.write_text(f"BODY = {json.dumps(json.dumps(body))}\n{LUA}", encoding="utf-8")
-        command = [*WRK, "-s", str(script), f"{base_url}/api/banner/consents", "--", mode]
+        command = [*wrk, "-s", str(script), f"{base_url}/api/banner/consents", "--", mode]
         print(f"over HTTP ({mode}, {workers} server process(es)): $ {' '.join(command)}")
         server_before, pg_before = tree_cpu_seconds(server.process.pid), postgres_cpu_seconds()
         result = subprocess.run(command, capture_output=True, text=True, check=True)

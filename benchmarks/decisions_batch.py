@@ -5,12 +5,14 @@ a fresh session. Over HTTP: 5 calls with 10,000 subject_id refs each (the first 
 one `lawful serve` process; 5 calls rather than 10 keep the script near two minutes.
 Goal: at least 50,000 people per second.
 
-Run: .venv/bin/python -m benchmarks.decisions_batch [--database sqlite|postgresql]
+Run: .venv/bin/python -m benchmarks.decisions_batch [--database sqlite|postgresql] [--smoke]
+(--smoke: 300 people, 1 run in process, 2 calls of 100 refs over HTTP.)
 """
 
 import statistics
 import time
 import uuid
+from dataclasses import dataclass
 
 import httpx
 from sqlalchemy.orm import Session
@@ -19,30 +21,39 @@ from lawful import db, decisions
 
 from .people import PURPOSE
 from .report import header, options, summarise
-from .seeded import REGISTER, Seeded, answering, describe, seeded
+from .seeded import PEOPLE, REGISTER, SMOKE_PEOPLE, Seeded, answering, describe, seeded
 
-RUNS = 3
-PER_CALL = 10_000
-CALLS = 5
+
+@dataclass(frozen=True)
+class Size:
+    people: int
+    runs: int
+    per_call: int
+    calls: int
+
+
+REAL = Size(PEOPLE, runs=3, per_call=10_000, calls=5)
+SMOKE = Size(SMOKE_PEOPLE, runs=1, per_call=100, calls=2)
 
 
 def main() -> None:
     args = options(__doc__ or "")
-    with seeded(args.database, "decisions_batch") as item:
-        header("batch decisions, 100,000 people", args.database, REGISTER)
+    size = SMOKE if args.smoke else REAL
+    with seeded(args.database, "decisions_batch", size.people) as item:
+        header(f"batch decisions, {size.people:,} people", args.database, REGISTER)
         describe(item)
-        in_process(item)
+        in_process(item, size)
         with answering(item.setup) as server:
-            over_http(item, server.url)
+            over_http(item, server.url, size)
 
 
-def in_process(item: Seeded) -> None:
+def in_process(item: Seeded, size: Size) -> None:
     population = item.population
     ids, org = population.subject_ids, population.organisation_id
     print(f"in process: decisions.decide_many(db, purpose={PURPOSE!r}, subject_ids=<{len(ids):,} ids>)")
     engine = db.make_engine(item.settings.resolved_database_url())
     rates = []
-    for run in range(1, RUNS + 1):
+    for run in range(1, size.runs + 1):
         with Session(engine) as session:
             started = time.perf_counter()
             decided = decisions.decide_many(session, organisation_id=org, purpose=PURPOSE, subject_ids=ids)
@@ -57,14 +68,14 @@ def in_process(item: Seeded) -> None:
     engine.dispose()
 
 
-def over_http(item: Seeded, base_url: str) -> None:
+def over_http(item: Seeded, base_url: str, size: Size) -> None:
     population = item.population
     url = f"{base_url}/api/decisions/batch"
-    print(f"over HTTP: POST {url}, {PER_CALL:,} subject_id refs per call, one keep-alive connection")
+    print(f"over HTTP: POST {url}, {size.per_call:,} subject_id refs per call, one keep-alive connection")
     headers = {"Authorization": f"Bearer {population.token}"}
     seconds, allowed = [], 0
     with httpx.Client(headers=headers, timeout=600) as client:
-        chunks = _chunks(population.subject_ids)[:CALLS]
+        chunks = _chunks(population.subject_ids, size.per_call)[: size.calls]
         client.post(url, json=_body(chunks[0][:100])).raise_for_status()  # warm-up, untimed
         for number, chunk in enumerate(chunks, start=1):
             started = time.perf_counter()
@@ -81,12 +92,12 @@ def over_http(item: Seeded, base_url: str) -> None:
     print(
         f"  over HTTP: {total / sum(seconds):,.0f} people/s over {total:,} people "
         f"({allowed:,} allowed); per call median {statistics.median(seconds):.2f} s, "
-        f"{summarise([PER_CALL / s for s in seconds]).line('people/s', digits=0)}"
+        f"{summarise([size.per_call / s for s in seconds]).line('people/s', digits=0)}"
     )
 
 
-def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
-    return [ids[start : start + PER_CALL] for start in range(0, len(ids), PER_CALL)]
+def _chunks(ids: list[uuid.UUID], per_call: int) -> list[list[uuid.UUID]]:
+    return [ids[start : start + per_call] for start in range(0, len(ids), per_call)]
 
 
 def _body(ids: list[uuid.UUID]) -> dict[str, object]:

@@ -4,7 +4,8 @@ With 100,000 people seeded: (1) the statements each API call runs, counted throu
 process; (2) the steps of one decision, timed one by one as the route calls them; (3) `decide_many` over
 everyone under cProfile; (4) the floor of the HTTP stack, GET /healthz against `lawful serve`.
 
-Run: .venv/bin/python -m benchmarks.decisions_profile [--database sqlite|postgresql]
+Run: .venv/bin/python -m benchmarks.decisions_profile [--database sqlite|postgresql] [--smoke]
+(--smoke: 300 people, 20 requests and 20 steps, batches of 100, decide_many without cProfile, 1 s of /healthz.)
 """
 
 import cProfile
@@ -12,6 +13,7 @@ import io
 import pstats
 import random
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -24,27 +26,39 @@ from lawful.app import create_app
 from . import load
 from .people import PURPOSE, Population
 from .report import header, options
-from .seeded import REGISTER, Seeded, answering, describe, seeded
+from .seeded import PEOPLE, REGISTER, SMOKE_PEOPLE, Seeded, answering, describe, seeded
 from .server import cpu_seconds
 from .statements import Statements
 
-SINGLE = 300
-STEPS = 500
+
+@dataclass(frozen=True)
+class Size:
+    people: int
+    single: int  # POST /api/decisions calls counted
+    steps: int  # decisions timed step by step
+    batch: int  # subject_id refs in the counted POST /api/decisions/batch
+    floor_seconds: float
+    profile: bool
+
+
+REAL = Size(PEOPLE, single=300, steps=500, batch=10_000, floor_seconds=3.0, profile=True)
+SMOKE = Size(SMOKE_PEOPLE, single=20, steps=20, batch=100, floor_seconds=1.0, profile=False)
 
 
 def main() -> None:
     args = options(__doc__ or "")
-    with seeded(args.database, "profile") as item:
+    size = SMOKE if args.smoke else REAL
+    with seeded(args.database, "profile", size.people) as item:
         header("where the time of a decision goes", args.database, REGISTER)
         describe(item)
-        statements_per_call(item)
-        steps(item)
-        batch(item)
+        statements_per_call(item, size)
+        steps(item, size.steps)
+        batch(item, size.profile)
         with answering(item.setup) as server:
-            floor(server.url, server.process.pid)
+            floor(server.url, server.process.pid, size.floor_seconds)
 
 
-def statements_per_call(item: Seeded) -> None:
+def statements_per_call(item: Seeded, size: Size) -> None:
     app = create_app(item.settings)
     population = item.population
     counted = Statements(app.state.engine, app.state.keys.store.engine)
@@ -52,13 +66,13 @@ def statements_per_call(item: Seeded) -> None:
     with TestClient(app) as client:
         client.post("/api/decisions", json=_ask(population.emails[2]), headers=headers).raise_for_status()
         counted.reset()
-        for index in random.Random(3).sample(range(len(population.emails)), SINGLE):
+        for index in random.Random(3).sample(range(len(population.emails)), size.single):
             client.post("/api/decisions", json=_ask(population.emails[index]), headers=headers)
-        counted.show(f"POST /api/decisions, per request (mean of {SINGLE})", per=SINGLE)
-        refs = [{"subject_id": str(sid)} for sid in population.subject_ids[:10_000]]
+        counted.show(f"POST /api/decisions, per request (mean of {size.single})", per=size.single)
+        refs = [{"subject_id": str(sid)} for sid in population.subject_ids[: size.batch]]
         counted.reset()
         client.post("/api/decisions/batch", json={"subjects": refs, "purpose": PURPOSE}, headers=headers)
-        counted.show("POST /api/decisions/batch with 10,000 subject_id refs, one call", per=1)
+        counted.show(f"POST /api/decisions/batch with {len(refs):,} subject_id refs, one call", per=1)
     app.state.engine.dispose()
 
 
@@ -66,7 +80,7 @@ def _ask(email: str) -> dict[str, Any]:
     return {"subject": {"email": email}, "purpose": PURPOSE}
 
 
-def steps(item: Seeded) -> None:
+def steps(item: Seeded, count: int) -> None:
     """The calls of POST /api/decisions in the route's order, each timed, one session per request."""
     population, org = item.population, item.population.organisation_id
     engine = db.make_engine(item.settings.resolved_database_url())
@@ -75,7 +89,7 @@ def steps(item: Seeded) -> None:
     email = subjects.IdentityKind.EMAIL
     spent: dict[str, float] = {}
     counted = Statements(engine)
-    picked = random.Random(4).sample(range(len(population.emails)), STEPS)
+    picked = random.Random(4).sample(range(len(population.emails)), count)
     for index in picked:
         address, sid = population.emails[index], population.subject_ids[index]
         with _Timed(spent, "open a session"):
@@ -96,10 +110,10 @@ def steps(item: Seeded) -> None:
             consent.states(session, organisation_id=org, subject_ids=[sid], purpose=PURPOSE)
         with _Timed(spent, "close the session"):
             session.close()
-    print(f"steps of one decision, in this process (mean of {STEPS}, microseconds):")
+    print(f"steps of one decision, in this process (mean of {count}, microseconds):")
     for step, seconds in spent.items():
-        print(f"  {seconds / STEPS * 1e6:8.0f}  {step}")
-    counted.show("the same steps: statements per request (decide's queries run twice)", per=STEPS)
+        print(f"  {seconds / count * 1e6:8.0f}  {step}")
+    counted.show("the same steps: statements per request (decide's queries run twice)", per=count)
     engine.dispose()
 
 
@@ -114,19 +128,20 @@ class _Timed:
         self.spent[self.step] = self.spent.get(self.step, 0.0) + time.perf_counter() - self.started
 
 
-def batch(item: Seeded) -> None:
+def batch(item: Seeded, profile: bool) -> None:
     population = item.population
     engine = db.make_engine(item.settings.resolved_database_url())
-    counted = Statements(engine)
-    with Session(engine) as session:
-        profiler = cProfile.Profile()
-        started = time.perf_counter()
-        profiler.runcall(_decide_everyone, session, population)
-        seconds = time.perf_counter() - started
-    print(f"decide_many over {len(population.subject_ids):,} people under cProfile: {seconds:.2f} s")
-    counted.show("its statements", per=1)
-    top(profiler, "tottime", 18)
-    top(profiler, "cumulative", 12, only="lawful/")
+    if profile:
+        counted = Statements(engine)
+        with Session(engine) as session:
+            profiler = cProfile.Profile()
+            started = time.perf_counter()
+            profiler.runcall(_decide_everyone, session, population)
+            seconds = time.perf_counter() - started
+        print(f"decide_many over {len(population.subject_ids):,} people under cProfile: {seconds:.2f} s")
+        counted.show("its statements", per=1)
+        top(profiler, "tottime", 18)
+        top(profiler, "cumulative", 12, only="lawful/")
     _timed_run(engine, population, "without cProfile")
     if engine.dialect.name == "sqlite":
         # lawful never runs ANALYZE, so SQLite's planner picks the organisation index for `id IN (...)`
@@ -164,13 +179,13 @@ def top(profiler: cProfile.Profile, order: str, lines: int, only: str | None = N
     print(f"  top {lines} functions{shown} by {order}:\n     ncalls" + table.rstrip())
 
 
-def floor(base_url: str, pid: int) -> None:
-    """What the HTTP stack costs on its own: GET /healthz, one connection, 3 s."""
+def floor(base_url: str, pid: int, seconds: float) -> None:
+    """What the HTTP stack costs on its own: GET /healthz, one connection."""
     before = cpu_seconds(pid)
-    result = load.run(f"{base_url}/healthz", seconds=3, concurrency=1)
+    result = load.run(f"{base_url}/healthz", seconds=seconds, concurrency=1)
     cpu_ms = (cpu_seconds(pid) - before) * 1e3 / result.requests
     print(
-        f"GET /healthz ({load.generator()}, 1 connection, 3 s): {result.requests_per_second:.0f} req/s, "
+        f"GET /healthz ({load.generator()}, 1 connection, {seconds:g} s): {result.requests_per_second:.0f} req/s, "
         f"p50 {result.p50_ms:.2f} ms, server CPU {cpu_ms:.2f} ms/request"
     )
 

@@ -1,6 +1,7 @@
 """Where `import lawful.app` spends its time: the slowest imports by cumulative time (`python -X importtime`).
 
-Run: .venv/bin/python -m benchmarks.import_time [--module lawful.app] [--top 5]
+Run: .venv/bin/python -m benchmarks.import_time [--module lawful.app] [--top 5] [--smoke]   (--smoke: 1 run)
+It touches no database, so it has no --database option.
 """
 
 import argparse
@@ -8,7 +9,7 @@ import shlex
 import subprocess
 import sys
 
-from .report import summarise
+from .report import SMOKE_HELP, summarise
 
 RUNS = 5
 
@@ -17,13 +18,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--module", default="lawful.app")
     parser.add_argument("--top", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     args = parser.parse_args()
+    runs = 1 if args.smoke else RUNS
     command = [sys.executable, "-X", "importtime", "-c", f"import {args.module}"]
     print(f"$ {shlex.join(sys.orig_argv)}")
-    print(f"# {RUNS} runs of: {shlex.join(command)}; the run with the median total is shown")
-    runs = sorted((_cumulative(command) for _ in range(RUNS)), key=lambda run: run[args.module])
-    totals = summarise([run[args.module] / 1e3 for run in runs])
-    median = runs[len(runs) // 2]
+    print(f"# {runs} runs of: {shlex.join(command)}; the run with the median total is shown")
+    found = sorted((_cumulative(command) for _ in range(runs)), key=lambda run: run[args.module])
+    totals = summarise([run[args.module] / 1e3 for run in found])
+    median = found[len(found) // 2]
     print(f"import {args.module}: {totals.line('ms', digits=0)}")
     ranked = [
         (name, us) for name, us in sorted(median.items(), key=lambda item: -item[1]) if name != args.module

@@ -10,7 +10,8 @@ Instead, two measurements, each 3 runs of 5 s with 8 concurrent submitters and a
 The script also shows the limiter at work: 31 form posts from one address. On SQLite both are measured again
 at concurrency 1. Goal: 500 submissions per second on PostgreSQL.
 
-Run: .venv/bin/python -m benchmarks.intake [--database sqlite|postgresql]
+Run: .venv/bin/python -m benchmarks.intake [--database sqlite|postgresql] [--smoke]
+(--smoke: 300 people, 1 run of 1 s per measurement.)
 """
 
 import json
@@ -20,6 +21,7 @@ import subprocess
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -32,47 +34,57 @@ from lawful.actor import PUBLIC
 from . import posting
 from .people import PURPOSE
 from .report import header, options, summarise
-from .seeded import REGISTER, Seeded, answering, describe, seeded
+from .seeded import PEOPLE, REGISTER, SMOKE_PEOPLE, Seeded, answering, describe, seeded
 
-RUNS = 3
-SECONDS = 5.0
 CONCURRENCY = 8
 CONSENT_EVERY = 10
 LIMIT_PROBES = 31
 
 
+@dataclass(frozen=True)
+class Size:
+    people: int
+    runs: int
+    seconds: float
+
+
+REAL = Size(PEOPLE, runs=3, seconds=5.0)
+SMOKE = Size(SMOKE_PEOPLE, runs=1, seconds=1.0)
+
+
 def main() -> None:
     args = options(__doc__ or "")
+    size = SMOKE if args.smoke else REAL
     # SQLite gets a second pass at concurrency 1: concurrent writers fail there (see in_process)
     concurrencies = (CONCURRENCY, 1) if args.database == "sqlite" else (CONCURRENCY,)
-    with seeded(args.database, "intake") as item:
+    with seeded(args.database, "intake", size.people) as item:
         header("intake of new people", args.database, REGISTER)
         describe(item)
         for concurrency in concurrencies:
-            in_process(item, concurrency)
+            in_process(item, concurrency, size)
         with answering(item.setup) as server:
             for concurrency in concurrencies:
-                over_http(item, server.url, server.process.pid, concurrency)
+                over_http(item, server.url, server.process.pid, concurrency, size)
             errors(server.log)
             rate_limit(server.url)
         # the form itself, as visitors reach it through a reverse proxy: each from its own address
         workers = 2 if args.database == "postgresql" else 1
         with answering(item.setup, workers) as server:
-            form_over_http(item, server.url, workers)
+            form_over_http(item, server.url, workers, size)
             errors(server.log)
 
 
-def in_process(item: Seeded, concurrency: int) -> None:
+def in_process(item: Seeded, concurrency: int, size: Size) -> None:
     print(
         f"in process: intake.submit(form_key='contact', channel=api) then commit, {concurrency} threads, "
-        f"{RUNS} runs of {SECONDS:g} s"
+        f"{size.runs} runs of {size.seconds:g} s"
     )
     engine = db.make_engine(item.settings.resolved_database_url())
     sessions = db.make_sessionmaker(engine)
     keys = keystore.open_keys(item.settings)
     rates = []
-    for run in range(1, RUNS + 1):
-        deadline = time.perf_counter() + SECONDS
+    for run in range(1, size.runs + 1):
+        deadline = time.perf_counter() + size.seconds
         started = time.perf_counter()
         with ThreadPoolExecutor(concurrency) as pool:
             tasks = [
@@ -128,11 +140,11 @@ def _submitter(
     return latencies, failed
 
 
-def over_http(item: Seeded, base_url: str, pid: int, concurrency: int) -> None:
+def over_http(item: Seeded, base_url: str, pid: int, concurrency: int, size: Size) -> None:
     url = f"{base_url}/api/subjects"
     before = _count(item)
     scripts = []
-    for run in range(1, RUNS + 1):
+    for run in range(1, size.runs + 1):
         template = json.dumps(
             {
                 "subject_category": "prospect",
@@ -148,10 +160,10 @@ def over_http(item: Seeded, base_url: str, pid: int, concurrency: int) -> None:
                 template=template,
             )
         )
-    print(f"over HTTP: {posting.shown(url, scripts[0], seconds=SECONDS, concurrency=concurrency)}")
+    print(f"over HTTP: {posting.shown(url, scripts[0], seconds=size.seconds, concurrency=concurrency)}")
     print(f"  body, with %d counting up and a prefix of its own per run: {template}")
     results = posting.series(
-        pid, url, scripts, seconds=SECONDS, concurrency=concurrency, tolerate_failures=True
+        pid, url, scripts, seconds=size.seconds, concurrency=concurrency, tolerate_failures=True
     )
     created = _count(item) - before
     answered = sum(r.requests - r.non_2xx for r in results)
@@ -180,7 +192,7 @@ end
 FORM_THREADS, FORM_CONNECTIONS = 2, 16
 
 
-def form_over_http(item: Seeded, base_url: str, workers: int) -> None:
+def form_over_http(item: Seeded, base_url: str, workers: int, size: Size) -> None:
     """POST /api/forms/contact/submissions, one new person per request, each from its own address."""
     url = f"{base_url}/api/forms/contact/submissions"
     template = json.dumps(
@@ -197,12 +209,12 @@ def form_over_http(item: Seeded, base_url: str, workers: int) -> None:
     script.write_text(f"TEMPLATE = [==[{template}]==]\n{FORM_LUA}", encoding="utf-8")
     before = _count(item)
     rates = []
-    for run in range(1, RUNS + 1):
+    for run in range(1, size.runs + 1):
         command = [
             "wrk",
             f"-t{FORM_THREADS}",
             f"-c{FORM_CONNECTIONS}",
-            f"-d{SECONDS:g}s",
+            f"-d{size.seconds:g}s",
             "--timeout",
             "10s",
             "-s",

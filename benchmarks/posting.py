@@ -114,7 +114,7 @@ def shown(url: str, script: Path, *, seconds: float, concurrency: int) -> str:
 
 def run(url: str, script: Path, *, seconds: float, concurrency: int) -> Posted:
     if shutil.which("wrk") is None:
-        raise RuntimeError("these benchmarks need wrk (apt-get install wrk)")
+        raise RuntimeError("these benchmarks need wrk: `scripts/setup dev` installs it")
     output = subprocess.run(
         command(url, script, seconds=seconds, concurrency=concurrency),
         capture_output=True,

@@ -1,6 +1,7 @@
 """Requests per second on /privacy against one `lawful serve` process, 8 connections, 3 runs of 5 s.
 
-Run: .venv/bin/python -m benchmarks.privacy_throughput [--database sqlite|postgresql]
+Run: .venv/bin/python -m benchmarks.privacy_throughput [--database sqlite|postgresql] [--smoke]
+(--smoke: 1 run of 1 s with 2 connections, after 1 s of warm-up.)
 """
 
 import shlex
@@ -19,19 +20,22 @@ CONCURRENCY = 8
 
 def main() -> None:
     args = options(__doc__ or "")
+    runs, seconds, warm_up, concurrency = (
+        (1, 1.0, 1.0, 2) if args.smoke else (RUNS, SECONDS, WARM_UP_SECONDS, CONCURRENCY)
+    )
     with installation(args.database, "throughput") as setup, serving(setup) as server:
         header("/privacy throughput, one `lawful serve` process", args.database, setup.register)
         url = f"{server.url}/privacy"
         wait_for_privacy(server)
         if load.generator() == "wrk":
-            print(f"load: {shlex.join(load.wrk_command(url, seconds=SECONDS, concurrency=CONCURRENCY))}")
+            print(f"load: {shlex.join(load.wrk_command(url, seconds=seconds, concurrency=concurrency))}")
         else:
-            print(f"load: httpx, {CONCURRENCY} threads each with a keep-alive client, {SECONDS:g} s")
-        load.run(url, seconds=WARM_UP_SECONDS, concurrency=CONCURRENCY)
+            print(f"load: httpx, {concurrency} threads each with a keep-alive client, {seconds:g} s")
+        load.run(url, seconds=warm_up, concurrency=concurrency)
         results, cpu_ms = [], []
-        for run in range(1, RUNS + 1):
+        for run in range(1, runs + 1):
             cpu_before = cpu_seconds(server.process.pid)
-            result = load.run(url, seconds=SECONDS, concurrency=CONCURRENCY)
+            result = load.run(url, seconds=seconds, concurrency=concurrency)
             cpu_ms.append((cpu_seconds(server.process.pid) - cpu_before) * 1e3 / result.requests)
             if result.failures:
                 raise RuntimeError(f"run {run}: {result.failures} of {result.requests} requests failed")

@@ -1,4 +1,9 @@
-"""What every benchmark shares at its edges: the --database option, the command line, and the summary."""
+"""What every benchmark shares at its edges: the --database and --smoke options, the command line, and the summary.
+
+`--smoke` runs a benchmark at a tiny size (a few hundred people, 1 s of load, one run of each kind, no
+cProfile): the same code path end to end, so that CI (tests/test_benchmarks.py) knows every benchmark still
+runs. Its figures mean nothing.
+"""
 
 import argparse
 import os
@@ -9,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from .environment import DATABASES
+
+SMOKE_HELP = "a tiny run that checks the benchmark still works end to end (for CI; its figures mean nothing)"
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ def summarise(values: list[float]) -> Summary:
 def options(description: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database", choices=DATABASES, default="sqlite")
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     return parser.parse_args()
 
 

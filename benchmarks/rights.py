@@ -17,7 +17,8 @@ processes' spawn is printed too.
 
 Goals: access and erasure each under 100 ms of processing, at least 50 requests per second.
 
-Run: .venv/bin/python -m benchmarks.rights [--database sqlite|postgresql]
+Run: .venv/bin/python -m benchmarks.rights [--database sqlite|postgresql] [--smoke]
+(--smoke: 300 people, 2 requests per kind, 1 process x 2 threads of 2 requests, no cProfile.)
 """
 
 import cProfile
@@ -28,6 +29,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,44 +39,58 @@ from lawful.actor import Actor, ActorKind
 from lawful.dsr import rights, steps
 
 from .report import header, options, summarise
-from .seeded import REGISTER, Seeded, describe, seeded
+from .seeded import PEOPLE, REGISTER, SMOKE_PEOPLE, Seeded, describe, seeded
 
-PER_KIND = 50
 STAFF = Actor(ActorKind.CLI, label="cli:benchmark")
 WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
-FIRST = {"access": 10_000, "erasure": 20_000}  # the people asked about: FIRST[kind] + 7 * i
 GOAL_MS = 100.0
 GOAL_PER_SECOND = 50.0
-PROCESSES, THREADS, PARALLEL_PER_THREAD = 2, 4, 25
-PARALLEL_FIRST = 40_000  # people not asked about by the sequential runs
+
+
+@dataclass(frozen=True)
+class Size:
+    people: int
+    per_kind: int
+    first: dict[str, int]  # the people asked about: first[kind] + 7 * i
+    processes: int
+    threads: int
+    parallel_per_thread: int
+    parallel_first: int  # people not asked about by the sequential runs
+    profile: bool
+
+
+REAL = Size(PEOPLE, 50, {"access": 10_000, "erasure": 20_000}, 2, 4, 25, 40_000, profile=True)
+SMOKE = Size(SMOKE_PEOPLE, 2, {"access": 50, "erasure": 100}, 1, 2, 2, 200, profile=False)
 
 
 def main() -> None:
     args = options(__doc__ or "")
-    with seeded(args.database, "rights") as item:
-        header("rights requests, 100,000 people", args.database, REGISTER)
+    size = SMOKE if args.smoke else REAL
+    with seeded(args.database, "rights", size.people) as item:
+        header(f"rights requests, {size.people:,} people", args.database, REGISTER)
         describe(item)
         bench = _Bench(item)
         for kind in ("access", "erasure"):
-            bench.one(kind, FIRST[kind] - 1)  # warm-up, untimed
+            bench.one(kind, size.first[kind] - 1)  # warm-up, untimed
         totals: list[float] = []
         for kind in ("access", "erasure"):
-            totals += bench.timed(kind)
+            totals += bench.timed(kind, size)
         print(
             f"all {len(totals)} requests, sequential: {len(totals) / sum(totals):.1f} requests/s "
             f"(goal {GOAL_PER_SECOND:.0f}/s: {'met' if len(totals) / sum(totals) >= GOAL_PER_SECOND else 'missed'})"
         )
-        parallel(item, PROCESSES, THREADS)
-        for kind in ("access", "erasure"):
-            bench.profiled(kind, FIRST[kind] + 7 * PER_KIND + 1)
+        parallel(item, size)
+        if size.profile:
+            for kind in ("access", "erasure"):
+                bench.profiled(kind, size.first[kind] + 7 * size.per_kind + 1)
 
 
-def parallel(item: Seeded, processes: int, threads: int) -> None:
+def parallel(item: Seeded, size: Size) -> None:
     """Throughput as a deployment gets it: `processes` worker processes of `threads` threads each (as
     `lawful worker --workers N` runs them), every thread taking its own people, access and erasure
     alternating. Each process is started afresh (spawn), opens its own engines and runs one request of
     each kind; then every thread waits at a start line and the clock runs from there to the last request."""
-    per_thread = PARALLEL_PER_THREAD
+    processes, threads, per_thread = size.processes, size.threads, size.parallel_per_thread
     print(
         f"parallel: {processes} processes x {threads} threads, {per_thread} requests each "
         "(access and erasure alternating), open_request + run_next/commit per step"
@@ -84,9 +100,7 @@ def parallel(item: Seeded, processes: int, threads: int) -> None:
         start_line = manager.Barrier(processes * threads + 1)
         spawned = time.perf_counter()
         with context.Pool(processes) as pool:
-            pending = pool.starmap_async(
-                _worker, [(item, p, threads, per_thread, start_line) for p in range(processes)]
-            )
+            pending = pool.starmap_async(_worker, [(item, p, size, start_line) for p in range(processes)])
             start_line.wait()
             started = time.perf_counter()
             results = pending.get()
@@ -105,12 +119,11 @@ def parallel(item: Seeded, processes: int, threads: int) -> None:
     print(f"  goal {GOAL_PER_SECOND:.0f}/s: {'met' if rate >= GOAL_PER_SECOND else 'missed'}")
 
 
-def _worker(
-    item: Seeded, process: int, threads: int, per_thread: int, start_line: Any
-) -> tuple[int, dict[str, int], float]:
+def _worker(item: Seeded, process: int, size: Size, start_line: Any) -> tuple[int, dict[str, int], float]:
     bench = _Bench(item)
+    threads, per_thread, first = size.threads, size.parallel_per_thread, size.parallel_first
     for kind in ("access", "erasure"):  # warm-up, not counted: people no other run asks about
-        bench.one(kind, PARALLEL_FIRST - 1 - 2 * process - (kind == "erasure"))
+        bench.one(kind, first - 1 - 2 * process - (kind == "erasure"))
     statuses: Counter[str] = Counter()
     lock = threading.Lock()
 
@@ -118,7 +131,7 @@ def _worker(
         start_line.wait()
         for i in range(per_thread):
             kind = ("access", "erasure")[i % 2]
-            index = PARALLEL_FIRST + ((process * threads + thread) * per_thread + i) * 3
+            index = first + ((process * threads + thread) * per_thread + i) * 3
             status = bench.one(kind, index)[2]
             with lock:
                 statuses[status] += 1
@@ -172,15 +185,15 @@ class _Bench:
             status = str(session.get(dsr.Request, request_id).status)  # type: ignore[union-attr]
         return total, per_step, status, request_id
 
-    def timed(self, kind: str) -> list[float]:
+    def timed(self, kind: str, size: Size) -> list[float]:
         print(
-            f"{kind}: {PER_KIND} requests, open_request(identity_verified=True) + run_next/commit per step, "
+            f"{kind}: {size.per_kind} requests, open_request(identity_verified=True) + run_next/commit per step, "
             "one fresh session each"
         )
         totals, statuses, report_ms, html_ms, pdf_ms = [], Counter[str](), [], [], []
         per_step: dict[str, list[float]] = {}
-        for i in range(PER_KIND):
-            total, steps_done, status, request_id = self.one(kind, FIRST[kind] + 7 * i)
+        for i in range(size.per_kind):
+            total, steps_done, status, request_id = self.one(kind, size.first[kind] + 7 * i)
             totals.append(total)
             statuses[status] += 1
             for name, seconds in steps_done.items():

@@ -26,6 +26,7 @@ from .environment import Installation, database_url
 from .server import Server, serving, wait_for_privacy
 
 PEOPLE = 100_000
+SMOKE_PEOPLE = 300  # with --smoke
 REGISTER = "tests/registers.py people()"
 
 
