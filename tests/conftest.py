@@ -181,8 +181,10 @@ def empty(engine: Engine) -> None:
 
 
 @pytest.fixture(scope="session")
-def app(settings: Settings) -> FastAPI:
-    return create_app(settings)
+def app(settings: Settings) -> Iterator[FastAPI]:
+    made = create_app(settings)
+    yield made
+    made.state.engine.dispose()
 
 
 class OutsideClient(TestClient):

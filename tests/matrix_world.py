@@ -45,14 +45,14 @@ class World:
 def build_world(engine: Engine, keys: keystore.Keys, client: TestClient) -> World:
     with Session(engine, expire_on_commit=False) as db:
         ours = make_register(db, people()).organisation_id
+        make_notice(db, ours)
         second = people()
         second["organisation"]["legal_name"] = "Acme SRL (renamed)"
         make_register(db, second)  # our register's version 2: they have only a version 1
+        make_notice(db, ours, changelog="second version", material=False, override_reason="wording")
         theirs_document = people()
         theirs_document["organisation"]["slug"] = "other"
         theirs = make_register(db, theirs_document).organisation_id
-        make_notice(db, ours)
-        make_notice(db, ours, changelog="second version", material=False, override_reason="wording")
         world = World(engine, keys, ours, theirs)
         for scope in [*sorted(PERMISSIONS), "*"]:
             granted = sorted(PERMISSIONS) if scope == "*" else [scope]

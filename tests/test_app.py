@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from lawful.app import create_app
 from lawful.config import Settings
 from tests.conftest import OutsideClient
+from tests.live import release
 from tests.factories import bearer, make_api_key, make_notice, make_register
 
 
@@ -56,6 +57,7 @@ def test_the_clock_header_is_ignored_outside_test_mode(
 
     with OutsideClient(production, db) as client:
         honoured_elsewhere = client.get("/privacy", headers=before_publication).status_code
+    release(production)
 
     assert honoured_elsewhere == 200
 
@@ -78,6 +80,7 @@ def test_with_https_only_plain_http_writes_are_refused_before_reading(
     with TestClient(strict, base_url="http://acme.example.test") as plain:
         write = plain.post("/api/forms/contact/submissions", json={"fields": {"email": "a@example.test"}})
         read = plain.get("/privacy", follow_redirects=False)
+    release(strict)
 
     assert (write.status_code, write.json()["error"]) == (403, "https_required")
     assert (read.status_code, read.headers["location"]) == (308, "https://acme.example.test/privacy")
@@ -88,6 +91,7 @@ def test_with_https_only_responses_carry_hsts(settings: Settings, db: Session) -
 
     with TestClient(strict, base_url="https://acme.example.test") as secure:
         response = secure.get("/healthz")
+    release(strict)
 
     assert response.headers["strict-transport-security"].startswith("max-age=31536000")
 

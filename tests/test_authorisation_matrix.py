@@ -211,7 +211,9 @@ def _parameters(path: str) -> set[str]:
 def world(app: FastAPI, engine: Engine, settings: Settings) -> Iterator[World]:
     """Two organisations, committed once for the module: ours ("acme", served publicly) and theirs."""
     previous, settings.organisation = settings.organisation, "acme"
-    with TestClient(app) as client:
+    with TestClient(
+        app, headers={"Referer": "http://testserver/console"}
+    ) as client:  # a browser on the console
         made = build_world(engine, app.state.keys, client)
         yield made
     settings.organisation = previous
@@ -234,11 +236,11 @@ def _call(client: TestClient, world: World, route: tuple[str, str, dict[str, str
         headers["Cookie"] = f"lawful_session={cookie}"
     url = path.format(**rows)
     body = {k: v.format(**rows) if isinstance(v, str) else v for k, v in (rule.body or {}).items()}
-    if not body:
+    if not body and (method == "GET" or path.startswith("/console")):
         return client.request(method, url, headers=headers, params=rule.query, follow_redirects=False)
     if path.startswith("/console"):
         return client.request(method, url, headers=headers, data=body, follow_redirects=False)
-    return client.request(method, url, headers=headers, json=body, follow_redirects=False)
+    return client.request(method, url, headers=headers, params=rule.query, json=body, follow_redirects=False)
 
 
 def test_every_route_of_the_app_is_in_the_table(app: FastAPI) -> None:
@@ -257,7 +259,9 @@ def test_each_caller_gets_what_the_table_says(
     theirs = [c for c in everyone if c.startswith("their ")]
     with Session(engine) as db:
         rows = fresh_rows(db, world)
-    with TestClient(app) as client:
+    with TestClient(
+        app, headers={"Referer": "http://testserver/console"}
+    ) as client:  # a browser on the console
         before = snapshot(engine, world, rows)
         unexpected = _unexpected(client, world, (method, path, rows), theirs)  # while our rows are as made
         after = snapshot(engine, world, rows)
