@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session
 from lawful.app import create_app
 from lawful.config import Settings
 from tests.conftest import OutsideClient
-from tests.live import release
 from tests.factories import bearer, make_api_key, make_notice, make_register
+from tests.live import release
 
 
 def test_health_answers(client: TestClient) -> None:
