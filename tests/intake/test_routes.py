@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lawful.intake import AgeGateRefusal
 from lawful.subjects import Subject
 from tests.factories import bearer, make_api_key, make_notice, make_register
 from tests.registers import people
@@ -167,3 +168,17 @@ def test_public_submissions_are_rate_limited(client: TestClient, org: uuid.UUID)
     ]
 
     assert 429 in statuses
+
+
+def test_an_under_age_refusal_over_the_json_api_keeps_its_count_and_nothing_else(
+    client: TestClient, org: uuid.UUID, db: Session
+) -> None:
+    body = {"fields": {"email": "kid@example.test", "country": "BE", "born": "2013-06-02"}}
+
+    response = client.post(
+        "/api/forms/contest/submissions", json=body, headers={"X-Lawful-Now": "2026-06-01T10:00:00+00:00"}
+    )
+
+    assert (response.status_code, response.json()["error"]) == (422, "under_age")
+    assert db.scalar(select(func.sum(AgeGateRefusal.count))) == 1
+    assert db.scalar(select(func.count()).select_from(Subject)) == 0
