@@ -154,8 +154,10 @@ def test_an_api_key_cannot_register_a_verified_request_with_a_destination(
         (
             {"transmit_to": "https://a.test/in", "transmit_confirmed": "https://a.test/in"},
             "details.transmit_confirmed",
-            "bad_destination",
+            "recorded_by_lawful",
         ),
+        ({"mandate_checked": "passport seen"}, "details.mandate_checked", "recorded_by_lawful"),
+        ({"clock_paused_for_identity": True}, "details.clock_paused_for_identity", "recorded_by_lawful"),
     ],
 )
 def test_a_destination_that_is_no_https_address_or_a_forged_confirmation_is_refused_naming_the_field(

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from lawful import keystore, processing, subjects
 
 from . import rules
-from .errors import BadDestination, DestinationUnconfirmed, FrozenData, NotInRegister
+from .errors import BadDestination, DestinationUnconfirmed, FrozenData, NotInRegister, RecordedByLawful
 
 
 def refuse_frozen_fields(
@@ -64,15 +64,22 @@ def refuse_unknown_keys(db: Session, organisation_id: uuid.UUID, details: dict[s
         )
 
 
+def refuse_what_lawful_records(details: dict[str, object]) -> None:
+    """A caller may not set what lawful records itself once it has checked it (a mandate seen, the clock
+    paused for identity, a destination the person confirmed): setting it would skip the check."""
+    recorded = sorted(rules.RECORDED_BY_LAWFUL & set(details))
+    if recorded:
+        raise RecordedByLawful(
+            "lawful records these itself once it has checked them: "
+            + ", ".join(f"details.{k}" for k in recorded),
+            problems=[{"path": f"details.{k}", "message": "not accepted"} for k in recorded],
+        )
+
+
 def refuse_unconfirmable_destination(details: dict[str, object], *, identity_verified: bool) -> None:
     """Art. 20(2): a destination for direct transmission is an https address, and the person confirms it
     with the code sent to their address. A request registered as already verified would skip that code,
     so it may not name a destination: its copy is in the download (register it unverified instead)."""
-    if rules.TRANSMIT_CONFIRMED in details:
-        raise BadDestination(
-            "the destination's confirmation is recorded when the person enters their code",
-            problems=[{"path": f"details.{rules.TRANSMIT_CONFIRMED}", "message": "not accepted"}],
-        )
     target = details.get(rules.TRANSMIT_TO)
     if target is None:
         return

@@ -75,5 +75,9 @@ class BadDestination(RuleViolation):
     code = "bad_destination"
 
 
+class RecordedByLawful(RuleViolation):
+    code = "recorded_by_lawful"
+
+
 class DestinationUnconfirmed(RuleViolation):
     code = "destination_unconfirmed"

@@ -275,6 +275,9 @@ def after_objection(outcome: ObjectionOutcome | None) -> tuple[str | None, bool]
 # Art. 20(2): direct transmission, only to the destination the person confirmed with the code sent to their
 # address (the code's message names it); the confirmation is written by the service, never by a caller
 TRANSMIT_TO, TRANSMIT_CONFIRMED = "transmit_to", "transmit_confirmed"
+# What lawful itself records in a request's details once it has checked something: a caller who could set
+# them would skip the check (a mandate seen, the clock paused for identity, a destination confirmed).
+RECORDED_BY_LAWFUL = frozenset({TRANSMIT_CONFIRMED, "mandate_checked", "clock_paused_for_identity"})
 DELIVERED = "delivered"
 NOT_DELIVERED = "could not be delivered to the destination; your copy is in the download"
 UNCONFIRMED = "not sent: the destination was not confirmed with the code sent to you"

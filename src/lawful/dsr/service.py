@@ -72,6 +72,7 @@ def open_request(
             problems=[{"path": "received_at", "message": "in the future"}],
         )
     checks.refuse_unknown_keys(db, organisation_id, details or {})
+    checks.refuse_what_lawful_records(details or {})
     checks.refuse_unconfirmable_destination(details or {}, identity_verified=identity_verified)
     checks.refuse_frozen_fields(db, keys, organisation_id, kinds, details or {}, address)
     subject = subjects.find_by_identity(
