@@ -1,14 +1,18 @@
 """Test data as plain functions: minimal, obviously fake defaults, flushed and returned."""
 
 import uuid
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
+import pyotp
 from sqlalchemy.orm import Session
 
 from lawful import clock, consent, dsr, keystore, notices, processing, staff, subjects
 from lawful.actor import Actor, ActorKind
 from tests.registers import as_yaml, minimal
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 ACTOR = Actor(ActorKind.CLI, label="cli:factory")
 PASSWORD = "correct horse battery staple"
@@ -148,3 +152,18 @@ def make_fulfilled_request(
     )
     run_steps(db, actor, keys, request, base_url=base_url)
     return request
+
+
+def log_in(
+    client: "TestClient", db: Session, keys: keystore.Keys, org: uuid.UUID, role: staff.Role, *, now: str
+) -> uuid.UUID:
+    """A new staff member with `role`, logged in to the console with password and authenticator code at
+    `now` (ISO 8601, sent as X-Lawful-Now); returns their id."""
+    created = make_staff(db, keys, org, [role])
+    code = pyotp.TOTP(created.totp_secret).at(datetime.fromisoformat(now))
+    client.post(
+        "/console/login",
+        data={"email": created.user.email, "password": PASSWORD, "code": code},
+        headers={"X-Lawful-Now": now},
+    )
+    return created.user.id

@@ -5,7 +5,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -14,13 +13,12 @@ from sqlalchemy.orm import Session
 from lawful import keystore, staff, subjects
 from lawful.actor import Actor, ActorKind
 from tests.factories import (
-    PASSWORD,
     bearer,
+    log_in,
     make_api_key,
     make_hold_and_restriction,
     make_person,
     make_register,
-    make_staff,
 )
 from tests.registers import people
 
@@ -90,13 +88,7 @@ def test_our_own_key_lifts_our_legal_hold(
 
 
 def _log_in(client: TestClient, db: Session, keys: keystore.Keys, org: uuid.UUID) -> None:
-    created = make_staff(db, keys, org, [staff.Role.PRIVACY_OFFICER])
-    code = pyotp.TOTP(created.totp_secret).at(datetime.fromisoformat(NOW))
-    client.post(
-        "/console/login",
-        data={"email": created.user.email, "password": PASSWORD, "code": code},
-        headers=HEADERS,
-    )
+    log_in(client, db, keys, org, staff.Role.PRIVACY_OFFICER, now=NOW)
 
 
 def test_another_organisations_officer_cannot_lift_our_hold_from_the_console(

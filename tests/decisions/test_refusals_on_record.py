@@ -2,9 +2,7 @@
 nothing of the record, searches are audited, writing does not imply reading, exports need a role."""
 
 import uuid
-from datetime import datetime
 
-import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -13,12 +11,11 @@ from sqlalchemy.orm import Session
 from lawful import audit, decisions, keystore, staff, subjects
 from tests.factories import (
     ACTOR,
-    PASSWORD,
     bearer,
+    log_in,
     make_api_key,
     make_person,
     make_register,
-    make_staff,
 )
 from tests.registers import people
 
@@ -38,14 +35,7 @@ def _entries(db: Session, action: str) -> list[audit.AuditEntry]:
 def _log_in(
     client: TestClient, db: Session, keys: keystore.Keys, org: uuid.UUID, role: staff.Role
 ) -> uuid.UUID:
-    created = make_staff(db, keys, org, [role])
-    code = pyotp.TOTP(created.totp_secret).at(datetime.fromisoformat(NOW))
-    client.post(
-        "/console/login",
-        data={"email": created.user.email, "password": PASSWORD, "code": code},
-        headers=HEADERS,
-    )
-    return created.user.id
+    return log_in(client, db, keys, org, role, now=NOW)
 
 
 def test_a_read_the_gate_refuses_over_the_api_stays_on_record(
