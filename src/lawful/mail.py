@@ -143,8 +143,7 @@ def outbox_row(
 
 
 def mark_queued(db: Session) -> None:
-    """This session put a message in the outbox (`queued`): once it commits, delivery is scheduled."""
-    db.info[_QUEUED] = True
+    """This session put a message in the outbox: once it commits, delivery is scheduled."""
     if _delivery:
         work.after_commit(db, "mail.deliver", _delivery[0])
 
@@ -217,14 +216,6 @@ def discard_queued(
     if doomed and not dry_run:
         db.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(doomed)))
     return len(doomed)
-
-
-def queued(db: Session) -> bool:
-    """Did this session put a message in the outbox (so a delivery job is worth scheduling)?"""
-    return bool(db.info.get(_QUEUED))
-
-
-_QUEUED = "lawful.mail.queued"
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,11 @@ def session() -> "Iterator[Session]":
         if _acting:
             db.scope(opened, _acting[0].organisation_id)  # a staff member sees their organisation only
         yield opened
-    except Exit as exc:
-        (work.finish(opened) if exc.exit_code == 0 else work.fail(opened, exc))
+    except Exit as exc:  # typer.Exit(0) ends a command that succeeded
+        if exc.exit_code == 0:
+            work.finish(opened)
+        else:
+            work.fail(opened, exc)
         raise
     except BaseException as exc:
         work.fail(opened, exc)

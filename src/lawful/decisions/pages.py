@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -83,23 +83,14 @@ def record(
     console_permission(actor, "personal_data:read")
     org = _org(actor)
     subject = subjects.get(db, subject_id=subject_id, organisation_id=org)
+    page: dict[str, Any] = {"title": "Person", "actor": actor, "subject": subject, "purpose": purpose}
     try:
         reading = service.read(db, actor, keys, organisation_id=org, subject_id=subject_id, purpose=purpose)
     except RuleViolation as exc:  # the purpose may not see this person: nothing of the record shows
-        return html(
-            "console/subject.html",
-            title="Person",
-            actor=actor,
-            subject=subject,
-            purpose=purpose,
-            denied=exc.detail,
-        )
+        return html("console/subject.html", **page, denied=exc.detail)
     return html(
         "console/subject.html",
-        title="Person",
-        actor=actor,
-        subject=subject,
-        purpose=purpose,
+        **page,
         values=reading.values,
         denied=None,
         history=subjects.history(db, subject_id=subject_id),
