@@ -13,7 +13,7 @@ import yaml
 from babel.dates import format_date
 
 LANGUAGES = ("en", "fr", "nl")
-CATALOGUE = Path(__file__).parent / "locale" / "messages.yaml"
+CATALOGUE = Path(__file__).parent / "locale"  # every *.yaml here: one file per area, keys unique across them
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
 
 
@@ -50,9 +50,16 @@ def _accepted(header: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def catalogue() -> Mapping[str, Mapping[str, str]]:
-    with CATALOGUE.open(encoding="utf-8") as handle:
-        data: dict[str, dict[str, str]] = yaml.load(handle, Loader=_Loader)  # noqa: S506 (a SafeLoader)
-    return data
+    """Every catalogue file merged; a key defined in two files is an error, not a silent override."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(CATALOGUE.glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            data: dict[str, dict[str, str]] = yaml.load(handle, Loader=_Loader) or {}  # noqa: S506 (a SafeLoader)
+        clash = sorted(merged.keys() & data.keys())
+        if clash:
+            raise ValueError(f"{path.name} defines catalogue keys already defined elsewhere: {', '.join(clash)}")
+        merged.update(data)
+    return merged
 
 
 def t(key: str, lang: str, **values: object) -> str:
