@@ -114,6 +114,8 @@ def _compose(keys: Keys, settings: Settings, row: OutboxMessage) -> EmailMessage
         message.set_content(text, cte="quoted-printable")  # accents arrive intact, whatever the relay
         if html:
             message.add_alternative(html, subtype="html", cte="quoted-printable")
+        if data.get("letter"):  # after the content, which clears every Content- header
+            message["Content-Language"] = data["letter"]["lang"]
     except (
         InvalidTag,
         ValueError,
@@ -136,7 +138,6 @@ def _address(
         message["From"] = Address(display_name=head["name"], addr_spec=sender)  # encoded, accents and all
         if head.get("reply_to"):
             message["Reply-To"] = head["reply_to"]
-        message["Content-Language"] = head["lang"]
     message["To"], message["Subject"] = data["to"], data["subject"]
     if automatic:
         message["Auto-Submitted"] = "auto-generated"
