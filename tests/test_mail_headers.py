@@ -362,3 +362,18 @@ def test_the_sender_address_is_encoded_with_the_company_name_intact(world: World
     raw = letter.as_bytes()
     assert COMPANY.encode() not in raw and b"=?utf-8?" in raw.lower()  # RFC 2047 on the wire
     assert letter["From"].addresses[0] == Address(COMPANY, addr_spec=world.settings.mail_from)
+
+
+def test_an_html_alternative_carries_the_footer_too(world: World, smtp: Mailbox) -> None:
+    mail.queue(
+        world.db, world.keys, mail.Mail(to="o@example.test", subject="s", text="Bonjour", html="<p>Bonjour</p>"),
+        kind="dsr_reminder", category="service", organisation_id=world.org,
+    )  # fmt: skip
+
+    [letter] = _delivered(world, smtp)["dsr_reminder"]
+
+    html = letter.get_body(("html",))
+    assert html is not None and html["Content-Transfer-Encoding"] == "quoted-printable"
+    assert (
+        COMPANY in html.get_content() and f"{world.settings.base_url}/privacy?lang=fr" in html.get_content()
+    )

@@ -13,6 +13,7 @@ from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
+from html import escape
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -110,7 +111,9 @@ def _compose(keys: Keys, settings: Settings, row: OutboxMessage) -> EmailMessage
             message[name] = value
         text, html = data["text"], data["html"]
         if data.get("letter"):  # rows queued before letters had one carry no footer
-            text += letter.footer(data["letter"], settings.base_url)
+            footer = letter.footer(data["letter"], settings.base_url)
+            text += footer
+            html = html and f"{html}<hr><p>{escape(footer.strip()).replace(chr(10), '<br>')}</p>"
         message.set_content(text, cte="quoted-printable")  # accents arrive intact, whatever the relay
         if html:
             message.add_alternative(html, subtype="html", cte="quoted-printable")
