@@ -76,7 +76,7 @@ def subscribe(
     row.sealed = crypto.encrypt(keys.outbox, address.encode(), context=f"optin:{row.id}".encode())
     url = f"{base_url}/u/confirm/{_serializer(keys, 'opt-in').dumps(row.id.hex)}"
     activity = next(a for a in register.activities if a.key == purpose)
-    name = activity.name.get(language) or activity.name.en or purpose
+    name = mail.public_name(activity.name, language)
     org = register.organisation.legal_name
     mail.queue(
         db,
@@ -85,6 +85,7 @@ def subscribe(
             to=address,
             subject=i18n.t("mail.optin.subject", language, name=name),
             text=i18n.t("mail.optin.body", language, name=name, organisation=org, url=url),
+            lang=language,
         ),
         kind="opt_in",
         category="service",

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, i18n, keystore, mail, staff
+from lawful import audit, clock, i18n, keystore, mail, render, staff
 from lawful.actor import Actor
 
 from . import rules
@@ -86,12 +86,30 @@ def reminders_due(db: Session, *, organisation_id: uuid.UUID, today: date) -> li
     return found
 
 
+def _reminder_line(request: Request, why: str, today: date, lang: str) -> str:
+    """One request as the officer reads it, in the organisation's language: no keys, no raw dates."""
+    days = (request.due_on - today).days
+    return i18n.t(
+        "mail.reminder.line",
+        lang,
+        reference=request.reference,
+        kinds=", ".join(i18n.t(f"mail.reminder.kind.{k}", lang) for k in request.kinds),
+        date=i18n.long_date(request.due_on, lang),
+        why=i18n.t("mail.reminder.overdue", lang)
+        if why == "overdue"
+        else i18n.t("mail.reminder.due_in", lang, days=days),
+    )
+
+
 def send_reminders(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, today: date) -> int:
     """One mail to each privacy officer listing the requests due soon or overdue (R-45 escalation)."""
     due = reminders_due(db, organisation_id=organisation_id, today=today)
     if not due:
         return 0
-    lines = "\n".join(f"{r.reference} ({', '.join(r.kinds)}): due {r.due_on}, {why}" for r, why in due)
+    lang = mail.letterhead(db, organisation_id).language
+    lines = [_reminder_line(r, why, today, lang) for r, why in due]
+    text = render.render("mail/reminder.txt", lang=lang, lines=lines)
+    subject = i18n.t("mail.reminder.subject", lang, count=len(due))
     officers = [
         u
         for u in staff.list_staff(db, organisation_id=organisation_id)
@@ -101,7 +119,7 @@ def send_reminders(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UU
         mail.queue(
             db,
             keys,
-            mail.Mail(to=officer.email, subject=f"Rights requests: {len(due)} need attention", text=lines),
+            mail.Mail(to=officer.email, subject=subject, text=text),
             kind="dsr_reminder",
             category="service",
             organisation_id=organisation_id,

@@ -372,11 +372,13 @@ def tell(
     lang = request.language
     body = text or i18n.t(f"mail.{message}.body", lang, reference=request.reference, **values)
     row = mail.outbox_row(
+        db,
         keys,
         mail.Mail(
             to=contact(keys, request),
             subject=i18n.t(f"mail.{message}.subject", lang, reference=request.reference),
             text=body,
+            lang=lang,
         ),
         kind=f"dsr_{message}",
         category="service",

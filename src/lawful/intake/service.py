@@ -113,7 +113,7 @@ def refer(
     mail.queue(
         db,
         keys,
-        mail.Mail(to=friend, subject=subject, text=text),
+        mail.Mail(to=friend, subject=subject, text=text, lang=language),
         kind=f"referral:{form.key}",
         category="service",
         organisation_id=organisation_id,

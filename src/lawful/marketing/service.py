@@ -93,9 +93,8 @@ def send_campaign(
             continue
         lang = subjects.get(db, subject_id=subject_id).language or org.authoritative_language
         url = f"{base_url}/u/{consent.optin.unsubscribe_token(keys, subject_id, purpose)}"
-        footer = "\n\n-- \n" + "\n".join(
+        footer = "\n\n" + "\n".join(  # the letter adds the signature: company, notice
             [
-                i18n.t("mail.footer.sender", lang, organisation=org.legal_name),
                 i18n.t("mail.footer.object", lang),
                 f"{i18n.t('mail.footer.unsubscribe', lang)} {url}",
             ]
@@ -104,6 +103,7 @@ def send_campaign(
             to=email,
             subject=subject_line,
             text=text.replace("{unsubscribe_url}", url) + footer,
+            lang=lang,
             headers=(
                 ("List-Unsubscribe", f"<{url}>"),
                 ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
