@@ -6,6 +6,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lawful import subjects
+
+from .errors import NoContact
+from .letters.post import Postal
+
 
 class RequestCreate(BaseModel):
     """A request registered by staff from any channel, with its real receipt time (R-43)."""
@@ -13,12 +18,35 @@ class RequestCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kinds: list[str] = Field(min_length=1, max_length=8)
-    email: str = Field(min_length=3, max_length=254)
+    email: str | None = Field(default=None, min_length=3, max_length=254)
+    name: str = Field(default="", max_length=200, description="the person's name, for letters")
+    postal_address: str = Field(default="", max_length=500, description="lines separated by newlines")
+    phone: str | None = Field(default=None, min_length=3, max_length=40)
     channel: str = Field(pattern="^(email|post|phone|in_person|web_form|api)$")
     language: str = Field(default="en", pattern="^(en|fr|nl)$")
     received_at: datetime | None = None
     details: dict[str, Any] = Field(default_factory=dict, max_length=20)
     identity_verified: bool = Field(default=False, description="staff checked identity (in person, by phone)")
+
+    def postal(self) -> Postal | None:
+        """R-43: who to write to when the request came without email, or asks for letters."""
+        if not (self.postal_address.strip() or self.phone):
+            return None
+        return postal_of(self.name, self.postal_address, self.phone)
+
+
+def postal_of(name: str, address: str, phone: str | None) -> Postal:
+    """A postal contact, the phone in its normal form (a number that is none is refused, naming the field)."""
+    number = None
+    if phone and phone.strip():
+        try:
+            number = subjects.normalise_phone(phone)
+        except subjects.InvalidIdentity as exc:
+            raise NoContact(
+                "not a valid phone number", problems=[{"path": "phone", "message": "not a phone number"}]
+            ) from exc
+    lines = "\n".join(line.strip() for line in address.strip().splitlines() if line.strip())
+    return Postal(name=name.strip(), address=lines, phone=number)
 
 
 class RequestRead(BaseModel):
