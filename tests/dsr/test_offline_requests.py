@@ -3,6 +3,7 @@ answered by printable letters in the person's language, identification asked by 
 working days, and closed with a letter when the person could not be identified."""
 
 import json
+import re
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -13,10 +14,10 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, db, dsr, keystore
+from lawful import audit, clock, db, dsr, keystore, staff
 from lawful.config import Settings
 from tests.conftest import MASTER_KEY, Lawful
-from tests.factories import bearer, make_api_key, make_notice, make_register
+from tests.factories import bearer, log_in, make_api_key, make_notice, make_register
 from tests.registers import people
 
 # Thursday 24 December 2026: Christmas (Friday), the weekend and New Year's Day (Friday 1 January) follow
@@ -168,3 +169,42 @@ def test_the_cli_registers_a_postal_request_and_prints_its_letters(
     first, closing = (html[name].decode() for name in sorted(html))
     assert "Jeanne Dupont" in first and "Rue Haute 5" in first and "11 janvier 2027" in first
     assert "Autorité de protection des données" in closing and "aucun client ne correspond" in closing
+
+
+def test_the_console_registers_a_request_in_person_and_prints_its_letters(
+    client: TestClient, db: Session, keys: keystore.Keys, org: uuid.UUID
+) -> None:
+    log_in(client, db, keys, org, staff.Role.SUPPORT, now=RECEIVED)
+    now = {"X-Lawful-Now": RECEIVED}
+    form = client.get("/console/requests/intake", headers=now)
+    made = client.post(
+        "/console/requests/intake",
+        data={
+            "kinds": ["erasure"],
+            "channel": "in_person",
+            "received_at": "2026-12-24T09:15",  # typed in Brussels time, no offset
+            "language": "fr",
+            "name": "Jeanne Dupont",
+            "postal_address": "Rue Haute 5\n1000 Bruxelles",
+        },
+        headers=now,
+        follow_redirects=False,
+    )
+    page_url = made.headers["location"]
+    asked = client.post(
+        f"{page_url}/identification", data={"doubt": "no email", "asked": "votre numéro client"}, headers=now
+    )
+    page = client.get(page_url, headers=now)
+    letter = re.search(r'href="([^"]+/letters/letter-01-identification\.pdf)"', page.text)
+    assert letter is not None
+    printed = client.get(letter.group(1), headers=now)
+    closed = client.post(f"{page_url}/unidentified", data={"why": "aucun client ne correspond"}, headers=now)
+    request = dsr.get(db, request_id=uuid.UUID(page_url.rsplit("/", 1)[1]))
+
+    assert form.status_code == 200 and made.status_code == 303
+    assert request.channel == "in_person" and request.due_on.isoformat() == "2027-01-25"
+    assert request.received_at == datetime.fromisoformat("2026-12-24T09:15:00+01:00")
+    assert asked.status_code == 200 and "Due by 2027-01-04" in asked.text
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+    assert closed.status_code == 200 and request.status == "refused"
+    assert "Jeanne" not in page_url and "Rue Haute" not in page.text  # the address stays in the letters

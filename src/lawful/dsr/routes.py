@@ -128,12 +128,14 @@ def list_letters(request_id: uuid.UUID, db: Db, actor: Reader) -> list[dict[str,
     return [{k: str(v) for k, v in event.items()} for event in request.outcome.get("letters", [])]
 
 
-@router.get("/{request_id}/letters/{name}")
-def letter_pdf(request_id: uuid.UUID, name: str, db: Db, keys: AppKeys, actor: Reader) -> Response:
+@router.get("/{request_id}/letters/{letter}")
+def letter_pdf(request_id: uuid.UUID, letter: str, db: Db, keys: AppKeys, actor: Reader) -> Response:
     """One letter as a PDF to print ("latest" for the newest), or as the HTML it is printed from (….html)."""
     request = service.get(db, request_id=request_id, organisation_id=_org(actor))
-    wanted = None if name in ("latest", "latest.html") else name.removesuffix(".pdf").removesuffix(".html")
-    if name.endswith(".html"):
+    wanted = (
+        None if letter in ("latest", "latest.html") else letter.removesuffix(".pdf").removesuffix(".html")
+    )
+    if letter.endswith(".html"):
         filename, body = post.html(db, keys, request, wanted and wanted + ".html")
     else:
         filename, body = post.pdf(db, keys, request, wanted and wanted + ".html")

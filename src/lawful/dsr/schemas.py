@@ -4,9 +4,9 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from lawful import subjects
+from lawful import clock, subjects
 
 from .errors import NoContact
 from .letters.post import Postal
@@ -114,3 +114,28 @@ class RightsAsk(BaseModel):
         if "portability" in wanted and self.transmit_to.strip():
             found["transmit_to"] = self.transmit_to.strip()
         return found
+
+
+class StaffIntake(BaseModel):
+    """The console's intake of a request received by post, by phone or in person (R-43)."""
+
+    kinds: list[str] = Field(min_length=1, max_length=8)
+    channel: Literal["post", "phone", "in_person", "email"]
+    received_at: datetime = Field(description="when it was really received, with its offset")
+    language: str = Field(default="en", pattern="^(en|fr|nl)$")
+    email: str = Field(default="", max_length=254)
+    name: str = Field(default="", max_length=200)
+    postal_address: str = Field(default="", max_length=500)
+    phone: str = Field(default="", max_length=40)
+    identity_verified: bool = False
+
+    @field_validator("received_at")
+    @classmethod
+    def _brussels(cls, value: datetime) -> datetime:
+        """A time typed in the console without an offset is Brussels time (a datetime-local field)."""
+        return value if value.tzinfo is not None else value.replace(tzinfo=clock.BRUSSELS)
+
+    def postal(self) -> Postal | None:
+        if not (self.postal_address.strip() or self.phone.strip()):
+            return None
+        return postal_of(self.name, self.postal_address, self.phone or None)
