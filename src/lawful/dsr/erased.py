@@ -7,11 +7,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import clock, keystore, subjects
+from lawful import audit, clock, keystore, subjects
+from lawful.actor import Actor
 
 from .models import Request, Step
-from .rules import Status
+from .rules import Status, ensure_transition
 
+ALREADY_ERASED = "already_erased"  # request.outcome: the date of the earlier erasure
 DATA_RIGHTS = frozenset({"access", "rectification", "erasure", "restriction", "objection", "portability"})
 
 
@@ -42,3 +44,20 @@ def erased_on(db: Session, keys: keystore.Keys, request: Request) -> date | None
         if step.result.get("found", True) is not False
     ]
     return max((clock.brussels_date(s.updated_at) for s in done), default=None)
+
+
+def close(db: Session, actor: Actor, request: Request, day: date) -> None:
+    """The code proved the address, and an earlier request already erased the person: nothing to do."""
+    request.identity_method, request.identity_verified_at = "email_code", clock.now()
+    ensure_transition(Status(request.status), Status.IN_PROGRESS)  # verified, then done at once
+    ensure_transition(Status.IN_PROGRESS, Status.COMPLETED)
+    request.status, request.completed_at = str(Status.COMPLETED), clock.now()
+    request.outcome = {**request.outcome, ALREADY_ERASED: day.isoformat()}
+    audit.record(
+        db,
+        actor,
+        "dsr.already_erased",
+        entity=request,
+        organisation_id=request.organisation_id,
+        data={"erased_on": day.isoformat()},
+    )

@@ -20,10 +20,9 @@ from lawful.web import (
     language,
 )
 
-from . import cases, deletions, fees, objections, officer, receipts, rules, service, steps, tasks, wording
-from .letters import post
+from . import deletions, fees, objections, officer, on_paper, receipts, rules, service, steps, tasks, wording
 from .models import Request as RightsRequest
-from .schemas import ExtensionCreate, RefusalCreate, RightsAsk, StaffIntake
+from .schemas import ExtensionCreate, RefusalCreate, RightsAsk
 
 pages = APIRouter(tags=["rights requests"], include_in_schema=False)
 PUBLIC_KINDS = (
@@ -224,6 +223,7 @@ def answer_file(token: str, name: str, db: Db, keys: AppKeys) -> Response:
 
 
 console = APIRouter(prefix="/console/requests", tags=["console"], include_in_schema=False)
+console.include_router(on_paper.console)  # before "/{request_id}": /intake is no request id
 
 
 @console.get("")
@@ -255,37 +255,6 @@ def deletion_list(
     return html("console/deletions.html", title="Automatic deletions", actor=actor, rows=rows)
 
 
-@console.get("/intake")
-def intake_page(db: Db, actor: ConsoleActor) -> HTMLResponse:
-    """R-43: register a request received by post, by phone or in person, with or without an email."""
-    console_permission(actor, "dsr:write")
-    return html("console/request_intake.html", title="Register a request", actor=actor, kinds=PUBLIC_KINDS)
-
-
-@console.post("/intake", dependencies=[SameOrigin])
-def intake_form(
-    db: Db, keys: AppKeys, actor: ConsoleActor, settings: AppSettings, form: Annotated[StaffIntake, Form()]
-) -> RedirectResponse:
-    console_permission(actor, "dsr:write")
-    found = service.open_request(
-        db,
-        actor,
-        keys,
-        organisation_id=_console_org(actor),
-        kinds=form.kinds,
-        email=form.email.strip() or None,
-        language=form.language,
-        channel=form.channel,
-        received_at=form.received_at,
-        base_url=settings.base_url,
-        identity_verified=form.identity_verified,
-        postal=form.postal(),
-    )
-    if found.status in tasks.RUNNABLE:
-        jobs.kick(db, tasks.run_request, str(found.id))
-    return RedirectResponse(f"/console/requests/{found.id}", status_code=303)
-
-
 @console.get("/{request_id}")
 def request_page(request_id: uuid.UUID, db: Db, actor: ConsoleActor) -> HTMLResponse:
     """One request: status, due date, steps, owner, and the decisions staff can take on it (R-45, R-48, R-67)."""
@@ -309,58 +278,6 @@ def request_page(request_id: uuid.UUID, db: Db, actor: ConsoleActor) -> HTMLResp
             rules.received_date(found.received_at), clock.is_working_day
         ),
     )
-
-
-@console.get("/{request_id}/letters/{letter}")
-def letter_file(request_id: uuid.UUID, letter: str, db: Db, keys: AppKeys, actor: ConsoleActor) -> Response:
-    """A letter of the request as a PDF to print (R-43, R-49)."""
-    console_permission(actor, "dsr:read")
-    found = service.get(db, request_id=request_id, organisation_id=_console_org(actor))
-    filename, body = post.pdf(db, keys, found, letter.removesuffix(".pdf") + ".html")
-    return Response(
-        body,
-        media_type="application/pdf",
-        headers={"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-@console.post("/{request_id}/identification", dependencies=[SameOrigin])
-def identification_form(
-    request_id: uuid.UUID,
-    db: Db,
-    keys: AppKeys,
-    actor: ConsoleActor,
-    settings: AppSettings,
-    doubt: Annotated[str, Form(min_length=1, max_length=2000)],
-    asked: Annotated[str, Form(min_length=1, max_length=2000)],
-) -> RedirectResponse:
-    """R-46, R-47: more identification for a recorded doubt; a letter when the request is answered on paper."""
-    console_permission(actor, "dsr:write")
-    service.get(db, request_id=request_id, organisation_id=_console_org(actor))
-    cases.ask_more_identification(
-        db,
-        actor,
-        keys,
-        request_id=request_id,
-        doubt=doubt,
-        asked=asked,
-        pause_while_identity=settings.dsr_pause_while_identity,
-    )
-    return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
-
-
-@console.post("/{request_id}/unidentified", dependencies=[SameOrigin])
-def unidentified_form(
-    request_id: uuid.UUID,
-    db: Db,
-    keys: AppKeys,
-    actor: ConsoleActor,
-    why: Annotated[str, Form(min_length=1, max_length=2000)],
-) -> RedirectResponse:
-    """Art. 11(2), 12(2), R-47: closed with the letter saying why, what would allow it, the APD, the courts."""
-    console_permission(actor, "dsr:write")
-    cases.close_unidentified(db, actor, keys, request_id=request_id, why=why)
-    return RedirectResponse(f"/console/requests/{request_id}", status_code=303)
 
 
 @console.post("/{request_id}/fee", dependencies=[SameOrigin])

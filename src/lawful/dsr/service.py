@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
@@ -298,7 +298,7 @@ def verify(
         return request
     row.used_at = clock.now()
     if (day := erased.erased_on(db, keys, request)) is not None:
-        _close_as_erased(db, actor, request, day)
+        erased.close(db, actor, request, day)
         return request
     if target := request.details.get(rules.TRANSMIT_TO):  # named in the code's message (send_code)
         request.details = {**request.details, rules.TRANSMIT_CONFIRMED: target}
@@ -309,23 +309,6 @@ def verify(
         request.details = {**request.details, "clock_paused_for_identity": True}
     mark_verified(db, actor, request, "email_code")
     return request
-
-
-def _close_as_erased(db: Session, actor: Actor, request: Request, day: date) -> None:
-    """The person proved the address, and an earlier request already erased their data: nothing to do."""
-    request.identity_method, request.identity_verified_at = "email_code", clock.now()
-    move(db, actor, request, rules.Status.IN_PROGRESS)
-    move(db, actor, request, rules.Status.COMPLETED)
-    request.completed_at = clock.now()
-    request.outcome = {**request.outcome, "already_erased": day.isoformat()}
-    audit.record(
-        db,
-        actor,
-        "dsr.already_erased",
-        entity=request,
-        organisation_id=request.organisation_id,
-        data={"erased_on": day.isoformat()},
-    )
 
 
 def mark_verified(db: Session, actor: Actor, request: Request, method: str) -> None:

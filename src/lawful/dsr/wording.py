@@ -8,11 +8,10 @@ from typing import Any
 
 from lawful import clock, i18n
 
+from .erased import ALREADY_ERASED
 from .identification import UNIDENTIFIED
 from .models import Request
 from .rules import Status
-
-ALREADY_ERASED = "already_erased"  # request.outcome: the date the person's data were erased before
 
 
 @dataclass(frozen=True)
