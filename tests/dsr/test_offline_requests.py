@@ -208,3 +208,24 @@ def test_the_console_registers_a_request_in_person_and_prints_its_letters(
     assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
     assert closed.status_code == 200 and request.status == "refused"
     assert "Jeanne" not in page_url and "Rue Haute" not in page.text  # the address stays in the letters
+
+
+def test_a_verified_request_without_email_is_carried_out_and_answered_by_letter(
+    client: TestClient, db: Session, org: uuid.UUID
+) -> None:
+    token = make_api_key(db, org, ["dsr:read", "dsr:write"])
+    made = _register_by_phone(client, token, kinds=["access", "erasure"], identity_verified=True)
+
+    ran = client.post(f"/api/dsr/{made['id']}/run", headers={**bearer(token), "X-Lawful-Now": RECEIVED})
+    letters = client.get(f"/api/dsr/{made['id']}/letters", headers=bearer(token)).json()
+    page = client.get(f"/api/dsr/{made['id']}/letters/latest.html", headers=bearer(token))
+    objection = client.post(
+        "/api/dsr",
+        json={"kinds": ["objection"], "channel": "post", "name": "An Peeters", "postal_address": ADDRESS},
+        headers=bearer(token),
+    )
+
+    assert ran.status_code == 200 and ran.json()["status"] == "completed"
+    assert [(x["kind"], x["channel"]) for x in letters] == [("answer", "post")]
+    assert "Uw verzoek" in page.text and "Kerkstraat 12" in page.text  # the answer, in Dutch, by post
+    assert objection.status_code == 422 and "email" in objection.text

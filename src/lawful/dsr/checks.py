@@ -105,10 +105,18 @@ def refuse_unconfirmable_destination(details: dict[str, object], *, identity_ver
         )
 
 
-def refuse_no_contact(email: str | None, postal: Postal | None, channel: str) -> None:
-    """R-43: a request without email came by post, phone or in person, and says where to answer it."""
+def refuse_no_contact(
+    email: str | None, postal: Postal | None, channel: str, kinds: list[str], details: dict[str, object]
+) -> None:
+    """R-43: a request without email came by post, phone or in person, and says where to answer it. An
+    objection to direct marketing names the address the marketing goes to (it goes on the exclusion list)."""
     if email is not None:
         return
+    if "objection" in kinds and details.get("scope") != "legitimate_interest":
+        raise NoContact(
+            "an objection to direct marketing names the email address it is sent to",
+            problems=[{"path": "email", "message": "needed for an objection to direct marketing"}],
+        )
     if postal is None or not (postal.address.strip() or (postal.phone or "").strip()):
         raise NoContact(
             "give an email, a postal address or a phone number to answer the request",

@@ -69,7 +69,7 @@ def open_request(
             f"unknown request type(s): {', '.join(unknown) or 'none given'}",
             problems=[{"path": "kinds", "message": f"use {', '.join(KINDS)}"}],
         )
-    checks.refuse_no_contact(email, postal, channel)
+    checks.refuse_no_contact(email, postal, channel, kinds, details or {})
     address = subjects.normalise_email(email) if email is not None else None
     received = received_at or clock.now()
     if received > clock.now():
@@ -345,13 +345,17 @@ def start(db: Session, actor: Actor, request: Request) -> list[str]:
 def _plan(request: Request, register: processing.Register | None) -> list[str]:
     """The steps of a request, in the order they were planned; datastores only with a register."""
     kinds = [k for k in request.kinds if k not in CASES]
+    # a request without email is about no one found (R-53): no datastore to search by it, no recipient to tell
+    by_email = request.contact is not None
     steps = [
         *kinds,
-        *(["notify_recipients"] if NOTIFY_RECIPIENTS.intersection(kinds) else []),
+        *(["notify_recipients"] if by_email and NOTIFY_RECIPIENTS.intersection(kinds) else []),
         *(["answer"] if kinds else []),
         *(["acknowledge"] if CASES.intersection(request.kinds) else []),
     ]  # questions and complaints are acknowledged, then answered by a person (R-70)
-    if register is not None:  # one step per datastore of the register's dataset maps (connectors)
+    if (
+        register is not None and by_email
+    ):  # one step per datastore of the register's dataset maps (connectors)
         rights = [r for r in ("access", "portability", "erasure") if r in kinds]
         steps += [f"datastore_{right}:{store.key}" for right in rights for store in register.datastores]
     return steps
