@@ -90,6 +90,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/api/dsr/{request_id}/answer"): Rule(P({"dsr:write"}), {"text": "our answer"}),
     ("POST", "/api/dsr/{request_id}/unidentified"): Rule(P({"dsr:write"}), {"text": "no match"}),
+    ("POST", "/api/dsr/{request_id}/identity"): Rule(P({"dsr:write"}), {"text": "customer number"}),
     ("GET", "/api/dsr/{request_id}/letters"): Rule(P({"dsr:read"})),
     ("GET", "/api/dsr/{request_id}/letters/{letter}"): Rule(P({"dsr:read"}), allowed="404"),
     ("POST", "/api/dsr/{request_id}/run"): Rule(P({"dsr:write"})),
@@ -164,6 +165,9 @@ TABLE: dict[tuple[str, str], Rule] = {
         P({"dsr:write"}), {"doubt": "two people", "asked": "a bill"}
     ),
     ("POST", "/console/requests/{request_id}/unidentified"): Rule(P({"dsr:write"}), {"why": "no match"}),
+    ("POST", "/console/requests/{request_id}/identity"): Rule(
+        P({"dsr:write"}), {"method": "customer number"}
+    ),
     ("GET", "/console/requests/{request_id}/letters/{letter}"): Rule(P({"dsr:read"}), allowed="404"),
     ("GET", "/console/consent"): Rule(P({"subjects:read"})),
     ("GET", "/console/audiences"): Rule(P({"marketing:send"})),

@@ -229,3 +229,21 @@ def test_a_verified_request_without_email_is_carried_out_and_answered_by_letter(
     assert [(x["kind"], x["channel"]) for x in letters] == [("answer", "post")]
     assert "Uw verzoek" in page.text and "Kerkstraat 12" in page.text  # the answer, in Dutch, by post
     assert objection.status_code == 422 and "email" in objection.text
+
+
+def test_once_staff_confirm_the_identity_the_request_is_carried_out(
+    client: TestClient, db: Session, org: uuid.UUID
+) -> None:
+    token = make_api_key(db, org, ["dsr:read", "dsr:write"])
+    made = _register_by_phone(client, token)
+    empty = client.post(f"/api/dsr/{made['id']}/identity", json={"text": " "}, headers=bearer(token))
+
+    confirmed = client.post(
+        f"/api/dsr/{made['id']}/identity", json={"text": "customer number"}, headers=bearer(token)
+    )
+    ran = client.post(f"/api/dsr/{made['id']}/run", headers=bearer(token))
+    again = client.post(f"/api/dsr/{made['id']}/identity", json={"text": "again"}, headers=bearer(token))
+
+    assert empty.status_code == 422
+    assert confirmed.status_code == 200 and confirmed.json()["identity_method"] == "customer number"
+    assert ran.json()["status"] == "completed" and again.status_code == 422

@@ -111,12 +111,20 @@ def close_unidentified(
     return request
 
 
-def confirm_identity(db: Session, actor: Actor, *, request_id: uuid.UUID, method: str) -> Request:
-    """Staff record the outcome of an additional check (only the outcome: documents are not kept)."""
+def confirm_identity(
+    db: Session, actor: Actor, *, request_id: uuid.UUID, method: str, pause_while_identity: bool = False
+) -> Request:
+    """Staff record the outcome of an additional check (only the outcome: documents are not kept). With
+    the organisation's pause (A-19), the month starts again today, as after a code."""
+    if not method.strip():
+        raise CodeRefused("say how identity was checked", problems=[{"path": "text", "message": "empty"}])
     request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
     if request.status != rules.Status.AWAITING_IDENTITY:
         raise CodeRefused("this request is not waiting for identification")
-    mark_verified(db, actor, request, method)
+    if pause_while_identity:
+        request.due_on = rules.due_date(clock.today(), clock.is_working_day, request.extension_months)
+        request.details = {**request.details, "clock_paused_for_identity": True}
+    mark_verified(db, actor, request, method.strip()[:40])
     return request
 
 

@@ -105,6 +105,24 @@ def identify(
         )
 
 
+@cli.command("identified")
+def identified(
+    reference: str,
+    method: Annotated[str, typer.Option(help="how identity was checked, in a few words")],
+) -> None:
+    """Record that staff checked the person's identity (e.g. the answer to an identification letter)."""
+    settings = terminal.settings()
+    with terminal.session() as db:
+        request = cases.confirm_identity(
+            db,
+            terminal.operator(),
+            request_id=_by_reference(db, reference).id,
+            method=method,
+            pause_while_identity=settings.dsr_pause_while_identity,
+        )
+        terminal.out.print(f"{request.reference}: identity confirmed; {request.status}")
+
+
 @cli.command("unidentified")
 def unidentified(
     reference: str,

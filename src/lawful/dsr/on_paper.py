@@ -106,3 +106,26 @@ def _console_org(actor: Actor) -> uuid.UUID:
     if actor.organisation_id is None:
         raise processing.OrganisationNotFound("your account belongs to no organisation")
     return actor.organisation_id
+
+
+@console.post("/{request_id}/identity", dependencies=[SameOrigin])
+def identity_form(
+    request_id: uuid.UUID,
+    db: Db,
+    actor: ConsoleActor,
+    settings: AppSettings,
+    method: Annotated[str, Form(min_length=1, max_length=40)],
+) -> RedirectResponse:
+    """The answer to an identification letter checked: the work begins (only how it was checked is kept)."""
+    console_permission(actor, "dsr:write")
+    service.get(db, request_id=request_id, organisation_id=_console_org(actor))
+    found = cases.confirm_identity(
+        db,
+        actor,
+        request_id=request_id,
+        method=method,
+        pause_while_identity=settings.dsr_pause_while_identity,
+    )
+    if found.status in tasks.RUNNABLE:
+        jobs.kick(db, tasks.run_request, str(found.id))
+    return RedirectResponse(f"/console/requests/{request_id}", status_code=303)

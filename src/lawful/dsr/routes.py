@@ -111,6 +111,24 @@ def ask_identification(
     return RequestRead.model_validate(request)
 
 
+@router.post("/{request_id}/identity")
+def confirm_identity(
+    request_id: uuid.UUID, body: TextCreate, db: Db, actor: Writer, settings: AppSettings
+) -> RequestRead:
+    """Staff checked the identity (the answer to an identification letter): how, in a few words; the work
+    then begins."""
+    request = cases.confirm_identity(
+        db,
+        actor,
+        request_id=request_id,
+        method=body.text,
+        pause_while_identity=settings.dsr_pause_while_identity,
+    )
+    if request.status in tasks.RUNNABLE:
+        jobs.kick(db, tasks.run_request, str(request.id))
+    return RequestRead.model_validate(request)
+
+
 @router.post("/{request_id}/unidentified")
 def close_unidentified(
     request_id: uuid.UUID, body: TextCreate, db: Db, keys: AppKeys, actor: Writer
