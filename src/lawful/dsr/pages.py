@@ -20,7 +20,8 @@ from lawful.web import (
     language,
 )
 
-from . import deletions, fees, objections, officer, on_paper, receipts, rules, service, steps, tasks, wording
+from . import deletions, fees, objections, officer, receipts, rules, service, steps, tasks, wording
+from .letters import pages as on_paper
 from .models import Request as RightsRequest
 from .schemas import ExtensionCreate, RefusalCreate, RightsAsk
 

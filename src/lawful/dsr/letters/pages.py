@@ -11,9 +11,9 @@ from lawful import jobs, processing
 from lawful.actor import Actor
 from lawful.web import AppKeys, AppSettings, ConsoleActor, Db, SameOrigin, console_permission, html
 
-from . import cases, service, tasks
-from .letters import post
-from .schemas import StaffIntake
+from .. import cases, service, tasks
+from ..schemas import StaffIntake
+from . import post
 
 console = APIRouter()
 KINDS = service.KINDS
