@@ -105,17 +105,16 @@ def refuse_unconfirmable_destination(details: dict[str, object], *, identity_ver
         )
 
 
-def refuse_no_contact(
-    email: str | None, postal: Postal | None, channel: str, kinds: list[str], details: dict[str, object]
-) -> None:
+def refuse_no_contact(email: str | None, postal: Postal | None, channel: str, kinds: list[str]) -> None:
     """R-43: a request without email came by post, phone or in person, and says where to answer it. An
-    objection to direct marketing names the address the marketing goes to (it goes on the exclusion list)."""
+    objection names the email it concerns: direct marketing's exclusion entry and the recipients told of
+    an objection are keyed by it (without it, no data of the person would be found to object to)."""
     if email is not None:
         return
-    if "objection" in kinds and details.get("scope") != "legitimate_interest":
+    if "objection" in kinds:
         raise NoContact(
-            "an objection to direct marketing names the email address it is sent to",
-            problems=[{"path": "email", "message": "needed for an objection to direct marketing"}],
+            "an objection names the email address it concerns",
+            problems=[{"path": "email", "message": "needed for an objection"}],
         )
     if postal is None or not (postal.address.strip() or (postal.phone or "").strip()):
         raise NoContact(

@@ -69,7 +69,7 @@ def open_request(
             f"unknown request type(s): {', '.join(unknown) or 'none given'}",
             problems=[{"path": "kinds", "message": f"use {', '.join(KINDS)}"}],
         )
-    checks.refuse_no_contact(email, postal, channel, kinds, details or {})
+    checks.refuse_no_contact(email, postal, channel, kinds)
     address = subjects.normalise_email(email) if email is not None else None
     received = received_at or clock.now()
     if received > clock.now():
