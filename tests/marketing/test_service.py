@@ -43,7 +43,13 @@ def test_customers_who_bought_get_offers_by_soft_opt_in_but_prospects_do_not(
     db: Session, keys: keystore.Keys, org: uuid.UUID
 ) -> None:
     customer = make_person(
-        db, keys, org, email="buyer@example.test", category="customer", activity="customer_service"
+        db,
+        keys,
+        org,
+        email="buyer@example.test",
+        category="customer",
+        activity="customer_service",
+        optout_offered=True,
     ).subject
     make_person(db, keys, org, email="lead@example.test")
 
@@ -144,6 +150,7 @@ def test_an_export_sends_only_the_whitelisted_fields_of_eligible_people(
         category="customer",
         activity="customer_service",
         values={"user.name": "Bea", "user.contact.phone_number": "+32470123456"},
+        optout_offered=True,
     )
 
     result = marketing.export(

@@ -32,10 +32,8 @@ def build(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, purpo
     if not target.marketing:
         raise NotMarketing(f"{purpose!r} is not a marketing activity")
     register = processing.current_register(db, organisation_id=organisation_id)[1]
-    # T-16: only data obtained from a customer in the context of a sale count for the soft opt-in
-    sales = {
-        a.key for a in register.activities if processing.bases(a).get("customer") is processing.Basis.CONTRACT
-    }
+    ways = _sale_bases(register)
+    own_offer = _own_offer(register, purpose)
     ids = subjects.ids_of(db, organisation_id=organisation_id)
     decided = decisions.decide_many(db, organisation_id=organisation_id, purpose=purpose, subject_ids=ids)
     facts = subjects.facts(
@@ -47,16 +45,40 @@ def build(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, purpo
             audience.excluded.update(str(r) for r in decision.reasons[:1])
             continue
         fact = facts[subject_id]
-        bought = any(activity in sales for activity in fact.last_collected)
-        email = None if decision.basis == "consent" or bought else _email(db, keys, subject_id)
+        obtained = [
+            rules.Obtained(way.source, way.channel, ways.get(way.activity), way.optout_offered)
+            for way in fact.provenance
+        ]
+        consented = decision.basis == "consent"
+        soft = rules.soft_opt_in(fact.categories, obtained, own_offer=own_offer)
+        email = None if consented or soft else _email(db, keys, subject_id)
         basis = rules.eprivacy_basis(
-            consented=decision.basis == "consent", categories=fact.categories, bought=bought, email=email
+            consented=consented,
+            categories=fact.categories,
+            obtained=obtained,
+            email=email,
+            own_offer=own_offer,
+            objected=any(kind == "direct_marketing" for kind, _, _ in fact.objections),
+            suppressed=False,  # the gate has already left out everyone on the exclusion list
         )
         if basis is None:
             audience.excluded["no_eprivacy_basis"] += 1
         else:
             audience.members.append((subject_id, basis))
     return audience
+
+
+def _sale_bases(register: processing.Register) -> dict[str, str | None]:
+    """The basis on which each activity collects customers' data: "contract" is a sale (T-16)."""
+    found = {a.key: processing.bases(a).get("customer") for a in register.activities}
+    return {key: str(basis) if basis is not None else None for key, basis in found.items()}
+
+
+def _own_offer(register: processing.Register, purpose: str) -> bool:
+    """The soft opt-in covers the organisation's own products: not an activity that serves partners."""
+    types = {r.key: r.type for r in register.recipients}
+    activity = next(a for a in register.activities if a.key == purpose)
+    return not any(types.get(key) in ("independent_controller", "third_party") for key in activity.recipients)
 
 
 def _email(db: Session, keys: keystore.Keys, subject_id: uuid.UUID) -> str | None:
