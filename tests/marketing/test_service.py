@@ -201,19 +201,3 @@ def test_sharing_with_a_partner_for_its_marketing_is_forbidden_by_default(
 
     with pytest.raises(marketing.RecipientRefused, match="R-39"):
         marketing.export(db, actor, keys, organisation_id=org, purpose="newsletter", recipient="partner")
-
-
-def test_with_consent_required_only_consenters_are_shared(
-    db: Session, keys: keystore.Keys, actor: Actor, receiver: Receiver
-) -> None:
-    url, received = receiver.url, receiver.received
-    document = _partner("consent_required")
-    next(r for r in document["recipients"] if r["key"] == "partner")["endpoint"] = url
-    org = make_register(db, document).organisation_id
-    yes = make_person(db, keys, org, email="share@example.test").subject
-    make_person(db, keys, org, email="keep@example.test")
-    _consent(db, actor, org, yes.id)
-
-    result = marketing.export(db, actor, keys, organisation_id=org, purpose="newsletter", recipient="partner")
-
-    assert result.people == 1 and received[0]["contacts"] == [{"user.contact.email": "share@example.test"}]
