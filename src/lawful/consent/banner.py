@@ -103,9 +103,7 @@ def _build(
             {
                 "name": t.name,
                 "provider": t.provider,
-                "duration": i18n.t("cookies.session", language)
-                if t.duration == "session"
-                else notices.period(t.duration, language),
+                "duration": notices.lifetime(register, t, language),
             }
             for t in register.trackers
             if str(t.category) == key

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, crypto, i18n, keystore, mail, processing, subjects
 from lawful.actor import Actor
 
+from . import partners
 from .errors import ConsentNotGiven, LinkExpired, LinkUsed, UnknownLink
 from .models import ConsentState, OptIn, Suppression
 from .rules import EventKind
@@ -41,9 +42,8 @@ def _read(keys: keystore.Keys, salt: str, token: str) -> object:
 
 
 def subscription_text(register: processing.Register, purpose: str, language: str) -> str:
-    activity = next(a for a in register.activities if a.key == purpose)
-    name = activity.name.get(language) or activity.name.en or purpose
-    return i18n.t("form.marketing_consent", language, name=name)
+    """What the person agrees to; a consent to pass data to partners names them (R-33)."""
+    return partners.offer_text(register, purpose, language)[0]
 
 
 def subscribe(
@@ -143,6 +143,7 @@ def confirm(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> su
             language=row.language,
             channel="double_opt_in",
             element="opt_in_link",
+            recipients=partners.offer_text(register, row.purpose, row.language)[1],
         ),
     )
     lookup = suppression_lookup(keys, address)
