@@ -1,7 +1,7 @@
 """opt-out offered at collection; the partners a consent names
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07 12:40:00
 
 collections.optout_offered (R-34, T-16): the Belgian soft opt-in (CEL Art. XII.13, Royal Decree of 4 April
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
