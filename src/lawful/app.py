@@ -6,20 +6,18 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lawful import __version__, bodies, clock, db, keystore, outbound, pace, refusals, staff
+from lawful import __version__, bodies, clock, db, keystore, outbound, pace, refusals, staff, statics
 from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
@@ -44,7 +42,6 @@ from lawful.staff import pages as staff_pages
 from lawful.subjects import routes as subject_routes
 from lawful.web import ApiKeyCache, LoginRequired
 
-STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = [
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
     (b"x-content-type-options", b"nosniff"),
@@ -135,7 +132,8 @@ def create_app(settings: Settings) -> FastAPI:
         marketing_pages.pages,
     ):
         app.include_router(page_router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    statics.assets()  # read, hashed and compressed once, before the first visitor asks
+    app.mount("/static", statics.serve, name="static")
     app.add_exception_handler(LawfulError, refusals.render_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, refusals.render_validation)  # type: ignore[arg-type]
     app.add_exception_handler(DataError, refusals.render_unstorable)  # type: ignore[arg-type]
