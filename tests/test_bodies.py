@@ -106,7 +106,7 @@ def test_json_nested_too_deep_is_422_naming_the_body(client: TestClient) -> None
     assert answer.status_code == 422
     assert answer.json() == {
         "error": "invalid_input",
-        "detail": "invalid input: body",
+        "detail": "invalid input: body: JSON nested deeper than 32 levels",
         "message": i18n.t("public_error.code.invalid_input", "en"),
         "problems": [
             {"path": "body", "rule": "json_depth", "message": i18n.t("public_error.rule.json_depth", "en")}

@@ -110,10 +110,8 @@ def payload(
     if not public:
         return {"error": code, "detail": detail, **({"problems": problems} if problems else {})}
     plain = public_problems(problems, lang)
-    if plain:
-        detail = (
-            "invalid input: " + ", ".join(p["path"] for p in plain) if code == "invalid_input" else detail
-        )
+    if "body." in detail:  # pydantic's locations, listed by render_validation: the plain field names instead
+        detail = "invalid input: " + ", ".join(p["path"] for p in plain)
     return {
         "error": code,
         "detail": detail,
