@@ -205,7 +205,9 @@ def prepare(
     if unknown:
         raise UnknownCategory(
             f"not an optional category of this site: {', '.join(unknown)}",
-            problems=[{"path": f"choices.{k}", "message": "unknown category"} for k in unknown],
+            problems=[
+                {"path": f"choices.{k}", "message": "unknown category", "rule": "unknown"} for k in unknown
+            ],
         )
     final = {
         key: bool(choices.get(key)) and not (gpc and key in banner.data["gpc_refuses"])

@@ -102,16 +102,42 @@ def subscribe(
     return row
 
 
-def confirm(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> subjects.Collected:
-    """The second step: now the person, their address and their consent (with the text shown) are recorded."""
+@dataclass(frozen=True)
+class Pending:
+    """What the confirmation page shows before the person presses its button: nothing personal."""
+
+    organisation_id: uuid.UUID
+    language: str
+    text: str
+
+
+def pending(db: Session, keys: keystore.Keys, *, token: str) -> Pending:
+    """The subscription a confirmation link stands for, still to confirm; reading it changes nothing
+    (mail scanners open links: only the page's button, a POST, confirms)."""
+    row = _pending_row(db, keys, token)
+    register = processing.current_register(db, organisation_id=row.organisation_id)[1]
+    return Pending(row.organisation_id, row.language, subscription_text(register, row.purpose, row.language))
+
+
+def _pending_row(db: Session, keys: keystore.Keys, token: str) -> OptIn:
     found = _read(keys, "opt-in", token)
-    row = db.get(OptIn, uuid.UUID(hex=str(found)))
+    try:
+        row = db.get(OptIn, uuid.UUID(hex=str(found)))
+    except ValueError as exc:
+        raise UnknownLink("this link is not valid") from exc
     if row is None:
         raise UnknownLink("this link is not valid")
     if row.confirmed_at is not None or row.sealed is None:
         raise LinkUsed("this subscription is already confirmed")
     if row.expires_at <= clock.now():
         raise LinkExpired("this link has expired; subscribe again to get a new one")
+    return row
+
+
+def confirm(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> subjects.Collected:
+    """The second step: now the person, their address and their consent (with the text shown) are recorded."""
+    row = _pending_row(db, keys, token)
+    assert row.sealed is not None  # _pending_row refuses a used one
     address = crypto.decrypt(keys.outbox, row.sealed, context=f"optin:{row.id}".encode()).decode()
     register = processing.current_register(db, organisation_id=row.organisation_id)[1]
     activity = next(a for a in register.activities if a.key == row.purpose)
