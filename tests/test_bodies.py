@@ -140,3 +140,26 @@ def test_an_import_may_be_larger_than_one_mebibyte(client: TestClient) -> None:
 
     assert len(body) > 1024 * 1024
     assert answer.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b'{"choices":{}}', "text/plain", 415),
+        (b'{"c":"' + b"x" * 17_000 + b'"}', "application/json", 413),
+        (b"[" * 40 + b"]" * 40, "application/json", 422),
+    ],
+)
+def test_a_refused_banner_body_is_readable_by_the_website_that_sent_it(
+    client: TestClient, body: bytes, content_type: str, status: int
+) -> None:
+    """A website's banner script must be able to read why its post was refused: without CORS headers the
+    browser hides the answer and the script sees only a network error."""
+    answer = client.post(
+        "/api/banner/consents",
+        content=body,
+        headers={"content-type": content_type, "origin": "https://www.example.be"},
+    )
+
+    assert answer.status_code == status
+    assert answer.headers.get("access-control-allow-origin") == "*"

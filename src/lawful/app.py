@@ -149,15 +149,15 @@ def create_app(settings: Settings) -> FastAPI:
         pace.Pace
     )  # outside the lanes: a known person's answer takes the route, a new one's not
     app.add_middleware(
+        bodies.BodyLimits
+    )  # outside every layer that reads a body: none reads one before the limits apply
+    app.add_middleware(  # outside the body limits, so a website's script can read why its post was refused
         CORSMiddleware,
         allow_origins=settings.banner_origins,
         allow_methods=["GET", "POST"],
         allow_headers=["content-type"],
         allow_credentials=False,
     )
-    app.add_middleware(
-        bodies.BodyLimits
-    )  # outside every other layer but the headers: none reads a body first
     app.add_middleware(_Headers, test_mode=settings.test_mode, https_only=settings.https_only)
     return app
 

@@ -19,6 +19,8 @@ from sqlalchemy import (
     String,
     Table,
     TypeDecorator,
+    Uuid,
+    bindparam,
     create_engine,
     event,
     insert,
@@ -101,7 +103,7 @@ class ScopedThrough:
     """A model whose organisation is its parent's (a request's steps, a staff member's sessions)."""
 
     @classmethod
-    def of_organisation(cls, organisation_id: uuid.UUID) -> Any:
+    def of_organisation(cls, organisation_id: Any) -> Any:
         """The rows of this organisation, as a WHERE criterion."""
         raise NotImplementedError
 
@@ -115,22 +117,69 @@ def scope(session: Session, organisation_id: uuid.UUID | None) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _only_the_scope(state: ORMExecuteState) -> None:
     organisation_id = state.session.info.get(SCOPE)
-    if organisation_id is None or state.is_column_load:
+    if organisation_id is None:
         return
-    if not (state.is_select or state.is_update or state.is_delete):
+    # The criteria name the organisation as a bound parameter, given here with the statement, so one
+    # compiled statement serves every organisation. Every read gets it (loads of expired columns and
+    # relationships may carry a criterion along); a statement that somehow lacked it would fail, not leak.
+    if state.is_select:
+        state.parameters = _with_scope(state.parameters, organisation_id)
+    if state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
         return
-    options: list[Any] = []
-    for mapper in state.all_mappers:
-        model = mapper.class_
-        if issubclass(model, Scoped):
-            criterion = lambda cls: cls.organisation_id == organisation_id  # noqa: E731 (cached by SQLAlchemy)
-            options.append(with_loader_criteria(model, criterion, include_aliases=True))
-        elif issubclass(model, ScopedThrough):
-            options.append(
-                with_loader_criteria(model, model.of_organisation(organisation_id), include_aliases=True)
-            )
+    options = [option for model in _models(state) if (option := _criteria(model)) is not None]
     if options:
         state.statement = state.statement.options(*options)
+        if not state.is_select:  # an UPDATE or DELETE takes only the parameters it names
+            state.parameters = _with_scope(state.parameters, organisation_id)
+
+
+def _models(state: ORMExecuteState) -> set[type[Any]]:
+    """The mapped classes a statement reads or changes, from the entities it names (its columns, FROMs and
+    joins, or the table it updates): `state.all_mappers` finds the same by building a compile state for
+    every statement, which cost more than the rest of the scoping."""
+    statement: Any = state.statement
+    if state.is_select:
+        named = [*statement._raw_columns, *statement._from_obj]
+        named += [join[0] for join in statement._setup_joins]
+    else:
+        named = [statement.table]
+    models = set()
+    for element in named:
+        entity = element._annotations.get("parententity") if hasattr(element, "_annotations") else None
+        if entity is not None:
+            models.add(entity.class_)
+    return models or {mapper.class_ for mapper in state.all_mappers}  # a shape not seen above
+
+
+SCOPE_PARAMETER = "lawful_scope_organisation"
+
+
+def _with_scope(parameters: Any, organisation_id: uuid.UUID) -> Any:
+    if isinstance(parameters, list):
+        return [{**each, SCOPE_PARAMETER: organisation_id} for each in parameters]
+    return {**(parameters or {}), SCOPE_PARAMETER: organisation_id}
+
+
+_CRITERIA: dict[type[Any], Any] = {}
+
+
+def _criteria(model: type[Any]) -> Any:
+    """The scope's criterion for one model, built once: building it for every statement (an expression,
+    or a lambda for SQLAlchemy to analyse and call again) cost more than many of the queries it scoped."""
+    if model not in _CRITERIA:
+        organisation = bindparam(SCOPE_PARAMETER, type_=Uuid())
+        scoped: Any = model
+        criterion = (
+            scoped.organisation_id == organisation
+            if issubclass(model, Scoped)
+            else scoped.of_organisation(organisation)
+            if issubclass(model, ScopedThrough)
+            else None
+        )
+        _CRITERIA[model] = (
+            None if criterion is None else with_loader_criteria(model, criterion, include_aliases=True)
+        )
+    return _CRITERIA[model]
 
 
 @event.listens_for(Session, "before_flush")

@@ -47,7 +47,7 @@ class OfRequest(ScopedThrough):
     """A request's part: its organisation is the request's."""
 
     @classmethod
-    def of_organisation(cls, organisation_id: uuid.UUID) -> Any:
+    def of_organisation(cls, organisation_id: Any) -> Any:
         parts = select(Request.id).where(Request.organisation_id == organisation_id)
         return cls.request_id.in_(parts)  # type: ignore[attr-defined]  # each part maps its request_id
 

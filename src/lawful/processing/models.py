@@ -18,7 +18,7 @@ class Organisation(ScopedThrough, IdMixin, Base):
     created_at: Mapped[datetime]
 
     @classmethod
-    def of_organisation(cls, organisation_id: uuid.UUID) -> Any:
+    def of_organisation(cls, organisation_id: Any) -> Any:
         return cls.id == organisation_id
 
 
