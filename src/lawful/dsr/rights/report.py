@@ -117,7 +117,9 @@ def compose(register: processing.Register, lang: str, facts: Facts) -> dict[str,
             | {k: [] for k in ("data", "activities", "recipients_used", "consents", "cookies", "requests")}
         )
     activities = [a.key for a in register.activities if a.key in set(facts.collected)]
-    data = [_datum(words, d, facts.own, mask) for d in facts.held if d.category != STATEMENT]
+    data = [
+        _datum(words, d, facts.own, mask, activities) for d in facts.held
+    ]  # the statement too, beside the rest (R-54)
     statement = next((d.value for d in facts.held if d.category == STATEMENT), None)
     used = [_sent(words, s) for s in facts.sent]
     return report | {
@@ -158,7 +160,9 @@ _LABELS = {
 }
 
 
-def _datum(words: Words, d: Held, own: Own, mask: str) -> dict[str, Any]:
+def _datum(words: Words, d: Held, own: Own, mask: str, collected: list[str]) -> dict[str, Any]:
+    """One value: where it came from, and every activity of the person's that uses its category."""
+    uses = [a for a in collected if d.category in words.activities[a].data_categories] or [d.activity]
     where = [words.channel(d.channel)]
     if d.form and words.form(d.form):
         where.append(words.t("report.via_form", form=words.form(d.form)))
@@ -172,7 +176,8 @@ def _datum(words: Words, d: Held, own: Own, mask: str) -> dict[str, Any]:
         "collected_at": d.collected_at.isoformat(),
         "received_on": words.day(d.collected_at),
         "activity": d.activity,
-        "activity_name": words.activity(d.activity),
+        "activities": uses,
+        "activity_name": ", ".join(words.activity(a) for a in uses),
         "purpose": words.purpose(d.activity),
         "legal_basis": words.bases(d.activity),
         "retention": words.retention(d.activity),
@@ -193,7 +198,9 @@ def _activity(words: Words, key: str, used: list[dict[str, Any]]) -> dict[str, A
         "name": words.activity(key),
         "purpose": words.purpose(key),
         "legal_basis": words.bases(key),
-        "interest": words.label(activity.legitimate_interest.interest) if activity.legitimate_interest else "",
+        "interest": words.label(activity.legitimate_interest.interest)
+        if activity.legitimate_interest
+        else "",
         "categories": [words.category(c) for c in activity.data_categories],
         "recipients": [words.recipient(words.recipients[r]) for r in activity.recipients],
         "recipients_used": sorted({u["name"] for u in used if u["activity"] == key}),
@@ -294,18 +301,31 @@ def _rights(words: Words) -> list[str]:
     ]
 
 
+CSV_COLUMNS = (
+    "csv.datum",
+    "csv.key",
+    "csv.value",
+    "csv.received",
+    "csv.from",
+    "csv.activity",
+    "csv.purpose",
+    "csv.basis",
+    "csv.retention",
+    "csv.recipients",
+)
+
+
 def as_csv(report: dict[str, Any], words: Words) -> bytes:
     """One row per datum, labelled in the person's language, spreadsheet formulas neutralised; a UTF-8
     byte order mark so that spreadsheets open the accents right."""
-    columns = ("csv.datum", "csv.key", "csv.value", "csv.received", "csv.from", "csv.activity", "csv.purpose")
-    columns += ("csv.basis", "csv.retention", "csv.recipients")
+    columns = [*CSV_COLUMNS]
     recipients = {a["activity"]: a["recipients"] for a in report.get("activities", [])}
     buffer = io.StringIO()
     # the list separator of the person's spreadsheet: Belgian French and Dutch ones split on ";"
     writer = csv.writer(buffer, delimiter="," if words.lang == "en" else ";", lineterminator="\r\n")
     writer.writerow([words.t(c) for c in columns])
     for d in report.get("data", []):
-        names = "; ".join(str(r["name"]) for r in recipients.get(d["activity"], []))
+        names = "; ".join(sorted({str(r["name"]) for a in d["activities"] for r in recipients.get(a, [])}))
         row = [d["label"], d["category"], d["value"], d["received_on"], d["from"], d["activity_name"]]
         row += [d["purpose"], "; ".join(d["legal_basis"]), d["retention"], names]
         writer.writerow([render.spreadsheet_cell(v) for v in row])
