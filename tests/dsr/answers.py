@@ -67,9 +67,15 @@ STATEMENT = '=HYPERLINK("x") Mon nom s\'écrit avec un t.'  # a formula, as a sp
 MESSAGE = "Bonjour, mon collègue jan.peeters@other.test (0475 98 76 54) a la même question. Mon numéro : 0470 12 34 56."
 
 
-def register(hubspot: str) -> dict[str, Any]:
-    """The people register, its labels in real French and Dutch, HubSpot answering at `hubspot`."""
+def translated() -> dict[str, Any]:
+    """The people register, its labels in real French and Dutch."""
     document: dict[str, Any] = _translated(people())
+    return document
+
+
+def register(hubspot: str) -> dict[str, Any]:
+    """The translated people register, HubSpot answering at `hubspot`."""
+    document = translated()
     next(r for r in document["recipients"] if r["key"] == "hubspot")["endpoint"] = hubspot
     return document
 
