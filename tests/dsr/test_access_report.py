@@ -13,12 +13,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from lawful import i18n, keystore, marketing
+from lawful import clock, dsr, i18n, keystore, marketing
 from lawful.actor import Actor
 from lawful.config import Settings
 from tests.conftest import Mailbox, Receiver
 from tests.dsr.answers import STATEMENT, ask, download, person, rectify, register
-from tests.factories import make_notice, make_register
+from tests.dsr.requests import verified
+from tests.factories import make_notice, make_person, make_register
+from tests.marketing.documents import give, social
 
 EXPECTED: dict[str, dict[str, Any]] = {
     "fr": {
@@ -154,3 +156,28 @@ def test_a_register_that_declares_automated_decisions_is_quoted_not_denied(
     said = {a["activity"]: a["automated_decisions"] for a in report["activities"]}
     assert "Uw dossier krijgt automatisch een score." in said["request_followup"]
     assert said["newsletter"].startswith("geen geautomatiseerde besluitvorming")
+
+
+def test_a_social_network_that_received_the_person_in_an_audience_is_named_with_the_date_and_data(
+    db: Session, keys: keystore.Keys, actor: Actor, receiver: Receiver
+) -> None:
+    org = make_register(db, social(receiver.url)).organisation_id
+    make_notice(db, org)
+    inside = make_person(db, keys, org, email="in@example.test", values={"user.name": "In"}).subject
+    make_person(db, keys, org, email="out@example.test", values={"user.name": "Out"})
+    give(db, actor, org, inside.id, "social_audiences")
+    marketing.social.upload(
+        db, actor, keys, organisation_id=org, purpose="social_audiences", recipient="meta"
+    )
+
+    reports = {
+        email: dsr.rights.access_report(
+            db, keys, verified(db, actor, keys, org, ["access"], email, language="fr")
+        )
+        for email in ("in@example.test", "out@example.test")
+    }
+
+    [used] = reports["in@example.test"]["recipients_used"]
+    assert used["key"] == "meta" and used["on"] == i18n.long_date(clock.today(), "fr")
+    assert used["activity"] == "social_audiences" and "user.contact.email" not in used["what"]
+    assert reports["out@example.test"]["recipients_used"] == []

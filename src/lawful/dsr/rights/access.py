@@ -52,10 +52,12 @@ def access_report(
     db: Session, keys: keystore.Keys, request: Request, *, register: processing.Register | None = None
 ) -> dict[str, Any]:
     register = register or current_register(db, request)
-    return composed.compose(register, request.language, facts(db, keys, request))
+    return composed.compose(register, request.language, facts(db, keys, request, register))
 
 
-def facts(db: Session, keys: keystore.Keys, request: Request) -> composed.Facts:
+def facts(
+    db: Session, keys: keystore.Keys, request: Request, register: processing.Register
+) -> composed.Facts:
     """Everything lawful holds of the person: values, consents, deliveries, requests, exclusion entry."""
     email = contact(keys, request) if request.contact is not None else None
     found = composed.Facts(
@@ -106,9 +108,15 @@ def facts(db: Session, keys: keystore.Keys, request: Request) -> composed.Facts:
         )
     )
     found.requests = [composed.Earlier(r.reference, tuple(r.kinds), r.received_at, r.status) for r in earlier]
+    # a list can only have gone to a recipient of an activity the person is in: most people are in none
+    served = {a.key for a in register.activities if a.recipients} & (
+        set(found.collected) | {e.purpose for e in events}
+    )
+    platforms = {r.key for r in register.recipients if r.audience_upload is not None}
+    social = any(set(a.recipients) & platforms for a in register.activities if a.key in served)
     found.sent = [
-        *_uploads(db, subject_id),
-        *_exports(db, request, history, events),
+        *(_uploads(db, subject_id) if social else []),
+        *(_exports(db, request, history, events) if served else []),
         *_notices(earlier),
     ]
     return found
