@@ -19,7 +19,12 @@ from tests.registers import as_yaml, people
 
 
 @pytest.fixture(scope="module")
-def live(template_url: str, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+def live(
+    request: pytest.FixtureRequest,
+    template_url: str,
+    settings: Settings,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Live]:
     directory = tmp_path_factory.mktemp("dsr-browser")
     inbox: list[EmailMessage] = []
     smtp = Controller(_Collector(inbox), hostname="127.0.0.1", port=free_port())
@@ -31,7 +36,7 @@ def live(template_url: str, settings: Settings, tmp_path_factory: pytest.TempPat
     url = fresh_database(template_url, directory)
     update = {"data_dir": directory, "database_url": url, "base_url": origin, "smtp_port": smtp.port}
     app = create_app(settings.model_copy(update=update))  # the test settings, with this server's mail and URL
-    document = people()
+    document = getattr(request.module, "REGISTER", people)()  # a module may bring its own register
     hubspot = next(r for r in document["recipients"] if r["key"] == "hubspot")
     hubspot["endpoint"] = f"http://127.0.0.1:{hubspot_api.server_address[1]}/gdpr"
     with app.state.sessionmaker() as db:

@@ -101,9 +101,14 @@ def packages(db: Session, keys: keystore.Keys, *, token: str) -> dict[str, bytes
         row.downloads += 1
         assert row.sealed is not None
         found[row.kind] = crypto.decrypt(key, row.sealed, context=f"{row.id}".encode())
-    if "access.html" in found and "access.pdf" not in found:
-        found["access.pdf"] = printed(found["access.html"])
+    for letter in PRINTED:
+        pdf = letter.removesuffix(".html") + ".pdf"
+        if letter in found and pdf not in found:
+            found[pdf] = printed(found[letter])
     return found
+
+
+PRINTED = ("access.html", "erasure_letter.html")  # the readable answers, also given as PDF
 
 
 def printed(html: bytes) -> bytes:

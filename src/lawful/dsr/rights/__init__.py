@@ -10,7 +10,7 @@ from lawful.actor import Actor
 
 from .. import cases, fees, objections
 from ..models import Request
-from . import access, answer, changes, erasure
+from . import access, answer, changes, erasure, portability
 from .access import access_report
 
 __all__ = ["HANDLERS", "ORDER", "Handler", "access_report"]
@@ -20,7 +20,7 @@ HANDLERS: dict[str, Handler] = {
     "acknowledge": cases.acknowledge,  # questions and complaints, before a person answers
     "fee_quote": fees.tell_quote,  # the only step of a request held for its fee (fees.py)
     "access": access.access,
-    "portability": access.portability,
+    "portability": portability.portability,
     "rectification": changes.rectification,
     "restriction": changes.restriction,
     "objection": changes.objection,

@@ -1,19 +1,26 @@
-"""Art. 15 access and Art. 20 portability: what the person is told is held, and what they may take away."""
+"""Art. 15 access: what the person is told is held, gathered from every store lawful keeps (R-51, T-19).
 
-import csv
-import io
+report.py turns these facts into the report in the person's language; this module reads them.
+"""
+
 import json
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, consent, keystore, outbound, processing, render, subjects
+from lawful import audit, clock, consent, keystore, marketing, processing, render, subjects
 from lawful.actor import Actor
 
-from .. import datastores, rules, writes
+from .. import datastores
 from ..models import Request
 from ..packages import package_parts
+from ..redaction import Own
 from ..service import contact, register_for
+from . import report as composed
+from .words import Words
+
+DELIVERED = "delivered"  # an Art. 19 notice the recipient's endpoint accepted (dsr/recipients.py)
 
 
 def current_register(db: Session, request: Request) -> processing.Register:
@@ -22,197 +29,151 @@ def current_register(db: Session, request: Request) -> processing.Register:
 
 
 def access(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str) -> dict[str, Any]:
-    """Art. 15: every datum held, with where it came from and why it is held (R-51, T-19)."""
-    report = access_report(db, keys, request)
+    """Art. 15: every datum held, with where it came from and why it is held (R-51, T-19), as JSON, CSV
+    and HTML; the PDF is printed from the HTML when the person downloads it (packages.packages): at 60 ms
+    it was most of the time an access request took, for a copy many people never open."""
+    register = current_register(db, request)
+    report = access_report(db, keys, request, register=register)
     html = render.render("dsr/access.html", lang=request.language, report=report)
-    # the PDF is printed from this HTML when the person downloads the answer (packages.packages): at
-    # 60 ms it was most of the time an access request took, for a copy many people never open
     package_parts(
         db,
         keys,
         request,
         {
             "access.json": json.dumps(report, indent=2, ensure_ascii=False, default=str).encode(),
+            "access.csv": composed.as_csv(report, Words(register, request.language)),
             "access.html": html.encode(),
         },
     )
     return {"found": report["found"], "values": len(report["data"])}
 
 
-def access_report(db: Session, keys: keystore.Keys, request: Request) -> dict[str, Any]:
-    register = current_register(db, request)
-    lang = request.language
-    elsewhere = datastores.found(db, keys, request)
-    if request.subject_id is None:
-        return {
-            "reference": request.reference,
-            "found": any(d["rows"] for d in elsewhere),
-            "data": [],
-            "activities": [],
-            "consents": [],
-            "datastores": elsewhere,
-        }
-    values = subjects.values(db, keys, subject_id=request.subject_id)
-    collected = {c.activity for c in subjects.history(db, subject_id=request.subject_id)}
-    recipients = {r.key: r for r in register.recipients}
-    retention = {r.key: r for r in register.retention_rules}
-    activities = []
-    for activity in register.activities:
-        if activity.key not in collected:
-            continue
-        activities.append(
-            {
-                "activity": activity.key,
-                "purpose": activity.purpose.get(lang) or activity.purpose.en,
-                "legal_basis": {s: str(b) for s, b in processing.bases(activity).items()},
-                "recipients": [_recipient(recipients[k]) for k in activity.recipients],
-                "retention": retention[activity.retention].label.get(lang)
-                or retention[activity.retention].label.en,
-                "sources": [str(s) for s in activity.sources],
-            }
-        )
-    return {
-        "reference": request.reference,
-        "found": True,
-        "data": [
-            {
-                "category": v.category,
-                "value": v.value,
-                "version": v.version,
-                "collected_at": v.collection.collected_at.isoformat(),
-                "activity": v.collection.activity,
-                "channel": v.collection.channel,
-                "source": v.collection.source,
-                "source_name": v.collection.source_name,
-                "form": v.collection.form_key,
-                "notice_version": v.collection.notice_number,
-                "language": v.collection.language,
-            }
-            for v in values
-        ],
-        "activities": activities,
-        "consents": [
-            {
-                "purpose": e.purpose,
-                "kind": e.kind,
-                "at": e.occurred_at.isoformat(),
-                "language": e.language,
-                "text_sha256": e.text_hash,
-                "channel": e.channel,
-            }
-            for e in consent.history(db, subject_id=request.subject_id)
-        ],
-        "exclusion_list": bool(
-            consent.suppressed(
-                db,
-                organisation_id=request.organisation_id,
-                lookups=[consent.suppression_lookup(keys, contact(keys, request))],
-            )
-        ),
-        "rights": "access, rectification, erasure, restriction, objection, portability; complaint to the APD",
-        "automated_decisions": "none",
-        "datastores": elsewhere,
-    }
-
-
-def _recipient(recipient: processing.Recipient) -> dict[str, Any]:
-    transfer = recipient.transfer
-    return {
-        "name": recipient.name,
-        "type": str(recipient.type),
-        "countries": recipient.countries,
-        "safeguard": f"{transfer.mechanism}: {transfer.reference}" if transfer else None,
-    }
-
-
-def portability(
-    db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str
+def access_report(
+    db: Session, keys: keystore.Keys, request: Request, *, register: processing.Register | None = None
 ) -> dict[str, Any]:
-    """Art. 20: what the person provided, processed under consent or contract, as JSON and CSV (T-18).
+    register = register or current_register(db, request)
+    return composed.compose(register, request.language, facts(db, keys, request, register))
 
-    The copy joins lawful's own values with the fields its datastore steps found in the company's other
-    databases (datastores.py): a person lawful never met still gets what those hold about them.
-    """
-    rows = [*_portable_values(db, keys, request), *_portable_fields(db, keys, request)]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: render.spreadsheet_cell(v) for k, v in row.items()} for row in rows)
-    package_parts(
-        db,
-        keys,
-        request,
-        {
-            "portability.json": json.dumps({"data": rows}, ensure_ascii=False, default=str).encode(),
-            "portability.csv": buffer.getvalue().encode(),
-        },
+
+def facts(
+    db: Session, keys: keystore.Keys, request: Request, register: processing.Register
+) -> composed.Facts:
+    """Everything lawful holds of the person: values, consents, deliveries, requests, exclusion entry."""
+    email = contact(keys, request) if request.contact is not None else None
+    found = composed.Facts(
+        reference=request.reference,
+        received_at=request.received_at,
+        today=clock.now(),
+        known=request.subject_id is not None,
+        datastores=datastores.found(db, keys, request),
+        own=Own.of([email] if email else [], []),
     )
-    transmitted = None
-    if request.details.get(rules.TRANSMIT_TO):
-        transmitted = _transmit(db, actor, request, {"reference": request.reference, "data": rows})
-    return {"found": bool(rows), "items": len(rows), "transmitted": transmitted}
-
-
-_COLUMNS = ["category", "value", "collected_at", "source"]
-
-
-def _portable_values(db: Session, keys: keystore.Keys, request: Request) -> list[dict[str, Any]]:
-    """The values lawful holds for an activity on consent or contract that the register's scope carries."""
+    if email is not None:
+        found.excluded_since = _excluded_since(db, keys, request, email)
     if request.subject_id is None:
-        return []
-    portable = processing.portable(current_register(db, request))
-    return [
-        {
-            "category": v.category,
-            "value": v.value,
-            "collected_at": v.collection.collected_at.isoformat(),
-            "source": "lawful",
-        }
-        for v in subjects.values(db, keys, subject_id=request.subject_id)
-        if portable.carries(
-            activity=v.collection.activity,
+        return found
+    subject_id = request.subject_id
+    values = subjects.values(db, keys, subject_id=subject_id)
+    history = subjects.history(db, subject_id=subject_id)
+    found.held = [
+        composed.Held(
             category=v.category,
-            from_subject=v.collection.provided_by_subject,
+            value=v.value,
+            version=v.version,
+            activity=v.collection.activity,
+            collected_at=v.collection.collected_at,
+            channel=v.collection.channel,
+            source=v.collection.source,
+            source_name=v.collection.source_name,
+            form=v.collection.form_key,
+            notice=v.collection.notice_number,
+            language=v.collection.language,
         )
+        for v in values
     ]
-
-
-def _portable_fields(db: Session, keys: keystore.Keys, request: Request) -> list[dict[str, Any]]:
-    """The portable fields of the company's other databases, one row per field, named by store and table."""
-    return [
-        {
-            "category": field["category"],
-            "value": field["value"],
-            "collected_at": None,  # a datastore does not say when a field was collected
-            "source": f"{store['datastore']}:{row['table']}",
-        }
-        for store in datastores.found(db, keys, request, right=datastores.PORTABILITY)
-        for row in store["rows"]
-        for field in row["fields"]
-    ]
-
-
-def _transmit(db: Session, actor: Actor, request: Request, payload: dict[str, Any]) -> str:
-    """Art. 20(2): to the destination the person confirmed with their code, else not at all. The person
-    reads only whether it was delivered (no network outcome: the privacy center is no port scanner);
-    staff read the category in the audit: unconfirmed, refused_address, unreachable or rejected."""
-    if not rules.destination_confirmed(request.details):
-        shown, category = rules.UNCONFIRMED, "unconfirmed"
-    else:
-        try:
-            response = outbound.post(str(request.details[rules.TRANSMIT_TO]), json=payload, timeout=15)
-            delivered = outbound.delivered(response)
-            category = "delivered" if delivered else "rejected"
-        except outbound.OutboundError as exc:
-            category = exc.category
-        shown = rules.DELIVERED if category == "delivered" else rules.NOT_DELIVERED
-    entry = audit.entry(
-        actor,
-        "dsr.transmitted",
-        entity=request,
-        organisation_id=request.organisation_id,
-        outcome="ok" if category == "delivered" else "failed",
-        data={"category": category},
+    found.collected = sorted({c.activity for c in history})
+    found.own = Own.of(
+        [email or "", *(v.value for v in values if "email" in v.category)],
+        [v.value for v in values if "phone" in v.category],
     )
-    writes.add(db, audit.TABLE, [entry])
-    return shown
+    events = consent.history(db, subject_id=subject_id)
+    found.consents = [
+        composed.Choice(e.purpose, e.kind, e.occurred_at, e.channel, e.language) for e in events
+    ]
+    earlier = list(
+        db.scalars(
+            select(Request)
+            .where(Request.subject_id == subject_id, Request.id != request.id)
+            .order_by(Request.received_at)
+        )
+    )
+    found.requests = [composed.Earlier(r.reference, tuple(r.kinds), r.received_at, r.status) for r in earlier]
+    # a list can only have gone to a recipient of an activity the person is in: most people are in none
+    served = {a.key for a in register.activities if a.recipients} & (
+        set(found.collected) | {e.purpose for e in events}
+    )
+    platforms = {r.key for r in register.recipients if r.audience_upload is not None}
+    social = any(set(a.recipients) & platforms for a in register.activities if a.key in served)
+    found.sent = [
+        *(_uploads(db, subject_id) if social else []),
+        *(_exports(db, request, history, events) if served else []),
+        *_notices(earlier),
+    ]
+    return found
+
+
+def _excluded_since(db: Session, keys: keystore.Keys, request: Request, email: str) -> Any:
+    lookup = consent.suppression_lookup(keys, email)
+    return db.scalar(
+        select(consent.Suppression.created_at).where(
+            consent.Suppression.organisation_id == request.organisation_id,
+            consent.Suppression.lookup == lookup,
+        )
+    )
+
+
+def _uploads(db: Session, subject_id: Any) -> list[composed.Sent]:
+    """Matched-audience uploads the person was in (R-40): the platform received their data."""
+    rows = db.execute(
+        select(marketing.AudienceUpload)
+        .join(marketing.AudienceMember, marketing.AudienceMember.upload_id == marketing.AudienceUpload.id)
+        .where(marketing.AudienceMember.subject_id == subject_id)
+        .order_by(marketing.AudienceUpload.uploaded_at)
+    ).scalars()
+    return [composed.Sent(u.recipient, "audience", u.uploaded_at, u.purpose, tuple(u.fields)) for u in rows]
+
+
+def _exports(
+    db: Session, request: Request, history: list[subjects.Collection], events: list[consent.ConsentEvent]
+) -> list[composed.Sent]:
+    """Contact lists sent to a platform (marketing.export) while the person's data were held for that
+    activity: the export records the list's size, not its members, so held-at-the-time is the test."""
+    rows = db.scalars(
+        select(audit.AuditEntry).where(
+            audit.AuditEntry.organisation_id == request.organisation_id,
+            audit.AuditEntry.action == "marketing.exported",
+        )
+    ).all()
+    if not rows:
+        return []
+    since: dict[str, Any] = {}
+    for c in history:
+        since.setdefault(c.activity, c.collected_at)
+    for e in events:
+        if e.kind == "given":
+            since.setdefault(e.purpose, e.occurred_at)
+    return [
+        composed.Sent(str(r.entity_id), "export", r.at, r.purpose)
+        for r in sorted(rows, key=lambda r: r.at)
+        if r.purpose in since and since[r.purpose] <= r.at and r.outcome.startswith("2")
+    ]
+
+
+def _notices(earlier: list[Request]) -> list[composed.Sent]:
+    """Recipients told of an earlier request (Art. 19): the notice carried the person's address."""
+    return [
+        composed.Sent(name, "notice", r.completed_at or r.received_at, reference=r.reference)
+        for r in earlier
+        for name, outcome in dict(r.outcome.get("recipients_notified") or {}).items()
+        if outcome == DELIVERED
+    ]

@@ -11,8 +11,9 @@ from lawful.actor import Actor
 
 from .. import recipients, rules, writes
 from ..models import Request, Step
-from ..packages import PACKAGE_LIFETIME, download_token, package
+from ..packages import PACKAGE_LIFETIME, download_token, package_parts
 from ..service import NOTIFY_RECIPIENTS, contact, move, tell
+from . import letter
 from .access import current_register
 
 
@@ -52,12 +53,13 @@ def answer(db: Session, actor: Actor, keys: keystore.Keys, request: Request, bas
     certificate = {
         "reference": request.reference,
         "kinds": request.kinds,
-        "results": results,
+        "results": letter.public(results),  # the person's copy: lawful's own counters stay in the steps
         "answered_at": clock.now().isoformat(),
     }
-    package(
-        db, keys, request, "answer.json", json.dumps(certificate, ensure_ascii=False, default=str).encode()
-    )
+    parts = {"answer.json": json.dumps(certificate, ensure_ascii=False, default=str).encode()}
+    if "erasure" in request.kinds:  # what was erased, what is kept and why, who was told
+        parts[letter.LETTER] = letter.letter(current_register(db, request), request, results)
+    package_parts(db, keys, request, parts)
     lang = request.language
     expires = clock.today() + PACKAGE_LIFETIME
     url = f"{base_url}/rights/{download_token(keys, request.id)}/answer?lang={request.language}"

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from lawful import consent, keystore, processing, subjects
+from lawful import clock, connectors, consent, i18n, keystore, processing, subjects
 from lawful.actor import Actor
 
 from .. import artefacts, tombstones
@@ -14,6 +14,9 @@ from ..service import contact
 from .access import current_register
 
 RETAINING_BASES = frozenset({processing.Basis.LEGAL_OBLIGATION})
+LEGAL_OBLIGATION, LEGAL_HOLD = "legal_obligation", "legal_hold"  # Art. 17(3)(b) and 17(3)(e)
+# the retention periods that run from the date the data arrived (an invoice's date), so an end date is known
+DATED_TRIGGERS = frozenset({processing.Trigger.COLLECTION, processing.Trigger.DOCUMENT_YEAR_END})
 
 
 def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base_url: str) -> dict[str, Any]:
@@ -29,15 +32,13 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
             )
         )
     )
-    retention = {r.key: r for r in register.retention_rules}
     keep: dict[str, str] = {}
     for activity in register.activities:
         basis = {processing.bases(activity).get(c) for c in subject.categories} & RETAINING_BASES
         if basis:
-            rule = retention[activity.retention]
-            keep[activity.key] = f"legal obligation; {rule.label.get(request.language) or rule.label.en}"
+            keep[activity.key] = LEGAL_OBLIGATION
         elif activity.key in held:
-            keep[activity.key] = "legal hold"
+            keep[activity.key] = LEGAL_HOLD
     history = subjects.history(db, subject_id=subject.id)
     consented = {
         e.purpose for e in consent.history(db, subject_id=subject.id) if not e.purpose.startswith("cookies:")
@@ -89,9 +90,40 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
         )
     return {
         "erased": erased_activities,
-        "kept": [{"activity": a, "why": keep[a]} for a in kept],
+        "kept": [_kept(register, request.language, a, keep[a], history) for a in kept],
+        "consent_proof": bool(consented),  # kept pseudonymised until the limitation period (R-60)
         "key_destroyed": not kept,
         "exclusion_entry": True,
         "queued_mail_deleted": copies.counts["queued mail"],
         "copies_destroyed": {k: n for k, n in copies.counts.items() if n and k != "queued mail"},
+    }
+
+
+def _kept(
+    register: processing.Register, lang: str, activity: str, ground: str, history: list[subjects.Collection]
+) -> dict[str, Any]:
+    """One kept activity: the legal ground, the retention rule and, where its period runs from the date
+    the data arrived, the last day it is kept (an invoice of 2024-03-15: 2034-12-31, R-57, R-75)."""
+    found = next(a for a in register.activities if a.key == activity)
+    rule = next(r for r in register.retention_rules if r.key == found.retention)
+    ends = [
+        connectors.rules.kept_until(clock.brussels_date(c.collected_at), rule)
+        for c in history
+        if c.activity == activity
+    ]
+    dated = [e for e in ends if e is not None]
+    until = (
+        max(dated).isoformat()
+        if ground == LEGAL_OBLIGATION and rule.trigger in DATED_TRIGGERS and dated
+        else None
+    )
+    label = rule.label.get(lang) or rule.label.en or ""
+    return {
+        "activity": activity,
+        "ground": ground,
+        "why": f"{i18n.t(f'erasure.ground.{ground}', lang)}; {label}"
+        if ground == LEGAL_OBLIGATION
+        else i18n.t(f"erasure.ground.{ground}", lang),
+        "retention": rule.key,
+        "until": until,
     }
