@@ -168,3 +168,11 @@ def log_in(
         headers={"X-Lawful-Now": now},
     )
     return created.user.id
+
+
+def answer_files(db: Session, keys: keystore.Keys, token: str) -> dict[str, bytes]:
+    """Every part of an answer as its holder downloads them, one by one (PDFs printed)."""
+    return {
+        name: dsr.steps.part(db, keys, token=token, name=name)
+        for name in dsr.steps.packages(db, keys, token=token)
+    }

@@ -13,7 +13,7 @@ from lawful import dsr, jobs, keystore
 from lawful.actor import Actor
 from lawful.config import Settings
 from tests.connectors.conftest import EMAIL, Chinook
-from tests.factories import make_fulfilled_request, make_register
+from tests.factories import answer_files, make_fulfilled_request, make_register
 
 BASE = "https://chinook.example.test"
 
@@ -30,7 +30,7 @@ def _request(db: Session, actor: Actor, keys: keystore.Keys, org: uuid.UUID, kin
 
 
 def _package(db: Session, keys: keystore.Keys, request: dsr.Request, name: str) -> Any:
-    return json.loads(dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))[name])
+    return json.loads(answer_files(db, keys, dsr.steps.download_token(keys, request.id))[name])
 
 
 def test_an_access_request_reports_the_chinook_rows_of_a_customer_lawful_never_met(
@@ -80,8 +80,6 @@ def test_a_portability_request_carries_the_chinook_fields_held_on_contract_and_l
     # the sale is a contract (portable); the invoice dates and totals are kept for the VAT Code only
     assert {r["category"] for r in rows} >= {"user.contact.address", "user.name.first"}
     assert "user.behavior.purchase_history" not in {r["category"] for r in rows}
-    csv_text = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))[
-        "portability.csv"
-    ]
+    csv_text = answer_files(db, keys, dsr.steps.download_token(keys, request.id))["portability.csv"]
     assert csv_text.decode().splitlines()[0] == "category,value,collected_at,source"
     assert EMAIL in csv_text.decode()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from lawful import dsr, keystore
 from lawful.actor import Actor
 from tests.dsr.requests import organisation, run, verified
-from tests.factories import bearer, make_api_key, make_person, make_register
+from tests.factories import answer_files, bearer, make_api_key, make_person, make_register
 from tests.registers import people
 
 LINK = '=HYPERLINK("http://x","y")'
@@ -45,7 +45,7 @@ def test_the_portability_csv_quotes_a_visitors_formula(
 
     run(db, actor, keys, request)
 
-    files = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))
+    files = answer_files(db, keys, dsr.steps.download_token(keys, request.id))
     values = {
         r["category"]: r["value"] for r in csv.DictReader(io.StringIO(files["portability.csv"].decode()))
     }

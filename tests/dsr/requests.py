@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from lawful import dsr, keystore
 from lawful.actor import Actor
-from tests.factories import make_notice, make_register, run_steps
+from tests.factories import answer_files, make_notice, make_register, run_steps
 from tests.registers import people
 
 
@@ -27,7 +27,7 @@ def run(db: Session, actor: Actor, keys: keystore.Keys, request: dsr.Request) ->
 
 def answer(db: Session, keys: keystore.Keys, request: dsr.Request) -> dict[str, Any]:
     token = dsr.steps.download_token(keys, request.id)
-    found: dict[str, Any] = json.loads(dsr.steps.packages(db, keys, token=token)["answer.json"])
+    found: dict[str, Any] = json.loads(answer_files(db, keys, token)["answer.json"])
     return found
 
 

@@ -14,7 +14,7 @@ from lawful.actor import SYSTEM, Actor
 from lawful.config import Settings
 from tests.conftest import MASTER_KEY, PG_URL
 from tests.dsr.test_tombstones import _backup, _restore, run_request
-from tests.factories import make_fulfilled_request, make_person, make_register
+from tests.factories import answer_files, make_fulfilled_request, make_person, make_register
 from tests.registers import people
 
 EMAIL, NAME = "roos.verhulst@example.test", "Roos Verhulst"
@@ -41,7 +41,7 @@ def test_an_access_answer_is_gone_after_erasure_even_from_a_restored_backup(
         session.commit()
         access = run_request(session, keys, org, ["access"], EMAIL)
         link = dsr.steps.download_token(keys, access.id)
-        assert EMAIL.encode() in dsr.steps.packages(session, keys, token=link)["access.json"]
+        assert EMAIL.encode() in answer_files(session, keys, link)["access.json"]
         session.commit()
     backup = _backup(fresh_url, tmp_path)
 
@@ -49,7 +49,7 @@ def test_an_access_answer_is_gone_after_erasure_even_from_a_restored_backup(
         erasure = run_request(session, keys, org, ["erasure"], EMAIL)
         with pytest.raises(dsr.PackageGone):
             dsr.steps.packages(session, keys, token=link)
-        letter = dsr.steps.packages(session, keys, token=dsr.steps.download_token(keys, erasure.id))
+        letter = answer_files(session, keys, dsr.steps.download_token(keys, erasure.id))
         record = session.get(dsr.Request, access.id)
         assert record is not None and record.contact is None  # the case record stays, without the address
     _restore(backup, fresh_url)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from lawful import dsr, keystore, subjects
 from lawful.actor import Actor
-from tests.factories import make_fulfilled_request, make_notice, make_person, make_register
+from tests.factories import answer_files, make_fulfilled_request, make_notice, make_person, make_register
 from tests.registers import people
 
 INVOICES = "invoices already issued stay as they were"
@@ -32,7 +32,7 @@ def _rectify(
     request = make_fulfilled_request(
         db, actor, keys, org, kinds=["rectification"], email=email, language=lang, details=details
     )
-    files = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))
+    files = answer_files(db, keys, dsr.steps.download_token(keys, request.id))
     assert "answer.json" in files
     return files["rectification.html"].decode()
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from lawful import dsr, keystore, subjects
 from lawful.actor import Actor
 from tests.dsr.requests import answer, organisation, run, verified
-from tests.factories import make_person
+from tests.factories import answer_files, make_person
 
 
 def test_portability_exports_what_the_person_gave_under_consent_or_contract(
@@ -28,7 +28,7 @@ def test_portability_exports_what_the_person_gave_under_consent_or_contract(
 
     run(db, actor, keys, request)
 
-    files = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))
+    files = answer_files(db, keys, dsr.steps.download_token(keys, request.id))
     assert json.loads(files["portability.json"])["data"][0]["category"] in ("user.contact.email", "user.name")
     assert files["portability.csv"].startswith(b"category,value,collected_at")
     assert answer(db, keys, request)["results"]["portability"]["transmitted"] is None  # no destination asked
@@ -55,7 +55,7 @@ def test_the_register_scope_decides_whether_data_from_a_partner_are_portable(
 
     run(db, actor, keys, request)
 
-    files = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))
+    files = answer_files(db, keys, dsr.steps.download_token(keys, request.id))
     rows = json.loads(files["portability.json"])["data"]
     assert {(r["category"], r["value"]) for r in rows} == carried
     assert answer(db, keys, request)["results"]["portability"]["items"] == len(carried)

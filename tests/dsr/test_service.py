@@ -15,7 +15,7 @@ from lawful.actor import Actor
 from lawful.config import Settings
 from tests.conftest import Mailbox, Receiver
 from tests.dsr.requests import answer, run, verified
-from tests.factories import bearer, make_api_key, make_notice, make_person, make_register
+from tests.factories import answer_files, bearer, make_api_key, make_notice, make_person, make_register
 from tests.registers import people
 
 PROOF = consent.Proof(text="Yes", text_version="1", language="en", channel="web_form", element="x")
@@ -56,16 +56,14 @@ def test_an_access_request_confirmed_by_code_gets_every_datum_with_its_provenanc
     dsr.verify(db, actor, keys, request_id=request.id, code=_code(db, keys, settings, smtp))
     run(db, actor, keys, request)
 
-    report = json.loads(
-        dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))["access.json"]
-    )
+    report = json.loads(answer_files(db, keys, dsr.steps.download_token(keys, request.id))["access.json"])
     assert request.status == "completed" and request.identity_method == "email_code"
     assert {(d["category"], d["value"], d["channel"]) for d in report["data"]} >= {
         ("user.name", "Anne", "email")
     }
     assert report["activities"][0]["activity"] == "request_followup"
     assert "Gegevensbeschermingsautoriteit" not in json.dumps(report)
-    files = dsr.steps.packages(db, keys, token=dsr.steps.download_token(keys, request.id))
+    files = answer_files(db, keys, dsr.steps.download_token(keys, request.id))
     assert (
         files["access.pdf"].startswith(b"%PDF") and "Autorité de protection" in files["access.html"].decode()
     )

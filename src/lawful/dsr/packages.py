@@ -82,8 +82,28 @@ def download_token(keys: keystore.Keys, request_id: uuid.UUID) -> str:
     return str(URLSafeSerializer(keys.session, salt="request-download").dumps(request_id.hex))
 
 
-def packages(db: Session, keys: keystore.Keys, *, token: str) -> dict[str, bytes]:
-    """Every unexpired part of the answer for the holder of the link; an expired or foreign link finds nothing."""
+def packages(db: Session, keys: keystore.Keys, *, token: str) -> list[str]:
+    """The names of every unexpired part of the answer, PDFs included, for the holder of the link; an expired
+    or foreign link finds nothing. Listing opens nothing and counts no download."""
+    _, rows = _parts(db, keys, token)
+    names = {row.kind for row in rows}
+    names |= {_pdf(letter) for letter in PRINTED if letter in names}
+    return sorted(names)
+
+
+def part(db: Session, keys: keystore.Keys, *, token: str, name: str) -> bytes:
+    """One part of the answer, opened for its download (counted); a PDF is printed from its HTML then."""
+    key, rows = _parts(db, keys, token)
+    sources = {_pdf(letter): letter for letter in PRINTED}
+    row = next((r for r in rows if r.kind == sources.get(name, name)), None)
+    if row is None or row.sealed is None:
+        raise PackageGone("this file is not part of the answer")
+    row.downloads += 1
+    body = crypto.decrypt(key, row.sealed, context=f"{row.id}".encode())
+    return printed(body) if name in sources else body
+
+
+def _parts(db: Session, keys: keystore.Keys, token: str) -> tuple[bytes, list[Package]]:
     try:
         request_id = uuid.UUID(hex=str(URLSafeSerializer(keys.session, salt="request-download").loads(token)))
     except (BadSignature, ValueError) as exc:
@@ -96,16 +116,11 @@ def packages(db: Session, keys: keystore.Keys, *, token: str) -> dict[str, bytes
     ]
     if key is None or not rows:
         raise PackageGone("this answer has expired or does not exist")
-    found = {}
-    for row in rows:
-        row.downloads += 1
-        assert row.sealed is not None
-        found[row.kind] = crypto.decrypt(key, row.sealed, context=f"{row.id}".encode())
-    for letter in PRINTED:
-        pdf = letter.removesuffix(".html") + ".pdf"
-        if letter in found and pdf not in found:
-            found[pdf] = printed(found[letter])
-    return found
+    return key, rows
+
+
+def _pdf(letter: str) -> str:
+    return letter.removesuffix(".html") + ".pdf"
 
 
 PRINTED = ("access.html", "erasure_letter.html")  # the readable answers, also given as PDF

@@ -204,20 +204,18 @@ def answer(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSet
         title="",
         org_name=_org(db, settings).legal_name,
         token=token,
-        files=sorted(files),
+        files=files,
     )
 
 
 @pages.get("/rights/{token}/answer/{name}")
 def answer_file(token: str, name: str, db: Db, keys: AppKeys) -> Response:
-    files = steps.packages(db, keys, token=token)
-    if name not in files:
-        return Response(status_code=404)
+    body = steps.part(db, keys, token=token, name=name)
     media = {"json": "application/json", "csv": "text/csv", "html": "text/html", "pdf": "application/pdf"}[
         name.rsplit(".", 1)[1]
     ]
     return Response(
-        files[name],
+        body,
         media_type=media if media == "application/pdf" else f"{media}; charset=utf-8",
         headers={"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{name}"'},
     )

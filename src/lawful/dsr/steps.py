@@ -13,10 +13,10 @@ from lawful.db import table_of
 
 from . import datastores, writes
 from .models import Request, Step
-from .packages import download_token, packages
+from .packages import download_token, packages, part
 from .rights import HANDLERS, ORDER
 
-__all__ = ["download_token", "list_steps", "packages", "pending_requests", "run_next"]
+__all__ = ["download_token", "list_steps", "packages", "part", "pending_requests", "run_next"]
 
 _STEPS = table_of(Step)
 # built once: a step's statements differ only in their values
