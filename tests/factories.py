@@ -1,10 +1,12 @@
 """Test data as plain functions: minimal, obviously fake defaults, flushed and returned."""
 
+import io
 import uuid
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pyotp
+from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from lawful import clock, consent, dsr, keystore, notices, processing, staff, subjects
@@ -176,3 +178,9 @@ def answer_files(db: Session, keys: keystore.Keys, token: str) -> dict[str, byte
         name: dsr.steps.part(db, keys, token=token, name=name)
         for name in dsr.steps.packages(db, keys, token=token)
     }
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text a reader of the PDF sees, whitespace collapsed."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())

@@ -16,6 +16,7 @@ from lawful import clock, dsr, i18n
 from lawful.dsr.tasks import WORKER
 from tests.dsr.answers import MESSAGE, translated
 from tests.dsr.center import Live, address, download, mail_text
+from tests.factories import pdf_text
 
 pytestmark = pytest.mark.browser
 REGISTER = translated  # the live server's register (tests/dsr/conftest.py): real Dutch labels
@@ -78,7 +79,10 @@ def test_a_dutch_speaker_reads_her_data_in_a_pdf_then_erases_them_and_a_restored
 
     access_link = _ask(page, live, "Een kopie van mijn gegevens", email)
 
-    assert download(page, "access.pdf").startswith(b"%PDF")
+    printed = pdf_text(download(page, "access.pdf"))
+    for label in ("Acme SRL", "E-mailadres", "Telefoon", "Bericht", "Beantwoording van uw vragen"):
+        assert label in printed  # the register's Dutch labels, never user.contact.email
+    assert "user.contact" not in printed and i18n.long_date(clock.today(), "nl").split()[1] in printed
     report = " ".join(download(page, "access.html").decode().replace("&#39;", "'").split())
     for label in ("Uw persoonsgegevens in het bezit van Acme SRL", "E-mailadres", "Telefoon", "Bericht"):
         assert label in report

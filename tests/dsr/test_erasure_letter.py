@@ -14,7 +14,7 @@ from lawful import clock, keystore
 from lawful.config import Settings
 from tests.conftest import Mailbox, Receiver
 from tests.dsr.answers import ask, download, person, register
-from tests.factories import make_notice, make_person, make_register
+from tests.factories import make_notice, make_person, make_register, pdf_text
 
 INTERNAL = (
     "key_destroyed",
@@ -68,5 +68,7 @@ def test_the_dutch_erasure_letter_lists_the_kept_invoices_until_their_end_and_wh
     assert json.loads(certificate)["results"]["notify_recipients"] == {
         "recipients": {"HubSpot Inc.": "delivered", "Host SA": "pending"}
     }
-    assert download(client, token, "erasure_letter.pdf").startswith(b"%PDF")
+    printed = pdf_text(download(client, token, "erasure_letter.pdf"))
+    assert "HubSpot Inc." in printed and "31 december 2035" in printed
+    assert [w for w in INTERNAL if w in printed] == []
     assert [body["event"] for body in receiver.received] == [["erasure"]]
