@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, consent, dsr, i18n, intake, keystore, mail, marketing, staff, subjects
 from lawful.actor import PUBLIC, Actor
 from lawful.config import Settings
-from lawful.dsr import fees, objections
+from lawful.dsr import cases, fees, objections
 from tests.conftest import Mailbox, Receiver, _free_port
 from tests.factories import give_consent, make_fulfilled_request, make_person, make_register, make_staff
 from tests.registers import label, people
@@ -113,6 +113,15 @@ def _extension(w: World, lang: str) -> None:
 def _refusal(w: World, lang: str) -> None:
     request = w.waiting(["access"], lang)
     dsr.refuse(w.db, w.actor, w.keys, request_id=request.id, justification="A manifestly unfounded request.")
+
+
+def _unidentified(w: World, lang: str) -> None:
+    """Identity could not be established after more was asked: the closing letter goes by mail (R-47)."""
+    request = w.waiting(["access"], lang)
+    cases.ask_more_identification(
+        w.db, w.actor, w.keys, request_id=request.id, doubt="The name differs.", asked="Your customer number."
+    )
+    cases.close_unidentified(w.db, w.actor, w.keys, request_id=request.id, why="No customer number came.")
 
 
 def _fee_quote(w: World, lang: str) -> dsr.Request:
@@ -205,6 +214,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_answer": _answer,
     "dsr_extension": _extension,
     "dsr_refusal": _refusal,
+    "dsr_unidentified": _unidentified,
     "dsr_fee": _fee,
     "dsr_fee_declined": _fee_declined,
     "dsr_objection_upheld": _objection_upheld,

@@ -32,6 +32,7 @@ KINDS: dict[str, Kind] = {
     "dsr_answer": Kind("subject"),
     "dsr_extension": Kind("subject"),
     "dsr_refusal": Kind("subject"),
+    "dsr_unidentified": Kind("subject"),
     "dsr_fee": Kind("subject"),
     "dsr_fee_declined": Kind("subject"),
     "dsr_objection_upheld": Kind("subject"),
