@@ -57,10 +57,10 @@ def taken() -> Iterator[int]:
 def test_a_busy_port_exits_1_naming_a_free_one_before_anything_is_written(
     lawful: Lawful, fresh_url: str, taken: int
 ) -> None:
-    result = lawful("demo", "--port", str(taken))
+    result = lawful("demo", "--serve", "--port", str(taken))
 
     assert result.exit_code == 1
-    assert f"port {taken} is in use; run lawful demo --port " in result.output
+    assert f"port {taken} is in use; run lawful demo --serve --port " in result.output
     suggested = int(result.output.split("--port ")[1].split()[0])
     assert suggested > taken
     assert "Traceback" not in result.output
@@ -68,10 +68,13 @@ def test_a_busy_port_exits_1_naming_a_free_one_before_anything_is_written(
 
 
 def test_a_busy_website_port_is_named_as_the_websites(lawful: Lawful, fresh_url: str, taken: int) -> None:
-    result = lawful("demo", "--port", str(free_port()), "--site-port", str(taken))
+    result = lawful("demo", "--serve", "--port", str(free_port()), "--site-port", str(taken))
 
     assert result.exit_code == 1
-    assert f"port {taken} is in use (the demo website's port); run lawful demo --site-port " in result.output
+    assert (
+        f"port {taken} is in use (the demo website's port); run lawful demo --serve --site-port "
+        in result.output
+    )
     assert _counts(fresh_url) == (0, 0, 0)
 
 
@@ -81,7 +84,7 @@ def test_the_port_comes_from_the_environment_too(
     monkeypatch.setenv("LAWFUL_DEMO_PORT", str(taken))
     monkeypatch.setenv("LAWFUL_DEMO_COMMAND", "scripts/demo")
 
-    result = lawful("demo")
+    result = lawful("demo", "--serve")
 
     assert result.exit_code == 1 and f"port {taken} is in use; run scripts/demo --port " in result.output
 
@@ -135,7 +138,17 @@ def test_the_demo_serves_lawful_and_the_website_filled_in_and_stops_cleanly_on_c
     port = free_port()
     site_port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "lawful", "demo", "--port", str(port), "--site-port", str(site_port)],
+        [
+            sys.executable,
+            "-m",
+            "lawful",
+            "demo",
+            "--serve",
+            "--port",
+            str(port),
+            "--site-port",
+            str(site_port),
+        ],
         cwd=ROOT,
         env=_demo_env(tmp_path),
         stdout=subprocess.PIPE,

@@ -1,6 +1,7 @@
-"""`lawful demo`: the embedded demo in one command. It checks that it can listen where asked, sets up (or
-reuses) the demo data in the data directory (lawful/demo/setup.py), then serves lawful and, on the next
-port, the demo company's website with the cookie banner (lawful/demo/site.py)."""
+"""`lawful demo`: the embedded demo in one command. It sets up (or reuses) the demo data in the data
+directory (lawful/demo/setup.py); with --serve, as scripts/demo runs it, it first checks that it can listen
+where asked, and afterwards serves lawful and, on the next port, the demo company's website with the cookie
+banner (lawful/demo/site.py). Without --serve it returns once the data are ready, as it always did."""
 
 import os
 from http.server import ThreadingHTTPServer
@@ -33,17 +34,21 @@ def demo(
         bool,
         typer.Option("--reset", help="start over: remove the demo's database, key store and job queue first"),
     ] = False,
-    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="--no-serve: set up, then stop")] = True,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="then serve lawful and the website until Ctrl-C")
+    ] = False,
     register: Annotated[
         Path, typer.Option(exists=True, dir_okay=False, envvar="LAWFUL_DEMO_REGISTER")
     ] = Path("examples/crms.yaml"),
     website: Annotated[Path, typer.Option(exists=True, file_okay=False)] = Path("examples/website"),
     email: Annotated[str, typer.Option(help="the demo privacy officer's login")] = DEFAULT_EMAIL,
-    invoked_as: Annotated[str, typer.Option(envvar="LAWFUL_DEMO_COMMAND", hidden=True)] = "lawful demo",
+    invoked_as: Annotated[
+        str, typer.Option(envvar="LAWFUL_DEMO_COMMAND", hidden=True)
+    ] = "lawful demo --serve",
 ) -> None:
     """Set up the embedded demo (schema, an example register, its notices, a privacy officer) in the data
-    directory, or reuse the one there, and serve it with the demo website. Run it again to reuse the data;
-    --reset starts over."""
+    directory, or complete the one there; with --serve (as scripts/demo runs it), then serve it with the demo
+    website. Run it again to reuse the data; --reset starts over."""
     settings = terminal.settings()
     shown = _shown_host(host)
     explicit_base = "LAWFUL_BASE_URL" in os.environ
