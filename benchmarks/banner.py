@@ -55,14 +55,14 @@ new MutationObserver((_, observer) => {
   }
 }).observe(document, {childList: true, subtree: true, attributes: true, attributeFilter: ['hidden']});
 """
-TIMINGS = """() => {
+TIMINGS = r"""() => {
   const nav = performance.getEntriesByType('navigation')[0];
-  const end = (part) => {
-    const entry = performance.getEntriesByType('resource').find((r) => r.name.includes(part));
+  const end = (part) => {  // a string, or a RegExp for the stylesheet's versioned name (banner.<hash>.css)
+    const entry = performance.getEntriesByType('resource').find((r) => (part.test ? part.test(r.name) : r.name.includes(part)));
     return entry ? entry.responseEnd : null;
   };
   return {shown: window.__banner.shown, frame: window.__banner.frame,
-          script: end('/static/banner.js'), config: end('/api/banner/config'), css: end('/static/banner.css'),
+          script: end('/static/banner.js'), config: end('/api/banner/config'), css: end(/\/static\/banner\.[0-9a-f]{12}\.css$/),
           dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd};
 }"""
 

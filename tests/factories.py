@@ -85,6 +85,7 @@ def make_person(
     activity: str = "request_followup",
     values: dict[str, str] | None = None,
     source: subjects.Source = subjects.Source.SUBJECT,
+    optout_offered: bool = False,
 ) -> subjects.Collected:
     """A person collected through staff intake, with an obviously fake address."""
     address = subjects.normalise_email(email or f"p-{uuid.uuid4().hex[:8]}@example.test")
@@ -97,7 +98,7 @@ def make_person(
         identities={subjects.IdentityKind.EMAIL: address},
         values={"user.contact.email": address, **(values or {})},
         collection=subjects.CollectionCreate(
-            activity=activity, channel=subjects.Channel.EMAIL, source=source
+            activity=activity, channel=subjects.Channel.EMAIL, source=source, optout_offered=optout_offered
         ),
     )
 

@@ -101,6 +101,7 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         "hold_id": str(hold.id),
         "restriction_id": str(restriction.id),
         "request_id": str(request.id),
+        "letter": "letter-01-identification.pdf",  # none is written for the world's request: 404
         "export_id": str(export.id),
         "number": "2",  # our register and notice have a version 2; theirs only a version 1
         "kind": "privacy",

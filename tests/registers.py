@@ -93,6 +93,50 @@ def minimal() -> dict[str, Any]:
     return copy.deepcopy(_MINIMAL)
 
 
+def measured(analytics: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The minimal register plus audience measurement on consent, through a Google Analytics recipient
+    configured as R-30 asks (or with `analytics` as given; None leaves the settings out)."""
+    document = minimal()
+    document["subject_categories"].append({"key": "visitor", "label": label("Visitors")})
+    document["data_categories"].append({"key": "user.device.cookie_id", "label": label("Cookie id")})
+    document["recipients"].append(
+        {
+            "key": "google_analytics",
+            "name": "Google Ireland Limited",
+            "label": label("Google Analytics"),
+            "type": "processor",
+            "countries": ["IE"],
+            "dpa_ref": "Google Ads Data Processing Terms",
+            "fields": ["user.device.cookie_id"],
+        }
+        | ({"analytics": analytics} if analytics is not None else {})
+    )
+    document["activities"].append(
+        {
+            "key": "statistics",
+            "name": label("Audience measurement"),
+            "purpose": label("Counting visits"),
+            "data_use": "analytics.reporting",
+            "legal_basis": "consent",
+            "data_categories": ["user.device.cookie_id"],
+            "subjects": ["visitor"],
+            "recipients": ["google_analytics"],
+            "retention": "contract_plus_5",
+            "security_measures": ["encryption"],
+            "requirement": {"kind": "voluntary"},
+        }
+    )
+    return document
+
+
+MINIMISED = {
+    "ip_truncation": True,
+    "vendor_data_sharing": False,
+    "advertising_features": False,
+    "retention": "P14M",
+}
+
+
 def as_yaml(document: dict[str, Any]) -> str:
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
 

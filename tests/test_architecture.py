@@ -41,6 +41,8 @@ KERNEL = {
     "terminal",
     "work",
     "pace",
+    "refusals",
+    "statics",
 }
 COMMITTERS = {"work.py", "keystore.py"}  # STYLE T5: the unit of work commits; the key store commits its own
 ENTRY_POINTS = {"app", "cli", "acting", "demo", "worker", "wsgi", "__main__"}

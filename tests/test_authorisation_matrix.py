@@ -89,6 +89,10 @@ TABLE: dict[tuple[str, str], Rule] = {
         P({"dsr:write"}), {"doubt": "two people", "asked": "a bill"}
     ),
     ("POST", "/api/dsr/{request_id}/answer"): Rule(P({"dsr:write"}), {"text": "our answer"}),
+    ("POST", "/api/dsr/{request_id}/unidentified"): Rule(P({"dsr:write"}), {"text": "no match"}),
+    ("POST", "/api/dsr/{request_id}/identity"): Rule(P({"dsr:write"}), {"text": "customer number"}),
+    ("GET", "/api/dsr/{request_id}/letters"): Rule(P({"dsr:read"})),
+    ("GET", "/api/dsr/{request_id}/letters/{letter}"): Rule(P({"dsr:read"}), allowed="404"),
     ("POST", "/api/dsr/{request_id}/run"): Rule(P({"dsr:write"})),
     ("GET", "/api/dsr/{request_id}/fee"): Rule(P({"dsr:read"}), allowed="404"),  # no fee was quoted
     ("POST", "/api/dsr/{request_id}/fee"): Rule(P({"dsr:write"}), {"decision": "waived"}),
@@ -146,6 +150,25 @@ TABLE: dict[tuple[str, str], Rule] = {
         P({"dsr:write"}), {"months": "1", "reason": "x"}
     ),
     ("POST", "/console/requests/{request_id}/refusal"): Rule(OFFICER, {"justification": REFUSAL}),
+    ("GET", "/console/requests/intake"): Rule(P({"dsr:write"})),
+    ("POST", "/console/requests/intake"): Rule(
+        P({"dsr:write"}),
+        {
+            "kinds": "access",
+            "channel": "post",
+            "received_at": "2026-01-05T10:00",
+            "name": "A",
+            "postal_address": "x",
+        },
+    ),
+    ("POST", "/console/requests/{request_id}/identification"): Rule(
+        P({"dsr:write"}), {"doubt": "two people", "asked": "a bill"}
+    ),
+    ("POST", "/console/requests/{request_id}/unidentified"): Rule(P({"dsr:write"}), {"why": "no match"}),
+    ("POST", "/console/requests/{request_id}/identity"): Rule(
+        P({"dsr:write"}), {"method": "customer number"}
+    ),
+    ("GET", "/console/requests/{request_id}/letters/{letter}"): Rule(P({"dsr:read"}), allowed="404"),
     ("GET", "/console/consent"): Rule(P({"subjects:read"})),
     ("GET", "/console/audiences"): Rule(P({"marketing:send"})),
     ("POST", "/console/audiences/uploads"): Rule(

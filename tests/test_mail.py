@@ -34,7 +34,7 @@ def _queue(
         db,
         keys,
         mail.Mail(to=to, subject="Hello", text="Body", headers=(("X-Test", "1"),)),
-        kind="test",
+        kind="dsr_reminder",
         category="service",
         organisation_id=org,
     )
@@ -101,7 +101,7 @@ def test_tell_a_friend_sends_one_message_and_keeps_no_profile(
     assert message["To"] == "friend@example.test" and message["Subject"].startswith("Anne vous recommande")
     assert (
         "Regarde !" in message.get_content()
-        and "https://acme.example.test/privacy?lang=fr" in message.get_content()
+        and f"{settings.base_url}/privacy?lang=fr" in message.get_content()
     )
     assert db.scalar(select(func.count()).select_from(Subject)) == before
     assert db.scalars(select(mail.OutboxMessage.sealed)).all() == [None]
@@ -169,7 +169,9 @@ def test_the_cli_delivers_what_is_due_and_says_what_it_gave_up(
         poisoned = mail.Mail(to="x@example.test", subject="a\nb", text="c")  # as an older version could queue
         session.execute(
             insert(mail.OutboxMessage),
-            mail.outbox_row(keys, poisoned, kind="t", category="service", organisation_id=org),
+            mail.outbox_row(
+                session, keys, poisoned, kind="dsr_reminder", category="service", organisation_id=org
+            ),
         )
         session.commit()
 

@@ -21,9 +21,10 @@ POISON = "Hello\r\nBcc: everyone@example.test"
 def _insert(db: Session, keys: keystore.Keys, org: uuid.UUID, to: str, subject: str = "Hello") -> uuid.UUID:
     """Straight into the outbox table, as a bug or an older version could have queued it."""
     row = mail.outbox_row(
+        db,
         keys,
         mail.Mail(to=to, subject=subject, text="Body"),
-        kind="test",
+        kind="dsr_reminder",
         category="service",
         organisation_id=org,
     )

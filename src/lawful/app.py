@@ -1,27 +1,23 @@
 """create_app(settings): the FastAPI application with every domain's routes and pages mounted."""
 
 import gc
-import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from functools import cache
-from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lawful import __version__, bodies, clock, db, i18n, keystore, outbound, pace, staff
+from lawful import __version__, bodies, clock, db, keystore, outbound, pace, refusals, staff, statics
 from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
@@ -44,9 +40,8 @@ from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
 from lawful.staff import pages as staff_pages
 from lawful.subjects import routes as subject_routes
-from lawful.web import ApiKeyCache, LoginRequired, html
+from lawful.web import ApiKeyCache, LoginRequired
 
-STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = [
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
     (b"x-content-type-options", b"nosniff"),
@@ -59,13 +54,6 @@ SECURITY_HEADERS = [
 
 
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
-HTTP_CODES = {
-    401: "unauthorised",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    429: "too_many_requests",
-}
 
 
 class _Resolvers:
@@ -144,11 +132,12 @@ def create_app(settings: Settings) -> FastAPI:
         marketing_pages.pages,
     ):
         app.include_router(page_router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_exception_handler(LawfulError, _render_error)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, _render_validation)  # type: ignore[arg-type]
-    app.add_exception_handler(DataError, _render_unstorable)  # type: ignore[arg-type]
-    app.add_exception_handler(StarletteHTTPException, _render_http)  # type: ignore[arg-type]
+    statics.assets()  # read, hashed and compressed once, before the first visitor asks
+    app.mount("/static", statics.serve, name="static")
+    app.add_exception_handler(LawfulError, refusals.render_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, refusals.render_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, refusals.render_unstorable)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, refusals.render_http)  # type: ignore[arg-type]
     app.add_exception_handler(
         LoginRequired, lambda request, exc: RedirectResponse("/console/login", status_code=303)
     )
@@ -173,79 +162,6 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/api"
-
-
-async def _render_error(request: Request, exc: LawfulError) -> Response:
-    if _is_api(request):
-        body: dict[str, Any] = {"error": exc.code, "detail": exc.detail}
-        if exc.problems:
-            body["problems"] = exc.problems
-        return JSONResponse(body, status_code=exc.status)
-    lang = await _page_language(request)
-    return html("error.html", status_code=exc.status, lang=lang, title="Error", org_name="", error=exc)
-
-
-async def _page_language(request: Request) -> str:
-    """The language the page was asked in: ?lang=, the form's lang or language field, then Accept-Language."""
-    chosen = request.query_params.get("lang")
-    if chosen is None and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
-        try:
-            form = await request.form()  # already parsed by the handler: Starlette keeps it
-        except RuntimeError:  # the body was read some other way; the header still tells
-            form = None
-        chosen = str((form.get("lang") or form.get("language") or "") if form else "") or None
-    return i18n.negotiate(chosen, request.headers.get("accept-language"), i18n.LANGUAGES, "en")
-
-
-def _render_unstorable(request: Request, exc: DataError) -> Response:
-    """A value the database cannot store (a NUL character in text, on PostgreSQL): the request is bad
-    input, and its transaction was rolled back. The driver's message is not echoed: it may quote data."""
-    detail = "invalid input: a value cannot be stored (for example, it contains a NUL character)"
-    if _is_api(request):
-        return JSONResponse({"error": "invalid_input", "detail": detail, "problems": []}, status_code=422)
-    return html(
-        "error.html", status_code=422, lang="en", title="Error", org_name="", error=LawfulError(detail)
-    )
-
-
-def _render_validation(request: Request, exc: RequestValidationError) -> Response:
-    """422 naming each field that is wrong (`body.effective_from`), never echoing the value sent."""
-    problems = [
-        {"path": ".".join(str(part) for part in error["loc"]), "message": error["msg"], "rule": error["type"]}
-        for error in exc.errors()
-    ]
-    detail = "invalid input: " + ", ".join(p["path"] for p in problems)
-    if _is_api(request):
-        return JSONResponse(
-            {"error": "invalid_input", "detail": detail, "problems": problems}, status_code=422
-        )
-    return html(
-        "error.html", status_code=422, lang="en", title="Error", org_name="", error=LawfulError(detail)
-    )
-
-
-def _render_http(request: Request, exc: StarletteHTTPException) -> Response:
-    headers = getattr(exc, "headers", None)
-    if _is_api(request) or exc.status_code == 405:
-        return JSONResponse(
-            {"error": HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}"), "detail": exc.detail},
-            status_code=exc.status_code,
-            headers=headers,
-        )
-    return html(
-        "error.html",
-        status_code=exc.status_code,
-        lang="en",
-        title="Error",
-        org_name="",
-        error=LawfulError(str(exc.detail)),
-    )
-
-
 async def _refuse_nul(scope: Scope, send: Send) -> None:
     """A NUL character can be stored in no text column (PostgreSQL refuses it): 422, naming the field."""
     names = [
@@ -257,16 +173,8 @@ async def _refuse_nul(scope: Scope, send: Send) -> None:
         {"path": path, "message": "must not contain a NUL character", "rule": "no_nul"}
         for path in names or ["path"]
     ]
-    body = json.dumps(
-        {
-            "error": "invalid_input",
-            "detail": "invalid input: " + ", ".join(p["path"] for p in problems),
-            "problems": problems,
-        }
-    ).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 422, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    detail = "invalid input: " + ", ".join(p["path"] for p in problems)
+    await refusals.refuse(scope, send, 422, "invalid_input", detail, problems=problems)
 
 
 class _Headers:

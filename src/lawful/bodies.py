@@ -2,13 +2,13 @@
 JSON only on the public endpoints. One ASGI layer, just inside the security headers; the fast lanes read
 their limits from the same table."""
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lawful import refusals
 
 KIB, MIB = 1024, 1024 * 1024
 DEFAULT_LIMIT = 1 * MIB
@@ -86,11 +86,11 @@ class BodyLimits:
         media = headers.get(b"content-type", b"").partition(b";")[0].strip().lower()
         writes = scope["method"] not in ("GET", "HEAD", "OPTIONS")
         if found and found.public_json and writes and media != b"application/json":
-            await _refuse(send, 415, "unsupported_media_type", "send the body as application/json")
+            await _not_json(scope, send)
             return
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > largest:
-            await _too_large(send, largest)
+            await _too_large(scope, send, largest)
             return
         if not declared and b"chunked" not in headers.get(b"transfer-encoding", b"").lower():
             await self.app(scope, receive, send)  # no body
@@ -100,10 +100,10 @@ class BodyLimits:
         except _Gone:
             return  # nobody to answer
         if body is None:
-            await _too_large(send, largest)
+            await _too_large(scope, send, largest)
             return
         if media not in NOT_JSON and too_deep(body):
-            await _too_deep(send)
+            await _too_deep(scope, send)
             return
         await self.app(scope, replay(body, True, receive), send)
 
@@ -143,21 +143,22 @@ def replay(body: bytes, ended: bool, receive: Receive) -> Receive:
     return replayed
 
 
-async def _too_large(send: Send, largest: int) -> None:
+async def _too_large(scope: Scope, send: Send, largest: int) -> None:
+    """Told in the visitor's language on public routes (lawful.refusals); `detail` stays for programs."""
     detail = f"the request body is larger than {largest:,} bytes, the most this endpoint takes"
-    await _refuse(send, 413, "body_too_large", detail)
+    problems = [{"path": "body", "message": detail, "rule": "too_long"}]
+    await refusals.refuse(scope, send, 413, "body_too_large", detail, problems=problems)
 
 
-async def _too_deep(send: Send) -> None:
+async def _too_deep(scope: Scope, send: Send) -> None:
     message = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
     problems = [{"path": "body", "message": message, "rule": "json_depth"}]
-    await _refuse(send, 422, "invalid_input", f"invalid input: body: {message}", problems=problems)
+    await refusals.refuse(
+        scope, send, 422, "invalid_input", f"invalid input: body: {message}", problems=problems
+    )
 
 
-async def _refuse(send: Send, status: int, error: str, detail: str, **more: Any) -> None:
-    payload = json.dumps({"error": error, "detail": detail, **more}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    if status == 413:
-        headers.append((b"connection", b"close"))  # the rest of the body is not read
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
+async def _not_json(scope: Scope, send: Send) -> None:
+    detail = "send the body as application/json"
+    problems = [{"path": "header.content-type", "message": detail, "rule": "media_type"}]
+    await refusals.refuse(scope, send, 415, "unsupported_media_type", detail, problems=problems)

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from lawful import i18n
+from lawful import i18n, statics
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -32,6 +32,7 @@ def environment() -> Environment:
     )
     env.globals["t"] = i18n.t
     env.globals["LANGUAGES"] = i18n.LANGUAGES
+    env.globals["static"] = statics.url  # the versioned URL: cached a year, changed with the file
     env.filters["long_date"] = i18n.long_date
     return env
 

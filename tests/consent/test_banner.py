@@ -136,10 +136,10 @@ def test_global_privacy_control_refuses_sale_and_sharing_categories(
 @pytest.mark.parametrize(
     ("body", "path"),
     [
-        ({"choices": {"analytics": "yes"}, "language": "fr", "version": "x"}, "body.choices.analytics"),
-        ({"choices": {}, "language": "fr", "version": "x", "tracking": True}, "body.tracking"),
-        ({"choices": {}, "language": "de", "version": "x"}, "body.language"),
-        ({"consent_id": "not-hex", "choices": {}, "language": "fr", "version": "x"}, "body.consent_id"),
+        ({"choices": {"analytics": "yes"}, "language": "fr", "version": "x"}, "choices.analytics"),
+        ({"choices": {}, "language": "fr", "version": "x", "tracking": True}, "tracking"),
+        ({"choices": {}, "language": "de", "version": "x"}, "language"),
+        ({"consent_id": "not-hex", "choices": {}, "language": "fr", "version": "x"}, "consent_id"),
     ],
 )
 def test_a_malformed_choice_is_422_and_writes_nothing(

@@ -64,7 +64,7 @@ def test_confirming_records_the_person_and_their_consent(
 ) -> None:
     _subscribe(client)
 
-    page = client.get(_link(db, keys, settings, smtp))
+    page = client.post(_link(db, keys, settings, smtp))
 
     decision = _decide(db, keys, org, "sub@example.test")
     assert page.status_code == 200 and "bevestigd" in page.text
@@ -84,14 +84,16 @@ def test_a_confirmation_link_expires_after_48_hours(
     link = _link(db, keys, settings, smtp)
     later = (clock.now() + timedelta(hours=48, minutes=1)).isoformat()
 
-    response = client.get(link, headers={"X-Lawful-Now": later})
+    shown = client.get(link, headers={"X-Lawful-Now": later})
+    response = client.post(link, headers={"X-Lawful-Now": later})
 
-    assert response.status_code == 409
+    assert shown.status_code == response.status_code == 409
     assert db.scalar(select(func.count()).select_from(Subject)) == 0
 
 
 def test_a_forged_link_is_404(client: TestClient, org: uuid.UUID) -> None:
     assert client.get("/u/confirm/forged.token").status_code == 404
+    assert client.post("/u/confirm/forged.token").status_code == 404
     assert client.get("/u/eyJzIjoiMDAifQ.forged").status_code == 404
 
 
@@ -99,7 +101,7 @@ def _subscribed(
     client: TestClient, db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox
 ) -> Subject:
     _subscribe(client, "out@example.test", "fr")
-    client.get(_link(db, keys, settings, smtp))
+    client.post(_link(db, keys, settings, smtp))
     found = db.scalars(select(Subject)).one()
     return found
 
@@ -181,3 +183,23 @@ def test_a_purpose_that_is_not_consent_based_cannot_be_subscribed_to(
     )
 
     assert response.status_code == 422 and response.json()["error"] == "not_consent_based"
+
+
+def test_opening_the_link_only_asks_and_the_button_confirms(
+    client: TestClient, db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox, org: uuid.UUID
+) -> None:
+    _subscribe(client, "scan@example.test", "nl")
+    link = _link(db, keys, settings, smtp)
+
+    shown = client.get(link, headers={"Accept-Language": "fr"})  # a mail scanner, or the person
+    again = client.get(link)
+
+    assert shown.status_code == again.status_code == 200
+    assert '<html lang="nl">' in shown.text and f'<form method="post" action="{link}?lang=nl"' in shown.text
+    assert "Mijn inschrijving bevestigen" in shown.text
+    assert db.scalar(select(func.count()).select_from(Subject)) == 0
+    assert _decide(db, keys, org, "scan@example.test").allow is False
+    confirmed = client.post(f"{link}?lang=nl")
+    assert confirmed.status_code == 200 and "bevestigd" in confirmed.text
+    assert _decide(db, keys, org, "scan@example.test").allow is True
+    assert client.post(link).status_code == 409  # the button pressed twice confirms once

@@ -118,7 +118,8 @@ def test_rectifying_a_name_on_issued_invoices_is_refused_and_opens_no_request(pa
         page.get_by_role("button", name="Envoyer ma demande").click()
 
     assert posted.value.status == 409
-    expect(page.get_by_role("alert")).to_contain_text("credit note: user.name")
+    expect(page.get_by_role("alert")).to_contain_text("ne se corrige que par une note de crédit")
+    expect(page.locator("ul.problems")).to_contain_text("details.values.user.name")
     assert _requests(live) == before and [m for m in live.inbox if m["To"] == email] == []
 
 

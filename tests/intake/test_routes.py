@@ -56,7 +56,11 @@ def test_an_undeclared_field_is_422_naming_it(client: TestClient, org: uuid.UUID
 
     assert response.status_code == 422
     assert response.json()["problems"] == [
-        {"path": "fields.birthdate", "message": "this form does not collect this field", "rule": "undeclared"}
+        {
+            "path": "fields.birthdate",
+            "rule": "undeclared",
+            "message": "This form does not collect this field.",
+        }
     ]
     assert _count(db) == 0
 

@@ -43,7 +43,13 @@ def test_customers_who_bought_get_offers_by_soft_opt_in_but_prospects_do_not(
     db: Session, keys: keystore.Keys, org: uuid.UUID
 ) -> None:
     customer = make_person(
-        db, keys, org, email="buyer@example.test", category="customer", activity="customer_service"
+        db,
+        keys,
+        org,
+        email="buyer@example.test",
+        category="customer",
+        activity="customer_service",
+        optout_offered=True,
     ).subject
     make_person(db, keys, org, email="lead@example.test")
 
@@ -144,6 +150,7 @@ def test_an_export_sends_only_the_whitelisted_fields_of_eligible_people(
         category="customer",
         activity="customer_service",
         values={"user.name": "Bea", "user.contact.phone_number": "+32470123456"},
+        optout_offered=True,
     )
 
     result = marketing.export(
@@ -194,19 +201,3 @@ def test_sharing_with_a_partner_for_its_marketing_is_forbidden_by_default(
 
     with pytest.raises(marketing.RecipientRefused, match="R-39"):
         marketing.export(db, actor, keys, organisation_id=org, purpose="newsletter", recipient="partner")
-
-
-def test_with_consent_required_only_consenters_are_shared(
-    db: Session, keys: keystore.Keys, actor: Actor, receiver: Receiver
-) -> None:
-    url, received = receiver.url, receiver.received
-    document = _partner("consent_required")
-    next(r for r in document["recipients"] if r["key"] == "partner")["endpoint"] = url
-    org = make_register(db, document).organisation_id
-    yes = make_person(db, keys, org, email="share@example.test").subject
-    make_person(db, keys, org, email="keep@example.test")
-    _consent(db, actor, org, yes.id)
-
-    result = marketing.export(db, actor, keys, organisation_id=org, purpose="newsletter", recipient="partner")
-
-    assert result.people == 1 and received[0]["contacts"] == [{"user.contact.email": "share@example.test"}]

@@ -12,7 +12,7 @@ import pytest
 
 from lawful.processing import Found, Tracker, TrackerKind, scan, unregistered
 from tests.conftest import CHROMIUM, Lawful
-from tests.registers import as_yaml, label, minimal
+from tests.registers import MINIMISED, as_yaml, label, measured
 
 COOKIE, LOCAL, SCRIPT, PIXEL = (
     TrackerKind.COOKIE,
@@ -28,19 +28,31 @@ def _tracker(key: str, name: str, kind: str, party: str = "third") -> dict[str, 
         "name": name,
         "kind": kind,
         "party": party,
-        "provider": "Google Ireland Limited",
-        "category": "strictly_necessary",  # the register rules ask more of others; matching does not care
-        "purpose": label("Counts visits"),
+        "provider": "Acme",
+        "category": "strictly_necessary",
+        "purpose": label("Remembers a choice"),
         "duration": "P13M",
+    }
+
+
+def _measuring(key: str, name: str, kind: str, party: str = "third") -> dict[str, Any]:
+    """Google's trackers may not be filed as strictly necessary (R-24): analytics, on consent."""
+    return _tracker(key, name, kind, party) | {
+        "provider": "Google Ireland Limited",
+        "category": "analytics",
+        "purpose": label("Counts visits"),
+        "duration": "P2Y",
+        "recipient": "google_analytics",
+        "activity": "statistics",
     }
 
 
 TRACKERS = [
     _tracker("consent", "lawful_consent", "cookie", "first"),
-    _tracker("ga", "_ga", "cookie", "first"),
-    _tracker("ga4", "_ga_<container-id>", "cookie", "first"),
+    _measuring("ga", "_ga", "cookie", "first"),
+    _measuring("ga4", "_ga_<container-id>", "cookie", "first"),
     _tracker("prefs", "theme*", "local_storage", "first"),
-    _tracker("gtm", "googletagmanager.com", "script"),
+    _measuring("gtm", "googletagmanager.com", "script"),
 ]
 REGISTERED = [Tracker.model_validate(t) for t in TRACKERS]
 
@@ -107,7 +119,7 @@ def test_a_scan_in_chromium_lists_cookies_storage_and_third_party_hosts(site: st
 def test_the_cli_fails_on_an_undeclared_tracker_and_names_it(
     lawful: Lawful, site: str, tmp_path: Path
 ) -> None:
-    document = minimal()
+    document = measured(MINIMISED)
     document["trackers"] = TRACKERS
     register = tmp_path / "register.yaml"
     register.write_text(as_yaml(document), encoding="utf-8")

@@ -1,6 +1,6 @@
 """The consent ledger with proof, the current consent of each person, and the exclusion list."""
 
-from . import banner, optin
+from . import banner, optin, partners
 from .errors import ConsentNotGiven, NotConsentBased, UnknownPurpose
 from .models import ConsentEvent, ConsentState, CookieChoice, OptIn, Suppression
 from .rules import ConsentStatus, EventKind, current_state
@@ -34,6 +34,7 @@ __all__ = [
     "first_event",
     "history",
     "optin",
+    "partners",
     "record",
     "states",
     "suppress",

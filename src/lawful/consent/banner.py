@@ -103,9 +103,7 @@ def _build(
             {
                 "name": t.name,
                 "provider": t.provider,
-                "duration": i18n.t("cookies.session", language)
-                if t.duration == "session"
-                else notices.period(t.duration, language),
+                "duration": notices.lifetime(register, t, language),
             }
             for t in register.trackers
             if str(t.category) == key
@@ -207,7 +205,9 @@ def prepare(
     if unknown:
         raise UnknownCategory(
             f"not an optional category of this site: {', '.join(unknown)}",
-            problems=[{"path": f"choices.{k}", "message": "unknown category"} for k in unknown],
+            problems=[
+                {"path": f"choices.{k}", "message": "unknown category", "rule": "unknown"} for k in unknown
+            ],
         )
     final = {
         key: bool(choices.get(key)) and not (gpc and key in banner.data["gpc_refuses"])

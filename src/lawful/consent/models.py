@@ -27,6 +27,8 @@ class ConsentEvent(Scoped, IdMixin, Base):
     element: Mapped[str] = mapped_column(String(200))
     occurred_at: Mapped[datetime]
     actor_label: Mapped[str] = mapped_column(String(200))
+    # the partners the text named, by recipient key: a consent to share covers only them
+    recipients: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class ConsentState(Scoped, IdMixin, Base):

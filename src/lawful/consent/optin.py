@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, crypto, i18n, keystore, mail, processing, subjects
 from lawful.actor import Actor
 
+from . import partners
 from .errors import ConsentNotGiven, LinkExpired, LinkUsed, UnknownLink
 from .models import ConsentState, OptIn, Suppression
 from .rules import EventKind
@@ -41,9 +42,8 @@ def _read(keys: keystore.Keys, salt: str, token: str) -> object:
 
 
 def subscription_text(register: processing.Register, purpose: str, language: str) -> str:
-    activity = next(a for a in register.activities if a.key == purpose)
-    name = activity.name.get(language) or activity.name.en or purpose
-    return i18n.t("form.marketing_consent", language, name=name)
+    """What the person agrees to; a consent to pass data to partners names them (R-33)."""
+    return partners.offer_text(register, purpose, language)[0]
 
 
 def subscribe(
@@ -76,7 +76,7 @@ def subscribe(
     row.sealed = crypto.encrypt(keys.outbox, address.encode(), context=f"optin:{row.id}".encode())
     url = f"{base_url}/u/confirm/{_serializer(keys, 'opt-in').dumps(row.id.hex)}"
     activity = next(a for a in register.activities if a.key == purpose)
-    name = activity.name.get(language) or activity.name.en or purpose
+    name = mail.public_name(activity.name, language)
     org = register.organisation.legal_name
     mail.queue(
         db,
@@ -85,6 +85,7 @@ def subscribe(
             to=address,
             subject=i18n.t("mail.optin.subject", language, name=name),
             text=i18n.t("mail.optin.body", language, name=name, organisation=org, url=url),
+            lang=language,
         ),
         kind="opt_in",
         category="service",
@@ -101,16 +102,42 @@ def subscribe(
     return row
 
 
-def confirm(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> subjects.Collected:
-    """The second step: now the person, their address and their consent (with the text shown) are recorded."""
+@dataclass(frozen=True)
+class Pending:
+    """What the confirmation page shows before the person presses its button: nothing personal."""
+
+    organisation_id: uuid.UUID
+    language: str
+    text: str
+
+
+def pending(db: Session, keys: keystore.Keys, *, token: str) -> Pending:
+    """The subscription a confirmation link stands for, still to confirm; reading it changes nothing
+    (mail scanners open links: only the page's button, a POST, confirms)."""
+    row = _pending_row(db, keys, token)
+    register = processing.current_register(db, organisation_id=row.organisation_id)[1]
+    return Pending(row.organisation_id, row.language, subscription_text(register, row.purpose, row.language))
+
+
+def _pending_row(db: Session, keys: keystore.Keys, token: str) -> OptIn:
     found = _read(keys, "opt-in", token)
-    row = db.get(OptIn, uuid.UUID(hex=str(found)))
+    try:
+        row = db.get(OptIn, uuid.UUID(hex=str(found)))
+    except ValueError as exc:
+        raise UnknownLink("this link is not valid") from exc
     if row is None:
         raise UnknownLink("this link is not valid")
     if row.confirmed_at is not None or row.sealed is None:
         raise LinkUsed("this subscription is already confirmed")
     if row.expires_at <= clock.now():
         raise LinkExpired("this link has expired; subscribe again to get a new one")
+    return row
+
+
+def confirm(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> subjects.Collected:
+    """The second step: now the person, their address and their consent (with the text shown) are recorded."""
+    row = _pending_row(db, keys, token)
+    assert row.sealed is not None  # _pending_row refuses a used one
     address = crypto.decrypt(keys.outbox, row.sealed, context=f"optin:{row.id}".encode()).decode()
     register = processing.current_register(db, organisation_id=row.organisation_id)[1]
     activity = next(a for a in register.activities if a.key == row.purpose)
@@ -142,6 +169,7 @@ def confirm(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> su
             language=row.language,
             channel="double_opt_in",
             element="opt_in_link",
+            recipients=partners.offer_text(register, row.purpose, row.language)[1],
         ),
     )
     lookup = suppression_lookup(keys, address)

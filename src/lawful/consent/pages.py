@@ -1,4 +1,5 @@
-"""Public links from emails: confirm a subscription, unsubscribe in one click (no login, no cookie)."""
+"""Public links from emails: confirm a subscription (with a button), unsubscribe in one click (no login,
+no cookie)."""
 
 import uuid
 from typing import Annotated
@@ -17,10 +18,32 @@ pages = APIRouter(tags=["consent"], include_in_schema=False)
 LINK = Actor(ActorKind.PUBLIC, label="email-link")
 
 
+def _person_language(request: Request, stored: str) -> str:
+    """R-119: an explicit choice, then the language the person subscribed in, before the browser's."""
+    return i18n.negotiate(request.query_params.get("lang"), None, i18n.LANGUAGES, stored)
+
+
 @pages.get("/u/confirm/{token}")
+def confirm_page(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse:
+    """The link in the mail only shows the question: mail scanners open links, so a GET confirms nothing."""
+    found = optin.pending(db, keys, token=token)
+    lang = _person_language(request, found.language)
+    org = processing.get_organisation_by_id(db, organisation_id=found.organisation_id)
+    return html(
+        "consent/confirm.html",
+        lang=lang,
+        title=i18n.t("optin.confirm_title", lang),
+        org_name=org.legal_name,
+        text=found.text,
+        token=token,
+    )
+
+
+@pages.post("/u/confirm/{token}")
 def confirm(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse:
+    """The person pressed the button: the affirmative act that records the consent (R-21)."""
     collected = optin.confirm(db, LINK, keys, token=token)
-    lang = language(request, ["en", "fr", "nl"], collected.subject.language or "en")
+    lang = _person_language(request, collected.subject.language or "en")
     org = processing.get_organisation_by_id(db, organisation_id=collected.subject.organisation_id)
     return html(
         "consent/message.html",

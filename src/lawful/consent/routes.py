@@ -2,16 +2,14 @@
 
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from time import monotonic
 from typing import Annotated, ClassVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
-from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Scope
 
-from lawful import clock, processing, subjects
+from lawful import clock, processing, statics, subjects
 from lawful.actor import Actor, ActorKind
 from lawful.config import Settings
 from lawful.db import insert_together
@@ -30,7 +28,6 @@ from .schemas import (
 )
 
 router = APIRouter(tags=["consent"])
-STATIC = Path(__file__).parent.parent / "static"
 choices_limit = RateLimiter(limit=120, seconds=60)
 
 
@@ -123,10 +120,9 @@ def subscribe(
 
 
 @router.get("/banner.js", include_in_schema=False)
-def banner_script() -> FileResponse:
-    return FileResponse(
-        STATIC / "banner.js", media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"}
-    )
+def banner_script(request: Request) -> Response:
+    """An older stable URL of the script (the snippet now names /static/banner.js): compressed, revalidated."""
+    return statics.answer(statics.assets()["banner.js"], request.headers, versioned=False)
 
 
 @router.get("/api/subjects/{subject_id}/consents")

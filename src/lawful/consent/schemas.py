@@ -54,6 +54,7 @@ class ConsentEventRead(BaseModel):
     channel: str
     element: str
     occurred_at: datetime
+    recipients: list[str] = Field(default_factory=list, description="the partners the consent text named")
 
 
 class SubscriptionCreate(BaseModel):

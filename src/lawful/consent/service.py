@@ -29,6 +29,7 @@ class Proof:
     channel: str
     element: str
     notice_number: int | None = None
+    recipients: tuple[str, ...] = ()  # the partners the text named (partners.offer_text)
 
 
 def ensure_consent_purpose(
@@ -69,6 +70,7 @@ def first_event(
         "element": proof.element,
         "occurred_at": now,
         "actor_label": actor.label,
+        "recipients": list(proof.recipients),
     }
     state = {
         "id": uuid.uuid4(),
@@ -85,9 +87,16 @@ def first_event(
         entity_type="ConsentEvent",
         entity_id=event["id"],
         organisation_id=organisation_id,
-        data={"subject_id": str(subject_id), "purpose": purpose},
+        data=_audited(subject_id, purpose, proof),
     )
     return [(_EVENTS, [event]), (_STATES, [state]), (audit.TABLE, [entry])]
+
+
+def _audited(subject_id: uuid.UUID, purpose: str, proof: Proof) -> dict[str, Any]:
+    data: dict[str, Any] = {"subject_id": str(subject_id), "purpose": purpose}
+    if proof.recipients:
+        data["recipients"] = list(proof.recipients)
+    return data
 
 
 _EVENTS, _STATES = table_of(ConsentEvent), table_of(ConsentState)
@@ -127,6 +136,7 @@ def record(
         element=proof.element,
         occurred_at=now,
         actor_label=actor.label,
+        recipients=list(proof.recipients),
     )
     db.add(event)
     db.flush()
@@ -149,7 +159,7 @@ def record(
         f"consent.{kind}",
         entity=event,
         organisation_id=organisation_id,
-        data={"subject_id": str(subject_id), "purpose": purpose},
+        data=_audited(subject_id, purpose, proof),
     )
     return event
 

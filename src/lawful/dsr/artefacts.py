@@ -101,17 +101,17 @@ def _answers(db: Session, actor: Actor, keys: keystore.Keys, person: Person, don
 
 
 def _case_records(db: Session, actor: Actor, keys: keystore.Keys, person: Person, done: Destroyed) -> int:
-    """A closed request stays as the case record (R-60), without the address or values it was sent."""
+    """A closed request stays as the case record (R-60), without the addresses or values it was sent."""
     count = 0
     for request in _earlier_requests(db, person):
         if request.status not in CLOSED:
             continue  # still running: its steps need the address
         personal = [k for k in PERSONAL_DETAILS if request.details.get(k) not in (None, ERASED)]
-        if request.contact is None and not personal:
+        if request.contact is None and request.postal is None and not personal:
             continue
         count += 1
         if not person.dry_run:
-            request.contact = None
+            request.contact = request.postal = None  # the email, and the postal address of a letter (R-43)
             request.details = {**request.details, **dict.fromkeys(personal, ERASED)}
     return count
 

@@ -6,11 +6,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, i18n, keystore, mail, staff
+from lawful import audit, clock, i18n, keystore, mail, render, staff
 from lawful.actor import Actor
 
-from . import rules
-from .errors import AssigneeRefused, CodeRefused
+from . import identification, rules
+from .errors import AssigneeRefused, CodeRefused, IdentificationNotAsked
+from .letters import post
 from .models import Request
 from .service import CASES, get, list_open, mark_verified, move, tell
 
@@ -27,32 +28,103 @@ def confirm_mandate(db: Session, actor: Actor, *, request_id: uuid.UUID, evidenc
 
 
 def ask_more_identification(
-    db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, doubt: str, asked: str
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    request_id: uuid.UUID,
+    doubt: str,
+    asked: str,
+    pause_while_identity: bool = False,
 ) -> Request:
-    """R-46, T-21: more than the code only for a recorded, reasonable doubt, and never more than is held."""
+    """R-46, T-21: more than the code only for a recorded, reasonable doubt, and never more than is held.
+    R-47: asked within 5 working days of receipt; a request answered on paper gets it as a letter."""
     if not doubt.strip() or not asked.strip():
         raise CodeRefused("record the reasonable doubt and what you ask for")
     request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
+    send_by = rules.identity_request_by(rules.received_date(request.received_at), clock.is_working_day)
+    reply_by = rules.identity_request_by(
+        clock.today(), clock.is_working_day, identification.REPLY_WORKING_DAYS
+    )
     request.details = {
         **request.details,
         "doubt": doubt.strip(),
         "asked": asked.strip(),
         "asked_at": clock.now().isoformat(),
+        "identification_due_on": send_by.isoformat(),
+        "identification_reply_by": reply_by.isoformat(),
     }
     if request.status != rules.Status.AWAITING_IDENTITY:
         move(db, actor, request, rules.Status.AWAITING_IDENTITY)
+    if post.by_letter(request):
+        paragraphs = identification.asking(request, asked.strip(), reply_by, paused=pause_while_identity)
+        post.send(
+            db,
+            actor,
+            keys,
+            request,
+            "identification",
+            subject=i18n.t("letter.identification.subject", request.language),
+            paragraphs=paragraphs,
+        )
     audit.record(
-        db, actor, "dsr.identification_asked", entity=request, organisation_id=request.organisation_id
+        db,
+        actor,
+        "dsr.identification_asked",
+        entity=request,
+        organisation_id=request.organisation_id,
+        data={
+            "due_on": send_by.isoformat(),
+            "late": clock.today() > send_by,
+            "reply_by": reply_by.isoformat(),
+        },
     )
     return request
 
 
-def confirm_identity(db: Session, actor: Actor, *, request_id: uuid.UUID, method: str) -> Request:
-    """Staff record the outcome of an additional check (only the outcome: documents are not kept)."""
+def close_unidentified(
+    db: Session, actor: Actor, keys: keystore.Keys, *, request_id: uuid.UUID, why: str
+) -> Request:
+    """Art. 11(2), 12(2), R-47: once more identification was asked and identity still cannot be established,
+    the request closes with a letter saying why, what would allow identification, the APD and the courts."""
+    if not why.strip():
+        raise CodeRefused(
+            "say why the person could not be identified", problems=[{"path": "text", "message": "empty"}]
+        )
+    request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
+    if request.status != rules.Status.AWAITING_IDENTITY or not request.details.get("asked"):
+        raise IdentificationNotAsked(
+            "a request closes as unidentified only after more identification was asked, while it waits for it"
+        )
+    move(db, actor, request, rules.Status.REFUSED)
+    request.refusal, request.completed_at = why.strip(), clock.now()
+    request.outcome = {**request.outcome, "closed": identification.UNIDENTIFIED}
+    paragraphs = identification.closing(request, why.strip())
+    subject = i18n.t("letter.unidentified.subject", request.language)
+    if post.by_letter(request):
+        post.send(db, actor, keys, request, "unidentified", subject=subject, paragraphs=paragraphs)
+    else:
+        tell(db, keys, request, "unidentified", text="\n\n".join(paragraphs))
+    audit.record(
+        db, actor, "dsr.closed_unidentified", entity=request, organisation_id=request.organisation_id
+    )
+    return request
+
+
+def confirm_identity(
+    db: Session, actor: Actor, *, request_id: uuid.UUID, method: str, pause_while_identity: bool = False
+) -> Request:
+    """Staff record the outcome of an additional check (only the outcome: documents are not kept). With
+    the organisation's pause (A-19), the month starts again today, as after a code."""
+    if not method.strip():
+        raise CodeRefused("say how identity was checked", problems=[{"path": "text", "message": "empty"}])
     request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
     if request.status != rules.Status.AWAITING_IDENTITY:
         raise CodeRefused("this request is not waiting for identification")
-    mark_verified(db, actor, request, method)
+    if pause_while_identity:
+        request.due_on = rules.due_date(clock.today(), clock.is_working_day, request.extension_months)
+        request.details = {**request.details, "clock_paused_for_identity": True}
+    mark_verified(db, actor, request, method.strip()[:40])
     return request
 
 
@@ -86,12 +158,30 @@ def reminders_due(db: Session, *, organisation_id: uuid.UUID, today: date) -> li
     return found
 
 
+def _reminder_line(request: Request, why: str, today: date, lang: str) -> str:
+    """One request as the officer reads it, in the organisation's language: no keys, no raw dates."""
+    days = (request.due_on - today).days
+    return i18n.t(
+        "mail.reminder.line",
+        lang,
+        reference=request.reference,
+        kinds=", ".join(i18n.t(f"mail.reminder.kind.{k}", lang) for k in request.kinds),
+        date=i18n.long_date(request.due_on, lang),
+        why=i18n.t("mail.reminder.overdue", lang)
+        if why == "overdue"
+        else i18n.t("mail.reminder.due_in", lang, days=days),
+    )
+
+
 def send_reminders(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, today: date) -> int:
     """One mail to each privacy officer listing the requests due soon or overdue (R-45 escalation)."""
     due = reminders_due(db, organisation_id=organisation_id, today=today)
     if not due:
         return 0
-    lines = "\n".join(f"{r.reference} ({', '.join(r.kinds)}): due {r.due_on}, {why}" for r, why in due)
+    lang = mail.letterhead(db, organisation_id).language
+    lines = [_reminder_line(r, why, today, lang) for r, why in due]
+    text = render.render("mail/reminder.txt", lang=lang, lines=lines)
+    subject = i18n.t("mail.reminder.subject", lang, count=len(due))
     officers = [
         u
         for u in staff.list_staff(db, organisation_id=organisation_id)
@@ -101,7 +191,7 @@ def send_reminders(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UU
         mail.queue(
             db,
             keys,
-            mail.Mail(to=officer.email, subject=f"Rights requests: {len(due)} need attention", text=lines),
+            mail.Mail(to=officer.email, subject=subject, text=text),
             kind="dsr_reminder",
             category="service",
             organisation_id=organisation_id,

@@ -7,7 +7,15 @@ from sqlalchemy.orm import Session
 from lawful import keystore, processing, subjects
 
 from . import rules
-from .errors import BadDestination, DestinationUnconfirmed, FrozenData, NotInRegister, RecordedByLawful
+from .errors import (
+    BadDestination,
+    DestinationUnconfirmed,
+    FrozenData,
+    NoContact,
+    NotInRegister,
+    RecordedByLawful,
+)
+from .letters.post import OFFLINE_CHANNELS, Postal
 
 
 def refuse_frozen_fields(
@@ -94,4 +102,32 @@ def refuse_unconfirmable_destination(details: dict[str, object], *, identity_ver
             "a destination for direct transmission is confirmed by the person with the code sent to "
             "their address: register the request without identity_verified",
             problems=[{"path": f"details.{rules.TRANSMIT_TO}", "message": "not confirmed by the person"}],
+        )
+
+
+def refuse_no_contact(email: str | None, postal: Postal | None, channel: str, kinds: list[str]) -> None:
+    """R-43: a request without email came by post, phone or in person, and says where to answer it. An
+    objection names the email it concerns: direct marketing's exclusion entry and the recipients told of
+    an objection are keyed by it (without it, no data of the person would be found to object to)."""
+    if email is not None:
+        return
+    if "objection" in kinds:
+        raise NoContact(
+            "an objection names the email address it concerns",
+            problems=[{"path": "email", "message": "needed for an objection"}],
+        )
+    if postal is None or not (postal.address.strip() or (postal.phone or "").strip()):
+        raise NoContact(
+            "give an email, a postal address or a phone number to answer the request",
+            problems=[{"path": "email", "message": "or postal_address, or phone"}],
+        )
+    if channel not in OFFLINE_CHANNELS:
+        raise NoContact(
+            "a request without email is received by post, phone or in person",
+            problems=[{"path": "channel", "message": f"use {', '.join(sorted(OFFLINE_CHANNELS))}"}],
+        )
+    if not postal.name.strip():
+        raise NoContact(
+            "name the person a letter is addressed to",
+            problems=[{"path": "name", "message": "empty"}],
         )

@@ -4,6 +4,7 @@ import dataclasses
 import json
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -17,23 +18,31 @@ from lawful.actor import SYSTEM
 
 from . import cases, deletions, fees, housekeeping, objections, service, steps, tombstones
 from .errors import RequestNotFound
+from .letters import post
 from .models import Request
+from .schemas import postal_of
 
 cli = typer.Typer(help="Rights requests (Art. 12-22).", no_args_is_help=True)
 
 
 @cli.command("add")
 def add(
-    email: str,
     kinds: Annotated[str, typer.Option("--types", help="comma-separated: access,erasure,…")],
     channel: Annotated[str, typer.Option(help="email, post, phone, in_person, web_form")],
+    email: Annotated[
+        str | None, typer.Argument(help="omit for a request by post, phone or in person")
+    ] = None,
     received: Annotated[str | None, typer.Option(help="real receipt time, ISO 8601 with offset")] = None,
     language: Annotated[str, typer.Option(help="en, fr or nl")] = "en",
     verified: Annotated[bool, typer.Option(help="identity already checked by staff")] = False,
+    name: Annotated[str, typer.Option(help="the person's name, for letters")] = "",
+    address: Annotated[str, typer.Option(help="postal address; lines separated by | or newlines")] = "",
+    phone: Annotated[str | None, typer.Option(help="phone number, when no email")] = None,
     org: Annotated[str | None, typer.Option("--org")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Register a request with its real receipt time; the due date follows the Belgian calendar."""
+    """Register a request with its real receipt time; the due date follows the Belgian calendar. Without
+    an email (post, phone, in person) give --address or --phone: it is then answered by letter (R-43)."""
     try:
         received_at = datetime.fromisoformat(received) if received else None
     except ValueError as exc:
@@ -55,6 +64,7 @@ def add(
             received_at=received_at,
             identity_verified=verified,
             base_url=settings.base_url,
+            postal=postal_of(name, address.replace("|", "\n"), phone) if address or phone else None,
         )
         result = {
             "id": str(request.id),
@@ -65,6 +75,94 @@ def add(
         }
     if not terminal.emit(result, as_json=as_json):
         terminal.out.print(json.dumps(result))
+
+
+@cli.command("identify")
+def identify(
+    reference: str,
+    doubt: Annotated[str, typer.Option(help="the reasonable doubt about who asks (R-46)")],
+    ask: Annotated[str, typer.Option(help="what you ask for; never more than is held")],
+) -> None:
+    """Ask for more identification (R-47: within 5 working days of receipt); by letter when the request has
+    no email or came on paper (print it with `lawful dsr letter`)."""
+    settings = terminal.settings()
+    keys = keystore.open_keys(settings)
+    with terminal.session() as db:
+        request = cases.ask_more_identification(
+            db,
+            terminal.operator(),
+            keys,
+            request_id=_by_reference(db, reference).id,
+            doubt=doubt,
+            asked=ask,
+            pause_while_identity=settings.dsr_pause_while_identity,
+        )
+        due, reply = request.details["identification_due_on"], request.details["identification_reply_by"]
+        letters = request.outcome.get("letters", [])
+        terminal.out.print(
+            f"{request.reference}: identification asked (due by {due}; answer asked by {reply})"
+            + (f"; letter {letters[-1]['letter']}" if letters else "")
+        )
+
+
+@cli.command("identified")
+def identified(
+    reference: str,
+    method: Annotated[str, typer.Option(help="how identity was checked, in a few words")],
+) -> None:
+    """Record that staff checked the person's identity (e.g. the answer to an identification letter)."""
+    settings = terminal.settings()
+    with terminal.session() as db:
+        request = cases.confirm_identity(
+            db,
+            terminal.operator(),
+            request_id=_by_reference(db, reference).id,
+            method=method,
+            pause_while_identity=settings.dsr_pause_while_identity,
+        )
+        terminal.out.print(f"{request.reference}: identity confirmed; {request.status}")
+
+
+@cli.command("unidentified")
+def unidentified(
+    reference: str,
+    why: Annotated[str, typer.Option(help="why identity could not be established")],
+) -> None:
+    """Close a request whose requester could not be identified, after more identification was asked (R-47)."""
+    keys = keystore.open_keys(terminal.settings())
+    with terminal.session() as db:
+        request = cases.close_unidentified(
+            db, terminal.operator(), keys, request_id=_by_reference(db, reference).id, why=why
+        )
+        terminal.out.print(f"{request.reference}: closed, unable to identify")
+
+
+@cli.command("letter")
+def letter(
+    reference: str,
+    out: Annotated[Path, typer.Option("--out", help="where to write the PDF")],
+    name: Annotated[str | None, typer.Option(help="which letter (see --list); the latest by default")] = None,
+    show: Annotated[bool, typer.Option("--list", help="list the request's letters instead")] = False,
+) -> None:
+    """Write a request's letter as a PDF to print (R-43, R-49)."""
+    keys = keystore.open_keys(terminal.settings())
+    with terminal.session() as db:
+        request = _by_reference(db, reference)
+        if show:
+            for event in request.outcome.get("letters", []):
+                terminal.out.print(f"{event['letter']}  {event['kind']}  {event['channel']}  {event['at']}")
+            return
+        wanted = name.removesuffix(".pdf").removesuffix(".html") + ".html" if name else None
+        filename, body = post.pdf(db, keys, request, wanted)
+    out.write_bytes(body)
+    terminal.out.print(f"{filename} written to {out}")
+
+
+def _by_reference(db: Session, reference: str) -> Request:
+    found = fees.find_by_reference(db, reference=reference)
+    if found is None:
+        raise RequestNotFound(f"no request {reference}")
+    return found
 
 
 @cli.command("list")

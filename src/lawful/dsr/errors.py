@@ -81,3 +81,15 @@ class RecordedByLawful(RuleViolation):
 
 class DestinationUnconfirmed(RuleViolation):
     code = "destination_unconfirmed"
+
+
+class LetterNotFound(NotFound):
+    code = "letter_not_found"
+
+
+class NoContact(RuleViolation):
+    code = "no_contact"
+
+
+class IdentificationNotAsked(Conflict):
+    code = "identification_not_asked"

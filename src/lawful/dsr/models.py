@@ -27,6 +27,10 @@ class Request(Scoped, IdMixin, Base):
     extension_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(30), index=True)
     contact: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # R-43: name, postal address and phone of a request by post, phone or in person, sealed like `contact`
+    postal: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # keyed hash of the normalised email: the same person's open request for the same right is found by it
+    requester_lookup: Mapped[str | None] = mapped_column(String(64), index=True)
     identity_method: Mapped[str | None] = mapped_column(String(40))
     identity_verified_at: Mapped[datetime | None]
     details: Mapped[dict[str, Any]]
@@ -83,6 +87,24 @@ class Package(OfRequest, IdMixin, Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     downloads: Mapped[int] = mapped_column(default=0)
+
+
+class Receipt(OfRequest, IdMixin, Base):
+    """A second request of the same person for a right already asked in an open request: joined to it, not
+    a second case. It has its own reference and code, so the public answer reads the same either way."""
+
+    __tablename__ = "request_receipts"
+
+    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kinds: Mapped[list[Any]]
+    channel: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(2))
+    received_at: Mapped[datetime]
+    digest: Mapped[str | None] = mapped_column(String(64))
+    code_expires_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    confirmed_at: Mapped[datetime | None]
 
 
 class Fee(OfRequest, IdMixin, Base):

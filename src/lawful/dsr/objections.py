@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, i18n, keystore, processing, subjects
+from lawful import audit, clock, i18n, keystore, mail, processing, subjects
 from lawful.actor import Actor
 
 from . import deletions, recipients, rules
@@ -138,7 +138,7 @@ def _activity_name(db: Session, request: Request, activity: str) -> str:
     found = next((a for a in register.activities if a.key == activity), None)
     if found is None:
         return i18n.t("rights.activity.all", request.language)
-    return found.name.get(request.language) or found.name.en or activity
+    return mail.public_name(found.name, request.language)
 
 
 def notify_decision(

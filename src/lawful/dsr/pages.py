@@ -20,7 +20,8 @@ from lawful.web import (
     language,
 )
 
-from . import deletions, fees, objections, officer, rules, service, steps, tasks
+from . import deletions, fees, objections, officer, receipts, rules, service, steps, tasks, wording
+from .letters import pages as on_paper
 from .models import Request as RightsRequest
 from .schemas import ExtensionCreate, RefusalCreate, RightsAsk
 
@@ -73,11 +74,28 @@ def ask(
 ) -> Response:
     """No wording or legal citation is needed; only what it takes to answer (R-43)."""
     rights_limit(request)
+    organisation_id = _org(db, settings).id
+    joined = receipts.open_for(db, keys, organisation_id=organisation_id, email=form.email, kinds=form.kinds)
+    if joined is not None:  # the same person, the same right, still open: not a second case
+        receipt = receipts.join(
+            db,
+            PERSON,
+            keys,
+            joined,
+            email=form.email,
+            kinds=form.kinds,
+            channel="web_form",
+            language=form.lang,
+            base_url=settings.base_url,
+        )
+        return RedirectResponse(
+            f"/rights/{service.status_token(keys, receipt.id)}?lang={form.lang}", status_code=303
+        )
     found = service.open_request(
         db,
         PERSON,
         keys,
-        organisation_id=_org(db, settings).id,
+        organisation_id=organisation_id,
         kinds=form.kinds,
         email=form.email,
         language=form.lang,
@@ -94,17 +112,39 @@ def ask(
 
 @pages.get("/rights/{token}")
 def follow(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSettings) -> HTMLResponse:
-    found = service.get(db, request_id=service.request_from_token(keys, token))
+    """The request's state in words that match it (wording.py); a joined receipt reads as a new request
+    until its code proves control of the address."""
+    wanted = service.request_from_token(keys, token)
+    error = "rights.code_wrong" if request.query_params.get("error") == "code" else None
+    found = db.get(RightsRequest, wanted)
+    if found is None:
+        receipt = receipts.get(db, wanted)
+        lang = language(request, ["en", "fr", "nl"], receipt.language)
+        joined = db.get(RightsRequest, receipt.request_id) if receipt.confirmed_at else None
+        shown = receipts.unconfirmed(receipt, joined=joined is not None)
+        return html(
+            "dsr/status.html",
+            lang=lang,
+            title="",
+            org_name=_org(db, settings).legal_name,
+            request=shown,
+            fee=None,
+            token=token,
+            error=error,
+            words=wording.joined(joined, lang) if joined else wording.words(shown, lang),
+        )
     lang = language(request, ["en", "fr", "nl"], found.language)
+    fee = fees.quote(db, request=found, lang=lang)
     return html(
         "dsr/status.html",
         lang=lang,
         title="",
         org_name=_org(db, settings).legal_name,
         request=found,
-        fee=fees.quote(db, request=found, lang=lang),
+        fee=fee,
         token=token,
-        error="rights.code_wrong" if request.query_params.get("error") == "code" else None,
+        error=error,
+        words=wording.words(found, lang),
     )
 
 
@@ -118,11 +158,18 @@ def confirm(
     code: Annotated[str, Form(min_length=1, max_length=12)],
 ) -> Response:
     rights_limit(request)
+    wanted = service.request_from_token(keys, token)
+    if db.get(RightsRequest, wanted) is None:  # a receipt joined to an open request
+        proved = receipts.confirm(db, PERSON, keys, receipt_id=wanted, code=code)
+        lang = receipts.get(db, wanted).language
+        return RedirectResponse(
+            f"/rights/{token}?lang={lang}{'' if proved else '&error=code'}", status_code=303
+        )
     found = service.verify(
         db,
         PERSON,
         keys,
-        request_id=service.request_from_token(keys, token),
+        request_id=wanted,
         code=code,
         pause_while_identity=settings.dsr_pause_while_identity,
     )
@@ -177,6 +224,7 @@ def answer_file(token: str, name: str, db: Db, keys: AppKeys) -> Response:
 
 
 console = APIRouter(prefix="/console/requests", tags=["console"], include_in_schema=False)
+console.include_router(on_paper.console)  # before "/{request_id}": /intake is no request id
 
 
 @console.get("")
@@ -225,6 +273,11 @@ def request_page(request_id: uuid.UUID, db: Db, actor: ConsoleActor) -> HTMLResp
         objection_open=_objection_open(found),
         closed=found.status in ("completed", "refused"),
         overdue=rules.is_overdue(found.due_on, clock.today(), completed=found.completed_at is not None),
+        letters=found.outcome.get("letters", []),
+        receipts=receipts.of_request(db, found.id),
+        identification_due=rules.identity_request_by(
+            rules.received_date(found.received_at), clock.is_working_day
+        ),
     )
 
 

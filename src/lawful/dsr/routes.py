@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from lawful import jobs, work
@@ -13,6 +14,7 @@ from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
 from . import cases, deletions, fees, objections, officer, service, steps, tasks
+from .letters import post
 from .schemas import ExtensionCreate, RefusalCreate, RequestCreate, RequestRead
 
 router = APIRouter(prefix="/api/dsr", tags=["rights requests"])
@@ -35,6 +37,7 @@ def register(body: RequestCreate, db: Db, keys: AppKeys, actor: Writer, settings
         details=body.details,
         identity_verified=body.identity_verified,
         base_url=settings.base_url,
+        postal=body.postal(),
     )
     if request.status in tasks.RUNNABLE:
         jobs.kick(db, tasks.run_request, str(request.id))
@@ -88,12 +91,77 @@ def confirm_mandate(request_id: uuid.UUID, body: TextCreate, db: Db, actor: Writ
 
 @router.post("/{request_id}/identification")
 def ask_identification(
-    request_id: uuid.UUID, body: IdentificationCreate, db: Db, keys: AppKeys, actor: Writer
+    request_id: uuid.UUID,
+    body: IdentificationCreate,
+    db: Db,
+    keys: AppKeys,
+    actor: Writer,
+    settings: AppSettings,
 ) -> RequestRead:
+    """R-47: a request answered on paper gets an identification letter (GET …/letters to print it)."""
     request = cases.ask_more_identification(
-        db, actor, keys, request_id=request_id, doubt=body.doubt, asked=body.asked
+        db,
+        actor,
+        keys,
+        request_id=request_id,
+        doubt=body.doubt,
+        asked=body.asked,
+        pause_while_identity=settings.dsr_pause_while_identity,
     )
     return RequestRead.model_validate(request)
+
+
+@router.post("/{request_id}/identity")
+def confirm_identity(
+    request_id: uuid.UUID, body: TextCreate, db: Db, actor: Writer, settings: AppSettings
+) -> RequestRead:
+    """Staff checked the identity (the answer to an identification letter): how, in a few words; the work
+    then begins."""
+    request = cases.confirm_identity(
+        db,
+        actor,
+        request_id=request_id,
+        method=body.text,
+        pause_while_identity=settings.dsr_pause_while_identity,
+    )
+    if request.status in tasks.RUNNABLE:
+        jobs.kick(db, tasks.run_request, str(request.id))
+    return RequestRead.model_validate(request)
+
+
+@router.post("/{request_id}/unidentified")
+def close_unidentified(
+    request_id: uuid.UUID, body: TextCreate, db: Db, keys: AppKeys, actor: Writer
+) -> RequestRead:
+    """Art. 11(2), 12(2), R-47: identity could not be established after asking; closed with a letter (409
+    before more identification was asked)."""
+    request = cases.close_unidentified(db, actor, keys, request_id=request_id, why=body.text)
+    return RequestRead.model_validate(request)
+
+
+@router.get("/{request_id}/letters")
+def list_letters(request_id: uuid.UUID, db: Db, actor: Reader) -> list[dict[str, str]]:
+    """The letters written for the request (R-43): name, kind, channel and when, oldest first."""
+    request = service.get(db, request_id=request_id, organisation_id=_org(actor))
+    return [{k: str(v) for k, v in event.items()} for event in request.outcome.get("letters", [])]
+
+
+@router.get("/{request_id}/letters/{letter}")
+def letter_pdf(request_id: uuid.UUID, letter: str, db: Db, keys: AppKeys, actor: Reader) -> Response:
+    """One letter as a PDF to print ("latest" for the newest), or as the HTML it is printed from (….html)."""
+    request = service.get(db, request_id=request_id, organisation_id=_org(actor))
+    wanted = (
+        None if letter in ("latest", "latest.html") else letter.removesuffix(".pdf").removesuffix(".html")
+    )
+    if letter.endswith(".html"):
+        filename, body = post.html(db, keys, request, wanted and wanted + ".html")
+    else:
+        filename, body = post.pdf(db, keys, request, wanted and wanted + ".html")
+    return Response(
+        body,
+        media_type="text/html; charset=utf-8" if filename.endswith(".html") else "application/pdf",
+        headers={"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.post("/{request_id}/answer")

@@ -4,7 +4,12 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from lawful import clock, subjects
+
+from .errors import NoContact
+from .letters.post import Postal
 
 
 class RequestCreate(BaseModel):
@@ -13,12 +18,35 @@ class RequestCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kinds: list[str] = Field(min_length=1, max_length=8)
-    email: str = Field(min_length=3, max_length=254)
+    email: str | None = Field(default=None, min_length=3, max_length=254)
+    name: str = Field(default="", max_length=200, description="the person's name, for letters")
+    postal_address: str = Field(default="", max_length=500, description="lines separated by newlines")
+    phone: str | None = Field(default=None, min_length=3, max_length=40)
     channel: str = Field(pattern="^(email|post|phone|in_person|web_form|api)$")
     language: str = Field(default="en", pattern="^(en|fr|nl)$")
     received_at: datetime | None = None
     details: dict[str, Any] = Field(default_factory=dict, max_length=20)
     identity_verified: bool = Field(default=False, description="staff checked identity (in person, by phone)")
+
+    def postal(self) -> Postal | None:
+        """R-43: who to write to when the request came without email, or asks for letters."""
+        if not (self.postal_address.strip() or self.phone):
+            return None
+        return postal_of(self.name, self.postal_address, self.phone)
+
+
+def postal_of(name: str, address: str, phone: str | None) -> Postal:
+    """A postal contact, the phone in its normal form (a number that is none is refused, naming the field)."""
+    number = None
+    if phone and phone.strip():
+        try:
+            number = subjects.normalise_phone(phone)
+        except subjects.InvalidIdentity as exc:
+            raise NoContact(
+                "not a valid phone number", problems=[{"path": "phone", "message": "not a phone number"}]
+            ) from exc
+    lines = "\n".join(line.strip() for line in address.strip().splitlines() if line.strip())
+    return Postal(name=name.strip(), address=lines, phone=number)
 
 
 class RequestRead(BaseModel):
@@ -86,3 +114,28 @@ class RightsAsk(BaseModel):
         if "portability" in wanted and self.transmit_to.strip():
             found["transmit_to"] = self.transmit_to.strip()
         return found
+
+
+class StaffIntake(BaseModel):
+    """The console's intake of a request received by post, by phone or in person (R-43)."""
+
+    kinds: list[str] = Field(min_length=1, max_length=8)
+    channel: Literal["post", "phone", "in_person", "email"]
+    received_at: datetime = Field(description="when it was really received, with its offset")
+    language: str = Field(default="en", pattern="^(en|fr|nl)$")
+    email: str = Field(default="", max_length=254)
+    name: str = Field(default="", max_length=200)
+    postal_address: str = Field(default="", max_length=500)
+    phone: str = Field(default="", max_length=40)
+    identity_verified: bool = False
+
+    @field_validator("received_at")
+    @classmethod
+    def _brussels(cls, value: datetime) -> datetime:
+        """A time typed in the console without an offset is Brussels time (a datetime-local field)."""
+        return value if value.tzinfo is not None else value.replace(tzinfo=clock.BRUSSELS)
+
+    def postal(self) -> Postal | None:
+        if not (self.postal_address.strip() or self.phone.strip()):
+            return None
+        return postal_of(self.name, self.postal_address, self.phone or None)

@@ -12,16 +12,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from lawful import audit, clock, crypto, i18n, keystore, mail, processing, subjects
-from lawful.actor import Actor
+from lawful.actor import SYSTEM, Actor
 from lawful.db import insert_together, table_of
 
-from . import checks, rules, writes
+from . import checks, erased, rules, writes
 from .errors import (
     CodeRefused,
     RequestNotFound,
     TooManyAttempts,
     UnknownKind,
 )
+from .letters import post
+from .letters.post import Postal
 from .models import Request, Step, VerificationCode
 from .packages import new_request_id
 
@@ -49,22 +51,26 @@ def open_request(
     *,
     organisation_id: uuid.UUID,
     kinds: list[str],
-    email: str,
+    email: str | None,
     language: str,
     channel: str,
     base_url: str,
     received_at: datetime | None = None,
     details: dict[str, object] | None = None,
     identity_verified: bool = False,
+    postal: Postal | None = None,
 ) -> Request:
-    """Any channel, no wording required (R-43); the clock runs from the real receipt (T-23)."""
+    """Any channel, no wording required (R-43); the clock runs from the real receipt (T-23). A request by
+    post, phone or in person may give a postal address or a phone number instead of an email (`postal`):
+    it is answered by letter, and its identity is checked by staff (there is no address for a code)."""
     unknown = sorted(set(kinds) - set(KINDS))
     if unknown or not kinds:
         raise UnknownKind(
             f"unknown request type(s): {', '.join(unknown) or 'none given'}",
             problems=[{"path": "kinds", "message": f"use {', '.join(KINDS)}"}],
         )
-    address = subjects.normalise_email(email)
+    checks.refuse_no_contact(email, postal, channel, kinds)
+    address = subjects.normalise_email(email) if email is not None else None
     received = received_at or clock.now()
     if received > clock.now():
         raise UnknownKind(
@@ -74,9 +80,14 @@ def open_request(
     checks.refuse_unknown_keys(db, organisation_id, details or {})
     checks.refuse_what_lawful_records(details or {})
     checks.refuse_unconfirmable_destination(details or {}, identity_verified=identity_verified)
-    checks.refuse_frozen_fields(db, keys, organisation_id, kinds, details or {}, address)
-    subject = subjects.find_by_identity(
-        db, keys, organisation_id=organisation_id, kind=subjects.IdentityKind.EMAIL, value=address
+    if address is not None:
+        checks.refuse_frozen_fields(db, keys, organisation_id, kinds, details or {}, address)
+    subject = (
+        subjects.find_by_identity(
+            db, keys, organisation_id=organisation_id, kind=subjects.IdentityKind.EMAIL, value=address
+        )
+        if address is not None
+        else None
     )  # never created here: a request about nobody stays nobody's
     if (details or {}).get("on_behalf_of") is not None and not str(
         (details or {}).get("on_behalf_of")
@@ -107,14 +118,25 @@ def open_request(
         completed_at=None,
         assignee_id=None,
     )
-    request.contact = crypto.encrypt(keys.outbox, address.encode(), context=f"request:{request.id}".encode())
+    if address is not None:
+        request.contact = crypto.encrypt(
+            keys.outbox, address.encode(), context=f"request:{request.id}".encode()
+        )
+        request.requester_lookup = requester_lookup(keys, address)
+    if postal is not None:
+        request.postal = post.seal(keys, request.id, postal)
     entries = [
         audit.entry(
             actor,
             "dsr.received",
             entity=request,
             organisation_id=organisation_id,
-            data={"kinds": request.kinds, "channel": channel, "due_on": request.due_on.isoformat()},
+            data={
+                "kinds": request.kinds,
+                "channel": channel,
+                "due_on": request.due_on.isoformat(),
+                **({"by_letter": True} if post.by_letter(request) else {}),
+            },
         )
     ]
     method = "staff" if identity_verified else "not_required" if _needs_no_identity(request) else None
@@ -125,8 +147,14 @@ def open_request(
         mark_verified(db, actor, request, method)
     else:
         move(db, actor, request, rules.Status.AWAITING_IDENTITY)
-        send_code(db, keys, request, base_url=base_url)
+        if request.contact is not None:  # otherwise staff identify the person (an identification letter)
+            send_code(db, keys, request, base_url=base_url)
     return request
+
+
+def requester_lookup(keys: keystore.Keys, address: str) -> str:
+    """The keyed hash of a normalised email, as the person's identity is looked up by (never the address)."""
+    return subjects.lookup_key(keys, subjects.IdentityKind.EMAIL, address)
 
 
 def _started_at_once(
@@ -224,7 +252,7 @@ def send_code(db: Session, keys: keystore.Keys, request: Request, *, base_url: s
     text = i18n.t("mail.code.body", request.language, reference=request.reference, code=code, url=url)
     if target := request.details.get(rules.TRANSMIT_TO):  # the code confirms this destination too
         text += "\n" + i18n.t("mail.code.destination", request.language, destination=target)
-    tell(db, keys, request, "code", text=text)
+    tell(db, keys, request, "code", text=text, by_mail=True)  # a code proves control of the email
     db.flush()
 
 
@@ -269,6 +297,9 @@ def verify(
         )
         return request
     row.used_at = clock.now()
+    if (day := erased.erased_on(db, keys, request)) is not None:
+        erased.close(db, actor, request, day)
+        return request
     if target := request.details.get(rules.TRANSMIT_TO):  # named in the code's message (send_code)
         request.details = {**request.details, rules.TRANSMIT_CONFIRMED: target}
     if pause_while_identity:
@@ -314,13 +345,17 @@ def start(db: Session, actor: Actor, request: Request) -> list[str]:
 def _plan(request: Request, register: processing.Register | None) -> list[str]:
     """The steps of a request, in the order they were planned; datastores only with a register."""
     kinds = [k for k in request.kinds if k not in CASES]
+    # a request without email is about no one found (R-53): no datastore to search by it, no recipient to tell
+    by_email = request.contact is not None
     steps = [
         *kinds,
-        *(["notify_recipients"] if NOTIFY_RECIPIENTS.intersection(kinds) else []),
+        *(["notify_recipients"] if by_email and NOTIFY_RECIPIENTS.intersection(kinds) else []),
         *(["answer"] if kinds else []),
         *(["acknowledge"] if CASES.intersection(request.kinds) else []),
     ]  # questions and complaints are acknowledged, then answered by a person (R-70)
-    if register is not None:  # one step per datastore of the register's dataset maps (connectors)
+    if (
+        register is not None and by_email
+    ):  # one step per datastore of the register's dataset maps (connectors)
         rights = [r for r in ("access", "portability", "erasure") if r in kinds]
         steps += [f"datastore_{right}:{store.key}" for right in rights for store in register.datastores]
     return steps
@@ -366,17 +401,25 @@ def tell(
     request: Request,
     message: str,
     text: str | None = None,
+    by_mail: bool = False,
     **values: object,
 ) -> None:
-    """A service message about the request to the person, in their language (R-49); kept only while queued."""
+    """A service message about the request to the person, in their language (R-49); kept only while queued.
+    A request answered on paper gets it as a letter to print instead (letters/post.py)."""
     lang = request.language
     body = text or i18n.t(f"mail.{message}.body", lang, reference=request.reference, **values)
+    if not by_mail and post.by_letter(request):
+        subject = i18n.t(f"mail.{message}.subject", lang, reference=request.reference)
+        post.send(db, SYSTEM, keys, request, message, subject=subject, paragraphs=body.split("\n"))
+        return
     row = mail.outbox_row(
+        db,
         keys,
         mail.Mail(
             to=contact(keys, request),
             subject=i18n.t(f"mail.{message}.subject", lang, reference=request.reference),
             text=body,
+            lang=lang,
         ),
         kind=f"dsr_{message}",
         category="service",

@@ -55,7 +55,7 @@ def describe(db: Session, *, organisation_id: uuid.UUID, form_key: str, lang: st
             )
             for f in form.fields
         ],
-        marketing_consent=i18n.t("form.marketing_consent", language, name=text_of(offered.name, language))
+        marketing_consent=consent.partners.offer_text(register, offered.key, language)[0]
         if offered
         else None,
         notice=i18n.t(
@@ -113,7 +113,7 @@ def refer(
     mail.queue(
         db,
         keys,
-        mail.Mail(to=friend, subject=subject, text=text),
+        mail.Mail(to=friend, subject=subject, text=text, lang=language),
         kind=f"referral:{form.key}",
         category="service",
         organisation_id=organisation_id,

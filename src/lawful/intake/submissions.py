@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Date, Select, bindparam, exists, func, literal, select
 from sqlalchemy.orm import Session
 
-from lawful import clock, consent, i18n, keystore, notices, processing, subjects
+from lawful import clock, consent, keystore, notices, processing, subjects
 from lawful.actor import Actor
 from lawful.db import Guard, insert_together
 
@@ -277,11 +277,10 @@ def _new(actor: Actor, keys: keystore.Keys, entry: Entry, marketing_consent: boo
 
 def _consent_proof(entry: Entry) -> tuple[str, consent.Proof]:
     offered = next(a for a in entry.register.activities if a.key == entry.form.marketing_consent)
-    text = i18n.t(
-        "form.marketing_consent", entry.language, name=service.text_of(offered.name, entry.language)
-    )
+    text, named = consent.partners.offer_text(entry.register, offered.key, entry.language)
     return offered.key, consent.Proof(
         text=text,
+        recipients=named,
         text_version=f"register-{entry.number}",
         language=entry.language,
         channel=str(entry.collection.channel),

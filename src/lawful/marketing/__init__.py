@@ -14,15 +14,14 @@ from .errors import (
     TemplateRefused,
     UnknownRecipient,
 )
+from .exports import ExportResult, export
 from .models import AudienceMember, AudienceUpload, DncmImport, DncmNumber, Send
 from .rules import eprivacy_basis
 from .service import (
     Audience,
     CampaignResult,
-    ExportResult,
     NotMarketing,
     build,
-    export,
     send_campaign,
 )
 

@@ -12,7 +12,7 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
-from . import phone, service, social
+from . import exports, phone, service, social
 from .schemas import CallListCreate, DncmCreate, DncmRead, UploadCreate
 
 router = APIRouter(prefix="/api", tags=["marketing"])
@@ -79,8 +79,9 @@ def send(
 
 
 @router.post("/audiences/exports")
-def export(body: ExportCreate, db: Db, keys: AppKeys, actor: Sender) -> service.ExportResult:
-    result = service.export(
+def export(body: ExportCreate, db: Db, keys: AppKeys, actor: Sender) -> exports.ExportResult:
+    """To a platform or a partner; to a partner for its own marketing, only people whose consent named it."""
+    result = exports.export(
         db, actor, keys, organisation_id=_org(actor), purpose=body.purpose, recipient=body.recipient
     )
     return result

@@ -8,6 +8,7 @@ import csv
 import hashlib
 import re
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .errors import AudienceUploadDisabled, ConsentRequired, DncmFileInvalid, HeaderRefused, RecipientRefused
@@ -29,15 +30,54 @@ IMPERSONAL_LOCAL_PARTS = frozenset(
     }
 )
 CUSTOMER_CATEGORIES = frozenset({"customer"})
+SALE_BASIS = "contract"  # the address was given to buy, or to prepare a purchase: Art. 6(1)(b)
+
+
+@dataclass(frozen=True)
+class Obtained:
+    """One way an address reached the organisation, as the soft opt-in weighs it."""
+
+    source: str  # who gave it (subjects.Source): only "subject" is the customer's own hand
+    channel: str  # how (subjects.Channel): an "import" is a list, never a sale
+    basis: str | None  # the collecting activity's legal basis for customers ("contract": a sale)
+    optout_offered: bool  # the refusal was offered when the address was given
+
+
+def soft_opt_in(categories: Collection[str], obtained: Collection[Obtained], *, own_offer: bool) -> bool:
+    """The Belgian soft opt-in (CEL Art. XII.13 §2; Royal Decree of 4 April 2003, Art. 1).
+
+    Only an existing customer, whose address the organisation obtained from the customer in the context of
+    a sale, with a free and easy refusal offered at that moment, for the organisation's own similar products.
+    A demo request, a contact-form lead, an imported, partner or bought list never qualify (T-16).
+    """
+    if not own_offer or not CUSTOMER_CATEGORIES.intersection(categories):
+        return False
+    return any(
+        way.source == "subject" and way.channel != "import" and way.basis == SALE_BASIS and way.optout_offered
+        for way in obtained
+    )
 
 
 def eprivacy_basis(
-    *, consented: bool, categories: Collection[str], bought: bool, email: str | None
+    *,
+    consented: bool,
+    categories: Collection[str],
+    obtained: Collection[Obtained],
+    email: str | None,
+    own_offer: bool = True,
+    objected: bool = False,
+    suppressed: bool = False,
 ) -> str | None:
-    """The condition that allows a marketing email, or None (T-16: a demo request is not a sale)."""
+    """The condition that allows a marketing email (R-34), or None.
+
+    An objection to direct marketing (Art. 21(3)) and an exclusion-list entry outrank every condition,
+    consent included: the consent a person gave before objecting is withdrawn by the objection.
+    """
+    if objected or suppressed:
+        return None
     if consented:
         return "consent"
-    if bought and CUSTOMER_CATEGORIES.intersection(categories):
+    if soft_opt_in(categories, obtained, own_offer=own_offer):
         return "soft_opt_in"
     if email and email.partition("@")[0].lower() in IMPERSONAL_LOCAL_PARTS:
         return "legal_person_address"

@@ -1,4 +1,4 @@
-"""Audiences, campaigns and exports to marketing platforms: only through the purpose gate (R-34..R-40)."""
+"""Audiences and campaigns: only through the purpose gate (R-34..R-38); exports are in exports.py."""
 
 import uuid
 from collections import Counter
@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, decisions, i18n, keystore, mail, outbound, processing, subjects
+from lawful import audit, clock, consent, decisions, i18n, keystore, mail, processing, subjects
 from lawful.actor import Actor
 from lawful.errors import RuleViolation
 
 from . import rules
-from .errors import PlatformUnreachable, RecipientRefused, TemplateRefused
+from .errors import TemplateRefused
 from .models import Send
 
 
@@ -32,10 +32,8 @@ def build(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, purpo
     if not target.marketing:
         raise NotMarketing(f"{purpose!r} is not a marketing activity")
     register = processing.current_register(db, organisation_id=organisation_id)[1]
-    # T-16: only data obtained from a customer in the context of a sale count for the soft opt-in
-    sales = {
-        a.key for a in register.activities if processing.bases(a).get("customer") is processing.Basis.CONTRACT
-    }
+    ways = _sale_bases(register)
+    own_offer = _own_offer(register, purpose)
     ids = subjects.ids_of(db, organisation_id=organisation_id)
     decided = decisions.decide_many(db, organisation_id=organisation_id, purpose=purpose, subject_ids=ids)
     facts = subjects.facts(
@@ -47,16 +45,40 @@ def build(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, purpo
             audience.excluded.update(str(r) for r in decision.reasons[:1])
             continue
         fact = facts[subject_id]
-        bought = any(activity in sales for activity in fact.last_collected)
-        email = None if decision.basis == "consent" or bought else _email(db, keys, subject_id)
+        obtained = [
+            rules.Obtained(way.source, way.channel, ways.get(way.activity), way.optout_offered)
+            for way in fact.provenance
+        ]
+        consented = decision.basis == "consent"
+        soft = rules.soft_opt_in(fact.categories, obtained, own_offer=own_offer)
+        email = None if consented or soft else _email(db, keys, subject_id)
         basis = rules.eprivacy_basis(
-            consented=decision.basis == "consent", categories=fact.categories, bought=bought, email=email
+            consented=consented,
+            categories=fact.categories,
+            obtained=obtained,
+            email=email,
+            own_offer=own_offer,
+            objected=any(kind == "direct_marketing" for kind, _, _ in fact.objections),
+            suppressed=False,  # the gate has already left out everyone on the exclusion list
         )
         if basis is None:
             audience.excluded["no_eprivacy_basis"] += 1
         else:
             audience.members.append((subject_id, basis))
     return audience
+
+
+def _sale_bases(register: processing.Register) -> dict[str, str | None]:
+    """The basis on which each activity collects customers' data: "contract" is a sale (T-16)."""
+    found = {a.key: processing.bases(a).get("customer") for a in register.activities}
+    return {key: str(basis) if basis is not None else None for key, basis in found.items()}
+
+
+def _own_offer(register: processing.Register, purpose: str) -> bool:
+    """The soft opt-in covers the organisation's own products: not an activity that serves partners."""
+    types = {r.key: r.type for r in register.recipients}
+    activity = next(a for a in register.activities if a.key == purpose)
+    return not any(types.get(key) in ("independent_controller", "third_party") for key in activity.recipients)
 
 
 def _email(db: Session, keys: keystore.Keys, subject_id: uuid.UUID) -> str | None:
@@ -93,9 +115,8 @@ def send_campaign(
             continue
         lang = subjects.get(db, subject_id=subject_id).language or org.authoritative_language
         url = f"{base_url}/u/{consent.optin.unsubscribe_token(keys, subject_id, purpose)}"
-        footer = "\n\n-- \n" + "\n".join(
+        footer = "\n\n" + "\n".join(  # the letter adds the signature: company, notice
             [
-                i18n.t("mail.footer.sender", lang, organisation=org.legal_name),
                 i18n.t("mail.footer.object", lang),
                 f"{i18n.t('mail.footer.unsubscribe', lang)} {url}",
             ]
@@ -104,6 +125,7 @@ def send_campaign(
             to=email,
             subject=subject_line,
             text=text.replace("{unsubscribe_url}", url) + footer,
+            lang=lang,
             headers=(
                 ("List-Unsubscribe", f"<{url}>"),
                 ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
@@ -141,68 +163,3 @@ def send_campaign(
         data={"queued": len(audience.members), "excluded": dict(audience.excluded)},
     )
     return CampaignResult(len(audience.members), dict(audience.excluded))
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    recipient: str
-    people: int
-    fields: list[str]
-    status: int
-
-
-def export(
-    db: Session,
-    actor: Actor,
-    keys: keystore.Keys,
-    *,
-    organisation_id: uuid.UUID,
-    purpose: str,
-    recipient: str,
-) -> ExportResult:
-    """Send an audience to a platform: only the fields its whitelist allows (R-06), only under a DPA (R-90)."""
-    register = processing.current_register(db, organisation_id=organisation_id)[1]
-    target = next((r for r in register.recipients if r.key == recipient), None)
-    if target is None or target.endpoint is None:
-        raise RecipientRefused(f"{recipient!r} is not a recipient with an endpoint in the register")
-    if target.audience_upload is not None:
-        raise RecipientRefused(
-            f"{recipient!r} is a social network: lists go to it only as audience uploads (R-40)"
-        )
-    if target.type in ("processor", "sub_processor") and not target.dpa_ref:
-        raise RecipientRefused(f"{recipient!r} has no DPA on record; nothing may flow to it (Art. 28)")
-    activity = next(a for a in register.activities if a.key == purpose)
-    if target.type in ("independent_controller", "third_party"):
-        policy = register.organisation.third_party_marketing
-        if policy == "forbidden":
-            raise RecipientRefused(
-                "the organisation's policy forbids sharing data for others' marketing (R-39)"
-            )
-        if set(processing.bases(activity).values()) != {processing.Basis.CONSENT}:
-            raise RecipientRefused(
-                "sharing for a partner's marketing needs a consent-based activity naming it"
-            )
-    if recipient not in activity.recipients:
-        raise RecipientRefused(f"{recipient!r} is not a recipient of {purpose!r} in the register")
-    allowed = sorted(set(target.fields) & set(activity.data_categories))
-    audience = build(db, keys, organisation_id=organisation_id, purpose=purpose)
-    rows = []
-    for subject_id, _ in audience.members:
-        held = subjects.values(db, keys, subject_id=subject_id, categories=set(allowed))
-        rows.append({value.category: value.value for value in held})
-    try:
-        response = outbound.post(target.endpoint, json={"purpose": purpose, "contacts": rows}, timeout=30)
-    except outbound.OutboundError as exc:
-        raise PlatformUnreachable(f"recipient: {recipient!r} could not be reached ({exc.category})") from exc
-    audit.record(
-        db,
-        actor,
-        "marketing.exported",
-        entity_type="Recipient",
-        entity_id=recipient,
-        organisation_id=organisation_id,
-        purpose=purpose,
-        outcome=str(response.status_code),
-        data={"people": len(rows), "fields": allowed, "excluded": dict(audience.excluded)},
-    )
-    return ExportResult(recipient, len(rows), allowed, response.status_code)

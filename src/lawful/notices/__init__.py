@@ -1,6 +1,6 @@
 """Privacy and cookie notices rendered from the register, published as immutable versions."""
 
-from .content import countries, period
+from .content import countries, lifetime, period
 from .errors import (
     ChangelogMissing,
     LeadTimeTooShort,
@@ -51,6 +51,7 @@ __all__ = [
     "find_latest",
     "get_current",
     "get_version",
+    "lifetime",
     "list_versions",
     "missing_elements",
     "missing_labels",

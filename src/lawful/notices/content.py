@@ -10,7 +10,8 @@ from typing import Any
 from babel import Locale
 from babel.units import format_unit
 
-from lawful.processing import EEA, Label, Register, bases, is_special
+from lawful import i18n
+from lawful.processing import EEA, Label, Register, Tracker, TrackerKind, bases, is_special
 
 from .rules import NoticeKind
 
@@ -161,9 +162,32 @@ def _cookies(register: Register, lang: str, fb: str) -> dict[str, Any]:
                 "party": tracker.party,
                 "provider": tracker.provider,
                 "purpose": text(tracker.purpose, lang, fb),
-                "duration": "" if tracker.duration == "session" else period(tracker.duration, lang),
+                "duration": lifetime(register, tracker, lang),
                 "countries": countries(recipient.countries, lang) if recipient else [],
             }
         )
     order = ("strictly_necessary", "preferences", "analytics", "marketing", "social_media")
     return {"groups": [(category, groups[category]) for category in order if category in groups]}
+
+
+_STORED = frozenset({TrackerKind.COOKIE, TrackerKind.LOCAL_STORAGE, TrackerKind.SESSION_STORAGE})
+
+
+def lifetime(register: Register, tracker: Tracker, lang: str) -> str:
+    """How long what a tracker stores stays on the device, as the visitor reads it (Planet49, R-23).
+
+    A script that stores nothing under its own name ('none') is described by what it sets: the gtag
+    script lasts as long as its _ga cookie, not "until you close your browser"."""
+    if tracker.duration == "session":
+        return i18n.t("cookies.session", lang)
+    if tracker.duration != "none":
+        return period(tracker.duration, lang)
+    sets = [
+        t
+        for t in register.trackers
+        if tracker.recipient is not None and t.recipient == tracker.recipient and t.kind in _STORED
+    ]
+    if not sets:
+        return i18n.t("cookies.stores_nothing", lang)
+    listed = ", ".join(f"{t.name} ({lifetime(register, t, lang)})" for t in sets)
+    return i18n.t("cookies.sets", lang, cookies=listed)

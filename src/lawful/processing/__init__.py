@@ -1,6 +1,9 @@
 """The register of processing (Art. 30) as code: YAML document, rules, stored versions, exports."""
 
-from . import taxonomy
+from . import (
+    letterhead,  # noqa: F401  (tells the mail kernel how letters name the company)
+    taxonomy,
+)
 from .datastores import (
     Datastore,
     DatastoreColumn,

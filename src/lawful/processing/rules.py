@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from . import datastores, taxonomy
+from . import datastores, known_trackers, taxonomy
 from .document import Activity, Basis, FieldType, Form, Mechanism, Register, TrackerCategory
 from .periods import period_parts
 
@@ -71,6 +71,7 @@ def check(register: Register) -> list[Problem]:
         *_recipients(register),
         *_retention(register),
         *_trackers(register),
+        *(Problem(*found) for found in known_trackers.problems(register)),
         *(
             Problem(*found)
             for found in datastores.problems(

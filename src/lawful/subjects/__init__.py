@@ -8,7 +8,7 @@ from .errors import (
     SubjectNotFound,
     UnknownCategory,
 )
-from .facts import Facts, facts, ids_of
+from .facts import Facts, Provenance, facts, ids_of
 from .fresh import NewPerson, new_person
 from .identity import IdentityKind, normalise, normalise_email, normalise_for_lookup, normalise_phone
 from .limits import (
@@ -67,6 +67,7 @@ __all__ = [
     "NewPerson",
     "Objection",
     "PersonalData",
+    "Provenance",
     "Restriction",
     "RestrictionCreate",
     "RestrictionGround",

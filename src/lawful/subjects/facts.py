@@ -13,6 +13,16 @@ from lawful import clock
 from .models import Collection, Identity, LegalHold, Objection, Restriction, Subject
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """How one address reached us, as the marketing rules weigh it (T-16: a bought list is no sale)."""
+
+    activity: str
+    channel: str
+    source: str
+    optout_offered: bool
+
+
 @dataclass
 class Facts:
     """What the purpose gate needs to know about one person, loaded in bulk."""
@@ -26,6 +36,7 @@ class Facts:
     objections: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     holds: list[str] = field(default_factory=list)
     last_collected: dict[str, datetime] = field(default_factory=dict)
+    provenance: set[Provenance] = field(default_factory=set)
 
 
 _CHUNK = 2000
@@ -75,12 +86,15 @@ def _facts_chunk(db: Session, organisation_id: uuid.UUID, ids: list[uuid.UUID]) 
     ):
         found[sid].holds.append(purpose)
     latest: dict[uuid.UUID, dict[str, datetime]] = defaultdict(dict)
-    for sid, activity, at in db.execute(
-        select(Collection.subject_id, Collection.activity, func.max(Collection.collected_at))
+    ways = (Collection.activity, Collection.channel, Collection.source, Collection.optout_offered)
+    for sid, activity, channel, source, optout, at in db.execute(
+        select(Collection.subject_id, *ways, func.max(Collection.collected_at))
         .where(Collection.subject_id.in_(present))
-        .group_by(Collection.subject_id, Collection.activity)
+        .group_by(Collection.subject_id, *ways)
     ):
-        latest[sid][activity] = at if at.tzinfo else at.replace(tzinfo=clock.now().tzinfo)
+        at = at if at.tzinfo else at.replace(tzinfo=clock.now().tzinfo)
+        latest[sid][activity] = max(at, latest[sid].get(activity, at))
+        found[sid].provenance.add(Provenance(activity, channel, source, bool(optout)))
     for sid, per_activity in latest.items():
         found[sid].last_collected = per_activity
     return found

@@ -105,6 +105,7 @@ def new_person(
         "document_ref": collection.document_ref,
         "collected_at": collected_at,
         "recorded_by": actor.label,
+        "optout_offered": collection.optout_offered,
     }
     value_rows = [
         {

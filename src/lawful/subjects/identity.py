@@ -15,6 +15,15 @@ class IdentityKind(StrEnum):
     EXTERNAL = "external"
 
 
+def _problem(kind: str) -> dict[str, str]:
+    """The field is named after the identity's kind (`email`, `phone`): the name the forms and APIs use."""
+    return {
+        "path": kind,
+        "message": f"not a valid {'email address' if kind == 'email' else 'phone number'}",
+        "rule": kind,
+    }
+
+
 def normalise_email(value: str) -> str:
     try:
         # test_environment admits the reserved .test domain, so demos and tests use visibly fake addresses
@@ -22,7 +31,7 @@ def normalise_email(value: str) -> str:
             value.strip(), check_deliverability=False, test_environment=True
         ).normalized.lower()
     except EmailNotValidError as exc:
-        raise InvalidIdentity("not a valid email address") from exc
+        raise InvalidIdentity("not a valid email address", problems=[_problem("email")]) from exc
 
 
 _ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
@@ -46,9 +55,9 @@ def normalise_phone(value: str, region: str = "BE") -> str:
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidIdentity("not a valid phone number") from exc
+        raise InvalidIdentity("not a valid phone number", problems=[_problem("phone")]) from exc
     if not phonenumbers.is_valid_number(number):
-        raise InvalidIdentity("not a valid phone number")
+        raise InvalidIdentity("not a valid phone number", problems=[_problem("phone")])
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -62,6 +62,8 @@ class Collection(Scoped, IdMixin, Base):
     document_ref: Mapped[str | None] = mapped_column(String(200))
     collected_at: Mapped[datetime]
     recorded_by: Mapped[str] = mapped_column(String(200))
+    # the Belgian soft opt-in needs the refusal offered when the address was given (CEL Art. XII.13)
+    optout_offered: Mapped[bool] = mapped_column(default=False)
 
 
 class PersonalData(Scoped, IdMixin, Base):

@@ -48,6 +48,11 @@ class CollectionCreate(BaseModel):
     referrer_subject_id: uuid.UUID | None = None
     document_ref: str | None = Field(default=None, max_length=200)
     collected_at: datetime | None = Field(default=None, description="the real receipt time; default now")
+    optout_offered: bool = Field(
+        default=False,
+        description="the person was offered, when giving the address, a free and easy way to refuse marketing "
+        "by email (CEL Art. XII.13; Royal Decree of 4 April 2003): without it there is no soft opt-in",
+    )
 
     @property
     def provided_by_subject(self) -> bool:

@@ -169,6 +169,7 @@ def collect(
         document_ref=collection.document_ref,
         collected_at=collection.collected_at or now,
         recorded_by=actor.label,
+        optout_offered=collection.optout_offered,
     )
     db.add(row)
     db.flush()

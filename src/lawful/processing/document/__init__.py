@@ -39,7 +39,7 @@ from .organisation import (
     PortabilityScope,
     Records,
 )
-from .recipients import AudienceUpload, Mechanism, Recipient, RecipientType, Transfer
+from .recipients import AnalyticsSettings, AudienceUpload, Mechanism, Recipient, RecipientType, Transfer
 from .strict import ISO_DURATION, Country, Key, Label, Lang, Strict
 from .website import FieldType, Form, FormField, Tracker, TrackerCategory, TrackerKind
 
@@ -67,6 +67,7 @@ __all__ = [
     "Activity",
     "ActivityRole",
     "Address",
+    "AnalyticsSettings",
     "Art9Condition",
     "Assessment",
     "AudienceUpload",

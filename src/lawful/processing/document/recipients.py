@@ -4,9 +4,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from .strict import Country, Key, Label, Strict
+from .strict import ISO_DURATION, Country, Key, Label, Strict
 
 
 class RecipientType(StrEnum):
@@ -45,6 +45,24 @@ class AudienceUpload(Strict):
     )
 
 
+class AnalyticsSettings(Strict):
+    """How an analytics tool is configured (R-30; Art. 5(1)(c), 25(2)): as the tool's settings show them."""
+
+    ip_truncation: bool = Field(description="IP addresses truncated or anonymised before storage")
+    vendor_data_sharing: bool = Field(description="the vendor may use the data for its own purposes")
+    advertising_features: bool = Field(
+        default=False, description="advertising features (e.g. Google signals): only under marketing consent"
+    )
+    retention: str = Field(description="the tool's data-retention setting, an ISO 8601 period (at most P14M)")
+
+    @field_validator("retention")
+    @classmethod
+    def _iso(cls, value: str) -> str:
+        if not ISO_DURATION.match(value):
+            raise ValueError(f"{value!r} is not an ISO 8601 period such as P14M")
+        return value
+
+
 class Recipient(Strict):
     key: Key
     name: str
@@ -59,4 +77,7 @@ class Recipient(Strict):
     )
     audience_upload: AudienceUpload | None = Field(
         default=None, description="a social network taking matched audiences (R-40); absent = none"
+    )
+    analytics: AnalyticsSettings | None = Field(
+        default=None, description="an analytics tool's minimisation settings (R-30); needed where one is used"
     )

@@ -33,15 +33,21 @@ class Tracker(Strict):
     provider: str
     category: TrackerCategory
     purpose: Label
-    duration: str = Field(description="'session' or an ISO 8601 period")
+    duration: str = Field(
+        description="how long what it stores stays on the device: 'session' (until the browser closes), an "
+        "ISO 8601 period such as P13M, or, for a script, pixel or embed that stores nothing under its own "
+        "name, 'none' (the cookies it sets are registered with their own durations)"
+    )
     recipient: Key | None = None
     activity: Key | None = Field(default=None, description="the activity whose consent covers it")
 
     @field_validator("duration")
     @classmethod
     def _duration(cls, value: str) -> str:
-        if value != "session" and not ISO_DURATION.match(value):
-            raise ValueError("use 'session' or an ISO 8601 period such as P13M")
+        if value not in ("session", "none") and not ISO_DURATION.match(value):
+            raise ValueError(
+                "use 'session', 'none' (a script that stores nothing) or an ISO 8601 period such as P13M"
+            )
         return value
 
 

@@ -7,37 +7,21 @@ mail without decrypting everyone's (T-05).
 """
 
 import json
-import logging
-import smtplib
 import uuid
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import make_msgid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import ForeignKey, LargeBinary, String, delete, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lawful import clock, crypto, work
-from lawful.config import Settings
 from lawful.db import Base, IdMixin, table_of
 from lawful.keystore import Keys
 
-log = logging.getLogger(__name__)
-
-# A message the server or the network refuses is tried again after each delay, then given up.
-RETRY_DELAYS = (
-    timedelta(minutes=1),
-    timedelta(minutes=5),
-    timedelta(minutes=30),
-    timedelta(hours=2),
-    timedelta(hours=12),
-)
+from . import letter
 
 
 class OutboxMessage(IdMixin, Base):
@@ -69,6 +53,7 @@ class Mail:
     text: str
     html: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    lang: str | None = None  # the reader's language; None: the organisation's own (mail to staff)
 
 
 def queue(
@@ -78,7 +63,7 @@ def queue(
     *,
     kind: str,
     category: str,
-    organisation_id: uuid.UUID | None,
+    organisation_id: uuid.UUID,
     subject_id: uuid.UUID | None = None,
     about: str | None = None,
 ) -> OutboxMessage:
@@ -87,6 +72,7 @@ def queue(
     The row's id is chosen here, so it is sealed before it is added: one INSERT, at the next flush."""
     row = OutboxMessage(
         **outbox_row(
+            db,
             keys,
             mail,
             kind=kind,
@@ -102,17 +88,20 @@ def queue(
 
 
 def outbox_row(
+    db: Session,
     keys: Keys,
     mail: Mail,
     *,
     kind: str,
     category: str,
-    organisation_id: uuid.UUID | None,
+    organisation_id: uuid.UUID,
     subject_id: uuid.UUID | None = None,
     about: str | None = None,
 ) -> dict[str, Any]:
-    """The outbox row of one message, sealed, for writers that insert it with their own rows; they
-    call `mark_queued` too."""
+    """The outbox row of one message, sealed with the organisation's letterhead, for writers that insert
+    it with their own rows; they call `mark_queued` too. A kind not in KINDS is refused."""
+    letter.kind_of(kind)
+    head = letter.letterhead(db, organisation_id)
     now, row_id = clock.now(), uuid.uuid4()
     payload = json.dumps(
         {
@@ -121,6 +110,7 @@ def outbox_row(
             "text": mail.text,
             "html": mail.html,
             "headers": list(mail.headers),
+            "letter": letter.sealed(head, mail.lang),
         }
     ).encode()
     return {
@@ -216,121 +206,3 @@ def discard_queued(
     if doomed and not dry_run:
         db.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(doomed)))
     return len(doomed)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What one delivery run did: sent, put back for a retry, and given up, by reason (no personal data)."""
-
-    sent: int = 0
-    retrying: int = 0
-    failed: dict[str, int] = field(default_factory=dict)
-
-
-FailureHook = Callable[[Session, OutboxMessage], None]
-_failure_hooks: list[FailureHook] = []
-
-
-def on_failure(hook: FailureHook) -> None:
-    """Call `hook(db, row)` in the delivery's transaction for each message given up (the audit log's)."""
-    if hook not in _failure_hooks:
-        _failure_hooks.append(hook)
-
-
-def deliver_due(db: Session, keys: Keys, settings: Settings, *, limit: int = 50) -> int:
-    """Send what is due; how many were sent (see `deliver`)."""
-    return deliver(db, keys, settings, limit=limit).sent
-
-
-def deliver(db: Session, keys: Keys, settings: Settings, *, limit: int = 50) -> Delivery:
-    """Send what is due; each message is claimed (SKIP LOCKED on PostgreSQL) so two workers never send it twice.
-
-    Each message succeeds or fails alone: one that cannot be built (a line break in a header, a row that
-    does not open) is given up at once as `malformed`; one the server or the network refuses is retried
-    after RETRY_DELAYS and then given up. Either way the rest of the batch goes out."""
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.send_after <= clock.now())
-        .order_by(OutboxMessage.send_after)
-        .limit(limit)
-    )
-    if db.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    outcomes: Counter[str] = Counter()
-    for row in list(db.scalars(query)):
-        outcome = _deliver(keys, settings, row)
-        outcomes[outcome] += 1
-        if row.status == "failed":
-            for hook in _failure_hooks:
-                hook(db, row)
-    db.flush()
-    failed = {k.removeprefix("failed:"): n for k, n in outcomes.items() if k.startswith("failed:")}
-    if failed:
-        log.warning("mail delivery gave up %s message(s): %s", sum(failed.values()), failed)
-    return Delivery(sent=outcomes["sent"], retrying=outcomes["retrying"], failed=failed)
-
-
-class Malformed(ValueError):
-    """The queued row cannot become a message: nothing a retry would change."""
-
-
-def _compose(keys: Keys, settings: Settings, row: OutboxMessage) -> EmailMessage:
-    if row.sealed is None:
-        raise Malformed("no content")
-    try:
-        data = json.loads(crypto.decrypt(keys.outbox, row.sealed, context=str(row.id).encode()))
-        message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = settings.mail_from, data["to"], data["subject"]
-        message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or "localhost")
-        for name, value in data["headers"]:
-            message[name] = value
-        message.set_content(data["text"])
-        if data["html"]:
-            message.add_alternative(data["html"], subtype="html")
-    except (
-        InvalidTag,
-        ValueError,
-        TypeError,
-        KeyError,
-        IndexError,
-    ) as exc:  # header injection is a ValueError
-        raise Malformed(type(exc).__name__) from exc
-    return message
-
-
-def _deliver(keys: Keys, settings: Settings, row: OutboxMessage) -> str:
-    """Try one message; `sent`, `retrying` or `failed:<reason>`, the reason also kept in `last_error`."""
-    row.attempts += 1
-    try:
-        message = _compose(keys, settings, row)
-    except Malformed as exc:
-        return _give_up(row, f"malformed: {exc}")
-    try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_user and settings.smtp_password:
-                smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
-            smtp.send_message(message)
-    except (
-        OSError,
-        smtplib.SMTPException,
-        ValueError,
-    ) as exc:  # ValueError: an address smtplib cannot encode
-        reason = (
-            "network"
-            if isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
-            else "refused"
-        )
-        row.last_error = f"{reason}: {type(exc).__name__}"
-        if row.attempts > len(RETRY_DELAYS):
-            return _give_up(row, row.last_error)
-        row.send_after = clock.now() + RETRY_DELAYS[row.attempts - 1]
-        return "retrying"
-    row.status, row.sent_at, row.message_id, row.sealed = "sent", clock.now(), message["Message-ID"], None
-    return "sent"
-
-
-def _give_up(row: OutboxMessage, reason: str) -> str:
-    row.status, row.sealed, row.last_error = "failed", None, reason[:300]
-    return "failed:" + reason.partition(":")[0]

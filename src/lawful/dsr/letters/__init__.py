@@ -1,11 +1,12 @@
-"""Readable answers beside the machine-readable certificate, in the person's language (R-49, R-54, R-55)."""
+"""Readable answers beside the machine-readable certificate, in the person's language (R-49, R-54, R-55);
+letters on paper for requests without email are in post.py."""
 
 from sqlalchemy.orm import Session
 
 from lawful import keystore, processing, render, subjects
 
-from .models import Request
-from .packages import package
+from ..models import Request
+from ..packages import package
 
 STATEMENT = "lawful.supplementary_statement"
 

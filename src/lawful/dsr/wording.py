@@ -1,0 +1,64 @@
+"""What the status page says of a request, matching its state (R-45): an open request gives the date it
+will be answered by, in the long local format; an extended one the extension and why; a closed one
+(answered, refused, closed as unidentified, already erased) when it closed, never "we will answer by"."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from lawful import clock, i18n
+
+from .erased import ALREADY_ERASED
+from .identification import UNIDENTIFIED
+from .models import Request
+from .rules import Status
+
+
+@dataclass(frozen=True)
+class Words:
+    state: str  # the status line (role=status)
+    detail: str | None  # the date and what follows from it
+
+
+def words(request: Any, lang: str) -> Words:
+    """`request` is a Request, or what a receipt shows before its code (receipts.Unconfirmed)."""
+    status = str(request.status)
+    outcome: dict[str, Any] = getattr(request, "outcome", None) or {}
+    closed_on = _day(getattr(request, "completed_at", None), lang)
+    if erased := outcome.get(ALREADY_ERASED):
+        return Words(i18n.t("requests.already_erased", lang, date=_long(erased, lang)), None)
+    if outcome.get("closed") == UNIDENTIFIED:
+        return Words(i18n.t("requests.unidentified", lang, date=closed_on), None)
+    state = i18n.t(f"rights.state.{status}", lang)
+    if status == Status.COMPLETED:
+        return Words(state, i18n.t("requests.answered_on", lang, date=closed_on))
+    if status == Status.REFUSED:
+        return Words(state, i18n.t("requests.refused_on", lang, date=closed_on))
+    due = i18n.long_date(request.due_on, lang)
+    if status == Status.EXTENDED:
+        detail = i18n.t(
+            "requests.extended",
+            lang,
+            months=request.extension_months,
+            date=due,
+            reason=request.extension_reason or "",
+        )
+        return Words(state, detail)
+    return Words(state, i18n.t("rights.due", lang, date=due))
+
+
+def joined(request: Request, lang: str) -> Words:
+    """A receipt whose code was confirmed: the request it joined, its reference and where it stands."""
+    line = i18n.t(
+        "requests.joined", lang, reference=request.reference, date=i18n.long_date(request.due_on, lang)
+    )
+    current = words(request, lang)
+    return Words(line, current.detail if request.status in (Status.COMPLETED, Status.REFUSED) else None)
+
+
+def _day(instant: datetime | None, lang: str) -> str:
+    return i18n.long_date(clock.brussels_date(instant), lang) if instant is not None else ""
+
+
+def _long(iso: object, lang: str) -> str:
+    return i18n.long_date(date.fromisoformat(str(iso)), lang)

@@ -1,0 +1,143 @@
+"""Exports of an audience to a marketing platform or a partner: whitelisted fields only, under a DPA for
+processors, and for a partner's own marketing only the people whose consent named it (R-06, R-33, R-39)."""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from lawful import audit, consent, decisions, keystore, outbound, processing, subjects
+from lawful.actor import Actor
+
+from .errors import PlatformUnreachable, RecipientRefused
+from .service import Audience, build
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    recipient: str
+    people: int
+    fields: list[str]
+    status: int
+
+
+def export(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    purpose: str,
+    recipient: str,
+) -> ExportResult:
+    """Send an audience to a platform: only the fields its whitelist allows (R-06), only under a DPA (R-90)."""
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
+    target = next((r for r in register.recipients if r.key == recipient), None)
+    if target is None or target.endpoint is None:
+        raise RecipientRefused(f"{recipient!r} is not a recipient with an endpoint in the register")
+    if target.audience_upload is not None:
+        raise RecipientRefused(
+            f"{recipient!r} is a social network: lists go to it only as audience uploads (R-40)"
+        )
+    if target.type in ("processor", "sub_processor") and not target.dpa_ref:
+        raise RecipientRefused(f"{recipient!r} has no DPA on record; nothing may flow to it (Art. 28)")
+    activity = next((a for a in register.activities if a.key == purpose), None)
+    if activity is None:
+        raise decisions.UnknownPurpose(f"{purpose!r} is not an activity of the register")
+    partner = target.type in consent.partners.PARTNER_TYPES
+    if partner:
+        _ensure_partner_allowed(actor, register, organisation_id, purpose, recipient)
+    if recipient not in activity.recipients:
+        raise RecipientRefused(f"{recipient!r} is not a recipient of {purpose!r} in the register")
+    allowed = sorted(set(target.fields) & set(activity.data_categories))
+    if partner:
+        audience = _partner_audience(db, actor, organisation_id, purpose, recipient)
+    else:
+        audience = build(db, keys, organisation_id=organisation_id, purpose=purpose)
+    rows = []
+    for subject_id, _ in audience.members:
+        held = subjects.values(db, keys, subject_id=subject_id, categories=set(allowed))
+        rows.append({value.category: value.value for value in held})
+    try:
+        response = outbound.post(target.endpoint, json={"purpose": purpose, "contacts": rows}, timeout=30)
+    except outbound.OutboundError as exc:
+        raise PlatformUnreachable(f"recipient: {recipient!r} could not be reached ({exc.category})") from exc
+    audit.record(
+        db,
+        actor,
+        "marketing.exported",
+        entity_type="Recipient",
+        entity_id=recipient,
+        organisation_id=organisation_id,
+        purpose=purpose,
+        outcome=str(response.status_code),
+        data={"people": len(rows), "fields": allowed, "excluded": dict(audience.excluded)},
+    )
+    return ExportResult(recipient, len(rows), allowed, response.status_code)
+
+
+def _ensure_partner_allowed(
+    actor: Actor, register: processing.Register, organisation_id: uuid.UUID, purpose: str, recipient: str
+) -> None:
+    """R-39: the organisation's policy, then an activity resting on consent alone (R-33)."""
+    activity = next(a for a in register.activities if a.key == purpose)
+    if register.organisation.third_party_marketing == "forbidden":
+        reason = "the organisation's policy forbids sharing data for others' marketing (R-39)"
+    elif set(processing.bases(activity).values()) != {processing.Basis.CONSENT}:
+        reason = (
+            f"sharing with {recipient!r} for its own marketing needs an activity resting on consent (R-33)"
+        )
+    else:
+        return
+    raise RecipientRefused(
+        f"recipient: {reason}", record=_refusal(actor, organisation_id, purpose, recipient, reason)
+    )
+
+
+def _partner_audience(
+    db: Session, actor: Actor, organisation_id: uuid.UUID, purpose: str, recipient: str
+) -> Audience:
+    """Who the gate allows for the purpose and whose consent in force named this partner (R-33, R-39): a
+    consent to the newsletter, or to other partners, is not one to this partner. The partner, not the
+    organisation, then writes to them: its own ePrivacy condition is its business. Nobody: refused, on record."""
+    ids = subjects.ids_of(db, organisation_id=organisation_id)
+    decided = decisions.decide_many(db, organisation_id=organisation_id, purpose=purpose, subject_ids=ids)
+    audience = Audience(purpose)
+    for decision in decided.values():
+        if not decision.allow:
+            audience.excluded.update(str(r) for r in decision.reasons[:1])
+    allowed = [subject_id for subject_id, decision in decided.items() if decision.allow]
+    named = consent.partners.consented_to(
+        db, organisation_id=organisation_id, purpose=purpose, recipient=recipient, subject_ids=allowed
+    )
+    audience.members = [(subject_id, "consent") for subject_id in allowed if subject_id in named]
+    if len(named) < len(allowed):
+        audience.excluded["no_consent_to_recipient"] += len(allowed) - len(named)
+    if not audience.members:
+        reason = (
+            f"nobody has a consent in force naming {recipient!r} for {purpose!r}; nothing was sent (R-33)"
+        )
+        raise RecipientRefused(
+            f"recipient: {reason}", record=_refusal(actor, organisation_id, purpose, recipient, reason)
+        )
+    return audience
+
+
+def _refusal(
+    actor: Actor, organisation_id: uuid.UUID, purpose: str, recipient: str, reason: str
+) -> Callable[[Session], object]:
+    def record(db: Session) -> object:
+        return audit.record(
+            db,
+            actor,
+            "marketing.export_refused",
+            entity_type="Recipient",
+            entity_id=recipient,
+            organisation_id=organisation_id,
+            purpose=purpose,
+            outcome="refused",
+            data={"reason": reason},
+        )
+
+    return record

@@ -1,0 +1,379 @@
+"""Every kind of mail lawful sends is a letter from the company: sent through its real entry point,
+delivered to a real SMTP server on loopback, and read back with the email package (R-08, R-119).
+
+SENDERS holds one way to cause each kind in mail.KINDS; `queue` refuses a kind not declared there, and
+the first test fails when a declared kind has no sender here, so a new mail cannot skip these checks."""
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawful import clock, consent, dsr, i18n, intake, keystore, mail, marketing, staff, subjects
+from lawful.actor import PUBLIC, Actor
+from lawful.config import Settings
+from lawful.dsr import fees, objections
+from tests.conftest import Mailbox, Receiver, _free_port
+from tests.factories import give_consent, make_fulfilled_request, make_person, make_register, make_staff
+from tests.registers import label, people
+
+COMPANY = "Société Générale Test"
+PRIVACY = "vie.privee@societe-generale.example.test"
+LANGS = ("en", "fr", "nl")
+FEE = {"amount": "5.00", "currency": "EUR", "window_days": 30, "reason": label("Printing and postage")}
+# what the register calls its activities, told apart by their legal basis: never wording for a letter
+INTERNAL = re.compile(
+    r"\((consent|consentement|toestemming|legitimate interests|intérêts légitimes|gerechtvaardigde belangen)\)"
+)
+GROUNDS = "Fraud prevention on this account outweighs the situation described."
+_seen_ids: set[str] = set()  # Message-IDs across the whole module: each letter is a new message
+
+
+def _register() -> dict[str, Any]:
+    document = people()
+    organisation = document["organisation"]
+    organisation["legal_name"] = COMPANY
+    organisation["contact"] = [{"kind": "privacy_email", "value": PRIVACY}]
+    organisation["further_copy_fee"] = FEE
+    names = {
+        "newsletter": {"en": "Newsletter (consent)", "fr": "Lettre d'information (consentement)",
+                       "nl": "Nieuwsbrief (toestemming)"},
+        "customer_offers": {"en": "Offers to customers (legitimate interests)",
+                            "fr": "Offres aux clients (intérêts légitimes)",
+                            "nl": "Aanbiedingen aan klanten (gerechtvaardigde belangen)"},
+    }  # fmt: skip
+    for activity in document["activities"]:
+        activity["name"] = names.get(activity["key"], activity["name"])
+    return document
+
+
+@dataclass
+class World:
+    db: Session
+    keys: keystore.Keys
+    settings: Settings
+    actor: Actor
+    org: uuid.UUID
+
+    def email(self) -> str:
+        return f"p-{uuid.uuid4().hex[:8]}@example.test"
+
+    def request(self, kinds: list[str], lang: str, **details: object) -> dsr.Request:
+        """A request received by email with the identity checked, every step of it run (answer included)."""
+        return make_fulfilled_request(
+            self.db, self.actor, self.keys, self.org, kinds=kinds, email=self.email(), language=lang,
+            base_url=self.settings.base_url, details=details or None,
+        )  # fmt: skip
+
+    def waiting(self, kinds: list[str], lang: str, *, verified: bool = False) -> dsr.Request:
+        """A request whose code went out and was not entered yet, or one received already verified."""
+        return dsr.open_request(
+            self.db, self.actor, self.keys, organisation_id=self.org, kinds=kinds, email=self.email(),
+            language=lang, channel="web_form", base_url=self.settings.base_url, identity_verified=verified,
+        )  # fmt: skip
+
+
+@pytest.fixture
+def world(db: Session, keys: keystore.Keys, settings: Settings, actor: Actor, receiver: Receiver) -> World:
+    document = _register()
+    next(r for r in document["recipients"] if r["key"] == "hubspot")["endpoint"] = receiver.url
+    return World(db, keys, settings, actor, make_register(db, document).organisation_id)
+
+
+def _code(w: World, lang: str) -> None:
+    w.waiting(["access"], lang)
+
+
+def _acknowledgement(w: World, lang: str) -> None:
+    w.request(["complaint"], lang, message="Vous m'écrivez encore.")
+
+
+def _answer(w: World, lang: str) -> None:
+    w.request(["access"], lang)
+
+
+def _extension(w: World, lang: str) -> None:
+    request = w.waiting(["erasure"], lang, verified=True)
+    dsr.extend(w.db, w.actor, w.keys, request_id=request.id, months=1, reason="Many systems to search.")
+
+
+def _refusal(w: World, lang: str) -> None:
+    request = w.waiting(["access"], lang)
+    dsr.refuse(w.db, w.actor, w.keys, request_id=request.id, justification="A manifestly unfounded request.")
+
+
+def _fee_quote(w: World, lang: str) -> dsr.Request:
+    """A second copy within the window: the quote is mailed (R-52)."""
+    email = w.email()
+    make_person(w.db, w.keys, w.org, email=email)
+    for _ in range(2):
+        request = make_fulfilled_request(
+            w.db, w.actor, w.keys, w.org, kinds=["access"], email=email, language=lang,
+            base_url=w.settings.base_url,
+        )  # fmt: skip
+    return request
+
+
+def _fee(w: World, lang: str) -> None:
+    _fee_quote(w, lang)
+
+
+def _fee_declined(w: World, lang: str) -> None:
+    held = _fee_quote(w, lang)
+    fees.decide(w.db, w.actor, w.keys, request_id=held.id, decision="declined", note=None)
+
+
+def _objection(w: World, lang: str) -> dsr.Request:
+    email = w.email()
+    make_person(w.db, w.keys, w.org, email=email, category="customer", activity="customer_offers")
+    return make_fulfilled_request(
+        w.db, w.actor, w.keys, w.org, kinds=["objection"], email=email, language=lang,
+        base_url=w.settings.base_url, details={"scope": "legitimate_interest", "activity": "customer_offers"},
+    )  # fmt: skip
+
+
+def _objection_upheld(w: World, lang: str) -> None:
+    objections.decide(w.db, w.actor, w.keys, request_id=_objection(w, lang).id, outcome="upheld")
+
+
+def _objection_rejected(w: World, lang: str) -> None:
+    request = _objection(w, lang)
+    objections.decide(w.db, w.actor, w.keys, request_id=request.id, outcome="rejected", grounds=GROUNDS)
+
+
+def _reminder(w: World, lang: str) -> None:
+    """The privacy officer hears of one request due soon and one overdue (R-45)."""
+    make_staff(w.db, w.keys, w.org, [staff.Role.PRIVACY_OFFICER])
+    soon = w.waiting(["access", "erasure"], lang)
+    with clock.pinned(clock.now() - timedelta(days=60)):
+        w.waiting(["objection"], lang)
+    dsr.cases.send_reminders(w.db, w.keys, organisation_id=w.org, today=dsr.rules.reminders(soon.due_on)[0])
+
+
+def _opt_in(w: World, lang: str) -> None:
+    consent.optin.subscribe(
+        w.db, PUBLIC, w.keys, organisation_id=w.org, purpose="newsletter", email=w.email(), language=lang,
+        base_url=w.settings.base_url,
+    )  # fmt: skip
+
+
+def _campaign(w: World, lang: str) -> None:
+    address = w.email()
+    reader = subjects.collect(
+        w.db,
+        w.actor,
+        w.keys,
+        organisation_id=w.org,
+        subject_category="prospect",
+        identities={subjects.IdentityKind.EMAIL: address},
+        values={"user.contact.email": address},
+        collection=subjects.CollectionCreate(activity="request_followup", channel=subjects.Channel.EMAIL),
+        language=lang,  # their stored preference (R-119)
+    ).subject
+    give_consent(w.db, w.org, reader.id, actor=w.actor)
+    marketing.send_campaign(
+        w.db, w.actor, w.keys, organisation_id=w.org, purpose="newsletter", campaign="spring",
+        subject_line="Nouveautés de printemps", text="Bonjour. Se désinscrire : {unsubscribe_url}",
+        base_url=w.settings.base_url,
+    )  # fmt: skip
+
+
+def _referral(w: World, lang: str) -> None:
+    intake.submit(
+        w.db, PUBLIC, w.keys, organisation_id=w.org, form_key="tell_a_friend", language=lang,
+        fields={"friend_email": w.email(), "referrer_name": "Anaïs", "message": "Regarde, c'est l'été !"},
+        marketing_consent=False, channel=subjects.Channel.WEB_FORM, base_url=w.settings.base_url,
+    )  # fmt: skip
+
+
+SENDERS: dict[str, Callable[[World, str], None]] = {
+    "dsr_code": _code,
+    "dsr_acknowledgement": _acknowledgement,
+    "dsr_answer": _answer,
+    "dsr_extension": _extension,
+    "dsr_refusal": _refusal,
+    "dsr_fee": _fee,
+    "dsr_fee_declined": _fee_declined,
+    "dsr_objection_upheld": _objection_upheld,
+    "dsr_objection_rejected": _objection_rejected,
+    "dsr_reminder": _reminder,
+    "opt_in": _opt_in,
+    "campaign": _campaign,
+    "referral": _referral,
+}
+CASES = [
+    pytest.param(kind, lang, id=f"{kind}-{lang}")
+    for kind in SENDERS
+    for lang in (LANGS if mail.KINDS[kind].reader != "staff" else ("fr",))  # staff: the company's language
+]
+
+
+def test_every_kind_of_mail_lawful_declares_is_sent_by_these_tests() -> None:
+    assert set(SENDERS) == set(mail.KINDS)
+
+
+def test_a_kind_nobody_declared_is_refused_before_it_is_queued(world: World) -> None:
+    with pytest.raises(mail.UnknownKind):
+        mail.queue(
+            world.db, world.keys, mail.Mail(to="a@example.test", subject="s", text="t"),
+            kind="newsletter_v2", category="service", organisation_id=world.org,
+        )  # fmt: skip
+
+
+def _delivered(w: World, smtp: Mailbox) -> dict[str, list[EmailMessage]]:
+    """Deliver what is due; what the server received, by the kind of the outbox row that sent it."""
+    sent = mail.deliver(w.db, w.keys, w.settings, limit=1000).sent
+    received = smtp.wait_for(sent)
+    assert len(received) == sent > 0
+    rows = w.db.execute(select(mail.OutboxMessage.message_id, mail.OutboxMessage.kind)).all()
+    kinds = {message_id: kind for message_id, kind in rows}
+    found: dict[str, list[EmailMessage]] = {}
+    for message in received:
+        found.setdefault(kinds[str(message["Message-ID"])].partition(":")[0], []).append(message)
+    return found
+
+
+@pytest.mark.parametrize(("kind", "lang"), CASES)
+def test_each_mail_is_a_letter_from_the_company_in_the_readers_language(
+    world: World, smtp: Mailbox, kind: str, lang: str
+) -> None:
+    SENDERS[kind](world, lang)
+
+    letters = _delivered(world, smtp)
+
+    assert kind in letters and set(letters) <= set(SENDERS)
+    for sent_kind, messages in letters.items():
+        for message in messages:
+            _assert_letter(message, mail.KINDS[sent_kind], lang, world.settings)
+
+
+def _assert_letter(message: EmailMessage, kind: mail.Kind, lang: str, settings: Settings) -> None:
+    date = parsedate_to_datetime(str(message["Date"]))
+    assert date.tzinfo is not None and abs(datetime.now(UTC) - date) < timedelta(minutes=5)
+    message_id = str(message["Message-ID"])
+    assert re.fullmatch(r"<[^<>@\s]+@localhost>", message_id) and message_id not in _seen_ids
+    _seen_ids.add(message_id)
+    [sender] = message["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == (COMPANY, settings.mail_from)
+    assert message["Reply-To"] == PRIVACY and message["Content-Language"] == lang
+    assert (message["Auto-Submitted"] == "auto-generated") is kind.automatic
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None and body.get_content_charset() == "utf-8"
+    assert body["Content-Transfer-Encoding"] in ("quoted-printable", "base64")  # 7-bit safe on any relay
+    text, subject = body.get_content(), str(message["Subject"])
+    assert COMPANY in text and f"{settings.base_url}/privacy?lang={lang}" in text
+    _assert_public_wording(subject + "\n" + text)
+
+
+def _assert_public_wording(text: str) -> None:
+    """No basis-qualified internal names, catalogue keys, register keys, placeholders or Python reprs."""
+    assert not INTERNAL.search(text)
+    assert not [key for key in i18n.catalogue() if key in text]
+    words = re.sub(r"https?://\S+|\S+@\S+", "", text)  # links and addresses carry tokens, not wording
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", words), words
+    assert not re.search(r"\{[a-z_]*\}", words), words
+    for junk in ("None", "<built-in", "{'", "&#39;", "&amp;", "datetime."):
+        assert junk not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_answer_written_by_staff_closes_a_case_as_a_letter(world: World, smtp: Mailbox, lang: str) -> None:
+    request = world.request(["question"], lang, message="Gardez-vous mes données ?")
+    dsr.cases.close_case(
+        world.db, world.actor, world.keys, request_id=request.id, answer="Voilà : c'est réglé."
+    )
+
+    letters = _delivered(world, smtp)
+
+    for messages in letters.values():
+        for message in messages:
+            _assert_letter(message, mail.KINDS["dsr_answer"], lang, world.settings)
+    assert "Voilà : c'est réglé." in letters["dsr_answer"][-1].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_letter_names_the_activity_by_its_public_name(world: World, smtp: Mailbox, lang: str) -> None:
+    _objection_upheld(world, lang)
+
+    [letter] = _delivered(world, smtp)["dsr_objection_upheld"]
+
+    public = {"en": "Offers to customers", "fr": "Offres aux clients", "nl": "Aanbiedingen aan klanten"}[lang]
+    assert re.search(rf'["«„]\s?{public}\s?[»"”]', letter.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+
+
+class _Busy:
+    """An SMTP server that keeps what it is sent but answers the first DATA with a temporary failure."""
+
+    def __init__(self) -> None:
+        self.received: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:  # noqa: N802 (aiosmtpd API)
+        content = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
+        self.received.append(message_from_bytes(content, policy=default_policy))
+        return "451 4.3.0 try again later" if len(self.received) == 1 else "250 OK"
+
+
+@pytest.fixture
+def busy(settings: Settings) -> Iterator[_Busy]:
+    handler = _Busy()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    previous = (settings.smtp_host, settings.smtp_port)
+    settings.smtp_host, settings.smtp_port = "127.0.0.1", controller.port
+    yield handler
+    settings.smtp_host, settings.smtp_port = previous
+    controller.stop()
+
+
+def test_a_retried_delivery_is_the_same_message_with_the_date_it_was_sent(world: World, busy: _Busy) -> None:
+    _opt_in(world, "fr")
+    [row] = world.db.scalars(select(mail.OutboxMessage)).all()
+
+    first = mail.deliver(world.db, world.keys, world.settings)
+    retry_at = row.send_after + timedelta(seconds=1)
+    with clock.pinned(retry_at):
+        second = mail.deliver(world.db, world.keys, world.settings)
+
+    assert (first.retrying, second.sent, row.status, row.attempts) == (1, 1, "sent", 2)
+    refused, accepted = busy.received
+    assert refused["Message-ID"] == accepted["Message-ID"] == row.message_id
+    assert parsedate_to_datetime(str(accepted["Date"])) == retry_at.replace(microsecond=0)
+    assert parsedate_to_datetime(str(refused["Date"])) < parsedate_to_datetime(str(accepted["Date"]))
+
+
+def test_the_sender_address_is_encoded_with_the_company_name_intact(world: World, smtp: Mailbox) -> None:
+    _opt_in(world, "nl")
+
+    [letter] = _delivered(world, smtp)["opt_in"]
+
+    raw = letter.as_bytes()
+    assert COMPANY.encode() not in raw and b"=?utf-8?" in raw.lower()  # RFC 2047 on the wire
+    assert letter["From"].addresses[0] == Address(COMPANY, addr_spec=world.settings.mail_from)
+
+
+def test_an_html_alternative_carries_the_footer_too(world: World, smtp: Mailbox) -> None:
+    mail.queue(
+        world.db, world.keys, mail.Mail(to="o@example.test", subject="s", text="Bonjour", html="<p>Bonjour</p>"),
+        kind="dsr_reminder", category="service", organisation_id=world.org,
+    )  # fmt: skip
+
+    [letter] = _delivered(world, smtp)["dsr_reminder"]
+
+    html = letter.get_body(("html",))
+    assert html is not None and html["Content-Transfer-Encoding"] == "quoted-printable"
+    assert (
+        COMPANY in html.get_content() and f"{world.settings.base_url}/privacy?lang=fr" in html.get_content()
+    )
