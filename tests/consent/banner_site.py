@@ -3,7 +3,7 @@
 The demo page (examples/website/index.html) is served by a small HTTP server on loopback with a strict CSP
 header; lawful runs on another port with the example register applied and both notices published, and
 allows the demo origin through CORS. A second lawful with the Qualifio register, which has marketing and
-social-media trackers (CRMS has only analytics), serves the GPC and social-embed tests.
+social-media trackers (CRMS has analytics and its LinkedIn feed), serves the GPC and social-embed tests.
 """
 
 import base64

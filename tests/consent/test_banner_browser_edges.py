@@ -135,7 +135,7 @@ def test_tab_reaches_the_three_buttons_inside_the_banner_and_enter_on_refuse_com
     keyboard.press("Enter")
 
     expect(seen.banner).to_be_hidden()
-    assert (seen.stored() or {})["c"] == {"analytics": 0}
+    assert (seen.stored() or {})["c"] == {"analytics": 0, "social_media": 0}
     assert seen.page.evaluate("document.activeElement === document.body")  # where it was before
     assert not seen.analytics_ran()
 

@@ -1,6 +1,7 @@
 """`lawful staff …`: accounts, roles and API keys."""
 
 import secrets
+import sys
 import uuid
 from datetime import date
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from lawful import keystore, terminal
 
-from . import service
+from . import passwords, service
 from .errors import StaffNotFound
 from .models import StaffUser
 from .rules import Role
@@ -150,3 +151,44 @@ def revoke_key(key_id: uuid.UUID) -> None:
     with terminal.session() as db:
         service.revoke_api_key(db, terminal.operator(), key_id=key_id)
     terminal.out.print(f"API key {key_id} revoked")
+
+
+@cli.command("reset-password")
+def reset_password(
+    email: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the new password from standard input (one line)")
+    ] = False,
+    generate: Annotated[
+        bool, typer.Option("--generate", help="choose a random password and print it, once")
+    ] = False,
+    as_json: Json = False,
+) -> None:
+    """Set a staff member's password (asked twice, unless --password-stdin or --generate); their console
+    sessions end and their login back-off is cleared. Audited; the password is never recorded."""
+    if password_stdin and generate:
+        raise typer.BadParameter("choose one of --password-stdin and --generate", param_hint="--generate")
+    with terminal.session() as db:
+        _by_email(db, email)  # an unknown email fails before anyone types a password
+    if generate:
+        password = passwords.generate()
+    elif password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with terminal.session() as db:
+        ended = passwords.reset(
+            db,
+            terminal.operator(),
+            keystore.open_keys(terminal.settings()),
+            email=email,
+            password=password,
+            generated=generate,
+        )
+    shown = password if generate else None
+    if not terminal.emit({"email": email, "sessions_ended": ended, "password": shown}, as_json=as_json):
+        terminal.out.print(
+            f"Password of {email} reset; {ended} console session(s) ended, login back-off cleared"
+        )
+        if shown:
+            terminal.out.print(f"  new password (shown once): {shown}")

@@ -18,6 +18,7 @@ from lawful.errors import LawfulError, TooManyRequests
 from . import rules
 from .errors import AccessReviewDue, LoginFailed
 from .models import LoginAttempt, StaffSession, StaffUser
+from .passwords import reset_marker
 from .service import ACCESS_REVIEW_MESSAGE, _hasher, _totp_secret, actor_for, find_by_email
 
 
@@ -43,7 +44,10 @@ def log_in(
     email = email.strip().lower()
     pair_key = crypto.keyed_hash(keys.lookup, f"login:{email}|{client}")
     address_key = crypto.keyed_hash(keys.lookup, "client:" + client)
-    if _throttled(db, pair_key=pair_key, address_key=address_key, now=now, limits=limits):
+    reset_key = reset_marker(keys, email)
+    if _throttled(
+        db, pair_key=pair_key, address_key=address_key, reset_key=reset_key, now=now, limits=limits
+    ):
         return LoginResult(None, TooManyRequests("too many failed logins; try again later"))
     user = find_by_email(db, email=email)
     password_ok = _password_ok(user.password_hash if user else _dummy_hash(), password)
@@ -76,11 +80,14 @@ def _record_refusal(db: Session, user: StaffUser, *, reason: str) -> None:
 
 
 def _throttled(
-    db: Session, *, pair_key: str, address_key: str, now: datetime, limits: rules.LoginLimits
+    db: Session, *, pair_key: str, address_key: str, reset_key: str, now: datetime, limits: rules.LoginLimits
 ) -> bool:
     since = now - limits.window
+    # a success from this address, or a password reset of the account, starts the count again
     last_success = db.scalar(
-        select(func.max(LoginAttempt.at)).where(LoginAttempt.key == pair_key, LoginAttempt.succeeded)
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.key.in_((pair_key, reset_key)), LoginAttempt.succeeded
+        )
     )
     count, last_failure = _failures(db, key=pair_key, since=max(since, last_success or since))
     delay = rules.login_delay(
