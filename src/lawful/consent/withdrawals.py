@@ -84,6 +84,8 @@ def withdraw(
     given = _state(db, subject, purpose) is ConsentStatus.GIVEN
     if not given and strict:
         raise ConsentNotGiven(f"purpose: there is no consent in force for {purpose!r} to withdraw")
+    if marketing:  # first: it may wait for a delivery batch, better before the ledger and audit writes
+        _opted_out(db, OptOut(subject.organisation_id, subject.id, frozenset({purpose}), reason))
     if given:
         record(
             db,
@@ -96,7 +98,6 @@ def withdraw(
         )
     if marketing:
         _suppress(db, actor, keys, subject, scope=purpose, reason=reason)
-        _opted_out(db, OptOut(subject.organisation_id, subject.id, frozenset({purpose}), reason))
     return Withdrawal(subject, purpose, given, marketing)
 
 
@@ -111,6 +112,7 @@ def object_to_marketing(
 ) -> list[str]:
     """Art. 21(2)-(3): every marketing purpose stops, absolutely; other consents stay. The purposes whose
     consent was withdrawn."""
+    _opted_out(db, OptOut(subject.organisation_id, subject.id, None, reason))  # first, as in `withdraw`
     already = any(
         kind == "direct_marketing"
         for kind, _, _ in subjects.facts(
@@ -137,7 +139,6 @@ def object_to_marketing(
             )
             ended.append(state.purpose)
     _suppress(db, actor, keys, subject, scope=ALL_MARKETING, reason=reason)
-    _opted_out(db, OptOut(subject.organisation_id, subject.id, None, reason))
     return sorted(ended)
 
 
