@@ -142,6 +142,7 @@ def create_app(settings: Settings) -> FastAPI:
         dsr_pages.console,
         consent_pages.console,
         marketing_pages.pages,
+        marketing_pages.campaign_pages,
     ):
         app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

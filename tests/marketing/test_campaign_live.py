@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.policy import default as default_policy
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -192,7 +193,7 @@ def _click(
     return answered
 
 
-def _finished(http: httpx.Client, token: str) -> dict[str, object]:
+def _finished(http: httpx.Client, token: str) -> dict[str, Any]:
     """The campaign once no message of it is pending any more."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
