@@ -57,9 +57,7 @@ def catalogue() -> Mapping[str, Mapping[str, str]]:
             data: dict[str, dict[str, str]] = yaml.load(handle, Loader=_Loader) or {}  # noqa: S506 (a SafeLoader)
         clash = sorted(merged.keys() & data.keys())
         if clash:
-            raise ValueError(
-                f"{path.name} defines catalogue keys already defined elsewhere: {', '.join(clash)}"
-            )
+            raise ValueError(f"{path.name} defines catalogue keys already defined elsewhere: {', '.join(clash)}")
         merged.update(data)
     return merged
 
