@@ -108,6 +108,7 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         "form_key": "contact",
         "consent_id": str(uuid.uuid4()),
         "purpose": "newsletter",
+        "key": "no-such-campaign",
     }
 
 

@@ -75,6 +75,13 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/subjects/{subject_id}/consents"): Rule(P({"subjects:read"})),
     ("POST", "/api/audiences"): Rule(P({"marketing:send"})),
     ("POST", "/api/campaigns"): Rule(P({"marketing:send"})),
+    ("GET", "/api/campaigns"): Rule(P({"marketing:send"})),
+    ("GET", "/api/campaigns/{key}"): Rule(P({"marketing:send"}), allowed="deny"),  # no such campaign: 404
+    ("POST", "/api/campaigns/{key}/cancel"): Rule(P({"marketing:send"}), allowed="deny"),
+    ("GET", "/api/subjects/{subject_id}/campaigns"): Rule(P({"subjects:read"})),
+    ("POST", "/api/subjects/{subject_id}/consents/withdrawals"): Rule(
+        P({"subjects:write"}), {"purpose": "newsletter", "channel": "phone"}
+    ),
     ("POST", "/api/audiences/exports"): Rule(P({"marketing:send"})),
     ("POST", "/api/audiences/uploads"): Rule(P({"marketing:send"})),
     ("POST", "/api/phone/dncm-imports"): Rule(P({"marketing:send"})),
@@ -171,6 +178,16 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/console/requests/{request_id}/letters/{letter}"): Rule(P({"dsr:read"}), allowed="404"),
     ("GET", "/console/consent"): Rule(P({"subjects:read"})),
     ("GET", "/console/audiences"): Rule(P({"marketing:send"})),
+    ("GET", "/console/campaigns"): Rule(P({"marketing:send"})),
+    ("POST", "/console/campaigns"): Rule(
+        P({"marketing:send"}),
+        {"purpose": "newsletter", "key": "matrix", "subject": "News", "text": "{{unsubscribe_url}}"},
+    ),
+    ("POST", "/console/campaigns/{key}/cancel"): Rule(P({"marketing:send"}), allowed="deny"),
+    ("GET", "/console/campaigns/people/{subject_id}"): Rule(P({"personal_data:read"})),
+    ("POST", "/console/consent/withdrawals"): Rule(
+        P({"subjects:write"}), {"subject_id": "{subject_id}", "purpose": "newsletter", "channel": "phone"}
+    ),
     ("POST", "/console/audiences/uploads"): Rule(
         P({"marketing:send"}), {"purpose": "newsletter", "recipient": "hosting"}
     ),

@@ -130,6 +130,7 @@ def create_app(settings: Settings) -> FastAPI:
         dsr_pages.console,
         consent_pages.console,
         marketing_pages.pages,
+        marketing_pages.campaign_pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

@@ -38,6 +38,7 @@ DOMAINS = {
     "dsr": ("lawful.dsr.commands", "cli"),
     "connectors": ("lawful.connectors.commands", "cli"),
     "marketing": ("lawful.marketing.commands", "cli"),
+    "consent": ("lawful.consent.commands", "cli"),
 }
 # every package that declares tables; a command that loads only its own domain would meet foreign keys
 # to tables nobody declared (NoReferencedTableError), so each process loads them all before a session

@@ -115,9 +115,9 @@ def test_one_click_unsubscribes_at_once_and_keeps_the_proof_of_consent(
     page = client.get(f"/u/{token}")
 
     assert page.status_code == 200 and "désinscrit" in page.text
+    # the newsletter's consent ends and its exclusion entry is written; no objection to all marketing
     assert _decide(db, keys, org, "out@example.test").reasons == (
         decisions.Reason.CONSENT_WITHDRAWN,
-        decisions.Reason.OBJECTED,
         decisions.Reason.SUPPRESSED,
     )
     assert [e.kind for e in consent.history(db, subject_id=subject.id)] == ["given", "withdrawn"]

@@ -1,10 +1,11 @@
 """The consent ledger with proof, the current consent of each person, and the exclusion list."""
 
-from . import banner, optin, partners
+from . import banner, optin, partners, preferences, withdrawals
 from .errors import ConsentNotGiven, NotConsentBased, UnknownPurpose
 from .models import ConsentEvent, ConsentState, CookieChoice, OptIn, Suppression
-from .rules import ConsentStatus, EventKind, current_state
+from .rules import ConsentStatus, EventKind, current_state, is_marketing
 from .service import (
+    ALL_MARKETING,
     Proof,
     ensure_consent_purpose,
     first_event,
@@ -15,8 +16,10 @@ from .service import (
     suppressed,
     suppression_lookup,
 )
+from .withdrawals import OptOut, Withdrawal, object_to_marketing, on_opt_out, withdraw
 
 __all__ = [
+    "ALL_MARKETING",
     "ConsentEvent",
     "ConsentNotGiven",
     "ConsentState",
@@ -25,19 +28,27 @@ __all__ = [
     "EventKind",
     "NotConsentBased",
     "OptIn",
+    "OptOut",
     "Proof",
     "Suppression",
     "UnknownPurpose",
+    "Withdrawal",
     "banner",
     "current_state",
     "ensure_consent_purpose",
     "first_event",
     "history",
+    "is_marketing",
+    "object_to_marketing",
+    "on_opt_out",
     "optin",
     "partners",
+    "preferences",
     "record",
     "states",
     "suppress",
     "suppressed",
     "suppression_lookup",
+    "withdraw",
+    "withdrawals",
 ]

@@ -49,14 +49,17 @@ class ConsentState(Scoped, IdMixin, Base):
 
 
 class Suppression(Scoped, IdMixin, Base):
-    """An exclusion-list entry: a keyed hash of a normalised address, never the address (T-01, T-02)."""
+    """An exclusion-list entry: a keyed hash of a normalised address, never the address (T-01, T-02).
+
+    `scope` is `marketing` (every marketing purpose: an objection, an erasure) or one purpose's key (an
+    unsubscribe from that newsletter, R-36: the subscriber may narrow it to one)."""
 
     __tablename__ = "suppressions"
-    __table_args__ = (UniqueConstraint("organisation_id", "lookup"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "lookup", "scope"),)
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
     lookup: Mapped[str] = mapped_column(String(64))
-    scope: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(120))
     reason: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime]
 

@@ -1,8 +1,8 @@
 """Newsletter double opt-in and the one-click unsubscribe (R-21, R-22, R-35..R-37).
 
 Nothing about a person is kept until they confirm: the pending row holds only the sealed address.
-An unsubscribe withdraws consent, records the marketing objection (absolute, Art. 21(3)) and adds the
-address to the exclusion list, so that no later import or list brings it back.
+An unsubscribe withdraws the consent of the newsletter it came with and adds the address to the exclusion
+list for that purpose, so that no later import or list brings it back (consent.withdrawals).
 """
 
 import hashlib
@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, crypto, i18n, keystore, mail, processing, subjects
 from lawful.actor import Actor
 
 from . import partners
-from .errors import ConsentNotGiven, LinkExpired, LinkUsed, UnknownLink
-from .models import ConsentState, OptIn, Suppression
+from .errors import LinkExpired, LinkUsed, UnknownLink
+from .models import OptIn, Suppression
 from .rules import EventKind
-from .service import Proof, ensure_consent_purpose, record, suppress, suppression_lookup
+from .service import ALL_MARKETING, Proof, ensure_consent_purpose, record, suppression_lookup
+from .withdrawals import Withdrawal, withdraw
 
 CONFIRM_WITHIN = timedelta(hours=48)
 
@@ -175,9 +176,11 @@ def confirm(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> su
     lookup = suppression_lookup(keys, address)
     db.execute(
         delete(Suppression).where(
-            Suppression.organisation_id == row.organisation_id, Suppression.lookup == lookup
+            Suppression.organisation_id == row.organisation_id,
+            Suppression.lookup == lookup,
+            Suppression.scope.in_([row.purpose, ALL_MARKETING]),
         )
-    )  # a fresh, confirmed opt-in outranks it
+    )  # a fresh, confirmed opt-in outranks it; an unsubscribe from another newsletter stays
     row.confirmed_at, row.sealed = clock.now(), None
     return collected
 
@@ -186,22 +189,15 @@ def register_number(db: Session, row: OptIn) -> int:
     return processing.get_version(db, organisation_id=row.organisation_id).number
 
 
-@dataclass(frozen=True)
-class Unsubscribed:
-    subject: subjects.Subject
-    purpose: str
+def unsubscribe(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> Withdrawal:
+    """One click, no login, no reason; effective before the next dispatch; replaying it changes nothing.
 
-
-def unsubscribe(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -> Unsubscribed:
-    """One click, no login, no reason; effective before the next dispatch; replaying it changes nothing."""
+    It stops what the link was for, that newsletter's purpose, and nothing else (R-36: the subscriber
+    narrows it to one; the preference page and the objection cover the rest)."""
     found = _read(keys, "unsubscribe", token)
     if not isinstance(found, dict) or not {"s", "p"} <= found.keys():
         raise UnknownLink("this link is not valid")
-    try:
-        subject = subjects.get(db, subject_id=uuid.UUID(hex=str(found["s"])))
-    except (ValueError, subjects.SubjectNotFound) as exc:
-        raise UnknownLink("this link is not valid") from exc
-    purpose = str(found["p"])
+    subject = subject_of(db, str(found["s"]))
     proof = Proof(
         text="unsubscribe link",
         text_version="1",
@@ -209,41 +205,20 @@ def unsubscribe(db: Session, actor: Actor, keys: keystore.Keys, *, token: str) -
         channel="email",
         element="unsubscribe_link",
     )
-    states = db.scalars(
-        select(ConsentState).where(ConsentState.subject_id == subject.id, ConsentState.state == "given")
-    ).all()
-    for state in states:
-        try:
-            record(
-                db,
-                actor,
-                organisation_id=subject.organisation_id,
-                subject_id=subject.id,
-                purpose=state.purpose,
-                kind=EventKind.WITHDRAWN,
-                proof=proof,
-            )
-        except ConsentNotGiven:
-            continue
-    already = any(
-        kind == "direct_marketing"
-        for kind, _, _ in subjects.facts(
-            db, organisation_id=subject.organisation_id, subject_ids=[subject.id]
-        )[subject.id].objections
+    return withdraw(
+        db,
+        actor,
+        keys,
+        subject=subject,
+        purpose=str(found["p"]),
+        proof=proof,
+        reason="unsubscribed",
+        strict=False,
     )
-    if not already:
-        subjects.record_objection(db, actor, subject_id=subject.id, kind="direct_marketing", activity=None)
-    for email in _emails(db, keys, subject):
-        suppress(
-            db,
-            actor,
-            organisation_id=subject.organisation_id,
-            lookup=suppression_lookup(keys, email),
-            reason="unsubscribed",
-        )
-    return Unsubscribed(subject, purpose)
 
 
-def _emails(db: Session, keys: keystore.Keys, subject: subjects.Subject) -> list[str]:
-    values = subjects.identity_values(db, keys, subject_id=subject.id)
-    return [values["email"]] if "email" in values else []
+def subject_of(db: Session, hex_id: str) -> subjects.Subject:
+    try:
+        return subjects.get(db, subject_id=uuid.UUID(hex=hex_id))
+    except (ValueError, subjects.SubjectNotFound) as exc:
+        raise UnknownLink("this link is not valid") from exc

@@ -1,18 +1,19 @@
-"""Public links from emails: confirm a subscription (with a button), unsubscribe in one click (no login,
-no cookie)."""
+"""Public links from emails: confirm a subscription (with a button), unsubscribe in one click, the
+preference page (no login, no cookie); the console's consent overview and staff-recorded withdrawals."""
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
-from lawful import i18n, processing
+from lawful import i18n, processing, subjects
 from lawful.actor import Actor, ActorKind
 from lawful.errors import NotFound
-from lawful.web import AppKeys, ConsoleActor, Db, console_permission, html, language
+from lawful.web import AppKeys, ConsoleActor, Db, SameOrigin, console_permission, html, language
 
-from . import banner, optin, stats
+from . import banner, optin, preferences, stats, withdrawals
+from .service import Proof
 
 pages = APIRouter(tags=["consent"], include_in_schema=False)
 LINK = Actor(ActorKind.PUBLIC, label="email-link")
@@ -56,16 +57,24 @@ def confirm(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse
 
 @pages.get("/u/{token}")
 def unsubscribe_link(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse:
-    """R-22: the link itself unsubscribes, at once, and says so in the person's language."""
+    """R-22: the link itself unsubscribes from its newsletter, at once, and says so in the person's
+    language, with the way to every other choice."""
     done = optin.unsubscribe(db, LINK, keys, token=token)
-    lang = language(request, ["en", "fr", "nl"], done.subject.language or "en")
-    org = processing.get_organisation_by_id(db, organisation_id=done.subject.organisation_id)
+    lang = _their_language(request, done.subject)
+    register = processing.current_register(db, organisation_id=done.subject.organisation_id)[1]
+    org = register.organisation.legal_name
+    activity = next((a for a in register.activities if a.key == done.purpose), None)
+    name = (activity.name.get(lang) or activity.name.en or done.purpose) if activity else done.purpose
     return html(
         "consent/message.html",
         lang=lang,
         title=i18n.t("unsubscribe.title", lang),
-        org_name=org.legal_name,
-        message=i18n.t("unsubscribe.done", lang, organisation=org.legal_name),
+        org_name=org,
+        message=i18n.t("unsubscribe.purpose_done", lang, organisation=org, name=name),
+        link=(
+            f"/u/preferences/{preferences.token(keys, done.subject.id)}",
+            i18n.t("unsubscribe.manage", lang),
+        ),
     )
 
 
@@ -76,6 +85,52 @@ def unsubscribe_one_click(token: str, db: Db, keys: AppKeys) -> PlainTextRespons
     return PlainTextResponse("unsubscribed")
 
 
+def _their_language(request: Request, subject: subjects.Subject) -> str:
+    """The person's own language unless the page is asked for in another (?lang=)."""
+    own = subject.language if subject.language in LANGUAGES else None
+    if own and not request.query_params.get("lang"):
+        return own
+    return language(request, LANGUAGES, own or "en")
+
+
+LANGUAGES = ["en", "fr", "nl"]
+
+
+@pages.get("/u/preferences/{token}")
+def preference_page(token: str, request: Request, db: Db, keys: AppKeys, saved: bool = False) -> HTMLResponse:
+    """R-22: every consent the person gave, to withdraw or give; reading it changes nothing."""
+    subject = preferences.subject_of(db, keys, token)
+    lang = _their_language(request, subject)
+    org = processing.get_organisation_by_id(db, organisation_id=subject.organisation_id)
+    return html(
+        "consent/preferences.html",
+        lang=lang,
+        title=i18n.t("preferences.title", lang),
+        org_name=org.legal_name,
+        choices=preferences.choices(db, subject, lang),
+        token=token,
+        saved=saved,
+    )
+
+
+@pages.post("/u/preferences/{token}")
+def change_preference(
+    token: str,
+    request: Request,
+    db: Db,
+    keys: AppKeys,
+    action: Annotated[str, Form(pattern="^(withdraw|give|object)$")],
+    purpose: Annotated[str | None, Form(max_length=120)] = None,
+    lang: Annotated[str | None, Form(pattern="^(en|fr|nl)$")] = None,
+) -> RedirectResponse:
+    """Only a POST with the signed link changes anything; then back to the page, which says so."""
+    subject = preferences.subject_of(db, keys, token)
+    chosen = lang or _their_language(request, subject)
+    preferences.change(db, PREFERENCES, keys, subject=subject, action=action, purpose=purpose, lang=chosen)
+    return RedirectResponse(f"/u/preferences/{token}?saved=1&lang={chosen}", status_code=303)
+
+
+PREFERENCES = Actor(ActorKind.PUBLIC, label="preference-page")
 console = APIRouter(prefix="/console/consent", tags=["console"], include_in_schema=False)
 
 
@@ -104,4 +159,38 @@ def overview(
         figures=stats.figures(db, organisation_id=org),
         consent_id=consent_id,
         proof=proof,
+    )
+
+
+CHANNELS = "^(phone|letter|email|in_person)$"
+
+
+@console.post("/withdrawals", dependencies=[SameOrigin])
+def record_withdrawal(
+    db: Db,
+    keys: AppKeys,
+    actor: ConsoleActor,
+    subject_id: Annotated[uuid.UUID, Form()],
+    purpose: Annotated[str, Form(min_length=1, max_length=120)],
+    channel: Annotated[str, Form(pattern=CHANNELS)],
+    back: Annotated[str, Form(max_length=120)] = "",
+) -> RedirectResponse:
+    """A withdrawal received by phone, letter or at the desk, for one purpose (R-22): as the API's."""
+    console_permission(actor, "subjects:write")
+    subject = subjects.get(db, subject_id=subject_id, organisation_id=_console_org(actor))
+    withdrawals.withdraw(
+        db, actor, keys, subject=subject, purpose=purpose, proof=staff_proof(channel, subject)
+    )
+    view = back or purpose
+    return RedirectResponse(f"/console/subjects/{subject_id}?purpose={view}", status_code=303)
+
+
+def staff_proof(channel: str, subject: subjects.Subject) -> Proof:
+    """What staff heard or read: the channel, who recorded it (the audit entry), no text shown to anyone."""
+    return Proof(
+        text=f"withdrawal received by {channel}",
+        text_version="1",
+        language=subject.language or "en",
+        channel=channel,
+        element="staff:withdrawal",
     )

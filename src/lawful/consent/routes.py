@@ -17,7 +17,7 @@ from lawful.errors import Forbidden, LawfulError
 from lawful.lane import Answer, Lane, header
 from lawful.web import AppKeys, AppSettings, Db, RateLimiter, language, require
 
-from . import banner, optin, service
+from . import banner, optin, service, withdrawals
 from .schemas import (
     BannerChoiceCreate,
     BannerChoiceRead,
@@ -25,6 +25,8 @@ from .schemas import (
     ConsentId,
     CookieChoiceRead,
     SubscriptionCreate,
+    WithdrawalCreate,
+    WithdrawalRead,
 )
 
 router = APIRouter(tags=["consent"])
@@ -134,6 +136,38 @@ def consent_history(
         raise Forbidden("this key belongs to no organisation")
     subjects.get(db, subject_id=subject_id, organisation_id=actor.organisation_id)
     return [ConsentEventRead.model_validate(e) for e in service.history(db, subject_id=subject_id)]
+
+
+@router.post("/api/subjects/{subject_id}/consents/withdrawals", status_code=201)
+def record_withdrawal(
+    subject_id: uuid.UUID,
+    body: WithdrawalCreate,
+    db: Db,
+    keys: AppKeys,
+    actor: Annotated[Actor, Depends(require("subjects:write"))],
+) -> WithdrawalRead:
+    """Staff record a withdrawal received by phone or letter, for one purpose only; 409 when there is no
+    consent in force for it. Other consents stay; queued marketing mail for it is taken back."""
+    if actor.organisation_id is None:
+        raise Forbidden("this key belongs to no organisation")
+    subject = subjects.get(db, subject_id=subject_id, organisation_id=actor.organisation_id)
+    done = withdrawals.withdraw(
+        db,
+        actor,
+        keys,
+        subject=subject,
+        purpose=body.purpose,
+        proof=service.Proof(
+            text=f"withdrawal received by {body.channel}",
+            text_version="1",
+            language=subject.language or "en",
+            channel=body.channel,
+            element="staff:withdrawal",
+        ),
+    )
+    return WithdrawalRead(
+        subject_id=subject.id, purpose=done.purpose, withdrawn=done.withdrawn, marketing=done.marketing
+    )
 
 
 class BannerLane(Lane):

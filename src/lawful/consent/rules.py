@@ -37,3 +37,11 @@ def next_state(current: ConsentStatus, event: EventKind) -> ConsentStatus:
     if event is EventKind.WITHDRAWN and current is not ConsentStatus.GIVEN:
         raise ConsentNotGiven("there is no consent in force to withdraw")
     return ConsentStatus(event.value)
+
+
+MARKETING_USES = ("marketing", "personalize")
+
+
+def is_marketing(data_use: str) -> bool:
+    """How the register marks a purpose as marketing (its data use), as the purpose gate reads it."""
+    return data_use.startswith(MARKETING_USES)

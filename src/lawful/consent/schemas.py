@@ -62,3 +62,19 @@ class SubscriptionCreate(BaseModel):
 
     email: Annotated[str, Field(min_length=3, max_length=254)]
     language: Annotated[str, Field(pattern="^(en|fr|nl)$")] | None = None
+
+
+class WithdrawalCreate(BaseModel):
+    """A withdrawal staff received for one purpose (R-22): by phone, letter, email or at the desk."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(min_length=1, max_length=120)
+    channel: str = Field(pattern=r"^(phone|letter|email|in_person)$")
+
+
+class WithdrawalRead(BaseModel):
+    subject_id: uuid.UUID
+    purpose: str
+    withdrawn: bool
+    marketing: bool

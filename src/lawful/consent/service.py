@@ -18,6 +18,8 @@ from .errors import NotConsentBased, UnknownPurpose
 from .models import ConsentEvent, ConsentState, Suppression
 from .rules import ConsentStatus, EventKind
 
+ALL_MARKETING = "marketing"  # the scope of an exclusion entry that covers every marketing purpose
+
 
 @dataclass(frozen=True)
 class Proof:
@@ -202,7 +204,8 @@ def suppress(
     reason: str,
     scope: str = "marketing",
 ) -> Suppression:
-    """An exclusion-list entry for `lookup`, written once: an entry already there is kept as it is."""
+    """An exclusion-list entry for `lookup` and `scope` (every marketing purpose, or one purpose's key),
+    written once: an entry already there is kept as it is."""
     values = {
         "id": uuid.uuid4(),
         "organisation_id": organisation_id,
@@ -211,29 +214,44 @@ def suppress(
         "reason": reason,
         "created_at": clock.now(),
     }
-    statement = insert_new(db.get_bind().dialect, Suppression, values, unique=["organisation_id", "lookup"])
+    statement = insert_new(
+        db.get_bind().dialect, Suppression, values, unique=["organisation_id", "lookup", "scope"]
+    )
     row: Suppression | None = db.scalars(statement).first()
     if row is None:  # on the list already
         existing = db.scalars(
             select(Suppression).where(
-                Suppression.organisation_id == organisation_id, Suppression.lookup == lookup
+                Suppression.organisation_id == organisation_id,
+                Suppression.lookup == lookup,
+                Suppression.scope == scope,
             )
         ).one()
         return existing
     audit.record(
-        db, actor, "consent.suppressed", entity=row, organisation_id=organisation_id, data={"reason": reason}
+        db,
+        actor,
+        "consent.suppressed",
+        entity=row,
+        organisation_id=organisation_id,
+        data={"reason": reason, "scope": scope},
     )
     return row
 
 
-def suppressed(db: Session, *, organisation_id: uuid.UUID, lookups: list[str]) -> set[str]:
+def suppressed(
+    db: Session, *, organisation_id: uuid.UUID, lookups: list[str], purpose: str | None = None
+) -> set[str]:
+    """The lookups on the exclusion list: for `purpose`, an entry for every marketing purpose or for that
+    one; without it, any entry."""
     found: set[str] = set()
+    scoped = [Suppression.scope.in_([ALL_MARKETING, purpose])] if purpose is not None else []
     for start in range(0, len(lookups), 2000):
         found |= set(
             db.scalars(
                 select(Suppression.lookup).where(
                     Suppression.organisation_id == organisation_id,
                     Suppression.lookup.in_(lookups[start : start + 2000]),
+                    *scoped,
                 )
             )
         )

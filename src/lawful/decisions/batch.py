@@ -144,7 +144,14 @@ def _grouped() -> Select[Any]:
     )
     suppressed = (
         select(ID.subject_id)
-        .join(facts.table(consent.Suppression), and_(SP.lookup == ID.lookup, SP.organisation_id == org))
+        .join(
+            facts.table(consent.Suppression),
+            and_(
+                SP.lookup == ID.lookup,
+                SP.organisation_id == org,
+                or_(SP.scope == facts.ALL_MARKETING, SP.scope == purpose),
+            ),
+        )
         .where(ID.organisation_id == org, ID.kind == "email")
     )
     # The last collection for this purpose, found by index for each person (for 10,000 people, half the

@@ -70,6 +70,7 @@ def person(fact: Fact) -> Person:
     )
 
 
+ALL_MARKETING = "marketing"  # an exclusion entry of this scope covers every marketing purpose
 SQLITE_CHUNK = 5000  # well under SQLite's 32,766 bound variables
 NEVER_GIVEN = str(consent.ConsentStatus.NEVER_GIVEN)
 
@@ -217,7 +218,11 @@ def statement(dialect: str, selector: ColumnElement[bool] | None) -> Select[Any]
     objected = exists().where(OB.subject_id == S.id)
     held = exists().where(H.subject_id == S.id, H.lifted_at.is_(None), H.review_on >= bindparam("today"))
     suppressed = exists().where(
-        ID.subject_id == S.id, ID.kind == "email", SP.organisation_id == org, SP.lookup == ID.lookup
+        ID.subject_id == S.id,
+        ID.kind == "email",
+        SP.organisation_id == org,
+        SP.lookup == ID.lookup,
+        or_(SP.scope == ALL_MARKETING, SP.scope == purpose),  # every marketing purpose, or this one
     )
     last = select(func.max(C.collected_at)).where(C.subject_id == S.id, C.activity == purpose)
     state = select(CS.state).where(CS.organisation_id == org, CS.subject_id == S.id, CS.purpose == purpose)

@@ -1,7 +1,7 @@
 """Outgoing mail: queued in the outbox with the unit of work that causes it (outbox.py), delivered after
 commit as a letter from the company (delivery.py, letter.py)."""
 
-from .delivery import RETRY_DELAYS, Delivery, Malformed, deliver, deliver_due, on_failure
+from .delivery import RETRY_DELAYS, Delivery, Malformed, deliver, deliver_due, on_failure, screen_with
 from .letter import (
     KINDS,
     Kind,
@@ -50,4 +50,5 @@ __all__ = [
     "public_name",
     "queue",
     "recipient_lookup",
+    "screen_with",
 ]

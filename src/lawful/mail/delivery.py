@@ -6,6 +6,7 @@ a retry after a lost answer is the same message to the receiving side, not a sec
 import json
 import logging
 import smtplib
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class Delivery:
     sent: int = 0
     retrying: int = 0
     failed: dict[str, int] = field(default_factory=dict)
+    dropped: int = 0  # no longer allowed when their turn came (see `screen_with`)
 
 
 FailureHook = Callable[[Session, OutboxMessage], None]
@@ -56,6 +58,24 @@ def on_failure(hook: FailureHook) -> None:
     """Call `hook(db, row)` in the delivery's transaction for each message given up (the audit log's)."""
     if hook not in _failure_hooks:
         _failure_hooks.append(hook)
+
+
+# Asked for each claimed batch before anything is sent: {row id: reason} for the messages that must not
+# go any more (marketing eligibility at send time, R-36). Such a message is `dropped`, never retried.
+Screen = Callable[[Session, Keys, list[OutboxMessage]], dict[uuid.UUID, str]]
+_screens: list[Screen] = []
+
+
+def screen_with(screen: Screen) -> None:
+    if screen not in _screens:
+        _screens.append(screen)
+
+
+def _screened(db: Session, keys: Keys, rows: list[OutboxMessage]) -> dict[uuid.UUID, str]:
+    dropped: dict[uuid.UUID, str] = {}
+    for screen in _screens:
+        dropped |= screen(db, keys, rows)
+    return dropped
 
 
 def deliver_due(db: Session, keys: Keys, settings: Settings, *, limit: int = 50) -> int:
@@ -78,7 +98,13 @@ def deliver(db: Session, keys: Keys, settings: Settings, *, limit: int = 50) -> 
     if db.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     outcomes: Counter[str] = Counter()
-    for row in list(db.scalars(query)):
+    rows = list(db.scalars(query))
+    dropped = _screened(db, keys, rows)
+    for row in rows:
+        if row.id in dropped:  # claimed and locked: an opt-out committing now waits for this batch
+            row.status, row.sealed, row.last_error = "dropped", None, dropped[row.id][:300]
+            outcomes["dropped"] += 1
+            continue
         outcome = _deliver(keys, settings, row)
         outcomes[outcome] += 1
         if row.status == "failed":
@@ -88,7 +114,9 @@ def deliver(db: Session, keys: Keys, settings: Settings, *, limit: int = 50) -> 
     failed = {k.removeprefix("failed:"): n for k, n in outcomes.items() if k.startswith("failed:")}
     if failed:
         log.warning("mail delivery gave up %s message(s): %s", sum(failed.values()), failed)
-    return Delivery(sent=outcomes["sent"], retrying=outcomes["retrying"], failed=failed)
+    return Delivery(
+        sent=outcomes["sent"], retrying=outcomes["retrying"], failed=failed, dropped=outcomes["dropped"]
+    )
 
 
 class Malformed(ValueError):

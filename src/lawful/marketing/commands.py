@@ -1,4 +1,5 @@
-"""`lawful marketing …`: matched audiences on social networks (R-40) and telephone prospecting (R-41)."""
+"""`lawful marketing …`: campaigns (campaign_commands.py), matched audiences on social networks (R-40) and
+telephone prospecting (R-41)."""
 
 import csv
 from dataclasses import asdict
@@ -11,13 +12,17 @@ from rich.table import Table
 
 from lawful import keystore, render, terminal
 
-from . import phone, social
+from . import campaign_commands, phone, social
 
-cli = typer.Typer(help="Marketing: social audiences and telephone prospecting.", no_args_is_help=True)
+cli = typer.Typer(
+    help="Marketing: campaigns, social audiences and telephone prospecting.", no_args_is_help=True
+)
 audience_cli = typer.Typer(help="Matched audiences on social networks (R-40).", no_args_is_help=True)
 phone_cli = typer.Typer(help="Telephone prospecting, screened (R-41).", no_args_is_help=True)
 cli.add_typer(audience_cli, name="audience")
 cli.add_typer(phone_cli, name="phone")
+cli.add_typer(campaign_commands.cli, name="campaign")
+cli.command("sends")(campaign_commands.sends)
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
 Purpose = Annotated[str, typer.Option(help="a marketing activity of the register")]

@@ -1,17 +1,44 @@
-"""Campaign sends with their ePrivacy condition; social audience uploads; the Do Not Call Me register."""
+"""Campaigns and their sends with the ePrivacy condition and the outcome at send time; social audience
+uploads; the Do Not Call Me register."""
 
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lawful.db import Base, IdMixin, Scoped
 
 
+class Campaign(Scoped, IdMixin, Base):
+    """One campaign: who was left out when it was queued, by reason; cancelled or not."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    key: Mapped[str] = mapped_column(String(120))
+    purpose: Mapped[str] = mapped_column(String(120))
+    subject_line: Mapped[str] = mapped_column(String(200))
+    queued: Mapped[int]
+    excluded: Mapped[dict[str, Any]]  # reason -> people left out when it was queued
+    queued_at: Mapped[datetime]
+    queued_by: Mapped[str] = mapped_column(String(200))
+    cancelled_at: Mapped[datetime | None]
+
+
+class SendStatus:
+    """A send is `queued` until the outbox says otherwise; `dropped` at send time, `cancelled` before it."""
+
+    QUEUED = "queued"
+    DROPPED = "dropped"
+    CANCELLED = "cancelled"
+
+
 class Send(Scoped, IdMixin, Base):
-    """One marketing message to one person, with the ePrivacy condition it relied on (R-34)."""
+    """One marketing message to one person, with the ePrivacy condition it relied on (R-34) and, when it
+    did not go, why: left out at send time (`dropped`) or taken back before (`cancelled`), R-36."""
 
     __tablename__ = "sends"
 
@@ -22,8 +49,11 @@ class Send(Scoped, IdMixin, Base):
     )
     purpose: Mapped[str] = mapped_column(String(120))
     basis: Mapped[str] = mapped_column(String(40))
-    outbox_id: Mapped[uuid.UUID | None]
-    sent_at: Mapped[datetime]
+    outbox_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    queued_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default=SendStatus.QUEUED)
+    reason: Mapped[str | None] = mapped_column(String(60))
+    decided_at: Mapped[datetime | None]
 
 
 class AudienceUpload(Scoped, IdMixin, Base):

@@ -5,18 +5,21 @@ import uuid
 from collections import Counter
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from lawful import subjects
 from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
-from . import exports, phone, service, social
+from . import campaigns, exports, phone, service, social
 from .schemas import CallListCreate, DncmCreate, DncmRead, UploadCreate
 
 router = APIRouter(prefix="/api", tags=["marketing"])
 Sender = Annotated[Actor, Depends(require("marketing:send"))]
+CAMPAIGN_KEY = r"^[A-Za-z0-9_.-]+$"
+CampaignKey = Annotated[str, Path(min_length=1, max_length=120, pattern=CAMPAIGN_KEY)]
 
 
 class AudienceCreate(BaseModel):
@@ -36,7 +39,7 @@ class CampaignCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     purpose: str = Field(min_length=1, max_length=120)
-    campaign: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.-]+$")
+    campaign: str = Field(min_length=1, max_length=120, pattern=CAMPAIGN_KEY)
     subject: str = Field(min_length=1, max_length=200)
     text: str = Field(min_length=1, max_length=100_000, description="must contain {unsubscribe_url}")
 
@@ -63,8 +66,9 @@ def preview(body: AudienceCreate, db: Db, keys: AppKeys, actor: Sender) -> Audie
 @router.post("/campaigns", status_code=202)
 def send(
     body: CampaignCreate, db: Db, keys: AppKeys, actor: Sender, settings: AppSettings
-) -> service.CampaignResult:
-    result = service.send_campaign(
+) -> campaigns.CampaignResult:
+    """Queue a campaign; each message is checked again when its turn comes (R-36)."""
+    result = campaigns.queue(
         db,
         actor,
         keys,
@@ -76,6 +80,32 @@ def send(
         base_url=settings.base_url,
     )
     return result
+
+
+@router.get("/campaigns")
+def list_campaigns(db: Db, actor: Sender) -> list[campaigns.CampaignView]:
+    return campaigns.list_campaigns(db, organisation_id=_org(actor))
+
+
+@router.get("/campaigns/{key}")
+def show_campaign(key: CampaignKey, db: Db, actor: Sender) -> campaigns.CampaignView:
+    """Who was left out when it was queued and when each message's turn came, by reason."""
+    return campaigns.show(db, organisation_id=_org(actor), key=key)
+
+
+@router.post("/campaigns/{key}/cancel")
+def cancel_campaign(key: CampaignKey, db: Db, actor: Sender) -> campaigns.CampaignView:
+    """Take back every message not sent yet."""
+    return campaigns.cancel(db, actor, organisation_id=_org(actor), key=key)
+
+
+@router.get("/subjects/{subject_id}/campaigns")
+def sends_of(
+    subject_id: uuid.UUID, db: Db, actor: Annotated[Actor, Depends(require("subjects:read"))]
+) -> list[campaigns.SendView]:
+    """Every campaign message queued for the person and what became of it (sent: it reached them)."""
+    subjects.get(db, subject_id=subject_id, organisation_id=_org(actor))
+    return campaigns.sends_of(db, subject_id=subject_id)
 
 
 @router.post("/audiences/exports")

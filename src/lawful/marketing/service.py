@@ -1,4 +1,5 @@
-"""Audiences and campaigns: only through the purpose gate (R-34..R-38); exports are in exports.py."""
+"""Audiences: only through the purpose gate (R-34..R-38); campaigns are in campaigns.py, exports in
+exports.py."""
 
 import uuid
 from collections import Counter
@@ -6,13 +7,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, decisions, i18n, keystore, mail, processing, subjects
-from lawful.actor import Actor
+from lawful import decisions, keystore, processing, subjects
 from lawful.errors import RuleViolation
 
 from . import rules
-from .errors import TemplateRefused
-from .models import Send
 
 
 class NotMarketing(RuleViolation):
@@ -83,83 +81,3 @@ def _own_offer(register: processing.Register, purpose: str) -> bool:
 
 def _email(db: Session, keys: keystore.Keys, subject_id: uuid.UUID) -> str | None:
     return subjects.identity_values(db, keys, subject_id=subject_id).get("email")
-
-
-@dataclass(frozen=True)
-class CampaignResult:
-    queued: int
-    excluded: dict[str, int]
-
-
-def send_campaign(
-    db: Session,
-    actor: Actor,
-    keys: keystore.Keys,
-    *,
-    organisation_id: uuid.UUID,
-    purpose: str,
-    campaign: str,
-    subject_line: str,
-    text: str,
-    base_url: str,
-) -> CampaignResult:
-    """Eligibility is decided at dispatch, per person; every message carries its one-click opt-out (R-35, R-36)."""
-    rules.ensure_header_value("subject", subject_line)
-    if not rules.has_unsubscribe(text, None):
-        raise TemplateRefused("a marketing message must contain {unsubscribe_url} (R-35)")
-    audience = build(db, keys, organisation_id=organisation_id, purpose=purpose)
-    org = processing.current_register(db, organisation_id=organisation_id)[1].organisation
-    for subject_id, basis in audience.members:
-        email = _email(db, keys, subject_id)
-        if email is None:
-            continue
-        lang = subjects.get(db, subject_id=subject_id).language or org.authoritative_language
-        url = f"{base_url}/u/{consent.optin.unsubscribe_token(keys, subject_id, purpose)}"
-        footer = "\n\n" + "\n".join(  # the letter adds the signature: company, notice
-            [
-                i18n.t("mail.footer.object", lang),
-                f"{i18n.t('mail.footer.unsubscribe', lang)} {url}",
-            ]
-        )
-        message = mail.Mail(
-            to=email,
-            subject=subject_line,
-            text=text.replace("{unsubscribe_url}", url) + footer,
-            lang=lang,
-            headers=(
-                ("List-Unsubscribe", f"<{url}>"),
-                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-            ),
-        )
-        row = mail.queue(
-            db,
-            keys,
-            message,
-            kind=f"campaign:{campaign}",
-            category="marketing",
-            organisation_id=organisation_id,
-            subject_id=subject_id,
-        )
-        db.add(
-            Send(
-                organisation_id=organisation_id,
-                campaign=campaign,
-                subject_id=subject_id,
-                purpose=purpose,
-                basis=basis,
-                outbox_id=row.id,
-                sent_at=clock.now(),
-            )
-        )
-    db.flush()
-    audit.record(
-        db,
-        actor,
-        "marketing.campaign_queued",
-        entity_type="Campaign",
-        entity_id=campaign,
-        organisation_id=organisation_id,
-        purpose=purpose,
-        data={"queued": len(audience.members), "excluded": dict(audience.excluded)},
-    )
-    return CampaignResult(len(audience.members), dict(audience.excluded))

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawful import consent, keystore, subjects
@@ -69,31 +68,20 @@ def objection(
             lookup=consent.suppression_lookup(keys, address),
             reason="objection",
         )
-        if request.subject_id is not None:
-            subjects.record_objection(
-                db, actor, subject_id=request.subject_id, kind="direct_marketing", activity=None
+        if request.subject_id is not None:  # every marketing purpose stops, other consents stay
+            consent.object_to_marketing(
+                db,
+                actor,
+                keys,
+                subject=subjects.get(db, subject_id=request.subject_id),
+                proof=consent.Proof(
+                    text=f"objection {request.reference}",
+                    text_version="1",
+                    language=request.language,
+                    channel="rights_request",
+                    element="objection",
+                ),
             )
-            for state in db.scalars(
-                select(consent.ConsentState).where(
-                    consent.ConsentState.subject_id == request.subject_id,
-                    consent.ConsentState.state == "given",
-                )
-            ):
-                consent.record(
-                    db,
-                    actor,
-                    organisation_id=request.organisation_id,
-                    subject_id=request.subject_id,
-                    purpose=state.purpose,
-                    kind=consent.EventKind.WITHDRAWN,
-                    proof=consent.Proof(
-                        text=f"objection {request.reference}",
-                        text_version="1",
-                        language=request.language,
-                        channel="rights_request",
-                        element="objection",
-                    ),
-                )
         return {"scope": scope, "suppressed": True}
     if request.subject_id is None:
         return {"found": False}
