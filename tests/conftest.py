@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -269,6 +269,8 @@ class Mailbox:
     host: str
     port: int
     messages: list[EmailMessage]
+    sessions: list[object] = field(default_factory=list)  # the SMTP session each message came in
+    refuse: set[str] = field(default_factory=set)  # recipients the server answers 550
 
     def wait_for(self, count: int, seconds: float = 5.0) -> list[EmailMessage]:
         deadline = time.monotonic() + seconds
@@ -278,24 +280,34 @@ class Mailbox:
 
 
 class _Collector:
-    def __init__(self, box: list[EmailMessage]) -> None:
-        self.box = box
+    def __init__(self, messages: list[EmailMessage], box: "Mailbox | None" = None) -> None:
+        self.messages, self.box = messages, box
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd API)
+        self, server: object, session: object, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if self.box is not None and address in self.box.refuse:
+            return "550 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:  # noqa: N802 (aiosmtpd API)
         content = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
-        self.box.append(message_from_bytes(content, policy=default_policy))
+        self.messages.append(message_from_bytes(content, policy=default_policy))
+        if self.box is not None:
+            self.box.sessions.append(session)
         return "250 OK"
 
 
 @pytest.fixture
 def smtp(settings: Settings) -> Iterator[Mailbox]:
     """An aiosmtpd server on a free loopback port; the settings point mail at it for the test."""
-    received: list[EmailMessage] = []
-    controller = Controller(_Collector(received), hostname="127.0.0.1", port=_free_port())
+    box = Mailbox("127.0.0.1", _free_port(), [])
+    controller = Controller(_Collector(box.messages, box), hostname="127.0.0.1", port=box.port)
     controller.start()
     previous = (settings.smtp_host, settings.smtp_port)
     settings.smtp_host, settings.smtp_port = "127.0.0.1", controller.port
-    yield Mailbox("127.0.0.1", controller.port, received)
+    yield box
     settings.smtp_host, settings.smtp_port = previous
     controller.stop()
 

@@ -180,3 +180,31 @@ def test_the_cli_delivers_what_is_due_and_says_what_it_gave_up(
     assert result.exit_code == 0 and "1 message(s) sent" in result.stdout
     assert "1 message(s) given up: malformed 1" in result.stderr
     assert [m["To"] for m in smtp.wait_for(1)] == ["cli@example.test"]
+
+
+def test_one_delivery_run_sends_its_messages_over_one_smtp_session(
+    db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox, org: uuid.UUID
+) -> None:
+    for n in range(5):
+        _queue(db, keys, org, to=f"many{n}@example.test")
+
+    sent = mail.deliver_due(db, keys, settings)
+
+    assert sent == 5 and len(smtp.wait_for(5)) == 5
+    assert len({id(session) for session in smtp.sessions}) == 1
+
+
+def test_a_refused_recipient_does_not_stop_the_others_of_the_run(
+    db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox, org: uuid.UUID
+) -> None:
+    smtp.refuse.add("gone@example.test")
+    first = _queue(db, keys, org, to="first@example.test")
+    refused = _queue(db, keys, org, to="gone@example.test")
+    last = _queue(db, keys, org, to="last@example.test")
+
+    outcome = mail.deliver(db, keys, settings)
+
+    assert (outcome.sent, outcome.retrying) == (2, 1)
+    assert {m["To"] for m in smtp.wait_for(2)} == {"first@example.test", "last@example.test"}
+    assert (first.status, refused.status, last.status) == ("sent", "pending", "sent")
+    assert refused.last_error == "refused: SMTPRecipientsRefused"

@@ -100,16 +100,20 @@ def deliver(db: Session, keys: Keys, settings: Settings, *, limit: int = 50) -> 
     outcomes: Counter[str] = Counter()
     rows = list(db.scalars(query))
     dropped = _screened(db, keys, rows)
-    for row in rows:
-        if row.id in dropped:  # claimed and locked: an opt-out committing now waits for this batch
-            row.status, row.sealed, row.last_error = "dropped", None, dropped[row.id][:300]
-            outcomes["dropped"] += 1
-            continue
-        outcome = _deliver(keys, settings, row)
-        outcomes[outcome] += 1
-        if row.status == "failed":
-            for hook in _failure_hooks:
-                hook(db, row)
+    server = _Server(settings)
+    try:
+        for row in rows:
+            if row.id in dropped:  # claimed and locked: an opt-out committing now waits for this batch
+                row.status, row.sealed, row.last_error = "dropped", None, dropped[row.id][:300]
+                outcomes["dropped"] += 1
+                continue
+            outcome = _deliver(keys, server, settings, row)
+            outcomes[outcome] += 1
+            if row.status == "failed":
+                for hook in _failure_hooks:
+                    hook(db, row)
+    finally:
+        server.close()
     db.flush()
     failed = {k.removeprefix("failed:"): n for k, n in outcomes.items() if k.startswith("failed:")}
     if failed:
@@ -174,7 +178,44 @@ def _address(
         message["Auto-Submitted"] = "auto-generated"
 
 
-def _deliver(keys: Keys, settings: Settings, row: OutboxMessage) -> str:
+class _Server:
+    """One SMTP session for a delivery run, opened at the first message and reused by the next ones (a
+    session per message cost more than the message: campaigns go out in batches of a few hundred). After
+    any error the session is dropped, so the next message starts a clean one."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.smtp: smtplib.SMTP | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        if self.smtp is None:
+            settings = self.settings
+            smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10)
+            try:
+                if settings.smtp_starttls:
+                    smtp.starttls()
+                if settings.smtp_user and settings.smtp_password:
+                    smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
+            except BaseException:
+                smtp.close()
+                raise
+            self.smtp = smtp
+        try:
+            self.smtp.send_message(message)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        smtp, self.smtp = self.smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
+
+
+def _deliver(keys: Keys, server: _Server, settings: Settings, row: OutboxMessage) -> str:
     """Try one message; `sent`, `retrying` or `failed:<reason>`, the reason also kept in `last_error`."""
     row.attempts += 1
     try:
@@ -182,12 +223,7 @@ def _deliver(keys: Keys, settings: Settings, row: OutboxMessage) -> str:
     except Malformed as exc:
         return _give_up(row, f"malformed: {exc}")
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_user and settings.smtp_password:
-                smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
-            smtp.send_message(message)
+        server.send(message)
     except (
         OSError,
         smtplib.SMTPException,
