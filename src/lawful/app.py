@@ -32,6 +32,7 @@ from lawful.consent import routes as consent_routes
 from lawful.decisions import pages as decision_pages
 from lawful.decisions import routes as decision_routes
 from lawful.dsr import pages as dsr_pages
+from lawful.dsr import queue_pages as dsr_queue_pages
 from lawful.dsr import routes as dsr_routes
 from lawful.errors import LawfulError
 from lawful.intake import pages as intake_pages
@@ -139,6 +140,7 @@ def create_app(settings: Settings) -> FastAPI:
         intake_pages.pages,
         consent_pages.pages,
         dsr_pages.pages,
+        dsr_queue_pages.console,
         dsr_pages.console,
         consent_pages.console,
         marketing_pages.pages,
