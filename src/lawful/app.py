@@ -31,6 +31,8 @@ from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
 from lawful.decisions import pages as decision_pages
 from lawful.decisions import routes as decision_routes
+from lawful.dsr import notice_pages as dsr_notice_pages
+from lawful.dsr import notice_routes as dsr_notice_routes
 from lawful.dsr import pages as dsr_pages
 from lawful.dsr import queue_pages as dsr_queue_pages
 from lawful.dsr import routes as dsr_routes
@@ -124,6 +126,7 @@ def create_app(settings: Settings) -> FastAPI:
         intake_routes.router,
         consent_routes.router,
         marketing_routes.router,
+        dsr_notice_routes.router,  # before /api/dsr/{request_id}: /api/dsr/tasks is not an id
         dsr_routes.router,
         decision_routes.router,
         subject_routes.router,
@@ -141,6 +144,7 @@ def create_app(settings: Settings) -> FastAPI:
         consent_pages.pages,
         dsr_pages.pages,
         dsr_queue_pages.console,
+        dsr_notice_pages.console,
         dsr_pages.console,
         consent_pages.console,
         marketing_pages.pages,

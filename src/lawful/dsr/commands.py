@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, keystore, staff, terminal, work
 from lawful.actor import SYSTEM
 
-from . import cases, deletions, fees, housekeeping, objections, service, steps, tombstones
+from . import cases, deletions, fees, housekeeping, notice_commands, objections, service, steps, tombstones
 from .errors import RequestNotFound
 from .letters import post
 from .models import Request
@@ -198,6 +198,9 @@ def run() -> None:
                 done += 1
     terminal.out.print(f"{done} step(s) done")
 
+
+cli.add_typer(notice_commands.tasks_cli, name="tasks")  # recipients told by hand (Art. 19)
+cli.command("complete")(notice_commands.complete)
 
 tombstones_cli = typer.Typer(help="Erasures re-applied after a backup restore (R-59).", no_args_is_help=True)
 cli.add_typer(tombstones_cli, name="tombstones")
