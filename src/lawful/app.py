@@ -31,11 +31,11 @@ from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
 from lawful.decisions import pages as decision_pages
 from lawful.decisions import routes as decision_routes
-from lawful.dsr import notice_pages as dsr_notice_pages
-from lawful.dsr import notice_routes as dsr_notice_routes
 from lawful.dsr import pages as dsr_pages
-from lawful.dsr import queue_pages as dsr_queue_pages
 from lawful.dsr import routes as dsr_routes
+from lawful.dsr.notices import pages as dsr_notice_pages
+from lawful.dsr.notices import routes as dsr_notice_routes
+from lawful.dsr.queue import pages as dsr_queue_pages
 from lawful.errors import LawfulError
 from lawful.intake import pages as intake_pages
 from lawful.intake import routes as intake_routes

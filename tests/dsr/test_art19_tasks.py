@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from lawful import clock, dsr, keystore, staff
 from lawful import db as lawful_db
-from lawful.dsr import notice_rules, recipients
-from lawful.dsr.notice_models import RecipientNotice
+from lawful.dsr import recipients
+from lawful.dsr.notices import RecipientNotice
+from lawful.dsr.notices import rules as notice_rules
 from lawful.dsr.tasks import retry_due_recipients
 from tests.conftest import Lawful
 from tests.factories import bearer, log_in, make_api_key, make_person, make_register

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from lawful import clock, keystore, staff, terminal, work
 from lawful.actor import SYSTEM
 
-from . import cases, deletions, fees, housekeeping, notice_commands, objections, service, steps, tombstones
+from . import cases, deletions, fees, housekeeping, objections, service, steps, tombstones
 from .errors import RequestNotFound
 from .letters import post
 from .models import Request
+from .notices import commands as notice_commands
 from .schemas import postal_of
 
 cli = typer.Typer(help="Rights requests (Art. 12-22).", no_args_is_help=True)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from lawful import clock, i18n, outbound, processing
 
-from .notice_models import RecipientNotice
+from .notices.models import RecipientNotice
 
 IDENTIFIER = "user.contact.email"  # how a recipient finds the person, when it received the address
 MARKETING_USES = ("marketing", "personalize")

@@ -13,10 +13,11 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, Db, require
 
-from . import notices, recipients, service
-from .notice_models import RecipientNotice
-from .notice_rules import METHODS
-from .schemas import RequestRead
+from .. import recipients, service
+from ..schemas import RequestRead
+from . import service as notices
+from .models import RecipientNotice
+from .rules import METHODS
 
 router = APIRouter(prefix="/api/dsr", tags=["rights requests"])
 Reader = Annotated[Actor, Depends(require("dsr:read"))]

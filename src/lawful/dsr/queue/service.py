@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from .models import Request
-from .rules import Status
+from ..models import Request
+from ..rules import Status
 
 CLOSED = (str(Status.COMPLETED), str(Status.REFUSED))
 STATES = ("open", "closed", *(str(s) for s in Status))  # "open": any state but completed or refused

@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse
 from lawful import clock, processing, staff
 from lawful.web import ConsoleActor, Db, console_permission, html
 
-from . import queue, rules
-from .service import KINDS
+from .. import rules
+from ..service import KINDS
+from . import service as queue
 
 console = APIRouter(prefix="/console/requests", tags=["console"], include_in_schema=False)
 STATE_PATTERN = "^(" + "|".join(queue.STATES) + ")?$"

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from lawful import clock, processing
 from lawful.web import ConsoleActor, Db, SameOrigin, console_permission, html
 
-from . import notices
-from .notice_rules import METHODS
+from . import service as notices
+from .rules import METHODS
 
 console = APIRouter(tags=["console"], include_in_schema=False)
 

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, crypto, keystore, processing
 from lawful.actor import Actor
 
-from . import notice_rules, recipients, rules
-from .errors import RequestNotFound, TransitionRefused
-from .models import Request
-from .notice_models import RecipientNotice
-from .notice_rules import Status
-from .service import get, move
+from .. import recipients, rules
+from ..errors import RequestNotFound, TransitionRefused
+from ..models import Request
+from ..service import get, move
+from . import rules as notice_rules
+from .models import RecipientNotice
+from .rules import Status
 
 SUMMARY = {"notify_recipients": "recipients_notified", "notify_decision": "recipients_told_of_decision"}
 CLOSED = (str(rules.Status.COMPLETED), str(rules.Status.REFUSED))

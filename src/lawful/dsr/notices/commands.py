@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from lawful import clock, keystore, terminal, work
 
-from . import notices
-from .errors import RequestNotFound
-from .fees import find_by_reference
-from .models import Request
-from .notice_rules import METHODS
+from ..errors import RequestNotFound
+from ..fees import find_by_reference
+from ..models import Request
+from . import service as notices
+from .rules import METHODS
 
 tasks_cli = typer.Typer(
     help="Recipients to tell by hand, and what staff did (Art. 19).", no_args_is_help=True
