@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 
 from lawful import clock, dsr, keystore, staff
 from lawful import db as lawful_db
-from lawful.dsr import recipients
+from lawful.actor import Actor
+from lawful.dsr import notices, recipients
 from lawful.dsr.notices import RecipientNotice
 from lawful.dsr.notices import rules as notice_rules
 from lawful.dsr.tasks import retry_due_recipients
 from tests.conftest import Lawful
-from tests.factories import bearer, log_in, make_api_key, make_person, make_register
+from tests.factories import bearer, log_in, make_api_key, make_fulfilled_request, make_person, make_register
 from tests.registers import as_yaml, people
 
 T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # a Thursday; the request is due Monday 4 January 2027
@@ -366,3 +367,26 @@ def test_the_shell_refuses_completion_naming_the_recipient_then_records_its_outc
         request = session.scalars(select(dsr.Request).where(dsr.Request.reference == reference)).one()
         assert request.status == "completed"
         assert [o["method"] for o in recipients.outcomes(session, request.id)] == ["phone"]
+
+
+def test_an_erasure_drops_the_waiting_message_of_an_earlier_request_which_goes_to_staff(
+    db: Session, keys: keystore.Keys, actor: Actor
+) -> None:
+    org = _org(db, _closed_port())
+    make_person(db, keys, org, email=EMAIL, activity="newsletter")
+    with clock.pinned(T0):
+        earlier = make_fulfilled_request(
+            db,
+            actor,
+            keys,
+            org,
+            kinds=["rectification"],
+            email=EMAIL,
+            details={"values": {"user.name": "Ann"}},
+        )
+        erasure = make_fulfilled_request(db, actor, keys, org, kinds=["erasure"], email=EMAIL)
+
+    [old] = notices.of_request(db, request_id=earlier.id)
+    [new] = notices.of_request(db, request_id=erasure.id)
+    assert (old.status, old.reason, old.payload) == ("open", "message erased", None)
+    assert new.status == "retrying" and new.payload is not None and EMAIL.encode() not in new.payload
