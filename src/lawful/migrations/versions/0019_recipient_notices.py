@@ -1,7 +1,7 @@
 """recipients told of a request: retried by API, else a task for staff
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07 12:00:00
 
 Art. 19, R-56: one row per recipient of a request's changes, with its attempts and back-off, or the task
@@ -16,8 +16,8 @@ from alembic import op
 
 import lawful.db
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
