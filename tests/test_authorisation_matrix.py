@@ -105,6 +105,15 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/dsr/{request_id}/fee"): Rule(P({"dsr:write"}), {"decision": "waived"}),
     ("POST", "/api/dsr/{request_id}/objection"): Rule(OFFICER, {"outcome": "upheld"}),
     ("PUT", "/api/dsr/{request_id}/assignee"): Rule(P({"dsr:write"}), {"staff_id": None}),
+    ("GET", "/api/dsr/tasks"): Rule(P({"dsr:read"})),
+    ("POST", "/api/dsr/recipients/retry"): Rule(P({"dsr:write"})),
+    ("GET", "/api/dsr/{request_id}/recipients"): Rule(P({"dsr:read"})),
+    ("POST", "/api/dsr/{request_id}/recipients"): Rule(  # the request has no recipient to tell yet
+        P({"dsr:write"}),
+        {"recipient": "Host SA", "outcome": "impossible", "note": "gone bankrupt"},
+        allowed="404",
+    ),
+    ("POST", "/api/dsr/{request_id}/complete"): Rule(P({"dsr:write"})),  # 409: not answered yet
     ("POST", "/api/decisions"): Rule(P({"decisions:ask"})),
     ("POST", "/api/decisions/batch"): Rule(P({"decisions:ask"})),
     ("POST", "/api/subjects/read"): Rule(P({"personal_data:read"})),
@@ -151,6 +160,13 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/console/requests"): Rule(P({"dsr:read"})),
     ("GET", "/console/requests/deletions"): Rule(P({"dsr:read"})),
     ("GET", "/console/requests/{request_id}"): Rule(P({"dsr:read"})),
+    ("GET", "/console/tasks"): Rule(P({"dsr:read"})),
+    ("POST", "/console/requests/{request_id}/recipients"): Rule(
+        P({"dsr:write"}),
+        {"notice": "{request_id}", "outcome": "impossible", "note": "gone bankrupt"},
+        allowed="404",
+    ),
+    ("POST", "/console/requests/{request_id}/complete"): Rule(P({"dsr:write"})),
     ("POST", "/console/requests/{request_id}/fee"): Rule(P({"dsr:write"}), {"decision": "waived"}),
     ("POST", "/console/requests/{request_id}/objection"): Rule(OFFICER, {"outcome": "upheld"}),
     ("POST", "/console/requests/{request_id}/extension"): Rule(

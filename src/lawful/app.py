@@ -29,6 +29,9 @@ from lawful.decisions import pages as decision_pages
 from lawful.decisions import routes as decision_routes
 from lawful.dsr import pages as dsr_pages
 from lawful.dsr import routes as dsr_routes
+from lawful.dsr.notices import pages as dsr_notice_pages
+from lawful.dsr.notices import routes as dsr_notice_routes
+from lawful.dsr.queue import pages as dsr_queue_pages
 from lawful.errors import LawfulError
 from lawful.intake import pages as intake_pages
 from lawful.intake import routes as intake_routes
@@ -111,6 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
         intake_routes.router,
         consent_routes.router,
         marketing_routes.router,
+        dsr_notice_routes.router,  # before /api/dsr/{request_id}: /api/dsr/tasks is not an id
         dsr_routes.router,
         decision_routes.router,
         subject_routes.router,
@@ -127,6 +131,8 @@ def create_app(settings: Settings) -> FastAPI:
         intake_pages.pages,
         consent_pages.pages,
         dsr_pages.pages,
+        dsr_queue_pages.console,
+        dsr_notice_pages.console,
         dsr_pages.console,
         consent_pages.console,
         marketing_pages.pages,

@@ -19,10 +19,11 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from lawful import audit, consent, crypto, decisions, keystore, mail, staff, subjects
+from lawful import audit, clock, consent, crypto, decisions, keystore, mail, staff, subjects
 from lawful.actor import Actor
 
 from .models import Package, Request
+from .notices.models import RecipientNotice
 from .rules import Status
 
 CLOSED = frozenset({str(Status.COMPLETED), str(Status.REFUSED)})
@@ -185,12 +186,31 @@ def _opt_ins(db: Session, actor: Actor, keys: keystore.Keys, person: Person, don
     return len(doomed)
 
 
+def _recipient_messages(
+    db: Session, actor: Actor, keys: keystore.Keys, person: Person, done: Destroyed
+) -> int:
+    """Messages of earlier requests still waiting to reach a recipient (notices.py): the sealed message goes,
+    and a recipient not yet told becomes a task for staff (the erasure tells every recipient anyway)."""
+    ids = [r.id for r in _earlier_requests(db, person)]
+    query = select(RecipientNotice).where(
+        RecipientNotice.request_id.in_(ids), RecipientNotice.payload.is_not(None)
+    )
+    found = list(db.scalars(query)) if ids else []
+    for notice in found if not person.dry_run else []:
+        notice.payload = None
+        if notice.status == "retrying":
+            notice.status, notice.reason, notice.next_attempt_at = "open", "message erased", None
+            notice.due_on = notice.due_on or clock.next_working_day(clock.today())
+    return len(found)
+
+
 ARTEFACTS: tuple[Artefact, ...] = (
     Artefact("answers", (Package,), ("package:",), _answers),
     Artefact("case records", (Request,), (), _case_records),  # the address sealed under system:outbox
     Artefact("bulk exports", (decisions.Export,), ("export:",), _exports),
     Artefact("queued mail", (mail.OutboxMessage,), (), _queued_mail),
     Artefact("pending opt-ins", (consent.OptIn,), (), _opt_ins),
+    Artefact("recipient messages", (RecipientNotice,), (), _recipient_messages),  # sealed under system:outbox
 )
 
 # sealed data that is not a copy to destroy here, and why

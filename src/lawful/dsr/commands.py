@@ -20,6 +20,7 @@ from . import cases, deletions, fees, housekeeping, objections, service, steps, 
 from .errors import RequestNotFound
 from .letters import post
 from .models import Request
+from .notices import commands as notice_commands
 from .schemas import postal_of
 
 cli = typer.Typer(help="Rights requests (Art. 12-22).", no_args_is_help=True)
@@ -198,6 +199,9 @@ def run() -> None:
                 done += 1
     terminal.out.print(f"{done} step(s) done")
 
+
+cli.add_typer(notice_commands.tasks_cli, name="tasks")  # recipients told by hand (Art. 19)
+cli.command("complete")(notice_commands.complete)
 
 tombstones_cli = typer.Typer(help="Erasures re-applied after a backup restore (R-59).", no_args_is_help=True)
 cli.add_typer(tombstones_cli, name="tombstones")

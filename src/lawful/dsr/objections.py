@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, i18n, keystore, mail, processing, subjects
 from lawful.actor import Actor
 
-from . import deletions, recipients, rules
+from . import deletions, notices, recipients, rules
 from .errors import NotPrivacyOfficer, ObjectionNotPending
 from .models import Request, Step
 from .service import contact, get, tell
@@ -161,6 +161,7 @@ def notify_decision(
         activities=activities,
         email=contact(keys, request),
     )
-    outcomes = recipients.tell(register, messages)
-    request.outcome = {**request.outcome, "recipients_told_of_decision": outcomes}
+    outcomes = notices.send(
+        db, actor, keys, request, register, messages, step=NOTIFY_STEP
+    )  # retried, or a task
     return {"recipients": outcomes}

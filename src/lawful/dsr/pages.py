@@ -225,23 +225,6 @@ console = APIRouter(prefix="/console/requests", tags=["console"], include_in_sch
 console.include_router(on_paper.console)  # before "/{request_id}": /intake is no request id
 
 
-@console.get("")
-def request_queue(db: Db, actor: ConsoleActor) -> HTMLResponse:
-    """Every open request with its legal due date, reminders and what is overdue (R-45)."""
-    console_permission(actor, "dsr:read")
-    if actor.organisation_id is None:
-        raise processing.OrganisationNotFound("your account belongs to no organisation")
-    today = clock.today()
-    rows = [
-        (r, rules.reminders(r.due_on), rules.is_overdue(r.due_on, today, completed=False))
-        for r in service.list_open(db, organisation_id=actor.organisation_id)
-    ]
-    owners = {u.id: u.display_name for u in staff.list_staff(db, organisation_id=actor.organisation_id)}
-    return html(
-        "console/requests.html", title="Rights requests", actor=actor, rows=rows, today=today, owners=owners
-    )
-
-
 @console.get("/deletions")
 def deletion_list(
     db: Db, actor: ConsoleActor, status: Annotated[str | None, Query(pattern="^(scheduled|done)$")] = None

@@ -1,6 +1,7 @@
 """Jobs that carry rights requests forward: each step committed on its own, so a crash resumes cleanly."""
 
 import uuid
+from typing import Any
 
 from huey import crontab
 from sqlalchemy.orm import Session
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, jobs, keystore, processing, work
 from lawful.actor import Actor, ActorKind
 
-from . import cases, housekeeping, steps, tombstones
+from . import cases, housekeeping, notices, steps, tombstones
 
 WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
 # statuses with a step to run at once: the work, or the quote of a request held for its fee (fees.py)
@@ -44,6 +45,24 @@ def sweep_requests() -> None:
         pending = steps.pending_requests(session)
     for request_id in pending:
         run_request.call_local(str(request_id))
+
+
+@jobs.huey.periodic_task(crontab(minute="*"))
+def retry_recipients() -> int:
+    """Art. 19: every minute, recipients whose next attempt has come are tried again (notices.py)."""
+    settings = jobs.current_settings()
+    return retry_due_recipients(jobs.sessions(settings.resolved_database_url()), keystore.open_keys(settings))
+
+
+def retry_due_recipients(sessions: Any, keys: keystore.Keys) -> int:
+    """One unit of work per recipient: a delivery is recorded before the next recipient is called."""
+    with sessions() as session:
+        due = notices.due(session, now=clock.now())
+    tried = 0
+    for notice_id in due:
+        with work.unit(sessions) as session:
+            tried += notices.retry(session, WORKER, keys, notice_id=notice_id) is not None
+    return tried
 
 
 @jobs.huey.periodic_task(jobs.brussels_crontab(hour="7", minute="0"))  # 07:00 in Brussels all year

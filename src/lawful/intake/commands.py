@@ -80,10 +80,16 @@ def import_file(
     category: Annotated[str, typer.Option("--category", help="subject category, e.g. prospect")],
     source: Annotated[subjects.Source, typer.Option(help="who gave us the list")],
     source_name: Annotated[str, typer.Option(help="the partner's or aggregator's name")],
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="the file's encoding, e.g. cp1252 (default: UTF-8 if valid, else Windows-1252)"),
+    ] = None,
     org: Org = None,
     as_json: Json = False,
 ) -> None:
-    """Import a contact list, all or nothing; addresses on the exclusion list are dropped and counted."""
+    """Import a contact list, all or nothing; addresses on the exclusion list are dropped and counted.
+
+    Separated by `;`, `,` or tabs; columns named by category key or by the register's label (EN/FR/NL)."""
     settings = terminal.settings()
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with terminal.session() as db, Progress(*columns, console=terminal.err, transient=True) as progress:
@@ -93,7 +99,8 @@ def import_file(
             terminal.operator(),
             keystore.open_keys(settings),
             organisation_id=terminal.organisation_id(db, org),
-            text=file.read_text(encoding="utf-8"),
+            text=file.read_bytes(),
+            encoding=encoding,
             activity=activity,
             subject_category=category,
             source=source,

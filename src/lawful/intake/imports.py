@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, consent, keystore, processing, subjects
 from lawful.actor import Actor
 
+from . import csvfiles
 from .errors import ImportRefused, SubmissionInvalid
 from .schemas import SubjectCreate
 from .service import IDENTITY_CATEGORIES
@@ -86,34 +87,39 @@ def import_csv(
     keys: keystore.Keys,
     *,
     organisation_id: uuid.UUID,
-    text: str,
+    text: str | bytes,
     activity: str,
     subject_category: str,
     source: subjects.Source,
     source_name: str,
     progress: Callable[[int, int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """A contact list from a partner or aggregator: checked whole first, then imported whole, or not at all.
 
-    Columns are the data categories of `activity`. Addresses on the exclusion list are dropped and counted.
+    Columns are the data categories of `activity`, by key or by the register's label in any language;
+    `;`, `,` or tab separated, UTF-8 (with or without BOM) or Windows-1252 (csvfiles.py). Addresses on the
+    exclusion list are dropped and counted.
     """
     register = processing.current_register(db, organisation_id=organisation_id)[1]
     target = next((a for a in register.activities if a.key == activity), None)
     if target is None:
         raise ImportRefused(f"{activity!r} is not an activity of the register")
-    reader = csv.DictReader(io.StringIO(text))
-    columns = reader.fieldnames or []
-    problems = [
-        {"path": f"column {name!r}", "message": "not a data category of the activity"}
-        for name in columns
-        if name not in target.data_categories
-    ]
+    decoded = csvfiles.decode(text, encoding)
+    reader = csv.DictReader(io.StringIO(decoded, newline=""), dialect=csvfiles.dialect(decoded))
+    headers = [name.strip() for name in reader.fieldnames or []]
+    columns = csvfiles.columns(headers, register, list(target.data_categories))
+    reader.fieldnames = columns
     if not any(c in IDENTITY_CATEGORIES for c in columns):
-        problems.append(
-            {"path": "header", "message": "needs a user.contact.email or user.contact.phone_number column"}
+        raise ImportRefused(
+            "the file was refused; nothing was imported",
+            problems=[
+                {
+                    "path": "header",
+                    "message": "needs a user.contact.email or user.contact.phone_number column",
+                }
+            ],
         )
-    if problems:
-        raise ImportRefused("the file was refused; nothing was imported", problems=problems)
     rows, problems = _parse_rows(reader)
     if problems:
         raise ImportRefused(f"{len(problems)} problem(s); nothing was imported", problems=problems[:100])

@@ -91,11 +91,12 @@ def import_contacts(
     db: Db,
     keys: AppKeys,
     actor: Writer,
-    csv: Annotated[str, Body(media_type="text/csv", max_length=20_000_000)],
+    csv: Annotated[bytes, Body(media_type="text/csv", max_length=20_000_000)],
     activity: Annotated[str, Query(max_length=120)],
     subject_category: Annotated[str, Query(max_length=120)],
     source: subjects.Source,
     source_name: Annotated[str, Query(max_length=200)],
+    encoding: Annotated[str | None, Query(max_length=40, description="e.g. cp1252; default: sniffed")] = None,
 ) -> ImportRead:
     result = imports.import_csv(
         db,
@@ -107,6 +108,7 @@ def import_contacts(
         subject_category=subject_category,
         source=source,
         source_name=source_name,
+        encoding=encoding,
     )
     return ImportRead(imported=result.imported, created=result.created, suppressed=result.suppressed)
 

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from lawful import clock, i18n, keystore, subjects
 from lawful.actor import Actor
 
-from .. import recipients, rules, writes
+from .. import notices, recipients, writes
 from ..models import Request, Step
 from ..packages import PACKAGE_LIFETIME, download_token, package_parts
-from ..service import NOTIFY_RECIPIENTS, contact, move, tell
+from ..service import NOTIFY_RECIPIENTS, contact, tell
 from . import letter
 from .access import current_register
 
@@ -42,8 +42,7 @@ def notify_recipients(
         email=contact(keys, request),
         values={str(k): str(v) for k, v in dict(corrected or {}).items()},
     )
-    outcomes = recipients.tell(register, messages)
-    request.outcome = {**request.outcome, "recipients_notified": outcomes}
+    outcomes = notices.send(db, actor, keys, request, register, messages, step="notify_recipients")
     return {"recipients": outcomes}
 
 
@@ -64,8 +63,7 @@ def answer(db: Session, actor: Actor, keys: keystore.Keys, request: Request, bas
     expires = clock.today() + PACKAGE_LIFETIME
     url = f"{base_url}/rights/{download_token(keys, request.id)}/answer?lang={request.language}"
     tell(db, keys, request, "answer", url=url, date=i18n.long_date(expires, lang))
-    request.completed_at = clock.now()
-    move(db, actor, request, rules.Status.COMPLETED)
+    notices.answered(db, actor, request)  # completed now, or once every recipient is told (Art. 19)
     return {"answered": True}
 
 
