@@ -53,9 +53,9 @@ def main() -> None:
         settings = item.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port})
         try:
             checked: list[float] = []
-            mail._screens[:] = []  # before: nothing asked at send time
+            mail.delivery._screens[:] = []  # before: nothing asked at send time
             run(item, settings, "before", "re-check off", checked)
-            mail._screens[:] = [_timed(marketing.sending.screen, checked)]
+            mail.delivery._screens[:] = [_timed(marketing.sending.screen, checked)]
             run(item, settings, "after", "re-check on", checked)
         finally:
             controller.stop()

@@ -1,7 +1,16 @@
 """Outgoing mail: queued in the outbox with the unit of work that causes it (outbox.py), delivered after
 commit as a letter from the company (delivery.py, letter.py)."""
 
-from .delivery import RETRY_DELAYS, Delivery, Malformed, deliver, deliver_due, on_failure, screen_with
+from .delivery import (
+    RETRY_DELAYS,
+    Delivery,
+    Malformed,
+    Screen,
+    deliver,
+    deliver_due,
+    on_failure,
+    screen_with,
+)
 from .letter import (
     KINDS,
     Kind,
@@ -35,6 +44,7 @@ __all__ = [
     "Mail",
     "Malformed",
     "OutboxMessage",
+    "Screen",
     "UnknownKind",
     "deliver",
     "deliver_due",
