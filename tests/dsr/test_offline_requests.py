@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, db, dsr, keystore, staff
 from lawful.config import Settings
 from tests.conftest import MASTER_KEY, Lawful
-from tests.factories import bearer, log_in, make_api_key, make_notice, make_register
+from tests.factories import bearer, log_in, make_api_key, make_notice, make_register, pdf_text
 from tests.registers import people
 
 # Thursday 24 December 2026: Christmas (Friday), the weekend and New Year's Day (Friday 1 January) follow
@@ -227,7 +227,12 @@ def test_a_verified_request_without_email_is_carried_out_and_answered_by_letter(
 
     assert ran.status_code == 200 and ran.json()["status"] == "completed"
     assert [(x["kind"], x["channel"]) for x in letters] == [("answer", "post")]
-    assert "Uw verzoek" in page.text and "Kerkstraat 12" in page.text  # the answer, in Dutch, by post
+    assert "uw verzoek" in page.text and "Kerkstraat 12" in page.text  # the answer, in Dutch, by post
+    printed = client.get(f"/api/dsr/{made['id']}/letters/latest", headers=bearer(token))
+    text = pdf_text(printed.content)  # the answer itself is enclosed: no link for someone who wrote by post
+    assert "als bijlage bij deze brief" in text and "/rights/" not in text and "http" not in text
+    assert "Wissing van uw persoonsgegevens" in text  # the erasure letter, printed after the letter
+    assert "persoonsgegevens" in text.split("Wissing")[0]  # and the access report before it
     assert objection.status_code == 422 and "email" in objection.text
 
 

@@ -103,6 +103,15 @@ def part(db: Session, keys: keystore.Keys, *, token: str, name: str) -> bytes:
     return printed(body) if name in sources else body
 
 
+def opened(db: Session, keys: keystore.Keys, request_id: uuid.UUID, kind: str) -> bytes | None:
+    """One stored part of a request's answer, for lawful's own use (a letter that encloses it)."""
+    key = keys.store.get(f"package:{request_id}")
+    row = db.scalars(select(Package).where(Package.request_id == request_id, Package.kind == kind)).first()
+    if key is None or row is None or row.sealed is None:
+        return None
+    return crypto.decrypt(key, row.sealed, context=f"{row.id}".encode())
+
+
 def _parts(db: Session, keys: keystore.Keys, token: str) -> tuple[bytes, list[Package]]:
     try:
         request_id = uuid.UUID(hex=str(URLSafeSerializer(keys.session, salt="request-download").loads(token)))

@@ -4,9 +4,12 @@ kept as a part of the request's answer (sealed under its key, expiring like the 
 and recorded on the case with its channel (the request's outcome and the audit log)."""
 
 import json
+import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,6 +45,15 @@ def postal(keys: keystore.Keys, request: Request) -> Postal | None:
     return Postal(**json.loads(body))
 
 
+_BODY = re.compile(rb"<body[^>]*>(.*)</body>", re.S | re.I)
+
+
+def _body(document: bytes) -> Markup:
+    """The body of an answer lawful rendered itself (its values escaped then), to print inside the letter."""
+    found = _BODY.search(document)
+    return Markup((found[1] if found else document).decode())  # noqa: S704 (our own escaped rendering)
+
+
 def by_letter(request: Request) -> bool:
     """R-49: a request without email is answered on paper, and so is one received on paper with an address
     (answered in the channel it came by); an email or web request is answered by email."""
@@ -57,8 +69,11 @@ def send(
     *,
     subject: str,
     paragraphs: list[str],
+    enclosures: Sequence[bytes] = (),
 ) -> str:
-    """Write one letter, keep it for printing and record it on the case; returns its name."""
+    """Write one letter, keep it for printing and record it on the case; returns its name. Enclosures are
+    readable answers (HTML) printed after the letter, each from a new page: a person who wrote by post
+    gets the answer itself, not a link."""
     to = postal(keys, request)
     channel = "post" if to is not None and to.address.strip() else request.channel
     organisation = processing.current_register(db, organisation_id=request.organisation_id)[1].organisation
@@ -76,6 +91,7 @@ def send(
         reference=request.reference,
         subject=subject,
         paragraphs=paragraphs,
+        enclosures=[_body(enclosure) for enclosure in enclosures],
     )
     package(db, keys, request, name, html.encode())
     event = {"letter": name, "kind": kind, "channel": channel, "at": clock.now().isoformat()}

@@ -10,8 +10,9 @@ from lawful import clock, i18n, keystore, subjects
 from lawful.actor import Actor
 
 from .. import notices, recipients, writes
+from ..letters import post
 from ..models import Request, Step
-from ..packages import PACKAGE_LIFETIME, download_token, package_parts
+from ..packages import PACKAGE_LIFETIME, download_token, opened, package_parts
 from ..service import NOTIFY_RECIPIENTS, contact, tell
 from . import letter
 from .access import current_register
@@ -60,11 +61,27 @@ def answer(db: Session, actor: Actor, keys: keystore.Keys, request: Request, bas
         parts[letter.LETTER] = letter.letter(current_register(db, request), request, results)
     package_parts(db, keys, request, parts)
     lang = request.language
-    expires = clock.today() + PACKAGE_LIFETIME
-    url = f"{base_url}/rights/{download_token(keys, request.id)}/answer?lang={request.language}"
-    tell(db, keys, request, "answer", url=url, date=i18n.long_date(expires, lang))
+    if post.by_letter(request):  # answered in the channel it came by, the answer enclosed
+        enclosed = [parts.get(name) or opened(db, keys, request.id, name) for name in READABLE]
+        post.send(
+            db,
+            actor,
+            keys,
+            request,
+            "answer",
+            subject=i18n.t("mail.answer.subject", lang, reference=request.reference),
+            paragraphs=i18n.t("letter.answer.body", lang, reference=request.reference).split("\n"),
+            enclosures=[html for html in enclosed if html],
+        )
+    else:
+        expires = clock.today() + PACKAGE_LIFETIME
+        url = f"{base_url}/rights/{download_token(keys, request.id)}/answer?lang={request.language}"
+        tell(db, keys, request, "answer", url=url, date=i18n.long_date(expires, lang))
     notices.answered(db, actor, request)  # completed now, or once every recipient is told (Art. 19)
     return {"answered": True}
+
+
+READABLE = ("access.html", "rectification.html", letter.LETTER)  # the answers a person reads
 
 
 def _steps(db: Session, request: Request) -> list[Step]:
