@@ -61,12 +61,12 @@ def queue(
     now = clock.now()
     outbox: list[dict[str, Any]] = []
     sends: list[dict[str, Any]] = []
+    reachable = subjects.emails_and_languages(db, keys, [subject_id for subject_id, _ in audience.members])
     for subject_id, basis in audience.members:
-        person = subjects.get(db, subject_id=subject_id)
-        email = subjects.identity_values(db, keys, subject_id=subject_id).get("email")
-        if email is None:
+        if subject_id not in reachable:
             continue
-        lang = person.language or org.authoritative_language
+        email, language = reachable[subject_id]
+        lang = language or org.authoritative_language
         message = _message(keys, subject_id, purpose, email, subject_line, text, base_url, lang)
         row = mail.outbox_row(
             db,

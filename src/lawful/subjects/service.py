@@ -331,6 +331,28 @@ def identity_values(db: Session, keys: keystore.Keys, *, subject_id: uuid.UUID) 
     return {row.kind: _open(key, subject_id, f"identity:{row.kind}", row.value) for row in rows}
 
 
+def emails_and_languages(
+    db: Session, keys: keystore.Keys, subject_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str | None]]:
+    """The email address and language of many people at once (a campaign's thousands): a few queries per
+    thousand people instead of three per person. People without an email, or whose key is destroyed, are left out."""
+    found: dict[uuid.UUID, tuple[str, str | None]] = {}
+    for start in range(0, len(subject_ids), 1000):
+        chunk = subject_ids[start : start + 1000]
+        emails = select(Identity.subject_id, Identity.value).where(
+            Identity.subject_id.in_(chunk), Identity.kind == "email"
+        )
+        sealed = {subject_id: value for subject_id, value in db.execute(emails)}
+        spoken = select(Subject.id, Subject.language).where(Subject.id.in_(chunk))
+        languages = {subject_id: language for subject_id, language in db.execute(spoken)}
+        owners = {keystore.subject_owner(subject_id): subject_id for subject_id in sealed}
+        for owner, key in keys.store.get_many(list(owners)).items():
+            subject_id = owners[owner]
+            email = _open(key, subject_id, "identity:email", sealed[subject_id])
+            found[subject_id] = (email, languages.get(subject_id))
+    return found
+
+
 def history(db: Session, *, subject_id: uuid.UUID) -> list[Collection]:
     """Every intake event, oldest first (R-118: what the person was told, when)."""
     query = select(Collection).where(Collection.subject_id == subject_id).order_by(Collection.collected_at)
