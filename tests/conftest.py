@@ -64,7 +64,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not PG_URL:
         return
     sources: dict[Path, bool] = {}
-    kept, left = [], []
+    kept: list[pytest.Item] = []
+    left: list[pytest.Item] = []
     for item in items:
         path = Path(str(item.fspath))
         if path not in sources:
