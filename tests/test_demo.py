@@ -177,3 +177,17 @@ def test_the_demo_serves_lawful_and_the_website_filled_in_and_stops_cleanly_on_c
     assert server.returncode == 0, err
     assert "Traceback" not in err
     assert f"http://127.0.0.1:{site_port}/" in out
+
+
+def test_setting_up_runs_from_any_folder_and_only_serving_needs_the_website(
+    lawful: Lawful, fresh_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Benchmarks and scripts set the demo up from their own data folder, far from examples/website."""
+    monkeypatch.chdir(tmp_path)
+    register = str(ROOT / "examples" / "crms.yaml")
+
+    made = lawful("demo", "--no-serve", "--register", register)
+    served = lawful("demo", "--serve", "--register", register, "--port", str(free_port()))
+
+    assert made.exit_code == 0, made.output
+    assert served.exit_code == 1 and "--website" in served.output and "not a folder" in served.output

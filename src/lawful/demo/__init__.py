@@ -40,7 +40,9 @@ def demo(
     register: Annotated[
         Path, typer.Option(exists=True, dir_okay=False, envvar="LAWFUL_DEMO_REGISTER")
     ] = Path("examples/crms.yaml"),
-    website: Annotated[Path, typer.Option(exists=True, file_okay=False)] = Path("examples/website"),
+    website: Annotated[Path, typer.Option(help="the demo website's folder, served with --serve")] = Path(
+        "examples/website"
+    ),
     email: Annotated[str, typer.Option(help="the demo privacy officer's login")] = DEFAULT_EMAIL,
     invoked_as: Annotated[
         str, typer.Option(envvar="LAWFUL_DEMO_COMMAND", hidden=True)
@@ -55,6 +57,8 @@ def demo(
     if not explicit_base:
         settings.base_url = f"http://{shown}:{port}"
     site_port = site_port or port + 1
+    if serve and not website.is_dir():  # only serving needs it: set-up alone runs from anywhere
+        _refuse(f"--website: {website} is not a folder; run this from the repository or give --website")
     website_server = _listen(host, port, site_port, website, invoked_as) if serve else None
     try:
         if reset:
