@@ -2,6 +2,7 @@
 open joins that request as a receipt, not a second case; the public answer reads the same either way, and
 only the code sent to the address tells the person which request is in progress."""
 
+import json
 import re
 import uuid
 
@@ -10,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lawful import dsr, keystore, mail
+from lawful import db, dsr, keystore, mail
 from lawful.config import Settings
 from lawful.dsr.models import Receipt
-from tests.conftest import Mailbox
-from tests.factories import make_notice, make_register
+from tests.conftest import Lawful, Mailbox
+from tests.factories import bearer, make_api_key, make_notice, make_register
 from tests.registers import people
 
 NOW = "2026-03-05T10:00:00+01:00"
@@ -106,3 +107,43 @@ def test_a_wrong_code_on_a_joined_receipt_is_refused_like_a_requests(
 
     assert wrong.status_code == 303 and "error=code" in wrong.headers["location"]
     assert 'name="code"' in page and "al een verzoek in behandeling" not in page
+
+
+def _register(client: TestClient, token: str, email: str, kinds: list[str]) -> tuple[int, dict[str, object]]:
+    answer = client.post(
+        "/api/dsr",
+        json={"kinds": kinds, "email": email, "channel": "email", "language": "fr"},
+        headers={**bearer(token), "X-Lawful-Now": NOW},
+    )
+    return answer.status_code, answer.json()
+
+
+def test_staff_registering_the_same_request_again_join_it_and_are_told_which(
+    client: TestClient, db: Session, org: uuid.UUID
+) -> None:
+    """A person who wrote, then phoned about the same access request: staff register both, one case."""
+    token = make_api_key(db, org, ["dsr:read", "dsr:write"])
+
+    first_status, first = _register(client, token, "Dup@Example.test", ["access"])
+    again_status, again = _register(client, token, "dup@example.test ", ["access"])
+    other_status, other = _register(client, token, "dup@example.test", ["erasure"])
+
+    assert (first_status, again_status, other_status) == (201, 200, 201)
+    assert again["id"] == first["id"] and REFERENCE.fullmatch(str(again["joined"]))
+    assert first["joined"] is None and other["id"] != first["id"]
+    receipts = db.scalars(select(Receipt).where(Receipt.request_id == uuid.UUID(str(first["id"])))).all()
+    assert [(r.reference, r.confirmed_at is not None) for r in receipts] == [(again["joined"], True)]
+    assert db.scalar(select(func.count()).select_from(dsr.Request)) == 2
+
+
+def test_the_cli_joins_a_request_registered_twice(lawful: Lawful, fresh_url: str) -> None:
+    with db.open_session(fresh_url) as session:
+        make_register(session, people())
+        session.commit()
+
+    add = ("dsr", "add", "twice@example.test", "--types", "access", "--channel", "phone", "--json")
+    first = json.loads(lawful(*add).stdout)
+    second = json.loads(lawful(*add).stdout)
+
+    assert second["id"] == first["id"] and "joined" not in first
+    assert REFERENCE.fullmatch(second["joined"]) and second["joined"] != first["reference"]

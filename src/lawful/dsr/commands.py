@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, keystore, staff, terminal, work
 from lawful.actor import SYSTEM
 
-from . import cases, deletions, fees, housekeeping, objections, service, steps, tombstones
+from . import cases, deletions, fees, housekeeping, objections, service, staff_intake, steps, tombstones
 from .errors import RequestNotFound
 from .letters import post
 from .models import Request
@@ -53,7 +53,7 @@ def add(
     settings = terminal.settings()
     keys = keystore.open_keys(settings)
     with terminal.session() as db:
-        request = service.open_request(
+        made = staff_intake.register(
             db,
             terminal.operator(),
             keys,
@@ -67,12 +67,14 @@ def add(
             base_url=settings.base_url,
             postal=postal_of(name, address.replace("|", "\n"), phone) if address or phone else None,
         )
+        request = made.request
         result = {
             "id": str(request.id),
             "reference": request.reference,
             "due_on": request.due_on.isoformat(),
             "status": request.status,
             "kinds": request.kinds,
+            **({"joined": made.joined.reference} if made.joined is not None else {}),
         }
     if not terminal.emit(result, as_json=as_json):
         terminal.out.print(json.dumps(result))

@@ -69,7 +69,7 @@ def join(
     receipt = Receipt(
         id=uuid.uuid4(),
         request_id=request.id,
-        reference=_reference(),
+        reference=new_reference(),
         kinds=sorted(set(kinds)),
         channel=channel,
         language=language,
@@ -166,5 +166,5 @@ def _digest(keys: keystore.Keys, receipt_id: uuid.UUID, code: str) -> str:
     return hmac.new(keys.lookup, f"receipt:{receipt_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _reference() -> str:
+def new_reference() -> str:
     return "R-" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))

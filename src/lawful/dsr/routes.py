@@ -13,7 +13,7 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
-from . import cases, deletions, fees, objections, officer, service, steps, tasks
+from . import cases, deletions, fees, objections, officer, service, staff_intake, steps, tasks
 from .letters import post
 from .schemas import ExtensionCreate, RefusalCreate, RequestCreate, RequestRead
 
@@ -22,9 +22,17 @@ Reader = Annotated[Actor, Depends(require("dsr:read"))]
 Writer = Annotated[Actor, Depends(require("dsr:write"))]
 
 
-@router.post("", status_code=201)
-def register(body: RequestCreate, db: Db, keys: AppKeys, actor: Writer, settings: AppSettings) -> RequestRead:
-    request = service.open_request(
+@router.post(
+    "",
+    status_code=201,
+    responses={200: {"model": RequestRead, "description": "joined the person's open request (`joined`)"}},
+)
+def register(
+    body: RequestCreate, response: Response, db: Db, keys: AppKeys, actor: Writer, settings: AppSettings
+) -> RequestRead:
+    """A new case (201), or, when the same person already has an open request for these rights, that
+    request with the receipt that joined it (200, `joined`)."""
+    made = staff_intake.register(
         db,
         actor,
         keys,
@@ -39,9 +47,12 @@ def register(body: RequestCreate, db: Db, keys: AppKeys, actor: Writer, settings
         base_url=settings.base_url,
         postal=body.postal(),
     )
-    if request.status in tasks.RUNNABLE:
-        jobs.kick(db, tasks.run_request, str(request.id))
-    return RequestRead.model_validate(request)
+    if made.joined is not None:
+        response.status_code = 200
+        return RequestRead.model_validate(made.request).model_copy(update={"joined": made.joined.reference})
+    if made.request.status in tasks.RUNNABLE:
+        jobs.kick(db, tasks.run_request, str(made.request.id))
+    return RequestRead.model_validate(made.request)
 
 
 @router.get("")

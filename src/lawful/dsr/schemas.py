@@ -65,6 +65,7 @@ class RequestRead(BaseModel):
     outcome: dict[str, Any]
     completed_at: datetime | None
     assignee_id: uuid.UUID | None = None
+    joined: str | None = None  # staff intake: the receipt's reference when it joined this open request
 
 
 class ExtensionCreate(BaseModel):

@@ -11,7 +11,7 @@ from lawful import jobs, processing
 from lawful.actor import Actor
 from lawful.web import AppKeys, AppSettings, ConsoleActor, Db, SameOrigin, console_permission, html
 
-from .. import cases, service, tasks
+from .. import cases, service, staff_intake, tasks
 from ..schemas import StaffIntake
 from . import post
 
@@ -31,7 +31,7 @@ def intake_form(
     db: Db, keys: AppKeys, actor: ConsoleActor, settings: AppSettings, form: Annotated[StaffIntake, Form()]
 ) -> RedirectResponse:
     console_permission(actor, "dsr:write")
-    found = service.open_request(
+    made = staff_intake.register(
         db,
         actor,
         keys,
@@ -45,7 +45,8 @@ def intake_form(
         identity_verified=form.identity_verified,
         postal=form.postal(),
     )
-    if found.status in tasks.RUNNABLE:
+    found = made.request
+    if made.joined is None and found.status in tasks.RUNNABLE:
         jobs.kick(db, tasks.run_request, str(found.id))
     return RedirectResponse(f"/console/requests/{found.id}", status_code=303)
 
