@@ -5,7 +5,7 @@ working days, and closed with a letter when the person could not be identified."
 import json
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -252,3 +252,32 @@ def test_once_staff_confirm_the_identity_the_request_is_carried_out(
     assert empty.status_code == 422
     assert confirmed.status_code == 200 and confirmed.json()["identity_method"] == "customer number"
     assert ran.json()["status"] == "completed" and again.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("today", "reminded"),
+    [("2027-01-01", False), ("2027-01-02", True), ("2027-01-04", True), ("2027-01-05", True)],
+)
+def test_staff_are_reminded_to_identify_a_request_from_two_days_before_the_last_day_to_ask(
+    client: TestClient, db: Session, org: uuid.UUID, today: str, reminded: bool
+) -> None:
+    """R-47: asked within 5 working days of receipt (by 4 January 2027 for 24 December); the reminder
+    starts two calendar days before and stays until someone identifies the person or asks for more."""
+    token = make_api_key(db, org, ["dsr:read", "dsr:write"])
+    made = _register_by_phone(client, token)
+
+    due = dsr.cases.reminders_due(db, organisation_id=org, today=date.fromisoformat(today))
+
+    assert [(r.reference, why) for r, why in due] == ([(made["reference"], "identify")] if reminded else [])
+
+
+def test_the_identification_reminder_ends_once_staff_confirmed_the_identity(
+    client: TestClient, db: Session, org: uuid.UUID
+) -> None:
+    token = make_api_key(db, org, ["dsr:read", "dsr:write"])
+    made = _register_by_phone(client, token)
+    client.post(f"/api/dsr/{made['id']}/identity", json={"text": "customer number"}, headers=bearer(token))
+
+    due = dsr.cases.reminders_due(db, organisation_id=org, today=date(2027, 1, 4))
+
+    assert [why for _, why in due] == []

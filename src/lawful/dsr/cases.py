@@ -1,7 +1,7 @@
 """What needs a person: mandates, further identification, questions and complaints, reminders (R-45..R-50, R-70)."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -155,21 +155,44 @@ def reminders_due(db: Session, *, organisation_id: uuid.UUID, today: date) -> li
             found.append((request, "overdue"))
         elif today in rules.reminders(request.due_on):
             found.append((request, f"due in {(request.due_on - today).days} days"))
+        elif _to_identify(request) and today >= _identify_by(request) - IDENTIFY_WARNING:
+            found.append((request, "identify"))
     return found
+
+
+IDENTIFY_WARNING = timedelta(days=2)  # before the last day to ask for more identification (R-47)
+
+
+def _to_identify(request: Request) -> bool:
+    """A request staff must identify themselves (no address for a code) that nobody identified or asked yet."""
+    return (
+        request.status in (rules.Status.RECEIVED, rules.Status.AWAITING_IDENTITY)
+        and request.identity_verified_at is None
+        and request.contact is None
+        and not request.details.get("asked")
+    )
+
+
+def _identify_by(request: Request) -> date:
+    return rules.identity_request_by(rules.received_date(request.received_at), clock.is_working_day)
 
 
 def _reminder_line(request: Request, why: str, today: date, lang: str) -> str:
     """One request as the officer reads it, in the organisation's language: no keys, no raw dates."""
     days = (request.due_on - today).days
+    if why == "overdue":
+        said = i18n.t("mail.reminder.overdue", lang)
+    elif why == "identify":
+        said = i18n.t("mail.reminder.identify", lang, date=i18n.long_date(_identify_by(request), lang))
+    else:
+        said = i18n.t("mail.reminder.due_in", lang, days=days)
     return i18n.t(
         "mail.reminder.line",
         lang,
         reference=request.reference,
         kinds=", ".join(i18n.t(f"mail.reminder.kind.{k}", lang) for k in request.kinds),
         date=i18n.long_date(request.due_on, lang),
-        why=i18n.t("mail.reminder.overdue", lang)
-        if why == "overdue"
-        else i18n.t("mail.reminder.due_in", lang, days=days),
+        why=said,
     )
 
 
