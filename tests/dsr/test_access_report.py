@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from lawful import clock, dsr, i18n, keystore, marketing
+from lawful import clock, consent, dsr, i18n, keystore, marketing
 from lawful.actor import Actor
 from lawful.config import Settings
 from tests.conftest import Mailbox, Receiver
@@ -183,3 +183,51 @@ def test_a_social_network_that_received_the_person_in_an_audience_is_named_with_
     assert used["key"] == "meta" and used["on"] == i18n.long_date(clock.today(), "fr")
     assert used["activity"] == "social_audiences" and "user.contact.email" not in used["what"]
     assert reports["out@example.test"]["recipients_used"] == []
+
+
+def test_a_platform_is_named_only_to_the_people_its_list_carried(
+    client: TestClient,
+    db: Session,
+    keys: keystore.Keys,
+    settings: Settings,
+    smtp: Mailbox,
+    org: uuid.UUID,
+    actor: Actor,
+    receiver: Receiver,
+) -> None:
+    """C-154/21: the recipients actually used. Someone held for the newsletter who withdrew before the
+    export was not in the list HubSpot received, and their report must not say it was."""
+    kept, left = "stays@example.test", "left@example.test"
+    people = {}
+    for email in (kept, left):
+        people[email] = make_person(
+            db, keys, org, email=email, category="customer", activity="newsletter"
+        ).subject
+        given = consent.Proof(
+            text="Oui", text_version="1", language="fr", channel="web_form", element="newsletter"
+        )
+        consent.record(
+            db, actor, organisation_id=org, subject_id=people[email].id, purpose="newsletter",
+            kind=consent.EventKind.GIVEN, proof=given,
+        )  # fmt: skip
+    proof = consent.Proof(
+        text="Retrait", text_version="1", language="fr", channel="email", element="newsletter"
+    )
+    consent.withdrawals.withdraw(db, actor, keys, subject=people[left], purpose="newsletter", proof=proof)
+    marketing.export(db, actor, keys, organisation_id=org, purpose="newsletter", recipient="hubspot")
+    sent = json.dumps(receiver.received)
+    assert kept in sent and left not in sent
+
+    reports = {
+        email: json.loads(
+            download(
+                client,
+                ask(client, db, keys, settings, smtp, email=email, lang="fr", kinds=["access"]),
+                "access.json",
+            )
+        )
+        for email in (kept, left)
+    }
+
+    assert [r["name"] for r in reports[kept]["recipients_used"]] == ["HubSpot Inc."]
+    assert reports[left]["recipients_used"] == []

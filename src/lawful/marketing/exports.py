@@ -5,12 +5,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from lawful import audit, consent, decisions, keystore, outbound, processing, subjects
+from lawful import audit, clock, consent, decisions, keystore, outbound, processing, subjects
 from lawful.actor import Actor
 
 from .errors import PlatformUnreachable, RecipientRefused
+from .models import AudienceMember, AudienceUpload
 from .service import Audience, build
 
 
@@ -63,6 +65,24 @@ def export(
         response = outbound.post(target.endpoint, json={"purpose": purpose, "contacts": rows}, timeout=30)
     except outbound.OutboundError as exc:
         raise PlatformUnreachable(f"recipient: {recipient!r} could not be reached ({exc.category})") from exc
+    if response.is_success:  # who was in the list, so each person's access report names the recipient
+        sent = AudienceUpload(
+            organisation_id=organisation_id,
+            purpose=purpose,
+            recipient=recipient,
+            recipient_type=target.type,
+            people=len(rows),
+            fields=allowed,
+            hashed=False,  # a contact list, in the clear: an export, not a matched audience
+            status=response.status_code,
+            excluded=dict(audience.excluded),
+            uploaded_at=clock.now(),
+        )
+        db.add(sent)
+        db.flush()
+        members = [{"upload_id": sent.id, "subject_id": subject_id} for subject_id, _ in audience.members]
+        if members:
+            db.execute(insert(AudienceMember), members)
     audit.record(
         db,
         actor,

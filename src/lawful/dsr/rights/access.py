@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, keystore, marketing, processing, render, subjects
+from lawful import clock, consent, keystore, marketing, processing, render, subjects
 from lawful.actor import Actor
 
 from .. import datastores
@@ -112,13 +112,7 @@ def facts(
     served = {a.key for a in register.activities if a.recipients} & (
         set(found.collected) | {e.purpose for e in events}
     )
-    platforms = {r.key for r in register.recipients if r.audience_upload is not None}
-    social = any(set(a.recipients) & platforms for a in register.activities if a.key in served)
-    found.sent = [
-        *(_uploads(db, subject_id) if social else []),
-        *(_exports(db, request, history, events) if served else []),
-        *_notices(earlier),
-    ]
+    found.sent = [*(_uploads(db, subject_id) if served else []), *_notices(earlier)]
     return found
 
 
@@ -133,39 +127,19 @@ def _excluded_since(db: Session, keys: keystore.Keys, request: Request, email: s
 
 
 def _uploads(db: Session, subject_id: Any) -> list[composed.Sent]:
-    """Matched-audience uploads the person was in (R-40): the platform received their data."""
+    """The lists the person was in: matched audiences uploaded to a social network (R-40, hashed) and
+    contact lists exported to a platform (in the clear); each recipient received their data."""
     rows = db.execute(
         select(marketing.AudienceUpload)
         .join(marketing.AudienceMember, marketing.AudienceMember.upload_id == marketing.AudienceUpload.id)
         .where(marketing.AudienceMember.subject_id == subject_id)
         .order_by(marketing.AudienceUpload.uploaded_at)
     ).scalars()
-    return [composed.Sent(u.recipient, "audience", u.uploaded_at, u.purpose, tuple(u.fields)) for u in rows]
-
-
-def _exports(
-    db: Session, request: Request, history: list[subjects.Collection], events: list[consent.ConsentEvent]
-) -> list[composed.Sent]:
-    """Contact lists sent to a platform (marketing.export) while the person's data were held for that
-    activity: the export records the list's size, not its members, so held-at-the-time is the test."""
-    rows = db.scalars(
-        select(audit.AuditEntry).where(
-            audit.AuditEntry.organisation_id == request.organisation_id,
-            audit.AuditEntry.action == "marketing.exported",
-        )
-    ).all()
-    if not rows:
-        return []
-    since: dict[str, Any] = {}
-    for c in history:
-        since.setdefault(c.activity, c.collected_at)
-    for e in events:
-        if e.kind == "given":
-            since.setdefault(e.purpose, e.occurred_at)
     return [
-        composed.Sent(str(r.entity_id), "export", r.at, r.purpose)
-        for r in sorted(rows, key=lambda r: r.at)
-        if r.purpose in since and since[r.purpose] <= r.at and r.outcome.startswith("2")
+        composed.Sent(
+            u.recipient, "audience" if u.hashed else "export", u.uploaded_at, u.purpose, tuple(u.fields)
+        )
+        for u in rows
     ]
 
 
