@@ -2,21 +2,20 @@
 
 import dataclasses
 import json
-import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich import box
 from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from lawful import clock, keystore, staff, terminal, work
+from lawful import keystore, staff, terminal, work
 from lawful.actor import SYSTEM
 
 from . import cases, deletions, fees, housekeeping, objections, service, staff_intake, steps, tombstones
+from .deletions import commands as deletion_commands
 from .errors import RequestNotFound
 from .letters import post
 from .models import Request
@@ -348,125 +347,4 @@ def assign(
         terminal.out.print(f"{request.reference}: {'assigned' if member else 'unassigned'}")
 
 
-deletions_cli = typer.Typer(
-    help="Automatic deletions after a withdrawn consent or an upheld objection (R-62).", no_args_is_help=True
-)
-cli.add_typer(deletions_cli, name="deletions")
-STATUSES = ("scheduled", "done")
-TRIGGERS = {
-    "consent_withdrawn": "withdrawal",
-    "objection_upheld": "objection",
-    "marketing_objection": "marketing",
-}
-
-
-@deletions_cli.command("list")
-def list_deletions(
-    status: Annotated[str | None, typer.Option(help="scheduled or done")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10000)] = 200,
-    org: Annotated[str | None, typer.Option("--org")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """Scheduled and executed automatic deletions, newest first: what went, what stayed and why."""
-    if status is not None and status not in STATUSES:
-        raise typer.BadParameter("use scheduled or done", param_hint="--status")
-    with terminal.session() as db:
-        found = deletions.list_deletions(
-            db, organisation_id=terminal.organisation_id(db, org), status=status, limit=limit
-        )
-        references = deletions.references(db, request_ids=[d.request_id for d in found if d.request_id])
-        rows = [_deletion_row(d, references.get(d.request_id) if d.request_id else None) for d in found]
-    if terminal.emit(rows, as_json=as_json):
-        return
-    table = Table("id", "trigger", "activity", "status", "when", "deleted/kept", box=box.SIMPLE_HEAD)
-    for row in rows:
-        when = row["executed_at"] if row["status"] == "done" else row["due_at"]
-        table.add_row(
-            row["id"][:8],
-            TRIGGERS.get(str(row["trigger"]), str(row["trigger"])),
-            row["activity"] or "(all)",
-            row["status"] + (", whole" if row["whole"] else ""),
-            str(when)[:10],
-            f"{len(row['deleted'])}/{len(row['kept'])}",
-        )
-    terminal.out.print(table)
-
-
-@deletions_cli.command("show")
-def show_deletion(
-    deletion_id: Annotated[str, typer.Argument(help="the id, or the first characters `list` shows")],
-    org: Annotated[str | None, typer.Option("--org")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """One automatic deletion item by item: each category deleted, or kept with its reason and end date."""
-    wanted = deletion_id.strip().lower()
-    if not wanted or any(c not in "0123456789abcdef-" for c in wanted):
-        raise typer.BadParameter("not a deletion id", param_hint="DELETION_ID")
-    with terminal.session() as db:
-        organisation_id = terminal.organisation_id(db, org)
-        found = [
-            d
-            for d in deletions.list_deletions(db, organisation_id=organisation_id, limit=100_000)
-            if str(d.id).startswith(wanted)
-        ]
-        if len(found) != 1:
-            raise typer.BadParameter(
-                "no such deletion" if not found else "several deletions start so", param_hint="DELETION_ID"
-            )
-        row = _deletion_row(found[0], _reference(db, found[0].request_id))
-    if terminal.emit(row, as_json=as_json):
-        return
-    table = Table("category", "activity", "outcome", "why", "until")
-    for item in row["deleted"]:
-        table.add_row(item["category"], item["activity"], "deleted", "", "")
-    for item in row["kept"]:
-        table.add_row(
-            item["category"],
-            item["activity"],
-            "kept",
-            f"{item['why']} {item['by'] or ''}",
-            item["until"] or "",
-        )
-    terminal.out.print(
-        f"{row['trigger']} · {row['activity'] or '(all)'} · {row['status']} · "
-        f"person {row['subject_id']} · request {row['request'] or '-'}"
-    )
-    terminal.out.print(table)
-
-
-@deletions_cli.command("run")
-def run_deletions() -> None:
-    """Schedule what new withdrawals and objections call for and carry out what is due (what the worker does)."""
-    settings = terminal.settings()
-    keys = keystore.open_keys(settings)
-    with terminal.session() as db:
-        planned = deletions.plan(db, terminal.operator())
-        work.checkpoint(db)
-        done = 0
-        for deletion_id in deletions.due(db, now=clock.now()):
-            done += deletions.execute(db, terminal.operator(), keys, deletion_id=deletion_id) is not None
-            work.checkpoint(db)  # each deletion durable on its own, as in the worker
-    terminal.out.print(f"{planned} deletion(s) scheduled, {done} carried out")
-
-
-def _deletion_row(row: deletions.Deletion, reference: str | None) -> dict[str, Any]:
-    return {
-        "id": str(row.id),
-        "trigger": row.trigger,
-        "activity": row.activity,
-        "subject_id": str(row.subject_id),  # pseudonymous: the record outlives a whole erasure
-        "request": reference,
-        "status": row.status,
-        "triggered_at": row.triggered_at.isoformat(),
-        "due_at": row.due_at.isoformat(),
-        "executed_at": row.executed_at.isoformat() if row.executed_at else None,
-        "deleted": row.result.get("deleted", []),
-        "kept": row.result.get("kept", []),
-        "whole": bool(row.result.get("whole")),
-        "why_not_whole": row.result.get("why_not_whole"),
-    }
-
-
-def _reference(db: Session, request_id: uuid.UUID | None) -> str | None:
-    request = db.get(Request, request_id) if request_id else None
-    return request.reference if request is not None else None
+cli.add_typer(deletion_commands.cli, name="deletions")
