@@ -1,6 +1,7 @@
 """People, their identities and personal data (encrypted per person), with provenance and flags."""
 
 from .errors import (
+    EventRefused,
     HoldRefused,
     InvalidIdentity,
     KeyDestroyed,
@@ -11,6 +12,7 @@ from .errors import (
 from .facts import Facts, Provenance, facts, ids_of
 from .fresh import NewPerson, new_person
 from .identity import IdentityKind, normalise, normalise_email, normalise_for_lookup, normalise_phone
+from .lifecycle import INBOUND_CHANNELS, archive, archived, events, record_event
 from .limits import (
     Flags,
     decide_objection,
@@ -22,7 +24,17 @@ from .limits import (
     record_objection,
     restrict,
 )
-from .models import Collection, Identity, LegalHold, Objection, PersonalData, Restriction, Subject
+from .models import (
+    Archive,
+    Collection,
+    Identity,
+    LegalHold,
+    LifecycleEvent,
+    Objection,
+    PersonalData,
+    Restriction,
+    Subject,
+)
 from .rules import age_on, consent_age, is_below_consent_age
 from .schemas import (
     Channel,
@@ -52,10 +64,13 @@ from .service import (
 )
 
 __all__ = [
+    "INBOUND_CHANNELS",
+    "Archive",
     "Channel",
     "Collected",
     "Collection",
     "CollectionCreate",
+    "EventRefused",
     "Facts",
     "Flags",
     "HoldCreate",
@@ -65,6 +80,7 @@ __all__ = [
     "InvalidIdentity",
     "KeyDestroyed",
     "LegalHold",
+    "LifecycleEvent",
     "NewPerson",
     "Objection",
     "PersonalData",
@@ -80,12 +96,15 @@ __all__ = [
     "Value",
     "ValueRead",
     "age_on",
+    "archive",
+    "archived",
     "art14_pending",
     "collect",
     "consent_age",
     "count",
     "decide_objection",
     "emails_and_languages",
+    "events",
     "facts",
     "find_by_identity",
     "flag_child",
@@ -107,6 +126,7 @@ __all__ = [
     "normalise_for_lookup",
     "normalise_phone",
     "place_hold",
+    "record_event",
     "record_objection",
     "restrict",
     "values",

@@ -25,3 +25,7 @@ class KeyDestroyed(Conflict):
 
 class UnknownCategory(RuleViolation):
     code = "unknown_category"
+
+
+class EventRefused(RuleViolation):
+    code = "event_refused"
