@@ -31,9 +31,9 @@ def problems(register: Register, bases: Callable[[Activity], dict[str, Basis]]) 
     rules = {r.key: r for r in register.retention_rules}
     customers = _customers(register)
     for index, activity in enumerate(register.activities):
-        rule = rules.get(activity.retention)
-        if rule is not None and activity.role is ActivityRole.CONTROLLER:
-            yield from _account(f"activities[{index}].retention", activity, rule, customers, bases)
+        used = rules.get(activity.retention)
+        if used is not None and activity.role is ActivityRole.CONTROLLER:
+            yield from _account(f"activities[{index}].retention", activity, used, customers, bases)
 
 
 def _rule(path: str, rule: RetentionRule) -> Iterator[Finding]:
@@ -116,9 +116,10 @@ def _consent_evidence(register: Register) -> Iterator[Finding]:
 def _customers(register: Register) -> set[str]:
     """The subject categories that are customers, directly or through the categories they refine."""
     parents = {s.key: s.extends for s in register.subject_categories}
-    found = set()
+    found: set[str] = set()
     for key in parents:
-        seen, current = set(), key
+        seen: set[str] = set()
+        current: str | None = key
         while current is not None and current not in seen:
             if current == CUSTOMER:
                 found.add(key)
