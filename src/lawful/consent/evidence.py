@@ -18,7 +18,7 @@ from dataclasses import asdict, astuple, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, case, delete, select, tuple_, update
+from sqlalchemy import CursorResult, case, delete, select, update
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, processing, subjects
@@ -86,25 +86,39 @@ def _pseudonymise(db: Session, organisation_id: uuid.UUID, period: str, now: dat
         ).all()
         if not gone:
             continue
-        unlinked: CursorResult[Any] = db.execute(  # type: ignore[assignment]
-            update(ConsentEvent)
-            .where(
-                ConsentEvent.organisation_id == organisation_id,
-                tuple_(ConsentEvent.subject_id, ConsentEvent.purpose).in_([(s, p) for s, p, _ in gone]),
-                ConsentEvent.occurred_at <= max(ended for _, _, ended in gone),
-            )
-            .values(
-                subject_id=None,
-                consent_id=None,
-                actor_label=case(
-                    (ConsentEvent.actor_label.startswith(rules.SUBJECT_ACTOR + ":"), rules.SUBJECT_ACTOR),
-                    else_=ConsentEvent.actor_label,
-                ),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        done += Pseudonymised(consents=len(gone), events=unlinked.rowcount)
+        ended = max(at for _, _, at in gone)
+        by_purpose: dict[str, list[uuid.UUID]] = {}
+        for subject_id, purpose, _ in gone:
+            by_purpose.setdefault(purpose, []).append(subject_id)
+        events = sum(_unlink(db, organisation_id, purpose, ids, ended) for purpose, ids in by_purpose.items())
+        done += Pseudonymised(consents=len(gone), events=events)
     return done
+
+
+def _unlink(
+    db: Session, organisation_id: uuid.UUID, purpose: str, subject_ids: list[uuid.UUID], ended: datetime
+) -> int:
+    """The events of these people's consents for one purpose, without the person (by purpose, so the
+    (subject, purpose) index finds them)."""
+    result: CursorResult[Any] = db.execute(  # type: ignore[assignment]
+        update(ConsentEvent)
+        .where(
+            ConsentEvent.organisation_id == organisation_id,
+            ConsentEvent.purpose == purpose,
+            ConsentEvent.subject_id.in_(subject_ids),
+            ConsentEvent.occurred_at <= ended,
+        )
+        .values(
+            subject_id=None,
+            consent_id=None,
+            actor_label=case(
+                (ConsentEvent.actor_label.startswith(rules.SUBJECT_ACTOR + ":"), rules.SUBJECT_ACTOR),
+                else_=ConsentEvent.actor_label,
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def _due(
