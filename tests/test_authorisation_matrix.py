@@ -129,6 +129,9 @@ TABLE: dict[tuple[str, str], Rule] = {
         P({"subjects:flag"}), {"informed_at": "2026-03-01T10:00:00+01:00"}, once=True
     ),
     ("POST", "/api/subjects/{subject_id}/child"): Rule(P({"subjects:flag"})),
+    ("GET", "/api/stats/subjects"): Rule(P({"stats:read"}), query={"group_by": "country"}),
+    ("GET", "/api/stats/consents"): Rule(P({"stats:read"})),
+    ("GET", "/api/stats/requests"): Rule(P({"stats:read"})),
     ("GET", "/console/login"): Rule(PUBLIC),
     ("POST", "/console/login"): Rule(PUBLIC),
     ("POST", "/console/logout"): Rule(ANY, allowed="login", ends_session=True),
@@ -138,6 +141,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/console/notices"): Rule(P({"register:read"})),
     ("POST", "/console/notices/{kind}"): Rule(P({"notice:publish"})),
     ("GET", "/console/audit"): Rule(P({"audit:read"})),
+    ("GET", "/console/stats"): Rule(P({"stats:read"})),
     ("GET", "/console/subjects"): Rule(P({"personal_data:read"})),
     ("POST", "/console/subjects"): Rule(
         P({"personal_data:read"}), {"kind": "email", "value": "{email}"} | FOLLOWUP

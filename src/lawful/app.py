@@ -42,6 +42,8 @@ from lawful.notices import routes as notice_routes
 from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
 from lawful.staff import pages as staff_pages
+from lawful.stats import pages as stats_pages
+from lawful.stats import routes as stats_routes
 from lawful.subjects import routes as subject_routes
 from lawful.web import ApiKeyCache, LoginRequired
 
@@ -118,6 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
         dsr_routes.router,
         decision_routes.router,
         subject_routes.router,
+        stats_routes.router,
     ):
         app.include_router(router)
     for page_router in (
@@ -137,6 +140,7 @@ def create_app(settings: Settings) -> FastAPI:
         consent_pages.console,
         marketing_pages.pages,
         marketing_pages.campaign_pages,
+        stats_pages.pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

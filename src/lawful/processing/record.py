@@ -56,6 +56,9 @@ def _row(register: Register, activity: Activity, lang: str, fallback: str) -> di
         "legitimate_interest": _label(activity.legitimate_interest.interest, lang, fallback)
         if activity.legitimate_interest
         else None,
+        # pseudonymised data are still personal data (Art. 4(5), Recital 26): never recorded as anonymous
+        "personal_data": True,
+        "pseudonymised": activity.pseudonymised,
         "subject_categories": [_label(subjects[key].label, lang, fallback) for key in activity.subjects],
         "data_categories": [
             _label(categories[key].label, lang, fallback)
@@ -99,7 +102,9 @@ CSV_COLUMNS = (
     "retention",
     "security_measures",
     "on_behalf_of",
+    "personal_data",
 )
+PERSONAL_DATA = {False: "yes", True: "yes, pseudonymised (Art. 4(5) GDPR)"}
 
 
 def csv_rows(data: dict[str, Any]) -> list[dict[str, str]]:
@@ -129,6 +134,7 @@ def csv_rows(data: dict[str, Any]) -> list[dict[str, str]]:
                         "retention": activity["retention"]["rule"],
                         "security_measures": "; ".join(activity["security_measures"]),
                         "on_behalf_of": activity.get("on_behalf_of") or "",
+                        "personal_data": PERSONAL_DATA[activity["pseudonymised"]],
                     }
                 )
     return rows
