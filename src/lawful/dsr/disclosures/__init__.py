@@ -16,9 +16,9 @@ from .service import (
     list_disclosures,
     people_of,
     reported,
-    requester_words,
     subject_ids,
 )
+from .telling import requester_words
 
 __all__ = [
     "Disclosed",

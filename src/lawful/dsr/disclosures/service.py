@@ -14,12 +14,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, i18n, keystore, mail, processing, subjects
+from lawful import audit, clock, keystore, processing, subjects
 from lawful.actor import Actor
 from lawful.errors import Forbidden, NotFound
 
-from ..rights.words import Words
-from . import rules
+from . import rules, telling
 from .models import Disclosure, DisclosureSubject
 from .rules import Status
 
@@ -135,7 +134,7 @@ def disclose(db: Session, actor: Actor, keys: keystore.Keys, *, disclosure_id: u
     )
     db.flush()
     if rules.tells_the_person(row.status, row.prohibition_ref, row.prohibition_lifted_at):
-        _inform(db, actor, keys, row, register)
+        telling.tell(db, actor, keys, row, register)
     return Disclosed(row, data)
 
 
@@ -154,7 +153,7 @@ def lift_prohibition(
     db.flush()
     if rules.tells_the_person(row.status, row.prohibition_ref, row.prohibition_lifted_at):
         register = processing.current_register(db, organisation_id=row.organisation_id)[1]
-        _inform(db, actor, keys, row, register)
+        telling.tell(db, actor, keys, row, register)
     return row
 
 
@@ -283,69 +282,3 @@ def _values(
         if value.value not in found[value.category]:
             found[value.category].append(value.value)
     return found
-
-
-def _inform(
-    db: Session, actor: Actor, keys: keystore.Keys, row: Disclosure, register: processing.Register
-) -> None:
-    """A service mail to each person not told yet, in their language (R-49); none for a person without an
-    address on file or erased since (their key is gone)."""
-    people = [p for p in people_of(db, disclosure_ids=[row.id])[row.id] if p.informed_at is None]
-    addresses = subjects.emails_and_languages(db, keys, [p.subject_id for p in people])
-    mailed = 0
-    for person in people:
-        found = addresses.get(person.subject_id)
-        person.informed_at, person.informed = clock.now(), "mailed" if found else "no_address"
-        if found is None:
-            continue
-        email, spoken = found
-        lang = (
-            spoken
-            if spoken in register.organisation.languages
-            else register.organisation.authoritative_language
-        )
-        mail.queue(
-            db,
-            keys,
-            _letter(Words(register, lang), row, email),
-            kind="dsr_disclosure",
-            category="service",
-            organisation_id=row.organisation_id,
-            subject_id=person.subject_id,
-            about=str(row.id),
-        )
-        mailed += 1
-    audit.record(
-        db,
-        actor,
-        "dsr.disclosure_told",
-        entity=row,
-        organisation_id=row.organisation_id,
-        data={"mailed": mailed, "without_address": len(people) - mailed},
-    )
-    db.flush()
-
-
-def _letter(words: Words, row: Disclosure, email: str) -> mail.Mail:
-    lang, who = words.lang, requester_words(words, row)
-    reference = i18n.t("disclosures.mail.reference", lang, reference=row.reference) if row.reference else ""
-    return mail.Mail(
-        to=email,
-        subject=i18n.t("disclosures.mail.subject", lang, requester=who),
-        text=i18n.t(
-            "disclosures.mail.body",
-            lang,
-            date=words.day(row.disclosed_at),
-            requester=who,
-            basis=row.legal_basis,
-            reference=reference,
-            data=", ".join(words.category(c) for c in row.disclosed_categories) or "—",
-        ),
-        lang=lang,
-    )
-
-
-def requester_words(words: Words, row: Disclosure) -> str:
-    """ "Police zone Midi (police)": the requester's name with what kind of requester it is, in words."""
-    kind = i18n.t(f"disclosures.kind.{row.requester_kind}", words.lang)
-    return f"{row.requester} ({kind})" if row.requester else kind
