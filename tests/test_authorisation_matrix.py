@@ -31,6 +31,8 @@ RESTRICT = {"ground": "accuracy_contested", "reason": "contested"}
 FOLLOWUP = {"purpose": "request_followup"}
 REFUSAL = "the same request for the fifth time this month"
 OFFICER = P({"dsr:write", "export:approve"})  # decisions the privacy officer alone takes (dsr.errors)
+DISCLOSURES = P({"disclosures:approve"})  # privacy officer and legal, for the whole log
+DISCLOSURE = {"requester_kind": "police", "legal_basis": "Art. 46bis", "categories": ["user.name"]}
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,12 @@ TABLE: dict[tuple[str, str], Rule] = {
         allowed="404",
     ),
     ("POST", "/api/dsr/{request_id}/complete"): Rule(P({"dsr:write"})),  # 409: not answered yet
+    ("POST", "/api/dsr/disclosures"): Rule(DISCLOSURES, DISCLOSURE | {"received_on": "2026-01-05"}),
+    ("GET", "/api/dsr/disclosures"): Rule(DISCLOSURES),
+    ("GET", "/api/dsr/disclosures/{disclosure_id}"): Rule(DISCLOSURES),
+    ("POST", "/api/dsr/disclosures/{disclosure_id}/approve"): Rule(DISCLOSURES),  # then 409: approved
+    ("POST", "/api/dsr/disclosures/{disclosure_id}/disclose"): Rule(DISCLOSURES),  # 409 until approved
+    ("POST", "/api/dsr/disclosures/{disclosure_id}/lift-prohibition"): Rule(DISCLOSURES),
     ("POST", "/api/decisions"): Rule(P({"decisions:ask"})),
     ("POST", "/api/decisions/batch"): Rule(P({"decisions:ask"})),
     ("POST", "/api/subjects/read"): Rule(P({"personal_data:read"})),
@@ -165,6 +173,11 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/console/requests/deletions"): Rule(P({"dsr:read"})),
     ("GET", "/console/requests/{request_id}"): Rule(P({"dsr:read"})),
     ("GET", "/console/tasks"): Rule(P({"dsr:read"})),
+    ("GET", "/console/disclosures"): Rule(DISCLOSURES),
+    ("POST", "/console/disclosures/{disclosure_id}/approve"): Rule(DISCLOSURES),
+    ("POST", "/console/disclosures/{disclosure_id}/disclose"): Rule(DISCLOSURES),
+    ("POST", "/console/disclosures/{disclosure_id}/lift-prohibition"): Rule(DISCLOSURES),
+    ("GET", "/console/disclosures/{disclosure_id}/data"): Rule(DISCLOSURES),  # 409: nothing disclosed yet
     ("POST", "/console/requests/{request_id}/recipients"): Rule(
         P({"dsr:write"}),
         {"notice": "{request_id}", "outcome": "impossible", "note": "gone bankrupt"},
@@ -224,7 +237,7 @@ def app_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 
 # Parameters of this organisation's own rows: another organisation calling with them must get nothing.
-IDS = {"subject_id", "hold_id", "restriction_id", "request_id", "export_id", "number"}
+IDS = {"subject_id", "hold_id", "restriction_id", "request_id", "export_id", "number", "disclosure_id"}
 SCOPES = sorted(PERMISSIONS)
 
 

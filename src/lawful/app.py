@@ -29,6 +29,8 @@ from lawful.decisions import pages as decision_pages
 from lawful.decisions import routes as decision_routes
 from lawful.dsr import pages as dsr_pages
 from lawful.dsr import routes as dsr_routes
+from lawful.dsr.disclosures import pages as dsr_disclosure_pages
+from lawful.dsr.disclosures import routes as dsr_disclosure_routes
 from lawful.dsr.notices import pages as dsr_notice_pages
 from lawful.dsr.notices import routes as dsr_notice_routes
 from lawful.dsr.queue import pages as dsr_queue_pages
@@ -117,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
         consent_routes.router,
         marketing_routes.router,
         dsr_notice_routes.router,  # before /api/dsr/{request_id}: /api/dsr/tasks is not an id
+        dsr_disclosure_routes.router,  # before /api/dsr/{request_id} too
         dsr_routes.router,
         decision_routes.router,
         subject_routes.router,
@@ -136,6 +139,7 @@ def create_app(settings: Settings) -> FastAPI:
         dsr_pages.pages,
         dsr_queue_pages.console,
         dsr_notice_pages.console,
+        dsr_disclosure_pages.console,
         dsr_pages.console,
         consent_pages.console,
         marketing_pages.pages,

@@ -33,6 +33,9 @@ MARKETING_SEND = "marketing:send"
 DSR_READ = "dsr:read"
 DSR_WRITE = "dsr:write"
 STATS_READ = "stats:read"  # aggregates without identifiers, small cells suppressed
+# recording, approving and carrying out a disclosure to an authority; the log itself is read with it
+# too, since who an authority asked about may be covered by the secrecy of an investigation
+DISCLOSURES_APPROVE = "disclosures:approve"
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -52,13 +55,16 @@ PERMISSIONS: frozenset[str] = frozenset(
         DSR_READ,
         DSR_WRITE,
         STATS_READ,
+        DISCLOSURES_APPROVE,
     }
 )
 
 _READ_PD = {REGISTER_READ, PERSONAL_DATA_READ, SUBJECTS_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE},
-    Role.LEGAL: frozenset({*_READ_PD, AUDIT_READ, ARCHIVE_READ, SUBJECTS_FLAG, DSR_READ, STATS_READ}),
+    Role.LEGAL: frozenset(
+        {*_READ_PD, AUDIT_READ, ARCHIVE_READ, SUBJECTS_FLAG, DSR_READ, STATS_READ, DISCLOSURES_APPROVE}
+    ),
     Role.FINANCE: frozenset({*_READ_PD, ARCHIVE_READ}),
     Role.SUPPORT: frozenset({*_READ_PD, SUBJECTS_WRITE, DSR_READ, DSR_WRITE}),
     Role.SALES: frozenset({*_READ_PD, SUBJECTS_WRITE, DECISIONS_ASK}),

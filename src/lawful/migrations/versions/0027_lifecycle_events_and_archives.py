@@ -5,7 +5,7 @@ date, recruitment end, account closure, relationship end, end of a client's DPA)
 an activity's data (end action archive_restricted).
 
 Revision ID: 0027
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-07 14:54:09.077209
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import lawful.db
 
 revision: str = "0027"
-down_revision: str | None = "0021"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
