@@ -54,6 +54,7 @@ MODEL_PACKAGES = (
     "marketing",
     "connectors",
     "dsr",
+    "breaches",
     "mail",
 )
 
