@@ -1,5 +1,76 @@
-"""Personal-data breaches (Art. 33-34): the case, its register, the 72-hour clock, detectors and decisions."""
+"""Personal-data breaches (Art. 33-34): the case and its register, the 72-hour clock and its alerts,
+detectors that open cases by themselves, and each notification decision with its reasons."""
 
+from . import alerts, detectors, rules, tasks
+from .errors import BreachClosed, BreachNotFound, BreachRefused, CloseRefused, DecisionRefused, NotYourReport
 from .models import Breach, BreachAlert, BreachDecision, BreachNote
+from .rules import (
+    BREACH_NOTIFICATION_WINDOW,
+    Audience,
+    Exemption,
+    Nature,
+    Phase,
+    Reporter,
+    Risk,
+    Status,
+)
+from .schemas import AssessmentCreate, BreachCreate, BreachRead, BreachUpdate, DecisionCreate, NoteCreate
+from .service import (
+    PROCESSOR_SCOPE,
+    Case,
+    add_note,
+    assess,
+    case,
+    close,
+    decide,
+    find,
+    get,
+    list_cases,
+    open_case,
+    reporter_of,
+    update,
+)
 
-__all__ = ["Breach", "BreachAlert", "BreachDecision", "BreachNote"]
+__all__ = [
+    "BREACH_NOTIFICATION_WINDOW",
+    "PROCESSOR_SCOPE",
+    "AssessmentCreate",
+    "Audience",
+    "Breach",
+    "BreachAlert",
+    "BreachClosed",
+    "BreachCreate",
+    "BreachDecision",
+    "BreachNotFound",
+    "BreachNote",
+    "BreachRead",
+    "BreachRefused",
+    "BreachUpdate",
+    "Case",
+    "CloseRefused",
+    "DecisionCreate",
+    "DecisionRefused",
+    "Exemption",
+    "Nature",
+    "NotYourReport",
+    "NoteCreate",
+    "Phase",
+    "Reporter",
+    "Risk",
+    "Status",
+    "add_note",
+    "alerts",
+    "assess",
+    "case",
+    "close",
+    "decide",
+    "detectors",
+    "find",
+    "get",
+    "list_cases",
+    "open_case",
+    "reporter_of",
+    "rules",
+    "tasks",
+    "update",
+]

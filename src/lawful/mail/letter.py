@@ -38,6 +38,7 @@ KINDS: dict[str, Kind] = {
     "dsr_objection_upheld": Kind("subject"),
     "dsr_objection_rejected": Kind("subject"),
     "dsr_reminder": Kind("staff"),
+    "breach_alert": Kind("staff"),
     "opt_in": Kind("subject"),
     "campaign": Kind("subject", automatic=False),  # written by the company's marketers
     "referral": Kind("third_party"),

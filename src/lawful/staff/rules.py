@@ -32,6 +32,9 @@ EXPORT_APPROVE = "export:approve"
 MARKETING_SEND = "marketing:send"
 DSR_READ = "dsr:read"
 DSR_WRITE = "dsr:write"
+BREACHES_READ = "breaches:read"
+BREACHES_WRITE = "breaches:write"
+BREACHES_REPORT = "breaches:report"  # a processor's API key: reports breaches and sees its own reports only
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -50,13 +53,16 @@ PERMISSIONS: frozenset[str] = frozenset(
         MARKETING_SEND,
         DSR_READ,
         DSR_WRITE,
+        BREACHES_READ,
+        BREACHES_WRITE,
+        BREACHES_REPORT,
     }
 )
 
 _READ_PD = {REGISTER_READ, PERSONAL_DATA_READ, SUBJECTS_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE},
-    Role.LEGAL: frozenset({*_READ_PD, AUDIT_READ, ARCHIVE_READ, SUBJECTS_FLAG, DSR_READ}),
+    Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE, BREACHES_REPORT},
+    Role.LEGAL: frozenset({*_READ_PD, AUDIT_READ, ARCHIVE_READ, SUBJECTS_FLAG, DSR_READ, BREACHES_READ}),
     Role.FINANCE: frozenset({*_READ_PD, ARCHIVE_READ}),
     Role.SUPPORT: frozenset({*_READ_PD, SUBJECTS_WRITE, DSR_READ, DSR_WRITE}),
     Role.SALES: frozenset({*_READ_PD, SUBJECTS_WRITE, DECISIONS_ASK}),
