@@ -74,7 +74,7 @@ def _concurrently(
         start.wait()
         try:
             sent.append(_run(sessions, keys, at))
-        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=worker) for _ in range(workers)]
