@@ -129,7 +129,7 @@ def test_the_clock_stops_once_the_authority_decision_is_recorded(
     sessions: sessionmaker[Session], keys: keystore.Keys, org: uuid.UUID
 ) -> None:
     with clock.pinned(AWARE + timedelta(hours=30)), work.unit(sessions) as db:
-        decision = DecisionCreate(audience="authority", notify=True, reasons="customer data exposed")  # type: ignore[arg-type]
+        decision = DecisionCreate(audience="authority", notify=True, reasons="customer data exposed")
         decide(db, ACTOR, organisation_id=org, reference="B-1", decision=decision)
 
     assert _run(sessions, keys, AWARE + timedelta(hours=48)) == 0
