@@ -105,8 +105,11 @@ def update(
     """Facts learnt since the case opened; each time says who recorded it. Only the fields sent change."""
     breach = _writable(db, organisation_id, reference)
     sent = changes.model_fields_set
-    if "aware_at" in sent and changes.aware_at is None:
-        raise BreachRefused("the clock needs its awareness time", problems=[_missing("aware_at")])
+    cleared = [
+        _missing(name) for name in ("title", "aware_at") if name in sent and getattr(changes, name) is None
+    ]
+    if cleared:  # a case always has its title, and its clock its awareness time
+        raise BreachRefused("these cannot be emptied: " + _paths(cleared), problems=cleared)
     _ensure_not_future({name: getattr(changes, name) for name in _TIMES if name in sent}, clock.now())
     dumped = changes.model_dump(mode="json", include=sent)
     changed = []
