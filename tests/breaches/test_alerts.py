@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawful import clock, keystore, mail, staff, work
+from lawful import audit, clock, keystore, mail, staff, work
 from lawful.actor import SYSTEM
 from lawful.breaches import BreachAlert, BreachCreate, DecisionCreate, alerts, open_case
 from lawful.breaches.service import decide
@@ -99,6 +99,10 @@ def test_the_24_hour_alert_is_mailed_once_to_each_privacy_officer_with_workers_r
     assert "2026-05-11 17:00" in received[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     with sessions() as db:
         assert db.scalar(select(func.count()).select_from(BreachAlert)) == 1
+        entries = db.scalars(
+            select(audit.AuditEntry.data).where(audit.AuditEntry.action == "breach.alerted")
+        ).all()
+    assert entries == [{"reference": "B-1", "hours": 24, "officers": 2}]
 
 
 def test_no_alert_a_second_before_24_hours(
