@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock
 from lawful.actor import Actor, ActorKind
+from lawful.errors import Conflict
 
 from . import rules
 from .errors import BreachClosed, BreachNotFound, BreachRefused, CloseRefused, DecisionRefused
@@ -85,8 +86,8 @@ def open_case(
     )
     if not _insert_numbered(db, breach):
         found = _by_signal(db, organisation_id, signal_key) if signal_key else None
-        if found is None:
-            raise IntegrityError("breach numbering kept colliding", None, Exception("numbering"))
+        if found is None:  # other cases kept taking the next number: a burst; the caller may retry
+            raise Conflict("the case could not be numbered now; try again")
         return found
     audit.record(
         db,
