@@ -3,7 +3,7 @@ read back what another organisation must not have changed."""
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lawful import clock, dsr, keystore, notices, processing, subjects
+from lawful import breaches, clock, dsr, keystore, notices, processing, subjects
 from lawful.decisions import Export, exports
 from lawful.dsr import disclosures
 from lawful.intake.models import UpdateLink
@@ -108,9 +108,18 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         prohibited=True,
         prohibition_ref="secrecy of the investigation",
     )
+    breach = breaches.open_case(
+        db,
+        ACTOR,
+        organisation_id=ours,
+        facts=breaches.BreachCreate(
+            title="Matrix", aware_at=datetime.fromisoformat(NOW) - timedelta(hours=1)
+        ),
+    )
     db.commit()
     return {
         "disclosure_id": str(disclosure.id),
+        "reference": breach.reference,  # theirs has no case of that number
         "subject_id": str(person.id),
         "email": email,
         "hold_id": str(hold.id),
@@ -150,6 +159,9 @@ def snapshot(engine: Engine, world: World, path_values: dict[str, str]) -> list[
     ids = {k: uuid.UUID(v) for k, v in path_values.items() if k.endswith("_id") and k != "consent_id"}
     with Session(engine) as db:
         request = db.get_one(dsr.Request, ids["request_id"])
+        breach = breaches.find(db, organisation_id=world.ours, reference=path_values["reference"])
+        assert breach is not None
+        case = breaches.case(db, breach=breach)
         export = db.get_one(Export, ids["export_id"])
         disclosure = db.get_one(disclosures.Disclosure, ids["disclosure_id"])
         subject = db.get_one(subjects.Subject, ids["subject_id"])
@@ -178,4 +190,5 @@ def snapshot(engine: Engine, world: World, path_values: dict[str, str]) -> list[
                 disclosure.prohibition_lifted_at,
             ),
             counted,
+            (breach.status, breach.risk, breach.approx_subjects, len(case.notes), len(case.decisions)),
         ]

@@ -64,6 +64,19 @@ RIGHTS: dict[str, str | None] = {
     "marketing phone call-list": "marketing:send",
     "marketing phone suppress": "marketing:send",
     "calendar working-day": None,
+    **{
+        f"{group} {command}": right
+        for group in ("breaches", "breach")  # R-93 writes `lawful breach …`
+        for command, right in {
+            "open": None,  # anyone on staff reports a suspected incident
+            "list": "breaches:read",
+            "show": "breaches:read",
+            "note": "breaches:write",
+            "assess": "breaches:write",
+            "decide": "breaches:write",
+            "close": "breaches:write",
+        }.items()
+    },
 }
 
 

@@ -22,6 +22,8 @@ from lawful.actor import Actor
 from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
 from lawful.audit import tasks as audit_tasks
+from lawful.breaches import pages as breach_pages
+from lawful.breaches import routes as breach_routes
 from lawful.config import Settings
 from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
@@ -124,6 +126,7 @@ def create_app(settings: Settings) -> FastAPI:
         decision_routes.router,
         subject_routes.router,
         stats_routes.router,
+        breach_routes.router,
     ):
         app.include_router(router)
     for page_router in (
@@ -145,6 +148,7 @@ def create_app(settings: Settings) -> FastAPI:
         marketing_pages.pages,
         marketing_pages.campaign_pages,
         stats_pages.pages,
+        breach_pages.pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

@@ -39,6 +39,8 @@ DOMAINS = {
     "connectors": ("lawful.connectors.commands", "cli"),
     "marketing": ("lawful.marketing.commands", "cli"),
     "consent": ("lawful.consent.commands", "cli"),
+    "breaches": ("lawful.breaches.commands", "cli"),
+    "breach": ("lawful.breaches.commands", "cli"),  # `lawful breach open …`, as R-93 writes it
 }
 # every package that declares tables; a command that loads only its own domain would meet foreign keys
 # to tables nobody declared (NoReferencedTableError), so each process loads them all before a session
@@ -54,6 +56,7 @@ MODEL_PACKAGES = (
     "marketing",
     "connectors",
     "dsr",
+    "breaches",
     "mail",
 )
 

@@ -39,6 +39,7 @@ KINDS: dict[str, Kind] = {
     "dsr_objection_rejected": Kind("subject"),
     "dsr_disclosure": Kind("subject"),  # data disclosed to an authority
     "dsr_reminder": Kind("staff"),
+    "breach_alert": Kind("staff"),
     "opt_in": Kind("subject"),
     "campaign": Kind("subject", automatic=False),  # written by the company's marketers
     "referral": Kind("third_party"),

@@ -36,6 +36,9 @@ STATS_READ = "stats:read"  # aggregates without identifiers, small cells suppres
 # recording, approving and carrying out a disclosure to an authority; the log itself is read with it
 # too, since who an authority asked about may be covered by the secrecy of an investigation
 DISCLOSURES_APPROVE = "disclosures:approve"
+BREACHES_READ = "breaches:read"
+BREACHES_WRITE = "breaches:write"
+BREACHES_REPORT = "breaches:report"  # a processor's API key: reports breaches and sees its own reports only
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -56,14 +59,26 @@ PERMISSIONS: frozenset[str] = frozenset(
         DSR_WRITE,
         STATS_READ,
         DISCLOSURES_APPROVE,
+        BREACHES_READ,
+        BREACHES_WRITE,
+        BREACHES_REPORT,
     }
 )
 
 _READ_PD = {REGISTER_READ, PERSONAL_DATA_READ, SUBJECTS_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE},
+    Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE, BREACHES_REPORT},
     Role.LEGAL: frozenset(
-        {*_READ_PD, AUDIT_READ, ARCHIVE_READ, SUBJECTS_FLAG, DSR_READ, STATS_READ, DISCLOSURES_APPROVE}
+        {
+            *_READ_PD,
+            AUDIT_READ,
+            ARCHIVE_READ,
+            SUBJECTS_FLAG,
+            DSR_READ,
+            STATS_READ,
+            DISCLOSURES_APPROVE,
+            BREACHES_READ,
+        }
     ),
     Role.FINANCE: frozenset({*_READ_PD, ARCHIVE_READ}),
     Role.SUPPORT: frozenset({*_READ_PD, SUBJECTS_WRITE, DSR_READ, DSR_WRITE}),
