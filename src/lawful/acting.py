@@ -54,6 +54,7 @@ RIGHTS: dict[str, str | None] = {
     "dsr deletions show": "dsr:read",
     "connectors check": "register:read",
     "connectors find": "personal_data:read",
+    "connectors retention plan": "retention:read",
     "marketing audience upload": "marketing:send",
     "marketing phone import-dncm": "marketing:send",
     "marketing phone call-list": "marketing:send",

@@ -23,6 +23,7 @@ from lawful.audit import pages as audit_pages
 from lawful.audit import routes as audit_routes
 from lawful.audit import tasks as audit_tasks
 from lawful.config import Settings
+from lawful.connectors import routes as connector_routes
 from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
 from lawful.decisions import pages as decision_pages
@@ -118,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
         dsr_routes.router,
         decision_routes.router,
         subject_routes.router,
+        connector_routes.router,
     ):
         app.include_router(router)
     for page_router in (

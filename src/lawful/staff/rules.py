@@ -32,6 +32,7 @@ EXPORT_APPROVE = "export:approve"
 MARKETING_SEND = "marketing:send"
 DSR_READ = "dsr:read"
 DSR_WRITE = "dsr:write"
+RETENTION_READ = "retention:read"  # the retention plans: what leaves, when (privacy officer)
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -50,6 +51,7 @@ PERMISSIONS: frozenset[str] = frozenset(
         MARKETING_SEND,
         DSR_READ,
         DSR_WRITE,
+        RETENTION_READ,
     }
 )
 
