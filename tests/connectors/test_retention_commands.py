@@ -3,26 +3,13 @@ database itself (R-72, R-75, R-79; issue 17's evidence)."""
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from lawful import clock
 from lawful.config import get_settings
 from tests.conftest import Lawful
-from tests.connectors.conftest import EMAIL, Chinook
-from tests.connectors.test_retention_service import INVOICE, count, dated, invoice_and_lines
-from tests.registers import as_yaml
-
-
-@pytest.fixture
-def shop(lawful: Lawful, chinook: Chinook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Chinook:
-    """Chinook mapped in the applied register, its invoice 264 dated 2024-03-15; the clock may be set."""
-    monkeypatch.setenv("LAWFUL_DATASTORES__CHINOOK", chinook.url)
-    monkeypatch.setenv("LAWFUL_TEST_MODE", "true")
-    dated(chinook, INVOICE, "2024-03-15 00:00:00")
-    lawful.apply_register(tmp_path, as_yaml(chinook.document))
-    return chinook
+from tests.connectors.conftest import EMAIL, INVOICE, Chinook, count, invoice_and_lines
 
 
 def test_the_invoice_of_2024_03_15_is_there_after_the_run_of_2034_12_31_and_gone_after_2035_01_01(

@@ -7,8 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.connectors.conftest import EMAIL, Chinook
-from tests.connectors.test_retention_service import INVOICE, count, dated
+from tests.connectors.conftest import EMAIL, INVOICE, Chinook, count, dated
 from tests.factories import bearer, make_api_key, make_register
 
 URL = "/api/connectors/retention/plan"

@@ -1,60 +1,21 @@
 """Retention in a real Chinook database (SQLite copy; PostgreSQL when configured): invoices kept ten years
 from the 1 January after their date (R-75), their lines with them, legal holds respected (R-79)."""
 
-import sqlite3
 import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, connectors, keystore, subjects
 from lawful.actor import Actor
-from tests.connectors.conftest import EMAIL, Chinook
+from tests.connectors.conftest import EMAIL, INVOICE, Chinook, count, dated, invoice_and_lines
 from tests.factories import make_person, make_register
-
-INVOICE = 264  # customer 13's invoice of 2024-03-03 with 14 lines, dated 2024-03-15 by `dated`
 
 
 def day(value: date) -> datetime:
     return datetime.combine(value, time(12), tzinfo=clock.BRUSSELS)
-
-
-def count(chinook: Chinook, sql: str) -> int:
-    """A count read through a connection of the test's own, straight from the datastore."""
-    n = chinook.name
-    query = sql.format(
-        invoice=n("Invoice"), line=n("InvoiceLine"), id=n("InvoiceId"), customer=n("CustomerId")
-    )
-    if chinook.url.startswith("sqlite"):
-        with sqlite3.connect(chinook.url.removeprefix("sqlite:///")) as connection:
-            found: int = connection.execute(query).fetchone()[0]
-        return found
-    engine = create_engine(chinook.url)
-    with engine.connect() as connection:
-        found = connection.execute(text(query)).scalar_one()
-    engine.dispose()
-    return found
-
-
-def invoice_and_lines(chinook: Chinook, invoice: int) -> tuple[int, int]:
-    return (
-        count(chinook, f"SELECT count(*) FROM {{invoice}} WHERE {{id}} = {invoice:d}"),  # noqa: S608 (an int)
-        count(chinook, f"SELECT count(*) FROM {{line}} WHERE {{id}} = {invoice:d}"),  # noqa: S608
-    )
-
-
-def dated(chinook: Chinook, invoice: int, value: str) -> None:
-    engine = create_engine(chinook.url)
-    n = chinook.name
-    with engine.begin() as connection:
-        connection.execute(
-            text(f"UPDATE {n('Invoice')} SET {n('InvoiceDate')} = :d WHERE {n('InvoiceId')} = :i"),  # noqa: S608
-            {"d": value, "i": invoice},
-        )
-    engine.dispose()
 
 
 @pytest.fixture
