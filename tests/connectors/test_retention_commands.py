@@ -73,6 +73,8 @@ def test_a_customer_under_legal_hold_keeps_their_invoices_and_the_run_says_legal
     assert count(shop, "SELECT count(*) FROM {invoice} WHERE {customer} = 3") == 7
     invoice = next(d for d in json.loads(result.output)["done"] if d["table"] == shop.name("Invoice"))
     assert (invoice["rows"], invoice["held"], invoice["why_held"]) == (327, 5, "legal_hold")
+    plan = lawful("connectors", "retention", "plan", "--now", "2035-01-01")
+    assert plan.exit_code == 0 and "kept by a legal hold (legal_hold)" in plan.output
 
 
 def test_a_day_after_today_is_refused_outside_test_mode_and_nothing_changes(

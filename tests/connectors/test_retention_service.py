@@ -106,13 +106,37 @@ def test_a_person_under_legal_hold_keeps_their_invoices_reported_as_legal_hold(
 
     done = run(db, actor, keys, chinook, date(2035, 1, 1))
 
-    assert count(chinook, mine) == 7  # five of them past their end
+    assert count(chinook, mine) == 7  # five of them past their end, and the hold past its review date
     assert count(chinook, "SELECT count(*) FROM {invoice}") == 412 - 332 + 5
     by_table = {d.table: d for d in done.done}
     invoice = by_table[chinook.name("Invoice")]
     assert (invoice.rows, invoice.held, invoice.why_held) == (332 - 5, 5, "legal_hold")
     plan = connectors.retention_plan(db, keys, now=day(date(2035, 1, 1)), settings=chinook.settings)
     assert {(line.table, line.due, line.held) for line in plan.lines} >= {(chinook.name("Invoice"), 0, 5)}
+
+
+def test_a_rule_that_legal_holds_do_not_suspend_ends_the_rows_of_a_held_person(
+    db: Session, actor: Actor, keys: keystore.Keys, chinook: Chinook
+) -> None:
+    dated(chinook, INVOICE, "2024-03-15 00:00:00")
+    next(r for r in chinook.document["retention_rules"] if r["key"] == "invoices_vat")[
+        "legal_hold_suspends"
+    ] = False
+    org = make_register(db, chinook.document).organisation_id
+    person = make_person(db, keys, org, email=EMAIL, category="customer", activity="invoicing")
+    subjects.place_hold(
+        db,
+        actor,
+        subject_id=person.subject.id,
+        case_ref="C-7",
+        reason="claim",
+        purpose="invoicing",
+        review_on=clock.today() + timedelta(days=30),
+    )
+
+    run(db, actor, keys, chinook, date(2035, 1, 1))
+
+    assert count(chinook, "SELECT count(*) FROM {invoice} WHERE {customer} = 3") == 2
 
 
 def test_a_lifted_hold_lets_the_next_run_end_the_rows(

@@ -38,7 +38,7 @@ def plan(now: Now = None, org: Org = None, as_json: Json = False) -> None:
             settings=settings,
         )
     if not terminal.emit(dataclasses.asdict(found), as_json=as_json):
-        table = Table("datastore", "table", "rule", "at its end", "due", "held (legal_hold)", "months ahead")
+        table = Table("datastore", "table", "rule", "end", "due", "held", "months ahead")
         for line in found.lines:
             ahead = ", ".join(f"{month}: {count}" for month, count in line.months.items() if count)
             table.add_row(
@@ -46,6 +46,7 @@ def plan(now: Now = None, org: Org = None, as_json: Json = False) -> None:
             )
         terminal.out.print(f"retention in the datastores on {found.today.isoformat()} (nothing changed)")
         terminal.out.print(table)
+        _held_note(sum(line.held for line in found.lines))
     _fail_on(found.problems)
 
 
@@ -71,7 +72,7 @@ def run(now: Now = None, org: Org = None, as_json: Json = False) -> None:
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if not terminal.emit(dataclasses.asdict(found), as_json=as_json):
-        table = Table("datastore", "table", "rule", "done", "rows", "held (legal_hold)", "log entry")
+        table = Table("datastore", "table", "rule", "done", "rows", "held", "log entry")
         for line in found.done:
             entry = str(line.entry_id)[:8] if line.entry_id else ""
             done = line.action + (" (resumed)" if line.resumed else "")
@@ -83,6 +84,7 @@ def run(now: Now = None, org: Org = None, as_json: Json = False) -> None:
         )
         if found.done:
             terminal.out.print(table)
+        _held_note(sum(line.held for line in found.done))
     _fail_on(found.problems)
 
 
@@ -93,6 +95,11 @@ def _instant(day: datetime | None) -> datetime:
     if not 2000 <= day.year <= 2999:
         raise typer.BadParameter("a day between 2000 and 2999", param_hint="--now")
     return datetime.combine(date(day.year, day.month, day.day), time(12), tzinfo=clock.BRUSSELS)
+
+
+def _held_note(held: int) -> None:
+    if held:
+        terminal.out.print(f"held: {held} row(s) past their end kept by a legal hold (legal_hold)")
 
 
 def _fail_on(problems: list[RetentionProblem]) -> None:
