@@ -115,6 +115,26 @@ def test_a_person_under_legal_hold_keeps_their_invoices_reported_as_legal_hold(
     assert {(line.table, line.due, line.held) for line in plan.lines} >= {(chinook.name("Invoice"), 0, 5)}
 
 
+def test_a_hold_for_another_activity_does_not_keep_the_invoices(
+    db: Session, actor: Actor, keys: keystore.Keys, chinook: Chinook, org: uuid.UUID
+) -> None:
+    person = make_person(db, keys, org, email=EMAIL, category="customer", activity="sales")
+    subjects.place_hold(
+        db,
+        actor,
+        subject_id=person.subject.id,
+        case_ref="C-8",
+        reason="a dispute over the delivery",
+        purpose="sales",  # the invoices are kept for `invoicing` (rule invoices_vat), not for sales
+        review_on=clock.today() + timedelta(days=30),
+    )
+
+    done = run(db, actor, keys, chinook, date(2035, 1, 1))
+
+    assert count(chinook, "SELECT count(*) FROM {invoice} WHERE {customer} = 3") == 2
+    assert all(d.held == 0 for d in done.done)
+
+
 def test_a_rule_that_legal_holds_do_not_suspend_ends_the_rows_of_a_held_person(
     db: Session, actor: Actor, keys: keystore.Keys, chinook: Chinook
 ) -> None:

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Iterable
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,15 +17,17 @@ def held(
     keys: keystore.Keys,
     *,
     organisation_id: uuid.UUID,
+    register: processing.Register,
     rule: processing.RetentionRule,
     owners: Iterable[str],
 ) -> set[str]:
-    """The owners (as the datastore spells their address) who are people of lawful under a legal hold
-    not lifted. A hold past its review date still holds: deletion cannot be undone, so it waits for
-    someone to lift the hold; a hold keeps all of the person's rows, since a datastore row serves no
-    single activity."""
+    """The owners (as the datastore spells their address) who are people of lawful under a legal hold in
+    force for an activity whose data this rule keeps: a hold keeps what it names (its purpose), and the
+    rows kept under a rule serve the activities the register gives that rule. A hold past its review date
+    still holds until someone lifts it: a forgotten review must not destroy a case's evidence."""
     if not rule.legal_hold_suspends:
         return set()
+    served = [a.key for a in register.activities if a.retention == rule.key]
     by_lookup: dict[str, set[str]] = {}
     for owner in set(owners):
         try:
@@ -50,6 +53,7 @@ def held(
                     hold.organisation_id == organisation_id,
                     hold.subject_id.in_(ids[start : start + _CHUNK]),
                     hold.lifted_at.is_(None),
+                    hold.purpose.in_(served) if served else sa.true(),  # a rule of no activity: any hold
                 )
             )
         )

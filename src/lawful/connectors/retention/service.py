@@ -167,7 +167,12 @@ def _held_rows(
     db: Session, keys: keystore.Keys, store: Store, rule: processing.RetentionRule, due: list[expiring.Kept]
 ) -> list[expiring.Kept]:
     owners = holds.held(
-        db, keys, organisation_id=store.organisation_id, rule=rule, owners={r.owner for r in due if r.owner}
+        db,
+        keys,
+        organisation_id=store.organisation_id,
+        register=store.register,
+        rule=rule,
+        owners={r.owner for r in due if r.owner},
     )
     return [r for r in due if r.owner is not None and r.owner in owners]
 
