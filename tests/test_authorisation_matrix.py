@@ -91,6 +91,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/notices/{kind}/versions/{number}"): Rule(P({"register:read"})),
     ("GET", "/api/audit"): Rule(P({"audit:read"})),
     ("GET", "/api/audit/verify"): Rule(P({"audit:read"})),
+    ("GET", "/api/connectors/retention/plan"): Rule(P({"retention:read"})),
     ("GET", "/api/forms/{form_key}"): Rule(PUBLIC),
     ("POST", "/api/forms/{form_key}/submissions"): Rule(PUBLIC),
     ("POST", "/api/subjects"): Rule(P({"subjects:write"})),

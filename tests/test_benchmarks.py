@@ -29,6 +29,7 @@ RESULTS = {
     "banner": r"^warm \(reloads, no choice made\): banner visible median \d+ ms",  # 28 / 29 s, Chromium
     "cold_start": r"^cold start: median [\d.]+ s",  # 19 / 33 s with two starts; one since
     "consent_events": r"^  spread: [\d,]+ recorded .* events/s recorded",  # 17 / 28 s
+    "datastore_retention": r"^  run: [\d,]+ rows ended in [\d.]+ s: [\d,]+ rows/s",  # 7 / 24 s
     "decisions_batch": r"^  over HTTP: [\d,]+ people/s",  # 8 / 15 s
     "decisions_profile": r"^GET /healthz .* req/s",  # 11 / 15 s
     "decisions_single": r"^  c8: median \d+ req/s",  # 13 / 18 s

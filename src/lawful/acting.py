@@ -59,6 +59,7 @@ RIGHTS: dict[str, str | None] = {
     "dsr disclosures list": "disclosures:approve",
     "connectors check": "register:read",
     "connectors find": "personal_data:read",
+    "connectors retention plan": "retention:read",
     "marketing audience upload": "marketing:send",
     "marketing phone import-dncm": "marketing:send",
     "marketing phone call-list": "marketing:send",

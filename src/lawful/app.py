@@ -25,6 +25,7 @@ from lawful.audit import tasks as audit_tasks
 from lawful.breaches import pages as breach_pages
 from lawful.breaches import routes as breach_routes
 from lawful.config import Settings
+from lawful.connectors import routes as connector_routes
 from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
 from lawful.decisions import pages as decision_pages
@@ -127,6 +128,7 @@ def create_app(settings: Settings) -> FastAPI:
         subject_routes.router,
         stats_routes.router,
         breach_routes.router,
+        connector_routes.router,
     ):
         app.include_router(router)
     for page_router in (

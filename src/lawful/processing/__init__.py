@@ -5,12 +5,16 @@ from . import (
     taxonomy,
 )
 from .datastores import (
+    AtEnd,
     Datastore,
     DatastoreColumn,
     DatastoreTable,
     ErasureAction,
     IdentityLink,
     ParentLink,
+    dated_by,
+    deleted_at_end,
+    kept_rules,
 )
 from .diff import Change, diff
 from .document import (
@@ -60,6 +64,7 @@ __all__ = [
     "EEA",
     "MEDIA_TYPES",
     "Activity",
+    "AtEnd",
     "Basis",
     "Change",
     "Datastore",
@@ -98,6 +103,8 @@ __all__ = [
     "current_register",
     "current_select",
     "current_version_id",
+    "dated_by",
+    "deleted_at_end",
     "diff",
     "export",
     "find_current",
@@ -106,6 +113,7 @@ __all__ = [
     "get_organisation_by_id",
     "get_version",
     "is_special",
+    "kept_rules",
     "list_organisations",
     "list_versions",
     "period_parts",

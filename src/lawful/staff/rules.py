@@ -39,6 +39,7 @@ DISCLOSURES_APPROVE = "disclosures:approve"
 BREACHES_READ = "breaches:read"
 BREACHES_WRITE = "breaches:write"
 BREACHES_REPORT = "breaches:report"  # a processor's API key: reports breaches and sees its own reports only
+RETENTION_READ = "retention:read"  # the retention plans: what leaves, when (privacy officer)
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -62,6 +63,7 @@ PERMISSIONS: frozenset[str] = frozenset(
         BREACHES_READ,
         BREACHES_WRITE,
         BREACHES_REPORT,
+        RETENTION_READ,
     }
 )
 
