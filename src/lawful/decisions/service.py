@@ -50,6 +50,7 @@ def _purpose(register: processing.Register, key: str) -> Purpose:
         role=str(activity.role),
         retention_trigger=str(rule.trigger),
         retention_period=rule.duration,
+        retention=rule.key,
     )
 
 

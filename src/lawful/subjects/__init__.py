@@ -35,7 +35,7 @@ from .models import (
     Restriction,
     Subject,
 )
-from .rules import age_on, consent_age, is_below_consent_age
+from .rules import age_on, consent_age, held_for, hold_in_force, hold_overdue, is_below_consent_age
 from .schemas import (
     Channel,
     CollectionCreate,
@@ -110,9 +110,12 @@ __all__ = [
     "flag_child",
     "flags",
     "get",
+    "held_for",
     "history",
     "holder",
     "holder_select",
+    "hold_in_force",
+    "hold_overdue",
     "holders",
     "identity_values",
     "ids_of",

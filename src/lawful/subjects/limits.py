@@ -195,10 +195,12 @@ def flags(db: Session, *, subject_id: uuid.UUID) -> Flags:
                 )
             )
         ),
-        holds=list(
-            db.scalars(
+        holds=[
+            hold
+            for hold in db.scalars(
                 select(LegalHold).where(LegalHold.subject_id == subject_id, LegalHold.lifted_at.is_(None))
             )
-        ),
+            if rules.hold_in_force(hold, clock.today())
+        ],
         objections=list(db.scalars(select(Objection).where(Objection.subject_id == subject_id))),
     )

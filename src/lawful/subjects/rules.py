@@ -1,6 +1,8 @@
-"""Age thresholds for online consent (Art. 8; Belgian Law of 30 July 2018 Art. 7) and what a hold needs."""
+"""Age thresholds for online consent (Art. 8; Belgian Law of 30 July 2018 Art. 7) and what a hold is."""
 
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Protocol
 
 # Art. 8(1): 16 unless national law sets a lower age, never below 13 (R-109).
 DIGITAL_CONSENT_AGE = {
@@ -43,6 +45,39 @@ def hold_problem(reason: str, case_ref: str, review_on: date | None, today: date
     if review_on - today > MAX_HOLD_REVIEW:
         return "review a legal hold at least once a year"
     return None
+
+
+class HoldLike(Protocol):
+    @property
+    def review_on(self) -> date: ...
+    @property
+    def lifted_at(self) -> datetime | None: ...
+
+
+def hold_in_force(hold: HoldLike, today: date) -> bool:
+    """R-79, Art. 17(3)(e): a hold keeps what it names until someone lifts it.
+
+    A review date that has passed does not end it: deleting data under a dispute because nobody reviewed
+    the hold in time cannot be undone, while keeping them a little longer for that case only can be
+    corrected. R-79 asks for expired holds to be *flagged*, not dropped (`hold_overdue`). `today` is
+    taken so that every caller asks the same question the same way.
+    """
+    return hold.lifted_at is None
+
+
+def hold_overdue(hold: HoldLike, today: date) -> bool:
+    """R-79, R-125: in force and past its review date (the review date itself is still on time)."""
+    return hold_in_force(hold, today) and today > hold.review_on
+
+
+class PurposeHold(HoldLike, Protocol):
+    @property
+    def purpose(self) -> str: ...
+
+
+def held_for(holds: Iterable[PurposeHold], today: date) -> frozenset[str]:
+    """The activities whose data the holds in force keep, and the only ones they may serve (T-32)."""
+    return frozenset(h.purpose for h in holds if hold_in_force(h, today))
 
 
 def art14_due(collected: date) -> date:
