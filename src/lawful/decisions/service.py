@@ -246,6 +246,15 @@ def search(
 class Reading:
     decision: Decision
     values: list[subjects.Value]
+    archived: tuple[str, ...] = ()  # archived activities whose data were withheld from this reader
+
+
+def withheld(db: Session, actor: Actor, decision: Decision, subject_id: uuid.UUID) -> tuple[str, ...]:
+    """R-73: archived data are read only with `archive:read` (finance, legal), and then only for what the
+    archive is kept for (the gate's `hidden`); everyone else is told that some are archived, not what."""
+    if actor.can("archive:read"):
+        return decision.hidden
+    return tuple(sorted(subjects.archived(db, subject_ids=[subject_id]).get(subject_id, frozenset())))
 
 
 def read(
@@ -262,6 +271,7 @@ def read(
     decision = decide(
         db, organisation_id=organisation_id, purpose=purpose, subject_id=subject_id, fields=fields
     )
+    archived = withheld(db, actor, decision, subject_id) if decision.allow else ()
 
     def record(db: Session) -> None:
         audit.record(
@@ -273,7 +283,11 @@ def read(
             purpose=purpose,
             organisation_id=organisation_id,
             outcome="allowed" if decision.allow else "denied",
-            data={"fields": list(decision.fields), "reasons": [str(r) for r in decision.reasons]},
+            data={
+                "fields": list(decision.fields),
+                "reasons": [str(r) for r in decision.reasons],
+                "archived_withheld": list(archived),
+            },
         )
 
     record(db)
@@ -282,5 +296,7 @@ def read(
             "this purpose may not use this person's data now: " + ", ".join(str(r) for r in decision.reasons),
             record=record,
         )
-    found = subjects.values(db, keys, subject_id=subject_id, categories=set(decision.fields))
-    return Reading(decision, found)
+    found = subjects.values(
+        db, keys, subject_id=subject_id, categories=set(decision.fields), without=archived
+    )
+    return Reading(decision, found, archived)

@@ -1,6 +1,7 @@
 """People, their identities and personal data (encrypted per person), with provenance and flags."""
 
 from .errors import (
+    ArchivedReadOnly,
     EventRefused,
     HoldRefused,
     InvalidIdentity,
@@ -18,6 +19,7 @@ from .limits import (
     decide_objection,
     flag_child,
     flags,
+    holds,
     lift_hold,
     lift_restriction,
     place_hold,
@@ -35,6 +37,15 @@ from .models import (
     Restriction,
     Subject,
 )
+from .reading import (
+    Value,
+    art14_pending,
+    count,
+    emails_and_languages,
+    history,
+    identity_values,
+    values,
+)
 from .rules import age_on, consent_age, held_for, hold_in_force, hold_overdue, is_below_consent_age
 from .schemas import (
     Channel,
@@ -47,25 +58,19 @@ from .schemas import (
 )
 from .service import (
     Collected,
-    Value,
-    art14_pending,
     collect,
-    count,
-    emails_and_languages,
     find_by_identity,
     get,
-    history,
     holder,
     holder_select,
     holders,
-    identity_values,
     lookup_key,
-    values,
 )
 
 __all__ = [
     "INBOUND_CHANNELS",
     "Archive",
+    "ArchivedReadOnly",
     "Channel",
     "Collected",
     "Collection",
@@ -112,11 +117,12 @@ __all__ = [
     "get",
     "held_for",
     "history",
-    "holder",
-    "holder_select",
     "hold_in_force",
     "hold_overdue",
+    "holder",
+    "holder_select",
     "holders",
+    "holds",
     "identity_values",
     "ids_of",
     "is_below_consent_age",

@@ -112,9 +112,22 @@ def place_hold(
     return row
 
 
-def lift_hold(db: Session, actor: Actor, *, hold_id: uuid.UUID) -> LegalHold:
+def lift_hold(
+    db: Session,
+    actor: Actor,
+    *,
+    hold_id: uuid.UUID,
+    organisation_id: uuid.UUID | None = None,
+    subject_id: uuid.UUID | None = None,
+) -> LegalHold:
+    """R-79: only the caller's own organisation's hold (and the person's, when named) can be lifted."""
     row = db.get(LegalHold, hold_id)
-    if row is None or row.lifted_at is not None:
+    if (
+        row is None
+        or row.lifted_at is not None
+        or organisation_id not in (None, row.organisation_id)
+        or subject_id not in (None, row.subject_id)
+    ):
         raise SubjectNotFound("no such active legal hold")
     row.lifted_at = clock.now()
     audit.record(
@@ -126,6 +139,20 @@ def lift_hold(db: Session, actor: Actor, *, hold_id: uuid.UUID) -> LegalHold:
         data={"subject_id": str(row.subject_id)},
     )
     return row
+
+
+def holds(db: Session, *, organisation_id: uuid.UUID, today: date, overdue: bool = False) -> list[LegalHold]:
+    """The holds in force of an organisation (R-79), or only those past their review date, oldest review
+    first; `rules.hold_in_force` and `rules.hold_overdue` decide, the query only narrows."""
+    query = select(LegalHold).where(
+        LegalHold.organisation_id == organisation_id, LegalHold.lifted_at.is_(None)
+    )
+    if overdue:
+        query = query.where(LegalHold.review_on < today)
+    wanted = rules.hold_overdue if overdue else rules.hold_in_force
+    return [
+        h for h in db.scalars(query.order_by(LegalHold.review_on, LegalHold.case_ref)) if wanted(h, today)
+    ]
 
 
 def record_objection(

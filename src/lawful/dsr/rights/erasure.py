@@ -25,13 +25,15 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
         return {"found": False, "erased": [], "kept": []}
     register = current_register(db, request)
     subject = subjects.get(db, subject_id=request.subject_id)
-    held = subjects.held_for(  # the legal holds in force, as the gate reads them: the one flag an erasure reads
-        db.scalars(
-            select(subjects.LegalHold).where(
-                subjects.LegalHold.subject_id == subject.id, subjects.LegalHold.lifted_at.is_(None)
-            )
-        ),
-        clock.today(),
+    held = (
+        subjects.held_for(  # the legal holds in force, as the gate reads them: the one flag an erasure reads
+            db.scalars(
+                select(subjects.LegalHold).where(
+                    subjects.LegalHold.subject_id == subject.id, subjects.LegalHold.lifted_at.is_(None)
+                )
+            ),
+            clock.today(),
+        )
     )
     keep: dict[str, str] = {}
     for activity in register.activities:
