@@ -4,6 +4,7 @@ console and the CLI (R-73); everyone else is told that some data are archived, n
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -44,14 +45,14 @@ def _invoiced(db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor) ->
         )
 
 
-def _read(client: TestClient, token: str, purpose: str) -> dict[str, object]:
+def _read(client: TestClient, token: str, purpose: str) -> dict[str, Any]:
     response = client.post(
         "/api/subjects/read",
         json={"subject": {"email": "ledger@example.test"}, "purpose": purpose},
         headers=bearer(token) | {"X-Lawful-Now": AT, "Accept-Language": "fr"},
     )
     assert response.status_code == 200, response.text
-    body: dict[str, object] = response.json()
+    body: dict[str, Any] = response.json()
     return body
 
 
@@ -75,7 +76,7 @@ def test_an_api_key_with_archive_read_reads_the_archive_for_the_obligation_it_is
 
     body = _read(client, token, "invoicing")
 
-    assert LEDGER_NAME in [v["value"] for v in body["values"]]  # type: ignore[union-attr,index]
+    assert LEDGER_NAME in [v["value"] for v in body["values"]]
     assert body["archived"] == [] and body["notice"] is None
     entry = db.scalars(
         select(audit.AuditEntry).where(

@@ -22,6 +22,7 @@ from .limits import (
     holds,
     lift_hold,
     lift_restriction,
+    on_child_flagged,
     place_hold,
     record_objection,
     restrict,
@@ -46,7 +47,15 @@ from .reading import (
     identity_values,
     values,
 )
-from .rules import age_on, consent_age, held_for, hold_in_force, hold_overdue, is_below_consent_age
+from .rules import (
+    age_on,
+    consent_age,
+    held_for,
+    hold_in_force,
+    hold_overdue,
+    is_below_consent_age,
+    is_child,
+)
 from .schemas import (
     Channel,
     CollectionCreate,
@@ -126,6 +135,7 @@ __all__ = [
     "identity_values",
     "ids_of",
     "is_below_consent_age",
+    "is_child",
     "lift_hold",
     "lift_restriction",
     "lookup_key",
@@ -134,6 +144,7 @@ __all__ = [
     "normalise_email",
     "normalise_for_lookup",
     "normalise_phone",
+    "on_child_flagged",
     "place_hold",
     "record_event",
     "record_objection",

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from lawful import clock, terminal
+from lawful import clock, i18n, terminal
 
 from . import limits, reading, rules
 from .schemas import RestrictionGround
@@ -81,7 +81,7 @@ def flag_child(subject_id: uuid.UUID) -> None:
     """R-110: stop marketing and profiling for a person found to be under the digital-consent age."""
     with terminal.session() as db:
         limits.flag_child(db, terminal.operator(), subject_id=subject_id)
-    terminal.out.print("flagged: marketing and consent-based processing stop now")
+    terminal.out.print(i18n.t("children.stopped", "en"))
 
 
 @cli.command("art14-pending")

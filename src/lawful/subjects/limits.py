@@ -1,6 +1,7 @@
 """The flags that limit the use of a person's data: restriction, legal hold, objection, the child flag."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -197,11 +198,25 @@ def decide_objection(db: Session, actor: Actor, *, objection_id: uuid.UUID, outc
     return row
 
 
+ChildHook = Callable[[Session, Actor, Subject], object]
+_child_hooks: list[ChildHook] = []
+
+
+def on_child_flagged(hook: ChildHook) -> None:
+    """Call `hook(db, actor, subject)` in the transaction of every child flag: the domains above subjects
+    (marketing's queued mail, the automatic deletions) act in the same unit of work."""
+    if hook not in _child_hooks:
+        _child_hooks.append(hook)
+
+
 def flag_child(db: Session, actor: Actor, *, subject_id: uuid.UUID) -> Subject:
-    """R-110: a child discovered: marketing and profiling stop at once (the gate reads this flag)."""
+    """R-110: a child discovered: every consent-based use and all marketing stop at once (the gate reads
+    this flag), queued marketing mail is taken back and the deletion of their data is scheduled (hooks)."""
     subject = get(db, subject_id=subject_id)
     subject.child = True
     audit.record(db, actor, "subjects.flagged_child", entity=subject, organisation_id=subject.organisation_id)
+    for hook in _child_hooks:
+        hook(db, actor, subject)
     return subject
 
 

@@ -17,6 +17,7 @@ DIGITAL_CONSENT_AGE = {
     "AT": 14,
 }
 DEFAULT_DIGITAL_CONSENT_AGE = 16
+ADULT_AGE = 18  # Recital 38, 65: a child is anyone under 18, whatever the digital-consent age
 ART14_NOTICE_WITHIN = 1  # month, Art. 14(3)(a)
 MAX_HOLD_REVIEW = timedelta(days=366)
 
@@ -34,6 +35,11 @@ def consent_age(country: str | None, default_country: str) -> int:
 def is_below_consent_age(born: date, today: date, country: str | None, default_country: str = "BE") -> bool:
     """R-108, R-109: younger than the digital-consent age of the country of residence."""
     return age_on(born, today) < consent_age(country, default_country)
+
+
+def is_child(born: date, today: date) -> bool:
+    """R-111, Art. 17(1)(f), Recital 65: consent given before 18 is consent given as a child."""
+    return age_on(born, today) < ADULT_AGE
 
 
 def hold_problem(reason: str, case_ref: str, review_on: date | None, today: date) -> str | None:

@@ -144,6 +144,16 @@ def _person(db: Session, subject: subjects.Subject) -> rules.Person:
             r.ground == str(subjects.RestrictionGround.LEGAL_CLAIMS) for r in flags.restrictions
         ),
         collected_for=frozenset(collected),
+        child=subject.child,
+        child_consents=frozenset(
+            db.scalars(
+                select(consent.ConsentEvent.purpose).where(
+                    consent.ConsentEvent.subject_id == subject.id,
+                    consent.ConsentEvent.as_child.is_(True),
+                    consent.ConsentEvent.kind == str(consent.EventKind.GIVEN),
+                )
+            )
+        ),
     )
 
 
