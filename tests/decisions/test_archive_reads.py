@@ -15,6 +15,7 @@ from lawful import audit, clock, keystore, processing, staff, subjects
 from lawful import db as lawful_db
 from lawful.actor import Actor, ActorKind
 from lawful.config import get_settings
+from lawful.decisions import exports
 from tests.archives import NOW, archive_register, archived_person
 from tests.conftest import Lawful
 from tests.factories import bearer, log_in, make_api_key, make_register
@@ -99,7 +100,8 @@ def test_an_archive_reader_still_gets_nothing_archived_for_an_operational_purpos
     )
 
     assert response.status_code == 422 and response.json()["error"] == "purpose_denied"
-    assert "archived" in response.json()["detail"] and LEDGER_NAME not in response.text
+    assert "archived (these data are archived: they are kept only for" in response.json()["detail"]
+    assert LEDGER_NAME not in response.text
 
 
 @pytest.mark.parametrize(
@@ -209,3 +211,32 @@ def test_the_cli_reads_as_the_staff_member_and_hides_the_archive_from_sales(
             )
         )
     assert names == 1
+
+
+def test_a_bulk_export_for_a_purpose_leaves_out_the_archive_it_may_not_use(
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor
+) -> None:
+    with clock.pinned(NOW):
+        archived_person(
+            db, keys, org, actor, email="contract@example.test", collected=("customer_service",),
+            archived=("customer_service",), values={"user.name": "Carl Contract"},
+        )  # fmt: skip
+        archived_person(
+            db, keys, org, actor, email="contract@example.test", collected=("customer_offers",), archived=(),
+            values={"user.contact.phone_number": "+32470000001"},
+        )  # fmt: skip
+        made = exports.request(
+            db,
+            actor,
+            keys,
+            organisation_id=org,
+            purpose="customer_offers",
+            fields=["user.name", "user.contact.phone_number"],
+            subject_category="customer",
+            approval_threshold=100,
+        )
+        requester = Actor(ActorKind.CLI, label=actor.label, organisation_id=org)
+        body = exports.download(db, requester, keys, export_id=made.id).decode()
+
+    assert made.people == 1 and "+32470000001" in body
+    assert "Carl Contract" not in body  # collected for the archived contract: not for marketing

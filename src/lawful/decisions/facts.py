@@ -2,8 +2,8 @@
 
 Each person's flags (restricted for this purpose, objected, held, suppressed, consent for this purpose,
 last collection for this activity) are scalar subqueries on one row, so a single decision costs one
-round trip and a batch of 100,000 people a few. Objections and legal holds, which the rule needs in
-detail, are read in a second statement only for the rare people who have any.
+round trip and a batch of 100,000 people a few. Objections, legal holds and archives, which the rule
+needs in detail, are read in a second statement only for the rare people who have any.
 
 The statements are built once per database dialect with bound parameters: building a statement of this
 size costs more than running it.

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, keystore, processing, subjects
+from lawful import audit, clock, i18n, keystore, processing, subjects
 from lawful.actor import Actor
 
 from . import batch, facts, rules
@@ -292,10 +292,10 @@ def read(
 
     record(db)
     if not decision.allow:  # the refused read stays on record (lawful.work)
-        raise PurposeDenied(
-            "this purpose may not use this person's data now: " + ", ".join(str(r) for r in decision.reasons),
-            record=record,
-        )
+        why = ", ".join(str(r) for r in decision.reasons)
+        if Reason.ARCHIVED in decision.reasons:  # what an archive is, for the reader who meets one
+            why += f" ({i18n.t('gate.reason.archived', 'en')})"
+        raise PurposeDenied(f"this purpose may not use this person's data now: {why}", record=record)
     found = subjects.values(
         db, keys, subject_id=subject_id, categories=set(decision.fields), without=archived
     )
