@@ -159,6 +159,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/subjects/{subject_id}/history"): Rule(P({"subjects:read"})),
     ("POST", "/api/subjects/{subject_id}/holds"): Rule(P({"subjects:flag"}), HOLD),
     ("POST", "/api/holds/{hold_id}/lift"): Rule(P({"subjects:flag"}), once=True),
+    ("GET", "/api/subjects/holds"): Rule(P({"subjects:flag"})),
     ("POST", "/api/subjects/{subject_id}/restrictions"): Rule(P({"subjects:flag"}), RESTRICT),
     ("POST", "/api/restrictions/{restriction_id}/lift"): Rule(
         P({"subjects:flag"}), {"informed_at": "2026-03-01T10:00:00+01:00"}, once=True
@@ -181,6 +182,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/console/subjects"): Rule(
         P({"personal_data:read"}), {"kind": "email", "value": "{email}"} | FOLLOWUP
     ),
+    ("GET", "/console/subjects/holds"): Rule(P({"subjects:flag"})),
     ("GET", "/console/subjects/{subject_id}"): Rule(P({"personal_data:read"}), query=FOLLOWUP),
     ("POST", "/console/subjects/{subject_id}/holds"): Rule(
         P({"subjects:flag"}), HOLD | {"hold_purpose": "request_followup"} | FOLLOWUP

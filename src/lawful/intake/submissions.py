@@ -278,7 +278,9 @@ def _new(actor: Actor, keys: keystore.Keys, entry: Entry, marketing_consent: boo
 def _consent_proof(entry: Entry) -> tuple[str, consent.Proof]:
     offered = next(a for a in entry.register.activities if a.key == entry.form.marketing_consent)
     text, named = consent.partners.offer_text(entry.register, offered.key, entry.language)
+    born = rules.birth_date(entry.form, {f.key: entry.values.get(f.category, "") for f in entry.form.fields})
     return offered.key, consent.Proof(
+        as_child=born is not None and subjects.is_child(born, clock.today()),
         text=text,
         recipients=named,
         text_version=f"register-{entry.number}",

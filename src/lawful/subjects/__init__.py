@@ -1,6 +1,7 @@
 """People, their identities and personal data (encrypted per person), with provenance and flags."""
 
 from .errors import (
+    ArchivedReadOnly,
     EventRefused,
     HoldRefused,
     InvalidIdentity,
@@ -18,8 +19,10 @@ from .limits import (
     decide_objection,
     flag_child,
     flags,
+    holds,
     lift_hold,
     lift_restriction,
+    on_child_flagged,
     place_hold,
     record_objection,
     restrict,
@@ -35,7 +38,24 @@ from .models import (
     Restriction,
     Subject,
 )
-from .rules import age_on, consent_age, is_below_consent_age
+from .reading import (
+    Value,
+    art14_pending,
+    count,
+    emails_and_languages,
+    history,
+    identity_values,
+    values,
+)
+from .rules import (
+    age_on,
+    consent_age,
+    held_for,
+    hold_in_force,
+    hold_overdue,
+    is_below_consent_age,
+    is_child,
+)
 from .schemas import (
     Channel,
     CollectionCreate,
@@ -47,25 +67,19 @@ from .schemas import (
 )
 from .service import (
     Collected,
-    Value,
-    art14_pending,
     collect,
-    count,
-    emails_and_languages,
     find_by_identity,
     get,
-    history,
     holder,
     holder_select,
     holders,
-    identity_values,
     lookup_key,
-    values,
 )
 
 __all__ = [
     "INBOUND_CHANNELS",
     "Archive",
+    "ArchivedReadOnly",
     "Channel",
     "Collected",
     "Collection",
@@ -110,13 +124,18 @@ __all__ = [
     "flag_child",
     "flags",
     "get",
+    "held_for",
     "history",
+    "hold_in_force",
+    "hold_overdue",
     "holder",
     "holder_select",
     "holders",
+    "holds",
     "identity_values",
     "ids_of",
     "is_below_consent_age",
+    "is_child",
     "lift_hold",
     "lift_restriction",
     "lookup_key",
@@ -125,6 +144,7 @@ __all__ = [
     "normalise_email",
     "normalise_for_lookup",
     "normalise_phone",
+    "on_child_flagged",
     "place_hold",
     "record_event",
     "record_objection",

@@ -29,3 +29,9 @@ class UnknownCategory(RuleViolation):
 
 class EventRefused(RuleViolation):
     code = "event_refused"
+
+
+class ArchivedReadOnly(Conflict):
+    """R-73: archived data are read-only; nothing is collected into an archived activity."""
+
+    code = "archived_read_only"

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from lawful import clock
 
+from . import rules
 from .models import Collection, Identity, LegalHold, Objection, Restriction, Subject
 
 
@@ -79,12 +80,11 @@ def _facts_chunk(db: Session, organisation_id: uuid.UUID, ids: list[uuid.UUID]) 
     ):
         found[sid].objections.append((kind, activity, outcome))
     today = clock.today()
-    for sid, purpose in db.execute(
-        select(LegalHold.subject_id, LegalHold.purpose).where(
-            LegalHold.subject_id.in_(present), LegalHold.lifted_at.is_(None), LegalHold.review_on >= today
-        )
+    for hold in db.scalars(
+        select(LegalHold).where(LegalHold.subject_id.in_(present), LegalHold.lifted_at.is_(None))
     ):
-        found[sid].holds.append(purpose)
+        if rules.hold_in_force(hold, today):
+            found[hold.subject_id].holds.append(hold.purpose)
     latest: dict[uuid.UUID, dict[str, datetime]] = defaultdict(dict)
     ways = (Collection.activity, Collection.channel, Collection.source, Collection.optout_offered)
     for sid, activity, channel, source, optout, at in db.execute(

@@ -23,7 +23,7 @@ class Subject(Scoped, IdMixin, Base):
     country: Mapped[str | None] = mapped_column(String(2))
     role: Mapped[str] = mapped_column(String(20), default="controller")
     client: Mapped[str | None] = mapped_column(String(200))
-    child: Mapped[bool] = mapped_column(default=False)
+    child: Mapped[bool] = mapped_column(default=False, index=True)
     art14_due: Mapped[date | None]
     art14_done_at: Mapped[datetime | None]
     art14_exemption: Mapped[str | None] = mapped_column(String(300))
