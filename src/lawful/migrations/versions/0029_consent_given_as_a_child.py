@@ -1,7 +1,7 @@
 """consent given as a child, and the child flag found quickly
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0024
 Create Date: 2026-12-08 10:00:00
 
 R-111: a consent event records whether the person gave it as a child (under 18 on that day, or already
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0029"
-down_revision: str | None = "0027"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
