@@ -37,6 +37,8 @@ from lawful.dsr.notices import pages as dsr_notice_pages
 from lawful.dsr.notices import routes as dsr_notice_routes
 from lawful.dsr.queue import pages as dsr_queue_pages
 from lawful.errors import LawfulError
+from lawful.compliance import pages as compliance_pages
+from lawful.compliance import routes as compliance_routes
 from lawful.intake import pages as intake_pages
 from lawful.intake import routes as intake_routes
 from lawful.marketing import pages as marketing_pages
@@ -127,6 +129,7 @@ def create_app(settings: Settings) -> FastAPI:
         subject_routes.router,
         stats_routes.router,
         breach_routes.router,
+        compliance_routes.router,
     ):
         app.include_router(router)
     for page_router in (
@@ -149,6 +152,7 @@ def create_app(settings: Settings) -> FastAPI:
         marketing_pages.campaign_pages,
         stats_pages.pages,
         breach_pages.pages,
+        compliance_pages.pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks
