@@ -24,6 +24,8 @@ from lawful.audit import routes as audit_routes
 from lawful.audit import tasks as audit_tasks
 from lawful.breaches import pages as breach_pages
 from lawful.breaches import routes as breach_routes
+from lawful.compliance import pages as compliance_pages
+from lawful.compliance import routes as compliance_routes
 from lawful.config import Settings
 from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
@@ -37,8 +39,6 @@ from lawful.dsr.notices import pages as dsr_notice_pages
 from lawful.dsr.notices import routes as dsr_notice_routes
 from lawful.dsr.queue import pages as dsr_queue_pages
 from lawful.errors import LawfulError
-from lawful.compliance import pages as compliance_pages
-from lawful.compliance import routes as compliance_routes
 from lawful.intake import pages as intake_pages
 from lawful.intake import routes as intake_routes
 from lawful.marketing import pages as marketing_pages

@@ -24,7 +24,7 @@ from lawful.compliance.rules import (
 )
 
 DUE = date(2027, 1, 31)
-O, S = Severity.OVERDUE, Severity.DUE_SOON
+OVER, SOON = Severity.OVERDUE, Severity.DUE_SOON
 EEA = frozenset({"BE", "FR", "IE"})
 
 
@@ -32,10 +32,10 @@ EEA = frozenset({"BE", "FR", "IE"})
     ("today", "expected"),
     [
         (DUE - timedelta(days=11), None),
-        (DUE - timedelta(days=10), S),
-        (DUE - timedelta(days=1), S),
-        (DUE, S),
-        (DUE + timedelta(days=1), O),
+        (DUE - timedelta(days=10), SOON),
+        (DUE - timedelta(days=1), SOON),
+        (DUE, SOON),
+        (DUE + timedelta(days=1), OVER),
     ],
 )
 def test_a_request_is_due_soon_ten_days_ahead_and_overdue_the_day_after_its_due_date(
@@ -46,7 +46,12 @@ def test_a_request_is_due_soon_ten_days_ahead_and_overdue_the_day_after_its_due_
 
 @pytest.mark.parametrize(
     ("today", "expected"),
-    [(DUE - timedelta(days=8), None), (DUE - timedelta(days=1), S), (DUE, S), (DUE + timedelta(days=1), O)],
+    [
+        (DUE - timedelta(days=8), None),
+        (DUE - timedelta(days=1), SOON),
+        (DUE, SOON),
+        (DUE + timedelta(days=1), OVER),
+    ],
 )
 def test_an_art14_notice_is_overdue_the_day_after_the_month(today: date, expected: Severity | None) -> None:
     assert art14_severity(DUE, today) == expected
@@ -56,10 +61,10 @@ def test_an_art14_notice_is_overdue_the_day_after_the_month(today: date, expecte
     ("today", "expected"),
     [
         (DUE - timedelta(days=31), None),
-        (DUE - timedelta(days=30), S),
-        (DUE, S),
-        (DUE + timedelta(days=1), O),
-        (date(2027, 3, 1), O),
+        (DUE - timedelta(days=30), SOON),
+        (DUE, SOON),
+        (DUE + timedelta(days=1), OVER),
+        (date(2027, 3, 1), OVER),
     ],
 )
 def test_a_review_is_due_soon_thirty_days_ahead(today: date, expected: Severity | None) -> None:
@@ -72,9 +77,9 @@ DEADLINE = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 @pytest.mark.parametrize(
     ("now", "decided", "expected"),
     [
-        (DEADLINE - timedelta(hours=24), False, S),
-        (DEADLINE, False, S),
-        (DEADLINE + timedelta(minutes=1), False, O),
+        (DEADLINE - timedelta(hours=24), False, SOON),
+        (DEADLINE, False, SOON),
+        (DEADLINE + timedelta(minutes=1), False, OVER),
         (DEADLINE + timedelta(minutes=1), True, None),
     ],
 )
@@ -87,8 +92,8 @@ def test_a_breach_clock_runs_until_the_authority_decision(
 @pytest.mark.parametrize(
     ("kind", "dpa", "expected"),
     [
-        ("processor", None, O),
-        ("sub_processor", " ", O),
+        ("processor", None, OVER),
+        ("sub_processor", " ", OVER),
         ("processor", "DPA-1", None),
         ("third_party", None, None),
     ],
@@ -101,10 +106,10 @@ def test_a_processor_without_a_dpa_is_overdue(kind: str, dpa: str | None, expect
     ("countries", "mechanism", "valid_until", "expected"),
     [
         (["BE"], None, None, None),
-        (["US"], None, None, O),
+        (["US"], None, None, OVER),
         (["BE", "US"], "scc", None, None),
-        (["US"], "adequacy_dpf", DUE, S),
-        (["US"], "adequacy_dpf", DUE - timedelta(days=1), O),
+        (["US"], "adequacy_dpf", DUE, SOON),
+        (["US"], "adequacy_dpf", DUE - timedelta(days=1), OVER),
         (["US"], "adequacy_dpf", DUE + timedelta(days=31), None),
     ],
 )
@@ -122,10 +127,10 @@ NOW = datetime(2027, 1, 31, 12, tzinfo=UTC)
 @pytest.mark.parametrize(
     ("since", "older", "expected"),
     [
-        (NOW - MASTER_KEY_MAX_AGE - timedelta(days=1), 0, O),
-        (NOW - MASTER_KEY_MAX_AGE, 0, S),
+        (NOW - MASTER_KEY_MAX_AGE - timedelta(days=1), 0, OVER),
+        (NOW - MASTER_KEY_MAX_AGE, 0, SOON),
         (NOW - MASTER_KEY_MAX_AGE + timedelta(days=31), 0, None),
-        (NOW - timedelta(days=1), 3, S),
+        (NOW - timedelta(days=1), 3, SOON),
         (None, 0, None),
     ],
 )
@@ -136,15 +141,15 @@ def test_the_master_key_is_rotated_yearly_and_rotations_finish(
 
 
 def test_counts_and_breaks_are_overdue_and_nothing_is_nothing() -> None:
-    assert (audit_severity(True), audit_severity(False)) == (O, None)
-    assert (tombstone_severity(1), tombstone_severity(0)) == (O, None)
-    assert (translation_severity(2), translation_severity(0)) == (O, None)
+    assert (audit_severity(True), audit_severity(False)) == (OVER, None)
+    assert (tombstone_severity(1), tombstone_severity(0)) == (OVER, None)
+    assert (translation_severity(2), translation_severity(0)) == (OVER, None)
 
 
 def test_the_overdue_come_first_then_the_earliest_due() -> None:
-    late = Item(Check.REQUEST, O, "privacy_officer", "requests/R-2", date(2027, 1, 2))
-    soon = Item(Check.REQUEST, S, "privacy_officer", "requests/R-1", date(2027, 1, 1))
-    undated = Item(Check.DPA, O, "legal", "recipients[0].dpa_ref")
+    late = Item(Check.REQUEST, OVER, "privacy_officer", "requests/R-2", date(2027, 1, 2))
+    soon = Item(Check.REQUEST, SOON, "privacy_officer", "requests/R-1", date(2027, 1, 1))
+    undated = Item(Check.DPA, OVER, "legal", "recipients[0].dpa_ref")
 
     assert ordered([soon, undated, late]) == [late, undated, soon]
     assert has_overdue([soon]) is False

@@ -15,8 +15,8 @@ from tests.compliance import worlds
 from tests.compliance.worlds import T0, Made, at
 from tests.factories import make_register
 
-O, S = "overdue", "due_soon"
-AROUND = [(-1, S), (0, S), (1, O)]  # the day before, the day of, the day after
+OVER, SOON = "overdue", "due_soon"
+AROUND = [(-1, SOON), (0, SOON), (1, OVER)]  # the day before, the day of, the day after
 
 
 def found(
@@ -55,7 +55,7 @@ def test_a_request_eleven_days_ahead_or_answered_is_not_listed(
     assert found(db, keys, org, at(request.due_on + timedelta(days=1)), "request") == []
 
 
-@pytest.mark.parametrize(("minutes", "severity"), [(-1, S), (0, S), (1, O)])
+@pytest.mark.parametrize(("minutes", "severity"), [(-1, SOON), (0, SOON), (1, OVER)])
 def test_a_breach_clock_around_its_72_hours(
     db: Session, actor: Actor, org: uuid.UUID, keys: keystore.Keys, minutes: int, severity: str
 ) -> None:
@@ -155,8 +155,8 @@ def test_a_processor_without_a_dpa_and_a_text_without_dutch_are_overdue(
     document = worlds.register(lia_reviewed=T0, valid_until=date(2030, 1, 1), tested=T0, dpa=False, nl=False)
     org = make_register(db, document).organisation_id
 
-    assert found(db, keys, org, at(T0), "dpa") == [(O, "recipients[2].dpa_ref")]
-    assert found(db, keys, org, at(T0), "translation") == [(O, "activities[fraud_prevention].name.nl")]
+    assert found(db, keys, org, at(T0), "dpa") == [(OVER, "recipients[2].dpa_ref")]
+    assert found(db, keys, org, at(T0), "translation") == [(OVER, "activities[fraud_prevention].name.nl")]
 
 
 def test_a_broken_audit_chain_is_overdue(db: Session, keys: keystore.Keys, org: uuid.UUID) -> None:
@@ -164,7 +164,7 @@ def test_a_broken_audit_chain_is_overdue(db: Session, keys: keystore.Keys, org: 
 
     worlds.break_audit_chain(db)
 
-    assert [severity for severity, _ in found(db, keys, org, at(T0), "audit_chain")] == [O]
+    assert [severity for severity, _ in found(db, keys, org, at(T0), "audit_chain")] == [OVER]
 
 
 def test_a_person_erased_but_back_after_a_restore_is_a_backlog(
@@ -173,7 +173,7 @@ def test_a_person_erased_but_back_after_a_restore_is_a_backlog(
     assert found(db, keys, org, at(T0), "tombstone_backlog") == []
     worlds.erased_but_back(db, keys, worlds.person(db, keys, org, Made(), indirect=False))
 
-    assert found(db, keys, org, at(T0), "tombstone_backlog") == [(O, "keystore/tombstones")]
+    assert found(db, keys, org, at(T0), "tombstone_backlog") == [(OVER, "keystore/tombstones")]
 
 
 def test_the_master_key_a_year_old_is_due_and_a_day_more_overdue(
@@ -187,8 +187,8 @@ def test_the_master_key_a_year_old_is_due_and_a_day_more_overdue(
     assert since is not None and keys.store.count_not_current() == 0
 
     assert found(db, keys, org, since + timedelta(days=300), "master_key") == []
-    assert found(db, keys, org, since + timedelta(days=365), "master_key") == [(S, "keystore/master_key")]
-    assert found(db, keys, org, since + timedelta(days=366), "master_key") == [(O, "keystore/master_key")]
+    assert found(db, keys, org, since + timedelta(days=365), "master_key") == [(SOON, "keystore/master_key")]
+    assert found(db, keys, org, since + timedelta(days=366), "master_key") == [(OVER, "keystore/master_key")]
 
 
 def test_the_whole_world_late_has_one_overdue_item_of_each_kind_and_no_personal_data(
