@@ -89,3 +89,31 @@ def test_the_fix_is_given_in_french_and_an_unknown_language_is_refused(
     dpa = next(i for i in items if i["check"] == "dpa")
     assert dpa["fix"].startswith("Signez un contrat de sous-traitance")
     assert refused.exit_code != 0 and "--lang" in refused.output
+
+
+def test_a_register_file_alone_is_checked_without_a_database(lawful: Lawful, tmp_path: Path) -> None:
+    late, clean = tmp_path / "late.yaml", tmp_path / "clean.yaml"
+    late.write_text(as_yaml(worlds.late_register()), encoding="utf-8")
+    clean.write_text(as_yaml(worlds.clean_register()), encoding="utf-8")
+
+    with clock.pinned(worlds.at(worlds.LATE)):
+        overdue = lawful("compliance", "check", "--json", "--register", str(late))
+    with clock.pinned(worlds.at(worlds.T0)):
+        fine = lawful("compliance", "check", "--register", str(clean))
+
+    assert overdue.exit_code == 1
+    checks = {i["check"] for i in json.loads(overdue.stdout)["items"] if i["severity"] == "overdue"}
+    assert checks == {
+        "legitimate_interest_assessment", "dpa", "transfer_mechanism", "security_measure", "translation"
+    }  # fmt: skip
+    assert fine.exit_code == 0, fine.output
+
+
+def test_an_invalid_register_file_is_refused_with_exit_1(lawful: Lawful, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("format: 1\n", encoding="utf-8")
+
+    result = lawful("compliance", "check", "--register", str(broken))
+
+    assert result.exit_code == 1
+    assert "broken.yaml is not a valid register" in result.output

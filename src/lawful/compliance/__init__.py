@@ -3,6 +3,6 @@
 from . import rules
 from .rules import Check, Item, Severity
 from .schemas import ComplianceRead, ItemRead
-from .service import check
+from .service import check, check_register
 
-__all__ = ["Check", "ComplianceRead", "Item", "ItemRead", "Severity", "check", "rules"]
+__all__ = ["Check", "ComplianceRead", "Item", "ItemRead", "Severity", "check", "check_register", "rules"]

@@ -102,10 +102,19 @@ def _staff_reviews(db: Session, organisation_id: uuid.UUID, today: date) -> Iter
             yield Item(Check.STAFF_REVIEW, severity, "admin", f"staff/{user_id}", due)
 
 
+def check_register(register: processing.Register) -> list[Item]:
+    """The register's own items (reviews, agreements, transfers, tests, translations), for a register file
+    checked in the CI of the repository that keeps it, before it is applied."""
+    return rules.ordered(list(_register_items(register, clock.today())))
+
+
 def _register(db: Session, organisation_id: uuid.UUID, today: date) -> Iterator[Item]:
     if processing.find_current(db, organisation_id=organisation_id) is None:
         return
-    register = processing.current_register(db, organisation_id=organisation_id)[1]
+    yield from _register_items(processing.current_register(db, organisation_id=organisation_id)[1], today)
+
+
+def _register_items(register: processing.Register, today: date) -> Iterator[Item]:
     for index, activity in enumerate(register.activities):
         if (lia := activity.legitimate_interest) is not None:
             due = processing.add_period(lia.reviewed_on, LIA_REVIEW_EVERY)
