@@ -124,3 +124,18 @@ def test_the_console_page_per_role(
         assert "Sign a processing agreement" in page.text
         assert orgs.their_request not in page.text
         assert all(email not in page.text for email in orgs.made.emails)
+
+
+@pytest.mark.parametrize(("role", "summary"), [(staff.Role.LEGAL, True), (staff.Role.SUPPORT, False)])
+def test_the_console_home_summarises_the_check_for_those_who_may_read_it(
+    client: TestClient, db: Session, keys: keystore.Keys, orgs: Orgs, role: staff.Role, summary: bool
+) -> None:
+    log_in(client, db, keys, orgs.ours, role, now=LATE)
+
+    home = client.get("/console", headers=HEADERS)
+
+    assert home.status_code == 200
+    assert "Register of" in home.text
+    assert ('href="/console/compliance"' in home.text) is summary
+    assert ("overdue: request" in home.text or "overdue: breach" in home.text) is summary
+    assert all(email not in home.text for email in orgs.made.emails)
