@@ -9,7 +9,7 @@ import pytest
 SRC = Path(__file__).parent.parent / "src" / "lawful"
 LAYERS = [
     # above dsr: retention enforces the register's periods with dsr's erasure; stats counts requests too
-    {"retention", "stats"},
+    {"retention", "stats", "compliance"},  # compliance reads dsr and breaches (and writes nothing)
     {"dsr", "breaches"},
     {"connectors"},
     {"marketing"},

@@ -168,6 +168,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/stats/subjects"): Rule(P({"stats:read"}), query={"group_by": "country"}),
     ("GET", "/api/stats/consents"): Rule(P({"stats:read"})),
     ("GET", "/api/stats/requests"): Rule(P({"stats:read"})),
+    ("GET", "/api/compliance"): Rule(P({"compliance:read"})),
     ("GET", "/console/login"): Rule(PUBLIC),
     ("POST", "/console/login"): Rule(PUBLIC),
     ("POST", "/console/logout"): Rule(ANY, allowed="login", ends_session=True),
@@ -178,6 +179,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/console/notices/{kind}"): Rule(P({"notice:publish"})),
     ("GET", "/console/audit"): Rule(P({"audit:read"})),
     ("GET", "/console/stats"): Rule(P({"stats:read"})),
+    ("GET", "/console/compliance"): Rule(P({"compliance:read"})),
     ("GET", "/console/subjects"): Rule(P({"personal_data:read"})),
     ("POST", "/console/subjects"): Rule(
         P({"personal_data:read"}), {"kind": "email", "value": "{email}"} | FOLLOWUP

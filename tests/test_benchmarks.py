@@ -24,6 +24,7 @@ WRK_MISSING = "benchmarks.{} needs wrk, which is not installed: `scripts/setup d
 # name: the line that carries its figures. Seconds: its smoke run on SQLite / PostgreSQL (2 cores, load 5–9;
 # the module took 3 min on SQLite, 4½ min on PostgreSQL).
 RESULTS = {
+    "compliance_check": r"^in process: median [\d.]+ s",
     "audience": r"^  customer_offers: median [\d.]+ s",  # 7 / 15 s
     "campaign_delivery": r"^  re-check on: delivery [\d,]+ messages/s, re-check [\d.]+ ms per message",
     "banner": r"^warm \(reloads, no choice made\): banner visible median \d+ ms",  # 28 / 29 s, Chromium

@@ -24,6 +24,8 @@ from lawful.audit import routes as audit_routes
 from lawful.audit import tasks as audit_tasks
 from lawful.breaches import pages as breach_pages
 from lawful.breaches import routes as breach_routes
+from lawful.compliance import pages as compliance_pages
+from lawful.compliance import routes as compliance_routes
 from lawful.config import Settings
 from lawful.connectors import routes as connector_routes
 from lawful.consent import pages as consent_pages
@@ -129,6 +131,7 @@ def create_app(settings: Settings) -> FastAPI:
         stats_routes.router,
         breach_routes.router,
         connector_routes.router,
+        compliance_routes.router,
     ):
         app.include_router(router)
     for page_router in (
@@ -151,6 +154,7 @@ def create_app(settings: Settings) -> FastAPI:
         marketing_pages.campaign_pages,
         stats_pages.pages,
         breach_pages.pages,
+        compliance_pages.pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

@@ -40,6 +40,7 @@ BREACHES_READ = "breaches:read"
 BREACHES_WRITE = "breaches:write"
 BREACHES_REPORT = "breaches:report"  # a processor's API key: reports breaches and sees its own reports only
 RETENTION_READ = "retention:read"  # the retention plans: what leaves, when (privacy officer)
+COMPLIANCE_READ = "compliance:read"  # what is overdue or soon due, with references and register paths
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -64,6 +65,7 @@ PERMISSIONS: frozenset[str] = frozenset(
         BREACHES_WRITE,
         BREACHES_REPORT,
         RETENTION_READ,
+        COMPLIANCE_READ,
     }
 )
 
@@ -80,6 +82,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             STATS_READ,
             DISCLOSURES_APPROVE,
             BREACHES_READ,
+            COMPLIANCE_READ,
         }
     ),
     Role.FINANCE: frozenset({*_READ_PD, ARCHIVE_READ}),
@@ -88,7 +91,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.MARKETING: frozenset({*_READ_PD, DECISIONS_ASK, MARKETING_SEND, STATS_READ}),
     Role.ENGINEER: frozenset({REGISTER_READ, DECISIONS_ASK}),
     Role.ADMIN: frozenset({REGISTER_READ, STAFF_MANAGE, AUDIT_READ}),
-    Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ, STATS_READ}),
+    Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ, STATS_READ, COMPLIANCE_READ}),
 }
 
 MIN_PASSWORD_LENGTH = 12
