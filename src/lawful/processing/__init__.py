@@ -4,6 +4,7 @@ from . import (
     letterhead,  # noqa: F401  (tells the mail kernel how letters name the company)
     taxonomy,
 )
+from .clients import client_of, dpa_complete
 from .datastores import (
     Datastore,
     DatastoreColumn,
@@ -16,6 +17,8 @@ from .diff import Change, diff
 from .document import (
     Activity,
     Basis,
+    Client,
+    Dpa,
     FieldType,
     Form,
     FormField,
@@ -62,9 +65,11 @@ __all__ = [
     "Activity",
     "Basis",
     "Change",
+    "Client",
     "Datastore",
     "DatastoreColumn",
     "DatastoreTable",
+    "Dpa",
     "ErasureAction",
     "ExportFormat",
     "FieldType",
@@ -93,12 +98,14 @@ __all__ = [
     "apply",
     "bases",
     "check",
+    "client_of",
     "compare",
     "count_versions",
     "current_register",
     "current_select",
     "current_version_id",
     "diff",
+    "dpa_complete",
     "export",
     "find_current",
     "find_organisation",

@@ -24,6 +24,7 @@ from .activities import (
     Source,
     Trigger,
 )
+from .clients import Authorisation, Client, Dpa, EndOfContract, ReturnFormat, deadline_hours
 from .categories import Art9Condition, DataCategory, Origin, SubjectCategory
 from .organisation import (
     Address,
@@ -60,6 +61,9 @@ class Register(Strict):
     datastores: list[Datastore] = Field(
         default_factory=list, description="the company's other databases, as dataset maps (connectors)"
     )
+    clients: list[Client] = Field(
+        default_factory=list, description="client controllers the company processes data for (Art. 28)"
+    )
 
 
 __all__ = [
@@ -70,15 +74,19 @@ __all__ = [
     "AnalyticsSettings",
     "Art9Condition",
     "Assessment",
+    "Authorisation",
     "AudienceUpload",
     "Basis",
     "BasisFor",
+    "Client",
     "ContactKind",
     "ContactPoint",
     "Country",
     "DataCategory",
+    "Dpa",
     "Dpo",
     "EndAction",
+    "EndOfContract",
     "FieldType",
     "Form",
     "FormField",
@@ -99,6 +107,7 @@ __all__ = [
     "Records",
     "Register",
     "Requirement",
+    "ReturnFormat",
     "RequirementKind",
     "RetentionRule",
     "SecurityMeasure",
@@ -110,4 +119,5 @@ __all__ = [
     "TrackerKind",
     "Transfer",
     "Trigger",
+    "deadline_hours",
 ]
