@@ -35,7 +35,7 @@ from .models import (
     Restriction,
     Subject,
 )
-from .rules import age_on, consent_age, is_below_consent_age
+from .rules import age_on, consent_age, is_below_consent_age, space
 from .schemas import (
     Channel,
     CollectionCreate,
@@ -60,6 +60,7 @@ from .service import (
     holders,
     identity_values,
     lookup_key,
+    space_column,
     values,
 )
 
@@ -129,5 +130,7 @@ __all__ = [
     "record_event",
     "record_objection",
     "restrict",
+    "space",
+    "space_column",
     "values",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lawful import clock
 
 from .models import Collection, Identity, LegalHold, Objection, Restriction, Subject
+from .service import space_column
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,9 @@ def facts(db: Session, *, organisation_id: uuid.UUID, subject_ids: list[uuid.UUI
 
 def _facts_chunk(db: Session, organisation_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Facts]:
     rows = db.execute(
-        select(Subject.id, Subject.categories, Subject.child, Subject.role).where(
+        select(
+            Subject.id, Subject.categories, Subject.child, space_column(Subject.role, Subject.client)
+        ).where(
             Subject.id.in_(ids), Subject.organisation_id == organisation_id
         )
     )
