@@ -28,7 +28,9 @@ OWN_PURPOSES = [
     _own("service_improvement", "legitimate_interests", marketing=False),
     _own("own_contests", "contract", marketing=True),
 ]
-ACME_CAMPAIGN = Purpose("acme_campaign", {"participant": CLIENT_INSTRUCTION}, FIELDS, marketing=False, role=ACME)
+ACME_CAMPAIGN = Purpose(
+    "acme_campaign", {"participant": CLIENT_INSTRUCTION}, FIELDS, marketing=False, role=ACME
+)
 GLOBEX_CAMPAIGN = Purpose(
     "globex_campaign", {"participant": CLIENT_INSTRUCTION}, FIELDS, marketing=False, role=GLOBEX
 )
@@ -37,7 +39,9 @@ OWN_PERSON = Person(categories=("participant",), role=OWN, consent="given")
 
 
 @pytest.mark.parametrize("purpose", OWN_PURPOSES, ids=lambda p: p.key)
-def test_every_own_purpose_on_a_clients_person_is_denied_as_another_controllers_data(purpose: Purpose) -> None:
+def test_every_own_purpose_on_a_clients_person_is_denied_as_another_controllers_data(
+    purpose: Purpose,
+) -> None:
     decision = decide(purpose, ACME_PERSON, frozenset(), NOW)
 
     assert (decision.allow, Reason.CLIENT_DATA in decision.reasons, decision.fields) == (False, True, ())
@@ -55,7 +59,11 @@ def test_the_same_own_purpose_on_the_companys_own_person_is_not_refused_for_that
 def test_the_clients_own_processing_on_its_instructions_is_allowed() -> None:
     decision = decide(ACME_CAMPAIGN, ACME_PERSON, frozenset({"user.contact.email"}), NOW)
 
-    assert (decision.allow, decision.fields, decision.basis) == (True, ("user.contact.email",), CLIENT_INSTRUCTION)
+    assert (decision.allow, decision.fields, decision.basis) == (
+        True,
+        ("user.contact.email",),
+        CLIENT_INSTRUCTION,
+    )
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lawful.consent import ConsentEvent
 from lawful.subjects import Subject
 from tests.factories import bearer, make_api_key, make_notice, make_register
 from tests.registers import example
@@ -128,3 +129,39 @@ def test_the_companys_own_newsletter_asked_by_email_never_reaches_the_brands_par
     )
 
     assert (response.json()["decision"], response.json()["reasons"]) == ("deny", ["unknown_subject"])
+
+
+def _with_brand_newsletter() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(example("qualifio"))
+    campaigns = next(a for a in document["activities"] if a["key"] == "client_campaigns")
+    newsletter = campaigns | {
+        "key": "acme_newsletter",
+        "data_use": "marketing.communications.email",
+        "legal_basis": "consent",  # the brand's basis, stated in its DPA
+        "data_categories": ["user.name", "user.contact.email"],
+        "recipients": [],
+    }
+    document["activities"].append(newsletter)
+    form = next(f for f in document["forms"] if f["key"] == "acme_contest")
+    form["marketing_consent"] = "acme_newsletter"
+    return document
+
+
+def test_a_consent_given_on_the_brands_page_is_recorded_for_the_brand(
+    client: TestClient, db: Session
+) -> None:
+    org = make_register(db, _with_brand_newsletter()).organisation_id
+    make_notice(db, org)
+    token = make_api_key(db, org, ["decisions:ask", "subjects:read"])
+
+    response = client.post(
+        "/api/forms/acme_contest/submissions",
+        json={"fields": ENTRY, "language": "en", "marketing_consent": True},
+    )
+
+    assert response.status_code == 201, response.text
+    db.expire_all()
+    events = db.execute(select(ConsentEvent.purpose, ConsentEvent.controller)).all()
+    assert [tuple(e) for e in events] == [("acme_newsletter", "acme_brands")]
+    assert _decide(client, token, _brand_person(db), "acme_newsletter")["decision"] == "allow"
+    assert "other_controllers_data" in _decide(client, token, _brand_person(db), "newsletter")["reasons"]

@@ -55,6 +55,10 @@ class ConsentEventRead(BaseModel):
     element: str
     occurred_at: datetime
     recipients: list[str] = Field(default_factory=list, description="the partners the consent text named")
+    controller: str | None = Field(
+        default=None,
+        description="the client controller it was given to on a page run for it; null: ourselves",
+    )
 
 
 class SubscriptionCreate(BaseModel):

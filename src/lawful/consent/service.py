@@ -32,6 +32,7 @@ class Proof:
     element: str
     notice_number: int | None = None
     recipients: tuple[str, ...] = ()  # the partners the text named (partners.offer_text)
+    controller: str | None = None  # the client controller of a page run for it; None: ourselves
 
 
 def ensure_consent_purpose(
@@ -73,6 +74,7 @@ def first_event(
         "occurred_at": now,
         "actor_label": actor.label,
         "recipients": list(proof.recipients),
+        "controller": proof.controller,
     }
     state = {
         "id": uuid.uuid4(),
@@ -139,6 +141,7 @@ def record(
         occurred_at=now,
         actor_label=actor.label,
         recipients=list(proof.recipients),
+        controller=proof.controller,
     )
     db.add(event)
     db.flush()

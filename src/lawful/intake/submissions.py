@@ -295,6 +295,7 @@ def _consent_proof(entry: Entry) -> tuple[str, consent.Proof]:
         channel=str(entry.collection.channel),
         element=f"form:{entry.form.key}#marketing_consent",
         notice_number=entry.collection.notice_number,
+        controller=entry.client,
     )
 
 

@@ -55,9 +55,7 @@ def _facts_chunk(db: Session, organisation_id: uuid.UUID, ids: list[uuid.UUID]) 
     rows = db.execute(
         select(
             Subject.id, Subject.categories, Subject.child, space_column(Subject.role, Subject.client)
-        ).where(
-            Subject.id.in_(ids), Subject.organisation_id == organisation_id
-        )
+        ).where(Subject.id.in_(ids), Subject.organisation_id == organisation_id)
     )
     found = {sid: Facts(sid, list(categories), child, role) for sid, categories, child, role in rows}
     if not found:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, crypto, keystore
@@ -26,7 +26,9 @@ def lookup_key(keys: keystore.Keys, kind: IdentityKind, value: str, *, client: s
     return crypto.keyed_hash(keys.lookup, f"{kind}:{value}{scope}")
 
 
-def space_column(role: ColumnElement[str], client: ColumnElement[str | None]) -> ColumnElement[str]:
+def space_column(
+    role: SQLColumnExpression[str], client: SQLColumnExpression[str | None]
+) -> ColumnElement[str]:
     """`rules.space` in SQL, for statements that read many people's facts."""
     return case((client.is_(None), role), else_=role + ":" + client)
 

@@ -24,8 +24,8 @@ from .activities import (
     Source,
     Trigger,
 )
-from .clients import Authorisation, Client, Dpa, EndOfContract, ReturnFormat, deadline_hours
 from .categories import Art9Condition, DataCategory, Origin, SubjectCategory
+from .clients import Authorisation, Client, Dpa, EndOfContract, ReturnFormat, deadline_hours
 from .organisation import (
     Address,
     ContactKind,
@@ -74,8 +74,8 @@ __all__ = [
     "AnalyticsSettings",
     "Art9Condition",
     "Assessment",
-    "Authorisation",
     "AudienceUpload",
+    "Authorisation",
     "Basis",
     "BasisFor",
     "Client",
@@ -107,9 +107,9 @@ __all__ = [
     "Records",
     "Register",
     "Requirement",
-    "ReturnFormat",
     "RequirementKind",
     "RetentionRule",
+    "ReturnFormat",
     "SecurityMeasure",
     "Source",
     "Strict",
