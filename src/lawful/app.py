@@ -24,6 +24,7 @@ from lawful.audit import routes as audit_routes
 from lawful.audit import tasks as audit_tasks
 from lawful.breaches import pages as breach_pages
 from lawful.breaches import routes as breach_routes
+from lawful.clients import routes as client_routes
 from lawful.config import Settings
 from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
@@ -127,6 +128,7 @@ def create_app(settings: Settings) -> FastAPI:
         subject_routes.router,
         stats_routes.router,
         breach_routes.router,
+        client_routes.router,
     ):
         app.include_router(router)
     for page_router in (
