@@ -18,6 +18,7 @@ LAYERS = [
     {"consent"},
     {"subjects"},
     {"notices"},
+    {"clients"},  # processor mode: client controllers read from the register
     {"processing"},
     {"staff"},
     {"audit"},  # below staff, as in ARCHITECTURE.md §2: every staff write records an audit entry

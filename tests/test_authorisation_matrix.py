@@ -86,6 +86,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/register/versions"): Rule(P({"register:read"})),
     ("GET", "/api/register/versions/{number}"): Rule(P({"register:read"})),
     ("GET", "/api/register/export"): Rule(P({"register:read"})),
+    ("GET", "/api/clients"): Rule(P({"register:read"})),
     ("POST", "/api/notices/{kind}/versions"): Rule(P({"notice:publish"})),
     ("GET", "/api/notices/{kind}/versions"): Rule(P({"register:read"})),
     ("GET", "/api/notices/{kind}/versions/{number}"): Rule(P({"register:read"})),

@@ -24,6 +24,7 @@ from lawful.audit import routes as audit_routes
 from lawful.audit import tasks as audit_tasks
 from lawful.breaches import pages as breach_pages
 from lawful.breaches import routes as breach_routes
+from lawful.clients import routes as client_routes
 from lawful.compliance import pages as compliance_pages
 from lawful.compliance import routes as compliance_routes
 from lawful.config import Settings
@@ -132,6 +133,7 @@ def create_app(settings: Settings) -> FastAPI:
         breach_routes.router,
         connector_routes.router,
         compliance_routes.router,
+        client_routes.router,
     ):
         app.include_router(router)
     for page_router in (

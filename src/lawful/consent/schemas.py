@@ -58,6 +58,10 @@ class ConsentEventRead(BaseModel):
     as_child: bool = Field(
         default=False, description="given as a child (R-111): its erasure is never balanced"
     )
+    controller: str | None = Field(
+        default=None,
+        description="the client controller it was given to on a page run for it; null: ourselves",
+    )
 
 
 class SubscriptionCreate(BaseModel):

@@ -33,6 +33,7 @@ class Proof:
     notice_number: int | None = None
     recipients: tuple[str, ...] = ()  # the partners the text named (partners.offer_text)
     as_child: bool = False  # the person was a child when giving it (intake knows the birth date)
+    controller: str | None = None  # the client controller of a page run for it; None: ourselves
 
 
 def ensure_consent_purpose(
@@ -75,6 +76,7 @@ def first_event(
         "actor_label": actor.label,
         "recipients": list(proof.recipients),
         "as_child": proof.as_child,
+        "controller": proof.controller,
     }
     state = {
         "id": uuid.uuid4(),
@@ -144,6 +146,7 @@ def record(
         actor_label=actor.label,
         recipients=list(proof.recipients),
         as_child=proof.as_child or _flagged_child(db, subject_id),
+        controller=proof.controller,
     )
     db.add(event)
     db.flush()

@@ -188,7 +188,7 @@ def _grouped() -> Select[Any]:
     keys = (
         sql_cast(S.categories, Text),
         S.child,
-        S.role,
+        subjects.space_column(S.role, S.client),
         S.id.in_(restricted),
         S.id.in_(objected),
         S.id.in_(held),

@@ -260,7 +260,7 @@ def statement(dialect: str, selector: ColumnElement[bool] | None) -> Select[Any]
         _text_id(S.organisation_id, dialect),
         sql_cast(S.categories, Text) if dialect == "postgresql" else type_coerce(S.categories, String),
         S.child,
-        S.role,
+        subjects.space_column(S.role, S.client),
         restricted,
         objected,
         held,

@@ -30,6 +30,8 @@ class Reason(StrEnum):
 
 
 CONSENT = "consent"
+# A processor acts on its client controller's documented instructions, not on a basis of its own (Art. 28).
+CLIENT_INSTRUCTION = "client_instruction"
 LEGITIMATE_INTERESTS = "legitimate_interests"
 LEGAL_OBLIGATION = "legal_obligation"
 RETENTION_FROM_COLLECTION = frozenset({"collection", "last_inbound_contact"})
@@ -37,7 +39,8 @@ RETENTION_FROM_COLLECTION = frozenset({"collection", "last_inbound_contact"})
 
 @dataclass(frozen=True)
 class Purpose:
-    """An activity of the register, as the gate needs it."""
+    """An activity of the register, as the gate needs it. `role` is the space of people it may use
+    (subjects.space): `controller` for the company's own purposes, `processor:<client>` for a client's."""
 
     key: str
     bases: Mapping[str, str]
@@ -92,7 +95,7 @@ def decide(purpose: Purpose, person: Person, fields: frozenset[str], now: dateti
     reasons: list[Reason] = []
     if fields - purpose.data_categories:
         reasons.append(Reason.UNKNOWN_FIELDS)
-    if person.role != purpose.role:
+    if person.role != purpose.role:  # R-106, T-29: another controller's people, or own people for a client
         reasons.append(Reason.CLIENT_DATA)
     basis = basis_for(purpose, person)
     if basis is None:

@@ -13,7 +13,7 @@ from lawful.actor import Actor
 
 from . import batch, facts, rules
 from .errors import PurposeDenied, UnknownPurpose
-from .rules import Decision, Purpose, Reason
+from .rules import CLIENT_INSTRUCTION, Decision, Purpose, Reason
 
 UNKNOWN = Decision(False, (Reason.UNKNOWN_SUBJECT,))
 
@@ -42,12 +42,16 @@ def _purpose(register: processing.Register, key: str) -> Purpose:
     if activity is None:
         raise UnknownPurpose(f"{key!r} is not an activity of the register")
     rule = next(r for r in register.retention_rules if r.key == activity.retention)
+    client = processing.client_of(register, activity.key)
+    bases = {subject: str(basis) for subject, basis in processing.bases(activity).items()}
+    if client is not None and not bases:  # Art. 28(3)(a), 29: the client's documented instructions
+        bases = dict.fromkeys(activity.subjects, CLIENT_INSTRUCTION)
     return Purpose(
         key=activity.key,
-        bases={subject: str(basis) for subject, basis in processing.bases(activity).items()},
+        bases=bases,
         data_categories=frozenset(activity.data_categories),
         marketing=activity.data_use.startswith(("marketing", "personalize")),
-        role=str(activity.role),
+        role=subjects.space(str(activity.role), client.key if client else None),
         retention_trigger=str(rule.trigger),
         retention_period=rule.duration,
         retention=rule.key,

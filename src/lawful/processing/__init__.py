@@ -4,6 +4,7 @@ from . import (
     letterhead,  # noqa: F401  (tells the mail kernel how letters name the company)
     taxonomy,
 )
+from .clients import client_of, dpa_complete
 from .datastores import (
     AtEnd,
     Datastore,
@@ -20,6 +21,8 @@ from .diff import Change, diff
 from .document import (
     Activity,
     Basis,
+    Client,
+    Dpa,
     FieldType,
     Form,
     FormField,
@@ -67,9 +70,11 @@ __all__ = [
     "AtEnd",
     "Basis",
     "Change",
+    "Client",
     "Datastore",
     "DatastoreColumn",
     "DatastoreTable",
+    "Dpa",
     "ErasureAction",
     "ExportFormat",
     "FieldType",
@@ -98,6 +103,7 @@ __all__ = [
     "apply",
     "bases",
     "check",
+    "client_of",
     "compare",
     "count_versions",
     "current_register",
@@ -106,6 +112,7 @@ __all__ = [
     "dated_by",
     "deleted_at_end",
     "diff",
+    "dpa_complete",
     "export",
     "find_current",
     "find_organisation",

@@ -3,6 +3,7 @@
 from typing import Any
 
 from . import rules
+from .clients import client_of
 from .document import Activity, Label, Register
 
 
@@ -31,7 +32,7 @@ def record(register: Register, lang: str) -> dict[str, Any]:
             _row(register, a, lang, fallback) for a in register.activities if a.role == "controller"
         ],
         "processor_activities": [
-            _row(register, a, lang, fallback) | {"on_behalf_of": a.on_behalf_of}
+            _row(register, a, lang, fallback) | {"on_behalf_of": _controller(register, a.key)}
             for a in register.activities
             if a.role == "processor"
         ],
@@ -138,3 +139,9 @@ def csv_rows(data: dict[str, Any]) -> list[dict[str, str]]:
                     }
                 )
     return rows
+
+
+def _controller(register: Register, activity_key: str) -> str | None:
+    """Art. 30(2)(a): the client controller's name, as its DPA records it."""
+    client = client_of(register, activity_key)
+    return client.name if client else None

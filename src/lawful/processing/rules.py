@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from . import datastores, known_trackers, retention, taxonomy
+from . import clients, datastores, known_trackers, retention, taxonomy
 from .document import Activity, Basis, FieldType, Form, Mechanism, Register, TrackerCategory
 
 # EU member states plus Iceland, Liechtenstein and Norway: no transfer mechanism needed (Art. 44).
@@ -69,6 +69,7 @@ def check(register: Register) -> list[Problem]:
         *_recipients(register),
         *(Problem(*found) for found in retention.problems(register, bases)),
         *_trackers(register),
+        *(Problem(*found) for found in clients.problems(register)),
         *(Problem(*found) for found in known_trackers.problems(register)),
         *(
             Problem(*found)
@@ -106,6 +107,7 @@ def _duplicate_keys(register: Register) -> Iterator[Problem]:
         "security_measures",
         "activities",
         "trackers",
+        "clients",
     )
     for section in sections:
         items = getattr(register, section)

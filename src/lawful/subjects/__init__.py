@@ -55,6 +55,7 @@ from .rules import (
     hold_overdue,
     is_below_consent_age,
     is_child,
+    space,
 )
 from .schemas import (
     Channel,
@@ -74,6 +75,7 @@ from .service import (
     holder_select,
     holders,
     lookup_key,
+    space_column,
 )
 
 __all__ = [
@@ -149,5 +151,7 @@ __all__ = [
     "record_event",
     "record_objection",
     "restrict",
+    "space",
+    "space_column",
     "values",
 ]

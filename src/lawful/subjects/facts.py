@@ -12,6 +12,7 @@ from lawful import clock
 
 from . import rules
 from .models import Collection, Identity, LegalHold, Objection, Restriction, Subject
+from .service import space_column
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,9 @@ def facts(db: Session, *, organisation_id: uuid.UUID, subject_ids: list[uuid.UUI
 
 def _facts_chunk(db: Session, organisation_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Facts]:
     rows = db.execute(
-        select(Subject.id, Subject.categories, Subject.child, Subject.role).where(
-            Subject.id.in_(ids), Subject.organisation_id == organisation_id
-        )
+        select(
+            Subject.id, Subject.categories, Subject.child, space_column(Subject.role, Subject.client)
+        ).where(Subject.id.in_(ids), Subject.organisation_id == organisation_id)
     )
     found = {sid: Facts(sid, list(categories), child, role) for sid, categories, child, role in rows}
     if not found:

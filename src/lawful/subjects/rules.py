@@ -95,3 +95,9 @@ def art14_due(collected: date) -> date:
         except ValueError:
             continue
     return date(year, month, collected.day)
+
+
+def space(role: str, client: str | None) -> str:
+    """Whose data these are (R-99, R-106): `controller` for the company's own people, `processor:<client>`
+    for a client controller's; a purpose sees only people of its own space."""
+    return f"{role}:{client}" if client else role

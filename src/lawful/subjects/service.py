@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, crypto, keystore
@@ -24,6 +24,13 @@ def lookup_key(keys: keystore.Keys, kind: IdentityKind, value: str, *, client: s
     """The keyed hash under which an identity is found; a processor's client data form their own space."""
     scope = f"@client:{client}" if client else ""
     return crypto.keyed_hash(keys.lookup, f"{kind}:{value}{scope}")
+
+
+def space_column(
+    role: SQLColumnExpression[str], client: SQLColumnExpression[str | None]
+) -> ColumnElement[str]:
+    """`rules.space` in SQL, for statements that read many people's facts."""
+    return case((client.is_(None), role), else_=role + ":" + client)
 
 
 def find_by_identity(
@@ -49,12 +56,18 @@ def find_by_identity(
 
 
 def holder(
-    db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, identities: dict[IdentityKind, str]
+    db: Session,
+    keys: keystore.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    identities: dict[IdentityKind, str],
+    client: str | None = None,
 ) -> uuid.UUID | None:
-    """Whoever holds one of these (normalised) identities, in one look-up; None if nobody does."""
+    """Whoever holds one of these (normalised) identities in the company's own space, or in `client`'s
+    (never across: R-106), in one look-up; None if nobody does."""
     if not identities:
         return None
-    lookups = {kind: lookup_key(keys, kind, value) for kind, value in identities.items()}
+    lookups = {kind: lookup_key(keys, kind, value, client=client) for kind, value in identities.items()}
     found: uuid.UUID | None = db.scalar(holder_select(organisation_id, lookups))
     return found
 
