@@ -104,6 +104,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/subjects/{subject_id}/consents"): Rule(P({"subjects:read"})),
     ("POST", "/api/audiences"): Rule(P({"marketing:send"})),
     ("POST", "/api/campaigns"): Rule(P({"marketing:send"})),
+    ("POST", "/api/campaigns/checks"): Rule(P({"marketing:send"})),
     ("GET", "/api/campaigns"): Rule(P({"marketing:send"})),
     ("GET", "/api/campaigns/{key}"): Rule(P({"marketing:send"}), allowed="deny"),  # no such campaign: 404
     ("POST", "/api/campaigns/{key}/cancel"): Rule(P({"marketing:send"}), allowed="deny"),

@@ -17,7 +17,7 @@ from .service import (
     suppressed,
     suppression_lookup,
 )
-from .withdrawals import OptOut, Withdrawal, object_to_marketing, on_opt_out, withdraw
+from .withdrawals import OptOut, Withdrawal, object_to_marketing, on_opt_out, stop_marketing, withdraw
 
 __all__ = [
     "ALL_MARKETING",
@@ -49,6 +49,7 @@ __all__ = [
     "pseudonymise_evidence",
     "record",
     "states",
+    "stop_marketing",
     "suppress",
     "suppressed",
     "suppression_lookup",

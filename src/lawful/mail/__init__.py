@@ -30,6 +30,7 @@ from .outbox import (
     discard_queued,
     mark_queued,
     outbox_row,
+    preview,
     queue,
     recipient_lookup,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "notice_url",
     "on_failure",
     "outbox_row",
+    "preview",
     "public_name",
     "queue",
     "recipient_lookup",

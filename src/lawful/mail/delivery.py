@@ -14,7 +14,6 @@ from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from html import escape
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -141,11 +140,7 @@ def _compose(keys: Keys, settings: Settings, row: OutboxMessage) -> EmailMessage
         _address(message, data, settings, sender, letter.automatic(row.kind))
         for name, value in data["headers"]:
             message[name] = value
-        text, html = data["text"], data["html"]
-        if data.get("letter"):  # rows queued before letters had one carry no footer
-            footer = letter.footer(data["letter"], settings.base_url)
-            text += footer
-            html = html and f"{html}<hr><p>{escape(footer.strip()).replace(chr(10), '<br>')}</p>"
+        text, html = letter.body(data["text"], data["html"], data.get("letter"), settings.base_url)
         message.set_content(text, cte="quoted-printable")  # accents arrive intact, whatever the relay
         if html:
             message.add_alternative(html, subtype="html", cte="quoted-printable")
