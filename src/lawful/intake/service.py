@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, consent, i18n, keystore, mail, notices, processing, render, subjects
 from lawful.actor import Actor
 
+from . import optout
 from .errors import UnknownForm
 from .models import AgeGateRefusal
 from .schemas import FieldRead, FormRead
@@ -40,6 +41,7 @@ def describe(db: Session, *, organisation_id: uuid.UUID, form_key: str, lang: st
     activity = next(a for a in register.activities if a.key == form.activity)
     basis = processing.bases(activity).get(form.subject_category)
     offered = next((a for a in register.activities if a.key == form.marketing_consent), None)
+    refusal = optout.offer(register, form, language)
     return FormRead(
         key=form.key,
         language=language,
@@ -66,6 +68,8 @@ def describe(db: Session, *, organisation_id: uuid.UUID, form_key: str, lang: st
             basis=i18n.t(f"basis.{basis}", language) if basis else "-",
         ),
         notice_url=f"{base_url}/privacy?lang={language}",
+        marketing_optout=refusal.text if refusal else None,
+        marketing_optout_version=refusal.version if refusal else None,
     )
 
 
