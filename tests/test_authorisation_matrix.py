@@ -98,6 +98,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/imports"): Rule(P({"subjects:write"})),
     ("POST", "/api/subjects/{subject_id}/update-links"): Rule(P({"subjects:write", "subjects:read"})),
     ("GET", "/api/banner/config"): Rule(PUBLIC),
+    ("GET", "/api/analytics/config"): Rule(PUBLIC),
     ("POST", "/api/banner/consents"): Rule(PUBLIC),
     ("GET", "/api/banner/consents/{consent_id}"): Rule(PUBLIC),
     ("POST", "/api/newsletters/{purpose}/subscriptions"): Rule(PUBLIC),

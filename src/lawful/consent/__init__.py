@@ -1,6 +1,6 @@
 """The consent ledger with proof, the current consent of each person, and the exclusion list."""
 
-from . import banner, optin, partners, preferences, withdrawals
+from . import analytics, banner, optin, partners, preferences, withdrawals
 from .errors import ConsentNotGiven, NotConsentBased, UnknownPurpose
 from .evidence import Pseudonymised, pseudonymise_evidence
 from .models import ConsentEvent, ConsentState, CookieChoice, OptIn, Suppression
@@ -35,6 +35,7 @@ __all__ = [
     "Suppression",
     "UnknownPurpose",
     "Withdrawal",
+    "analytics",
     "banner",
     "current_state",
     "ensure_consent_purpose",
