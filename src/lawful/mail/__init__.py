@@ -3,6 +3,7 @@ commit as a letter from the company (delivery.py, letter.py)."""
 
 from .delivery import (
     RETRY_DELAYS,
+    Connection,
     Delivery,
     Malformed,
     Screen,
@@ -39,6 +40,7 @@ __all__ = [
     "KINDS",
     "RETRY_DELAYS",
     "TABLE",
+    "Connection",
     "Delivery",
     "Kind",
     "Letterhead",
