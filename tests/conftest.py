@@ -3,6 +3,7 @@
 SQLite by default; PostgreSQL when LAWFUL_TEST_DATABASE_URL is set (CI runs both).
 """
 
+import asyncio
 import base64
 import json
 import os
@@ -298,6 +299,7 @@ class Mailbox:
     messages: list[EmailMessage]
     sessions: list[object] = field(default_factory=list)  # the SMTP session each message came in
     refuse: set[str] = field(default_factory=set)  # recipients the server answers 550
+    delay: float = 0.0  # seconds the server takes over each message, as a remote relay does
 
     def wait_for(self, count: int, seconds: float = 5.0) -> list[EmailMessage]:
         deadline = time.monotonic() + seconds
@@ -319,6 +321,8 @@ class _Collector:
         return "250 OK"
 
     async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:  # noqa: N802 (aiosmtpd API)
+        if self.box is not None and self.box.delay:
+            await asyncio.sleep(self.box.delay)
         content = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
         self.messages.append(message_from_bytes(content, policy=default_policy))
         if self.box is not None:

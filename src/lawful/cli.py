@@ -43,6 +43,7 @@ DOMAINS = {
     "breach": ("lawful.breaches.commands", "cli"),  # `lawful breach open …`, as R-93 writes it
     "compliance": ("lawful.compliance.commands", "cli"),
     "clients": ("lawful.clients.commands", "cli"),
+    "analytics": ("lawful.consent.analytics_commands", "cli"),
 }
 # every package that declares tables; a command that loads only its own domain would meet foreign keys
 # to tables nobody declared (NoReferencedTableError), so each process loads them all before a session
@@ -367,11 +368,11 @@ app.add_typer(mail_cli, name="mail")
 @mail_cli.command("deliver")
 def deliver_mail() -> None:
     """Send every message that is due now (what the worker does every minute)."""
-    from lawful import keystore, mail
+    from lawful import jobs, keystore
 
     settings = terminal.settings()
-    with terminal.session() as session:
-        done = mail.deliver(session, keystore.open_keys(settings), settings, limit=10_000)
+    load_models()  # as the worker: marketing's send-time screen registers with the mail on import (R-36)
+    done = jobs.deliver_units(settings, keystore.open_keys(settings))  # short units: opt-outs get in
     terminal.out.print(f"{done.sent} message(s) sent, {done.retrying} to retry")
     if done.failed:
         reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(done.failed.items()))

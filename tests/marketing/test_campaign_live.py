@@ -2,8 +2,9 @@
 unsubscribe by their link and object on their preference page over HTTP (R-36, T-14).
 
 Each of them receives nothing after their click was answered (a message handed to SMTP before it may
-have gone: the opt-out waits for the batch that holds it); everyone else receives exactly one message;
-each unsubscribe leaves the person's other consents as they were. The size is LAWFUL_LIVE_CAMPAIGN_PEOPLE
+have gone: the opt-out waits for the batch that holds it); everyone else receives exactly one message.
+An unsubscribe stops all marketing (R-36's default), or the newsletter only by the mail's narrowed link;
+neither touches the consents that are not marketing. The size is LAWFUL_LIVE_CAMPAIGN_PEOPLE
 (200 in the suite; benchmarks run 1,000)."""
 
 import asyncio
@@ -173,7 +174,7 @@ def _click(
 
     def unsubscribe(sid: uuid.UUID) -> None:
         with httpx.Client(base_url=origin, timeout=60) as http:
-            link = consent.optin.unsubscribe_token(keys, sid, "newsletter")
+            link = consent.optin.unsubscribe_token(keys, sid, "newsletter", only=sid in unsubscribers[::2])
             assert http.get(f"/u/{link}").status_code == 200
         answered[sid] = time.time()
 
@@ -209,14 +210,14 @@ def _other_consents_untouched(
 ) -> None:
     engine = db.make_engine(url)
     with Session(engine) as session:
-        for sid in unsubscribers:
+        for sid in unsubscribers[::2]:  # the link narrowed to the newsletter
             assert world.states(session, org, sid) == {
                 "newsletter": "withdrawn",
                 "product_news": "given",
                 "talent_pool": "given",
                 "contest": "given",
             }
-        for sid in objectors:
+        for sid in [*unsubscribers[1::2], *objectors]:
             assert world.states(session, org, sid) == {
                 "newsletter": "withdrawn",
                 "product_news": "withdrawn",

@@ -37,9 +37,11 @@ def _queue(
     )
 
 
-def _unsubscribe(db: Session, actor: Actor, keys: keystore.Keys, subject_id: uuid.UUID, purpose: str) -> None:
+def _unsubscribe(
+    db: Session, actor: Actor, keys: keystore.Keys, subject_id: uuid.UUID, purpose: str, *, only: bool = False
+) -> None:
     consent.optin.unsubscribe(
-        db, actor, keys, token=consent.optin.unsubscribe_token(keys, subject_id, purpose)
+        db, actor, keys, token=consent.optin.unsubscribe_token(keys, subject_id, purpose, only=only)
     )
 
 
@@ -95,9 +97,10 @@ def test_a_message_whose_person_changed_since_queueing_is_dropped_at_its_turn_wi
     assert len(dropped) == 2 and all(row.sealed is None for row in dropped)
 
 
-def test_an_unsubscribe_stops_only_its_newsletter_and_keeps_every_other_consent(
+def test_an_unsubscribe_stops_all_marketing_by_default_and_keeps_every_other_consent(
     db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor, settings: Settings, smtp: Mailbox
 ) -> None:
+    """R-36: an unsubscribe covers all direct marketing of the organisation unless the person narrows it."""
     person = world.subscriber(db, keys, actor, org, "reader@example.test")
     _queue(db, actor, keys, org, "news-1")
     _queue(db, actor, keys, org, "products-1", purpose="product_news")
@@ -105,8 +108,28 @@ def test_an_unsubscribe_stops_only_its_newsletter_and_keeps_every_other_consent(
     _unsubscribe(db, actor, keys, person, "newsletter")
     mail.deliver_due(db, keys, settings)
 
+    assert smtp.wait_for(1, seconds=0.5) == []
+    assert marketing.campaigns.show(db, organisation_id=org, key="products-1").outcomes == {"cancelled": 1}
+    assert world.states(db, org, person) == {
+        "newsletter": "withdrawn",
+        "product_news": "withdrawn",
+        "talent_pool": "given",
+        "contest": "given",
+    }
+
+
+def test_the_narrowed_link_stops_only_its_newsletter(
+    db: Session, keys: keystore.Keys, org: uuid.UUID, actor: Actor, settings: Settings, smtp: Mailbox
+) -> None:
+    person = world.subscriber(db, keys, actor, org, "narrow@example.test")
+    _queue(db, actor, keys, org, "news-3")
+    _queue(db, actor, keys, org, "products-3", purpose="product_news")
+
+    _unsubscribe(db, actor, keys, person, "newsletter", only=True)
+    mail.deliver_due(db, keys, settings)
+
     assert [str(m["Subject"]) for m in smtp.wait_for(1)] == ["News"]
-    assert marketing.campaigns.show(db, organisation_id=org, key="products-1").outcomes == {"sent": 1}
+    assert marketing.campaigns.show(db, organisation_id=org, key="products-3").outcomes == {"sent": 1}
     assert world.states(db, org, person) == {
         "newsletter": "withdrawn",
         "product_news": "given",

@@ -1,6 +1,6 @@
 """The consent ledger with proof, the current consent of each person, and the exclusion list."""
 
-from . import banner, optin, partners, preferences, withdrawals
+from . import analytics, banner, optin, partners, preferences, withdrawals
 from .errors import ConsentNotGiven, NotConsentBased, UnknownPurpose
 from .evidence import Pseudonymised, pseudonymise_evidence
 from .models import ConsentEvent, ConsentState, CookieChoice, OptIn, Suppression
@@ -17,7 +17,7 @@ from .service import (
     suppressed,
     suppression_lookup,
 )
-from .withdrawals import OptOut, Withdrawal, object_to_marketing, on_opt_out, withdraw
+from .withdrawals import OptOut, Withdrawal, object_to_marketing, on_opt_out, stop_marketing, withdraw
 
 __all__ = [
     "ALL_MARKETING",
@@ -35,6 +35,7 @@ __all__ = [
     "Suppression",
     "UnknownPurpose",
     "Withdrawal",
+    "analytics",
     "banner",
     "current_state",
     "ensure_consent_purpose",
@@ -49,6 +50,7 @@ __all__ = [
     "pseudonymise_evidence",
     "record",
     "states",
+    "stop_marketing",
     "suppress",
     "suppressed",
     "suppression_lookup",

@@ -27,25 +27,24 @@ def _person_language(request: Request, stored: str) -> str:
 @pages.get("/u/confirm/{token}")
 def confirm_page(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse:
     """The link in the mail only shows the question: mail scanners open links, so a GET confirms nothing."""
-    found = optin.pending(db, keys, token=token)
-    lang = _person_language(request, found.language)
-    org = processing.get_organisation_by_id(db, organisation_id=found.organisation_id)
-    return html(
-        "consent/confirm.html",
-        lang=lang,
-        title=i18n.t("optin.confirm_title", lang),
-        org_name=org.legal_name,
-        text=found.text,
-        token=token,
-    )
+    return _ask(request, db, optin.pending(db, keys, token=token), token)
 
 
 @pages.post("/u/confirm/{token}")
-def confirm(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse:
-    """The person pressed the button: the affirmative act that records the consent (R-21)."""
-    collected = optin.confirm(db, LINK, keys, token=token)
-    lang = _person_language(request, collected.subject.language or "en")
-    org = processing.get_organisation_by_id(db, organisation_id=collected.subject.organisation_id)
+def confirm(
+    token: str,
+    request: Request,
+    db: Db,
+    keys: AppKeys,
+    text_hash: Annotated[str | None, Form(max_length=64)] = None,
+) -> HTMLResponse:
+    """The person pressed the button: the affirmative act that records the consent to the text the page
+    showed (R-21); if that text changed meanwhile, the page asks again with the new one."""
+    done = optin.confirm(db, LINK, keys, token=token, shown=text_hash)
+    if isinstance(done, optin.Pending):
+        return _ask(request, db, done, token, status_code=409)
+    lang = _person_language(request, done.subject.language or "en")
+    org = processing.get_organisation_by_id(db, organisation_id=done.subject.organisation_id)
     return html(
         "consent/message.html",
         lang=lang,
@@ -55,22 +54,41 @@ def confirm(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse
     )
 
 
+def _ask(
+    request: Request, db: Db, found: optin.Pending, token: str, *, status_code: int = 200
+) -> HTMLResponse:
+    lang = _person_language(request, found.language)
+    org = processing.get_organisation_by_id(db, organisation_id=found.organisation_id)
+    return html(
+        "consent/confirm.html",
+        status_code=status_code,
+        lang=lang,
+        title=i18n.t("optin.confirm_title", lang),
+        org_name=org.legal_name,
+        text=found.text,
+        text_hash=found.text_hash,
+        changed=found.changed,
+        token=token,
+    )
+
+
 @pages.get("/u/{token}")
 def unsubscribe_link(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResponse:
-    """R-22: the link itself unsubscribes from its newsletter, at once, and says so in the person's
-    language, with the way to every other choice."""
+    """R-22, R-36: the link itself unsubscribes, at once, from all marketing (or from its newsletter only,
+    if the person chose that link), and says so in the person's language, with the way to every choice."""
     done = optin.unsubscribe(db, LINK, keys, token=token)
     lang = _their_language(request, done.subject)
     register = processing.current_register(db, organisation_id=done.subject.organisation_id)[1]
     org = register.organisation.legal_name
     activity = next((a for a in register.activities if a.key == done.purpose), None)
     name = (activity.name.get(lang) or activity.name.en or done.purpose) if activity else done.purpose
+    key = "unsubscribe.all_done" if done.everything else "unsubscribe.purpose_done"
     return html(
         "consent/message.html",
         lang=lang,
         title=i18n.t("unsubscribe.title", lang),
         org_name=org,
-        message=i18n.t("unsubscribe.purpose_done", lang, organisation=org, name=name),
+        message=i18n.t(key, lang, organisation=org, name=name),
         link=(
             f"/u/preferences/{preferences.token(keys, done.subject.id)}",
             i18n.t("unsubscribe.manage", lang),
@@ -80,7 +98,8 @@ def unsubscribe_link(token: str, request: Request, db: Db, keys: AppKeys) -> HTM
 
 @pages.post("/u/{token}")
 def unsubscribe_one_click(token: str, db: Db, keys: AppKeys) -> PlainTextResponse:
-    """RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` here."""
+    """RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` here; the same default as the
+    link (all marketing), since nobody is there to choose."""
     optin.unsubscribe(db, LINK, keys, token=token)
     return PlainTextResponse("unsubscribed")
 

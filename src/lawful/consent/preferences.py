@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawful import i18n, keystore, processing, subjects
@@ -16,10 +16,10 @@ from lawful.actor import Actor
 
 from . import rules
 from .errors import ConsentNotGiven, UnknownLink
-from .models import ConsentState, Suppression
+from .models import ConsentState
 from .rules import ConsentStatus, EventKind
-from .service import Proof, ensure_consent_purpose, record, suppression_lookup
-from .withdrawals import object_to_marketing, withdraw
+from .service import Proof, ensure_consent_purpose, record
+from .withdrawals import narrow_exclusion, object_to_marketing, withdraw
 
 SALT = "preferences"
 
@@ -123,15 +123,8 @@ def change(
             element="preferences:give",
         ),
     )
-    email = subjects.identity_values(db, keys, subject_id=subject.id).get("email")
-    if email is not None:  # consent given again outranks the earlier unsubscribe from this purpose
-        db.execute(
-            delete(Suppression).where(
-                Suppression.organisation_id == subject.organisation_id,
-                Suppression.lookup == suppression_lookup(keys, email),
-                Suppression.scope == purpose,
-            )
-        )
+    # consent given again outranks the person's earlier exclusion of this purpose, and only of it
+    narrow_exclusion(db, actor, keys, subject=subject, purpose=purpose, register=register)
 
 
 def _register(db: Session, subject: subjects.Subject) -> tuple[processing.Register, int]:

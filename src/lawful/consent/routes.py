@@ -17,7 +17,7 @@ from lawful.errors import Forbidden, LawfulError
 from lawful.lane import Answer, Lane, header
 from lawful.web import AppKeys, AppSettings, Db, RateLimiter, language, require
 
-from . import banner, optin, service, withdrawals
+from . import analytics, banner, optin, service, withdrawals
 from .schemas import (
     BannerChoiceCreate,
     BannerChoiceRead,
@@ -56,6 +56,15 @@ def banner_config(
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Vary"] = "Accept-Language"
     return found.data
+
+
+@router.get("/api/analytics/config")
+def analytics_config(response: Response, db: Db, org: PublicOrg) -> dict[str, object]:
+    """Which trackers run under which consent category, as the banner enforces it, and each analytics
+    tool's minimisation settings (R-30); nothing about anyone."""
+    register = processing.current_register(db, organisation_id=org)[1]
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return analytics.config(register)
 
 
 @router.post("/api/banner/consents", status_code=201, dependencies=[Depends(choices_limit)])

@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -249,6 +250,54 @@ def suppress(
         data={"reason": reason, "scope": scope},
     )
     return row
+
+
+def lift_exclusion(
+    db: Session,
+    actor: Actor,
+    *,
+    organisation_id: uuid.UUID,
+    lookup: str,
+    purpose: str,
+    others: Collection[str],
+) -> None:
+    """Consent given again for `purpose` outranks the person's earlier exclusion of it, and of it only: an
+    entry for every marketing purpose becomes one entry for each of `others` but `purpose`, with the
+    original reason and date, so what the person stopped stays stopped (R-36, R-37). `others` are the
+    marketing purposes: a purpose that is not one leaves the entry for every marketing purpose alone."""
+    scopes = [purpose, ALL_MARKETING] if purpose in others else [purpose]
+    rows = db.scalars(
+        select(Suppression).where(
+            Suppression.organisation_id == organisation_id,
+            Suppression.lookup == lookup,
+            Suppression.scope.in_(scopes),
+        )
+    ).all()
+    for row in rows:
+        if row.scope == ALL_MARKETING:
+            for other in sorted(set(others) - {purpose}):
+                values = {
+                    "id": uuid.uuid4(),
+                    "organisation_id": organisation_id,
+                    "lookup": lookup,
+                    "scope": other,
+                    "reason": row.reason,
+                    "created_at": row.created_at,
+                }
+                unique = ["organisation_id", "lookup", "scope"]
+                db.execute(insert_new(db.get_bind().dialect, Suppression, values, unique=unique))
+        db.delete(row)
+    if rows:
+        db.flush()
+        audit.record(
+            db,
+            actor,
+            "consent.exclusion_narrowed",
+            entity_type="Suppression",
+            entity_id=purpose,
+            organisation_id=organisation_id,
+            data={"purpose": purpose, "scopes": sorted(r.scope for r in rows)},
+        )
 
 
 def suppressed(

@@ -1,8 +1,9 @@
-"""Withdrawals and marketing objections, each with its exact scope (R-22, R-36, R-37, R-62).
+"""Withdrawals, unsubscribes and marketing objections, each with its exact scope (R-22, R-36, R-37, R-62).
 
 A withdrawal covers one purpose: that consent ends and, for a marketing purpose, the address gets an
-exclusion entry scoped to it. A marketing objection (Art. 21(2)-(3)) covers every marketing purpose and
-nothing else: a talent-pool or contest consent survives both, and so do the data kept for it.
+exclusion entry scoped to it. An unsubscribe (`stop_marketing`) and a marketing objection (Art. 21(2)-(3))
+cover every marketing purpose and nothing else: a talent-pool or contest consent survives both, and so do
+the data kept for it.
 
 Either takes back the person's queued marketing mail for the purposes it covers in the same transaction,
 through the hooks the marketing domain registers (consent sits below marketing and cannot call it).
@@ -22,7 +23,7 @@ from . import rules
 from .errors import ConsentNotGiven, UnknownPurpose
 from .models import ConsentState
 from .rules import ConsentStatus, EventKind
-from .service import ALL_MARKETING, Proof, record, suppress, suppression_lookup
+from .service import ALL_MARKETING, Proof, lift_exclusion, record, suppress, suppression_lookup
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,36 @@ def object_to_marketing(
     )
     if not already:
         subjects.record_objection(db, actor, subject_id=subject.id, kind="direct_marketing", activity=None)
+    return _end_marketing(db, actor, keys, subject=subject, proof=proof, reason=reason)
+
+
+def stop_marketing(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    subject: subjects.Subject,
+    proof: Proof,
+    reason: str = "unsubscribed",
+) -> list[str]:
+    """An unsubscribe that covers all direct marketing (R-36's default): every marketing consent ends and
+    the address is excluded from every marketing purpose, profiling for it included (the purpose gate
+    refuses a marketing purpose to an excluded address). Unlike an objection it records no Art. 21 case:
+    the person may later give one newsletter back, which narrows the exclusion (`narrow_exclusion`).
+    The purposes whose consent was withdrawn; other consents (a talent pool, a contest) stay."""
+    _opted_out(db, OptOut(subject.organisation_id, subject.id, None, reason))  # first, as in `withdraw`
+    return _end_marketing(db, actor, keys, subject=subject, proof=proof, reason=reason)
+
+
+def _end_marketing(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    subject: subjects.Subject,
+    proof: Proof,
+    reason: str,
+) -> list[str]:
     register = processing.current_register(db, organisation_id=subject.organisation_id)[1]
     covered = marketing_purposes(register)
     ended = []
@@ -140,6 +171,29 @@ def object_to_marketing(
             ended.append(state.purpose)
     _suppress(db, actor, keys, subject, scope=ALL_MARKETING, reason=reason)
     return sorted(ended)
+
+
+def narrow_exclusion(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    subject: subjects.Subject,
+    purpose: str,
+    register: processing.Register,
+) -> None:
+    """The person gave `purpose` again: its own exclusion entry goes, and an entry for every marketing
+    purpose becomes one entry for each of the others, so what they stopped stays stopped (R-36, R-37)."""
+    email = subjects.identity_values(db, keys, subject_id=subject.id).get("email")
+    if email is not None:
+        lift_exclusion(
+            db,
+            actor,
+            organisation_id=subject.organisation_id,
+            lookup=suppression_lookup(keys, email),
+            purpose=purpose,
+            others=marketing_purposes(register),
+        )
 
 
 def _state(db: Session, subject: subjects.Subject, purpose: str) -> ConsentStatus:

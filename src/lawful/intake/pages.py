@@ -16,7 +16,7 @@ from .routes import PublicOrg, submissions_limit
 from .tokens import link_id
 
 pages = APIRouter(tags=["intake"], include_in_schema=False)
-RESERVED = {"marketing_consent", "lang"}
+RESERVED = {"marketing_consent", "marketing_optout", "optout_shown", "lang"}
 
 
 async def posted(request: Request) -> dict[str, str]:
@@ -73,6 +73,8 @@ def submit_form_page(
             language=lang,
             channel=subjects.Channel.WEB_FORM,
             base_url=settings.base_url,
+            optout_shown=data.get("optout_shown"),  # the version this page rendered (optout.py)
+            optout_refused=data.get("marketing_optout") == "refuse",
         )
     except (SubmissionInvalid, UnderAge) as exc:
         form = service.describe(db, organisation_id=org, form_key=form_key, lang=lang, base_url="")

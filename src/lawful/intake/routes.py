@@ -72,6 +72,8 @@ def submit_form(
         language=body.language or language(request, ["en", "fr", "nl"], "en"),
         channel=subjects.Channel.API,
         base_url=settings.base_url,
+        optout_shown=body.optout_shown,
+        optout_refused=body.marketing_optout,
     )
     return SubmissionRead()
 
@@ -206,6 +208,8 @@ class SubmissionLane(Lane):
                 marketing_consent=submission.marketing_consent,
                 language=lang,
                 channel=subjects.Channel.API,
+                optout_shown=submission.optout_shown,
+                optout_refused=submission.marketing_optout,
             )
         except LawfulError:
             return None

@@ -31,6 +31,13 @@ class FormRead(BaseModel):
     controller: str | None = Field(
         default=None, description="the client controller a form run for a client names (R-101); null: our own"
     )
+    marketing_optout: str | None = Field(
+        default=None,
+        description="label of the unticked box refusing marketing email (soft opt-in); null when none",
+    )
+    marketing_optout_version: str | None = Field(
+        default=None, description="send it back as `optout_shown` when the form showed that box (R-34)"
+    )
 
 
 class SubmissionCreate(BaseModel):
@@ -38,6 +45,15 @@ class SubmissionCreate(BaseModel):
 
     fields: dict[str, str] = Field(max_length=50)
     marketing_consent: bool = False
+    marketing_optout: bool = Field(
+        default=False, description="the person ticked the box refusing marketing email"
+    )
+    optout_shown: str | None = Field(
+        default=None,
+        pattern="^[0-9a-f]{64}$",
+        description="the form's marketing_optout_version, when the form showed the refusal: without it the "
+        "address never qualifies for the soft opt-in (R-34)",
+    )
     language: str | None = Field(default=None, pattern="^(en|fr|nl)$", description="default: Accept-Language")
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, consent, i18n, keystore, mail, notices, processing, render, subjects
 from lawful.actor import Actor
 
+from . import optout
 from .errors import UnknownForm
 from .models import AgeGateRefusal
 from .schemas import FieldRead, FormRead
@@ -41,6 +42,7 @@ def describe(db: Session, *, organisation_id: uuid.UUID, form_key: str, lang: st
     basis = processing.bases(activity).get(form.subject_category)
     offered = next((a for a in register.activities if a.key == form.marketing_consent), None)
     client = processing.client_of(register, form.activity)
+    refusal = optout.offer(register, form, language)
     return FormRead(
         key=form.key,
         language=language,
@@ -62,6 +64,8 @@ def describe(db: Session, *, organisation_id: uuid.UUID, form_key: str, lang: st
         notice=_notice(register, activity, client, basis, language),
         notice_url=client.privacy_policy_url if client else f"{base_url}/privacy?lang={language}",
         controller=client.name if client else None,
+        marketing_optout=refusal.text if refusal else None,
+        marketing_optout_version=refusal.version if refusal else None,
     )
 
 

@@ -17,7 +17,7 @@ from lawful import clock, consent, keystore, notices, processing, subjects
 from lawful.actor import Actor
 from lawful.db import Guard, insert_together
 
-from . import rules, service
+from . import optout, rules, service
 from .errors import SubmissionInvalid, UnderAge
 
 
@@ -33,8 +33,13 @@ def submit(
     language: str,
     channel: subjects.Channel,
     base_url: str = "",
+    optout_shown: str | None = None,
+    optout_refused: bool = False,
 ) -> subjects.Collected | None:
-    """A visitor's submission; None for forms that keep no profile (tell-a-friend, newsletters)."""
+    """A visitor's submission; None for forms that keep no profile (tell-a-friend, newsletters).
+
+    `optout_shown` is the version of the soft opt-in's refusal the form showed, `optout_refused` the box
+    ticked (optout.py)."""
     form, number, register = service.form_of(db, organisation_id=organisation_id, form_key=form_key)
     cleaned = checked(form, fields)
     if form.referral:
@@ -65,7 +70,18 @@ def submit(
         language,
         channel,
         service.notice_number(db, organisation_id),
+        optout.offered(register, form, language, optout_shown),
     )
+    if optout_refused and form.marketing_optout:
+        optout.refuse(
+            db,
+            actor,
+            keys,
+            organisation_id=organisation_id,
+            register=register,
+            subject_category=form.subject_category,
+            email=entry.identities.get(subjects.IdentityKind.EMAIL),
+        )
     held = subjects.holder(
         db, keys, organisation_id=organisation_id, identities=entry.identities, client=entry.client
     )
@@ -124,11 +140,14 @@ def quick(
     marketing_consent: bool,
     language: str,
     channel: subjects.Channel,
+    optout_shown: str | None = None,
+    optout_refused: bool = False,
 ) -> Quick | None:
     """`submit`'s common case, prepared without a read; None when it is another case."""
     form = next((f for f in now.register.forms if f.key == form_key), None)
     if (
         form is None
+        or optout_refused  # the refusal writes an exclusion entry: the route's case
         or form.referral
         or service.is_newsletter(now.register, form)
         or rules.asks_birth_date(form)
@@ -136,7 +155,15 @@ def quick(
         return None
     cleaned = checked(form, fields)
     entry = _entry(
-        organisation_id, form, now.number, now.register, cleaned, language, channel, now.notice_number
+        organisation_id,
+        form,
+        now.number,
+        now.register,
+        cleaned,
+        language,
+        channel,
+        now.notice_number,
+        optout.offered(now.register, form, language, optout_shown),
     )
     lookups = {
         kind: subjects.lookup_key(keys, kind, value, client=entry.client)
@@ -214,6 +241,7 @@ def _entry(
     language: str,
     channel: subjects.Channel,
     notice_number: int | None,
+    optout_offered: bool,
 ) -> Entry:
     values = {f.category: cleaned[f.key] for f in form.fields if f.key in cleaned}
     return Entry(
@@ -232,6 +260,7 @@ def _entry(
             register_number=number,
             language=language,
             notice_number=notice_number,
+            optout_offered=optout_offered,
         ),
         client=client.key if (client := processing.client_of(register, form.activity)) else None,
     )

@@ -3,6 +3,7 @@ commit as a letter from the company (delivery.py, letter.py)."""
 
 from .delivery import (
     RETRY_DELAYS,
+    Connection,
     Delivery,
     Malformed,
     Screen,
@@ -30,6 +31,7 @@ from .outbox import (
     discard_queued,
     mark_queued,
     outbox_row,
+    preview,
     queue,
     recipient_lookup,
 )
@@ -38,6 +40,7 @@ __all__ = [
     "KINDS",
     "RETRY_DELAYS",
     "TABLE",
+    "Connection",
     "Delivery",
     "Kind",
     "Letterhead",
@@ -57,6 +60,7 @@ __all__ = [
     "notice_url",
     "on_failure",
     "outbox_row",
+    "preview",
     "public_name",
     "queue",
     "recipient_lookup",

@@ -14,7 +14,7 @@ from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from html import escape
+from time import monotonic
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -48,6 +48,21 @@ class Delivery:
     retrying: int = 0
     failed: dict[str, int] = field(default_factory=dict)
     dropped: int = 0  # no longer allowed when their turn came (see `screen_with`)
+    deferred: int = 0  # claimed, but left pending for the next unit of work: its time was up
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.dropped + sum(self.failed.values())
+
+    def __add__(self, other: "Delivery") -> "Delivery":
+        failed = Counter(self.failed) + Counter(other.failed)
+        return Delivery(
+            self.sent + other.sent,
+            self.retrying + other.retrying,
+            dict(failed),
+            self.dropped + other.dropped,
+            other.deferred,
+        )
 
 
 FailureHook = Callable[[Session, OutboxMessage], None]
@@ -83,12 +98,25 @@ def deliver_due(db: Session, keys: Keys, settings: Settings, *, limit: int = 50)
     return deliver(db, keys, settings, limit=limit).sent
 
 
-def deliver(db: Session, keys: Keys, settings: Settings, *, limit: int = 50) -> Delivery:
+def deliver(
+    db: Session,
+    keys: Keys,
+    settings: Settings,
+    *,
+    limit: int = 50,
+    seconds: float | None = None,
+    connection: "Connection | None" = None,
+) -> Delivery:
     """Send what is due; each message is claimed (SKIP LOCKED on PostgreSQL) so two workers never send it twice.
 
     Each message succeeds or fails alone: one that cannot be built (a line break in a header, a row that
     does not open) is given up at once as `malformed`; one the server or the network refuses is retried
-    after RETRY_DELAYS and then given up. Either way the rest of the batch goes out."""
+    after RETRY_DELAYS and then given up. Either way the rest of the batch goes out.
+
+    The claim holds a write lock until the caller's unit of work commits (all of SQLite, the claimed rows on
+    PostgreSQL), and an opt-out waits for it. With `seconds`, no message is started once that time has
+    passed (one always is): the rest stay pending, untouched, for the next unit, and are screened again.
+    A `connection` given by the caller is used and left open for its next unit."""
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.status == "pending", OutboxMessage.send_after <= clock.now())
@@ -99,13 +127,17 @@ def deliver(db: Session, keys: Keys, settings: Settings, *, limit: int = 50) -> 
         query = query.with_for_update(skip_locked=True)
     outcomes: Counter[str] = Counter()
     rows = list(db.scalars(query))
+    started = monotonic()
     dropped = _screened(db, keys, rows)
-    server = _Server(settings)
+    for row in rows:
+        if row.id in dropped:  # claimed and locked: an opt-out committing now waits for this unit
+            row.status, row.sealed, row.last_error = "dropped", None, dropped[row.id][:300]
+            outcomes["dropped"] += 1
+    server = connection or Connection(settings)
     try:
-        for row in rows:
-            if row.id in dropped:  # claimed and locked: an opt-out committing now waits for this batch
-                row.status, row.sealed, row.last_error = "dropped", None, dropped[row.id][:300]
-                outcomes["dropped"] += 1
+        for attempt, row in enumerate(r for r in rows if r.id not in dropped):
+            if attempt and seconds is not None and monotonic() - started > seconds:
+                outcomes["deferred"] += 1
                 continue
             outcome = _deliver(keys, server, settings, row)
             outcomes[outcome] += 1
@@ -113,13 +145,18 @@ def deliver(db: Session, keys: Keys, settings: Settings, *, limit: int = 50) -> 
                 for hook in _failure_hooks:
                     hook(db, row)
     finally:
-        server.close()
+        if connection is None:
+            server.close()
     db.flush()
     failed = {k.removeprefix("failed:"): n for k, n in outcomes.items() if k.startswith("failed:")}
     if failed:
         log.warning("mail delivery gave up %s message(s): %s", sum(failed.values()), failed)
     return Delivery(
-        sent=outcomes["sent"], retrying=outcomes["retrying"], failed=failed, dropped=outcomes["dropped"]
+        sent=outcomes["sent"],
+        retrying=outcomes["retrying"],
+        failed=failed,
+        dropped=outcomes["dropped"],
+        deferred=outcomes["deferred"],
     )
 
 
@@ -141,11 +178,7 @@ def _compose(keys: Keys, settings: Settings, row: OutboxMessage) -> EmailMessage
         _address(message, data, settings, sender, letter.automatic(row.kind))
         for name, value in data["headers"]:
             message[name] = value
-        text, html = data["text"], data["html"]
-        if data.get("letter"):  # rows queued before letters had one carry no footer
-            footer = letter.footer(data["letter"], settings.base_url)
-            text += footer
-            html = html and f"{html}<hr><p>{escape(footer.strip()).replace(chr(10), '<br>')}</p>"
+        text, html = letter.body(data["text"], data["html"], data.get("letter"), settings.base_url)
         message.set_content(text, cte="quoted-printable")  # accents arrive intact, whatever the relay
         if html:
             message.add_alternative(html, subtype="html", cte="quoted-printable")
@@ -178,10 +211,11 @@ def _address(
         message["Auto-Submitted"] = "auto-generated"
 
 
-class _Server:
+class Connection:
     """One SMTP session for a delivery run, opened at the first message and reused by the next ones (a
-    session per message cost more than the message: campaigns go out in batches of a few hundred). After
-    any error the session is dropped, so the next message starts a clean one."""
+    session per message cost more than the message: campaigns go out in batches of a few hundred), across
+    units of work when the caller passes it to `deliver`. After any error the session is dropped, so the
+    next message starts a clean one."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -215,7 +249,7 @@ class _Server:
                 smtp.close()
 
 
-def _deliver(keys: Keys, server: _Server, settings: Settings, row: OutboxMessage) -> str:
+def _deliver(keys: Keys, server: Connection, settings: Settings, row: OutboxMessage) -> str:
     """Try one message; `sent`, `retrying` or `failed:<reason>`, the reason also kept in `last_error`."""
     row.attempts += 1
     try:

@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from html import escape
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -106,6 +107,15 @@ def footer(letter: dict[str, Any], base_url: str) -> str:
         notice_url=notice_url(base_url, lang),
         contact=letter.get("reply_to"),
     )
+
+
+def body(text: str, html: str | None, letter: dict[str, Any] | None, base_url: str) -> tuple[str, str | None]:
+    """The text and HTML the reader gets: the message, then the letter's footer (none on rows queued
+    before letters had one). Delivery builds every message with it, and publication checks preview it."""
+    if not letter:
+        return text, html
+    end = footer(letter, base_url)
+    return text + end, html and f"{html}<hr><p>{escape(end.strip()).replace(chr(10), '<br>')}</p>"
 
 
 def notice_url(base_url: str, lang: str) -> str:

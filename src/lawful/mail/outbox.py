@@ -132,6 +132,13 @@ def outbox_row(
     }
 
 
+def preview(db: Session, mail: Mail, *, organisation_id: uuid.UUID, base_url: str) -> tuple[str, str | None]:
+    """What the reader of `mail` will read (text, HTML), the letter's footer included, exactly as delivery
+    builds it: for checks before anything is queued."""
+    sealed = letter.sealed(letter.letterhead(db, organisation_id), mail.lang)
+    return letter.body(mail.text, mail.html, sealed, base_url)
+
+
 def mark_queued(db: Session) -> None:
     """This session put a message in the outbox: once it commits, delivery is scheduled."""
     if _delivery:

@@ -9,9 +9,9 @@ import typer
 
 from lawful import keystore, subjects, terminal
 
-from . import campaigns
+from . import campaigns, letters
 
-cli = typer.Typer(help="Campaigns: queue, list, show, cancel (R-35, R-36).", no_args_is_help=True)
+cli = typer.Typer(help="Campaigns: check, queue, list, show, cancel (R-35, R-36).", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
 
@@ -45,6 +45,39 @@ def queue(
     if not terminal.emit(asdict(result), as_json=as_json):
         terminal.out.print(f"{result.queued} message(s) queued for {campaign}")
         _counts("left out", result.excluded)
+
+
+@cli.command("check")
+def check(
+    purpose: Annotated[str, typer.Option(help="a marketing activity of the register")],
+    subject: Annotated[str, typer.Option(help="the mail's subject line")],
+    text: Annotated[
+        Path, typer.Option(exists=True, dir_okay=False, help="the mail's text, with {unsubscribe_url}")
+    ],
+    org: Org = None,
+    as_json: Json = False,
+) -> None:
+    """Render the message in every language of the organisation as its readers will get it; exit 1 with
+    each problem (field and language) that would refuse it when queued (R-35, R-08)."""
+    settings = terminal.settings()
+    with terminal.session() as db:
+        problems = letters.check(
+            db,
+            keystore.open_keys(settings),
+            organisation_id=terminal.organisation_id(db, org),
+            purpose=purpose,
+            subject_line=subject,
+            text=text.read_text(encoding="utf-8"),
+            base_url=settings.base_url,
+        )
+    if not terminal.emit({"publishable": not problems, "problems": problems}, as_json=as_json):
+        for problem in problems:
+            where = f"{problem['path']} ({problem['language']})" if "language" in problem else problem["path"]
+            terminal.err.print(f"{where}: {problem['message']}", style="red")
+        if not problems:
+            terminal.out.print("every language version may be sent", style="green")
+    if problems:
+        raise typer.Exit(1)
 
 
 @cli.command("list")

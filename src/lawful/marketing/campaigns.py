@@ -10,13 +10,12 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, i18n, keystore, mail, processing, subjects
+from lawful import audit, clock, keystore, mail, processing, subjects
 from lawful.actor import Actor
 from lawful.db import table_of
 from lawful.errors import Conflict, NotFound
 
-from . import rules, sending
-from .errors import TemplateRefused
+from . import letters, rules, sending
 from .models import Campaign, Send, SendStatus
 from .service import build
 
@@ -48,10 +47,18 @@ def queue(
     base_url: str,
 ) -> CampaignResult:
     """Queue a message to everyone the purpose may reach now; each is checked again when sent (R-36), and
-    carries its one-click opt-out and the way to every other choice (R-35, R-22)."""
+    carries its one-click opt-out and the way to every other choice (R-35, R-22). Every language version is
+    checked first (letters.ensure_publishable)."""
     rules.ensure_header_value("subject", subject_line)
-    if not rules.has_unsubscribe(text, None):
-        raise TemplateRefused("text: a marketing message must contain {unsubscribe_url} (R-35)")
+    letters.ensure_publishable(
+        db,
+        keys,
+        organisation_id=organisation_id,
+        purpose=purpose,
+        subject_line=subject_line,
+        text=text,
+        base_url=base_url,
+    )
     if db.scalars(
         select(Campaign.id).where(Campaign.organisation_id == organisation_id, Campaign.key == campaign)
     ).first():
@@ -67,7 +74,7 @@ def queue(
             continue
         email, language = reachable[subject_id]
         lang = language or org.authoritative_language
-        message = _message(keys, subject_id, purpose, email, subject_line, text, base_url, lang)
+        message = letters.message(keys, subject_id, purpose, email, subject_line, text, base_url, lang)
         row = mail.outbox_row(
             db,
             keys,
@@ -123,37 +130,6 @@ def queue(
 
 
 SENDS = table_of(Send)
-
-
-def _message(
-    keys: keystore.Keys,
-    subject_id: uuid.UUID,
-    purpose: str,
-    email: str,
-    subject_line: str,
-    text: str,
-    base_url: str,
-    lang: str,
-) -> mail.Mail:
-    url = f"{base_url}/u/{consent.optin.unsubscribe_token(keys, subject_id, purpose)}"
-    choices = f"{base_url}/u/preferences/{consent.preferences.token(keys, subject_id)}"
-    footer = "\n\n" + "\n".join(  # the letter adds the signature: company, notice
-        [
-            i18n.t("mail.footer.object", lang),
-            f"{i18n.t('mail.footer.unsubscribe', lang)} {url}",
-            f"{i18n.t('mail.footer.preferences', lang)} {choices}",
-        ]
-    )
-    return mail.Mail(
-        to=email,
-        subject=subject_line,
-        text=text.replace("{unsubscribe_url}", url) + footer,
-        lang=lang,
-        headers=(
-            ("List-Unsubscribe", f"<{url}>"),
-            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-        ),
-    )
 
 
 @dataclass(frozen=True)

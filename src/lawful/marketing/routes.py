@@ -13,7 +13,7 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
-from . import campaigns, exports, phone, service, social
+from . import campaigns, exports, letters, phone, service, social
 from .schemas import CallListCreate, DncmCreate, DncmRead, UploadCreate
 
 router = APIRouter(prefix="/api", tags=["marketing"])
@@ -42,6 +42,19 @@ class CampaignCreate(BaseModel):
     campaign: str = Field(min_length=1, max_length=120, pattern=CAMPAIGN_KEY)
     subject: str = Field(min_length=1, max_length=200)
     text: str = Field(min_length=1, max_length=100_000, description="must contain {unsubscribe_url}")
+
+
+class CampaignCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(min_length=1, max_length=120)
+    subject: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=100_000)
+
+
+class CheckRead(BaseModel):
+    publishable: bool
+    problems: list[dict[str, str]]
 
 
 class ExportCreate(BaseModel):
@@ -80,6 +93,24 @@ def send(
         base_url=settings.base_url,
     )
     return result
+
+
+@router.post("/campaigns/checks")
+def check_campaign(
+    body: CampaignCheck, db: Db, keys: AppKeys, actor: Sender, settings: AppSettings
+) -> CheckRead:
+    """Every language version of the message rendered as its readers will get it, and what is wrong with
+    each; queueing refuses the same problems with a 422 (R-35, R-08)."""
+    problems = letters.check(
+        db,
+        keys,
+        organisation_id=_org(actor),
+        purpose=body.purpose,
+        subject_line=body.subject,
+        text=body.text,
+        base_url=settings.base_url,
+    )
+    return CheckRead(publishable=not problems, problems=problems)
 
 
 @router.get("/campaigns")

@@ -84,9 +84,44 @@ def eprivacy_basis(
     return None
 
 
+UNSUBSCRIBE_PLACEHOLDER = re.compile(r"\{\{\s*unsubscribe_url\s*\}\}|\{unsubscribe_url\}")
+
+
 def has_unsubscribe(text: str, html: str | None) -> bool:
     """R-35: a marketing message carries its opt-out; templates without the placeholder cannot be sent."""
-    return "{unsubscribe_url}" in text and (html is None or "{unsubscribe_url}" in html)
+    return all(UNSUBSCRIBE_PLACEHOLDER.search(part) for part in (text, html) if part is not None)
+
+
+# What a correctly rendered message never shows: a placeholder left unfilled ({name}, {{ name }}, {% … %},
+# %(name)s, ${name}) or the repr of a program value that reached the text instead of words.
+UNFILLED = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[A-Za-z_][A-Za-z0-9_.]*\}|%\([A-Za-z_]+\)s|\$\{[^}]*\}")
+PROGRAM_VALUES = {
+    "<built-in": re.compile(r"<built-in"),
+    " at 0x": re.compile(r" at 0x[0-9a-fA-F]+"),
+    "None": re.compile(r"\bNone\b"),
+    "{'": re.compile(r"\{'"),
+}
+
+
+def rendering_problems(source: str, rendered: str) -> list[str]:
+    """What is wrong with one rendered version: each placeholder left in it, and each program value the
+    rendering added (the author's own words may say "None"; a value rendered as None is a bug)."""
+    found = [f"the placeholder {p} is not filled" for p in dict.fromkeys(UNFILLED.findall(rendered))]
+    for shown, pattern in PROGRAM_VALUES.items():
+        if len(pattern.findall(rendered)) > len(pattern.findall(source)):
+            found.append(f"shows a program value ({shown!r}) instead of words")
+    return found
+
+
+def missing_parts(rendered: str, *, unsubscribe_url: str, sender: str, notice_url: str) -> list[str]:
+    """R-35, R-08: a marketing message carries its one-click unsubscribe link, names its sender and links
+    the privacy notice."""
+    wanted = {
+        "the one-click unsubscribe link (R-35)": unsubscribe_url,
+        "the sender's identity (R-35)": sender,
+        "the link to the privacy notice (R-08)": notice_url,
+    }
+    return [f"lacks {what}" for what, part in wanted.items() if not part or part not in rendered]
 
 
 # A line break in a header value ends the header (RFC 5322 §2.2): the rest would be read as headers of

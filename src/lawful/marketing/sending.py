@@ -3,8 +3,9 @@ opt-out takes back the person's queued messages in its own transaction.
 
 The outbox calls `screen` for each batch it claims, before sending any of it: a message the gate or the
 exclusion list no longer allows is dropped with its reason, never retried. The claimed rows are locked
-until the batch commits, and `cancel_for` updates the same rows, so an opt-out that commits after the
-check waits for the batch: no message leaves after an opt-out has taken effect.
+until the unit of work that claimed them commits, and `cancel_for` updates the same rows, so an opt-out
+that commits after the check waits for that unit: no message leaves after an opt-out has taken effect.
+A unit sends for a fraction of a second (jobs.MAIL_UNIT_SECONDS), so the wait is that short.
 """
 
 import uuid

@@ -37,6 +37,8 @@ from .document import (
 )
 from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound, ScanFailed
 from .export import MEDIA_TYPES, ExportFormat, export
+from .known_trackers import MAX_ANALYTICS_MONTHS
+from .known_trackers import identify as identify_tracker
 from .models import Organisation, RegisterVersion
 from .periods import add_period, period_parts, shortest
 from .portability import Portable, portable
@@ -65,6 +67,7 @@ from .trackers import Found, unregistered
 
 __all__ = [
     "EEA",
+    "MAX_ANALYTICS_MONTHS",
     "MEDIA_TYPES",
     "Activity",
     "AtEnd",
@@ -119,6 +122,7 @@ __all__ = [
     "get_organisation",
     "get_organisation_by_id",
     "get_version",
+    "identify_tracker",
     "is_special",
     "kept_rules",
     "list_organisations",

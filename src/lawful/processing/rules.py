@@ -360,3 +360,13 @@ def _form(register: Register, index: int, form: Form) -> Iterator[Problem]:
                 "consent_basis",
                 f"{offered.key!r} does not rest on consent for {form.subject_category!r}",
             )
+    if form.marketing_optout and not any(
+        a.data_use.startswith("marketing")
+        and bases(a).get(form.subject_category) not in (None, Basis.CONSENT)
+        for a in register.activities
+    ):
+        yield Problem(
+            f"{path}.marketing_optout",
+            "optout_purpose",
+            f"no marketing activity reaches {form.subject_category!r} without consent: there is nothing to refuse",
+        )

@@ -85,4 +85,9 @@ class Form(Strict):
     referral: bool = Field(
         default=False, description="tell-a-friend: the fields describe someone else (R-18)"
     )
+    marketing_optout: bool = Field(
+        default=False,
+        description="the form offers an unticked box to refuse marketing by email that rests on no consent: "
+        "the soft opt-in's refusal at collection (CEL Art. XII.13; R-34)",
+    )
     intro: Label | None = None
