@@ -31,7 +31,7 @@ from .document import (
 from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound, ScanFailed
 from .export import MEDIA_TYPES, ExportFormat, export
 from .models import Organisation, RegisterVersion
-from .periods import add_period, period_parts, shortest
+from .periods import DAY_TRIGGERS, add_period, period_parts, retention_end, retention_start, shortest
 from .portability import Portable, portable
 from .record import record
 from .rules import EEA, Problem, bases, is_special
@@ -57,6 +57,7 @@ from .service import (
 from .trackers import Found, unregistered
 
 __all__ = [
+    "DAY_TRIGGERS",
     "EEA",
     "MEDIA_TYPES",
     "Activity",
@@ -113,6 +114,8 @@ __all__ = [
     "record",
     "register_by_id",
     "register_of",
+    "retention_end",
+    "retention_start",
     "scan",
     "shortest",
     "taxonomy",

@@ -12,7 +12,7 @@ from .errors import (
 from .facts import Facts, Provenance, facts, ids_of
 from .fresh import NewPerson, new_person
 from .identity import IdentityKind, normalise, normalise_email, normalise_for_lookup, normalise_phone
-from .lifecycle import INBOUND_CHANNELS, archive, archived, events, record_event
+from .lifecycle import INBOUND_CHANNELS, INBOUND_COLLECTIONS, archive, archived, events, record_event
 from .limits import (
     Flags,
     decide_objection,
@@ -35,7 +35,7 @@ from .models import (
     Restriction,
     Subject,
 )
-from .rules import age_on, consent_age, is_below_consent_age
+from .rules import age_on, consent_age, hold_in_force, hold_overdue, is_below_consent_age
 from .schemas import (
     Channel,
     CollectionCreate,
@@ -65,6 +65,7 @@ from .service import (
 
 __all__ = [
     "INBOUND_CHANNELS",
+    "INBOUND_COLLECTIONS",
     "Archive",
     "Channel",
     "Collected",
@@ -111,6 +112,8 @@ __all__ = [
     "flags",
     "get",
     "history",
+    "hold_in_force",
+    "hold_overdue",
     "holder",
     "holder_select",
     "holders",

@@ -1,6 +1,7 @@
 """Age thresholds for online consent (Art. 8; Belgian Law of 30 July 2018 Art. 7) and what a hold needs."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Protocol
 
 # Art. 8(1): 16 unless national law sets a lower age, never below 13 (R-109).
 DIGITAL_CONSENT_AGE = {
@@ -43,6 +44,24 @@ def hold_problem(reason: str, case_ref: str, review_on: date | None, today: date
     if review_on - today > MAX_HOLD_REVIEW:
         return "review a legal hold at least once a year"
     return None
+
+
+class Hold(Protocol):
+    @property
+    def lifted_at(self) -> datetime | None: ...
+    @property
+    def review_on(self) -> date: ...
+
+
+def hold_in_force(hold: Hold, today: date) -> bool:
+    """R-79, Art. 17(3)(e): a hold keeps what it names until someone lifts it. Past its review date it is
+    flagged for review (`hold_overdue`), not dropped: a forgotten review must not destroy a case's evidence."""
+    return hold.lifted_at is None
+
+
+def hold_overdue(hold: Hold, today: date) -> bool:
+    """A hold still in force whose review date has passed: to be reviewed (R-79 "expired holds are flagged")."""
+    return hold_in_force(hold, today) and hold.review_on < today
 
 
 def art14_due(collected: date) -> date:

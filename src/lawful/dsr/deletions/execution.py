@@ -1,6 +1,7 @@
 """Carrying out one automatic deletion: the rule decides per item, the whole record goes only when nothing is left."""
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -74,13 +75,7 @@ def _carry_out(
     person = _person(db, subject)
     gone = rules.ended(Trigger(row.trigger), row.activity, activities, person)
     verdicts = rules.sort(items, activities, person, gone=gone, triggered_at=row.triggered_at, now=now)
-    doomed = {v.item.id for v in verdicts if v.deleted}
-    if doomed:
-        db.execute(delete(data).where(data.id.in_(doomed)))
-        emptied = {cid for item_id, _, _, cid in found if item_id in doomed} - {
-            cid for item_id, _, _, cid in found if item_id not in doomed
-        }
-        db.execute(delete(collection).where(collection.id.in_(emptied)))
+    delete_items(db, item_ids={v.item.id for v in verdicts if v.deleted})
     open_requests = db.scalar(
         select(func.count(Request.id)).where(
             Request.subject_id == subject.id,
@@ -92,7 +87,15 @@ def _carry_out(
     whole = bool(gone) and why_not is None
     if whole:
         marketing = any(a.marketing for a in activities if a.key in gone)
-        _erase_whole(db, actor, keys, row, subject, suppress=marketing)
+        erase_whole(
+            db,
+            actor,
+            keys,
+            organisation_id=row.organisation_id,
+            subject=subject,
+            suppress=marketing,
+            reference=_reference(db, row),
+        )
     return {
         "ended": sorted(gone),
         "deleted": [_entry(v) for v in verdicts if v.deleted],
@@ -147,16 +150,39 @@ def _person(db: Session, subject: subjects.Subject) -> rules.Person:
     )
 
 
-def _erase_whole(
+def delete_items(db: Session, *, item_ids: Collection[object]) -> int:
+    """Delete these personal-data items, and the collections they leave empty; returns how many items."""
+    if not item_ids:
+        return 0
+    data, collection = subjects.PersonalData, subjects.Collection
+    touched = select(data.collection_id).where(data.id.in_(item_ids)).distinct().scalar_subquery()
+    emptied = [
+        cid
+        for cid, left in db.execute(
+            select(data.collection_id, func.count(data.id).filter(data.id.not_in(item_ids)))
+            .where(data.collection_id.in_(touched))
+            .group_by(data.collection_id)
+        )
+        if not left
+    ]
+    gone = db.execute(delete(data).where(data.id.in_(item_ids))).rowcount
+    if emptied:
+        db.execute(delete(collection).where(collection.id.in_(emptied)))
+    return int(gone or 0)
+
+
+def erase_whole(
     db: Session,
     actor: Actor,
     keys: keystore.Keys,
-    row: Deletion,
-    subject: subjects.Subject,
     *,
+    organisation_id: uuid.UUID,
+    subject: subjects.Subject,
     suppress: bool,
+    reference: str | None = None,
 ) -> None:
-    """Nothing is left of the person: the record and its key go, as an erasure does (rights/erasure.py)."""
+    """Nothing is left of the person: the record and its key go, as an erasure does (rights/erasure.py).
+    `reference` names the request that led to it, whose answer is still owed; None when none did."""
     emails = list(
         db.scalars(
             select(subjects.Identity.lookup).where(
@@ -167,15 +193,15 @@ def _erase_whole(
     if suppress:  # T-01, R-37: a marketing withdrawal or objection must not be undone by the next import
         for lookup in emails:
             consent.suppress(
-                db, actor, organisation_id=row.organisation_id, lookup=lookup, reason="withdrawal"
+                db, actor, organisation_id=organisation_id, lookup=lookup, reason="withdrawal"
             )
-    reference, lookups = _reference(db, row), tombstones.identity_lookups(db, subject.id)
+    lookups = tombstones.identity_lookups(db, subject.id)
     copies = artefacts.destroy(  # T-05: their answers, exports and queued mail too
         db,
         actor,
         keys,
         artefacts.Person(
-            organisation_id=row.organisation_id,
+            organisation_id=organisation_id,
             subject_id=subject.id,
             lookups=lookups,
             keep_reference=reference,
