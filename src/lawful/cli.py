@@ -39,6 +39,7 @@ DOMAINS = {
     "connectors": ("lawful.connectors.commands", "cli"),
     "marketing": ("lawful.marketing.commands", "cli"),
     "consent": ("lawful.consent.commands", "cli"),
+    "retention": ("lawful.retention.commands", "cli"),
 }
 # every package that declares tables; a command that loads only its own domain would meet foreign keys
 # to tables nobody declared (NoReferencedTableError), so each process loads them all before a session
@@ -54,6 +55,7 @@ MODEL_PACKAGES = (
     "marketing",
     "connectors",
     "dsr",
+    "retention",
     "mail",
 )
 

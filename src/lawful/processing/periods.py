@@ -40,9 +40,10 @@ def shortest(period: str) -> timedelta:
 
 
 # Triggers that name a day rather than a moment (the last day of a contract, of a recruitment, of an account;
-# a document's date): their periods run on Brussels days, so that a period counted from midnight ends at
-# midnight in Brussels in every season. Moments the system recorded (a collection, a reply, a withdrawal)
-# are counted in UTC, as the purpose gate always counted them.
+# a document's date). Their periods are counted in Brussels days from the day after (Regulation 1182/71
+# Art. 3(1): the day of the event is not counted), so a contract that ended on 30 June 2020 is kept through
+# 30 June 2030, whatever the time of day recorded and the season. Moments the system recorded (a collection,
+# a reply, a withdrawal) are counted from the moment itself, in UTC, as the purpose gate always counted them.
 DAY_TRIGGERS = frozenset(
     {
         "contract_end",
@@ -57,11 +58,16 @@ _BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def retention_start(trigger: str, occurred_at: datetime) -> datetime:
-    """When a retention period starts for the trigger's event at `occurred_at`: the event itself, except
-    that a document's period starts on 1 January after its date (Belgian VAT Code art. 60 §4, R-75)."""
+    """When a retention period starts for the trigger's event at `occurred_at`: the moment itself; for a
+    day, midnight in Brussels after it; for a document, 1 January after its date (Belgian VAT Code
+    art. 60 §4, R-75)."""
+    if trigger not in DAY_TRIGGERS:
+        return occurred_at.astimezone(UTC)
+    day = occurred_at.astimezone(_BRUSSELS).date()
     if trigger == "document_date_next_january":
-        return datetime(occurred_at.astimezone(_BRUSSELS).year + 1, 1, 1, tzinfo=_BRUSSELS)
-    return occurred_at.astimezone(_BRUSSELS if trigger in DAY_TRIGGERS else UTC)
+        return datetime(day.year + 1, 1, 1, tzinfo=_BRUSSELS)
+    after = day + timedelta(days=1)
+    return datetime(after.year, after.month, after.day, tzinfo=_BRUSSELS)
 
 
 def retention_end(trigger: str, occurred_at: datetime, period: str | None) -> datetime:

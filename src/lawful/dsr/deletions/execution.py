@@ -192,9 +192,7 @@ def erase_whole(
     )
     if suppress:  # T-01, R-37: a marketing withdrawal or objection must not be undone by the next import
         for lookup in emails:
-            consent.suppress(
-                db, actor, organisation_id=organisation_id, lookup=lookup, reason="withdrawal"
-            )
+            consent.suppress(db, actor, organisation_id=organisation_id, lookup=lookup, reason="withdrawal")
     lookups = tombstones.identity_lookups(db, subject.id)
     copies = artefacts.destroy(  # T-05: their answers, exports and queued mail too
         db,

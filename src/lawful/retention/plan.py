@@ -1,0 +1,251 @@
+"""Reading what the register's retention rules call for: the moment each rule counts from, for every person
+of an organisation, in a few grouped statements per activity (never one query per person).
+"""
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from lawful import clock, consent, processing, subjects
+
+from . import rules
+from .rules import Rule, Skip
+
+C, E = subjects.Collection, subjects.LifecycleEvent
+MARKETING_USES = ("marketing", "personalize")  # as the purpose gate and the automatic deletions read them
+
+
+@dataclass(frozen=True)
+class Due:
+    """One person's data of one activity and the next step the rule takes with them."""
+
+    subject_id: uuid.UUID
+    rule: Rule
+    next: rules.Next
+    skip: Skip | None
+
+
+@dataclass
+class Group:
+    """One activity's rule in the plan: counts only, never a person."""
+
+    activity: str
+    rule: str
+    trigger: str
+    action: str
+    step: str
+    due: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    months: dict[str, int] = field(default_factory=dict)
+    later: int = 0
+
+
+@dataclass
+class Plan:
+    organisation_id: uuid.UUID
+    now: datetime
+    months: list[str]
+    groups: list[Group]
+    people: int  # (person, activity) pairs evaluated
+
+    @property
+    def by_month(self) -> dict[str, int]:
+        return {month: sum(g.months.get(month, 0) for g in self.groups) for month in self.months}
+
+
+def rules_of(register: processing.Register) -> list[Rule]:
+    """Each activity with its retention rule (session_end rules concern cookies, not people)."""
+    by_key = {r.key: r for r in register.retention_rules}
+    found = []
+    for activity in register.activities:
+        rule = by_key[activity.retention]
+        if rule.trigger == processing.Trigger.SESSION_END:
+            continue
+        found.append(
+            Rule(
+                activity=activity.key,
+                key=rule.key,
+                trigger=str(rule.trigger),
+                duration=rule.duration,
+                action=str(rule.action),
+                hold_suspends=rule.legal_hold_suspends,
+                marketing=activity.data_use.startswith(MARKETING_USES),
+            )
+        )
+    return found
+
+
+def endings(db: Session, *, organisation_id: uuid.UUID, now: datetime) -> Iterator[Due]:
+    """Every (person, activity) whose rule's trigger has happened, with the rule's next step for them."""
+    try:
+        register = processing.current_register(db, organisation_id=organisation_id)[1]
+    except processing.RegisterNotFound:  # nothing declared, nothing collected under a rule
+        return
+    holds, claims = _holds(db, organisation_id), _claims(db, organisation_id)
+    archived = _archived(db, organisation_id)
+    for rule in rules_of(register):
+        for subject_id, occurred_at in _starts(db, organisation_id, rule).items():
+            step = rules.next_step(rule, occurred_at, now, archived=(subject_id, rule.activity) in archived)
+            reason = rules.skip(
+                rule,
+                step.step,
+                held=(subject_id, rule.activity) in holds,
+                legal_claims=(subject_id, rule.activity) in claims or (subject_id, None) in claims,
+            )
+            yield Due(subject_id, rule, step, reason)
+
+
+def plan(db: Session, *, organisation_id: uuid.UUID, now: datetime) -> Plan:
+    """What leaves, when and why, per rule and activity, with counts by month ahead; nothing changes."""
+    months = rules.months_ahead(now)
+    horizon = set(months)
+    groups: dict[tuple[str, str, str], Group] = {}
+    people = 0
+    for due in endings(db, organisation_id=organisation_id, now=now):
+        people += 1
+        rule, step = due.rule, due.next.step
+        group = groups.get((rule.activity, rule.key, step))
+        if group is None:
+            group = groups[(rule.activity, rule.key, step)] = Group(
+                rule.activity, rule.key, rule.trigger, rule.action, str(step)
+            )
+        if due.next.due <= now:
+            if due.skip is None:
+                group.due += 1
+            else:
+                group.skipped[due.skip] = group.skipped.get(due.skip, 0) + 1
+            continue
+        month = rules.month_of(due.next.due)
+        if month in horizon:
+            group.months[month] = group.months.get(month, 0) + 1
+        else:
+            group.later += 1
+    ordered = sorted(groups.values(), key=lambda g: (g.activity, g.step))
+    return Plan(organisation_id, now, months, ordered, people)
+
+
+def due_now(db: Session, *, organisation_id: uuid.UUID, now: datetime) -> tuple[list[Due], list[Due]]:
+    """The steps due at `now`, and those due but held back (each with its reason)."""
+    ready: list[Due] = []
+    held: list[Due] = []
+    for due in endings(db, organisation_id=organisation_id, now=now):
+        if due.next.due <= now:
+            (ready if due.skip is None else held).append(due)
+    ready.sort(key=lambda d: (d.subject_id, d.rule.activity))
+    return ready, held
+
+
+def _starts(db: Session, organisation_id: uuid.UUID, rule: Rule) -> dict[uuid.UUID, datetime]:
+    """The moment the rule counts from, per person who has data collected for its activity."""
+    own = and_(C.provided_by_subject, C.channel.in_(subjects.INBOUND_COLLECTIONS))
+    collected = {
+        sid: (last, first, own_last)
+        for sid, last, first, own_last in db.execute(
+            select(
+                C.subject_id,
+                func.max(C.collected_at),
+                func.min(C.collected_at),
+                func.max(case((own, C.collected_at))),
+            )
+            .where(C.organisation_id == organisation_id, C.activity == rule.activity)
+            .group_by(C.subject_id)
+        )
+    }
+    trigger = rule.trigger
+    if trigger == processing.Trigger.COLLECTION:
+        return {sid: last for sid, (last, _, _) in collected.items()}
+    if trigger == processing.Trigger.LAST_INBOUND_CONTACT:
+        replies = _events(db, organisation_id, rule.activity, trigger)
+        starts = {
+            sid: rules.inbound_start(own_last, replies.get(sid), first)
+            for sid, (_, first, own_last) in collected.items()
+        }
+        return {sid: start for sid, start in starts.items() if start is not None}
+    if trigger in rules.EVENT_TRIGGERS:
+        moments = _events(db, organisation_id, rule.activity, trigger)
+    elif trigger == processing.Trigger.CONSENT_WITHDRAWAL:
+        moments = _withdrawals(db, organisation_id, rule.activity)
+    elif trigger == processing.Trigger.OBJECTION:
+        moments = _objections(db, organisation_id, rule)
+    else:
+        moments = {}
+    return {sid: moment for sid, moment in moments.items() if sid in collected}
+
+
+def _events(db: Session, organisation_id: uuid.UUID, activity: str, kind: str) -> dict[uuid.UUID, datetime]:
+    """The latest recorded event of this kind per person, for this activity or for every activity."""
+    query = (
+        select(E.subject_id, func.max(E.occurred_at))
+        .where(E.organisation_id == organisation_id, E.kind == kind)
+        .where(or_(E.activity.is_(None), E.activity == activity))
+        .group_by(E.subject_id)
+    )
+    return {sid: moment for sid, moment in db.execute(query)}
+
+
+def _withdrawals(db: Session, organisation_id: uuid.UUID, activity: str) -> dict[uuid.UUID, datetime]:
+    """Consents to the activity whose latest event is a withdrawal (Art. 7(3)); given again, none."""
+    state = consent.ConsentState
+    query = select(state.subject_id, state.updated_at).where(
+        state.organisation_id == organisation_id,
+        state.purpose == activity,
+        state.state == str(consent.ConsentStatus.WITHDRAWN),
+    )
+    return {sid: moment for sid, moment in db.execute(query)}
+
+
+def _objections(db: Session, organisation_id: uuid.UUID, rule: Rule) -> dict[uuid.UUID, datetime]:
+    """Upheld objections to the activity (Art. 21(1)); for marketing, any objection to it (Art. 21(3))."""
+    objection = subjects.Objection
+    upheld = and_(
+        objection.kind == "legitimate_interest",
+        objection.outcome == "upheld",
+        or_(objection.activity.is_(None), objection.activity == rule.activity),
+    )
+    marketing = objection.kind == "direct_marketing"
+    moment = case((marketing, objection.received_at), else_=objection.decided_at)
+    query = (
+        select(objection.subject_id, func.max(moment))
+        .where(
+            objection.organisation_id == organisation_id, or_(upheld, marketing) if rule.marketing else upheld
+        )
+        .group_by(objection.subject_id)
+    )
+    return {sid: moment for sid, moment in db.execute(query) if moment is not None}
+
+
+def _holds(db: Session, organisation_id: uuid.UUID) -> set[tuple[uuid.UUID, str]]:
+    """(person, activity) pairs a legal hold in force names (subjects' own rule of what is in force)."""
+    hold = subjects.LegalHold
+    today = clock.today()
+    rows = db.execute(
+        select(hold.subject_id, hold.purpose, hold.lifted_at, hold.review_on).where(
+            hold.organisation_id == organisation_id, hold.lifted_at.is_(None)
+        )
+    )
+    return {(row.subject_id, row.purpose) for row in rows if subjects.hold_in_force(row, today)}
+
+
+def _claims(db: Session, organisation_id: uuid.UUID) -> set[tuple[uuid.UUID, str | None]]:
+    """Art. 18(1)(c): restrictions because the person needs the data for a legal claim (None: everything)."""
+    restriction = subjects.Restriction
+    rows = db.execute(
+        select(restriction.subject_id, restriction.activity).where(
+            restriction.organisation_id == organisation_id,
+            restriction.ground == str(subjects.RestrictionGround.LEGAL_CLAIMS),
+            restriction.lifted_at.is_(None),
+        )
+    )
+    return {(sid, activity) for sid, activity in rows}
+
+
+def _archived(db: Session, organisation_id: uuid.UUID) -> set[tuple[uuid.UUID, str]]:
+    archive = subjects.Archive
+    rows = db.execute(
+        select(archive.subject_id, archive.activity).where(archive.organisation_id == organisation_id)
+    )
+    return {(sid, activity) for sid, activity in rows}
