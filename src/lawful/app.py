@@ -41,6 +41,8 @@ from lawful.notices import pages as notice_pages
 from lawful.notices import routes as notice_routes
 from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
+from lawful.retention import pages as retention_pages
+from lawful.retention import routes as retention_routes
 from lawful.staff import pages as staff_pages
 from lawful.subjects import routes as subject_routes
 from lawful.web import ApiKeyCache, LoginRequired
@@ -118,6 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
         dsr_routes.router,
         decision_routes.router,
         subject_routes.router,
+        retention_routes.router,
     ):
         app.include_router(router)
     for page_router in (
@@ -137,6 +140,7 @@ def create_app(settings: Settings) -> FastAPI:
         consent_pages.console,
         marketing_pages.pages,
         marketing_pages.campaign_pages,
+        retention_pages.console,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

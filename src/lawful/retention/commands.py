@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from lawful import clock, keystore, processing, retention, terminal
@@ -123,6 +123,10 @@ def run_command(
         runs = []
         for organisation_id in organisations:
             task = bar.add_task("retention run", total=None)
+
+            def advance(done: int, total: int, task: TaskID = task) -> None:
+                bar.update(task, completed=done, total=total)
+
             runs.append(
                 retention.run(
                     db,
@@ -130,7 +134,7 @@ def run_command(
                     keys,
                     organisation_id=organisation_id,
                     now=moment,
-                    progress=lambda done, total, task=task: bar.update(task, completed=done, total=total),
+                    progress=advance,
                 )
             )
         rows = [run_dict(r) for r in runs]

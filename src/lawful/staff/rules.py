@@ -32,6 +32,8 @@ EXPORT_APPROVE = "export:approve"
 MARKETING_SEND = "marketing:send"
 DSR_READ = "dsr:read"
 DSR_WRITE = "dsr:write"
+RETENTION_READ = "retention:read"  # the plan and the deletion log: counts and pseudonymous ids, no content
+RETENTION_RUN = "retention:run"
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -50,20 +52,22 @@ PERMISSIONS: frozenset[str] = frozenset(
         MARKETING_SEND,
         DSR_READ,
         DSR_WRITE,
+        RETENTION_READ,
+        RETENTION_RUN,
     }
 )
 
 _READ_PD = {REGISTER_READ, PERSONAL_DATA_READ, SUBJECTS_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE},
-    Role.LEGAL: frozenset({*_READ_PD, AUDIT_READ, ARCHIVE_READ, SUBJECTS_FLAG, DSR_READ}),
+    Role.LEGAL: frozenset({*_READ_PD, AUDIT_READ, ARCHIVE_READ, SUBJECTS_FLAG, DSR_READ, RETENTION_READ}),
     Role.FINANCE: frozenset({*_READ_PD, ARCHIVE_READ}),
     Role.SUPPORT: frozenset({*_READ_PD, SUBJECTS_WRITE, DSR_READ, DSR_WRITE}),
     Role.SALES: frozenset({*_READ_PD, SUBJECTS_WRITE, DECISIONS_ASK}),
     Role.MARKETING: frozenset({*_READ_PD, DECISIONS_ASK, MARKETING_SEND}),
     Role.ENGINEER: frozenset({REGISTER_READ, DECISIONS_ASK}),
     Role.ADMIN: frozenset({REGISTER_READ, STAFF_MANAGE, AUDIT_READ}),
-    Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ}),
+    Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ, RETENTION_READ}),
 }
 
 MIN_PASSWORD_LENGTH = 12

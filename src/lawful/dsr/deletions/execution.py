@@ -3,9 +3,9 @@
 import uuid
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, keystore, processing, subjects
@@ -165,7 +165,7 @@ def delete_items(db: Session, *, item_ids: Collection[object]) -> int:
         )
         if not left
     ]
-    gone = db.execute(delete(data).where(data.id.in_(item_ids))).rowcount
+    gone = cast(CursorResult[Any], db.execute(delete(data).where(data.id.in_(item_ids)))).rowcount
     if emptied:
         db.execute(delete(collection).where(collection.id.in_(emptied)))
     return int(gone or 0)
