@@ -151,7 +151,8 @@ def summary(counts: list[dict[str, Any]]) -> str:
         if entry["done"]:
             totals[entry["step"]] = totals.get(entry["step"], 0) + entry["done"]
         for reason, number in entry["skipped"].items():
-            totals[f"skipped:{reason}"] = totals.get(f"skipped:{reason}", 0) + number
+            held = "skipped:" + reason
+            totals[held] = totals.get(held, 0) + number
     return " ".join(f"{name}:{number}" for name, number in sorted(totals.items())) or "nothing due"
 
 

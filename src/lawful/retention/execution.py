@@ -69,13 +69,10 @@ def carry_out(
         items |= _remove(
             db, keys, run.organisation_id, activity, [d.subject_id for d in of_activity], anonymised
         )
-    for subject_id in _nothing_left(db, run.organisation_id, sorted({d.subject_id for d in removed})):
-        subject = db.get(subjects.Subject, subject_id)
-        if subject is not None:
-            dsr.deletions.erase_whole(
-                db, actor, keys, organisation_id=run.organisation_id, subject=subject, suppress=False
-            )
-            whole.add(subject_id)
+    empty = _nothing_left(db, run.organisation_id, sorted({d.subject_id for d in removed}))
+    people = list(db.scalars(select(subjects.Subject).where(subjects.Subject.id.in_(empty)))) if empty else []
+    dsr.deletions.erase_many(db, actor, keys, organisation_id=run.organisation_id, people=people, suppress=False)
+    whole |= {person.id for person in people}
     _record(db, actor, run, mine, claimed, items, whole, counts)
     return counts
 
