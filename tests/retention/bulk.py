@@ -58,7 +58,11 @@ def _person(keys: keystore.Keys, organisation_id: uuid.UUID, index: int, at: dat
         organisation_id=organisation_id,
         subject_category="prospect",
         identities={subjects.IdentityKind.EMAIL: email},
-        values={"user.contact.email": email, "user.name": f"Person {index}", "user.content.private": "Call me back."},
+        values={
+            "user.contact.email": email,
+            "user.name": f"Person {index}",
+            "user.content.private": "Call me back.",
+        },
         collection=subjects.CollectionCreate(
             activity=ACTIVITY, channel=subjects.Channel.WEB_FORM, form_key="contact", collected_at=at
         ),

@@ -11,8 +11,9 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import Insert, delete, insert, select, update
+from sqlalchemy import Insert, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -20,10 +21,11 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, consent, dsr, keystore, subjects
 from lawful.actor import Actor
 from lawful.db import table_of
+from lawful.processing import retention_end
 
-from . import rules
+from . import endings, rules
 from .models import AnonymousCount, RetentionAction, RetentionRun
-from .plan import Due
+from .endings import Due
 from .rules import Step
 
 ACTIONS = table_of(RetentionAction)
@@ -43,7 +45,13 @@ class Counts:
 
 
 def carry_out(
-    db: Session, actor: Actor, keys: keystore.Keys, *, run: RetentionRun, batch: Sequence[Due]
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    run: RetentionRun,
+    batch: Sequence[Due],
+    context: "Context",
 ) -> Counts:
     """Take each due step of the batch once; the caller commits (one unit of work per batch)."""
     counts = Counts()
@@ -66,12 +74,15 @@ def carry_out(
     for activity in sorted({due.rule.activity for due in removed}):
         of_activity = [due for due in removed if due.rule.activity == activity]
         anonymised = {due.subject_id for due in of_activity if due.next.step is Step.ANONYMISED}
-        items |= _remove(
-            db, keys, run.organisation_id, activity, [d.subject_id for d in of_activity], anonymised
-        )
-    empty = _nothing_left(db, run.organisation_id, sorted({d.subject_id for d in removed}))
+        sids = [d.subject_id for d in of_activity]
+        items |= _remove(db, keys, run.organisation_id, of_activity[0].rule, sids, anonymised, context)
+    empty = _nothing_left(
+        db, run.organisation_id, {(d.subject_id, d.rule.activity) for d in removed}, context
+    )
     people = list(db.scalars(select(subjects.Subject).where(subjects.Subject.id.in_(empty)))) if empty else []
-    dsr.deletions.erase_many(db, actor, keys, organisation_id=run.organisation_id, people=people, suppress=False)
+    dsr.deletions.erase_many(
+        db, actor, keys, organisation_id=run.organisation_id, people=people, suppress=False
+    )
     whole |= {person.id for person in people}
     _record(db, actor, run, mine, claimed, items, whole, counts)
     return counts
@@ -119,40 +130,123 @@ def _remove(
     db: Session,
     keys: keystore.Keys,
     organisation_id: uuid.UUID,
-    activity: str,
+    rule: rules.Rule,
     people: list[uuid.UUID],
     anonymised: set[uuid.UUID],
+    context: "Context",
 ) -> dict[tuple[uuid.UUID, str], int]:
-    """Delete the people's data of one activity (anonymised first where the rule says so); items per person."""
+    """Delete the people's data of one activity whose period ended (anonymised first where the rule says
+    so), except what another activity they were collected for still needs; items deleted per person."""
     data, collection = subjects.PersonalData, subjects.Collection
     found = db.execute(
-        select(data.id, data.subject_id)
+        select(data.id, data.subject_id, data.category, collection.activity, collection.id)
         .join(collection, data.collection_id == collection.id)
-        .where(collection.activity == activity, data.subject_id.in_(people))
+        .where(
+            data.subject_id.in_(people),
+            or_(collection.activity == rule.activity, data.category.in_(rule.categories)),
+        )
     ).all()
+    claims = context.claims(db, organisation_id, people, exclude=rule.activity)
+    doomed = [
+        (item_id, sid, category, collection_id)
+        for item_id, sid, category, activity, collection_id in found
+        if rules.deletable(
+            [
+                claim
+                for other, claim in claims.get(sid, {}).items()
+                if other == activity or category in context.by_activity[other].categories
+            ],
+            context.now,
+        )
+    ]
     if anonymised:
-        _count_anonymously(db, keys, organisation_id, activity, sorted(anonymised))
-    dsr.deletions.delete_items(db, item_ids=[item_id for item_id, _ in found])
-    # what the activity leaves behind: collections without items, its events and its archive state
-    db.execute(delete(collection).where(collection.activity == activity, collection.subject_id.in_(people)))
+        wanted = {
+            (sid, collection_id, category) for _, sid, category, collection_id in doomed if sid in anonymised
+        }
+        _count_anonymously(db, keys, organisation_id, rule.activity, wanted)
+    dsr.deletions.delete_items(db, item_ids=[item_id for item_id, _, _, _ in doomed])
+    # what the activity leaves behind: its collections now empty, its events and its archive state
+    empty = ~select(data.id).where(data.collection_id == collection.id).exists()
+    db.execute(
+        delete(collection).where(
+            collection.activity == rule.activity, collection.subject_id.in_(people), empty
+        )
+    )
     event, archive = subjects.LifecycleEvent, subjects.Archive
-    db.execute(delete(event).where(event.activity == activity, event.subject_id.in_(people)))
-    db.execute(delete(archive).where(archive.activity == activity, archive.subject_id.in_(people)))
-    return dict(Counter((sid, activity) for _, sid in found))
+    db.execute(delete(event).where(event.activity == rule.activity, event.subject_id.in_(people)))
+    db.execute(delete(archive).where(archive.activity == rule.activity, archive.subject_id.in_(people)))
+    return dict(Counter((sid, rule.activity) for _, sid, _, _ in doomed))
+
+
+@dataclass
+class Context:
+    """What a batch needs of the register: every activity's rule, and the run's moment."""
+
+    by_activity: dict[str, rules.Rule]
+    now: datetime
+
+    def claims(
+        self, db: Session, organisation_id: uuid.UUID, people: list[uuid.UUID], *, exclude: str
+    ) -> dict[uuid.UUID, dict[str, rules.Claim]]:
+        """Per person, the other activities their data were collected for, each with its own end."""
+        collected = db.execute(
+            select(subjects.Collection.subject_id, subjects.Collection.activity)
+            .where(subjects.Collection.subject_id.in_(people), subjects.Collection.activity != exclude)
+            .distinct()
+        ).all()
+        wanted: dict[str, list[uuid.UUID]] = {}
+        for sid, activity in collected:
+            if activity in self.by_activity:
+                wanted.setdefault(activity, []).append(sid)
+        if not wanted:
+            return {}
+        holds = endings.held(db, organisation_id, people)
+        consented = _consented(db, people, [a for a in wanted if self.by_activity[a].consent])
+        found: dict[uuid.UUID, dict[str, rules.Claim]] = {}
+        for activity, sids in wanted.items():
+            rule = self.by_activity[activity]
+            began = endings.starts(db, organisation_id, rule, sids)
+            for sid in sids:
+                start = began.get(sid)
+                found.setdefault(sid, {})[activity] = rules.Claim(
+                    end=None if start is None else retention_end(rule.trigger, start, rule.duration),
+                    held=(sid, activity) in holds and rule.hold_suspends,
+                    consent_in_force=not rule.consent or (sid, activity) in consented,
+                )
+        return found
+
+
+def _consented(db: Session, people: list[uuid.UUID], purposes: list[str]) -> set[tuple[uuid.UUID, str]]:
+    if not purposes:
+        return set()
+    state = consent.ConsentState
+    rows = db.execute(
+        select(state.subject_id, state.purpose).where(
+            state.subject_id.in_(people),
+            state.purpose.in_(purposes),
+            state.state == str(consent.ConsentStatus.GIVEN),
+        )
+    )
+    return {(sid, purpose) for sid, purpose in rows}
 
 
 def _count_anonymously(
-    db: Session, keys: keystore.Keys, organisation_id: uuid.UUID, activity: str, people: list[uuid.UUID]
+    db: Session,
+    keys: keystore.Keys,
+    organisation_id: uuid.UUID,
+    activity: str,
+    items: set[tuple[uuid.UUID, uuid.UUID, str]],
 ) -> None:
-    """R-80: what anonymisation keeps of these people's values, added to counts that name no one."""
+    """R-80: what anonymisation keeps of these items (person, collection, category), added to counts that
+    name no one."""
     counted: Counter[tuple[str, str]] = Counter()
-    for subject_id in people:
+    for subject_id in sorted({sid for sid, _, _ in items}):
         try:
             values = subjects.values(db, keys, subject_id=subject_id)
         except subjects.KeyDestroyed:  # an earlier attempt erased them: nothing readable to count
             continue
         for value in values:
-            if value.collection.activity != activity:
+            if (subject_id, value.collection.id, value.category) not in items:
                 continue
             kept = rules.anonymised(value.category, value.value)
             if kept is not None:
@@ -178,8 +272,13 @@ def _count_anonymously(
         )
 
 
-def _nothing_left(db: Session, organisation_id: uuid.UUID, people: list[uuid.UUID]) -> list[uuid.UUID]:
-    """The people of whom nothing is left to keep: their whole record and key may go (rules.why_not_whole)."""
+def _nothing_left(
+    db: Session, organisation_id: uuid.UUID, ending: set[tuple[uuid.UUID, str]], context: Context
+) -> list[uuid.UUID]:
+    """The people of whom nothing is left to keep: their whole record and key may go (rules.why_not_whole).
+    A consent still recorded as given keeps the person unless its activity's own period has ended (a talent
+    pool's two years, R-78): consent to a purpose lasts no longer than the purpose's retention."""
+    people = sorted({sid for sid, _ in ending})
     if not people:
         return []
     data, hold, restriction = subjects.PersonalData, subjects.LegalHold, subjects.Restriction
@@ -212,14 +311,22 @@ def _nothing_left(db: Session, organisation_id: uuid.UUID, people: list[uuid.UUI
         )
     )
     state = consent.ConsentState
-    consents = Counter(
-        db.scalars(
-            select(state.subject_id).where(
+    given = [
+        (sid, purpose)
+        for sid, purpose in db.execute(
+            select(state.subject_id, state.purpose).where(
                 state.subject_id.in_(people),
                 state.state == str(consent.ConsentStatus.GIVEN),
                 ~state.purpose.startswith("cookies:"),
             )
         )
+        if (sid, purpose) not in ending and not left[sid]
+    ]
+    ended = (
+        context.claims(db, organisation_id, sorted({sid for sid, _ in given}), exclude="") if given else {}
+    )
+    consents = Counter(
+        sid for sid, purpose in given if not _over(ended.get(sid, {}).get(purpose), context.now)
     )
     return [
         sid
@@ -233,6 +340,10 @@ def _nothing_left(db: Session, organisation_id: uuid.UUID, people: list[uuid.UUI
         )
         is None
     ]
+
+
+def _over(claim: rules.Claim | None, now: datetime) -> bool:
+    return claim is not None and claim.end is not None and claim.end <= now
 
 
 def _record(

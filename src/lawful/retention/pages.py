@@ -12,7 +12,7 @@ from lawful.actor import Actor
 from lawful.web import AppKeys, AppSettings, ConsoleActor, Db, SameOrigin, console_permission, html
 
 from . import service
-from .plan import plan
+from .endings import plan
 from .schemas import EventCreate
 
 console = APIRouter(prefix="/console/retention", tags=["console"], include_in_schema=False)

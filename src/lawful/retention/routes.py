@@ -12,7 +12,7 @@ from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
 from . import service
-from .plan import plan
+from .endings import plan
 from .schemas import (
     ActionRead,
     Created,

@@ -50,6 +50,8 @@ class Rule:
     action: str  # delete, anonymise, archive_restricted
     hold_suspends: bool = True
     marketing: bool = False  # an objection to direct marketing ends it (Art. 21(3))
+    categories: frozenset[str] = frozenset()
+    consent: bool = False  # consent is its only basis: it keeps nothing once consent is not in force
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,26 @@ def skip(rule: Rule, step: Step, *, held: bool, legal_claims: bool) -> Skip | No
     if legal_claims:
         return Skip.LEGAL_CLAIMS
     return None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Another activity the person's data were collected for, as it bears on one item."""
+
+    end: datetime | None  # None: its period has not started (the contract runs, the consent stands)
+    held: bool = False
+    consent_in_force: bool = True  # for an activity based on consent alone
+
+
+def deletable(claims: list[Claim], now: datetime) -> bool:
+    """An item goes only when no activity it was collected for still needs it: one person's name serves
+    the recruitment and the talent pool they consented to, and stays until the later of the two ends
+    (R-73 "other customer data follow their own rules", R-78). A held activity keeps it (R-79); one
+    based on consent alone keeps nothing once consent is withdrawn (Art. 7(3), 17(1)(b))."""
+    return all(
+        not claim.consent_in_force or (not claim.held and claim.end is not None and claim.end <= now)
+        for claim in claims
+    )
 
 
 def why_not_whole(

@@ -19,7 +19,7 @@ from lawful.actor import Actor
 from . import execution, rules
 from .errors import RunAhead, RunNotFound, UnknownActivity
 from .models import RetentionAction, RetentionRun
-from .plan import Due, due_now
+from .endings import Due, due_now, register_rules
 
 BATCH = 200  # steps per unit of work: a crash loses at most one batch's work, never half of it
 AHEAD_ALLOWED = 60.0  # seconds: `now` may lead the clock this much (a command typed a moment ago)
@@ -44,10 +44,14 @@ def run(
 ) -> RetentionRun:
     """Carry out every retention step due at `now` for one organisation, a batch per commit."""
     ready, held = due_now(db, organisation_id=organisation_id, now=now)
+    context = execution.Context(
+        {r.activity: r for r in register_rules(db, organisation_id=organisation_id)}, now
+    )
     row = _open(db, actor, organisation_id, now, held)
     work.checkpoint(db)
     for start in range(0, len(ready), batch):
-        done = execution.carry_out(db, actor, keys, run=row, batch=ready[start : start + batch])
+        chunk = ready[start : start + batch]
+        done = execution.carry_out(db, actor, keys, run=row, batch=chunk, context=context)
         row.counts = _merged(row.counts, done)
         row.heartbeat_at = clock.now()
         work.checkpoint(db)

@@ -3,7 +3,7 @@ of an organisation, in a few grouped statements per activity (never one query pe
 """
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -65,6 +65,7 @@ def rules_of(register: processing.Register) -> list[Rule]:
         rule = by_key[activity.retention]
         if rule.trigger == processing.Trigger.SESSION_END:
             continue
+        bases = set(processing.bases(activity).values())
         found.append(
             Rule(
                 activity=activity.key,
@@ -74,21 +75,30 @@ def rules_of(register: processing.Register) -> list[Rule]:
                 action=str(rule.action),
                 hold_suspends=rule.legal_hold_suspends,
                 marketing=activity.data_use.startswith(MARKETING_USES),
+                categories=frozenset(activity.data_categories),
+                consent=bases == {processing.Basis.CONSENT},
             )
         )
     return found
 
 
+def register_rules(db: Session, *, organisation_id: uuid.UUID) -> list[Rule]:
+    """The organisation's rules per activity; none without a register."""
+    try:
+        return rules_of(processing.current_register(db, organisation_id=organisation_id)[1])
+    except processing.RegisterNotFound:  # nothing declared, nothing collected under a rule
+        return []
+
+
 def endings(db: Session, *, organisation_id: uuid.UUID, now: datetime) -> Iterator[Due]:
     """Every (person, activity) whose rule's trigger has happened, with the rule's next step for them."""
-    try:
-        register = processing.current_register(db, organisation_id=organisation_id)[1]
-    except processing.RegisterNotFound:  # nothing declared, nothing collected under a rule
+    found = register_rules(db, organisation_id=organisation_id)
+    if not found:
         return
-    holds, claims = _holds(db, organisation_id), _claims(db, organisation_id)
+    holds, claims = held(db, organisation_id), _claims(db, organisation_id)
     archived = _archived(db, organisation_id)
-    for rule in rules_of(register):
-        for subject_id, occurred_at in _starts(db, organisation_id, rule).items():
+    for rule in found:
+        for subject_id, occurred_at in starts(db, organisation_id, rule).items():
             step = rules.next_step(rule, occurred_at, now, archived=(subject_id, rule.activity) in archived)
             reason = rules.skip(
                 rule,
@@ -139,44 +149,52 @@ def due_now(db: Session, *, organisation_id: uuid.UUID, now: datetime) -> tuple[
     return ready, held
 
 
-def _starts(db: Session, organisation_id: uuid.UUID, rule: Rule) -> dict[uuid.UUID, datetime]:
-    """The moment the rule counts from, per person who has data collected for its activity."""
+def starts(
+    db: Session, organisation_id: uuid.UUID, rule: Rule, people: Sequence[uuid.UUID] | None = None
+) -> dict[uuid.UUID, datetime]:
+    """The moment the rule counts from, per person who has data collected for its activity (only these
+    `people` when given)."""
     own = and_(C.provided_by_subject, C.channel.in_(subjects.INBOUND_COLLECTIONS))
-    collected = {
-        sid: (last, first, own_last)
-        for sid, last, first, own_last in db.execute(
-            select(
-                C.subject_id,
-                func.max(C.collected_at),
-                func.min(C.collected_at),
-                func.max(case((own, C.collected_at))),
-            )
-            .where(C.organisation_id == organisation_id, C.activity == rule.activity)
-            .group_by(C.subject_id)
+    query = (
+        select(
+            C.subject_id,
+            func.max(C.collected_at),
+            func.min(C.collected_at),
+            func.max(case((own, C.collected_at))),
         )
-    }
+        .where(C.organisation_id == organisation_id, C.activity == rule.activity)
+        .group_by(C.subject_id)
+    )
+    if people is not None:
+        query = query.where(C.subject_id.in_(people))
+    collected = {sid: (last, first, own_last) for sid, last, first, own_last in db.execute(query)}
     trigger = rule.trigger
     if trigger == processing.Trigger.COLLECTION:
         return {sid: last for sid, (last, _, _) in collected.items()}
     if trigger == processing.Trigger.LAST_INBOUND_CONTACT:
-        replies = _events(db, organisation_id, rule.activity, trigger)
+        replies = _events(db, organisation_id, rule.activity, trigger, people)
         starts = {
             sid: rules.inbound_start(own_last, replies.get(sid), first)
             for sid, (_, first, own_last) in collected.items()
         }
         return {sid: start for sid, start in starts.items() if start is not None}
     if trigger in rules.EVENT_TRIGGERS:
-        moments = _events(db, organisation_id, rule.activity, trigger)
+        moments = _events(db, organisation_id, rule.activity, trigger, people)
     elif trigger == processing.Trigger.CONSENT_WITHDRAWAL:
-        moments = _withdrawals(db, organisation_id, rule.activity)
+        moments = _withdrawals(db, organisation_id, rule.activity, people)
     elif trigger == processing.Trigger.OBJECTION:
-        moments = _objections(db, organisation_id, rule)
+        moments = _objections(db, organisation_id, rule, people)
     else:
         moments = {}
     return {sid: moment for sid, moment in moments.items() if sid in collected}
 
 
-def _events(db: Session, organisation_id: uuid.UUID, activity: str, kind: str) -> dict[uuid.UUID, datetime]:
+People = Sequence[uuid.UUID] | None
+
+
+def _events(
+    db: Session, organisation_id: uuid.UUID, activity: str, kind: str, people: People
+) -> dict[uuid.UUID, datetime]:
     """The latest recorded event of this kind per person, for this activity or for every activity."""
     query = (
         select(E.subject_id, func.max(E.occurred_at))
@@ -184,10 +202,14 @@ def _events(db: Session, organisation_id: uuid.UUID, activity: str, kind: str) -
         .where(or_(E.activity.is_(None), E.activity == activity))
         .group_by(E.subject_id)
     )
+    if people is not None:
+        query = query.where(E.subject_id.in_(people))
     return {sid: moment for sid, moment in db.execute(query)}
 
 
-def _withdrawals(db: Session, organisation_id: uuid.UUID, activity: str) -> dict[uuid.UUID, datetime]:
+def _withdrawals(
+    db: Session, organisation_id: uuid.UUID, activity: str, people: People
+) -> dict[uuid.UUID, datetime]:
     """Consents to the activity whose latest event is a withdrawal (Art. 7(3)); given again, none."""
     state = consent.ConsentState
     query = select(state.subject_id, state.updated_at).where(
@@ -195,10 +217,14 @@ def _withdrawals(db: Session, organisation_id: uuid.UUID, activity: str) -> dict
         state.purpose == activity,
         state.state == str(consent.ConsentStatus.WITHDRAWN),
     )
+    if people is not None:
+        query = query.where(state.subject_id.in_(people))
     return {sid: moment for sid, moment in db.execute(query)}
 
 
-def _objections(db: Session, organisation_id: uuid.UUID, rule: Rule) -> dict[uuid.UUID, datetime]:
+def _objections(
+    db: Session, organisation_id: uuid.UUID, rule: Rule, people: People
+) -> dict[uuid.UUID, datetime]:
     """Upheld objections to the activity (Art. 21(1)); for marketing, any objection to it (Art. 21(3))."""
     objection = subjects.Objection
     upheld = and_(
@@ -215,18 +241,21 @@ def _objections(db: Session, organisation_id: uuid.UUID, rule: Rule) -> dict[uui
         )
         .group_by(objection.subject_id)
     )
+    if people is not None:
+        query = query.where(objection.subject_id.in_(people))
     return {sid: moment for sid, moment in db.execute(query) if moment is not None}
 
 
-def _holds(db: Session, organisation_id: uuid.UUID) -> set[tuple[uuid.UUID, str]]:
+def held(
+    db: Session, organisation_id: uuid.UUID, people: Sequence[uuid.UUID] | None = None
+) -> set[tuple[uuid.UUID, str]]:
     """(person, activity) pairs a legal hold in force names (subjects' own rule of what is in force)."""
     hold = subjects.LegalHold
     today = clock.today()
-    rows = db.execute(
-        select(hold.subject_id, hold.purpose, hold.lifted_at, hold.review_on).where(
-            hold.organisation_id == organisation_id, hold.lifted_at.is_(None)
-        )
+    query = select(hold.subject_id, hold.purpose, hold.lifted_at, hold.review_on).where(
+        hold.organisation_id == organisation_id, hold.lifted_at.is_(None)
     )
+    rows = db.execute(query if people is None else query.where(hold.subject_id.in_(people)))
     return {(row.subject_id, row.purpose) for row in rows if subjects.hold_in_force(row, today)}
 
 
