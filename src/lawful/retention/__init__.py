@@ -2,9 +2,9 @@
 periods say has expired, with a deletion log that never holds content."""
 
 from . import rules
+from .endings import Due, Group, Plan, due_now, plan, rules_of
 from .errors import RunAhead, RunNotFound, UnknownActivity
 from .models import AnonymousCount, RetentionAction, RetentionRun
-from .endings import Due, Group, Plan, due_now, plan, rules_of
 from .service import BATCH, actions, check_now, get_run, list_runs, record_event, run, run_all
 
 __all__ = [

@@ -24,8 +24,8 @@ from lawful.db import table_of
 from lawful.processing import retention_end
 
 from . import endings, rules
-from .models import AnonymousCount, RetentionAction, RetentionRun
 from .endings import Due
+from .models import AnonymousCount, RetentionAction, RetentionRun
 from .rules import Step
 
 ACTIONS = table_of(RetentionAction)

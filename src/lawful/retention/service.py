@@ -17,9 +17,9 @@ from lawful import audit, clock, keystore, processing, subjects, work
 from lawful.actor import Actor
 
 from . import execution, rules
+from .endings import Due, due_now, register_rules
 from .errors import RunAhead, RunNotFound, UnknownActivity
 from .models import RetentionAction, RetentionRun
-from .endings import Due, due_now, register_rules
 
 BATCH = 200  # steps per unit of work: a crash loses at most one batch's work, never half of it
 AHEAD_ALLOWED = 60.0  # seconds: `now` may lead the clock this much (a command typed a moment ago)
