@@ -139,7 +139,9 @@ def _remove(
     so), except what another activity they were collected for still needs; items deleted per person."""
     data, collection = subjects.PersonalData, subjects.Collection
     found = db.execute(
-        select(data.id, data.subject_id, data.category, collection.activity, collection.id)
+        select(
+            data.id, data.subject_id, data.category, collection.activity, collection.id, data.superseded_at
+        )
         .join(collection, data.collection_id == collection.id)
         .where(
             data.subject_id.in_(people),
@@ -149,12 +151,14 @@ def _remove(
     claims = context.claims(db, organisation_id, people, exclude=rule.activity)
     doomed = [
         (item_id, sid, category, collection_id)
-        for item_id, sid, category, activity, collection_id in found
+        for item_id, sid, category, activity, collection_id, superseded in found
         if rules.deletable(
             [
                 claim
                 for other, claim in claims.get(sid, {}).items()
-                if other == activity or category in context.by_activity[other].categories
+                # an old version serves no other activity: they hold the current one
+                if other == activity
+                or (superseded is None and category in context.by_activity[other].categories)
             ],
             context.now,
         )

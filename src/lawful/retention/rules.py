@@ -157,7 +157,8 @@ def middle_of_day(day: date, now: datetime) -> datetime:
     """An event given as a day, without its time: noon in Brussels, or now when that is still to come (a
     contract that ends today). Day triggers count whole days anyway; a contact's three years then end on
     the same day three years later, whatever the season."""
-    return min(datetime(day.year, day.month, day.day, 12, tzinfo=BRUSSELS), now)
+    noon = datetime(day.year, day.month, day.day, 12, tzinfo=BRUSSELS)
+    return now if day == now.astimezone(BRUSSELS).date() and noon > now else noon
 
 
 class Generalise(StrEnum):

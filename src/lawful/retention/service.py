@@ -192,7 +192,10 @@ def record_event(
         register = processing.current_register(db, organisation_id=organisation_id)[1]
         if activity not in {a.key for a in register.activities}:
             raise UnknownActivity("activity: not an activity of the register")
-    occurred_at = at if isinstance(at, datetime) else rules.middle_of_day(at, clock.now())
+    now = clock.now()
+    occurred_at = at if isinstance(at, datetime) else rules.middle_of_day(at, now)
+    if occurred_at > now:
+        raise subjects.EventRefused("at: an event cannot be in the future")
     return subjects.record_event(
         db,
         actor,
