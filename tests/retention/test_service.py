@@ -2,7 +2,7 @@
 the audit of every step (R-72 to R-80, Q7)."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -105,7 +105,7 @@ def test_a_withdrawn_pool_consent_keeps_nothing_past_the_recruitments_end(
         organisation_id=org,
         subject_id=sid,
         kind="recruitment_end",
-        at=datetime(2026, 1, 15).date(),
+        at=date(2026, 1, 15),
         channel="staff",
     )
 
