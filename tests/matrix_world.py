@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lawful import dsr, keystore, notices, processing, subjects
+from lawful import dsr, keystore, notices, processing, retention, subjects
 from lawful.decisions import Export, exports
 from lawful.intake.models import UpdateLink
 from lawful.staff.rules import PERMISSIONS, Role
@@ -94,8 +94,19 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         subject_category=None,
         approval_threshold=-1,  # waits for the privacy officer
     )
+    run = retention.RetentionRun(  # a run of ours in the deletion log
+        organisation_id=ours,
+        as_of=datetime.now(UTC),
+        started_at=datetime.now(UTC),
+        heartbeat_at=datetime.now(UTC),
+        status="done",
+        started_by="matrix",
+        counts=[],
+    )
+    db.add(run)
     db.commit()
     return {
+        "run_id": str(run.id),
         "subject_id": str(person.id),
         "email": email,
         "hold_id": str(hold.id),

@@ -30,7 +30,8 @@ HOLD = {"case_ref": "C-9", "reason": "claim", "purpose": "request_followup", "re
 RESTRICT = {"ground": "accuracy_contested", "reason": "contested"}
 FOLLOWUP = {"purpose": "request_followup"}
 REFUSAL = "the same request for the fifth time this month"
-OFFICER = P({"dsr:write", "export:approve"})  # decisions the privacy officer alone takes (dsr.errors)
+OFFICER = P({"dsr:write", "export:approve"})
+RETENTION_EVENT = {"subject_id": "{subject_id}", "kind": "contract_end", "at": "2020-06-30"}  # decisions the privacy officer alone takes (dsr.errors)
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,17 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/console/audiences/uploads"): Rule(
         P({"marketing:send"}), {"purpose": "newsletter", "recipient": "hosting"}
     ),
+    ("GET", "/api/retention/plan"): Rule(P({"retention:read"})),
+    ("POST", "/api/retention/run"): Rule(P({"retention:run"})),
+    ("GET", "/api/retention/runs"): Rule(P({"retention:read"})),
+    ("GET", "/api/retention/runs/{run_id}"): Rule(P({"retention:read"})),
+    ("POST", "/api/retention/events"): Rule(P({"subjects:write"}), RETENTION_EVENT),
+    ("GET", "/console/retention"): Rule(P({"retention:read"})),
+    ("GET", "/console/retention/runs/{run_id}"): Rule(P({"retention:read"})),
+    ("POST", "/console/retention/run"): Rule(P({"retention:run"})),
+    ("POST", "/console/retention/events"): Rule(
+        P({"subjects:write"}), RETENTION_EVENT | {"channel": "staff", "activity": "", "reference": ""}
+    ),
 }
 
 
@@ -220,7 +232,7 @@ def app_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 
 # Parameters of this organisation's own rows: another organisation calling with them must get nothing.
-IDS = {"subject_id", "hold_id", "restriction_id", "request_id", "export_id", "number"}
+IDS = {"subject_id", "hold_id", "restriction_id", "request_id", "export_id", "number", "run_id"}
 SCOPES = sorted(PERMISSIONS)
 
 

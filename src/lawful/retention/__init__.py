@@ -3,15 +3,16 @@ periods say has expired, with a deletion log that never holds content."""
 
 from . import rules
 from .endings import Due, Group, Plan, due_now, plan, rules_of
-from .errors import RunAhead, RunNotFound, UnknownActivity
+from .errors import MomentOutOfRange, RunAhead, RunNotFound, UnknownActivity
 from .models import AnonymousCount, RetentionAction, RetentionRun
-from .service import BATCH, actions, check_now, get_run, list_runs, record_event, run, run_all
+from .service import BATCH, actions, check_moment, check_now, get_run, list_runs, record_event, run, run_all
 
 __all__ = [
     "BATCH",
     "AnonymousCount",
     "Due",
     "Group",
+    "MomentOutOfRange",
     "Plan",
     "RetentionAction",
     "RetentionRun",
@@ -19,6 +20,7 @@ __all__ = [
     "RunNotFound",
     "UnknownActivity",
     "actions",
+    "check_moment",
     "check_now",
     "due_now",
     "get_run",

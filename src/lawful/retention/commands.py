@@ -42,6 +42,7 @@ def plan_command(
 ) -> None:
     """What leaves, when and why, per rule and activity, with counts by month for the next 12 months; nothing changes."""
     moment = parse_now(now)
+    retention.check_moment(moment)
     with terminal.session() as db:
         found = retention.plan(db, organisation_id=terminal.organisation_id(db, org), now=moment)
     data = plan_dict(found)

@@ -15,3 +15,7 @@ class RunAhead(RuleViolation):
 
 class UnknownActivity(RuleViolation):
     code = "unknown_activity"
+
+
+class MomentOutOfRange(RuleViolation):
+    code = "moment_out_of_range"

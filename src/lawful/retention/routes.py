@@ -34,6 +34,7 @@ Writer = Annotated[Actor, Depends(require("subjects:write"))]
 def get_plan(db: Db, actor: Reader, now: Annotated[datetime | None, Query()] = None) -> PlanRead:
     """What leaves, when and why, per rule and activity, with counts by month ahead; nothing changes."""
     moment = (now if now.tzinfo else now.replace(tzinfo=clock.BRUSSELS)) if now else clock.now()
+    service.check_moment(moment)
     found = plan(db, organisation_id=_org(actor), now=moment)
     return PlanRead(
         now=found.now,

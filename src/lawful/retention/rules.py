@@ -198,6 +198,14 @@ def anonymised(category: str, value: str) -> str | None:
     return value[:MAX_VALUE]
 
 
+EARLIEST, LATEST = date(1900, 1, 1), date(9000, 1, 1)  # far enough for any period; safe for the calendar
+
+
+def plausible(day: date) -> bool:
+    """A day retention can count with: years far outside would overflow the calendar's arithmetic."""
+    return EARLIEST <= day < LATEST
+
+
 STALE_RUN = timedelta(minutes=15)  # a running run without a batch for this long was interrupted
 
 

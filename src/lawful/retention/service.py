@@ -18,7 +18,7 @@ from lawful.actor import Actor
 
 from . import execution, rules
 from .endings import Due, due_now, register_rules
-from .errors import RunAhead, RunNotFound, UnknownActivity
+from .errors import MomentOutOfRange, RunAhead, RunNotFound, UnknownActivity
 from .models import RetentionAction, RetentionRun
 
 BATCH = 200  # steps per unit of work: a crash loses at most one batch's work, never half of it
@@ -26,8 +26,15 @@ AHEAD_ALLOWED = 60.0  # seconds: `now` may lead the clock this much (a command t
 Progress = Callable[[int, int], None]
 
 
+def check_moment(now: datetime) -> None:
+    """A plan or run as of a moment the calendar can count from (years 1900 to 8999)."""
+    if not rules.plausible(now.date()):
+        raise MomentOutOfRange("now: use a moment between 1900 and 8999")
+
+
 def check_now(now: datetime, *, test_mode: bool) -> None:
     """Only tests may run as of a later moment than the clock: a run in the future deletes too early."""
+    check_moment(now)
     if not test_mode and (now - clock.now()).total_seconds() > AHEAD_ALLOWED:
         raise RunAhead("now: a retention run cannot be ahead of the clock (only in test mode)")
 
@@ -193,6 +200,8 @@ def record_event(
         if activity not in {a.key for a in register.activities}:
             raise UnknownActivity("activity: not an activity of the register")
     now = clock.now()
+    if not rules.plausible(at if not isinstance(at, datetime) else at.date()):
+        raise subjects.EventRefused("at: use a day between 1900 and 8999")
     occurred_at = at if isinstance(at, datetime) else rules.middle_of_day(at, now)
     if occurred_at > now:
         raise subjects.EventRefused("at: an event cannot be in the future")
