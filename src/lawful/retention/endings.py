@@ -6,16 +6,20 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from lawful import clock, consent, processing, subjects
+from lawful.db import table_of
 
 from . import rules
 from .rules import Rule, Skip
 
-C, E = subjects.Collection, subjects.LifecycleEvent
+# Core tables, run on the session's connection: the plan reads a row per person, and the ORM's row
+# machinery cost more than the statements (each query names its organisation itself)
+C, E = table_of(subjects.Collection).c, table_of(subjects.LifecycleEvent).c
 MARKETING_USES = ("marketing", "personalize")  # as the purpose gate and the automatic deletions read them
 
 
@@ -154,39 +158,37 @@ def starts(
 ) -> dict[uuid.UUID, datetime]:
     """The moment the rule counts from, per person who has data collected for its activity (only these
     `people` when given)."""
+    trigger = rule.trigger
     own = and_(C.provided_by_subject, C.channel.in_(subjects.INBOUND_COLLECTIONS))
+    if trigger == processing.Trigger.COLLECTION:
+        moments: tuple[Any, ...] = (func.max(C.collected_at),)
+    elif trigger == processing.Trigger.LAST_INBOUND_CONTACT:
+        moments = (func.min(C.collected_at), func.max(case((own, C.collected_at))))
+    else:  # who has data collected for the activity: the moment is read where it happened
+        moments = ()
     query = (
-        select(
-            C.subject_id,
-            func.max(C.collected_at),
-            func.min(C.collected_at),
-            func.max(case((own, C.collected_at))),
-        )
+        select(C.subject_id, *moments)
         .where(C.organisation_id == organisation_id, C.activity == rule.activity)
         .group_by(C.subject_id)
     )
     if people is not None:
         query = query.where(C.subject_id.in_(people))
-    collected = {sid: (last, first, own_last) for sid, last, first, own_last in db.execute(query)}
-    trigger = rule.trigger
+    rows = db.connection().execute(query).all()
     if trigger == processing.Trigger.COLLECTION:
-        return {sid: last for sid, (last, _, _) in collected.items()}
+        return {sid: last for sid, last in rows}
     if trigger == processing.Trigger.LAST_INBOUND_CONTACT:
         replies = _events(db, organisation_id, rule.activity, trigger, people)
-        starts = {
-            sid: rules.inbound_start(own_last, replies.get(sid), first)
-            for sid, (_, first, own_last) in collected.items()
-        }
-        return {sid: start for sid, start in starts.items() if start is not None}
+        found = {sid: rules.inbound_start(own_last, replies.get(sid), first) for sid, first, own_last in rows}
+        return {sid: start for sid, start in found.items() if start is not None}
     if trigger in rules.EVENT_TRIGGERS:
-        moments = _events(db, organisation_id, rule.activity, trigger, people)
+        happened = _events(db, organisation_id, rule.activity, trigger, people)
     elif trigger == processing.Trigger.CONSENT_WITHDRAWAL:
-        moments = _withdrawals(db, organisation_id, rule.activity, people)
+        happened = _withdrawals(db, organisation_id, rule.activity, people)
     elif trigger == processing.Trigger.OBJECTION:
-        moments = _objections(db, organisation_id, rule, people)
+        happened = _objections(db, organisation_id, rule, people)
     else:
-        moments = {}
-    return {sid: moment for sid, moment in moments.items() if sid in collected}
+        happened = {}
+    return {sid: happened[sid] for (sid,) in rows if sid in happened}
 
 
 People = Sequence[uuid.UUID] | None
@@ -204,7 +206,7 @@ def _events(
     )
     if people is not None:
         query = query.where(E.subject_id.in_(people))
-    return {sid: moment for sid, moment in db.execute(query)}
+    return {sid: moment for sid, moment in db.connection().execute(query)}
 
 
 def _withdrawals(

@@ -135,7 +135,8 @@ def why_not_whole(
 
 def month_of(moment: datetime) -> str:
     """The Brussels month a moment falls in, as YYYY-MM."""
-    return moment.astimezone(BRUSSELS).strftime("%Y-%m")
+    local = moment.astimezone(BRUSSELS)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 def months_ahead(now: datetime, count: int = PLAN_MONTHS) -> list[str]:
