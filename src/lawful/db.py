@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
     JSON,
+    ColumnElement,
     DateTime,
     Engine,
     MetaData,
@@ -20,11 +21,14 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
     Uuid,
+    any_,
     bindparam,
     create_engine,
     event,
     insert,
+    literal,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect, make_url
@@ -269,6 +273,14 @@ def open_session(url: str) -> Iterator[Session]:
 
 _TOGETHER: dict[tuple[Any, ...], str] = {}
 Guard = tuple[Select[Any], Mapping[str, Any]]
+
+
+def among(dialect: Dialect, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column IN values`. On PostgreSQL one array parameter (`= ANY(...)`): the statement's text, which
+    psycopg parses on every run of a long one, then stays the same length whatever the number of values."""
+    if dialect.name != "postgresql":
+        return column.in_(values)  # type: ignore[no-any-return]
+    return column == any_(literal(list(values), ARRAY(column.type)))  # type: ignore[no-any-return]
 
 
 def insert_new(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, crypto, decisions, keystore, mail, staff, subjects
 from lawful.actor import Actor
+from lawful.db import among
 
 from .models import Package, Request
 from .notices.models import RecipientNotice
@@ -96,7 +97,7 @@ def _earlier_requests(db: Session, people: People) -> dict[uuid.UUID, list[Reque
     """Each person's requests, except the erasure's own (and, after a restore, those received since)."""
     found: dict[uuid.UUID, list[Request]] = {person.subject_id: [] for person in people}
     by_id = {person.subject_id: person for person in people}
-    query = select(Request).where(Request.subject_id.in_(list(by_id)))
+    query = select(Request).where(among(db.get_bind().dialect, Request.subject_id, list(by_id)))
     for request in db.scalars(query.order_by(Request.received_at)):
         assert request.subject_id is not None
         person = by_id[request.subject_id]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, keystore, subjects
 from lawful.actor import Actor
-from lawful.db import make_sessionmaker
+from lawful.db import among, make_sessionmaker
 from lawful.keystore import Tombstone
 
 from . import artefacts, rules
@@ -78,7 +78,9 @@ def record_many(db: Session, keys: keystore.Keys, erasures: Sequence[Erased]) ->
         known = {
             (t.subject_id, t.request_reference): t
             for t in store.scalars(
-                select(Tombstone).where(Tombstone.subject_id.in_([e.subject.id for e in erasures]))
+                select(Tombstone).where(
+                    among(store.get_bind().dialect, Tombstone.subject_id, [e.subject.id for e in erasures])
+                )
             )
         }
         rows, doomed = [], []

@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from lawful import clock, consent, processing, subjects
-from lawful.db import table_of
+from lawful.db import among, table_of
 
 from . import rules
 from .rules import Rule, Skip
@@ -172,7 +172,7 @@ def starts(
         .group_by(C.subject_id)
     )
     if people is not None:
-        query = query.where(C.subject_id.in_(people))
+        query = query.where(among(db.get_bind().dialect, C.subject_id, people))
     rows = db.connection().execute(query).all()
     if trigger == processing.Trigger.COLLECTION:
         return {sid: last for sid, last in rows}
@@ -205,7 +205,7 @@ def _events(
         .group_by(E.subject_id)
     )
     if people is not None:
-        query = query.where(E.subject_id.in_(people))
+        query = query.where(among(db.get_bind().dialect, E.subject_id, people))
     return {sid: moment for sid, moment in db.connection().execute(query)}
 
 
@@ -220,7 +220,7 @@ def _withdrawals(
         state.state == str(consent.ConsentStatus.WITHDRAWN),
     )
     if people is not None:
-        query = query.where(state.subject_id.in_(people))
+        query = query.where(among(db.get_bind().dialect, state.subject_id, people))
     return {sid: moment for sid, moment in db.execute(query)}
 
 
@@ -244,7 +244,7 @@ def _objections(
         .group_by(objection.subject_id)
     )
     if people is not None:
-        query = query.where(objection.subject_id.in_(people))
+        query = query.where(among(db.get_bind().dialect, objection.subject_id, people))
     return {sid: moment for sid, moment in db.execute(query) if moment is not None}
 
 
@@ -257,7 +257,9 @@ def held(
     query = select(hold.subject_id, hold.purpose, hold.lifted_at, hold.review_on).where(
         hold.organisation_id == organisation_id, hold.lifted_at.is_(None)
     )
-    rows = db.execute(query if people is None else query.where(hold.subject_id.in_(people)))
+    rows = db.execute(
+        query if people is None else query.where(among(db.get_bind().dialect, hold.subject_id, people))
+    )
     return {(row.subject_id, row.purpose) for row in rows if subjects.hold_in_force(row, today)}
 
 

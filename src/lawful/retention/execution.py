@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Insert, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, dsr, keystore, subjects
 from lawful.actor import Actor
-from lawful.db import table_of
+from lawful.db import among, table_of
 from lawful.processing import retention_end
 
 from . import endings, rules
@@ -79,7 +80,9 @@ def carry_out(
     empty = _nothing_left(
         db, run.organisation_id, {(d.subject_id, d.rule.activity) for d in removed}, context
     )
-    people = list(db.scalars(select(subjects.Subject).where(subjects.Subject.id.in_(empty)))) if empty else []
+    people = (
+        list(db.scalars(select(subjects.Subject).where(_in(db, subjects.Subject.id, empty)))) if empty else []
+    )
     dsr.deletions.erase_many(
         db, actor, keys, organisation_id=run.organisation_id, people=people, suppress=False
     )
@@ -144,7 +147,7 @@ def _remove(
         )
         .join(collection, data.collection_id == collection.id)
         .where(
-            data.subject_id.in_(people),
+            _in(db, data.subject_id, people),
             or_(collection.activity == rule.activity, data.category.in_(rule.categories)),
         )
     ).all()
@@ -173,12 +176,12 @@ def _remove(
     empty = ~select(data.id).where(data.collection_id == collection.id).exists()
     db.execute(
         delete(collection).where(
-            collection.activity == rule.activity, collection.subject_id.in_(people), empty
+            collection.activity == rule.activity, _in(db, collection.subject_id, people), empty
         )
     )
     event, archive = subjects.LifecycleEvent, subjects.Archive
-    db.execute(delete(event).where(event.activity == rule.activity, event.subject_id.in_(people)))
-    db.execute(delete(archive).where(archive.activity == rule.activity, archive.subject_id.in_(people)))
+    db.execute(delete(event).where(event.activity == rule.activity, _in(db, event.subject_id, people)))
+    db.execute(delete(archive).where(archive.activity == rule.activity, _in(db, archive.subject_id, people)))
     return dict(Counter((sid, rule.activity) for _, sid, _, _ in doomed))
 
 
@@ -195,7 +198,7 @@ class Context:
         """Per person, the other activities their data were collected for, each with its own end."""
         collected = db.execute(
             select(subjects.Collection.subject_id, subjects.Collection.activity)
-            .where(subjects.Collection.subject_id.in_(people), subjects.Collection.activity != exclude)
+            .where(_in(db, subjects.Collection.subject_id, people), subjects.Collection.activity != exclude)
             .distinct()
         ).all()
         wanted: dict[str, list[uuid.UUID]] = {}
@@ -226,7 +229,7 @@ def _consented(db: Session, people: list[uuid.UUID], purposes: list[str]) -> set
     state = consent.ConsentState
     rows = db.execute(
         select(state.subject_id, state.purpose).where(
-            state.subject_id.in_(people),
+            _in(db, state.subject_id, people),
             state.purpose.in_(purposes),
             state.state == str(consent.ConsentStatus.GIVEN),
         )
@@ -286,13 +289,13 @@ def _nothing_left(
     if not people:
         return []
     data, hold, restriction = subjects.PersonalData, subjects.LegalHold, subjects.Restriction
-    left = Counter(db.scalars(select(data.subject_id).where(data.subject_id.in_(people))))
+    left = Counter(db.scalars(select(data.subject_id).where(_in(db, data.subject_id, people))))
     today = clock.today()
     held = {
         row.subject_id
         for row in db.execute(
             select(hold.subject_id, hold.lifted_at, hold.review_on).where(
-                hold.subject_id.in_(people), hold.lifted_at.is_(None)
+                _in(db, hold.subject_id, people), hold.lifted_at.is_(None)
             )
         )
         if subjects.hold_in_force(row, today)
@@ -300,7 +303,7 @@ def _nothing_left(
     claims = set(
         db.scalars(
             select(restriction.subject_id).where(
-                restriction.subject_id.in_(people),
+                _in(db, restriction.subject_id, people),
                 restriction.ground == str(subjects.RestrictionGround.LEGAL_CLAIMS),
                 restriction.lifted_at.is_(None),
             )
@@ -310,7 +313,7 @@ def _nothing_left(
     open_requests = Counter(
         db.scalars(
             select(request.subject_id).where(
-                request.subject_id.in_(people), request.status.not_in(CLOSED_REQUESTS)
+                _in(db, request.subject_id, people), request.status.not_in(CLOSED_REQUESTS)
             )
         )
     )
@@ -319,7 +322,7 @@ def _nothing_left(
         (sid, purpose)
         for sid, purpose in db.execute(
             select(state.subject_id, state.purpose).where(
-                state.subject_id.in_(people),
+                _in(db, state.subject_id, people),
                 state.state == str(consent.ConsentStatus.GIVEN),
                 ~state.purpose.startswith("cookies:"),
             )
@@ -344,6 +347,10 @@ def _nothing_left(
         )
         is None
     ]
+
+
+def _in(db: Session, column: Any, values: Sequence[Any]) -> Any:
+    return among(db.get_bind().dialect, column, values)
 
 
 def _over(claim: rules.Claim | None, now: datetime) -> bool:

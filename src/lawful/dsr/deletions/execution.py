@@ -3,13 +3,14 @@
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, keystore, processing, subjects
 from lawful.actor import Actor
+from lawful.db import among
 
 from .. import artefacts, tombstones
 from ..models import Request
@@ -155,20 +156,15 @@ def delete_items(db: Session, *, item_ids: Collection[object]) -> int:
     if not item_ids:
         return 0
     data, collection = subjects.PersonalData, subjects.Collection
-    touched = select(data.collection_id).where(data.id.in_(item_ids)).distinct().scalar_subquery()
-    emptied = [
-        cid
-        for cid, left in db.execute(
-            select(data.collection_id, func.count(data.id).filter(data.id.not_in(item_ids)))
-            .where(data.collection_id.in_(touched))
-            .group_by(data.collection_id)
-        )
-        if not left
-    ]
-    gone = cast(CursorResult[Any], db.execute(delete(data).where(data.id.in_(item_ids)))).rowcount
-    if emptied:
-        db.execute(delete(collection).where(collection.id.in_(emptied)))
-    return int(gone or 0)
+    dialect = db.get_bind().dialect
+    gone = db.execute(
+        delete(data).where(among(dialect, data.id, list(item_ids))).returning(data.collection_id)
+    ).all()
+    touched = {collection_id for (collection_id,) in gone}
+    left = select(data.id).where(data.collection_id == collection.id).exists()
+    if touched:
+        db.execute(delete(collection).where(among(dialect, collection.id, list(touched)), ~left))
+    return len(gone)
 
 
 def erase_whole(
@@ -213,7 +209,7 @@ def erase_many(
     emails: dict[uuid.UUID, list[str]] = {person.id: [] for person in people}
     for subject_id, kind, lookup in db.execute(
         select(identity.subject_id, identity.kind, identity.lookup)
-        .where(identity.subject_id.in_(list(lookups)))
+        .where(among(db.get_bind().dialect, identity.subject_id, list(lookups)))
         .order_by(identity.lookup)
     ):
         lookups[subject_id].append(lookup)
