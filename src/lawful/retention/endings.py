@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, consent, processing, subjects
 from lawful.db import among, table_of
 
-from . import rules
+from . import days, rules
 from .rules import Rule, Skip
 
 # Core tables, run on the session's connection: the plan reads a row per person, and the ORM's row
@@ -94,23 +94,67 @@ def register_rules(db: Session, *, organisation_id: uuid.UUID) -> list[Rule]:
         return []
 
 
-def endings(db: Session, *, organisation_id: uuid.UUID, now: datetime) -> Iterator[Due]:
-    """Every (person, activity) whose rule's trigger has happened, with the rule's next step for them."""
-    found = register_rules(db, organisation_id=organisation_id)
-    if not found:
-        return
-    holds, claims = held(db, organisation_id), _claims(db, organisation_id)
-    archived = _archived(db, organisation_id)
-    for rule in found:
+@dataclass(frozen=True)
+class Flags:
+    """What holds a person's data back or changes their step: holds, legal claims, the archive state."""
+
+    holds: set[tuple[uuid.UUID, str]]
+    claims: set[tuple[uuid.UUID, str | None]]
+    archived: set[tuple[uuid.UUID, str]]
+
+    def special(self, rule: Rule) -> list[uuid.UUID]:
+        """The people this rule must look at one by one."""
+        return sorted(
+            {sid for sid, activity in self.holds if activity == rule.activity}
+            | {sid for sid, activity in self.claims if activity in (None, rule.activity)}
+        )
+
+    def due(self, rule: Rule, subject_id: uuid.UUID, occurred_at: datetime, now: datetime) -> Due:
+        step = rules.next_step(rule, occurred_at, now, archived=(subject_id, rule.activity) in self.archived)
+        reason = rules.skip(
+            rule,
+            step.step,
+            held=(subject_id, rule.activity) in self.holds,
+            legal_claims=(subject_id, rule.activity) in self.claims or (subject_id, None) in self.claims,
+        )
+        return Due(subject_id, rule, step, reason)
+
+
+def flags(db: Session, organisation_id: uuid.UUID) -> Flags:
+    return Flags(held(db, organisation_id), _claims(db, organisation_id), _archived(db, organisation_id))
+
+
+def endings(
+    db: Session, *, organisation_id: uuid.UUID, now: datetime, rule: Rule, found: Flags, due_only: bool
+) -> Iterator[Due | tuple[rules.Next, int]]:
+    """The rule's next step for every person whose trigger has happened: a Due per person, or, for whole
+    days of people whose step is the same (days.py), the step once with their number. With `due_only`,
+    only the people whose step may be due now are read."""
+    starts_query = days.start_query(db, organisation_id, rule) if rule.action != rules.ARCHIVE else None
+    if starts_query is None:  # read person by person (an archive rule: each person's archive state)
         for subject_id, occurred_at in starts(db, organisation_id, rule).items():
-            step = rules.next_step(rule, occurred_at, now, archived=(subject_id, rule.activity) in archived)
-            reason = rules.skip(
-                rule,
-                step.step,
-                held=(subject_id, rule.activity) in holds,
-                legal_claims=(subject_id, rule.activity) in claims or (subject_id, None) in claims,
-            )
-            yield Due(subject_id, rule, step, reason)
+            yield found.due(rule, subject_id, occurred_at, now)
+        return
+    special = found.special(rule)
+    one_by_one = []
+    for day, number, first, last in days.groups(db, starts_query, excluded=special):
+        early, late = (rules.next_step(rule, start, now, archived=False) for start in (first, last))
+        if due_only:
+            if early.due <= now:
+                one_by_one.append(day)
+        elif _place(early, now) == _place(late, now):
+            yield early, number
+        else:
+            one_by_one.append(day)
+    for subject_id, occurred_at in days.people_on(db, starts_query, one_by_one, excluded=special):
+        yield found.due(rule, subject_id, occurred_at, now)
+    if special:
+        for subject_id, occurred_at in starts(db, organisation_id, rule, special).items():
+            yield found.due(rule, subject_id, occurred_at, now)
+
+
+def _place(step: rules.Next, now: datetime) -> str:
+    return "due" if step.due <= now else rules.month_of(step.due)
 
 
 def plan(db: Session, *, organisation_id: uuid.UUID, now: datetime) -> Plan:
@@ -119,25 +163,31 @@ def plan(db: Session, *, organisation_id: uuid.UUID, now: datetime) -> Plan:
     horizon = set(months)
     groups: dict[tuple[str, str, str], Group] = {}
     people = 0
-    for due in endings(db, organisation_id=organisation_id, now=now):
-        people += 1
-        rule, step = due.rule, due.next.step
-        group = groups.get((rule.activity, rule.key, step))
-        if group is None:
-            group = groups[(rule.activity, rule.key, step)] = Group(
-                rule.activity, rule.key, rule.trigger, rule.action, str(step)
+    found = flags(db, organisation_id)
+    for rule in register_rules(db, organisation_id=organisation_id):
+        for item in endings(
+            db, organisation_id=organisation_id, now=now, rule=rule, found=found, due_only=False
+        ):
+            step, number, skip = (
+                (item.next, 1, item.skip) if isinstance(item, Due) else (item[0], item[1], None)
             )
-        if due.next.due <= now:
-            if due.skip is None:
-                group.due += 1
+            people += number
+            group = groups.get((rule.activity, rule.key, step.step))
+            if group is None:
+                group = groups[(rule.activity, rule.key, step.step)] = Group(
+                    rule.activity, rule.key, rule.trigger, rule.action, str(step.step)
+                )
+            if step.due <= now:
+                if skip is None:
+                    group.due += number
+                else:
+                    group.skipped[skip] = group.skipped.get(skip, 0) + number
+                continue
+            month = rules.month_of(step.due)
+            if month in horizon:
+                group.months[month] = group.months.get(month, 0) + number
             else:
-                group.skipped[due.skip] = group.skipped.get(due.skip, 0) + 1
-            continue
-        month = rules.month_of(due.next.due)
-        if month in horizon:
-            group.months[month] = group.months.get(month, 0) + 1
-        else:
-            group.later += 1
+                group.later += number
     ordered = sorted(groups.values(), key=lambda g: (g.activity, g.step))
     return Plan(organisation_id, now, months, ordered, people)
 
@@ -145,12 +195,16 @@ def plan(db: Session, *, organisation_id: uuid.UUID, now: datetime) -> Plan:
 def due_now(db: Session, *, organisation_id: uuid.UUID, now: datetime) -> tuple[list[Due], list[Due]]:
     """The steps due at `now`, and those due but held back (each with its reason)."""
     ready: list[Due] = []
-    held: list[Due] = []
-    for due in endings(db, organisation_id=organisation_id, now=now):
-        if due.next.due <= now:
-            (ready if due.skip is None else held).append(due)
+    held_back: list[Due] = []
+    found = flags(db, organisation_id)
+    for rule in register_rules(db, organisation_id=organisation_id):
+        for item in endings(
+            db, organisation_id=organisation_id, now=now, rule=rule, found=found, due_only=True
+        ):
+            if isinstance(item, Due) and item.next.due <= now:
+                (ready if item.skip is None else held_back).append(item)
     ready.sort(key=lambda d: (d.subject_id, d.rule.activity))
-    return ready, held
+    return ready, held_back
 
 
 def starts(
