@@ -297,6 +297,32 @@ def insert_new(
     )
 
 
+def insert_new_many(
+    connection: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    unique: list[str],
+    returning: list[str],
+) -> list[Any]:
+    """`insert_new` for many rows: INSERT … ON CONFLICT (`unique`) DO NOTHING RETURNING `returning` of the
+    rows inserted. On PostgreSQL the rows travel as one JSON parameter (as in insert_together), so the
+    statement's text is the same for any number of rows and psycopg parses it once."""
+    if not rows:
+        return []
+    if connection.dialect.name != "postgresql":
+        statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=unique)
+        return list(connection.execute(statement.returning(*(table.c[n] for n in returning)), list(rows)))
+    names = ", ".join(f'"{c}"' for c in rows[0])
+    sql = (
+        f'INSERT INTO "{table.name}" ({names}) '  # noqa: S608 (the table's own names)
+        f'SELECT {names} FROM json_populate_recordset(NULL::"{table.name}", %(rows)s) '
+        f"ON CONFLICT ({', '.join(unique)}) DO NOTHING RETURNING {', '.join(returning)}"
+    )
+    params = {"rows": json.dumps(list(rows), separators=(",", ":"), default=_json_value)}
+    return list(connection.exec_driver_sql(sql, params))
+
+
 def insert_together(
     connection: Connection,
     groups: Sequence[tuple[Table, Sequence[Mapping[str, Any]]]],

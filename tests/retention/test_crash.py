@@ -21,7 +21,7 @@ from tests.retention.conftest import World
 
 PEOPLE = int(os.environ.get("LAWFUL_CRASH_PEOPLE", "10000"))
 KEPT = 300
-KILL_AFTER = 400  # log entries committed before the kill: at least two whole batches
+KILL_AFTER = 2 * retention.BATCH  # log entries committed before the kill: at least two whole batches
 
 
 def _count_in(session: Session, column: object, ids: Sequence[uuid.UUID]) -> int:

@@ -9,18 +9,20 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Table, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, keystore, subjects
 from lawful.actor import Actor
-from lawful.db import among, make_sessionmaker
+from lawful.db import among, insert_together, make_sessionmaker
 from lawful.keystore import Tombstone
 
 from . import artefacts, rules
 
 Progress = Callable[[int, int], None]
+TOMBSTONES = cast(Table, Tombstone.__table__)
 
 
 @dataclass
@@ -83,22 +85,25 @@ def record_many(db: Session, keys: keystore.Keys, erasures: Sequence[Erased]) ->
                 )
             )
         }
-        rows, doomed = [], []
+        rows, new, doomed = [], [], []
         for erased in erasures:
             row = known.get((erased.subject.id, erased.request_reference))
             if row is None:
-                row = known[(erased.subject.id, erased.request_reference)] = Tombstone(
-                    organisation_id=erased.subject.organisation_id,
-                    subject_id=erased.subject.id,
-                    lookups=sorted(erased.lookups),
-                    suppression_lookup=erased.suppression_lookup,
-                    kept=sorted(erased.kept),
-                    request_reference=erased.request_reference,
-                    erased_at=clock.now(),
-                )
-                store.add(row)
+                values = {
+                    "id": uuid.uuid4(),
+                    "organisation_id": erased.subject.organisation_id,
+                    "subject_id": erased.subject.id,
+                    "lookups": sorted(erased.lookups),
+                    "suppression_lookup": erased.suppression_lookup,
+                    "kept": sorted(erased.kept),
+                    "request_reference": erased.request_reference,
+                    "erased_at": clock.now(),
+                }
+                row = known[(erased.subject.id, erased.request_reference)] = Tombstone(**values)
+                new.append(values)
             rows.append(row)
             doomed += [*erased.owners, *([] if erased.kept else [keystore.subject_owner(erased.subject.id)])]
+        insert_together(store.connection(), [(TOMBSTONES, new)])  # one statement for a batch
         keys.store.destroy_in(store, *doomed)  # every copy sealed under them, backups included, is unreadable
         return rows
 

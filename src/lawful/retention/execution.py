@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, delete, insert, or_, select, update
+from sqlalchemy import delete, null, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, dsr, keystore, subjects
 from lawful.actor import Actor
-from lawful.db import among, table_of
+from lawful.db import among, insert_new_many, insert_together, table_of
 from lawful.processing import retention_end
 
 from . import endings, rules
@@ -54,13 +54,24 @@ def carry_out(
     batch: Sequence[Due],
     context: "Context",
 ) -> Counts:
-    """Take each due step of the batch once; the caller commits (one unit of work per batch)."""
-    counts = Counts()
-    claimed = _claim(db, run, batch)
+    """Take each due step of the batch once; the caller commits (one unit of work per batch).
+
+    What each step will remove is read first, so that the log rows are claimed with their outcome; only the
+    steps whose rows this batch inserted are then taken."""
+    removals = [due for due in batch if due.next.step is not Step.ARCHIVED]
+    doomed: dict[str, list[Item]] = {}
+    for activity in sorted({due.rule.activity for due in removals}):
+        of_activity = [due for due in removals if due.rule.activity == activity]
+        sids = [due.subject_id for due in of_activity]
+        anonymise = any(due.next.step is Step.ANONYMISED for due in of_activity)
+        doomed[activity] = _doomed(db, run.organisation_id, of_activity[0].rule, sids, context, anonymise)
+    items = Counter((item.subject_id, activity) for activity, found in doomed.items() for item in found)
+    whole = _nothing_left(
+        db, run.organisation_id, {(d.subject_id, d.rule.activity) for d in removals}, items, context
+    )
+    claimed = _claim(db, run, batch, items, whole)
     mine = [d for d in batch if (d.subject_id, d.rule.activity, str(d.next.step)) in claimed]
-    counts.already = len(batch) - len(mine)
-    items: dict[tuple[uuid.UUID, str], int] = {}
-    whole: set[uuid.UUID] = set()
+    counts = Counts(already=len(batch) - len(mine))
     for due in mine:
         if due.next.step is Step.ARCHIVED:
             subjects.archive(
@@ -71,80 +82,97 @@ def carry_out(
                 rule=due.rule.key,
                 delete_on=due.next.end.astimezone(rules.BRUSSELS).date(),
             )
-    removed = [due for due in mine if due.next.step is not Step.ARCHIVED]
-    for activity in sorted({due.rule.activity for due in removed}):
-        of_activity = [due for due in removed if due.rule.activity == activity]
-        anonymised = {due.subject_id for due in of_activity if due.next.step is Step.ANONYMISED}
-        sids = [d.subject_id for d in of_activity]
-        items |= _remove(db, keys, run.organisation_id, of_activity[0].rule, sids, anonymised, context)
-    empty = _nothing_left(
-        db, run.organisation_id, {(d.subject_id, d.rule.activity) for d in removed}, context
-    )
+    gone = {due.subject_id for due in mine if due.subject_id in whole and due.next.step is not Step.ARCHIVED}
+    for activity, found in doomed.items():
+        of_activity = [d for d in mine if d.rule.activity == activity and d.next.step is not Step.ARCHIVED]
+        anonymised = {d.subject_id for d in of_activity if d.next.step is Step.ANONYMISED}
+        if anonymised:  # before any key goes
+            wanted = {
+                (i.subject_id, i.collection_id, i.category) for i in found if i.subject_id in anonymised
+            }
+            _count_anonymously(db, keys, run.organisation_id, activity, wanted)
+        kept = [d.subject_id for d in of_activity if d.subject_id not in gone]  # the rest go whole, below
+        if kept:
+            _remove(db, activity, kept, [i for i in found if i.subject_id in set(kept)])
     people = (
-        list(db.scalars(select(subjects.Subject).where(_in(db, subjects.Subject.id, empty)))) if empty else []
+        list(db.scalars(select(subjects.Subject).where(_in(db, subjects.Subject.id, sorted(gone)))))
+        if gone
+        else []
     )
     dsr.deletions.erase_many(
         db, actor, keys, organisation_id=run.organisation_id, people=people, suppress=False
     )
-    whole |= {person.id for person in people}
     _record(db, actor, run, mine, claimed, items, whole, counts)
     return counts
 
 
+@dataclass(frozen=True)
+class Item:
+    id: uuid.UUID
+    subject_id: uuid.UUID
+    category: str
+    collection_id: uuid.UUID | None  # read only for anonymisation
+
+
 def _claim(
-    db: Session, run: RetentionRun, batch: Sequence[Due]
+    db: Session,
+    run: RetentionRun,
+    batch: Sequence[Due],
+    items: Counter[tuple[uuid.UUID, str]],
+    whole: set[uuid.UUID],
 ) -> dict[tuple[uuid.UUID, str, str], uuid.UUID]:
-    """Insert the batch's log rows; those already there (done by an earlier run) are left out. Returns the
-    new rows' ids by (person, activity, step)."""
+    """Insert the batch's log rows with their outcome; those already there (another run's) are left out.
+    Returns the new rows' ids by (person, activity, step)."""
     if not batch:
         return {}
     now = clock.now()
-    rows = [
-        {
-            "id": uuid.uuid4(),
-            "organisation_id": run.organisation_id,
-            "run_id": run.id,
-            "subject_id": due.subject_id,
-            "activity": due.rule.activity,
-            "rule": due.rule.key,
-            "trigger": due.rule.trigger,
-            "action": str(due.next.step),
-            "ends_at": due.next.end,
-            "items": 0,
-            "whole": False,
-            "done_at": now,
-        }
-        for due in batch
-    ]
-    returned = db.execute(
-        _insert_new(db).returning(ACTIONS.c.id, ACTIONS.c.subject_id, ACTIONS.c.activity, ACTIONS.c.action),
+    rows = []
+    for due in batch:
+        removed = due.next.step is not Step.ARCHIVED
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                "organisation_id": run.organisation_id,
+                "run_id": run.id,
+                "subject_id": due.subject_id,
+                "activity": due.rule.activity,
+                "rule": due.rule.key,
+                "trigger": due.rule.trigger,
+                "action": str(due.next.step),
+                "ends_at": due.next.end,
+                "items": items[(due.subject_id, due.rule.activity)] if removed else 0,
+                "whole": removed and due.subject_id in whole,
+                "done_at": now,
+            }
+        )
+    returned = insert_new_many(
+        db.connection(),
+        ACTIONS,
         rows,
+        unique=["subject_id", "activity", "rule", "ends_at", "action"],
+        returning=["id", "subject_id", "activity", "action"],
     )
-    return {(sid, activity, action): action_id for action_id, sid, activity, action in returned}
+    return {(_uuid(sid), activity, action): _uuid(action_id) for action_id, sid, activity, action in returned}
 
 
-def _insert_new(db: Session) -> Insert:
-    unique = ["subject_id", "activity", "rule", "ends_at", "action"]
-    dialect_insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return dialect_insert(ACTIONS).on_conflict_do_nothing(index_elements=unique)
+def _uuid(value: uuid.UUID | str) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
-def _remove(
+def _doomed(
     db: Session,
-    keys: keystore.Keys,
     organisation_id: uuid.UUID,
     rule: rules.Rule,
     people: list[uuid.UUID],
-    anonymised: set[uuid.UUID],
     context: "Context",
-) -> dict[tuple[uuid.UUID, str], int]:
-    """Delete the people's data of one activity whose period ended (anonymised first where the rule says
-    so), except what another activity they were collected for still needs; items deleted per person."""
+    anonymise: bool,
+) -> list[Item]:
+    """The people's items that leave with the activity: its own, and those of other activities it shares
+    a category with, except what another activity they were collected for still needs (rules.deletable)."""
     data, collection = subjects.PersonalData, subjects.Collection
     found = db.execute(
-        select(
-            data.id, data.subject_id, data.category, collection.activity, collection.id, data.superseded_at
-        )
+        select(data.id, data.subject_id, data.category, collection.activity, data.superseded_at)
+        .add_columns(collection.id if anonymise else null())
         .join(collection, data.collection_id == collection.id)
         .where(
             _in(db, data.subject_id, people),
@@ -152,13 +180,14 @@ def _remove(
         )
     ).all()
     claims = context.claims(db, organisation_id, people, exclude=rule.activity)
-    doomed = [
-        (item_id, sid, category, collection_id)
-        for item_id, sid, category, activity, collection_id, superseded in found
-        if rules.deletable(
+    return [
+        Item(item_id, sid, category, collection_id)
+        for item_id, sid, category, activity, superseded, collection_id in found
+        if not claims.get(sid)
+        or rules.deletable(
             [
                 claim
-                for other, claim in claims.get(sid, {}).items()
+                for other, claim in claims[sid].items()
                 # an old version serves no other activity: they hold the current one
                 if other == activity
                 or (superseded is None and category in context.by_activity[other].categories)
@@ -166,23 +195,22 @@ def _remove(
             context.now,
         )
     ]
-    if anonymised:
-        wanted = {
-            (sid, collection_id, category) for _, sid, category, collection_id in doomed if sid in anonymised
-        }
-        _count_anonymously(db, keys, organisation_id, rule.activity, wanted)
-    dsr.deletions.delete_items(db, item_ids=[item_id for item_id, _, _, _ in doomed])
-    # what the activity leaves behind: its collections now empty, its events and its archive state
+
+
+def _remove(db: Session, activity: str, people: list[uuid.UUID], doomed: list[Item]) -> None:
+    """Delete the items (dsr's per-item deletion), then what the activity leaves behind: its collections
+    now empty, its events and its archive state."""
+    data, collection = subjects.PersonalData, subjects.Collection
+    dsr.deletions.delete_items(db, item_ids=[item.id for item in doomed])
     empty = ~select(data.id).where(data.collection_id == collection.id).exists()
     db.execute(
         delete(collection).where(
-            collection.activity == rule.activity, _in(db, collection.subject_id, people), empty
+            collection.activity == activity, _in(db, collection.subject_id, people), empty
         )
     )
     event, archive = subjects.LifecycleEvent, subjects.Archive
-    db.execute(delete(event).where(event.activity == rule.activity, _in(db, event.subject_id, people)))
-    db.execute(delete(archive).where(archive.activity == rule.activity, _in(db, archive.subject_id, people)))
-    return dict(Counter((sid, rule.activity) for _, sid, _, _ in doomed))
+    db.execute(delete(event).where(event.activity == activity, _in(db, event.subject_id, people)))
+    db.execute(delete(archive).where(archive.activity == activity, _in(db, archive.subject_id, people)))
 
 
 @dataclass
@@ -242,7 +270,7 @@ def _count_anonymously(
     keys: keystore.Keys,
     organisation_id: uuid.UUID,
     activity: str,
-    items: set[tuple[uuid.UUID, uuid.UUID, str]],
+    items: set[tuple[uuid.UUID, uuid.UUID | None, str]],
 ) -> None:
     """R-80: what anonymisation keeps of these items (person, collection, category), added to counts that
     name no one."""
@@ -280,16 +308,21 @@ def _count_anonymously(
 
 
 def _nothing_left(
-    db: Session, organisation_id: uuid.UUID, ending: set[tuple[uuid.UUID, str]], context: Context
-) -> list[uuid.UUID]:
+    db: Session,
+    organisation_id: uuid.UUID,
+    ending: set[tuple[uuid.UUID, str]],
+    leaving: Counter[tuple[uuid.UUID, str]],
+    context: "Context",
+) -> set[uuid.UUID]:
     """The people of whom nothing is left to keep: their whole record and key may go (rules.why_not_whole).
     A consent still recorded as given keeps the person unless its activity's own period has ended (a talent
     pool's two years, R-78): consent to a purpose lasts no longer than the purpose's retention."""
     people = sorted({sid for sid, _ in ending})
     if not people:
-        return []
+        return set()
     data, hold, restriction = subjects.PersonalData, subjects.LegalHold, subjects.Restriction
     left = Counter(db.scalars(select(data.subject_id).where(_in(db, data.subject_id, people))))
+    left.subtract(Counter({sid: n for (sid, _), n in leaving.items()}))  # what this batch is about to delete
     today = clock.today()
     held = {
         row.subject_id
@@ -335,7 +368,7 @@ def _nothing_left(
     consents = Counter(
         sid for sid, purpose in given if not _over(ended.get(sid, {}).get(purpose), context.now)
     )
-    return [
+    return {
         sid
         for sid in people
         if rules.why_not_whole(
@@ -346,7 +379,7 @@ def _nothing_left(
             consents=consents[sid],
         )
         is None
-    ]
+    }
 
 
 def _in(db: Session, column: Any, values: Sequence[Any]) -> Any:
@@ -363,20 +396,16 @@ def _record(
     run: RetentionRun,
     mine: Sequence[Due],
     claimed: dict[tuple[uuid.UUID, str, str], uuid.UUID],
-    items: dict[tuple[uuid.UUID, str], int],
+    items: Counter[tuple[uuid.UUID, str]],
     whole: set[uuid.UUID],
     counts: Counts,
 ) -> None:
-    """The log rows' outcome and one audit entry per step (ids and counts only, R-88)."""
-    if not mine:
-        return
-    updates, entries = [], []
+    """One audit entry per step taken, and the batch's counts (ids and counts only, R-88)."""
+    entries = []
     for due in mine:
         sid, activity, step = due.subject_id, due.rule.activity, str(due.next.step)
-        action_id = claimed[(sid, activity, step)]
-        number = items.get((sid, activity), 0) if step != Step.ARCHIVED else 0
-        gone = sid in whole and step != Step.ARCHIVED
-        updates.append({"id": action_id, "items": number, "whole": gone})
+        removed = due.next.step is not Step.ARCHIVED
+        number, gone = (items[(sid, activity)], sid in whole) if removed else (0, False)
         key = (activity, due.rule.key, step)
         counts.specs[key] = due.rule
         counts.done[key] += 1
@@ -387,7 +416,7 @@ def _record(
                 actor,
                 f"retention.{step}",
                 entity_type="RetentionAction",
-                entity_id=action_id,
+                entity_id=claimed[(sid, activity, step)],
                 organisation_id=run.organisation_id,
                 data={
                     "subject_id": str(sid),
@@ -400,5 +429,4 @@ def _record(
                 },
             )
         )
-    db.execute(update(RetentionAction), updates)
-    db.execute(insert(audit.TABLE), entries)
+    insert_together(db.connection(), [(audit.TABLE, entries)])

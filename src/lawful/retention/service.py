@@ -21,7 +21,7 @@ from .endings import Due, due_now, register_rules
 from .errors import MomentOutOfRange, RunAhead, RunNotFound, UnknownActivity
 from .models import RetentionAction, RetentionRun
 
-BATCH = 200  # steps per unit of work: a crash loses at most one batch's work, never half of it
+BATCH = 500  # steps per unit of work: a crash loses at most one batch's work, never half of it
 AHEAD_ALLOWED = 60.0  # seconds: `now` may lead the clock this much (a command typed a moment ago)
 Progress = Callable[[int, int], None]
 
