@@ -7,10 +7,10 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, keystore, retention, subjects
@@ -24,10 +24,11 @@ KEPT = 300
 KILL_AFTER = 2 * retention.BATCH  # log entries committed before the kill: at least two whole batches
 
 
-def _count_in(session: Session, column: object, ids: Sequence[uuid.UUID]) -> int:
+def _count_in(session: Session, column: Any, ids: Sequence[object]) -> int:
     total = 0
     for start in range(0, len(ids), 5000):
-        total += session.scalar(select(func.count()).where(column.in_(ids[start : start + 5000]))) or 0  # type: ignore[attr-defined]
+        query: Select[int] = select(func.count()).where(column.in_(ids[start : start + 5000]))
+        total += session.scalar(query) or 0
     return total
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lawful import keystore, retention
 from lawful.retention import rules
 from tests.factories import make_register
+from tests.registers import label
 from tests.retention import world as worlds
 
 NOW = datetime(2026, 2, 28, 9, 30, tzinfo=UTC)
@@ -57,7 +58,7 @@ def test_the_grouped_plan_counts_what_each_person_would(
     document["retention_rules"].append(
         {
             "key": "one_month",
-            "label": worlds.label("x"),
+            "label": label("x"),
             "trigger": "collection",
             "duration": "P3Y1M",
             "action": "delete",
@@ -66,7 +67,7 @@ def test_the_grouped_plan_counts_what_each_person_would(
     document["retention_rules"].append(
         {
             "key": "contract_3y",
-            "label": worlds.label("x"),
+            "label": label("x"),
             "trigger": "contract_end",
             "duration": "P3Y",
             "action": "delete",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, consent, keystore, retention, subjects
 from lawful.actor import Actor
 from tests.factories import make_register
+from tests.registers import label
 from tests.retention import world as worlds
 
 PROOF = consent.Proof(text="Yes", text_version="1", language="en", channel="web_form", element="x")
@@ -157,7 +158,7 @@ def test_an_upheld_objection_ends_an_activity_counted_from_it(
     document["retention_rules"].append(
         {
             "key": "until_objection",
-            "label": worlds.label("x"),
+            "label": label("x"),
             "trigger": "objection",
             "action": "delete",
             "review_every": "P12M",
