@@ -30,8 +30,8 @@ HOLD = {"case_ref": "C-9", "reason": "claim", "purpose": "request_followup", "re
 RESTRICT = {"ground": "accuracy_contested", "reason": "contested"}
 FOLLOWUP = {"purpose": "request_followup"}
 REFUSAL = "the same request for the fifth time this month"
-OFFICER = P({"dsr:write", "export:approve"})
-RETENTION_EVENT = {"subject_id": "{subject_id}", "kind": "contract_end", "at": "2020-06-30"}  # decisions the privacy officer alone takes (dsr.errors)
+OFFICER = P({"dsr:write", "export:approve"})  # decisions the privacy officer alone takes (dsr.errors)
+RETENTION_EVENT = {"subject_id": "{subject_id}", "kind": "contract_end", "at": "2020-06-30"}
 
 
 @dataclass(frozen=True)
