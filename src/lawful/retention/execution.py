@@ -11,22 +11,18 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, null, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, dsr, keystore, subjects
+from lawful import audit, clock, dsr, keystore, subjects
 from lawful.actor import Actor
 from lawful.db import among, insert_new_many, insert_together, table_of
-from lawful.processing import retention_end
 
-from . import endings, rules
+from . import anonymous, keeping, rules
 from .endings import Due
-from .models import AnonymousCount, RetentionAction, RetentionRun
+from .models import RetentionAction, RetentionRun
 from .rules import Step
 
 ACTIONS = table_of(RetentionAction)
@@ -52,7 +48,7 @@ def carry_out(
     *,
     run: RetentionRun,
     batch: Sequence[Due],
-    context: "Context",
+    context: keeping.Context,
 ) -> Counts:
     """Take each due step of the batch once; the caller commits (one unit of work per batch).
 
@@ -66,7 +62,7 @@ def carry_out(
         anonymise = any(due.next.step is Step.ANONYMISED for due in of_activity)
         doomed[activity] = _doomed(db, run.organisation_id, of_activity[0].rule, sids, context, anonymise)
     items = Counter((item.subject_id, activity) for activity, found in doomed.items() for item in found)
-    whole = _nothing_left(
+    whole = keeping.nothing_left(
         db, run.organisation_id, {(d.subject_id, d.rule.activity) for d in removals}, items, context
     )
     claimed = _claim(db, run, batch, items, whole)
@@ -90,7 +86,7 @@ def carry_out(
             wanted = {
                 (i.subject_id, i.collection_id, i.category) for i in found if i.subject_id in anonymised
             }
-            _count_anonymously(db, keys, run.organisation_id, activity, wanted)
+            anonymous.count(db, keys, run.organisation_id, activity, wanted)
         kept = [d.subject_id for d in of_activity if d.subject_id not in gone]  # the rest go whole, below
         if kept:
             _remove(db, activity, kept, [i for i in found if i.subject_id in set(kept)])
@@ -164,7 +160,7 @@ def _doomed(
     organisation_id: uuid.UUID,
     rule: rules.Rule,
     people: list[uuid.UUID],
-    context: "Context",
+    context: keeping.Context,
     anonymise: bool,
 ) -> list[Item]:
     """The people's items that leave with the activity: its own, and those of other activities it shares
@@ -213,181 +209,8 @@ def _remove(db: Session, activity: str, people: list[uuid.UUID], doomed: list[It
     db.execute(delete(archive).where(archive.activity == activity, _in(db, archive.subject_id, people)))
 
 
-@dataclass
-class Context:
-    """What a batch needs of the register: every activity's rule, and the run's moment."""
-
-    by_activity: dict[str, rules.Rule]
-    now: datetime
-
-    def claims(
-        self, db: Session, organisation_id: uuid.UUID, people: list[uuid.UUID], *, exclude: str
-    ) -> dict[uuid.UUID, dict[str, rules.Claim]]:
-        """Per person, the other activities their data were collected for, each with its own end."""
-        collected = db.execute(
-            select(subjects.Collection.subject_id, subjects.Collection.activity)
-            .where(_in(db, subjects.Collection.subject_id, people), subjects.Collection.activity != exclude)
-            .distinct()
-        ).all()
-        wanted: dict[str, list[uuid.UUID]] = {}
-        for sid, activity in collected:
-            if activity in self.by_activity:
-                wanted.setdefault(activity, []).append(sid)
-        if not wanted:
-            return {}
-        holds = endings.held(db, organisation_id, people)
-        consented = _consented(db, people, [a for a in wanted if self.by_activity[a].consent])
-        found: dict[uuid.UUID, dict[str, rules.Claim]] = {}
-        for activity, sids in wanted.items():
-            rule = self.by_activity[activity]
-            began = endings.starts(db, organisation_id, rule, sids)
-            for sid in sids:
-                start = began.get(sid)
-                found.setdefault(sid, {})[activity] = rules.Claim(
-                    end=None if start is None else retention_end(rule.trigger, start, rule.duration),
-                    held=(sid, activity) in holds and rule.hold_suspends,
-                    consent_in_force=not rule.consent or (sid, activity) in consented,
-                )
-        return found
-
-
-def _consented(db: Session, people: list[uuid.UUID], purposes: list[str]) -> set[tuple[uuid.UUID, str]]:
-    if not purposes:
-        return set()
-    state = consent.ConsentState
-    rows = db.execute(
-        select(state.subject_id, state.purpose).where(
-            _in(db, state.subject_id, people),
-            state.purpose.in_(purposes),
-            state.state == str(consent.ConsentStatus.GIVEN),
-        )
-    )
-    return {(sid, purpose) for sid, purpose in rows}
-
-
-def _count_anonymously(
-    db: Session,
-    keys: keystore.Keys,
-    organisation_id: uuid.UUID,
-    activity: str,
-    items: set[tuple[uuid.UUID, uuid.UUID | None, str]],
-) -> None:
-    """R-80: what anonymisation keeps of these items (person, collection, category), added to counts that
-    name no one."""
-    counted: Counter[tuple[str, str]] = Counter()
-    for subject_id in sorted({sid for sid, _, _ in items}):
-        try:
-            values = subjects.values(db, keys, subject_id=subject_id)
-        except subjects.KeyDestroyed:  # an earlier attempt erased them: nothing readable to count
-            continue
-        for value in values:
-            if (subject_id, value.collection.id, value.category) not in items:
-                continue
-            kept = rules.anonymised(value.category, value.value)
-            if kept is not None:
-                counted[(value.category, kept)] += 1
-    if not counted:
-        return
-    dialect_insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = table_of(AnonymousCount)
-    for (category, kept), number in sorted(counted.items()):
-        statement = dialect_insert(table).values(
-            id=uuid.uuid4(),
-            organisation_id=organisation_id,
-            activity=activity,
-            category=category,
-            value=kept,
-            count=number,
-        )
-        db.execute(
-            statement.on_conflict_do_update(
-                index_elements=["organisation_id", "activity", "category", "value"],
-                set_={"count": table.c.count + statement.excluded.count},
-            )
-        )
-
-
-def _nothing_left(
-    db: Session,
-    organisation_id: uuid.UUID,
-    ending: set[tuple[uuid.UUID, str]],
-    leaving: Counter[tuple[uuid.UUID, str]],
-    context: "Context",
-) -> set[uuid.UUID]:
-    """The people of whom nothing is left to keep: their whole record and key may go (rules.why_not_whole).
-    A consent still recorded as given keeps the person unless its activity's own period has ended (a talent
-    pool's two years, R-78): consent to a purpose lasts no longer than the purpose's retention."""
-    people = sorted({sid for sid, _ in ending})
-    if not people:
-        return set()
-    data, hold, restriction = subjects.PersonalData, subjects.LegalHold, subjects.Restriction
-    left = Counter(db.scalars(select(data.subject_id).where(_in(db, data.subject_id, people))))
-    left.subtract(Counter({sid: n for (sid, _), n in leaving.items()}))  # what this batch is about to delete
-    today = clock.today()
-    held = {
-        row.subject_id
-        for row in db.execute(
-            select(hold.subject_id, hold.lifted_at, hold.review_on).where(
-                _in(db, hold.subject_id, people), hold.lifted_at.is_(None)
-            )
-        )
-        if subjects.hold_in_force(row, today)
-    }
-    claims = set(
-        db.scalars(
-            select(restriction.subject_id).where(
-                _in(db, restriction.subject_id, people),
-                restriction.ground == str(subjects.RestrictionGround.LEGAL_CLAIMS),
-                restriction.lifted_at.is_(None),
-            )
-        )
-    )
-    request = dsr.Request
-    open_requests = Counter(
-        db.scalars(
-            select(request.subject_id).where(
-                _in(db, request.subject_id, people), request.status.not_in(CLOSED_REQUESTS)
-            )
-        )
-    )
-    state = consent.ConsentState
-    given = [
-        (sid, purpose)
-        for sid, purpose in db.execute(
-            select(state.subject_id, state.purpose).where(
-                _in(db, state.subject_id, people),
-                state.state == str(consent.ConsentStatus.GIVEN),
-                ~state.purpose.startswith("cookies:"),
-            )
-        )
-        if (sid, purpose) not in ending and not left[sid]
-    ]
-    ended = (
-        context.claims(db, organisation_id, sorted({sid for sid, _ in given}), exclude="") if given else {}
-    )
-    consents = Counter(
-        sid for sid, purpose in given if not _over(ended.get(sid, {}).get(purpose), context.now)
-    )
-    return {
-        sid
-        for sid in people
-        if rules.why_not_whole(
-            items_left=left[sid],
-            held=sid in held,
-            legal_claims=sid in claims,
-            open_requests=open_requests[sid],
-            consents=consents[sid],
-        )
-        is None
-    }
-
-
 def _in(db: Session, column: Any, values: Sequence[Any]) -> Any:
     return among(db.get_bind().dialect, column, values)
-
-
-def _over(claim: rules.Claim | None, now: datetime) -> bool:
-    return claim is not None and claim.end is not None and claim.end <= now
 
 
 def _record(

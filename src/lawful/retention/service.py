@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, keystore, processing, subjects, work
 from lawful.actor import Actor
 
-from . import execution, rules
+from . import execution, keeping, rules
 from .endings import Due, due_now, register_rules
 from .errors import MomentOutOfRange, RunAhead, RunNotFound, UnknownActivity
 from .models import RetentionAction, RetentionRun
@@ -51,7 +51,7 @@ def run(
 ) -> RetentionRun:
     """Carry out every retention step due at `now` for one organisation, a batch per commit."""
     ready, held = due_now(db, organisation_id=organisation_id, now=now)
-    context = execution.Context(
+    context = keeping.Context(
         {r.activity: r for r in register_rules(db, organisation_id=organisation_id)}, now
     )
     row = _open(db, actor, organisation_id, now, held)
