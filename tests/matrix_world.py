@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lawful import breaches, clock, dsr, keystore, notices, processing, subjects
+from lawful import breaches, clock, dsr, keystore, notices, processing, retention, subjects
 from lawful.decisions import Export, exports
 from lawful.dsr import disclosures
 from lawful.intake.models import UpdateLink
@@ -116,10 +116,21 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
             title="Matrix", aware_at=datetime.fromisoformat(NOW) - timedelta(hours=1)
         ),
     )
+    run = retention.RetentionRun(  # a run of ours in the deletion log
+        organisation_id=ours,
+        as_of=datetime.now(UTC),
+        started_at=datetime.now(UTC),
+        heartbeat_at=datetime.now(UTC),
+        status="done",
+        started_by="matrix",
+        counts=[],
+    )
+    db.add(run)
     db.commit()
     return {
         "disclosure_id": str(disclosure.id),
         "reference": breach.reference,  # theirs has no case of that number
+        "run_id": str(run.id),
         "subject_id": str(person.id),
         "email": email,
         "hold_id": str(hold.id),

@@ -33,6 +33,7 @@ REFUSAL = "the same request for the fifth time this month"
 OFFICER = P({"dsr:write", "export:approve"})  # decisions the privacy officer alone takes (dsr.errors)
 DISCLOSURES = P({"disclosures:approve"})  # privacy officer and legal, for the whole log
 DISCLOSURE = {"requester_kind": "police", "legal_basis": "Art. 46bis", "categories": ["user.name"]}
+RETENTION_EVENT = {"subject_id": "{subject_id}", "kind": "contract_end", "at": "2020-06-30"}
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,17 @@ TABLE: dict[tuple[str, str], Rule] = {
         P({"marketing:send"}), {"purpose": "newsletter", "recipient": "hosting"}
     ),
     **BREACH_ROUTES,
+    ("GET", "/api/retention/plan"): Rule(P({"retention:read"})),
+    ("POST", "/api/retention/run"): Rule(P({"retention:run"})),
+    ("GET", "/api/retention/runs"): Rule(P({"retention:read"})),
+    ("GET", "/api/retention/runs/{run_id}"): Rule(P({"retention:read"})),
+    ("POST", "/api/retention/events"): Rule(P({"subjects:write"}), RETENTION_EVENT),
+    ("GET", "/console/retention"): Rule(P({"retention:read"})),
+    ("GET", "/console/retention/runs/{run_id}"): Rule(P({"retention:read"})),
+    ("POST", "/console/retention/run"): Rule(P({"retention:run"})),
+    ("POST", "/console/retention/events"): Rule(
+        P({"subjects:write"}), RETENTION_EVENT | {"channel": "staff", "activity": "", "reference": ""}
+    ),
 }
 
 
@@ -281,6 +293,7 @@ IDS = {
     "number",
     "disclosure_id",
     "reference",
+    "run_id",
 }
 SCOPES = sorted(PERMISSIONS)
 

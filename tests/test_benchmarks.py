@@ -40,6 +40,7 @@ RESULTS = {
     "memory": r"^after \d+ requests: median [\d.]+ MiB",  # 14 / 24 s
     "privacy_throughput": r"^throughput: median \d+ req/s",  # 11 / 16 s
     "rights": r"^  \d+ requests in [\d.]+ s from the start line: [\d.]+ requests/s",  # 13 / 19 s
+    "retention": r"^run: [\d,]+ deletions in [\d.]+ s: [\d,]+ deletions/s",  # 9 / 12 s
 }
 NEEDS_WRK = {"consent_events", "decisions_single", "intake"}
 # import_time measures `import lawful.app` and touches no database: run once, on SQLite

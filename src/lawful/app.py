@@ -49,6 +49,8 @@ from lawful.notices import pages as notice_pages
 from lawful.notices import routes as notice_routes
 from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
+from lawful.retention import pages as retention_pages
+from lawful.retention import routes as retention_routes
 from lawful.staff import pages as staff_pages
 from lawful.stats import pages as stats_pages
 from lawful.stats import routes as stats_routes
@@ -134,6 +136,7 @@ def create_app(settings: Settings) -> FastAPI:
         connector_routes.router,
         compliance_routes.router,
         client_routes.router,
+        retention_routes.router,
     ):
         app.include_router(router)
     for page_router in (
@@ -157,6 +160,7 @@ def create_app(settings: Settings) -> FastAPI:
         stats_pages.pages,
         breach_pages.pages,
         compliance_pages.pages,
+        retention_pages.console,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

@@ -44,6 +44,7 @@ DOMAINS = {
     "compliance": ("lawful.compliance.commands", "cli"),
     "clients": ("lawful.clients.commands", "cli"),
     "analytics": ("lawful.consent.analytics_commands", "cli"),
+    "retention": ("lawful.retention.commands", "cli"),
 }
 # every package that declares tables; a command that loads only its own domain would meet foreign keys
 # to tables nobody declared (NoReferencedTableError), so each process loads them all before a session
@@ -60,6 +61,7 @@ MODEL_PACKAGES = (
     "connectors",
     "dsr",
     "breaches",
+    "retention",
     "mail",
 )
 
@@ -280,6 +282,7 @@ def serve(
 
         from lawful import db, jobs
         from lawful.dsr import tasks as dsr_tasks
+        from lawful.retention import tasks as retention_tasks  # noqa: F401  (the embedded worker runs it hourly)
 
         engine = db.make_engine(settings.resolved_database_url())
         db.upgrade_to_head(engine)
@@ -345,6 +348,7 @@ def worker(workers: Annotated[int, typer.Option(help="worker threads")] = 2) -> 
     from lawful import jobs, keystore
     from lawful.audit import tasks as audit_tasks
     from lawful.dsr import tasks as dsr_tasks  # noqa: F401  (declares the rights-request jobs on huey)
+    from lawful.retention import tasks as retention_tasks  # noqa: F401  (the hourly retention run)
 
     settings = terminal.settings()
     load_models()  # the jobs open their own sessions

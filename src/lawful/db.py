@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
     JSON,
+    ColumnElement,
     DateTime,
     Engine,
     MetaData,
@@ -20,11 +21,14 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
     Uuid,
+    any_,
     bindparam,
     create_engine,
     event,
     insert,
+    literal,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect, make_url
@@ -271,6 +275,14 @@ _TOGETHER: dict[tuple[Any, ...], str] = {}
 Guard = tuple[Select[Any], Mapping[str, Any]]
 
 
+def among(dialect: Dialect, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column IN values`. On PostgreSQL one array parameter (`= ANY(...)`): the statement's text, which
+    psycopg parses on every run of a long one, then stays the same length whatever the number of values."""
+    if dialect.name != "postgresql":
+        return column.in_(values)  # type: ignore[no-any-return]
+    return column == any_(literal(list(values), ARRAY(column.type)))  # type: ignore[no-any-return]
+
+
 def insert_new(
     dialect: Dialect, model: type[DeclarativeBase], values: Mapping[str, Any], *, unique: list[str]
 ) -> Insert:
@@ -283,6 +295,32 @@ def insert_new(
         .on_conflict_do_nothing(index_elements=unique)
         .returning(model)
     )
+
+
+def insert_new_many(
+    connection: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    unique: list[str],
+    returning: list[str],
+) -> list[Any]:
+    """`insert_new` for many rows: INSERT … ON CONFLICT (`unique`) DO NOTHING RETURNING `returning` of the
+    rows inserted. On PostgreSQL the rows travel as one JSON parameter (as in insert_together), so the
+    statement's text is the same for any number of rows and psycopg parses it once."""
+    if not rows:
+        return []
+    if connection.dialect.name != "postgresql":
+        statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=unique)
+        return list(connection.execute(statement.returning(*(table.c[n] for n in returning)), list(rows)))
+    names = ", ".join(f'"{c}"' for c in rows[0])
+    sql = (
+        f'INSERT INTO "{table.name}" ({names}) '  # noqa: S608 (the table's own names)
+        f'SELECT {names} FROM json_populate_recordset(NULL::"{table.name}", %(rows)s) '
+        f"ON CONFLICT ({', '.join(unique)}) DO NOTHING RETURNING {', '.join(returning)}"
+    )
+    params = {"rows": json.dumps(list(rows), separators=(",", ":"), default=_json_value)}
+    return list(connection.exec_driver_sql(sql, params))
 
 
 def insert_together(

@@ -135,7 +135,9 @@ class KeyStore:
             for owner in owners:
                 self._cache.pop(owner, None)
         deleted = session.scalars(
-            delete(WrappedKey).where(WrappedKey.owner.in_(owners)).returning(WrappedKey.owner)
+            delete(WrappedKey)
+            .where(db.among(session.get_bind().dialect, WrappedKey.owner, list(owners)))
+            .returning(WrappedKey.owner)
         )
         return len(list(deleted))
 

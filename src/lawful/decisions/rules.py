@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from lawful.processing import add_period, shortest
+from lawful.processing import retention_end, shortest
 
 
 class Reason(StrEnum):
@@ -175,7 +175,7 @@ def past_retention(purpose: Purpose, last_collected: datetime | None, now: datet
         return False
     if now - last_collected < shortest(period):  # the common case, without calendar arithmetic
         return False
-    return now >= add_period(last_collected, period)
+    return now >= retention_end(purpose.retention_trigger, last_collected, period)  # as the retention run
 
 
 def retention_bounds(purpose: Purpose, now: datetime) -> tuple[datetime, datetime] | None:

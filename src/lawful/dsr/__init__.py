@@ -1,6 +1,6 @@
 """Rights requests (GDPR Art. 12-22): intake from any channel, identity, legal deadlines, every right fulfilled."""
 
-from . import cases, rules, steps
+from . import cases, deletions, rules, steps
 from .errors import (
     CodeRefused,
     ExtensionRefused,
@@ -45,6 +45,7 @@ __all__ = [
     "VerificationCode",
     "cases",
     "contact",
+    "deletions",
     "extend",
     "get",
     "list_open",

@@ -12,7 +12,7 @@ the reason it is not one: tests/dsr/test_artefacts.py fails until it is in one o
 import csv
 import io
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, crypto, decisions, keystore, mail, staff, subjects
 from lawful.actor import Actor
+from lawful.db import among
 
 from .models import Package, Request
 from .notices.models import RecipientNotice
@@ -49,7 +50,9 @@ class Destroyed:
     owners: list[str] = field(default_factory=list)  # key-store keys to destroy, with the tombstone
 
 
-Finder = Callable[[Session, Actor, keystore.Keys, Person, Destroyed], int]
+People = Sequence[Person]
+Found = dict[uuid.UUID, int]  # copies found per person
+Finder = Callable[[Session, Actor, keystore.Keys, People, dict[uuid.UUID, Destroyed]], Found]
 
 
 @dataclass(frozen=True)
@@ -62,146 +65,222 @@ class Artefact:
 
 def destroy(db: Session, actor: Actor, keys: keystore.Keys, person: Person) -> Destroyed:
     """Every artefact kind finds and destroys the person's copies; what it found is audited as counts."""
-    done = Destroyed()
+    return destroy_many(db, actor, keys, [person])[person.subject_id]
+
+
+def destroy_many(
+    db: Session, actor: Actor, keys: keystore.Keys, people: People
+) -> dict[uuid.UUID, Destroyed]:
+    """`destroy` for many people at once: each kind looks for all of them in one pass (a retention run
+    erases thousands), and each person's copies are counted and audited as if erased alone."""
+    done = {person.subject_id: Destroyed() for person in people}
     for artefact in ARTEFACTS:
-        done.counts[artefact.name] = artefact.destroy(db, actor, keys, person, done)
-    if any(done.counts.values()) and not person.dry_run:
-        audit.record(
-            db,
-            actor,
-            "dsr.copies_destroyed",
-            entity_type="subject",
-            entity_id=person.subject_id,
-            organisation_id=person.organisation_id,
-            data=dict(done.counts),
-        )
+        found = artefact.destroy(db, actor, keys, people, done)
+        for person in people:
+            done[person.subject_id].counts[artefact.name] = found.get(person.subject_id, 0)
+    for person in people:
+        counts = done[person.subject_id].counts
+        if any(counts.values()) and not person.dry_run:
+            audit.record(
+                db,
+                actor,
+                "dsr.copies_destroyed",
+                entity_type="subject",
+                entity_id=person.subject_id,
+                organisation_id=person.organisation_id,
+                data=dict(counts),
+            )
     return done
 
 
-def _earlier_requests(db: Session, person: Person) -> list[Request]:
-    query = select(Request).where(
-        Request.organisation_id == person.organisation_id, Request.subject_id == person.subject_id
-    )
-    if person.keep_reference is not None:
-        query = query.where(Request.reference != person.keep_reference)
-    if person.before is not None:
-        query = query.where(Request.received_at <= person.before)
-    return list(db.scalars(query))
-
-
-def _answers(db: Session, actor: Actor, keys: keystore.Keys, person: Person, done: Destroyed) -> int:
-    """Access copies, portable copies, datastore extracts and letters of every earlier request."""
-    ids = [r.id for r in _earlier_requests(db, person)]
-    if not ids:
-        return 0
-    parts = db.scalars(select(Package.id).where(Package.request_id.in_(ids))).all()
-    if not person.dry_run:
-        db.execute(delete(Package).where(Package.request_id.in_(ids)))
-    done.owners += [f"package:{i}" for i in ids]  # a restored copy of the parts stays sealed
-    return len(parts)
-
-
-def _case_records(db: Session, actor: Actor, keys: keystore.Keys, person: Person, done: Destroyed) -> int:
-    """A closed request stays as the case record (R-60), without the addresses or values it was sent."""
-    count = 0
-    for request in _earlier_requests(db, person):
-        if request.status not in CLOSED:
-            continue  # still running: its steps need the address
-        personal = [k for k in PERSONAL_DETAILS if request.details.get(k) not in (None, ERASED)]
-        if request.contact is None and request.postal is None and not personal:
+def _earlier_requests(db: Session, people: People) -> dict[uuid.UUID, list[Request]]:
+    """Each person's requests, except the erasure's own (and, after a restore, those received since)."""
+    found: dict[uuid.UUID, list[Request]] = {person.subject_id: [] for person in people}
+    by_id = {person.subject_id: person for person in people}
+    query = select(Request).where(among(db.get_bind().dialect, Request.subject_id, list(by_id)))
+    for request in db.scalars(query.order_by(Request.received_at)):
+        assert request.subject_id is not None
+        person = by_id[request.subject_id]
+        if request.organisation_id != person.organisation_id:
             continue
-        count += 1
-        if not person.dry_run:
-            request.contact = request.postal = None  # the email, and the postal address of a letter (R-43)
-            request.details = {**request.details, **dict.fromkeys(personal, ERASED)}
-    return count
+        if person.keep_reference is not None and request.reference == person.keep_reference:
+            continue
+        if person.before is not None and request.received_at > person.before:
+            continue
+        found[person.subject_id].append(request)
+    return found
 
 
-def _exports(db: Session, actor: Actor, keys: keystore.Keys, person: Person, done: Destroyed) -> int:
+def _answers(
+    db: Session, actor: Actor, keys: keystore.Keys, people: People, done: dict[uuid.UUID, Destroyed]
+) -> Found:
+    """Access copies, portable copies, datastore extracts and letters of every earlier request."""
+    requests = _earlier_requests(db, people)
+    owner = {r.id: p.subject_id for p in people for r in requests[p.subject_id]}
+    if not owner:
+        return {}
+    found: Found = {}
+    for _, request_id in db.execute(
+        select(Package.id, Package.request_id).where(Package.request_id.in_(owner))
+    ):
+        found[owner[request_id]] = found.get(owner[request_id], 0) + 1
+    doomed = [r.id for p in people if not p.dry_run for r in requests[p.subject_id]]
+    if doomed:
+        db.execute(delete(Package).where(Package.request_id.in_(doomed)))
+    for request_id, subject_id in owner.items():
+        done[subject_id].owners.append(f"package:{request_id}")  # a restored copy of the parts stays sealed
+    return found
+
+
+def _case_records(
+    db: Session, actor: Actor, keys: keystore.Keys, people: People, done: dict[uuid.UUID, Destroyed]
+) -> Found:
+    """A closed request stays as the case record (R-60), without the addresses or values it was sent."""
+    requests = _earlier_requests(db, people)
+    found: Found = {}
+    for person in people:
+        for request in requests[person.subject_id]:
+            if request.status not in CLOSED:
+                continue  # still running: its steps need the address
+            personal = [k for k in PERSONAL_DETAILS if request.details.get(k) not in (None, ERASED)]
+            if request.contact is None and request.postal is None and not personal:
+                continue
+            found[person.subject_id] = found.get(person.subject_id, 0) + 1
+            if not person.dry_run:
+                request.contact = request.postal = (
+                    None  # the email, and the postal address of a letter (R-43)
+                )
+                request.details = {**request.details, **dict.fromkeys(personal, ERASED)}
+    return found
+
+
+def _exports(
+    db: Session, actor: Actor, keys: keystore.Keys, people: People, done: dict[uuid.UUID, Destroyed]
+) -> Found:
     """Bulk export files that list the person are expired: their key goes, so every copy of the file."""
+    organisations = {person.organisation_id for person in people}
     query = select(decisions.Export).where(
-        decisions.Export.organisation_id == person.organisation_id, decisions.Export.file.is_not(None)
+        decisions.Export.organisation_id.in_(organisations), decisions.Export.file.is_not(None)
     )
-    count = 0
+    found: Found = {}
     for export in db.scalars(query):
         key = keys.store.get(f"export:{export.id}")
-        if key is not None and not _lists(key, export, person.subject_id):
-            continue
-        count += 1
-        done.owners.append(f"export:{export.id}")
-        if not person.dry_run:
+        listed = _listed(key, export) if key is not None else None  # no key: it may list anyone
+        expire = False
+        for person in people:
+            if person.organisation_id != export.organisation_id:
+                continue
+            if listed is not None and str(person.subject_id) not in listed:
+                continue
+            found[person.subject_id] = found.get(person.subject_id, 0) + 1
+            done[person.subject_id].owners.append(f"export:{export.id}")
+            expire = expire or not person.dry_run
+        if expire:
             export.file, export.status = None, "expired"
-    return count
+    return found
 
 
-def _lists(key: bytes, export: decisions.Export, subject_id: uuid.UUID) -> bool:
+def _listed(key: bytes, export: decisions.Export) -> set[str]:
+    """The subject ids an export file lists (its first column)."""
     assert export.file is not None
     text = crypto.decrypt(key, export.file, context=str(export.id).encode()).decode()
-    return any(row[:1] == [str(subject_id)] for row in csv.reader(io.StringIO(text)))
+    return {row[0] for row in csv.reader(io.StringIO(text)) if row}
 
 
-def _queued_mail(db: Session, actor: Actor, keys: keystore.Keys, person: Person, done: Destroyed) -> int:
+def _queued_mail(
+    db: Session, actor: Actor, keys: keystore.Keys, people: People, done: dict[uuid.UUID, Destroyed]
+) -> Found:
     """Undelivered mail to the person, except the erasure's own answer (the only message still owed)."""
-    count = mail.discard_queued(
-        db,
-        keys,
-        lookups=person.lookups,
-        organisation_id=person.organisation_id,
-        keep_about=person.keep_reference,
-        keep_kinds=CONFIRMATION,
-        queued_before=person.before,
-        dry_run=person.dry_run,
-    )
-    if count and not person.dry_run:
-        audit.record(
+    found: Found = {}
+    for organisation_id in {person.organisation_id for person in people}:
+        ours = [person for person in people if person.organisation_id == organisation_id]
+        anyone = mail.discard_queued(  # one look for all of them (it reads nothing it would not read alone)
             db,
-            actor,
-            "dsr.mail_discarded",
-            entity_type="subject",
-            entity_id=person.subject_id,
-            organisation_id=person.organisation_id,
-            data={"messages": count},
+            keys,
+            lookups=[lookup for p in ours for lookup in p.lookups],
+            organisation_id=organisation_id,
+            dry_run=True,
         )
-    return count
+        for person in ours if anyone else []:
+            count = mail.discard_queued(
+                db,
+                keys,
+                lookups=person.lookups,
+                organisation_id=person.organisation_id,
+                keep_about=person.keep_reference,
+                keep_kinds=CONFIRMATION,
+                queued_before=person.before,
+                dry_run=person.dry_run,
+            )
+            if count:
+                found[person.subject_id] = count
+            if count and not person.dry_run:
+                audit.record(
+                    db,
+                    actor,
+                    "dsr.mail_discarded",
+                    entity_type="subject",
+                    entity_id=person.subject_id,
+                    organisation_id=person.organisation_id,
+                    data={"messages": count},
+                )
+    return found
 
 
 CONFIRMATION = frozenset({"dsr_answer"})
 
 
-def _opt_ins(db: Session, actor: Actor, keys: keystore.Keys, person: Person, done: Destroyed) -> int:
+def _opt_ins(
+    db: Session, actor: Actor, keys: keystore.Keys, people: People, done: dict[uuid.UUID, Destroyed]
+) -> Found:
     """Newsletter sign-ups not yet confirmed hold only the sealed address (consent/optin.py)."""
     query = select(consent.OptIn).where(
-        consent.OptIn.organisation_id == person.organisation_id,
+        consent.OptIn.organisation_id.in_({person.organisation_id for person in people}),
         consent.OptIn.confirmed_at.is_(None),
         consent.OptIn.sealed.is_not(None),
     )
-    wanted, doomed = set(person.lookups), []
+    pending = []
     for row in db.scalars(query):
         assert row.sealed is not None
         address = crypto.decrypt(keys.outbox, row.sealed, context=f"optin:{row.id}".encode()).decode()
-        if mail.recipient_lookup(keys, address) in wanted:
-            doomed.append(row.id)
-    if doomed and not person.dry_run:
+        pending.append((row.id, row.organisation_id, mail.recipient_lookup(keys, address)))
+    found: Found = {}
+    doomed = []
+    for person in people:
+        wanted = set(person.lookups)
+        mine = [i for i, org, lookup in pending if org == person.organisation_id and lookup in wanted]
+        if mine:
+            found[person.subject_id] = len(mine)
+        if not person.dry_run:
+            doomed += mine
+    if doomed:
         db.execute(delete(consent.OptIn).where(consent.OptIn.id.in_(doomed)))
-    return len(doomed)
+    return found
 
 
 def _recipient_messages(
-    db: Session, actor: Actor, keys: keystore.Keys, person: Person, done: Destroyed
-) -> int:
+    db: Session, actor: Actor, keys: keystore.Keys, people: People, done: dict[uuid.UUID, Destroyed]
+) -> Found:
     """Messages of earlier requests still waiting to reach a recipient (notices.py): the sealed message goes,
     and a recipient not yet told becomes a task for staff (the erasure tells every recipient anyway)."""
-    ids = [r.id for r in _earlier_requests(db, person)]
+    requests = _earlier_requests(db, people)
+    owner = {r.id: p for p in people for r in requests[p.subject_id]}
+    if not owner:
+        return {}
     query = select(RecipientNotice).where(
-        RecipientNotice.request_id.in_(ids), RecipientNotice.payload.is_not(None)
+        RecipientNotice.request_id.in_(owner), RecipientNotice.payload.is_not(None)
     )
-    found = list(db.scalars(query)) if ids else []
-    for notice in found if not person.dry_run else []:
+    found: Found = {}
+    for notice in db.scalars(query):
+        person = owner[notice.request_id]
+        found[person.subject_id] = found.get(person.subject_id, 0) + 1
+        if person.dry_run:
+            continue
         notice.payload = None
         if notice.status == "retrying":
             notice.status, notice.reason, notice.next_attempt_at = "open", "message erased", None
             notice.due_on = notice.due_on or clock.next_working_day(clock.today())
-    return len(found)
+    return found
 
 
 ARTEFACTS: tuple[Artefact, ...] = (

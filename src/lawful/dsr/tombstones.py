@@ -6,21 +6,23 @@ own writes, a tombstone is committed at once, with the key's destruction when no
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Table, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, keystore, subjects
 from lawful.actor import Actor
-from lawful.db import make_sessionmaker
+from lawful.db import among, insert_together, make_sessionmaker
 from lawful.keystore import Tombstone
 
 from . import artefacts, rules
 
 Progress = Callable[[int, int], None]
+TOMBSTONES = cast(Table, Tombstone.__table__)
 
 
 @dataclass
@@ -35,6 +37,18 @@ class Reapplied:
     copies: int = 0  # answers, case-record addresses, exports, opt-ins of the person (artefacts.py)
     dry_run: bool = False
     erased: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Erased:
+    """One erasure to remember: whose, their identities' keyed hashes, and what was kept."""
+
+    subject: subjects.Subject
+    lookups: list[str]
+    kept: list[str]
+    suppression_lookup: str | None
+    request_reference: str | None
+    owners: list[str] = field(default_factory=list)
 
 
 def record(
@@ -54,26 +68,44 @@ def record(
     person's data key are destroyed in the same key-store transaction: the tombstone is durable exactly
     when the keys are gone, and the erasure pays one key-store commit.
     """
+    erased = Erased(subject, lookups, kept, suppression_lookup, request_reference, owners or [])
+    return record_many(db, keys, [erased])[0]
+
+
+def record_many(db: Session, keys: keystore.Keys, erasures: Sequence[Erased]) -> list[Tombstone]:
+    """`record` for many erasures in one key-store transaction (a retention run's batch): one commit."""
+    if not erasures:
+        return []
     with keys.store.transaction() as store:
-        found = store.scalars(
-            select(Tombstone).where(
-                Tombstone.subject_id == subject.id, Tombstone.request_reference == request_reference
+        known = {
+            (t.subject_id, t.request_reference): t
+            for t in store.scalars(
+                select(Tombstone).where(
+                    among(store.get_bind().dialect, Tombstone.subject_id, [e.subject.id for e in erasures])
+                )
             )
-        ).first()
-        row = found or Tombstone(
-            organisation_id=subject.organisation_id,
-            subject_id=subject.id,
-            lookups=sorted(lookups),
-            suppression_lookup=suppression_lookup,
-            kept=sorted(kept),
-            request_reference=request_reference,
-            erased_at=clock.now(),
-        )
-        if found is None:
-            store.add(row)
-        doomed = [*(owners or []), *([] if kept else [keystore.subject_owner(subject.id)])]
+        }
+        rows, new, doomed = [], [], []
+        for erased in erasures:
+            row = known.get((erased.subject.id, erased.request_reference))
+            if row is None:
+                values = {
+                    "id": uuid.uuid4(),
+                    "organisation_id": erased.subject.organisation_id,
+                    "subject_id": erased.subject.id,
+                    "lookups": sorted(erased.lookups),
+                    "suppression_lookup": erased.suppression_lookup,
+                    "kept": sorted(erased.kept),
+                    "request_reference": erased.request_reference,
+                    "erased_at": clock.now(),
+                }
+                row = known[(erased.subject.id, erased.request_reference)] = Tombstone(**values)
+                new.append(values)
+            rows.append(row)
+            doomed += [*erased.owners, *([] if erased.kept else [keystore.subject_owner(erased.subject.id)])]
+        insert_together(store.connection(), [(TOMBSTONES, new)])  # one statement for a batch
         keys.store.destroy_in(store, *doomed)  # every copy sealed under them, backups included, is unreadable
-        return row
+        return rows
 
 
 def identity_lookups(db: Session, subject_id: uuid.UUID) -> list[str]:

@@ -15,6 +15,7 @@ from lawful import (  # noqa: F401  (importing the domains registers every table
     marketing,
     notices,
     processing,
+    retention,
     staff,
     subjects,
 )

@@ -40,7 +40,7 @@ from .export import MEDIA_TYPES, ExportFormat, export
 from .known_trackers import MAX_ANALYTICS_MONTHS
 from .known_trackers import identify as identify_tracker
 from .models import Organisation, RegisterVersion
-from .periods import add_period, period_parts, shortest
+from .periods import DAY_TRIGGERS, add_period, period_parts, retention_end, retention_start, shortest
 from .portability import Portable, portable
 from .record import record
 from .rules import EEA, Problem, bases, is_special
@@ -66,6 +66,7 @@ from .service import (
 from .trackers import Found, unregistered
 
 __all__ = [
+    "DAY_TRIGGERS",
     "EEA",
     "MAX_ANALYTICS_MONTHS",
     "MEDIA_TYPES",
@@ -132,6 +133,8 @@ __all__ = [
     "record",
     "register_by_id",
     "register_of",
+    "retention_end",
+    "retention_start",
     "scan",
     "shortest",
     "taxonomy",

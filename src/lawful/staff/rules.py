@@ -41,6 +41,7 @@ BREACHES_WRITE = "breaches:write"
 BREACHES_REPORT = "breaches:report"  # a processor's API key: reports breaches and sees its own reports only
 RETENTION_READ = "retention:read"  # the retention plans: what leaves, when (privacy officer)
 COMPLIANCE_READ = "compliance:read"  # what is overdue or soon due, with references and register paths
+RETENTION_RUN = "retention:run"
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -66,6 +67,7 @@ PERMISSIONS: frozenset[str] = frozenset(
         BREACHES_REPORT,
         RETENTION_READ,
         COMPLIANCE_READ,
+        RETENTION_RUN,
     }
 )
 
@@ -83,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             DISCLOSURES_APPROVE,
             BREACHES_READ,
             COMPLIANCE_READ,
+            RETENTION_READ,
         }
     ),
     Role.FINANCE: frozenset({*_READ_PD, ARCHIVE_READ}),
@@ -91,7 +94,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.MARKETING: frozenset({*_READ_PD, DECISIONS_ASK, MARKETING_SEND, STATS_READ}),
     Role.ENGINEER: frozenset({REGISTER_READ, DECISIONS_ASK}),
     Role.ADMIN: frozenset({REGISTER_READ, STAFF_MANAGE, AUDIT_READ}),
-    Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ, STATS_READ, COMPLIANCE_READ}),
+    Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ, STATS_READ, COMPLIANCE_READ, RETENTION_READ}),
 }
 
 MIN_PASSWORD_LENGTH = 12

@@ -13,7 +13,7 @@ from .errors import (
 from .facts import Facts, Provenance, facts, ids_of
 from .fresh import NewPerson, new_person
 from .identity import IdentityKind, normalise, normalise_email, normalise_for_lookup, normalise_phone
-from .lifecycle import INBOUND_CHANNELS, archive, archived, events, record_event
+from .lifecycle import INBOUND_CHANNELS, INBOUND_COLLECTIONS, archive, archived, events, record_event
 from .limits import (
     Flags,
     decide_objection,
@@ -80,6 +80,7 @@ from .service import (
 
 __all__ = [
     "INBOUND_CHANNELS",
+    "INBOUND_COLLECTIONS",
     "Archive",
     "ArchivedReadOnly",
     "Channel",

@@ -31,6 +31,10 @@ KINDS = frozenset(
 )
 INBOUND_CHANNELS = frozenset({"reply", "form", "call", "meeting", "registration"})
 CHANNELS = INBOUND_CHANNELS | {"datastore", "staff", "api"}
+# A collection is the person's own contact when they gave the data themselves (source `subject`) through one
+# of these channels: a form, a registration, a mail, a call, a meeting, a letter. An import, a contract file
+# or another system's API call is not them reaching out, whoever the source.
+INBOUND_COLLECTIONS = frozenset({"web_form", "self_service", "email", "phone", "in_person", "event", "post"})
 
 
 def event_problem(kind: str, channel: str, occurred_at: datetime, now: datetime) -> tuple[str, str] | None:

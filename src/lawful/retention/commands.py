@@ -1,0 +1,273 @@
+"""`lawful retention …`: the plan (nothing changes), the run (what the worker does hourly), its log, and the
+events rules count from."""
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from lawful import clock, keystore, processing, retention, terminal
+
+from .rules import BRUSSELS, start_of_day
+
+cli = typer.Typer(
+    help="Retention: what leaves when and why, and the runs that remove it (R-71 to R-79).",
+    no_args_is_help=True,
+)
+NOW_HELP = "as of this day (its start, in Brussels) or moment; default: now"
+
+
+def parse_now(value: str | None) -> datetime:
+    """`--now 2026-01-11` is the start of that day in Brussels; a moment without its zone is Brussels time."""
+    if value is None:
+        return clock.now()
+    try:
+        if len(value.strip()) == 10:
+            return start_of_day(date.fromisoformat(value.strip()))
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise typer.BadParameter("use YYYY-MM-DD or an ISO 8601 moment", param_hint="--now") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=BRUSSELS)
+
+
+@cli.command("plan")
+def plan_command(
+    now: Annotated[str | None, typer.Option("--now", help=NOW_HELP)] = None,
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """What leaves, when and why, per rule and activity, with counts by month for the next 12 months; nothing changes."""
+    moment = parse_now(now)
+    retention.check_moment(moment)
+    with terminal.session() as db:
+        found = retention.plan(db, organisation_id=terminal.organisation_id(db, org), now=moment)
+    data = plan_dict(found)
+    if terminal.emit(data, as_json=as_json):
+        return
+    table = Table(
+        "activity",
+        "rule",
+        "trigger",
+        "step",
+        "due now",
+        "held back",
+        "next 12 months",
+        "later",
+        box=box.SIMPLE_HEAD,
+    )
+    for group in data["groups"]:
+        held = ", ".join(f"{reason} {n}" for reason, n in group["skipped"].items()) or "-"
+        table.add_row(
+            group["activity"],
+            group["rule"],
+            group["trigger"],
+            group["step"],
+            str(group["due"]),
+            held,
+            str(sum(group["months"].values())),
+            str(group["later"]),
+        )
+    terminal.out.print(
+        f"retention plan as of {moment.isoformat()}: {data['evaluated']} (person, activity) pair(s) evaluated"
+    )
+    terminal.out.print(table)
+    terminal.out.print("by month: " + ", ".join(f"{m} {n}" for m, n in data["by_month"].items()))
+
+
+def plan_dict(found: retention.Plan) -> dict[str, Any]:
+    return {
+        "now": found.now.isoformat(),
+        "evaluated": found.people,
+        "months": found.months,
+        "by_month": found.by_month,
+        "due": sum(g.due for g in found.groups),
+        "groups": [
+            {
+                "activity": g.activity,
+                "rule": g.rule,
+                "trigger": g.trigger,
+                "action": g.action,
+                "step": g.step,
+                "due": g.due,
+                "skipped": dict(g.skipped),
+                "months": {m: g.months.get(m, 0) for m in found.months},
+                "later": g.later,
+            }
+            for g in found.groups
+        ],
+    }
+
+
+@cli.command("run")
+def run_command(
+    now: Annotated[
+        str | None, typer.Option("--now", help=NOW_HELP + " (ahead of the clock: test mode only)")
+    ] = None,
+    org: Annotated[str | None, typer.Option("--org", help="one organisation; default: every one")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Delete, anonymise or archive what is due (what the worker does every hour), a batch per commit."""
+    settings = terminal.settings()
+    moment = parse_now(now)
+    retention.check_now(moment, test_mode=settings.test_mode)
+    keys = keystore.open_keys(settings)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with terminal.session() as db, Progress(*columns, console=terminal.err, transient=True) as bar:
+        if org is not None:
+            organisations = [terminal.organisation_id(db, org)]
+        else:
+            organisations = [o.id for o in processing.list_organisations(db)]
+        runs = []
+        for organisation_id in organisations:
+            task = bar.add_task("retention run", total=None)
+
+            def advance(done: int, total: int, task: TaskID = task) -> None:
+                bar.update(task, completed=done, total=total)
+
+            runs.append(
+                retention.run(
+                    db,
+                    terminal.operator(),
+                    keys,
+                    organisation_id=organisation_id,
+                    now=moment,
+                    progress=advance,
+                )
+            )
+        rows = [run_dict(r) for r in runs]
+    if terminal.emit(rows, as_json=as_json):
+        return
+    for row in rows:
+        terminal.out.print(f"run {row['id'][:8]} as of {row['as_of']}: {summary(row['counts'])}")
+
+
+def summary(counts: list[dict[str, Any]]) -> str:
+    """`deleted:3 archived:1 skipped:legal_hold:1`, per step over every rule."""
+    totals: dict[str, int] = {}
+    for entry in counts:
+        if entry["done"]:
+            totals[entry["step"]] = totals.get(entry["step"], 0) + entry["done"]
+        for reason, number in entry["skipped"].items():
+            held = "skipped:" + reason
+            totals[held] = totals.get(held, 0) + number
+    return " ".join(f"{name}:{number}" for name, number in sorted(totals.items())) or "nothing due"
+
+
+def run_dict(row: retention.RetentionRun) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "as_of": row.as_of.isoformat(),
+        "started_at": row.started_at.isoformat(),
+        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+        "status": row.status,
+        "started_by": row.started_by,
+        "counts": row.counts,
+    }
+
+
+@cli.command("log")
+def log_command(
+    run_id: Annotated[str | None, typer.Option("--run", help="one run's steps, person by person")] = None,
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The deletion log: each run's counts per rule and step, or one run's steps (pseudonymous ids, never content)."""
+    with terminal.session() as db:
+        organisation_id = terminal.organisation_id(db, org)
+        if run_id is None:
+            rows: list[dict[str, Any]] = [
+                run_dict(r) for r in retention.list_runs(db, organisation_id=organisation_id, limit=limit)
+            ]
+        else:
+            try:
+                wanted = uuid.UUID(run_id)
+            except ValueError as exc:
+                raise typer.BadParameter("not a run id", param_hint="--run") from exc
+            found = retention.get_run(db, run_id=wanted, organisation_id=organisation_id)
+            rows = [action_dict(a) for a in retention.actions(db, run_id=found.id, limit=limit)]
+    if terminal.emit(rows, as_json=as_json):
+        return
+    if run_id is None:
+        for row in rows:
+            terminal.out.print(
+                f"{row['started_at'][:19]} {row['id'][:8]} {row['status']}: {summary(row['counts'])}"
+            )
+        return
+    table = Table("subject", "activity", "rule", "step", "ends", "items", "whole", box=box.SIMPLE_HEAD)
+    for row in rows:
+        table.add_row(
+            row["subject_id"],
+            row["activity"],
+            row["rule"],
+            row["action"],
+            row["ends_at"][:10],
+            str(row["items"]),
+            "yes" if row["whole"] else "",
+        )
+    terminal.out.print(table)
+
+
+def action_dict(row: retention.RetentionAction) -> dict[str, Any]:
+    return {
+        "subject_id": str(row.subject_id),
+        "activity": row.activity,
+        "rule": row.rule,
+        "trigger": row.trigger,
+        "action": row.action,
+        "ends_at": row.ends_at.isoformat(),
+        "items": row.items,
+        "whole": row.whole,
+        "done_at": row.done_at.isoformat(),
+    }
+
+
+@cli.command("event")
+def event_command(
+    subject_id: Annotated[str, typer.Argument(help="the person's id")],
+    kind: Annotated[
+        str, typer.Option("--kind", help="contract_end, last_inbound_contact, document_date_next_january, …")
+    ],
+    at: Annotated[str, typer.Option("--at", help="the day (YYYY-MM-DD) or moment it happened")],
+    channel: Annotated[
+        str,
+        typer.Option("--channel", help="staff, or for a contact: reply, form, call, meeting, registration"),
+    ] = "staff",
+    activity: Annotated[
+        str | None, typer.Option("--activity", help="one activity; default: every activity")
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="a contract or invoice number, never personal data")
+    ] = None,
+    org: Annotated[str | None, typer.Option("--org")] = None,
+) -> None:
+    """Record an event a retention rule counts from (a contract's end, a reply, an invoice's date)."""
+    try:
+        person = uuid.UUID(subject_id)
+    except ValueError as exc:
+        raise typer.BadParameter("not a subject id", param_hint="SUBJECT_ID") from exc
+    try:
+        moment: date | datetime = (
+            date.fromisoformat(at) if len(at.strip()) == 10 else datetime.fromisoformat(at)
+        )
+    except ValueError as exc:
+        raise typer.BadParameter("use YYYY-MM-DD or an ISO 8601 moment", param_hint="--at") from exc
+    if isinstance(moment, datetime) and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BRUSSELS)
+    with terminal.session() as db:
+        event = retention.record_event(
+            db,
+            terminal.operator(),
+            organisation_id=terminal.organisation_id(db, org),
+            subject_id=person,
+            kind=kind,
+            at=moment,
+            channel=channel,
+            activity=activity,
+            reference=reference,
+        )
+        terminal.out.print(f"event {event.id} recorded: {event.kind} at {event.occurred_at.isoformat()}")
