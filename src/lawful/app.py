@@ -24,6 +24,8 @@ from lawful.audit import routes as audit_routes
 from lawful.audit import tasks as audit_tasks
 from lawful.breaches import pages as breach_pages
 from lawful.breaches import routes as breach_routes
+from lawful.breaches.scope import pages as breach_scope_pages
+from lawful.breaches.scope import routes as breach_scope_routes
 from lawful.config import Settings
 from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
@@ -121,6 +123,7 @@ def create_app(settings: Settings) -> FastAPI:
         decision_routes.router,
         subject_routes.router,
         breach_routes.router,
+        breach_scope_routes.router,
     ):
         app.include_router(router)
     for page_router in (
@@ -141,6 +144,7 @@ def create_app(settings: Settings) -> FastAPI:
         marketing_pages.pages,
         marketing_pages.campaign_pages,
         breach_pages.pages,
+        breach_scope_pages.pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

@@ -57,6 +57,7 @@ MODEL_PACKAGES = (
     "connectors",
     "dsr",
     "breaches",
+    "breaches.scope",  # the scope's and the letters' tables (breach_scopes, breach_letters)
     "mail",
 )
 

@@ -295,3 +295,8 @@ def detect(
         for row in rows:
             terminal.out.print(f"{row['reference']}: {row['title']} ({row['detector']})")
         terminal.out.print(f"{len(rows)} signal(s)")
+
+
+from .scope.commands import cli as _scope_cli  # noqa: E402  (the scope's commands: its own package)
+
+cli.add_typer(_scope_cli)

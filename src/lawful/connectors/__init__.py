@@ -4,12 +4,14 @@ from . import rules
 from .datastore import dispose
 from .errors import DatastoreNotConfigured, DatastoreUnreachable, MapMismatch, UnknownDatastore
 from .models import DatastoreErasure
+from .people import Held, people_in
 from .service import check, collect, erase, get_datastore, preview
 
 __all__ = [
     "DatastoreErasure",
     "DatastoreNotConfigured",
     "DatastoreUnreachable",
+    "Held",
     "MapMismatch",
     "UnknownDatastore",
     "check",
@@ -17,6 +19,7 @@ __all__ = [
     "dispose",
     "erase",
     "get_datastore",
+    "people_in",
     "preview",
     "rules",
 ]

@@ -1,0 +1,249 @@
+"""Where the affected people are found: lawful's own data (personal data, collections, consent), the
+marketing exports and what recipients received, the audit log, and the company's datastores.
+
+Each source adds the people it finds to one map, keyed by person, with the categories it exposed and how
+many records; `rules.tally` then counts them."""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from lawful import audit, connectors, consent, keystore, marketing, processing, staff, subjects
+from lawful.config import Settings
+
+from . import rules
+from .rules import Person
+
+People = dict[str, Person]
+CHUNK = 1000
+
+
+def subject(people: People, subject_id: uuid.UUID | str) -> Person:
+    key = f"s:{subject_id}"
+    if key not in people:
+        people[key] = Person(subject=str(subject_id))
+    return people[key]
+
+
+def held(
+    db: Session,
+    people: People,
+    *,
+    organisation_id: uuid.UUID,
+    since: datetime | None,
+    until: datetime,
+    categories: list[str],
+    activities: list[str] | None = None,
+) -> None:
+    """lawful's own data held at some moment of the window (an item superseded before it began was not
+    there); with `activities`, only what was collected for them."""
+    item = subjects.PersonalData
+    query = select(item.subject_id, item.category, func.count()).where(
+        item.organisation_id == organisation_id, item.recorded_at <= until
+    )
+    if since is not None:
+        query = query.where(or_(item.superseded_at.is_(None), item.superseded_at >= since))
+    if categories:
+        query = query.where(item.category.in_(categories))
+    if activities is not None:
+        collection = subjects.Collection
+        query = query.join(collection, collection.id == item.collection_id).where(
+            collection.activity.in_(activities)
+        )
+    source = rules.LAWFUL if activities is None else "activities:" + ",".join(sorted(activities))
+    for subject_id, category, count in db.execute(query.group_by(item.subject_id, item.category)):
+        subject(people, subject_id).add(source, [category], int(count))
+
+
+def consented(
+    db: Session,
+    people: People,
+    register: processing.Register,
+    *,
+    organisation_id: uuid.UUID,
+    since: datetime | None,
+    until: datetime,
+    categories: list[str],
+    purposes: list[str],
+) -> None:
+    """The people whose consent to a purpose was in force during the window (a leaked mailing list)."""
+    event = consent.ConsentEvent
+    for purpose in purposes:
+        activity = next(a for a in register.activities if a.key == purpose)
+        exposed = rules.narrowed(activity.data_categories, categories)
+        if not exposed:
+            continue
+        query = (
+            select(event.subject_id, event.kind, event.occurred_at)
+            .where(
+                event.organisation_id == organisation_id,
+                event.purpose == purpose,
+                event.subject_id.is_not(None),
+                event.occurred_at <= until,
+            )
+            .order_by(event.subject_id, event.occurred_at)
+        )
+        history: dict[uuid.UUID, list[tuple[str, datetime]]] = defaultdict(list)
+        for subject_id, kind, at in db.execute(query):
+            if subject_id is not None:
+                history[subject_id].append((kind, at))
+        for subject_id, events in history.items():
+            if rules.in_force(events, since, until):
+                subject(people, subject_id).add(f"consent:{purpose}", exposed, len(exposed))
+
+
+def exported(
+    db: Session,
+    people: People,
+    *,
+    organisation_id: uuid.UUID,
+    categories: list[str],
+    uploads: Iterable[marketing.AudienceUpload],
+) -> None:
+    """Everyone in these exports and audience uploads, with the fields each one carried."""
+    member = marketing.AudienceMember
+    for upload in uploads:
+        exposed = rules.narrowed(upload.fields, categories)
+        if not exposed:
+            continue
+        source = f"export:{upload.recipient}:{upload.uploaded_at.date().isoformat()}"
+        for (subject_id,) in db.execute(select(member.subject_id).where(member.upload_id == upload.id)):
+            subject(people, subject_id).add(source, exposed, len(exposed))
+
+
+def uploads_to(
+    db: Session, *, organisation_id: uuid.UUID, recipients: list[str], since: datetime | None, until: datetime
+) -> list[marketing.AudienceUpload]:
+    """What the recipients received in the window: R-98, "every person synced to HubSpot in April"."""
+    upload = marketing.AudienceUpload
+    query = select(upload).where(
+        upload.organisation_id == organisation_id,
+        upload.recipient.in_(recipients),
+        upload.uploaded_at <= until,
+    )
+    if since is not None:
+        query = query.where(upload.uploaded_at >= since)
+    return list(db.scalars(query.order_by(upload.uploaded_at)))
+
+
+def uploads_by_id(
+    db: Session, *, organisation_id: uuid.UUID, ids: list[uuid.UUID]
+) -> tuple[list[marketing.AudienceUpload], list[dict[str, str]]]:
+    upload = marketing.AudienceUpload
+    found = {
+        u.id: u
+        for u in db.scalars(
+            select(upload).where(upload.organisation_id == organisation_id, upload.id.in_(ids))
+        )
+    }
+    problems = [
+        {"path": f"exports[{i}]", "message": "no such export of this organisation"}
+        for i, upload_id in enumerate(ids)
+        if upload_id not in found
+    ]
+    return [found[i] for i in ids if i in found], problems
+
+
+def read_by(
+    db: Session,
+    people: People,
+    *,
+    organisation_id: uuid.UUID,
+    since: datetime | None,
+    until: datetime,
+    categories: list[str],
+    actors: list[uuid.UUID],
+) -> None:
+    """From the audit log: the people whose data these staff members or API keys read in the window (a
+    stolen key, a compromised account), with the fields each read named."""
+    entry = audit.AuditEntry
+    query = select(entry.actor_id, entry.entity_id, entry.data).where(
+        entry.organisation_id == organisation_id,
+        entry.actor_id.in_(actors),
+        entry.entity_type.in_(("Subject", "subject")),
+        entry.entity_id.is_not(None),
+        entry.at <= until,
+    )
+    if since is not None:
+        query = query.where(entry.at >= since)
+    for actor_id, entity_id, data in db.execute(query):
+        fields = [str(f) for f in (data or {}).get("fields", [])] or ["unknown"]
+        exposed = rules.narrowed(fields, categories) if fields != ["unknown"] else set(fields)
+        if exposed:
+            subject(people, entity_id).add(f"actor:{actor_id}", exposed, len(exposed))
+
+
+def actor_problems(
+    db: Session, *, organisation_id: uuid.UUID, actors: list[uuid.UUID]
+) -> list[dict[str, str]]:
+    known: set[uuid.UUID] = set()
+    for model in (staff.StaffUser, staff.ApiKey):
+        known |= set(
+            db.scalars(select(model.id).where(model.organisation_id == organisation_id, model.id.in_(actors)))
+        )
+    return [
+        {"path": f"actors[{i}]", "message": "no staff member or API key of this organisation"}
+        for i, actor in enumerate(actors)
+        if actor not in known
+    ]
+
+
+def in_datastore(
+    db: Session,
+    people: People,
+    keys: keystore.Keys,
+    settings: Settings,
+    register: processing.Register,
+    *,
+    organisation_id: uuid.UUID,
+    key: str,
+    tables: list[str],
+    categories: list[str],
+) -> None:
+    """The people in a datastore's tables, matched to lawful's people by email; someone lawful does not
+    know stays in the list by the address the datastore holds (they are affected all the same)."""
+    found = connectors.people_in(settings, register, key=key, tables=tables, categories=categories)
+    lookups = {email: subjects.lookup_key(keys, subjects.IdentityKind.EMAIL, email) for email in found}
+    holders = subjects.holders(
+        db,
+        organisation_id=organisation_id,
+        lookups=[(subjects.IdentityKind.EMAIL, lookup) for lookup in lookups.values()],
+    )
+    source = f"datastore:{key}" + (":" + ",".join(sorted(tables)) if tables else "")
+    for email, what in found.items():
+        owner = holders.get((str(subjects.IdentityKind.EMAIL), lookups[email]))
+        if owner is not None:
+            person = subject(people, owner)
+        else:
+            person = people.setdefault(f"e:{email}", Person(email=email))
+        person.add(source, what.categories, what.rows)
+
+
+def describe(db: Session, people: People, *, organisation_id: uuid.UUID) -> None:
+    """Each known person's language, country and categories; someone erased since is no longer held and
+    leaves the list (nothing of theirs remains to be affected or told)."""
+    known = [p for p in people.values() if p.subject is not None]
+    ids = [uuid.UUID(p.subject) for p in known if p.subject]
+    found: dict[str, tuple[str | None, str | None, list[Any]]] = {}
+    model = subjects.Subject
+    for start in range(0, len(ids), CHUNK):
+        condition: ColumnElement[bool] = model.id.in_(ids[start : start + CHUNK])
+        rows = db.execute(
+            select(model.id, model.language, model.country, model.categories).where(
+                condition, model.organisation_id == organisation_id
+            )
+        )
+        found |= {str(i): (language, country, categories) for i, language, country, categories in rows}
+    for key, person in list(people.items()):
+        if person.subject is None:
+            continue
+        if person.subject not in found:
+            del people[key]
+            continue
+        person.language, person.country, kinds = found[person.subject]
+        person.subject_categories = {str(k) for k in kinds or []}
