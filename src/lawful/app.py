@@ -24,6 +24,8 @@ from lawful.audit import routes as audit_routes
 from lawful.audit import tasks as audit_tasks
 from lawful.breaches import pages as breach_pages
 from lawful.breaches import routes as breach_routes
+from lawful.breaches.dossier import pages as breach_dossier_pages
+from lawful.breaches.dossier import routes as breach_dossier_routes
 from lawful.breaches.scope import pages as breach_scope_pages
 from lawful.breaches.scope import routes as breach_scope_routes
 from lawful.config import Settings
@@ -124,6 +126,7 @@ def create_app(settings: Settings) -> FastAPI:
         subject_routes.router,
         breach_routes.router,
         breach_scope_routes.router,
+        breach_dossier_routes.router,
     ):
         app.include_router(router)
     for page_router in (
@@ -145,6 +148,7 @@ def create_app(settings: Settings) -> FastAPI:
         marketing_pages.campaign_pages,
         breach_pages.pages,
         breach_scope_pages.pages,
+        breach_dossier_pages.pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

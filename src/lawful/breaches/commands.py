@@ -297,6 +297,8 @@ def detect(
         terminal.out.print(f"{len(rows)} signal(s)")
 
 
-from .scope.commands import cli as _scope_cli  # noqa: E402  (the scope's commands: its own package)
+from .dossier.commands import cli as _dossier_cli  # noqa: E402  (sub-packages' commands, mounted here)
+from .scope.commands import cli as _scope_cli  # noqa: E402
 
-cli.add_typer(_scope_cli)
+for _sub in (_scope_cli, _dossier_cli):
+    cli.add_typer(_sub)

@@ -29,7 +29,9 @@ def _setup(lawful: Lawful, tmp_path: Path, count: int = 3) -> None:
         make_people(session, keys, org, count, at=AWARE - timedelta(days=2))
         session.commit()
     engine.dispose()
-    assert lawful("breaches", "open", "--title", "Backup stolen", "--aware-at", AWARE.isoformat()).exit_code == 0
+    assert (
+        lawful("breaches", "open", "--title", "Backup stolen", "--aware-at", AWARE.isoformat()).exit_code == 0
+    )
 
 
 def _breach() -> Breach:
@@ -51,7 +53,9 @@ def test_the_scope_command_counts_the_people_and_prints_them_as_json(lawful: Law
     assert _breach().affected_count == 3
 
 
-def test_a_table_not_in_the_map_is_refused_with_exit_1_and_nothing_is_written(lawful: Lawful, tmp_path: Path) -> None:
+def test_a_table_not_in_the_map_is_refused_with_exit_1_and_nothing_is_written(
+    lawful: Lawful, tmp_path: Path
+) -> None:
     _setup(lawful, tmp_path)
 
     result = lawful("breaches", "scope", "B-1", "--datastore", "chinook", "--table", "Customer")

@@ -17,7 +17,9 @@ NOW = {"X-Lawful-Now": "2026-03-04T12:00:00+01:00"}
 
 
 def _case(client: TestClient, token: str) -> None:
-    opened = client.post("/api/breaches", json={"title": "Export lost", "aware_at": AWARE}, headers=bearer(token) | NOW)
+    opened = client.post(
+        "/api/breaches", json={"title": "Export lost", "aware_at": AWARE}, headers=bearer(token) | NOW
+    )
     assert opened.status_code == 201, opened.text
 
 
@@ -30,7 +32,9 @@ def test_the_scope_of_an_export_is_computed_into_the_case_and_shown_again(
     token = make_api_key(db, org, ["breaches:read", "breaches:write"])
     _case(client, token)
 
-    response = client.post("/api/breaches/B-1/scope", json={"exports": [str(upload.id)]}, headers=bearer(token) | NOW)
+    response = client.post(
+        "/api/breaches/B-1/scope", json={"exports": [str(upload.id)]}, headers=bearer(token) | NOW
+    )
     shown = client.get("/api/breaches/B-1/scope", headers=bearer(token))
 
     assert response.status_code == 200, response.text
@@ -46,25 +50,40 @@ def test_an_unknown_datastore_or_an_empty_window_is_refused_naming_the_field_and
     token = make_api_key(db, org, ["breaches:read", "breaches:write"])
     _case(client, token)
 
-    unknown = client.post("/api/breaches/B-1/scope", json={"datastores": [{"key": "erp"}]}, headers=bearer(token) | NOW)
+    unknown = client.post(
+        "/api/breaches/B-1/scope", json={"datastores": [{"key": "erp"}]}, headers=bearer(token) | NOW
+    )
     empty = client.post(
         "/api/breaches/B-1/scope",
-        json={"systems": ["lawful"], "since": "2026-03-02T00:00:00+01:00", "until": "2026-03-01T00:00:00+01:00"},
+        json={
+            "systems": ["lawful"],
+            "since": "2026-03-02T00:00:00+01:00",
+            "until": "2026-03-01T00:00:00+01:00",
+        },
         headers=bearer(token) | NOW,
     )
 
-    assert (unknown.status_code, [p["path"] for p in unknown.json()["problems"]]) == (422, ["datastores[0].key"])
+    assert (unknown.status_code, [p["path"] for p in unknown.json()["problems"]]) == (
+        422,
+        ["datastores[0].key"],
+    )
     assert (empty.status_code, [p["path"] for p in empty.json()["problems"]]) == (422, ["until"])
     assert db.scalar(select(func.count()).select_from(scope.BreachScope)) == 0
     assert db.scalars(select(Breach)).one().affected_key_id is None
 
 
-def test_reading_the_register_is_not_enough_to_compute_a_scope(client: TestClient, db: Session, org: uuid.UUID) -> None:
+def test_reading_the_register_is_not_enough_to_compute_a_scope(
+    client: TestClient, db: Session, org: uuid.UUID
+) -> None:
     writer = make_api_key(db, org, ["breaches:read", "breaches:write"])
     reader = make_api_key(db, org, ["breaches:read"])
     _case(client, writer)
 
-    response = client.post("/api/breaches/B-1/scope", json={"systems": ["lawful"]}, headers=bearer(reader) | NOW)
+    response = client.post(
+        "/api/breaches/B-1/scope", json={"systems": ["lawful"]}, headers=bearer(reader) | NOW
+    )
 
     assert response.status_code == 403
-    assert client.get("/api/breaches/B-1/scope", headers=bearer(reader)).status_code == 404  # none computed yet
+    assert (
+        client.get("/api/breaches/B-1/scope", headers=bearer(reader)).status_code == 404
+    )  # none computed yet
