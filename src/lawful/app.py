@@ -26,6 +26,8 @@ from lawful.breaches import pages as breach_pages
 from lawful.breaches import routes as breach_routes
 from lawful.breaches.dossier import pages as breach_dossier_pages
 from lawful.breaches.dossier import routes as breach_dossier_routes
+from lawful.breaches.letters import pages as breach_letter_pages
+from lawful.breaches.letters import routes as breach_letter_routes
 from lawful.breaches.scope import pages as breach_scope_pages
 from lawful.breaches.scope import routes as breach_scope_routes
 from lawful.config import Settings
@@ -127,6 +129,7 @@ def create_app(settings: Settings) -> FastAPI:
         breach_routes.router,
         breach_scope_routes.router,
         breach_dossier_routes.router,
+        breach_letter_routes.router,
     ):
         app.include_router(router)
     for page_router in (
@@ -149,6 +152,7 @@ def create_app(settings: Settings) -> FastAPI:
         breach_pages.pages,
         breach_scope_pages.pages,
         breach_dossier_pages.pages,
+        breach_letter_pages.pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

@@ -298,7 +298,8 @@ def detect(
 
 
 from .dossier.commands import cli as _dossier_cli  # noqa: E402  (sub-packages' commands, mounted here)
+from .letters.commands import cli as _letters_cli  # noqa: E402
 from .scope.commands import cli as _scope_cli  # noqa: E402
 
-for _sub in (_scope_cli, _dossier_cli):
+for _sub in (_scope_cli, _dossier_cli, _letters_cli):
     cli.add_typer(_sub)

@@ -2,7 +2,7 @@
 
 Revision ID: 0030
 Revises: 0026
-Create Date: 2026-12-07 15:07:27.247882
+Create Date: 2026-12-07 15:23:10.171424
 """
 
 from collections.abc import Sequence
@@ -44,9 +44,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_breach_scopes_breach_id"), ["breach_id"], unique=False)
 
     op.create_table(
+        "breach_communications",
+        sa.Column("breach_id", sa.Uuid(), nullable=False),
+        sa.Column("decision_id", sa.Uuid(), nullable=False),
+        sa.Column("texts", sa.JSON(), nullable=False),
+        sa.Column("counts", sa.JSON(), nullable=False),
+        sa.Column("created_at", lawful.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["breach_id"],
+            ["breaches.id"],
+            name=op.f("fk_breach_communications_breach_id_breaches"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["decision_id"],
+            ["breach_decisions.id"],
+            name=op.f("fk_breach_communications_decision_id_breach_decisions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_breach_communications")),
+    )
+    with op.batch_alter_table("breach_communications", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_breach_communications_breach_id"), ["breach_id"], unique=False)
+
+    op.create_table(
         "breach_letters",
         sa.Column("breach_id", sa.Uuid(), nullable=False),
         sa.Column("decision_id", sa.Uuid(), nullable=False),
+        sa.Column("communication_id", sa.Uuid(), nullable=False),
         sa.Column("entry", sa.String(length=36), nullable=True),
         sa.Column("channel", sa.String(length=10), nullable=False),
         sa.Column("language", sa.String(length=2), nullable=False),
@@ -59,6 +86,12 @@ def upgrade() -> None:
             ["breach_id"],
             ["breaches.id"],
             name=op.f("fk_breach_letters_breach_id_breaches"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["communication_id"],
+            ["breach_communications.id"],
+            name=op.f("fk_breach_letters_communication_id_breach_communications"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
@@ -75,15 +108,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("breach_letters", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_breach_letters_breach_id"), ["breach_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_breach_letters_communication_id"), ["communication_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_breach_letters_outbox_id"), ["outbox_id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("breach_letters", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_breach_letters_outbox_id"))
+        batch_op.drop_index(batch_op.f("ix_breach_letters_communication_id"))
         batch_op.drop_index(batch_op.f("ix_breach_letters_breach_id"))
 
     op.drop_table("breach_letters")
+    with op.batch_alter_table("breach_communications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_breach_communications_breach_id"))
+
+    op.drop_table("breach_communications")
     with op.batch_alter_table("breach_scopes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_breach_scopes_breach_id"))
 
