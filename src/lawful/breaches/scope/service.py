@@ -124,7 +124,7 @@ def _keep(
     tally = rules.tally(people.values())
     previous = latest(db, breach_id=breach.id)
     old_owner = breach.affected_key_id
-    owner = f"{OWNER}{breach.id}:{uuid.uuid4().hex[:12]}"
+    owner = f"breach_affected:{breach.id}:{uuid.uuid4().hex[:12]}"  # OWNER, spelt out for the inventory scan
     key = keys.store.create(owner)
     breach.affected = crypto.encrypt(key, json.dumps(entries).encode(), context=owner.encode())
     breach.affected_key_id, breach.affected_count = owner, tally.people
