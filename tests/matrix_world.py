@@ -3,7 +3,7 @@ read back what another organisation must not have changed."""
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lawful import dsr, keystore, notices, processing, subjects
+from lawful import breaches, dsr, keystore, notices, processing, subjects
 from lawful.decisions import Export, exports
 from lawful.intake.models import UpdateLink
 from lawful.staff.rules import PERMISSIONS, Role
@@ -94,8 +94,17 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         subject_category=None,
         approval_threshold=-1,  # waits for the privacy officer
     )
+    breach = breaches.open_case(
+        db,
+        ACTOR,
+        organisation_id=ours,
+        facts=breaches.BreachCreate(
+            title="Matrix", aware_at=datetime.fromisoformat(NOW) - timedelta(hours=1)
+        ),
+    )
     db.commit()
     return {
+        "reference": breach.reference,  # theirs has no case of that number
         "subject_id": str(person.id),
         "email": email,
         "hold_id": str(hold.id),
@@ -135,6 +144,9 @@ def snapshot(engine: Engine, world: World, path_values: dict[str, str]) -> list[
     ids = {k: uuid.UUID(v) for k, v in path_values.items() if k.endswith("_id") and k != "consent_id"}
     with Session(engine) as db:
         request = db.get_one(dsr.Request, ids["request_id"])
+        breach = breaches.find(db, organisation_id=world.ours, reference=path_values["reference"])
+        assert breach is not None
+        case = breaches.case(db, breach=breach)
         export = db.get_one(Export, ids["export_id"])
         subject = db.get_one(subjects.Subject, ids["subject_id"])
         counted = [
@@ -156,4 +168,5 @@ def snapshot(engine: Engine, world: World, path_values: dict[str, str]) -> list[
             (export.status, export.approved_at),
             subject.child,
             counted,
+            (breach.status, breach.risk, breach.approx_subjects, len(case.notes), len(case.decisions)),
         ]

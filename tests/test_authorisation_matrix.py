@@ -51,6 +51,32 @@ NOT_REQUESTER = {f"key:{s}": "404" for s in ("personal_data:read",)} | {
     if "personal_data:read" in ROLE_PERMISSIONS[r] and "export:approve" not in ROLE_PERMISSIONS[r]
 }
 
+# Breaches: a processor's key (breaches:report) reports cases and sees only its own; anyone on staff reports.
+REPORTER = {"key:breaches:report": "ok"}
+NOT_ITS_REPORT = {"key:breaches:report": "404"}
+BREACH = "/api/breaches/{reference}"
+PAGE = "/console/breaches/{reference}"
+ASSESSMENT = {"risk": "unlikely", "rationale": "encrypted"}
+DECISION = {"audience": "authority", "notify": True, "reasons": "names exposed"}
+BREACH_ROUTES: dict[tuple[str, str], Rule] = {
+    ("POST", "/api/breaches"): Rule(P({"breaches:write"}), {"title": "x", "aware_at": NOW}, others=REPORTER),
+    ("GET", "/api/breaches"): Rule(P({"breaches:read"}), others=REPORTER),
+    ("GET", BREACH): Rule(P({"breaches:read"}), others=NOT_ITS_REPORT),
+    ("PATCH", BREACH): Rule(P({"breaches:write"}), {"approx_subjects": 5}),
+    ("POST", BREACH + "/notes"): Rule(P({"breaches:write"}), {"text": "x"}, others=NOT_ITS_REPORT),
+    ("POST", BREACH + "/assessment"): Rule(P({"breaches:write"}), ASSESSMENT),
+    ("POST", BREACH + "/decisions"): Rule(P({"breaches:write"}), DECISION),
+    ("POST", BREACH + "/close"): Rule(P({"breaches:write"})),  # 422 until decided: let through
+    ("GET", "/console/breaches"): Rule(P({"breaches:read"})),
+    ("GET", "/console/breaches/new"): Rule(ANY),
+    ("POST", "/console/breaches"): Rule(ANY, {"title": "x", "aware_at": "2026-01-05T10:00"}),
+    ("GET", PAGE): Rule(P({"breaches:read"})),
+    ("POST", PAGE + "/notes"): Rule(P({"breaches:write"}), {"text": "x"}),
+    ("POST", PAGE + "/assessment"): Rule(P({"breaches:write"}), ASSESSMENT),
+    ("POST", PAGE + "/decisions"): Rule(P({"breaches:write"}), DECISION | {"notify": "true"}),
+    ("POST", PAGE + "/close"): Rule(P({"breaches:write"})),
+}
+
 TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/register/schema"): Rule(PUBLIC),
     ("POST", "/api/register/check"): Rule(P({"register:read"})),
@@ -207,6 +233,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/console/audiences/uploads"): Rule(
         P({"marketing:send"}), {"purpose": "newsletter", "recipient": "hosting"}
     ),
+    **BREACH_ROUTES,
 }
 
 
@@ -220,7 +247,7 @@ def app_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 
 # Parameters of this organisation's own rows: another organisation calling with them must get nothing.
-IDS = {"subject_id", "hold_id", "restriction_id", "request_id", "export_id", "number"}
+IDS = {"subject_id", "hold_id", "restriction_id", "request_id", "export_id", "number", "reference"}
 SCOPES = sorted(PERMISSIONS)
 
 

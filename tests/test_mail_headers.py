@@ -173,6 +173,16 @@ def _reminder(w: World, lang: str) -> None:
     dsr.cases.send_reminders(w.db, w.keys, organisation_id=w.org, today=dsr.rules.reminders(soon.due_on)[0])
 
 
+def _breach_alert(w: World, lang: str) -> None:
+    """The privacy officer hears that 24 of a breach's 72 hours have passed (R-95)."""
+    make_staff(w.db, w.keys, w.org, [staff.Role.PRIVACY_OFFICER])
+    aware = clock.now() - timedelta(hours=25)
+    breaches.open_case(
+        w.db, w.actor, organisation_id=w.org, facts=breaches.BreachCreate(title="Lost laptop", aware_at=aware)
+    )
+    breaches.alerts.send_alerts(w.db, w.actor, w.keys, now=clock.now(), base_url=w.settings.base_url)
+
+
 def _opt_in(w: World, lang: str) -> None:
     consent.optin.subscribe(
         w.db, PUBLIC, w.keys, organisation_id=w.org, purpose="newsletter", email=w.email(), language=lang,
@@ -252,6 +262,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_objection_upheld": _objection_upheld,
     "dsr_objection_rejected": _objection_rejected,
     "dsr_reminder": _reminder,
+    "breach_alert": _breach_alert,
     "opt_in": _opt_in,
     "campaign": _campaign,
     "referral": _referral,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawful import clock, keystore, mail, staff, work
+from lawful import audit, clock, keystore, mail, staff, work
 from lawful.actor import SYSTEM
 from lawful.breaches import BreachAlert, BreachCreate, DecisionCreate, alerts, open_case
 from lawful.breaches.service import decide
@@ -99,6 +99,10 @@ def test_the_24_hour_alert_is_mailed_once_to_each_privacy_officer_with_workers_r
     assert "2026-05-11 17:00" in received[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     with sessions() as db:
         assert db.scalar(select(func.count()).select_from(BreachAlert)) == 1
+        entries = db.scalars(
+            select(audit.AuditEntry.data).where(audit.AuditEntry.action == "breach.alerted")
+        ).all()
+    assert entries == [{"reference": "B-1", "hours": 24, "officers": 2}]
 
 
 def test_no_alert_a_second_before_24_hours(
@@ -129,7 +133,7 @@ def test_the_clock_stops_once_the_authority_decision_is_recorded(
     sessions: sessionmaker[Session], keys: keystore.Keys, org: uuid.UUID
 ) -> None:
     with clock.pinned(AWARE + timedelta(hours=30)), work.unit(sessions) as db:
-        decision = DecisionCreate(audience="authority", notify=True, reasons="customer data exposed")  # type: ignore[arg-type]
+        decision = DecisionCreate(audience="authority", notify=True, reasons="customer data exposed")
         decide(db, ACTOR, organisation_id=org, reference="B-1", decision=decision)
 
     assert _run(sessions, keys, AWARE + timedelta(hours=48)) == 0

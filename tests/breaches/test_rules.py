@@ -12,8 +12,8 @@ from lawful.breaches.rules import Audience, DecisionFacts, Exemption, Phase, Ris
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
-def _bxl(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=BRUSSELS)  # type: ignore[misc]
+def _bxl(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=BRUSSELS)
 
 
 @pytest.mark.parametrize(

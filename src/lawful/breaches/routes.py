@@ -51,8 +51,8 @@ def _org(actor: Actor) -> uuid.UUID:
 
 
 def _own(actor: Actor) -> uuid.UUID | None:
-    """A processor's key sees only the cases it reported; a reader of the register sees them all."""
-    return None if actor.can(READ) else actor.id
+    """A processor's key sees only the cases it reported; a keeper or reader of the register sees them all."""
+    return None if actor.can(READ) or actor.can(WRITE) else actor.id
 
 
 @router.post("", status_code=201)

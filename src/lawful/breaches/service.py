@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock
 from lawful.actor import Actor, ActorKind
+from lawful.errors import Conflict
 
 from . import rules
 from .errors import BreachClosed, BreachNotFound, BreachRefused, CloseRefused, DecisionRefused
@@ -85,8 +86,8 @@ def open_case(
     )
     if not _insert_numbered(db, breach):
         found = _by_signal(db, organisation_id, signal_key) if signal_key else None
-        if found is None:
-            raise IntegrityError("breach numbering kept colliding", None, Exception("numbering"))
+        if found is None:  # other cases kept taking the next number: a burst; the caller may retry
+            raise Conflict("the case could not be numbered now; try again")
         return found
     audit.record(
         db,
@@ -105,8 +106,11 @@ def update(
     """Facts learnt since the case opened; each time says who recorded it. Only the fields sent change."""
     breach = _writable(db, organisation_id, reference)
     sent = changes.model_fields_set
-    if "aware_at" in sent and changes.aware_at is None:
-        raise BreachRefused("the clock needs its awareness time", problems=[_missing("aware_at")])
+    cleared = [
+        _missing(name) for name in ("title", "aware_at") if name in sent and getattr(changes, name) is None
+    ]
+    if cleared:  # a case always has its title, and its clock its awareness time
+        raise BreachRefused("these cannot be emptied: " + _paths(cleared), problems=cleared)
     _ensure_not_future({name: getattr(changes, name) for name in _TIMES if name in sent}, clock.now())
     dumped = changes.model_dump(mode="json", include=sent)
     changed = []
