@@ -257,17 +257,11 @@ def _settle_letters(db: Session, breach_id: uuid.UUID) -> None:
     """Each letter keeps its outcome; its link to the person's entry and to the outbox goes."""
     letters = list(db.scalars(select(BreachLetter).where(BreachLetter.breach_id == breach_id)))
     sent = [letter.outbox_id for letter in letters if letter.outbox_id is not None]
-    outcomes = (
-        dict(
-            db.execute(
-                select(mail.OutboxMessage.id, mail.OutboxMessage.status).where(
-                    mail.OutboxMessage.id.in_(sent)
-                )
-            )
-        )
-        if sent
-        else {}
-    )
+    outbox = mail.OutboxMessage
+    outcomes: dict[uuid.UUID, str] = {}
+    for start in range(0, len(sent), 1000):
+        rows = db.execute(select(outbox.id, outbox.status).where(outbox.id.in_(sent[start : start + 1000])))
+        outcomes |= {row_id: status for row_id, status in rows}
     for letter in letters:
         if letter.outbox_id is not None:
             letter.status = str(outcomes.get(letter.outbox_id, letter.status))
