@@ -25,11 +25,16 @@ class Person:
     subject_categories: set[str] = field(default_factory=set)
     records: int = 0
     sources: set[str] = field(default_factory=set)
+    described: bool = False  # language, country and subject categories read from lawful's record
 
     def add(self, source: str, categories: Iterable[str], records: int) -> None:
         self.sources.add(source)
         self.categories.update(categories)
         self.records += records
+
+    def describe(self, language: str | None, country: str | None, kinds: Iterable[Any] | None) -> None:
+        self.language, self.country, self.described = language, country, True
+        self.subject_categories = {str(k) for k in kinds or []}
 
     def sealed(self) -> dict[str, Any]:
         """As the case's sealed list keeps it."""

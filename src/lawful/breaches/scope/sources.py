@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, connectors, consent, keystore, marketing, processing, staff, subjects
@@ -43,21 +43,35 @@ def held(
     """lawful's own data held at some moment of the window (an item superseded before it began was not
     there); with `activities`, only what was collected for them."""
     item = subjects.PersonalData
-    query = select(item.subject_id, item.category, func.count()).where(
-        item.organisation_id == organisation_id, item.recorded_at <= until
-    )
+    conditions = [item.organisation_id == organisation_id, item.recorded_at <= until]
     if since is not None:
-        query = query.where(or_(item.superseded_at.is_(None), item.superseded_at >= since))
+        conditions.append(or_(item.superseded_at.is_(None), item.superseded_at >= since))
     if categories:
-        query = query.where(item.category.in_(categories))
+        conditions.append(item.category.in_(categories))
+    query = select(item.subject_id, item.category, func.count())
     if activities is not None:
         collection = subjects.Collection
-        query = query.join(collection, collection.id == item.collection_id).where(
-            collection.activity.in_(activities)
-        )
+        query = query.join(collection, collection.id == item.collection_id)
+        conditions.append(collection.activity.in_(activities))
     source = rules.LAWFUL if activities is None else "activities:" + ",".join(sorted(activities))
-    for subject_id, category, count in db.execute(query.group_by(item.subject_id, item.category)):
+    for subject_id, category, count in db.execute(
+        query.where(*conditions).group_by(item.subject_id, item.category)
+    ):
         subject(people, subject_id).add(source, [category], int(count))
+    _describe_among(db, people, organisation_id, query.with_only_columns(item.subject_id).where(*conditions))
+
+
+def _describe_among(db: Session, people: People, organisation_id: uuid.UUID, ids: Select[Any]) -> None:
+    """The language, country and categories of the people a source's statement finds, in one statement
+    (a semi-join on it, not a list of thousands of ids)."""
+    model = subjects.Subject
+    query = select(model.id, model.language, model.country, model.categories).where(
+        model.organisation_id == organisation_id, model.id.in_(ids.scalar_subquery())
+    )
+    for subject_id, language, country, kinds in db.execute(query):
+        found = people.get(f"s:{subject_id}")
+        if found is not None and not found.described:
+            found.describe(language, country, kinds)
 
 
 def consented(
@@ -78,8 +92,17 @@ def consented(
         exposed = rules.narrowed(activity.data_categories, categories)
         if not exposed:
             continue
+        model = subjects.Subject
         query = (
-            select(event.subject_id, event.kind, event.occurred_at)
+            select(
+                event.subject_id,
+                event.kind,
+                event.occurred_at,
+                model.language,
+                model.country,
+                model.categories,
+            )
+            .join(model, model.id == event.subject_id)
             .where(
                 event.organisation_id == organisation_id,
                 event.purpose == purpose,
@@ -89,12 +112,16 @@ def consented(
             .order_by(event.subject_id, event.occurred_at)
         )
         history: dict[uuid.UUID, list[tuple[str, datetime]]] = defaultdict(list)
-        for subject_id, kind, at in db.execute(query):
-            if subject_id is not None:
-                history[subject_id].append((kind, at))
+        about: dict[uuid.UUID, tuple[Any, Any, Any]] = {}
+        for subject_id, kind, at, language, country, kinds in db.execute(query):
+            history[subject_id].append((kind, at))
+            about[subject_id] = (language, country, kinds)
         for subject_id, events in history.items():
             if rules.in_force(events, since, until):
-                subject(people, subject_id).add(f"consent:{purpose}", exposed, len(exposed))
+                person = subject(people, subject_id)
+                person.add(f"consent:{purpose}", exposed, len(exposed))
+                if not person.described:
+                    person.describe(*about[subject_id])
 
 
 def exported(
@@ -112,8 +139,17 @@ def exported(
         if not exposed:
             continue
         source = f"export:{upload.recipient}:{upload.uploaded_at.date().isoformat()}"
-        for (subject_id,) in db.execute(select(member.subject_id).where(member.upload_id == upload.id)):
-            subject(people, subject_id).add(source, exposed, len(exposed))
+        model = subjects.Subject
+        query = (
+            select(member.subject_id, model.language, model.country, model.categories)
+            .join(model, model.id == member.subject_id)
+            .where(member.upload_id == upload.id)
+        )
+        for subject_id, language, country, kinds in db.execute(query):
+            person = subject(people, subject_id)
+            person.add(source, exposed, len(exposed))
+            if not person.described:
+                person.describe(language, country, kinds)
 
 
 def uploads_to(
@@ -225,10 +261,10 @@ def in_datastore(
 
 
 def describe(db: Session, people: People, *, organisation_id: uuid.UUID) -> None:
-    """Each known person's language, country and categories; someone erased since is no longer held and
-    leaves the list (nothing of theirs remains to be affected or told)."""
-    known = [p for p in people.values() if p.subject is not None]
-    ids = [uuid.UUID(p.subject) for p in known if p.subject]
+    """The language, country and categories of the people the sources did not describe themselves (found
+    in the audit log or a datastore); someone erased since is no longer held and leaves the list (nothing
+    of theirs remains to be affected or told)."""
+    ids = [uuid.UUID(p.subject) for p in people.values() if p.subject and not p.described]
     found: dict[str, tuple[str | None, str | None, list[Any]]] = {}
     model = subjects.Subject
     for start in range(0, len(ids), CHUNK):
@@ -240,10 +276,9 @@ def describe(db: Session, people: People, *, organisation_id: uuid.UUID) -> None
         )
         found |= {str(i): (language, country, categories) for i, language, country, categories in rows}
     for key, person in list(people.items()):
-        if person.subject is None:
+        if person.subject is None or person.described:
             continue
         if person.subject not in found:
             del people[key]
             continue
-        person.language, person.country, kinds = found[person.subject]
-        person.subject_categories = {str(k) for k in kinds or []}
+        person.describe(*found[person.subject])
