@@ -5,7 +5,7 @@ from . import rules, tasks
 from .errors import AffectedListGone, ScopeRefused
 from .models import BreachScope
 from .schemas import DatastoreScope, ScopeCreate, ScopeRead
-from .service import OWNER, Computed, affected, compute, forget_due, latest, person_key, read
+from .service import OWNER, Computed, affected, compute, forget_due, latest, read
 
 __all__ = [
     "OWNER",
@@ -20,7 +20,6 @@ __all__ = [
     "compute",
     "forget_due",
     "latest",
-    "person_key",
     "read",
     "rules",
     "tasks",

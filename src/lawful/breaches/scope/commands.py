@@ -42,14 +42,17 @@ def scope(
         list[str] | None, typer.Option(help="a staff member's or API key's id (audit log)")
     ] = None,
     since: Annotated[str | None, typer.Option(help="ISO 8601 with its offset")] = None,
-    until: Annotated[str | None, typer.Option(help="ISO 8601 with its offset; default: awareness")] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="ISO 8601 with its offset, or `now` (still going on); default: awareness"),
+    ] = None,
     org: Annotated[str | None, typer.Option("--org", help="the organisation's slug")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """R-98: list the people the breach reached (kept sealed with the case) and count them per category."""
     body = _body(
         since=since,
-        until=until,
+        until=clock.now().isoformat() if until == "now" else until,
         systems=system or [],
         datastores=_datastores(datastore or [], table or []),
         categories=category or [],

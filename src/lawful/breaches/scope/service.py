@@ -4,6 +4,7 @@ configured period the key is destroyed: the case stays, with its numbers and wit
 
 import json
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -116,17 +117,19 @@ def _keep(
     definition: dict[str, Any],
 ) -> Computed:
     """Seal the list under a new key (the earlier list's key goes once this is committed), count it into
-    the case, and keep how it was computed."""
-    tokens = _tokens(keys, breach)
+    the case, and keep how it was computed. Each person's entry is named the same in every computation of
+    the case (a keyed hash under the case's own naming key), so a letter sent stays sent to them."""
+    naming = keys.store.create(f"breach_affected:{breach.id}:entries")  # the same for every computation
     entries = []
     for who, person in sorted(people.items()):
-        entries.append({"id": tokens.get(who) or str(uuid.uuid4()), **person.sealed()})
+        entries.append({"id": crypto.keyed_hash(naming, who)[:32], **person.sealed()})
     tally = rules.tally(people.values())
     previous = latest(db, breach_id=breach.id)
     old_owner = breach.affected_key_id
     owner = f"breach_affected:{breach.id}:{uuid.uuid4().hex[:12]}"  # OWNER, spelt out for the inventory scan
     key = keys.store.create(owner)
-    breach.affected = crypto.encrypt(key, json.dumps(entries).encode(), context=owner.encode())
+    sealed = zlib.compress(json.dumps(entries, separators=(",", ":")).encode(), 1)
+    breach.affected = crypto.encrypt(key, sealed, context=owner.encode())
     breach.affected_key_id, breach.affected_count = owner, tally.people
     breach.approx_subjects, breach.approx_records = tally.people, tally.records
     breach.data_categories = rules.merged(
@@ -172,15 +175,6 @@ def _keep(
     return Computed(breach, made)
 
 
-def _tokens(keys: keystore.Keys, breach: Breach) -> dict[str, str]:
-    """The entries' ids in the earlier list, by person: a letter sent stays sent to the same entry."""
-    try:
-        earlier = affected(keys, breach)
-    except AffectedListGone:
-        return {}
-    return {person_key(e): e["id"] for e in earlier}
-
-
 def affected(keys: keystore.Keys, breach: Breach) -> list[dict[str, Any]]:
     """The sealed list of the people affected; gone when never computed or destroyed (R-82)."""
     owner = breach.affected_key_id
@@ -189,7 +183,8 @@ def affected(keys: keystore.Keys, breach: Breach) -> list[dict[str, Any]]:
         raise AffectedListGone(
             f"{breach.reference} has no list of the people affected (never computed, or destroyed)"
         )
-    entries: list[dict[str, Any]] = json.loads(crypto.decrypt(key, breach.affected, context=owner.encode()))
+    sealed = crypto.decrypt(key, breach.affected, context=owner.encode())
+    entries: list[dict[str, Any]] = json.loads(zlib.decompress(sealed))
     return entries
 
 
@@ -237,7 +232,9 @@ def forget_due(
             continue
         owner = breach.affected_key_id
         assert owner is not None
-        keys.store.destroy(owner)  # first: once gone, every copy of the list is unreadable, backups included
+        # first: once gone, every copy of the list is unreadable, backups included; and no letter's entry
+        # can be named again from a person
+        keys.store.destroy(owner, f"breach_affected:{breach.id}:entries")
         breach.affected, breach.affected_key_id, breach.affected_destroy_after = None, None, due
         _settle_letters(db, breach.id)
         db.flush()
@@ -279,8 +276,3 @@ def _known(register: processing.Register) -> rules.Known:
 
 def _union(current: list[Any], added: list[str]) -> list[Any]:
     return [*current, *(a for a in added if a not in current)]
-
-
-def person_key(entry: dict[str, Any]) -> str:
-    """An entry's person, as the sources key them: lawful's subject, or an address only a datastore holds."""
-    return f"s:{entry['subject']}" if entry["subject"] else f"e:{entry['email']}"

@@ -23,8 +23,13 @@ People = dict[str, Person]
 CHUNK = 1000
 
 
+def known(subject_id: uuid.UUID | str) -> str:
+    """A person lawful knows, as the map of people keys them (someone only a datastore holds: `e:<email>`)."""
+    return f"s:{subject_id}"
+
+
 def subject(people: People, subject_id: uuid.UUID | str) -> Person:
-    key = f"s:{subject_id}"
+    key = known(subject_id)
     if key not in people:
         people[key] = Person(subject=str(subject_id))
     return people[key]
@@ -69,7 +74,7 @@ def _describe_among(db: Session, people: People, organisation_id: uuid.UUID, ids
         model.organisation_id == organisation_id, model.id.in_(ids.scalar_subquery())
     )
     for subject_id, language, country, kinds in db.execute(query):
-        found = people.get(f"s:{subject_id}")
+        found = people.get(known(subject_id))
         if found is not None and not found.described:
             found.describe(language, country, kinds)
 
