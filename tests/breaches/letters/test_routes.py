@@ -92,3 +92,25 @@ def test_the_scope_page_shows_the_numbers_to_a_reader_of_the_register(
     page = client.get("/console/breaches/B-1/scope", headers=NOW)
 
     assert page.status_code == 200 and 'data-people="3"' in page.text and "Compute the scope" not in page.text
+
+
+def test_the_console_computes_the_scope_from_its_form(
+    client: TestClient, db: Session, keys: keystore.Keys, org: uuid.UUID
+) -> None:
+    make_people(db, keys, org, 2, at=AWARE - timedelta(days=1))
+    token = make_api_key(db, org, ["breaches:read", "breaches:write"])
+    opened = client.post(
+        "/api/breaches", json={"title": "x", "aware_at": AWARE.isoformat()}, headers=bearer(token) | NOW
+    )
+    assert opened.status_code == 201
+    log_in(client, db, keys, org, staff.Role.PRIVACY_OFFICER, now="2026-03-04T12:00:00+01:00")
+
+    posted = client.post(
+        "/console/breaches/B-1/scope", data={"systems": "lawful", "categories": "user.name"}, headers=NOW,
+        follow_redirects=False,
+    )  # fmt: skip
+    refused = client.post("/console/breaches/B-1/scope", data={"datastores": "erp.Customer"}, headers=NOW)
+    page = client.get("/console/breaches/B-1/scope", headers=NOW)
+
+    assert posted.status_code == 303 and 'data-people="2"' in page.text
+    assert refused.status_code == 422 and "datastores[0].key" in refused.text

@@ -160,6 +160,10 @@ def test_people_without_an_address_get_a_letter_on_paper_in_their_language(
     assert "Person tel 0" in text and "Un fichier a été perdu." in text  # the first person reads French
     assert "Person tel 1" in text and "Een bestand is verloren." in text
     assert letters.status(db, organisation_id=org, reference="B-1")["post"] == {"printed": 2}
+    printed = db.scalars(
+        select(audit.AuditEntry).where(audit.AuditEntry.action == "breach.letters_printed")
+    ).one()
+    assert printed.data == {"reference": "B-1", "letters": 2}
 
 
 def test_with_a_public_notice_under_art_34_3_c_no_paper_letter_is_made(
