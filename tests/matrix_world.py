@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lawful import breaches, dsr, keystore, notices, processing, subjects
+from lawful import breaches, clock, dsr, keystore, notices, processing, subjects
 from lawful.decisions import Export, exports
+from lawful.dsr import disclosures
 from lawful.intake.models import UpdateLink
 from lawful.staff.rules import PERMISSIONS, Role
 from tests.factories import (
@@ -94,6 +95,19 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         subject_category=None,
         approval_threshold=-1,  # waits for the privacy officer
     )
+    disclosure = disclosures.create(
+        db,
+        ACTOR,
+        organisation_id=ours,
+        requester_kind="police",
+        requester="Zone Midi",
+        legal_basis="Art. 46bis CCP",
+        subject_ids=[person.id],
+        categories=["user.name"],
+        received_on=clock.today(),
+        prohibited=True,
+        prohibition_ref="secrecy of the investigation",
+    )
     breach = breaches.open_case(
         db,
         ACTOR,
@@ -104,6 +118,7 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
     )
     db.commit()
     return {
+        "disclosure_id": str(disclosure.id),
         "reference": breach.reference,  # theirs has no case of that number
         "subject_id": str(person.id),
         "email": email,
@@ -148,6 +163,7 @@ def snapshot(engine: Engine, world: World, path_values: dict[str, str]) -> list[
         assert breach is not None
         case = breaches.case(db, breach=breach)
         export = db.get_one(Export, ids["export_id"])
+        disclosure = db.get_one(disclosures.Disclosure, ids["disclosure_id"])
         subject = db.get_one(subjects.Subject, ids["subject_id"])
         counted = [
             db.scalar(select(func.count()).select_from(model).where(where))
@@ -167,6 +183,12 @@ def snapshot(engine: Engine, world: World, path_values: dict[str, str]) -> list[
             (request.identity_method, request.completed_at, request.outcome, request.details),
             (export.status, export.approved_at),
             subject.child,
+            (
+                disclosure.status,
+                disclosure.approved_at,
+                disclosure.disclosed_at,
+                disclosure.prohibition_lifted_at,
+            ),
             counted,
             (breach.status, breach.risk, breach.approx_subjects, len(case.notes), len(case.decisions)),
         ]

@@ -8,7 +8,9 @@ import pytest
 
 SRC = Path(__file__).parent.parent / "src" / "lawful"
 LAYERS = [
-    {"dsr", "retention", "breaches"},
+    # above dsr: retention enforces the register's periods with dsr's erasure; stats counts requests too
+    {"retention", "stats", "compliance"},  # compliance reads dsr and breaches (and writes nothing)
+    {"dsr", "breaches"},
     {"connectors"},
     {"marketing"},
     {"decisions"},
@@ -16,6 +18,7 @@ LAYERS = [
     {"consent"},
     {"subjects"},
     {"notices"},
+    {"clients"},  # processor mode: client controllers read from the register
     {"processing"},
     {"staff"},
     {"audit"},  # below staff, as in ARCHITECTURE.md §2: every staff write records an audit entry

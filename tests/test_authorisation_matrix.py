@@ -31,6 +31,8 @@ RESTRICT = {"ground": "accuracy_contested", "reason": "contested"}
 FOLLOWUP = {"purpose": "request_followup"}
 REFUSAL = "the same request for the fifth time this month"
 OFFICER = P({"dsr:write", "export:approve"})  # decisions the privacy officer alone takes (dsr.errors)
+DISCLOSURES = P({"disclosures:approve"})  # privacy officer and legal, for the whole log
+DISCLOSURE = {"requester_kind": "police", "legal_basis": "Art. 46bis", "categories": ["user.name"]}
 
 
 @dataclass(frozen=True)
@@ -104,11 +106,13 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/register/versions"): Rule(P({"register:read"})),
     ("GET", "/api/register/versions/{number}"): Rule(P({"register:read"})),
     ("GET", "/api/register/export"): Rule(P({"register:read"})),
+    ("GET", "/api/clients"): Rule(P({"register:read"})),
     ("POST", "/api/notices/{kind}/versions"): Rule(P({"notice:publish"})),
     ("GET", "/api/notices/{kind}/versions"): Rule(P({"register:read"})),
     ("GET", "/api/notices/{kind}/versions/{number}"): Rule(P({"register:read"})),
     ("GET", "/api/audit"): Rule(P({"audit:read"})),
     ("GET", "/api/audit/verify"): Rule(P({"audit:read"})),
+    ("GET", "/api/connectors/retention/plan"): Rule(P({"retention:read"})),
     ("GET", "/api/forms/{form_key}"): Rule(PUBLIC),
     ("POST", "/api/forms/{form_key}/submissions"): Rule(PUBLIC),
     ("POST", "/api/subjects"): Rule(P({"subjects:write"})),
@@ -160,6 +164,12 @@ TABLE: dict[tuple[str, str], Rule] = {
         allowed="404",
     ),
     ("POST", "/api/dsr/{request_id}/complete"): Rule(P({"dsr:write"})),  # 409: not answered yet
+    ("POST", "/api/dsr/disclosures"): Rule(DISCLOSURES, DISCLOSURE | {"received_on": "2026-01-05"}),
+    ("GET", "/api/dsr/disclosures"): Rule(DISCLOSURES),
+    ("GET", "/api/dsr/disclosures/{disclosure_id}"): Rule(DISCLOSURES),
+    ("POST", "/api/dsr/disclosures/{disclosure_id}/approve"): Rule(DISCLOSURES),  # then 409: approved
+    ("POST", "/api/dsr/disclosures/{disclosure_id}/disclose"): Rule(DISCLOSURES),  # 409 until approved
+    ("POST", "/api/dsr/disclosures/{disclosure_id}/lift-prohibition"): Rule(DISCLOSURES),
     ("POST", "/api/decisions"): Rule(P({"decisions:ask"})),
     ("POST", "/api/decisions/batch"): Rule(P({"decisions:ask"})),
     ("POST", "/api/subjects/read"): Rule(P({"personal_data:read"})),
@@ -170,11 +180,16 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/subjects/{subject_id}/history"): Rule(P({"subjects:read"})),
     ("POST", "/api/subjects/{subject_id}/holds"): Rule(P({"subjects:flag"}), HOLD),
     ("POST", "/api/holds/{hold_id}/lift"): Rule(P({"subjects:flag"}), once=True),
+    ("GET", "/api/subjects/holds"): Rule(P({"subjects:flag"})),
     ("POST", "/api/subjects/{subject_id}/restrictions"): Rule(P({"subjects:flag"}), RESTRICT),
     ("POST", "/api/restrictions/{restriction_id}/lift"): Rule(
         P({"subjects:flag"}), {"informed_at": "2026-03-01T10:00:00+01:00"}, once=True
     ),
     ("POST", "/api/subjects/{subject_id}/child"): Rule(P({"subjects:flag"})),
+    ("GET", "/api/stats/subjects"): Rule(P({"stats:read"}), query={"group_by": "country"}),
+    ("GET", "/api/stats/consents"): Rule(P({"stats:read"})),
+    ("GET", "/api/stats/requests"): Rule(P({"stats:read"})),
+    ("GET", "/api/compliance"): Rule(P({"compliance:read"})),
     ("GET", "/console/login"): Rule(PUBLIC),
     ("POST", "/console/login"): Rule(PUBLIC),
     ("POST", "/console/logout"): Rule(ANY, allowed="login", ends_session=True),
@@ -184,10 +199,13 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/console/notices"): Rule(P({"register:read"})),
     ("POST", "/console/notices/{kind}"): Rule(P({"notice:publish"})),
     ("GET", "/console/audit"): Rule(P({"audit:read"})),
+    ("GET", "/console/stats"): Rule(P({"stats:read"})),
+    ("GET", "/console/compliance"): Rule(P({"compliance:read"})),
     ("GET", "/console/subjects"): Rule(P({"personal_data:read"})),
     ("POST", "/console/subjects"): Rule(
         P({"personal_data:read"}), {"kind": "email", "value": "{email}"} | FOLLOWUP
     ),
+    ("GET", "/console/subjects/holds"): Rule(P({"subjects:flag"})),
     ("GET", "/console/subjects/{subject_id}"): Rule(P({"personal_data:read"}), query=FOLLOWUP),
     ("POST", "/console/subjects/{subject_id}/holds"): Rule(
         P({"subjects:flag"}), HOLD | {"hold_purpose": "request_followup"} | FOLLOWUP
@@ -207,6 +225,11 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/console/requests/deletions"): Rule(P({"dsr:read"})),
     ("GET", "/console/requests/{request_id}"): Rule(P({"dsr:read"})),
     ("GET", "/console/tasks"): Rule(P({"dsr:read"})),
+    ("GET", "/console/disclosures"): Rule(DISCLOSURES),
+    ("POST", "/console/disclosures/{disclosure_id}/approve"): Rule(DISCLOSURES),
+    ("POST", "/console/disclosures/{disclosure_id}/disclose"): Rule(DISCLOSURES),
+    ("POST", "/console/disclosures/{disclosure_id}/lift-prohibition"): Rule(DISCLOSURES),
+    ("GET", "/console/disclosures/{disclosure_id}/data"): Rule(DISCLOSURES),  # 409: nothing disclosed yet
     ("POST", "/console/requests/{request_id}/recipients"): Rule(
         P({"dsr:write"}),
         {"notice": "{request_id}", "outcome": "impossible", "note": "gone bankrupt"},
@@ -268,7 +291,16 @@ def app_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 
 # Parameters of this organisation's own rows: another organisation calling with them must get nothing.
-IDS = {"subject_id", "hold_id", "restriction_id", "request_id", "export_id", "number", "reference"}
+IDS = {
+    "subject_id",
+    "hold_id",
+    "restriction_id",
+    "request_id",
+    "export_id",
+    "number",
+    "disclosure_id",
+    "reference",
+}
 SCOPES = sorted(PERMISSIONS)
 
 

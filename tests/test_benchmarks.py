@@ -24,12 +24,14 @@ WRK_MISSING = "benchmarks.{} needs wrk, which is not installed: `scripts/setup d
 # name: the line that carries its figures. Seconds: its smoke run on SQLite / PostgreSQL (2 cores, load 5–9;
 # the module took 3 min on SQLite, 4½ min on PostgreSQL).
 RESULTS = {
+    "compliance_check": r"^in process: median [\d.]+ s",
     "audience": r"^  customer_offers: median [\d.]+ s",  # 7 / 15 s
     "campaign_delivery": r"^  re-check on: delivery [\d,]+ messages/s, re-check [\d.]+ ms per message",
     "breach_scope": r"^  letters delivered: [\d,]+ in [\d.]+ s: [\d,]+ messages/s",  # 6 / 16 s
     "banner": r"^warm \(reloads, no choice made\): banner visible median \d+ ms",  # 28 / 29 s, Chromium
     "cold_start": r"^cold start: median [\d.]+ s",  # 19 / 33 s with two starts; one since
     "consent_events": r"^  spread: [\d,]+ recorded .* events/s recorded",  # 17 / 28 s
+    "datastore_retention": r"^  run: [\d,]+ rows ended in [\d.]+ s: [\d,]+ rows/s",  # 7 / 24 s
     "decisions_batch": r"^  over HTTP: [\d,]+ people/s",  # 8 / 15 s
     "decisions_profile": r"^GET /healthz .* req/s",  # 11 / 15 s
     "decisions_single": r"^  c8: median \d+ req/s",  # 13 / 18 s

@@ -26,7 +26,7 @@ from lawful import breaches, clock, consent, dsr, i18n, intake, keystore, mail, 
 from lawful.actor import PUBLIC, Actor
 from lawful.breaches import letters, scope
 from lawful.config import Settings
-from lawful.dsr import cases, fees, objections
+from lawful.dsr import cases, disclosures, fees, objections
 from tests.conftest import Mailbox, Receiver, _free_port
 from tests.factories import give_consent, make_fulfilled_request, make_person, make_register, make_staff
 from tests.registers import label, people
@@ -164,6 +164,24 @@ def _objection_rejected(w: World, lang: str) -> None:
     objections.decide(w.db, w.actor, w.keys, request_id=request.id, outcome="rejected", grounds=GROUNDS)
 
 
+def _disclosure(w: World, lang: str) -> None:
+    """The police received the person's name on an order: the person is told (R-89)."""
+    address = w.email()
+    told = subjects.collect(
+        w.db, w.actor, w.keys, organisation_id=w.org, subject_category="prospect",
+        identities={subjects.IdentityKind.EMAIL: address}, values={"user.name": "Anaïs"},
+        collection=subjects.CollectionCreate(activity="request_followup", channel=subjects.Channel.EMAIL),
+        language=lang,
+    ).subject  # fmt: skip
+    row = disclosures.create(
+        w.db, w.actor, organisation_id=w.org, requester_kind="police", requester="Police de Bruxelles",
+        legal_basis="Art. 46bis Code d'instruction criminelle", reference="PV 2026/77",
+        subject_ids=[told.id], categories=["user.name"], received_on=clock.today(),
+    )  # fmt: skip
+    disclosures.approve(w.db, w.actor, disclosure_id=row.id)
+    disclosures.disclose(w.db, w.actor, w.keys, disclosure_id=row.id)
+
+
 def _reminder(w: World, lang: str) -> None:
     """The privacy officer hears of one request due soon and one overdue (R-45)."""
     make_staff(w.db, w.keys, w.org, [staff.Role.PRIVACY_OFFICER])
@@ -261,6 +279,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_fee_declined": _fee_declined,
     "dsr_objection_upheld": _objection_upheld,
     "dsr_objection_rejected": _objection_rejected,
+    "dsr_disclosure": _disclosure,
     "dsr_reminder": _reminder,
     "breach_alert": _breach_alert,
     "opt_in": _opt_in,

@@ -30,13 +30,19 @@ from lawful.breaches.letters import pages as breach_letter_pages
 from lawful.breaches.letters import routes as breach_letter_routes
 from lawful.breaches.scope import pages as breach_scope_pages
 from lawful.breaches.scope import routes as breach_scope_routes
+from lawful.clients import routes as client_routes
+from lawful.compliance import pages as compliance_pages
+from lawful.compliance import routes as compliance_routes
 from lawful.config import Settings
+from lawful.connectors import routes as connector_routes
 from lawful.consent import pages as consent_pages
 from lawful.consent import routes as consent_routes
 from lawful.decisions import pages as decision_pages
 from lawful.decisions import routes as decision_routes
 from lawful.dsr import pages as dsr_pages
 from lawful.dsr import routes as dsr_routes
+from lawful.dsr.disclosures import pages as dsr_disclosure_pages
+from lawful.dsr.disclosures import routes as dsr_disclosure_routes
 from lawful.dsr.notices import pages as dsr_notice_pages
 from lawful.dsr.notices import routes as dsr_notice_routes
 from lawful.dsr.queue import pages as dsr_queue_pages
@@ -50,6 +56,8 @@ from lawful.notices import routes as notice_routes
 from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
 from lawful.staff import pages as staff_pages
+from lawful.stats import pages as stats_pages
+from lawful.stats import routes as stats_routes
 from lawful.subjects import routes as subject_routes
 from lawful.web import ApiKeyCache, LoginRequired
 
@@ -123,13 +131,18 @@ def create_app(settings: Settings) -> FastAPI:
         consent_routes.router,
         marketing_routes.router,
         dsr_notice_routes.router,  # before /api/dsr/{request_id}: /api/dsr/tasks is not an id
+        dsr_disclosure_routes.router,  # before /api/dsr/{request_id} too
         dsr_routes.router,
         decision_routes.router,
         subject_routes.router,
+        stats_routes.router,
         breach_routes.router,
         breach_scope_routes.router,
         breach_dossier_routes.router,
         breach_letter_routes.router,
+        connector_routes.router,
+        compliance_routes.router,
+        client_routes.router,
     ):
         app.include_router(router)
     for page_router in (
@@ -145,14 +158,17 @@ def create_app(settings: Settings) -> FastAPI:
         dsr_pages.pages,
         dsr_queue_pages.console,
         dsr_notice_pages.console,
+        dsr_disclosure_pages.console,
         dsr_pages.console,
         consent_pages.console,
         marketing_pages.pages,
         marketing_pages.campaign_pages,
+        stats_pages.pages,
         breach_pages.pages,
         breach_scope_pages.pages,
         breach_dossier_pages.pages,
         breach_letter_pages.pages,
+        compliance_pages.pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

@@ -41,6 +41,8 @@ DOMAINS = {
     "consent": ("lawful.consent.commands", "cli"),
     "breaches": ("lawful.breaches.commands", "cli"),
     "breach": ("lawful.breaches.commands", "cli"),  # `lawful breach open …`, as R-93 writes it
+    "compliance": ("lawful.compliance.commands", "cli"),
+    "clients": ("lawful.clients.commands", "cli"),
 }
 # every package that declares tables; a command that loads only its own domain would meet foreign keys
 # to tables nobody declared (NoReferencedTableError), so each process loads them all before a session

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     export_approval_threshold: int = Field(
         default=500, description="bulk exports above this need approval (R-91)"
     )
+    stats_min_cell: int = Field(
+        default=5,
+        ge=3,
+        le=1000,
+        description="statistics hide counts below this, and what would give them back (R-80)",
+    )
     trusted_proxies: str = Field(
         default="",
         description="comma-separated addresses of reverse proxies whose X-Forwarded-For and -Proto are "

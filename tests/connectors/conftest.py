@@ -2,8 +2,10 @@
 
 import re
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,11 +13,11 @@ from typing import Any
 import pytest
 import yaml
 from pydantic import SecretStr
-from sqlalchemy import MetaData, Table, create_engine, make_url, select
+from sqlalchemy import MetaData, Table, create_engine, make_url, select, text
 
 from lawful import connectors, processing
 from lawful.config import Settings
-from tests.conftest import PG_URL, _pg_database, drop_database
+from tests.conftest import PG_URL, Lawful, _pg_database, drop_database
 from tests.registers import EXAMPLES, as_yaml
 
 CHINOOK = Path("/work/shared/datasets/chinook")
@@ -96,3 +98,54 @@ def chinook(request: pytest.FixtureRequest, tmp_path: Path, settings: Settings) 
     connectors.dispose()
     if make_url(url).get_backend_name() == "postgresql":
         drop_database(url)
+
+
+INVOICE = 264  # customer 13's invoice of 2024-03-03 with 14 lines; `shop` dates it 2024-03-15 (R-75)
+
+
+def count(chinook: Chinook, sql: str) -> int:
+    """A count read through a connection of the test's own, straight from the datastore (sqlite3 for
+    the SQLite file); `sql` names {invoice}, {line}, {id} and {customer}."""
+    n = chinook.name
+    query = sql.format(
+        invoice=n("Invoice"), line=n("InvoiceLine"), id=n("InvoiceId"), customer=n("CustomerId")
+    )
+    if chinook.url.startswith("sqlite"):
+        with closing(sqlite3.connect(chinook.url.removeprefix("sqlite:///"))) as connection:
+            found: int = connection.execute(query).fetchone()[0]
+        return found
+    engine = create_engine(chinook.url)
+    with engine.connect() as connection:
+        found = connection.execute(text(query)).scalar_one()
+    engine.dispose()
+    return found
+
+
+def invoice_and_lines(chinook: Chinook, invoice: int) -> tuple[int, int]:
+    return (
+        count(chinook, f"SELECT count(*) FROM {{invoice}} WHERE {{id}} = {invoice:d}"),  # noqa: S608 (an int)
+        count(chinook, f"SELECT count(*) FROM {{line}} WHERE {{id}} = {invoice:d}"),  # noqa: S608
+    )
+
+
+def dated(chinook: Chinook, invoice: int, value: str) -> None:
+    """Set an invoice's date, as the shop's own software would."""
+    engine = create_engine(chinook.url)
+    n = chinook.name
+    with engine.begin() as connection:
+        connection.execute(
+            text(f"UPDATE {n('Invoice')} SET {n('InvoiceDate')} = :d WHERE {n('InvoiceId')} = :i"),  # noqa: S608
+            {"d": value, "i": invoice},
+        )
+    engine.dispose()
+
+
+@pytest.fixture
+def shop(lawful: Lawful, chinook: Chinook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Chinook:
+    """For `lawful …` commands: Chinook mapped in the applied register and its URL set, invoice 264
+    dated 2024-03-15, test mode on (the run may be given a later day)."""
+    monkeypatch.setenv("LAWFUL_DATASTORES__CHINOOK", chinook.url)
+    monkeypatch.setenv("LAWFUL_TEST_MODE", "true")
+    dated(chinook, INVOICE, "2024-03-15 00:00:00")
+    lawful.apply_register(tmp_path, as_yaml(chinook.document))
+    return chinook

@@ -9,8 +9,10 @@ from rich.table import Table
 from lawful import processing, terminal
 
 from . import service
+from .retention import commands as retention_commands
 
 cli = typer.Typer(help="The company's other databases, as the register's dataset maps describe them.")
+cli.add_typer(retention_commands.cli, name="retention")
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
 RegisterFile = Annotated[

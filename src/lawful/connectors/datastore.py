@@ -54,16 +54,30 @@ def mismatches(connection: Connection, store: processing.Datastore, path: str) -
             found.append({"path": f"{where}.name", "message": "the table has no primary key"})
         names = [(f"{where}.link.column", table.link.column)]
         names += [(f"{where}.columns[{i}].name", c.name) for i, c in enumerate(table.columns)]
+        names += [
+            (f"{where}.columns[{i}].keep.since", c.keep.since)
+            for i, c in enumerate(table.columns)
+            if c.keep is not None and c.keep.since is not None
+        ]
         for where_name, name in names:
             if name not in live:
                 found.append({"path": where_name, "message": f"no column {name!r} in table {table.name!r}"})
         for i, column in enumerate(table.columns):
             info = live.get(column.name)
-            if info and column.erasure is processing.ErasureAction.SET_NULL and not info["nullable"]:
+            if not info or info["nullable"]:
+                continue
+            if column.erasure is processing.ErasureAction.SET_NULL:
                 found.append(
                     {
                         "path": f"{where}.columns[{i}].erasure",
                         "message": f"{table.name}.{column.name} is NOT NULL: anonymise it instead",
+                    }
+                )
+            if column.keep is not None and column.keep.at_end is processing.AtEnd.SET_NULL:
+                found.append(
+                    {
+                        "path": f"{where}.columns[{i}].keep.at_end",
+                        "message": f"{table.name}.{column.name} is NOT NULL: anonymise it or delete the row",
                     }
                 )
     found += _references(inspector, store, path)

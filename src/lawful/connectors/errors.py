@@ -19,3 +19,9 @@ class UnknownDatastore(RuleViolation):
 
 class DatastoreUnreachable(Conflict):
     code = "datastore_unreachable"
+
+
+class DatastoreRefused(Conflict):
+    """The datastore refused a change (a table outside the map still references the rows, say)."""
+
+    code = "datastore_refused"

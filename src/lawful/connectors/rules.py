@@ -15,6 +15,7 @@ from lawful.processing import (
     RetentionRule,
     Trigger,
     add_period,
+    dated_by,
 )
 
 Action = ErasureAction
@@ -133,7 +134,8 @@ def evidence(
             }
             if column.keep is not None:
                 rule = rules[column.keep.retention]
-                since = column.keep.since
+                own = dated_by(store, table, rule.key)  # a kept field of the same rule may name it
+                since = column.keep.since or (own[1] if own and own[0] is table else None)
                 ends = [
                     kept_until(
                         as_date(r.get(since)) if since else inherited(store, rows, table, r, rule.key), rule

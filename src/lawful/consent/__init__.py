@@ -2,6 +2,7 @@
 
 from . import banner, optin, partners, preferences, withdrawals
 from .errors import ConsentNotGiven, NotConsentBased, UnknownPurpose
+from .evidence import Pseudonymised, pseudonymise_evidence
 from .models import ConsentEvent, ConsentState, CookieChoice, OptIn, Suppression
 from .rules import ConsentStatus, EventKind, current_state, is_marketing
 from .service import (
@@ -30,6 +31,7 @@ __all__ = [
     "OptIn",
     "OptOut",
     "Proof",
+    "Pseudonymised",
     "Suppression",
     "UnknownPurpose",
     "Withdrawal",
@@ -44,6 +46,7 @@ __all__ = [
     "optin",
     "partners",
     "preferences",
+    "pseudonymise_evidence",
     "record",
     "states",
     "suppress",

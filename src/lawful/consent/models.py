@@ -29,6 +29,10 @@ class ConsentEvent(Scoped, IdMixin, Base):
     actor_label: Mapped[str] = mapped_column(String(200))
     # the partners the text named, by recipient key: a consent to share covers only them
     recipients: Mapped[list[Any]] = mapped_column(default=list)
+    # given as a child (under 18 that day, or flagged as a child): its erasure is never balanced
+    as_child: Mapped[bool] = mapped_column(default=False)
+    # the client controller the consent was given to on a page run for it; null: the organisation
+    controller: Mapped[str | None] = mapped_column(String(120))
 
 
 class ConsentState(Scoped, IdMixin, Base):

@@ -1,6 +1,7 @@
 """Consent as a fold over its events (Art. 7): in force only while the latest event is a grant."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -45,3 +46,13 @@ MARKETING_USES = ("marketing", "personalize")
 def is_marketing(data_use: str) -> bool:
     """How the register marks a purpose as marketing (its data use), as the purpose gate reads it."""
     return data_use.startswith(MARKETING_USES)
+
+
+ENDED = frozenset({ConsentStatus.WITHDRAWN, ConsentStatus.REFUSED, ConsentStatus.EXPIRED})
+SUBJECT_ACTOR = "subject"  # what a person's own action (`subject:<id>`) is recorded as once pseudonymised
+
+
+def evidence_linked(status: ConsentStatus, kept_until: datetime, now: datetime) -> bool:
+    """Art. 7(1), 5(2) and R-82: the proof of a consent stays linked to the person while the consent is
+    in force, and after its end (withdrawn, refused, expired) until the period of the evidence ran out."""
+    return status not in ENDED or now < kept_until

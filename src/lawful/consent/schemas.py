@@ -55,6 +55,13 @@ class ConsentEventRead(BaseModel):
     element: str
     occurred_at: datetime
     recipients: list[str] = Field(default_factory=list, description="the partners the consent text named")
+    as_child: bool = Field(
+        default=False, description="given as a child (R-111): its erasure is never balanced"
+    )
+    controller: str | None = Field(
+        default=None,
+        description="the client controller it was given to on a page run for it; null: ourselves",
+    )
 
 
 class SubscriptionCreate(BaseModel):

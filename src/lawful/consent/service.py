@@ -32,6 +32,8 @@ class Proof:
     element: str
     notice_number: int | None = None
     recipients: tuple[str, ...] = ()  # the partners the text named (partners.offer_text)
+    as_child: bool = False  # R-111: the person was a child when giving it (intake knows the birth date)
+    controller: str | None = None  # the client controller of a page run for it (R-101); None: ourselves
 
 
 def ensure_consent_purpose(
@@ -73,6 +75,8 @@ def first_event(
         "occurred_at": now,
         "actor_label": actor.label,
         "recipients": list(proof.recipients),
+        "as_child": proof.as_child,
+        "controller": proof.controller,
     }
     state = {
         "id": uuid.uuid4(),
@@ -89,15 +93,17 @@ def first_event(
         entity_type="ConsentEvent",
         entity_id=event["id"],
         organisation_id=organisation_id,
-        data=_audited(subject_id, purpose, proof),
+        data=_audited(subject_id, purpose, proof, proof.as_child),
     )
     return [(_EVENTS, [event]), (_STATES, [state]), (audit.TABLE, [entry])]
 
 
-def _audited(subject_id: uuid.UUID, purpose: str, proof: Proof) -> dict[str, Any]:
+def _audited(subject_id: uuid.UUID, purpose: str, proof: Proof, as_child: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {"subject_id": str(subject_id), "purpose": purpose}
     if proof.recipients:
         data["recipients"] = list(proof.recipients)
+    if as_child:
+        data["as_child"] = True
     return data
 
 
@@ -139,6 +145,8 @@ def record(
         occurred_at=now,
         actor_label=actor.label,
         recipients=list(proof.recipients),
+        as_child=proof.as_child or _flagged_child(db, subject_id),
+        controller=proof.controller,
     )
     db.add(event)
     db.flush()
@@ -161,9 +169,14 @@ def record(
         f"consent.{kind}",
         entity=event,
         organisation_id=organisation_id,
-        data=_audited(subject_id, purpose, proof),
+        data=_audited(subject_id, purpose, proof, event.as_child),
     )
     return event
+
+
+def _flagged_child(db: Session, subject_id: uuid.UUID) -> bool:
+    """R-110, R-111: consent recorded for someone flagged as a child was given as a child."""
+    return bool(db.scalar(select(subjects.Subject.child).where(subjects.Subject.id == subject_id)))
 
 
 def states(

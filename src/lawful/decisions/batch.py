@@ -2,7 +2,7 @@
 
 The gate's answer depends only on a person's facts, and 100,000 people share a handful of them. So the
 statement does not send a row per person: it groups the people by their facts (categories, role,
-child, restricted, objected, held, suppressed, consent, past retention) and sends each group once, with
+child, restricted, objected, held, archived, suppressed, consent, past retention) and sends each group once, with
 the people's positions in the request as one text. Building 100,000 rows in psycopg cost more than the
 query; parsing a few texts costs nothing.
 
@@ -40,10 +40,10 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.types import DateTime, Uuid
 
-from lawful import clock, consent, subjects
+from lawful import consent, subjects
 
 from . import batch_sqlite, facts
-from .facts import CS, ID, OB, SP, C, Fact, H, R, S
+from .facts import CS, ID, OB, SP, A, C, Fact, H, R, S
 
 # A group: the facts its people share, and their positions in the list asked about.
 Group = tuple[Fact, list[int]]
@@ -75,14 +75,26 @@ def groups(
         "ids": ",".join([sid.hex for sid in subject_ids]),
         "org": organisation_id,
         "purpose": purpose,
-        "today": clock.today(),
         "past_until": past_until,
         "kept_from": kept_from,
     }
     found: list[Group] = []
     detailed: list[Group] = []
     for row in db.connection().execute(_grouped(), params):
-        categories, child, role, restricted, objected, held, suppressed, state, past, between, people = row
+        (
+            categories,
+            child,
+            role,
+            restricted,
+            objected,
+            held,
+            archived,
+            suppressed,
+            state,
+            past,
+            between,
+            people,
+        ) = row
         fact: Fact = (
             tuple(json.loads(categories)),
             role,
@@ -93,14 +105,19 @@ def groups(
             bool(child),
             (),
             past_until if past else None,
+            (),
+            False,
         )
         groups: list[Group]
         if between:  # "position:microseconds since 1970" each: the rule decides them one by one
             pairs = (person.split(":") for person in people.split(","))
-            groups = [((*fact[:8], _EPOCH + timedelta(microseconds=int(m))), [int(p) - 1]) for p, m in pairs]
+            groups = [
+                ((*fact[:8], _EPOCH + timedelta(microseconds=int(m)), *fact[9:]), [int(p) - 1])
+                for p, m in pairs
+            ]
         else:
             groups = [(fact, [int(p) - 1 for p in people.split(",")])]
-        (detailed if objected or held else found).extend(groups)
+        (detailed if objected or held or archived else found).extend(groups)
     return found + _one_each(db, subject_ids, detailed)
 
 
@@ -108,17 +125,15 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _one_each(db: Session, subject_ids: Sequence[uuid.UUID], detailed: list[Group]) -> list[Group]:
-    """Groups whose people have objections or holds, split per person with their details."""
+    """Groups whose people have objections, holds or archives, split per person with their details."""
     if not detailed:
         return []
     ids = [subject_ids[p] for _, positions in detailed for p in positions]
-    objections, holds = facts.details(db, ids)
+    found = facts.details(db, ids)
     split: list[Group] = []
     for fact, positions in detailed:
         for p in positions:
-            sid = subject_ids[p]
-            own = (*fact[:3], objections.get(sid, ()), *fact[4:7], holds.get(sid, ()), fact[8])
-            split.append((own, [p]))
+            split.append((facts.with_detail(fact, found.get(subject_ids[p], facts.NO_DETAIL)), [p]))
     return split
 
 
@@ -139,9 +154,8 @@ def _grouped() -> Select[Any]:
         R.organisation_id == org, R.lifted_at.is_(None), or_(R.activity.is_(None), R.activity == purpose)
     )
     objected = select(OB.subject_id).where(OB.organisation_id == org)
-    held = select(H.subject_id).where(
-        H.organisation_id == org, H.lifted_at.is_(None), H.review_on >= bindparam("today")
-    )
+    held = select(H.subject_id).where(H.organisation_id == org, H.lifted_at.is_(None))
+    archived = select(A.subject_id).where(A.organisation_id == org)
     suppressed = (
         select(ID.subject_id)
         .join(
@@ -174,10 +188,11 @@ def _grouped() -> Select[Any]:
     keys = (
         sql_cast(S.categories, Text),
         S.child,
-        S.role,
+        subjects.space_column(S.role, S.client),
         S.id.in_(restricted),
         S.id.in_(objected),
         S.id.in_(held),
+        S.id.in_(archived),
         S.id.in_(suppressed),
         CS.state,
         last.c.at <= past_until,

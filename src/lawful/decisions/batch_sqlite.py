@@ -19,8 +19,6 @@ from sqlalchemy import Select, bindparam, column, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from lawful import clock
-
 from . import facts
 from .facts import Fact, S
 
@@ -43,7 +41,6 @@ def groups(
         "ids": json.dumps([sid.hex for sid in subject_ids]),
         "org": organisation_id.hex,
         "purpose": purpose,
-        "today": clock.today().isoformat(),
     }
     past_until, kept_from = bounds or (None, None)
     low = past_until.astimezone(UTC).strftime(_STORED) if past_until else None
@@ -61,7 +58,20 @@ def groups(
         cursor.close()
     shared: dict[tuple[Any, ...], list[int]] = {}
     alone: list[tuple[tuple[Any, ...], list[int]]] = []
-    for raw, org, categories, child, role, restricted, objected, held, suppressed, last, state in rows:
+    for (
+        raw,
+        org,
+        categories,
+        child,
+        role,
+        restricted,
+        objected,
+        held,
+        suppressed,
+        last,
+        state,
+        archived,
+    ) in rows:
         if org != values["org"]:
             continue
         if last is None or low is None or high is None:
@@ -79,7 +89,7 @@ def groups(
             bool(restricted),
             bool(suppressed),
             bool(child),
-            bool(objected or held),
+            bool(objected or held or archived),
         )
         if moment is not None and moment is not past_until:
             alone.append(((*key, moment), positions[raw]))
@@ -101,6 +111,8 @@ def groups(
             child,
             (),
             moment,
+            (),
+            False,
         )
         (detailed if details else found).append((fact, where))
     return found, detailed
@@ -113,6 +125,6 @@ def _compiled(dialect: Dialect) -> tuple[str, tuple[str, ...], dict[str, Any]]:
     # organisation by its index instead of finding the people asked about by their ids.
     statement = facts.statement("sqlite", S.id.in_(wanted))
     compiled = statement.compile(dialect=dialect)
-    ours = {"ids", "org", "purpose", "today"}  # "org" is also the suppressions' and consent's
+    ours = {"ids", "org", "purpose"}  # "org" is also the suppressions' and consent's
     defaults = {k: v for k, v in compiled.construct_params({k: "" for k in ours}).items() if k not in ours}
     return compiled.string, tuple(compiled.positiontup or ()), defaults

@@ -46,7 +46,7 @@ def request(
     decided = decide_many(
         db, organisation_id=organisation_id, purpose=purpose, subject_ids=candidates, fields=frozenset(wanted)
     )
-    allowed = [sid for sid, d in decided.items() if d.allow]
+    allowed = {sid: d.hidden for sid, d in decided.items() if d.allow}
     excluded = Counter(str(r) for d in decided.values() if not d.allow for r in d.reasons)
     export = Export(
         organisation_id=organisation_id,
@@ -98,7 +98,7 @@ def approve(db: Session, actor: Actor, keys: keystore.Keys, *, export_id: uuid.U
         fields=frozenset(export.fields),
     )
     export.approved_by, export.approved_at = actor.label, clock.now()
-    _build(db, keys, export, [sid for sid, d in decided.items() if d.allow])
+    _build(db, keys, export, {sid: d.hidden for sid, d in decided.items() if d.allow})
     audit.record(
         db,
         actor,
@@ -111,14 +111,19 @@ def approve(db: Session, actor: Actor, keys: keystore.Keys, *, export_id: uuid.U
     return export
 
 
-def _build(db: Session, keys: keystore.Keys, export: Export, allowed: list[uuid.UUID]) -> None:
+def _build(
+    db: Session, keys: keystore.Keys, export: Export, allowed: dict[uuid.UUID, tuple[str, ...]]
+) -> None:
+    """The file of the people allowed, each without the archived activities the purpose may not use."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["subject_id", *export.fields])
-    for subject_id in allowed:
+    for subject_id, hidden in allowed.items():
         found = {
             v.category: v.value
-            for v in subjects.values(db, keys, subject_id=subject_id, categories=set(export.fields))
+            for v in subjects.values(
+                db, keys, subject_id=subject_id, categories=set(export.fields), without=hidden
+            )
         }
         writer.writerow(
             [str(subject_id), *(render.spreadsheet_cell(found.get(f, "")) for f in export.fields)]

@@ -2,8 +2,8 @@
 
 Each person's flags (restricted for this purpose, objected, held, suppressed, consent for this purpose,
 last collection for this activity) are scalar subqueries on one row, so a single decision costs one
-round trip and a batch of 100,000 people a few. Objections and legal holds, which the rule needs in
-detail, are read in a second statement only for the rare people who have any.
+round trip and a batch of 100,000 people a few. Objections, legal holds and archives, which the rule
+needs in detail, are read in a second statement only for the rare people who have any.
 
 The statements are built once per database dialect with bound parameters: building a statement of this
 size costs more than running it.
@@ -40,23 +40,44 @@ from lawful import clock, consent, processing, subjects
 from .rules import Person
 
 # What the gate knows of one person, as a plain tuple: categories, role, consent, objections,
-# restricted, suppressed, child, holds, last collection for the purpose. A batch builds 100,000 of them,
-# and a frozen dataclass each cost more than the query; `person` makes the rule's Person when needed.
+# restricted, suppressed, child, holds, last collection for the purpose, archived activities (with their
+# rule), all archived. A batch builds 100,000 of them, and a frozen dataclass each cost more than the
+# query; `person` makes the rule's Person when needed.
+Objections = tuple[tuple[str, str | None, str | None], ...]
+Archived = tuple[tuple[str, str], ...]
 Fact = tuple[
     tuple[str, ...],
     str,
     str,
-    tuple[tuple[str, str | None, str | None], ...],
+    Objections,
     bool,
     bool,
     bool,
     tuple[str, ...],
     datetime | None,
+    Archived,
+    bool,
 ]
+# The details read only for the rare people who have any: objections, holds in force, archives, and
+# whether every activity of theirs is archived.
+Detail = tuple[Objections, tuple[str, ...], Archived, bool]
+NO_DETAIL: Detail = ((), (), (), False)
 
 
 def person(fact: Fact) -> Person:
-    categories, role, consent_state, objections, restricted, suppressed, child, holds, last = fact
+    (
+        categories,
+        role,
+        consent_state,
+        objections,
+        restricted,
+        suppressed,
+        child,
+        holds,
+        last,
+        archived,
+        whole,
+    ) = fact
     return Person(
         categories=categories,
         role=role,
@@ -67,7 +88,14 @@ def person(fact: Fact) -> Person:
         child=child,
         holds=holds,
         last_collected=last,
+        archived=archived,
+        all_archived=whole,
     )
+
+
+def with_detail(fact: Fact, detail: Detail) -> Fact:
+    objections, holds, archived, whole = detail
+    return (*fact[:3], objections, *fact[4:7], holds, fact[8], archived, whole)
 
 
 ALL_MARKETING = "marketing"  # an exclusion entry of this scope covers every marketing purpose
@@ -81,6 +109,7 @@ def table(model: type[object]) -> Table:
 
 S, C, R = table(subjects.Subject).c, table(subjects.Collection).c, table(subjects.Restriction).c
 OB, H, ID = table(subjects.Objection).c, table(subjects.LegalHold).c, table(subjects.Identity).c
+A = table(subjects.Archive).c
 CS, SP = table(consent.ConsentState).c, table(consent.Suppression).c
 RV = table(processing.RegisterVersion).c
 
@@ -142,7 +171,6 @@ def lookup_statement(
     values = defaults | _params(organisation_id, purpose) | {"kind": kind, "lookup": lookup}
     if dialect.name != "postgresql":  # SQLite stores ids as hex and dates as text
         values = {k: v.hex if isinstance(v, uuid.UUID) else v for k, v in values.items()}
-        values["today"] = values["today"].isoformat()
     return sql, [values[n] for n in names] if names is not None else values
 
 
@@ -155,7 +183,7 @@ def from_row(
     version_id = row[-1] if isinstance(row[-1], uuid.UUID) else uuid.UUID(hex=row[-1])
     if row[0] is None:  # no one has this identity
         return None, version_id
-    if (row[6] or row[7]) and details is None:
+    if (row[6] or row[7] or row[11]) and details is None:
         return None
     fact = next(iter(_people(details, organisation_id, [row], {}).values()), None)
     return None if fact is None else person(fact), version_id
@@ -164,14 +192,14 @@ def from_row(
 @cache
 def _compiled_lookup(dialect: Dialect) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
     compiled = _by_lookup(dialect.name).compile(dialect=dialect)
-    placeholder = {"org": uuid.UUID(int=0), "purpose": "", "today": clock.today(), "kind": "", "lookup": ""}
+    placeholder = {"org": uuid.UUID(int=0), "purpose": "", "kind": "", "lookup": ""}
     defaults = {k: v for k, v in compiled.construct_params(placeholder).items() if k not in placeholder}
     names = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
     return compiled.string, names, defaults
 
 
 def _params(organisation_id: uuid.UUID, purpose: str) -> dict[str, Any]:
-    return {"org": organisation_id, "purpose": purpose, "today": clock.today()}
+    return {"org": organisation_id, "purpose": purpose}
 
 
 @cache
@@ -216,7 +244,8 @@ def statement(dialect: str, selector: ColumnElement[bool] | None) -> Select[Any]
         R.subject_id == S.id, R.lifted_at.is_(None), or_(R.activity.is_(None), R.activity == purpose)
     )
     objected = exists().where(OB.subject_id == S.id)
-    held = exists().where(H.subject_id == S.id, H.lifted_at.is_(None), H.review_on >= bindparam("today"))
+    held = exists().where(H.subject_id == S.id, H.lifted_at.is_(None))  # which are in force: `details`
+    archived = exists().where(A.subject_id == S.id)
     suppressed = exists().where(
         ID.subject_id == S.id,
         ID.kind == "email",
@@ -231,7 +260,7 @@ def statement(dialect: str, selector: ColumnElement[bool] | None) -> Select[Any]
         _text_id(S.organisation_id, dialect),
         sql_cast(S.categories, Text) if dialect == "postgresql" else type_coerce(S.categories, String),
         S.child,
-        S.role,
+        subjects.space_column(S.role, S.client),
         restricted,
         objected,
         held,
@@ -239,6 +268,7 @@ def statement(dialect: str, selector: ColumnElement[bool] | None) -> Select[Any]
         # SQLite: the stored text, parsed by `_moment`; SQLAlchemy's conversion cost more than the query
         type_coerce(last.scalar_subquery(), String) if dialect != "postgresql" else last.scalar_subquery(),
         state.scalar_subquery(),
+        archived,
     )
     return chosen if selector is None else chosen.where(selector)
 
@@ -251,7 +281,9 @@ def _people(
     organisation = (organisation_id, organisation_id.hex)
     parsed: dict[str, tuple[str, ...]] = {}  # categories arrive as JSON text; most people share theirs
     for row in rows:
-        raw, org, categories, child, role, restricted, objected, held, suppressed, last, state = row[:11]
+        raw, org, categories, child, role, restricted, objected, held, suppressed, last, state, archived = (
+            row[:12]
+        )
         if org is not None and org not in organisation:
             continue
         sid = raw if isinstance(raw, uuid.UUID) else known.get(raw) or uuid.UUID(hex=raw)
@@ -269,14 +301,15 @@ def _people(
             bool(child),
             (),
             _moment(last),
+            (),
+            False,
         )
-        if objected or held:
+        if objected or held or archived:
             detailed.append(sid)
     if detailed and db is not None:
-        objections, holds = details(db, detailed)
+        found = details(db, detailed)
         for sid in detailed:
-            fact = people[sid]
-            people[sid] = (*fact[:3], objections.get(sid, ()), *fact[4:7], holds.get(sid, ()), fact[8])
+            people[sid] = with_detail(people[sid], found.get(sid, NO_DETAIL))
     return people
 
 
@@ -291,21 +324,49 @@ def _moment(value: datetime | float | str | None) -> datetime | None:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def details(
-    db: Session, ids: list[uuid.UUID]
-) -> tuple[dict[uuid.UUID, tuple[tuple[str, str | None, str | None], ...]], dict[uuid.UUID, tuple[str, ...]]]:
-    objections: dict[uuid.UUID, tuple[tuple[str, str | None, str | None], ...]] = {}
-    holds: dict[uuid.UUID, tuple[str, ...]] = {}
+def details(db: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Detail]:
+    """Objections, holds in force (subjects.held_for: the one meaning of a hold), archives and whether all
+    is archived, for people the statement flagged; absent: none of them."""
+    today = clock.today()
+    found: dict[uuid.UUID, Detail] = {}
     for start in range(0, len(ids), SQLITE_CHUNK):
         chunk = ids[start : start + SQLITE_CHUNK]
+        objections: dict[uuid.UUID, Objections] = {}
         for sid, kind, activity, outcome in db.execute(
             select(OB.subject_id, OB.kind, OB.activity, OB.outcome).where(OB.subject_id.in_(chunk))
         ):
             objections[sid] = (*objections.get(sid, ()), (kind, activity, outcome))
-        for sid, held_for in db.execute(
-            select(H.subject_id, H.purpose).where(
-                and_(H.subject_id.in_(chunk), H.lifted_at.is_(None), H.review_on >= clock.today())
+        holds: dict[uuid.UUID, list[Any]] = {}
+        for hold in db.execute(
+            select(H.subject_id, H.purpose, H.review_on, H.lifted_at).where(
+                and_(H.subject_id.in_(chunk), H.lifted_at.is_(None))
             )
         ):
-            holds[sid] = (*holds.get(sid, ()), held_for)
-    return objections, holds
+            holds.setdefault(hold.subject_id, []).append(hold)
+        archived: dict[uuid.UUID, Archived] = {}
+        for sid, activity, rule in db.execute(
+            select(A.subject_id, A.activity, A.rule).where(A.subject_id.in_(chunk)).order_by(A.activity)
+        ):
+            archived[sid] = (*archived.get(sid, ()), (activity, rule))
+        live = _live(db, archived)
+        for sid in {*objections, *holds, *archived}:
+            found[sid] = (
+                objections.get(sid, ()),
+                tuple(sorted(subjects.held_for(holds.get(sid, []), today))),
+                archived.get(sid, ()),
+                sid in archived and sid not in live,
+            )
+    return found
+
+
+def _live(db: Session, archived: dict[uuid.UUID, Archived]) -> set[uuid.UUID]:
+    """The archived people who still have data collected for an activity that is not archived."""
+    if not archived:
+        return set()
+    live = set()
+    for sid, activity in db.execute(
+        select(C.subject_id, C.activity).where(C.subject_id.in_(list(archived))).distinct()
+    ):
+        if activity not in {a for a, _ in archived[sid]}:
+            live.add(sid)
+    return live

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lawful import clock, consent, processing, subjects
+from lawful import clock, consent, i18n, processing, subjects
 from lawful.actor import Actor
 from lawful.errors import RuleViolation
 from lawful.web import AppKeys, AppSettings, ConsoleActor, Db, SameOrigin, console_permission, html
@@ -71,6 +71,22 @@ def search(
     return RedirectResponse(f"/console/subjects/{found}?purpose={purpose}", status_code=303)
 
 
+@pages.get("/holds")
+def holds(db: Db, actor: ConsoleActor, overdue: bool = False) -> HTMLResponse:
+    """R-79: the legal holds in force, or those past their review date (kept, and flagged here)."""
+    console_permission(actor, "subjects:flag")
+    today = clock.today()
+    found = subjects.holds(db, organisation_id=_org(actor), today=today, overdue=overdue)
+    return html(
+        "console/holds.html",
+        title="Legal holds past their review" if overdue else "Legal holds",
+        actor=actor,
+        holds=found,
+        overdue={h.id for h in found if subjects.hold_overdue(h, today)},
+        only_overdue=overdue,
+    )
+
+
 @pages.get("/{subject_id}")
 def record(
     subject_id: uuid.UUID,
@@ -88,17 +104,20 @@ def record(
         reading = service.read(db, actor, keys, organisation_id=org, subject_id=subject_id, purpose=purpose)
     except RuleViolation as exc:  # the purpose may not see this person: nothing of the record shows
         return html("console/subject.html", **page, denied=exc.detail)
+    flags = subjects.flags(db, subject_id=subject_id)
+    archived = ", ".join(reading.archived)
     return html(
         "console/subject.html",
         **page,
         values=reading.values,
         denied=None,
+        withheld=i18n.t("archive.withheld", "en", activities=archived) if archived else None,
         history=subjects.history(db, subject_id=subject_id),
         consents=consent.history(db, subject_id=subject_id),
-        flags=subjects.flags(db, subject_id=subject_id),
+        flags=flags,
+        overdue={h.id for h in flags.holds if subjects.hold_overdue(h, clock.today())},
         activities=_activities(db, org),
         can_flag=actor.can("subjects:flag"),
-        today=clock.today(),
     )
 
 
@@ -168,7 +187,7 @@ def lift_hold(
 ) -> RedirectResponse:
     console_permission(actor, "subjects:flag")
     subjects.get(db, subject_id=subject_id, organisation_id=_org(actor))
-    subjects.lift_hold(db, actor, hold_id=hold_id)
+    subjects.lift_hold(db, actor, hold_id=hold_id, organisation_id=_org(actor), subject_id=subject_id)
     return RedirectResponse(f"/console/subjects/{subject_id}?purpose={purpose}", status_code=303)
 
 

@@ -4,17 +4,17 @@ import uuid
 from typing import Annotated, ClassVar
 
 import psycopg
-from fastapi import APIRouter, Depends, FastAPI, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Scope
 
-from lawful import crypto, subjects
+from lawful import crypto, i18n, subjects
 from lawful.actor import Actor
 from lawful.errors import Forbidden, LawfulError
 from lawful.keystore import Keys
 from lawful.lane import Answer, Lane, header
-from lawful.web import ApiKeyCache, AppKeys, AppSettings, Db, require
+from lawful.web import ApiKeyCache, AppKeys, AppSettings, Db, language, require
 
 from . import exports, facts, service
 from .rules import Decision
@@ -86,8 +86,9 @@ def _decide_batch(db: Session, keys: Keys, actor: Actor, body: BatchCreate) -> B
 
 
 @router.post("/subjects/read")
-def read_subject(body: ReadCreate, db: Db, keys: AppKeys, actor: Reader) -> ReadResult:
-    """A person's data for a declared purpose: only the fields the gate allows; the read is audited."""
+def read_subject(body: ReadCreate, request: Request, db: Db, keys: AppKeys, actor: Reader) -> ReadResult:
+    """A person's data for a declared purpose: only the fields the gate allows, archived data only with
+    `archive:read` (R-73); the read is audited."""
     org = _org(actor)
     subject_id = _resolve(db, keys, org, body.subject)
     if subject_id is None:
@@ -101,7 +102,16 @@ def read_subject(body: ReadCreate, db: Db, keys: AppKeys, actor: Reader) -> Read
         purpose=body.purpose,
         fields=frozenset(body.fields),
     )
-    return ReadResult(subject_id=subject_id, purpose=body.purpose, values=[_value(v) for v in reading.values])
+    archived = list(reading.archived)
+    lang = language(request, list(i18n.LANGUAGES), "en")
+    notice = i18n.t("archive.withheld", lang, activities=", ".join(archived)) if archived else None
+    return ReadResult(
+        subject_id=subject_id,
+        purpose=body.purpose,
+        values=[_value(v) for v in reading.values],
+        archived=archived,
+        notice=notice,
+    )
 
 
 @router.post("/exports", status_code=201)

@@ -26,16 +26,21 @@ class Reason(StrEnum):
     UNDER_AGE = "under_age"
     RETENTION_EXPIRED = "retention_expired"
     HELD_FOR_OTHER_PURPOSE = "held_for_other_purpose"
+    ARCHIVED = "archived"
 
 
 CONSENT = "consent"
+# A processor acts on its client controller's documented instructions, not on a basis of its own (Art. 28).
+CLIENT_INSTRUCTION = "client_instruction"
 LEGITIMATE_INTERESTS = "legitimate_interests"
+LEGAL_OBLIGATION = "legal_obligation"
 RETENTION_FROM_COLLECTION = frozenset({"collection", "last_inbound_contact"})
 
 
 @dataclass(frozen=True)
 class Purpose:
-    """An activity of the register, as the gate needs it."""
+    """An activity of the register, as the gate needs it. `role` is the space of people it may use
+    (subjects.space): `controller` for the company's own purposes, `processor:<client>` for a client's."""
 
     key: str
     bases: Mapping[str, str]
@@ -44,6 +49,7 @@ class Purpose:
     role: str = "controller"
     retention_trigger: str | None = None
     retention_period: str | None = None
+    retention: str | None = None  # the key of its retention rule
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,10 @@ class Person:
     restricted: bool = False
     suppressed: bool = False
     child: bool = False
-    holds: tuple[str, ...] = ()
+    holds: tuple[str, ...] = ()  # the purposes of the holds in force (subjects.held_for)
     last_collected: datetime | None = None
+    archived: tuple[tuple[str, str], ...] = ()  # (activity, retention rule) in the archive state
+    all_archived: bool = False  # every activity the person's data were collected for is archived
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,7 @@ class Decision:
     reasons: tuple[Reason, ...] = ()
     fields: tuple[str, ...] = field(default=())
     basis: str | None = None
+    hidden: tuple[str, ...] = ()  # archived activities whose data this purpose may not read
 
 
 def basis_for(purpose: Purpose, person: Person) -> str | None:
@@ -86,7 +95,7 @@ def decide(purpose: Purpose, person: Person, fields: frozenset[str], now: dateti
     reasons: list[Reason] = []
     if fields - purpose.data_categories:
         reasons.append(Reason.UNKNOWN_FIELDS)
-    if person.role != purpose.role:
+    if person.role != purpose.role:  # R-106, T-29: another controller's people, or own people for a client
         reasons.append(Reason.CLIENT_DATA)
     basis = basis_for(purpose, person)
     if basis is None:
@@ -100,8 +109,39 @@ def decide(purpose: Purpose, person: Person, fields: frozenset[str], now: dateti
     if person.child and (purpose.marketing or basis == CONSENT):
         reasons.append(Reason.UNDER_AGE)
     reasons += _retention(purpose, person, now)
+    hidden = archive_hidden(purpose, person, basis)
+    reasons += _archived(purpose, person, hidden)
     allowed = tuple(sorted((fields or purpose.data_categories) & purpose.data_categories))
-    return Decision(not reasons, tuple(dict.fromkeys(reasons)), allowed if not reasons else (), basis)
+    return Decision(not reasons, tuple(dict.fromkeys(reasons)), allowed if not reasons else (), basis, hidden)
+
+
+def archive_serves(purpose: Purpose, person: Person, basis: str | None, activity: str, rule: str) -> bool:
+    """R-73, R-75, R-79: archived data serve only the legal obligation they are kept for (a purpose the
+    register keeps under the archive's own rule, on a legal-obligation basis, Art. 17(3)(b)) or the case of
+    a legal hold on that very activity (Art. 17(3)(e)); never an operational or marketing use."""
+    if basis == LEGAL_OBLIGATION and purpose.retention == rule:
+        return True
+    return purpose.key == activity and activity in person.holds
+
+
+def archive_hidden(purpose: Purpose, person: Person, basis: str | None) -> tuple[str, ...]:
+    """The archived activities whose data `purpose` may not use for this person (sorted)."""
+    return tuple(
+        sorted(
+            activity
+            for activity, rule in person.archived
+            if not archive_serves(purpose, person, basis, activity, rule)
+        )
+    )
+
+
+def _archived(purpose: Purpose, person: Person, hidden: tuple[str, ...]) -> list[Reason]:
+    """Refused when the purpose's own data are archived, or when all there is of the person is."""
+    if purpose.key in hidden:
+        return [Reason.ARCHIVED]
+    if hidden and person.all_archived and set(hidden) == {activity for activity, _ in person.archived}:
+        return [Reason.ARCHIVED]
+    return []
 
 
 def _consent(basis: str | None, person: Person) -> list[Reason]:

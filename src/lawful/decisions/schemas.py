@@ -72,6 +72,10 @@ class ReadResult(BaseModel):
     subject_id: uuid.UUID
     purpose: str
     values: list[ValueRead]
+    archived: list[str] = Field(
+        default_factory=list, description="archived activities whose data were withheld from this reader"
+    )
+    notice: str | None = Field(default=None, description="why some data are not shown, when they are not")
 
 
 class ExportCreate(BaseModel):

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, keystore, processing, subjects
+from lawful import audit, clock, i18n, keystore, processing, subjects
 from lawful.actor import Actor
 
 from . import batch, facts, rules
 from .errors import PurposeDenied, UnknownPurpose
-from .rules import Decision, Purpose, Reason
+from .rules import CLIENT_INSTRUCTION, Decision, Purpose, Reason
 
 UNKNOWN = Decision(False, (Reason.UNKNOWN_SUBJECT,))
 
@@ -42,14 +42,19 @@ def _purpose(register: processing.Register, key: str) -> Purpose:
     if activity is None:
         raise UnknownPurpose(f"{key!r} is not an activity of the register")
     rule = next(r for r in register.retention_rules if r.key == activity.retention)
+    client = processing.client_of(register, activity.key)
+    bases = {subject: str(basis) for subject, basis in processing.bases(activity).items()}
+    if client is not None and not bases:  # Art. 28(3)(a), 29: the client's documented instructions
+        bases = dict.fromkeys(activity.subjects, CLIENT_INSTRUCTION)
     return Purpose(
         key=activity.key,
-        bases={subject: str(basis) for subject, basis in processing.bases(activity).items()},
+        bases=bases,
         data_categories=frozenset(activity.data_categories),
         marketing=activity.data_use.startswith(("marketing", "personalize")),
-        role=str(activity.role),
+        role=subjects.space(str(activity.role), client.key if client else None),
         retention_trigger=str(rule.trigger),
         retention_period=rule.duration,
+        retention=rule.key,
     )
 
 
@@ -245,6 +250,15 @@ def search(
 class Reading:
     decision: Decision
     values: list[subjects.Value]
+    archived: tuple[str, ...] = ()  # archived activities whose data were withheld from this reader
+
+
+def withheld(db: Session, actor: Actor, decision: Decision, subject_id: uuid.UUID) -> tuple[str, ...]:
+    """R-73: archived data are read only with `archive:read` (finance, legal), and then only for what the
+    archive is kept for (the gate's `hidden`); everyone else is told that some are archived, not what."""
+    if actor.can("archive:read"):
+        return decision.hidden
+    return tuple(sorted(subjects.archived(db, subject_ids=[subject_id]).get(subject_id, frozenset())))
 
 
 def read(
@@ -261,6 +275,7 @@ def read(
     decision = decide(
         db, organisation_id=organisation_id, purpose=purpose, subject_id=subject_id, fields=fields
     )
+    archived = withheld(db, actor, decision, subject_id) if decision.allow else ()
 
     def record(db: Session) -> None:
         audit.record(
@@ -272,14 +287,20 @@ def read(
             purpose=purpose,
             organisation_id=organisation_id,
             outcome="allowed" if decision.allow else "denied",
-            data={"fields": list(decision.fields), "reasons": [str(r) for r in decision.reasons]},
+            data={
+                "fields": list(decision.fields),
+                "reasons": [str(r) for r in decision.reasons],
+                "archived_withheld": list(archived),
+            },
         )
 
     record(db)
     if not decision.allow:  # R-88: the refused read stays on record (lawful.work)
-        raise PurposeDenied(
-            "this purpose may not use this person's data now: " + ", ".join(str(r) for r in decision.reasons),
-            record=record,
-        )
-    found = subjects.values(db, keys, subject_id=subject_id, categories=set(decision.fields))
-    return Reading(decision, found)
+        why = ", ".join(str(r) for r in decision.reasons)
+        if Reason.ARCHIVED in decision.reasons:  # R-73: what an archive is, for the reader who meets one
+            why += f" ({i18n.t('gate.reason.archived', 'en')})"
+        raise PurposeDenied(f"this purpose may not use this person's data now: {why}", record=record)
+    found = subjects.values(
+        db, keys, subject_id=subject_id, categories=set(decision.fields), without=archived
+    )
+    return Reading(decision, found, archived)

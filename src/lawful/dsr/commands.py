@@ -16,6 +16,7 @@ from lawful.actor import SYSTEM
 
 from . import cases, deletions, fees, housekeeping, objections, service, staff_intake, steps, tombstones
 from .deletions import commands as deletion_commands
+from .disclosures import commands as disclosure_commands
 from .errors import RequestNotFound
 from .letters import post
 from .models import Request
@@ -348,3 +349,4 @@ def assign(
 
 
 cli.add_typer(deletion_commands.cli, name="deletions")
+cli.add_typer(disclosure_commands.cli, name="disclosures")

@@ -28,6 +28,9 @@ class FormRead(BaseModel):
     )
     notice: str = Field(description="the short notice shown with the form (R-13)")
     notice_url: str
+    controller: str | None = Field(
+        default=None, description="the client controller a form run for a client names (R-101); null: our own"
+    )
 
 
 class SubmissionCreate(BaseModel):

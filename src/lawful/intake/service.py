@@ -40,6 +40,7 @@ def describe(db: Session, *, organisation_id: uuid.UUID, form_key: str, lang: st
     activity = next(a for a in register.activities if a.key == form.activity)
     basis = processing.bases(activity).get(form.subject_category)
     offered = next((a for a in register.activities if a.key == form.marketing_consent), None)
+    client = processing.client_of(register, form.activity)
     return FormRead(
         key=form.key,
         language=language,
@@ -58,14 +59,35 @@ def describe(db: Session, *, organisation_id: uuid.UUID, form_key: str, lang: st
         marketing_consent=consent.partners.offer_text(register, offered.key, language)[0]
         if offered
         else None,
-        notice=i18n.t(
-            "form.notice",
+        notice=_notice(register, activity, client, basis, language),
+        notice_url=client.privacy_policy_url if client else f"{base_url}/privacy?lang={language}",
+        controller=client.name if client else None,
+    )
+
+
+def _notice(
+    register: processing.Register,
+    activity: processing.Activity,
+    client: processing.Client | None,
+    basis: str | None,
+    language: str,
+) -> str:
+    """R-13; R-101: a form run for a client names the client as controller, and the company as its processor."""
+    purpose = text_of(activity.purpose, language)
+    if client is not None:
+        return i18n.t(
+            "form.notice_client",
             language,
-            controller=register.organisation.legal_name,
-            purpose=text_of(activity.purpose, language),
-            basis=i18n.t(f"basis.{basis}", language) if basis else "-",
-        ),
-        notice_url=f"{base_url}/privacy?lang={language}",
+            controller=client.name,
+            processor=register.organisation.legal_name,
+            purpose=purpose,
+        )
+    return i18n.t(
+        "form.notice",
+        language,
+        controller=register.organisation.legal_name,
+        purpose=purpose,
+        basis=i18n.t(f"basis.{basis}", language) if basis else "-",
     )
 
 

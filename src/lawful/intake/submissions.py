@@ -66,7 +66,10 @@ def submit(
         channel,
         service.notice_number(db, organisation_id),
     )
-    if not subjects.holder(db, keys, organisation_id=organisation_id, identities=entry.identities):
+    held = subjects.holder(
+        db, keys, organisation_id=organisation_id, identities=entry.identities, client=entry.client
+    )
+    if not held:
         new = _new(actor, keys, entry, marketing_consent)
         insert_together(db.connection(), new.groups)
         return subjects.Collected(new.subject, new.collection, True, new.changed)
@@ -135,7 +138,10 @@ def quick(
     entry = _entry(
         organisation_id, form, now.number, now.register, cleaned, language, channel, now.notice_number
     )
-    lookups = {kind: subjects.lookup_key(keys, kind, value) for kind, value in entry.identities.items()}
+    lookups = {
+        kind: subjects.lookup_key(keys, kind, value, client=entry.client)
+        for kind, value in entry.identities.items()
+    }
     params = {
         "g_org": organisation_id,
         "g_version": now.version_id,
@@ -184,6 +190,7 @@ class Entry:
     country: str | None
     language: str
     collection: subjects.CollectionCreate
+    client: str | None = None  # the client controller a processor form collects for (R-101, R-106)
 
     def collect_arguments(self) -> dict[str, Any]:
         return {
@@ -194,6 +201,7 @@ class Entry:
             "language": self.language,
             "country": self.country,
             "collection": self.collection,
+            "client": self.client,
         }
 
 
@@ -225,6 +233,7 @@ def _entry(
             language=language,
             notice_number=notice_number,
         ),
+        client=client.key if (client := processing.client_of(register, form.activity)) else None,
     )
 
 
@@ -260,7 +269,7 @@ def _age_gate(
 
 def _new(actor: Actor, keys: keystore.Keys, entry: Entry, marketing_consent: bool) -> subjects.NewPerson:
     """The rows of a submission from someone new: the person's and, if the box was ticked, the consent's."""
-    new = subjects.new_person(actor, keys, now=clock.now(), client=None, **entry.collect_arguments())
+    new = subjects.new_person(actor, keys, now=clock.now(), **entry.collect_arguments())
     if marketing_consent and entry.form.marketing_consent:
         offered, proof = _consent_proof(entry)
         new.groups += consent.first_event(
@@ -278,7 +287,9 @@ def _new(actor: Actor, keys: keystore.Keys, entry: Entry, marketing_consent: boo
 def _consent_proof(entry: Entry) -> tuple[str, consent.Proof]:
     offered = next(a for a in entry.register.activities if a.key == entry.form.marketing_consent)
     text, named = consent.partners.offer_text(entry.register, offered.key, entry.language)
+    born = rules.birth_date(entry.form, {f.key: entry.values.get(f.category, "") for f in entry.form.fields})
     return offered.key, consent.Proof(
+        as_child=born is not None and subjects.is_child(born, clock.today()),  # R-111
         text=text,
         recipients=named,
         text_version=f"register-{entry.number}",
@@ -286,6 +297,7 @@ def _consent_proof(entry: Entry) -> tuple[str, consent.Proof]:
         channel=str(entry.collection.channel),
         element=f"form:{entry.form.key}#marketing_consent",
         notice_number=entry.collection.notice_number,
+        controller=entry.client,
     )
 
 

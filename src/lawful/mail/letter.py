@@ -37,6 +37,7 @@ KINDS: dict[str, Kind] = {
     "dsr_fee_declined": Kind("subject"),
     "dsr_objection_upheld": Kind("subject"),
     "dsr_objection_rejected": Kind("subject"),
+    "dsr_disclosure": Kind("subject"),  # data disclosed to an authority
     "dsr_reminder": Kind("staff"),
     "breach_alert": Kind("staff"),
     "opt_in": Kind("subject"),

@@ -42,7 +42,7 @@ def export(
         raise RecipientRefused(
             f"{recipient!r} is a social network: lists go to it only as audience uploads (R-40)"
         )
-    if target.type in ("processor", "sub_processor") and not target.dpa_ref:
+    if not processing.dpa_complete(target):
         raise RecipientRefused(f"{recipient!r} has no DPA on record; nothing may flow to it (Art. 28)")
     activity = next((a for a in register.activities if a.key == purpose), None)
     if activity is None:

@@ -13,7 +13,8 @@ from collections import defaultdict
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
-from lawful import clock, consent, decisions, keystore, mail
+from lawful import clock, consent, decisions, keystore, mail, subjects
+from lawful.actor import Actor
 
 from . import eligibility
 from .models import Send, SendStatus
@@ -133,5 +134,11 @@ def cancel(db: Session, scope: list[ColumnElement[bool]], *, reason: str) -> int
     return len(taken)
 
 
+def cancel_for_child(db: Session, actor: Actor, subject: subjects.Subject) -> int:
+    """R-110: a child discovered: every queued marketing message to them is taken back at once."""
+    return cancel_for(db, consent.OptOut(subject.organisation_id, subject.id, None, "child"))
+
+
 mail.screen_with(screen)
 consent.on_opt_out(cancel_for)
+subjects.on_child_flagged(cancel_for_child)

@@ -11,7 +11,7 @@ from babel import Locale
 from babel.units import format_unit
 
 from lawful import i18n
-from lawful.processing import EEA, Label, Register, Tracker, TrackerKind, bases, is_special
+from lawful.processing import EEA, Label, Register, Tracker, TrackerKind, bases, client_of, is_special
 
 from .rules import NoticeKind
 
@@ -96,7 +96,7 @@ def _privacy(register: Register, lang: str, fb: str) -> dict[str, Any]:
                 "key": activity.key,
                 "name": text(activity.name, lang, fb),
                 "purpose": text(activity.purpose, lang, fb),
-                "processor_for": activity.on_behalf_of if activity.role == "processor" else None,
+                "processor_for": _controller(register, activity.key),
                 "bases": [{"subjects": subjects[s], "basis": str(b)} for s, b in bases(activity).items()],
                 "interest": text(activity.legitimate_interest.interest, lang, fb)
                 if activity.legitimate_interest
@@ -191,3 +191,9 @@ def lifetime(register: Register, tracker: Tracker, lang: str) -> str:
         return i18n.t("cookies.stores_nothing", lang)
     listed = ", ".join(f"{t.name} ({lifetime(register, t, lang)})" for t in sets)
     return i18n.t("cookies.sets", lang, cookies=listed)
+
+
+def _controller(register: Register, activity_key: str) -> str | None:
+    """The client controller a processor activity acts for, by name (R-101)."""
+    client = client_of(register, activity_key)
+    return client.name if client else None

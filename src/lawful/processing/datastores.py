@@ -26,14 +26,35 @@ class ErasureAction(StrEnum):
     KEEP = "keep"
 
 
+class AtEnd(StrEnum):
+    """What the retention run does to a kept field once its period has ended."""
+
+    DELETE_ROW = "delete_row"
+    SET_NULL = "set_null"
+    ANONYMISE = "anonymise"
+    KEEP = "keep"  # left as it is: no longer personal once the row's other fields are anonymised
+
+
 class Keep(_Strict):
-    """Why a field survives erasure (Art. 17(3)) and for how long: a retention rule of the register."""
+    """Why a field survives erasure (Art. 17(3)), for how long (a retention rule of the register), and
+    what happens to it when that period ends."""
 
     reason: str = Field(min_length=3, description="the legal reason, e.g. 'accounting: VAT Code art. 60 §4'")
     retention: CategoryKey = Field(description="key of a retention rule of this register")
     since: Identifier | None = Field(
-        default=None, description="the column with the date the retention period counts from"
+        default=None,
+        description="the column with the date the period counts from; without it, the parent row's date",
     )
+    at_end: AtEnd = Field(
+        default=AtEnd.DELETE_ROW, description="what the retention run does when the period has ended"
+    )
+    replacement: str | None = Field(default=None, description="the fixed value `at_end: anonymise` writes")
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Keep":
+        if (self.at_end is AtEnd.ANONYMISE) != (self.replacement is not None):
+            raise ValueError("`at_end: anonymise` needs a fixed `replacement`, and only it takes one")
+        return self
 
 
 class DatastoreColumn(_Strict):
@@ -100,6 +121,7 @@ def problems(
         names = [t.name for t in store.tables]
         for t_index, table in enumerate(store.tables):
             yield from _table(f"{path}.tables[{t_index}]", table, store, names, categories, retention_rules)
+            yield from _ends(path, t_index, store)
 
 
 def _table(
@@ -140,6 +162,82 @@ def _table(
             yield f"{where}.category", "unknown_category", f"{column.category!r} is not a data category here"
         if column.keep is not None and column.keep.retention not in rules:
             yield f"{where}.keep.retention", "unknown_retention", f"{column.keep.retention!r} is not a rule"
+
+
+def kept_rules(table: DatastoreTable) -> list[str]:
+    """The retention rules that keep fields of this table, in map order."""
+    return list(dict.fromkeys(c.keep.retention for c in table.columns if c.keep is not None))
+
+
+def dated_by(store: Datastore, table: DatastoreTable, retention: str) -> tuple[DatastoreTable, str] | None:
+    """The table and column whose date a rule's period counts from for this table's rows: its own
+    `since`, else its parent's, up the links (an invoice line counts from its invoice's date)."""
+    tables = {t.name: t for t in store.tables}
+    current: DatastoreTable | None = table
+    for _ in store.tables:  # at most one step per table: a cycle finds no date
+        if current is None:
+            return None
+        since = next(
+            (
+                c.keep.since
+                for c in current.columns
+                if c.keep and c.keep.retention == retention and c.keep.since
+            ),
+            None,
+        )
+        if since is not None:
+            return current, since
+        current = tables.get(current.link.table) if isinstance(current.link, ParentLink) else None
+    return None
+
+
+def deleted_at_end(table: DatastoreTable, retention: str) -> bool:
+    """Whether the end of this rule deletes the table's rows (rather than anonymising fields)."""
+    return any(
+        c.keep is not None and c.keep.retention == retention and c.keep.at_end is AtEnd.DELETE_ROW
+        for c in table.columns
+    )
+
+
+def _ends(path: str, t_index: int, store: Datastore) -> Iterator[ProblemTuple]:
+    """R-71: every kept field has a date its period counts from, and what its end does fits the rows."""
+    table = store.tables[t_index]
+    for retention in kept_rules(table):
+        kept = [(i, c) for i, c in enumerate(table.columns) if c.keep and c.keep.retention == retention]
+        first = f"{path}.tables[{t_index}].columns[{kept[0][0]}].keep"
+        if dated_by(store, table, retention) is None:
+            yield (
+                f"{first}.since",
+                "retention_date",
+                f"no date for {retention!r}: name the column its period counts from (`since`), or link "
+                "the table to a parent table that dates this rule",
+            )
+        ends = {c.keep.at_end for _, c in kept if c.keep}
+        if AtEnd.DELETE_ROW in ends and len(ends) > 1:
+            odd = next(i for i, c in kept if c.keep and c.keep.at_end is not AtEnd.DELETE_ROW)
+            yield (
+                f"{path}.tables[{t_index}].columns[{odd}].keep.at_end",
+                "end_mixed",
+                f"the end of {retention!r} deletes these rows: it cannot also anonymise some of their fields",
+            )
+        if ends == {AtEnd.KEEP}:
+            yield (
+                f"{first}.at_end",
+                "end_nothing",
+                f"the end of {retention!r} must delete the rows or anonymise at least one of their fields",
+            )
+        if AtEnd.DELETE_ROW not in ends:
+            continue
+        for c_index, child in enumerate(store.tables):
+            if not (isinstance(child.link, ParentLink) and child.link.table == table.name):
+                continue
+            if not deleted_at_end(child, retention):
+                yield (
+                    f"{path}.tables[{c_index}].link.table",
+                    "end_orphans",
+                    f"{child.name} rows reference {table.name} rows that the end of {retention!r} deletes: "
+                    f"keep them under {retention!r} with `at_end: delete_row` too",
+                )
 
 
 def _ancestors(store: Datastore, name: str) -> list[str] | None:

@@ -1,4 +1,5 @@
-"""Console pages of the register: the dashboard, each version with its diff, and the Art. 30 export."""
+"""Console pages of the register: each version with its diff, and the Art. 30 export (the console's home,
+which lists the versions too, belongs to compliance, which reads every domain)."""
 
 import yaml
 from fastapi import APIRouter
@@ -10,20 +11,6 @@ from . import service
 from .export import MEDIA_TYPES, ExportFormat, export
 
 pages = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
-
-
-@pages.get("")
-def dashboard(db: Db, actor: ConsoleActor) -> HTMLResponse:
-    console_permission(actor, "register:read")
-    org = service.get_organisation_by_id(db, organisation_id=actor.organisation_id)
-    versions = service.list_versions(db, organisation_id=org.id)
-    return html(
-        "console/register.html",
-        title=f"Register of {org.legal_name}",
-        actor=actor,
-        org=org,
-        versions=versions,
-    )
 
 
 @pages.get("/register/export", response_class=Response)

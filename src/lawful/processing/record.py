@@ -3,6 +3,7 @@
 from typing import Any
 
 from . import rules
+from .clients import client_of
 from .document import Activity, Label, Register
 
 
@@ -31,7 +32,7 @@ def record(register: Register, lang: str) -> dict[str, Any]:
             _row(register, a, lang, fallback) for a in register.activities if a.role == "controller"
         ],
         "processor_activities": [
-            _row(register, a, lang, fallback) | {"on_behalf_of": a.on_behalf_of}
+            _row(register, a, lang, fallback) | {"on_behalf_of": _controller(register, a.key)}
             for a in register.activities
             if a.role == "processor"
         ],
@@ -56,6 +57,9 @@ def _row(register: Register, activity: Activity, lang: str, fallback: str) -> di
         "legitimate_interest": _label(activity.legitimate_interest.interest, lang, fallback)
         if activity.legitimate_interest
         else None,
+        # pseudonymised data are still personal data (Art. 4(5), Recital 26): never recorded as anonymous
+        "personal_data": True,
+        "pseudonymised": activity.pseudonymised,
         "subject_categories": [_label(subjects[key].label, lang, fallback) for key in activity.subjects],
         "data_categories": [
             _label(categories[key].label, lang, fallback)
@@ -99,7 +103,9 @@ CSV_COLUMNS = (
     "retention",
     "security_measures",
     "on_behalf_of",
+    "personal_data",
 )
+PERSONAL_DATA = {False: "yes", True: "yes, pseudonymised (Art. 4(5) GDPR)"}
 
 
 def csv_rows(data: dict[str, Any]) -> list[dict[str, str]]:
@@ -129,6 +135,13 @@ def csv_rows(data: dict[str, Any]) -> list[dict[str, str]]:
                         "retention": activity["retention"]["rule"],
                         "security_measures": "; ".join(activity["security_measures"]),
                         "on_behalf_of": activity.get("on_behalf_of") or "",
+                        "personal_data": PERSONAL_DATA[activity["pseudonymised"]],
                     }
                 )
     return rows
+
+
+def _controller(register: Register, activity_key: str) -> str | None:
+    """Art. 30(2)(a): the client controller's name, as its DPA records it."""
+    client = client_of(register, activity_key)
+    return client.name if client else None

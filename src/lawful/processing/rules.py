@@ -9,9 +9,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from . import datastores, known_trackers, taxonomy
+from . import clients, datastores, known_trackers, retention, taxonomy
 from .document import Activity, Basis, FieldType, Form, Mechanism, Register, TrackerCategory
-from .periods import period_parts
 
 # EU member states plus Iceland, Liechtenstein and Norway: no transfer mechanism needed (Art. 44).
 EEA = frozenset(
@@ -48,7 +47,6 @@ EEA = frozenset(
         "NO",
     ]
 )
-MAX_REVIEW_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -69,8 +67,9 @@ def check(register: Register) -> list[Problem]:
         *_organisation(register),
         *_data_categories(register),
         *_recipients(register),
-        *_retention(register),
+        *(Problem(*found) for found in retention.problems(register, bases)),
         *_trackers(register),
+        *(Problem(*found) for found in clients.problems(register)),
         *(Problem(*found) for found in known_trackers.problems(register)),
         *(
             Problem(*found)
@@ -98,12 +97,6 @@ def bases(activity: Activity) -> dict[str, Basis]:
     return {subject: entry.basis for entry in activity.legal_basis for subject in entry.subjects}
 
 
-def period_months(period: str) -> float:
-    """Approximate length of an ISO period in months, for limits such as 'review at least yearly'."""
-    years, months, weeks, days = period_parts(period)
-    return years * 12 + months + (weeks * 7 + days) / 30.4
-
-
 def _duplicate_keys(register: Register) -> Iterator[Problem]:
     sections = (
         "forms",
@@ -114,6 +107,7 @@ def _duplicate_keys(register: Register) -> Iterator[Problem]:
         "security_measures",
         "activities",
         "trackers",
+        "clients",
     )
     for section in sections:
         items = getattr(register, section)
@@ -199,25 +193,6 @@ def _recipients(register: Register) -> Iterator[Problem]:
                 f"processor {recipient.key!r} has no DPA recorded; no data may flow to it (Art. 28)",
                 "warning",
             )
-
-
-def _retention(register: Register) -> Iterator[Problem]:
-    for index, rule in enumerate(register.retention_rules):
-        path = f"retention_rules[{index}]"
-        if rule.duration is None and rule.review_every is None:
-            yield Problem(
-                f"{path}.review_every",
-                "retention_review",
-                "a rule without a duration lasts until its trigger and needs a review period (R-71)",
-            )
-        if rule.review_every is not None and period_months(rule.review_every) > MAX_REVIEW_MONTHS:
-            yield Problem(
-                f"{path}.review_every",
-                "retention_review",
-                f"review at least every {MAX_REVIEW_MONTHS} months (R-71)",
-            )
-        if rule.action == "archive_restricted" and rule.duration is None:
-            yield Problem(f"{path}.duration", "archive_period", "an archive needs an end: give its duration")
 
 
 def _trackers(register: Register) -> Iterator[Problem]:

@@ -32,9 +32,15 @@ EXPORT_APPROVE = "export:approve"
 MARKETING_SEND = "marketing:send"
 DSR_READ = "dsr:read"
 DSR_WRITE = "dsr:write"
+STATS_READ = "stats:read"  # aggregates without identifiers, small cells suppressed
+# recording, approving and carrying out a disclosure to an authority; the log itself is read with it
+# too, since who an authority asked about may be covered by the secrecy of an investigation
+DISCLOSURES_APPROVE = "disclosures:approve"
 BREACHES_READ = "breaches:read"
 BREACHES_WRITE = "breaches:write"
 BREACHES_REPORT = "breaches:report"  # a processor's API key: reports breaches and sees its own reports only
+RETENTION_READ = "retention:read"  # the retention plans: what leaves, when (privacy officer)
+COMPLIANCE_READ = "compliance:read"  # what is overdue or soon due, with references and register paths
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -53,23 +59,39 @@ PERMISSIONS: frozenset[str] = frozenset(
         MARKETING_SEND,
         DSR_READ,
         DSR_WRITE,
+        STATS_READ,
+        DISCLOSURES_APPROVE,
         BREACHES_READ,
         BREACHES_WRITE,
         BREACHES_REPORT,
+        RETENTION_READ,
+        COMPLIANCE_READ,
     }
 )
 
 _READ_PD = {REGISTER_READ, PERSONAL_DATA_READ, SUBJECTS_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE, BREACHES_REPORT},
-    Role.LEGAL: frozenset({*_READ_PD, AUDIT_READ, ARCHIVE_READ, SUBJECTS_FLAG, DSR_READ, BREACHES_READ}),
+    Role.LEGAL: frozenset(
+        {
+            *_READ_PD,
+            AUDIT_READ,
+            ARCHIVE_READ,
+            SUBJECTS_FLAG,
+            DSR_READ,
+            STATS_READ,
+            DISCLOSURES_APPROVE,
+            BREACHES_READ,
+            COMPLIANCE_READ,
+        }
+    ),
     Role.FINANCE: frozenset({*_READ_PD, ARCHIVE_READ}),
     Role.SUPPORT: frozenset({*_READ_PD, SUBJECTS_WRITE, DSR_READ, DSR_WRITE}),
     Role.SALES: frozenset({*_READ_PD, SUBJECTS_WRITE, DECISIONS_ASK}),
-    Role.MARKETING: frozenset({*_READ_PD, DECISIONS_ASK, MARKETING_SEND}),
+    Role.MARKETING: frozenset({*_READ_PD, DECISIONS_ASK, MARKETING_SEND, STATS_READ}),
     Role.ENGINEER: frozenset({REGISTER_READ, DECISIONS_ASK}),
     Role.ADMIN: frozenset({REGISTER_READ, STAFF_MANAGE, AUDIT_READ}),
-    Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ}),
+    Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ, STATS_READ, COMPLIANCE_READ}),
 }
 
 MIN_PASSWORD_LENGTH = 12

@@ -1,6 +1,8 @@
 """People, their identities and personal data (encrypted per person), with provenance and flags."""
 
 from .errors import (
+    ArchivedReadOnly,
+    EventRefused,
     HoldRefused,
     InvalidIdentity,
     KeyDestroyed,
@@ -11,19 +13,50 @@ from .errors import (
 from .facts import Facts, Provenance, facts, ids_of
 from .fresh import NewPerson, new_person
 from .identity import IdentityKind, normalise, normalise_email, normalise_for_lookup, normalise_phone
+from .lifecycle import INBOUND_CHANNELS, archive, archived, events, record_event
 from .limits import (
     Flags,
     decide_objection,
     flag_child,
     flags,
+    holds,
     lift_hold,
     lift_restriction,
+    on_child_flagged,
     place_hold,
     record_objection,
     restrict,
 )
-from .models import Collection, Identity, LegalHold, Objection, PersonalData, Restriction, Subject
-from .rules import age_on, consent_age, is_below_consent_age
+from .models import (
+    Archive,
+    Collection,
+    Identity,
+    LegalHold,
+    LifecycleEvent,
+    Objection,
+    PersonalData,
+    Restriction,
+    Subject,
+)
+from .reading import (
+    Value,
+    art14_pending,
+    count,
+    emails_and_languages,
+    history,
+    identity_values,
+    values,
+)
+from .rules import (
+    age_on,
+    consent_age,
+    held_for,
+    hold_in_force,
+    hold_overdue,
+    is_below_consent_age,
+    is_child,
+    space,
+)
 from .schemas import (
     Channel,
     CollectionCreate,
@@ -35,27 +68,25 @@ from .schemas import (
 )
 from .service import (
     Collected,
-    Value,
-    art14_pending,
     collect,
-    count,
-    emails_and_languages,
     find_by_identity,
     get,
-    history,
     holder,
     holder_select,
     holders,
-    identity_values,
     lookup_key,
-    values,
+    space_column,
 )
 
 __all__ = [
+    "INBOUND_CHANNELS",
+    "Archive",
+    "ArchivedReadOnly",
     "Channel",
     "Collected",
     "Collection",
     "CollectionCreate",
+    "EventRefused",
     "Facts",
     "Flags",
     "HoldCreate",
@@ -65,6 +96,7 @@ __all__ = [
     "InvalidIdentity",
     "KeyDestroyed",
     "LegalHold",
+    "LifecycleEvent",
     "NewPerson",
     "Objection",
     "PersonalData",
@@ -80,24 +112,32 @@ __all__ = [
     "Value",
     "ValueRead",
     "age_on",
+    "archive",
+    "archived",
     "art14_pending",
     "collect",
     "consent_age",
     "count",
     "decide_objection",
     "emails_and_languages",
+    "events",
     "facts",
     "find_by_identity",
     "flag_child",
     "flags",
     "get",
+    "held_for",
     "history",
+    "hold_in_force",
+    "hold_overdue",
     "holder",
     "holder_select",
     "holders",
+    "holds",
     "identity_values",
     "ids_of",
     "is_below_consent_age",
+    "is_child",
     "lift_hold",
     "lift_restriction",
     "lookup_key",
@@ -106,8 +146,12 @@ __all__ = [
     "normalise_email",
     "normalise_for_lookup",
     "normalise_phone",
+    "on_child_flagged",
     "place_hold",
+    "record_event",
     "record_objection",
     "restrict",
+    "space",
+    "space_column",
     "values",
 ]

@@ -2,14 +2,14 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from lawful import clock, terminal
+from lawful import clock, i18n, terminal
 
-from . import limits, service
+from . import limits, reading, rules
 from .schemas import RestrictionGround
 
 cli = typer.Typer(help="Flags that limit the use of a person's data.", no_args_is_help=True)
@@ -81,7 +81,7 @@ def flag_child(subject_id: uuid.UUID) -> None:
     """R-110: stop marketing and profiling for a person found to be under the digital-consent age."""
     with terminal.session() as db:
         limits.flag_child(db, terminal.operator(), subject_id=subject_id)
-    terminal.out.print("flagged: marketing and consent-based processing stop now")
+    terminal.out.print(i18n.t("children.stopped", "en"))
 
 
 @cli.command("art14-pending")
@@ -93,7 +93,7 @@ def art14_pending(
     """People whose data came from someone else and who are still owed the Art. 14 notice; exit 1 if any."""
     due_by = _date(by, "--by") if by else clock.today()
     with terminal.session() as db:
-        pending = service.art14_pending(db, organisation_id=terminal.organisation_id(db, org), due_by=due_by)
+        pending = reading.art14_pending(db, organisation_id=terminal.organisation_id(db, org), due_by=due_by)
         rows = [{"subject_id": str(s.id), "due": s.art14_due} for s in pending]
     if not terminal.emit(rows, as_json=as_json):
         table = Table("subject", "notice due")
@@ -101,4 +101,40 @@ def art14_pending(
             table.add_row(str(row["subject_id"]), str(row["due"]))
         terminal.out.print(table)
     if rows:
+        raise typer.Exit(1)
+
+
+@cli.command("holds")
+def holds(
+    overdue: Annotated[bool, typer.Option("--overdue", help="only those past their review date")] = False,
+    today: Annotated[str | None, typer.Option("--today", help="as on YYYY-MM-DD (default today)")] = None,
+    org: Org = None,
+    as_json: Json = False,
+) -> None:
+    """Legal holds in force (R-79); with --overdue, those past their review date (still holding); exit 1 if any."""
+    day = _date(today, "--today") if today else clock.today()
+    with terminal.session() as db:
+        found = limits.holds(
+            db, organisation_id=terminal.organisation_id(db, org), today=day, overdue=overdue
+        )
+        rows: list[dict[str, Any]] = [
+            {
+                "id": str(h.id),
+                "subject_id": str(h.subject_id),
+                "case_ref": h.case_ref,
+                "purpose": h.purpose,
+                "review_on": h.review_on.isoformat(),
+                "overdue": rules.hold_overdue(h, day),
+            }
+            for h in found
+        ]
+    if not terminal.emit(rows, as_json=as_json):
+        table = Table("hold", "subject", "case", "may serve", "review on", "")
+        for row in rows:
+            flag = "review overdue" if row["overdue"] else ""
+            table.add_row(
+                row["id"], row["subject_id"], row["case_ref"], row["purpose"], row["review_on"], flag
+            )
+        terminal.out.print(table)
+    if overdue and rows:
         raise typer.Exit(1)

@@ -25,3 +25,13 @@ class KeyDestroyed(Conflict):
 
 class UnknownCategory(RuleViolation):
     code = "unknown_category"
+
+
+class EventRefused(RuleViolation):
+    code = "event_refused"
+
+
+class ArchivedReadOnly(Conflict):
+    """R-73: archived data are read-only; nothing is collected into an archived activity."""
+
+    code = "archived_read_only"

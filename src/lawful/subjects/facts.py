@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from lawful import clock
 
+from . import rules
 from .models import Collection, Identity, LegalHold, Objection, Restriction, Subject
+from .service import space_column
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,9 @@ def facts(db: Session, *, organisation_id: uuid.UUID, subject_ids: list[uuid.UUI
 
 def _facts_chunk(db: Session, organisation_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, Facts]:
     rows = db.execute(
-        select(Subject.id, Subject.categories, Subject.child, Subject.role).where(
-            Subject.id.in_(ids), Subject.organisation_id == organisation_id
-        )
+        select(
+            Subject.id, Subject.categories, Subject.child, space_column(Subject.role, Subject.client)
+        ).where(Subject.id.in_(ids), Subject.organisation_id == organisation_id)
     )
     found = {sid: Facts(sid, list(categories), child, role) for sid, categories, child, role in rows}
     if not found:
@@ -79,12 +81,11 @@ def _facts_chunk(db: Session, organisation_id: uuid.UUID, ids: list[uuid.UUID]) 
     ):
         found[sid].objections.append((kind, activity, outcome))
     today = clock.today()
-    for sid, purpose in db.execute(
-        select(LegalHold.subject_id, LegalHold.purpose).where(
-            LegalHold.subject_id.in_(present), LegalHold.lifted_at.is_(None), LegalHold.review_on >= today
-        )
+    for hold in db.scalars(
+        select(LegalHold).where(LegalHold.subject_id.in_(present), LegalHold.lifted_at.is_(None))
     ):
-        found[sid].holds.append(purpose)
+        if rules.hold_in_force(hold, today):
+            found[hold.subject_id].holds.append(hold.purpose)
     latest: dict[uuid.UUID, dict[str, datetime]] = defaultdict(dict)
     ways = (Collection.activity, Collection.channel, Collection.source, Collection.optout_offered)
     for sid, activity, channel, source, optout, at in db.execute(

@@ -1,6 +1,7 @@
 """The flags that limit the use of a person's data: restriction, legal hold, objection, the child flag."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -112,9 +113,22 @@ def place_hold(
     return row
 
 
-def lift_hold(db: Session, actor: Actor, *, hold_id: uuid.UUID) -> LegalHold:
+def lift_hold(
+    db: Session,
+    actor: Actor,
+    *,
+    hold_id: uuid.UUID,
+    organisation_id: uuid.UUID | None = None,
+    subject_id: uuid.UUID | None = None,
+) -> LegalHold:
+    """R-79: only the caller's own organisation's hold (and the person's, when named) can be lifted."""
     row = db.get(LegalHold, hold_id)
-    if row is None or row.lifted_at is not None:
+    if (
+        row is None
+        or row.lifted_at is not None
+        or organisation_id not in (None, row.organisation_id)
+        or subject_id not in (None, row.subject_id)
+    ):
         raise SubjectNotFound("no such active legal hold")
     row.lifted_at = clock.now()
     audit.record(
@@ -126,6 +140,20 @@ def lift_hold(db: Session, actor: Actor, *, hold_id: uuid.UUID) -> LegalHold:
         data={"subject_id": str(row.subject_id)},
     )
     return row
+
+
+def holds(db: Session, *, organisation_id: uuid.UUID, today: date, overdue: bool = False) -> list[LegalHold]:
+    """The holds in force of an organisation (R-79), or only those past their review date, oldest review
+    first; `rules.hold_in_force` and `rules.hold_overdue` decide, the query only narrows."""
+    query = select(LegalHold).where(
+        LegalHold.organisation_id == organisation_id, LegalHold.lifted_at.is_(None)
+    )
+    if overdue:
+        query = query.where(LegalHold.review_on < today)
+    wanted = rules.hold_overdue if overdue else rules.hold_in_force
+    return [
+        h for h in db.scalars(query.order_by(LegalHold.review_on, LegalHold.case_ref)) if wanted(h, today)
+    ]
 
 
 def record_objection(
@@ -170,11 +198,25 @@ def decide_objection(db: Session, actor: Actor, *, objection_id: uuid.UUID, outc
     return row
 
 
+ChildHook = Callable[[Session, Actor, Subject], object]
+_child_hooks: list[ChildHook] = []
+
+
+def on_child_flagged(hook: ChildHook) -> None:
+    """Call `hook(db, actor, subject)` in the transaction of every child flag: the domains above subjects
+    (marketing's queued mail, the automatic deletions) act in the same unit of work."""
+    if hook not in _child_hooks:
+        _child_hooks.append(hook)
+
+
 def flag_child(db: Session, actor: Actor, *, subject_id: uuid.UUID) -> Subject:
-    """R-110: a child discovered: marketing and profiling stop at once (the gate reads this flag)."""
+    """R-110: a child discovered: every consent-based use and all marketing stop at once (the gate reads
+    this flag), queued marketing mail is taken back and the deletion of their data is scheduled (hooks)."""
     subject = get(db, subject_id=subject_id)
     subject.child = True
     audit.record(db, actor, "subjects.flagged_child", entity=subject, organisation_id=subject.organisation_id)
+    for hook in _child_hooks:
+        hook(db, actor, subject)
     return subject
 
 
@@ -195,10 +237,12 @@ def flags(db: Session, *, subject_id: uuid.UUID) -> Flags:
                 )
             )
         ),
-        holds=list(
-            db.scalars(
+        holds=[
+            hold
+            for hold in db.scalars(
                 select(LegalHold).where(LegalHold.subject_id == subject_id, LegalHold.lifted_at.is_(None))
             )
-        ),
+            if rules.hold_in_force(hold, clock.today())
+        ],
         objections=list(db.scalars(select(Objection).where(Objection.subject_id == subject_id))),
     )

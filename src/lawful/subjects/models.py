@@ -23,7 +23,7 @@ class Subject(Scoped, IdMixin, Base):
     country: Mapped[str | None] = mapped_column(String(2))
     role: Mapped[str] = mapped_column(String(20), default="controller")
     client: Mapped[str | None] = mapped_column(String(200))
-    child: Mapped[bool] = mapped_column(default=False)
+    child: Mapped[bool] = mapped_column(default=False, index=True)
     art14_due: Mapped[date | None]
     art14_done_at: Mapped[datetime | None]
     art14_exemption: Mapped[str | None] = mapped_column(String(300))
@@ -129,3 +129,45 @@ class LegalHold(Scoped, IdMixin, Base):
     placed_at: Mapped[datetime]
     placed_by: Mapped[str] = mapped_column(String(200))
     lifted_at: Mapped[datetime | None]
+
+
+class LifecycleEvent(Scoped, IdMixin, Base):
+    """A dated event in the person's relationship that a retention rule counts from (R-72 to R-78).
+
+    `kind` names the trigger it feeds (processing.Trigger values such as `last_inbound_contact`,
+    `contract_end`, `document_date_next_january`, `recruitment_end`, `account_closure`,
+    `relationship_end`, `client_dpa_end`); `activity` narrows it to one activity of the register (None:
+    every activity whose rule uses that trigger). `reference` points to where the event comes from
+    (a contract number, `datastore:table:key`); it never holds personal data.
+    """
+
+    __tablename__ = "lifecycle_events"
+    __table_args__ = (Index("ix_lifecycle_events_subject_id_kind", "subject_id", "kind"),)
+
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    activity: Mapped[str | None] = mapped_column(String(120))
+    occurred_at: Mapped[datetime]
+    channel: Mapped[str] = mapped_column(
+        String(30)
+    )  # reply, form, call, meeting, registration, datastore, staff
+    reference: Mapped[str | None] = mapped_column(String(200))
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class Archive(Scoped, IdMixin, Base):
+    """An activity's data of one person in the archive state (end action `archive_restricted`, R-76):
+    read-only, readable only with `archive:read`, refused to every operational and marketing purpose by
+    the gate, and deleted on `delete_on`."""
+
+    __tablename__ = "archives"
+    __table_args__ = (UniqueConstraint("subject_id", "activity"),)
+
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    activity: Mapped[str] = mapped_column(String(120))
+    rule: Mapped[str] = mapped_column(String(120))
+    archived_at: Mapped[datetime]
+    delete_on: Mapped[date]

@@ -1,17 +1,18 @@
 """JSON API of the flags that limit use: restrictions, legal holds, the child flag; and provenance."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
+from lawful import clock
 from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import Db, require
 
-from . import limits, service
+from . import limits, reading, rules, service
 from .schemas import HoldCreate, RestrictionCreate
 
 router = APIRouter(prefix="/api", tags=["subjects"])
@@ -27,6 +28,20 @@ class LiftCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     informed_at: datetime
+
+
+class HoldRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    subject_id: uuid.UUID
+    case_ref: str
+    reason: str
+    purpose: str
+    review_on: date
+    placed_at: datetime
+    placed_by: str
+    overdue: bool = False
 
 
 class CollectionRead(BaseModel):
@@ -49,7 +64,7 @@ class CollectionRead(BaseModel):
 def history(subject_id: uuid.UUID, db: Db, actor: Reader) -> list[CollectionRead]:
     """Where each datum came from and under which notice version (R-118); no values."""
     service.get(db, subject_id=subject_id, organisation_id=_org(actor))
-    return [CollectionRead.model_validate(c) for c in service.history(db, subject_id=subject_id)]
+    return [CollectionRead.model_validate(c) for c in reading.history(db, subject_id=subject_id)]
 
 
 @router.post("/subjects/{subject_id}/holds", status_code=201)
@@ -69,8 +84,18 @@ def place_hold(subject_id: uuid.UUID, body: HoldCreate, db: Db, actor: Flagger) 
 
 @router.post("/holds/{hold_id}/lift")
 def lift_hold(hold_id: uuid.UUID, db: Db, actor: Flagger) -> Created:
-    hold = limits.lift_hold(db, actor, hold_id=hold_id)
+    hold = limits.lift_hold(db, actor, hold_id=hold_id, organisation_id=_org(actor))
     return Created(id=hold.id)
+
+
+@router.get("/subjects/holds")
+def list_holds(db: Db, actor: Flagger, overdue: bool = False) -> list[HoldRead]:
+    """R-79: the holds in force, or (`overdue=true`) those past their review date: still holding, flagged."""
+    today = clock.today()
+    return [
+        HoldRead.model_validate(h).model_copy(update={"overdue": rules.hold_overdue(h, today)})
+        for h in limits.holds(db, organisation_id=_org(actor), today=today, overdue=overdue)
+    ]
 
 
 @router.post("/subjects/{subject_id}/restrictions", status_code=201)

@@ -1,6 +1,8 @@
-"""Age thresholds for online consent (Art. 8; Belgian Law of 30 July 2018 Art. 7) and what a hold needs."""
+"""Age thresholds for online consent (Art. 8; Belgian Law of 30 July 2018 Art. 7) and what a hold is."""
 
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Protocol
 
 # Art. 8(1): 16 unless national law sets a lower age, never below 13 (R-109).
 DIGITAL_CONSENT_AGE = {
@@ -15,6 +17,7 @@ DIGITAL_CONSENT_AGE = {
     "AT": 14,
 }
 DEFAULT_DIGITAL_CONSENT_AGE = 16
+ADULT_AGE = 18  # Recital 38, 65: a child is anyone under 18, whatever the digital-consent age
 ART14_NOTICE_WITHIN = 1  # month, Art. 14(3)(a)
 MAX_HOLD_REVIEW = timedelta(days=366)
 
@@ -34,6 +37,11 @@ def is_below_consent_age(born: date, today: date, country: str | None, default_c
     return age_on(born, today) < consent_age(country, default_country)
 
 
+def is_child(born: date, today: date) -> bool:
+    """R-111, Art. 17(1)(f), Recital 65: consent given before 18 is consent given as a child."""
+    return age_on(born, today) < ADULT_AGE
+
+
 def hold_problem(reason: str, case_ref: str, review_on: date | None, today: date) -> str | None:
     """T-32: a hold needs a concrete case, a reason and a review date within a year."""
     if not reason.strip() or not case_ref.strip():
@@ -45,6 +53,39 @@ def hold_problem(reason: str, case_ref: str, review_on: date | None, today: date
     return None
 
 
+class HoldLike(Protocol):
+    @property
+    def review_on(self) -> date: ...
+    @property
+    def lifted_at(self) -> datetime | None: ...
+
+
+def hold_in_force(hold: HoldLike, today: date) -> bool:
+    """R-79, Art. 17(3)(e): a hold keeps what it names until someone lifts it.
+
+    A review date that has passed does not end it: deleting data under a dispute because nobody reviewed
+    the hold in time cannot be undone, while keeping them a little longer for that case only can be
+    corrected. R-79 asks for expired holds to be *flagged*, not dropped (`hold_overdue`). `today` is
+    taken so that every caller asks the same question the same way.
+    """
+    return hold.lifted_at is None
+
+
+def hold_overdue(hold: HoldLike, today: date) -> bool:
+    """R-79, R-125: in force and past its review date (the review date itself is still on time)."""
+    return hold_in_force(hold, today) and today > hold.review_on
+
+
+class PurposeHold(HoldLike, Protocol):
+    @property
+    def purpose(self) -> str: ...
+
+
+def held_for(holds: Iterable[PurposeHold], today: date) -> frozenset[str]:
+    """The activities whose data the holds in force keep, and the only ones they may serve (T-32)."""
+    return frozenset(h.purpose for h in holds if hold_in_force(h, today))
+
+
 def art14_due(collected: date) -> date:
     """Art. 14(3)(a): within a reasonable period, at the latest one month after obtaining the data."""
     year, month = (collected.year + 1, 1) if collected.month == 12 else (collected.year, collected.month + 1)
@@ -54,3 +95,9 @@ def art14_due(collected: date) -> date:
         except ValueError:
             continue
     return date(year, month, collected.day)
+
+
+def space(role: str, client: str | None) -> str:
+    """Whose data these are (R-99, R-106): `controller` for the company's own people, `processor:<client>`
+    for a client controller's; a purpose sees only people of its own space."""
+    return f"{role}:{client}" if client else role

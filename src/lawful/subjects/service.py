@@ -3,10 +3,10 @@
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, crypto, keystore
@@ -14,9 +14,9 @@ from lawful.actor import Actor
 from lawful.db import insert_together
 
 from . import fresh, rules
-from .errors import KeyDestroyed, SubjectNotFound
+from .errors import ArchivedReadOnly, KeyDestroyed, SubjectNotFound
 from .identity import IdentityKind
-from .models import Collection, Identity, PersonalData, Subject
+from .models import Archive, Collection, Identity, PersonalData, Subject
 from .schemas import CollectionCreate
 
 
@@ -24,6 +24,13 @@ def lookup_key(keys: keystore.Keys, kind: IdentityKind, value: str, *, client: s
     """The keyed hash under which an identity is found; a processor's client data form their own space."""
     scope = f"@client:{client}" if client else ""
     return crypto.keyed_hash(keys.lookup, f"{kind}:{value}{scope}")
+
+
+def space_column(
+    role: SQLColumnExpression[str], client: SQLColumnExpression[str | None]
+) -> ColumnElement[str]:
+    """`rules.space` in SQL, for statements that read many people's facts."""
+    return case((client.is_(None), role), else_=role + ":" + client)
 
 
 def find_by_identity(
@@ -49,12 +56,18 @@ def find_by_identity(
 
 
 def holder(
-    db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID, identities: dict[IdentityKind, str]
+    db: Session,
+    keys: keystore.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    identities: dict[IdentityKind, str],
+    client: str | None = None,
 ) -> uuid.UUID | None:
-    """Whoever holds one of these (normalised) identities, in one look-up; None if nobody does."""
+    """Whoever holds one of these (normalised) identities in the company's own space, or in `client`'s
+    (never across: R-106), in one look-up; None if nobody does."""
     if not identities:
         return None
-    lookups = {kind: lookup_key(keys, kind, value) for kind, value in identities.items()}
+    lookups = {kind: lookup_key(keys, kind, value, client=client) for kind, value in identities.items()}
     found: uuid.UUID | None = db.scalar(holder_select(organisation_id, lookups))
     return found
 
@@ -146,6 +159,7 @@ def collect(
         )
         insert_together(db.connection(), person.groups)
         return Collected(person.subject, person.collection, True, person.changed)
+    frozen = _frozen(db, subject.id, collection.activity)
     if subject_category not in subject.categories:
         subject.categories = [*subject.categories, subject_category]
     subject.language = language or subject.language
@@ -173,7 +187,7 @@ def collect(
     )
     db.add(row)
     db.flush()
-    changed = _store_values(db, key, subject, row, values, now, created)
+    changed = _store_values(db, key, subject, row, values, now, created, frozen)
     if not collection.provided_by_subject and subject.art14_done_at is None and subject.art14_due is None:
         subject.art14_due = rules.art14_due(clock.brussels_date(row.collected_at))
     audit.record(
@@ -192,6 +206,15 @@ def collect(
         },
     )
     return Collected(subject, row, created, changed)
+
+
+def _frozen(db: Session, subject_id: uuid.UUID, activity: str) -> frozenset[str]:
+    """R-73: the person's archived activities, read-only: writing into one is refused before anything is
+    written, and a new value elsewhere never supersedes an archived one (it is added beside it)."""
+    archived = frozenset(db.scalars(select(Archive.activity).where(Archive.subject_id == subject_id)))
+    if activity in archived:
+        raise ArchivedReadOnly(f"collection.activity: {activity!r} is archived for this person (read-only)")
+    return archived
 
 
 def _find_any(
@@ -249,8 +272,12 @@ def _store_values(
     values: dict[str, str],
     now: datetime,
     created: bool = False,
+    frozen: frozenset[str] = frozenset(),
 ) -> list[str]:
-    current = {} if created else {item.category: item for item in _current_items(db, subject.id, set(values))}
+    items = [] if created else _current_items(db, subject.id, set(values))
+    kept = _archived_collections(db, subject.id, frozen) if frozen and items else set()
+    current = {item.category: item for item in items if item.collection_id not in kept}
+    top = {item.category: item.version for item in sorted(items, key=lambda i: i.version)}
     changed = []
     for category, value in values.items():
         previous = current.get(category)
@@ -264,7 +291,7 @@ def _store_values(
                 organisation_id=subject.organisation_id,
                 category=category,
                 value=_seal(key, subject.id, category, value),
-                version=(previous.version + 1) if previous else 1,
+                version=top.get(category, 0) + 1,
                 collection_id=row.id,
                 recorded_at=now,
             )
@@ -272,6 +299,11 @@ def _store_values(
         changed.append(category)
     db.flush()
     return changed
+
+
+def _archived_collections(db: Session, subject_id: uuid.UUID, frozen: frozenset[str]) -> set[uuid.UUID]:
+    query = select(Collection.id).where(Collection.subject_id == subject_id, Collection.activity.in_(frozen))
+    return set(db.scalars(query))
 
 
 def _current_items(db: Session, subject_id: uuid.UUID, categories: set[str] | None) -> list[PersonalData]:
@@ -296,83 +328,3 @@ def _key(keys: keystore.Keys, subject_id: uuid.UUID) -> bytes:
     if key is None:
         raise KeyDestroyed("this person's data key is destroyed: the data are unreadable")
     return key
-
-
-@dataclass(frozen=True)
-class Value:
-    category: str
-    value: str
-    version: int
-    collection: Collection
-
-
-def values(
-    db: Session, keys: keystore.Keys, *, subject_id: uuid.UUID, categories: set[str] | None = None
-) -> list[Value]:
-    """Current values with their provenance; only callers that passed the purpose gate use this."""
-    items = _current_items(db, subject_id, categories)
-    if not items:
-        return []
-    key = _key(keys, subject_id)
-    collections = {c.id: c for c in db.scalars(select(Collection).where(Collection.subject_id == subject_id))}
-    return [
-        Value(
-            i.category, _open(key, subject_id, i.category, i.value), i.version, collections[i.collection_id]
-        )
-        for i in sorted(items, key=lambda i: i.category)
-    ]
-
-
-def identity_values(db: Session, keys: keystore.Keys, *, subject_id: uuid.UUID) -> dict[str, str]:
-    rows = list(db.scalars(select(Identity).where(Identity.subject_id == subject_id)))
-    if not rows:
-        return {}
-    key = _key(keys, subject_id)
-    return {row.kind: _open(key, subject_id, f"identity:{row.kind}", row.value) for row in rows}
-
-
-def emails_and_languages(
-    db: Session, keys: keystore.Keys, subject_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, tuple[str, str | None]]:
-    """The email address and language of many people at once (a campaign's thousands): a few queries per
-    thousand people instead of three per person. People without an email, or whose key is destroyed, are left out."""
-    found: dict[uuid.UUID, tuple[str, str | None]] = {}
-    for start in range(0, len(subject_ids), 1000):
-        chunk = subject_ids[start : start + 1000]
-        emails = select(Identity.subject_id, Identity.value).where(
-            Identity.subject_id.in_(chunk), Identity.kind == "email"
-        )
-        sealed = {subject_id: value for subject_id, value in db.execute(emails)}
-        spoken = select(Subject.id, Subject.language).where(Subject.id.in_(chunk))
-        languages = {subject_id: language for subject_id, language in db.execute(spoken)}
-        owners = {keystore.subject_owner(subject_id): subject_id for subject_id in sealed}
-        for owner, key in keys.store.get_many(list(owners)).items():
-            subject_id = owners[owner]
-            email = _open(key, subject_id, "identity:email", sealed[subject_id])
-            found[subject_id] = (email, languages.get(subject_id))
-    return found
-
-
-def history(db: Session, *, subject_id: uuid.UUID) -> list[Collection]:
-    """Every intake event, oldest first (R-118: what the person was told, when)."""
-    query = select(Collection).where(Collection.subject_id == subject_id).order_by(Collection.collected_at)
-    return list(db.scalars(query))
-
-
-def art14_pending(db: Session, *, organisation_id: uuid.UUID, due_by: date) -> list[Subject]:
-    """People whose data came from someone else and who are still owed the Art. 14 notice (R-09)."""
-    query = (
-        select(Subject)
-        .where(
-            Subject.organisation_id == organisation_id,
-            Subject.art14_done_at.is_(None),
-            Subject.art14_due.is_not(None),
-            Subject.art14_due <= due_by,
-        )
-        .order_by(Subject.art14_due)
-    )
-    return list(db.scalars(query))
-
-
-def count(db: Session, *, organisation_id: uuid.UUID) -> int:
-    return db.scalar(select(func.count()).where(Subject.organisation_id == organisation_id)) or 0

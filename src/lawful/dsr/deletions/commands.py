@@ -21,6 +21,7 @@ TRIGGERS = {
     "consent_withdrawn": "withdrawal",
     "objection_upheld": "objection",
     "marketing_objection": "marketing",
+    "child_discovered": "child",
 }
 
 

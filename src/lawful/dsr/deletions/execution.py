@@ -139,11 +139,21 @@ def _person(db: Session, subject: subjects.Subject) -> rules.Person:
         categories=tuple(subject.categories),
         consents={s.purpose: s.state for s in states if not s.purpose.startswith("cookies:")},
         objections=tuple((o.kind, o.activity, o.outcome) for o in flags.objections),
-        holds=frozenset(h.purpose for h in flags.holds),  # every hold not lifted, even past its review
+        holds=subjects.held_for(flags.holds, clock.today()),  # the gate's meaning of a hold, R-79
         legal_claims=any(
             r.ground == str(subjects.RestrictionGround.LEGAL_CLAIMS) for r in flags.restrictions
         ),
         collected_for=frozenset(collected),
+        child=subject.child,
+        child_consents=frozenset(
+            db.scalars(
+                select(consent.ConsentEvent.purpose).where(
+                    consent.ConsentEvent.subject_id == subject.id,
+                    consent.ConsentEvent.as_child.is_(True),
+                    consent.ConsentEvent.kind == str(consent.EventKind.GIVEN),
+                )
+            )
+        ),
     )
 
 

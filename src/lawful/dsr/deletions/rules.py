@@ -1,4 +1,5 @@
-"""Which data go after a withdrawal or an upheld objection (Art. 17(1)(b)-(c), R-62), which stay, and why.
+"""Which data go after a withdrawal, an upheld objection (Art. 17(1)(b)-(c), R-62) or the discovery of a
+child (R-110), which stay, and why.
 
 Pure: the register's activities, the person's facts and the time come in as values.
 """
@@ -10,7 +11,7 @@ from enum import StrEnum
 
 from lawful.processing import add_period
 
-CONSENT, LEGITIMATE_INTERESTS = "consent", "legitimate_interests"
+CONSENT, LEGITIMATE_INTERESTS, LEGAL_OBLIGATION = "consent", "legitimate_interests", "legal_obligation"
 # a retention rule counted from the withdrawal or the objection keeps the data for its period (R-71)
 RETAINING_TRIGGERS = frozenset({"consent_withdrawal", "objection"})
 
@@ -19,6 +20,7 @@ class Trigger(StrEnum):
     CONSENT_WITHDRAWN = "consent_withdrawn"  # Art. 17(1)(b)
     OBJECTION_UPHELD = "objection_upheld"  # Art. 17(1)(c), first case (Art. 21(1))
     MARKETING_OBJECTION = "marketing_objection"  # Art. 17(1)(c), second case (Art. 21(2))
+    CHILD_DISCOVERED = "child_discovered"  # Art. 8, 17(1)(f), R-110: the trigger id is the person's
 
 
 class Why(StrEnum):
@@ -51,6 +53,13 @@ class Person:
     holds: frozenset[str] = frozenset()  # activities under an active legal hold
     legal_claims: bool = False  # restricted under Art. 18(1)(c)
     collected_for: frozenset[str] = frozenset()  # activities the person's data were collected for
+    child: bool = False  # flagged as a child (R-110)
+    child_consents: frozenset[str] = frozenset()  # purposes consented to as a child (R-111)
+
+    def unbalanced(self, activity: str) -> bool:
+        """R-110, R-111, Art. 17(1)(f): a child's data, or data consented to as a child, are erased without
+        weighing other interests: only a legal obligation or a legal claim keeps them (Art. 17(3)(b), (e))."""
+        return self.child or activity in self.child_consents
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,8 @@ def ended(
     trigger: Trigger, activity: str | None, activities: Sequence[Activity], person: Person
 ) -> frozenset[str]:
     """The activities that lost their basis for this person through the trigger."""
+    if trigger is Trigger.CHILD_DISCOVERED:  # all of it, but what a legal obligation requires (R-110)
+        return frozenset(a.key for a in activities if basis_for(a, person) != LEGAL_OBLIGATION)
     if trigger is Trigger.MARKETING_OBJECTION:  # absolute, whatever the basis (Art. 21(3))
         return frozenset(a.key for a in activities if a.marketing)
     if trigger is Trigger.OBJECTION_UPHELD:
@@ -114,6 +125,12 @@ def still_based(activity: Activity, person: Person) -> str | None:
     return None if basis == LEGITIMATE_INTERESTS and upheld else basis
 
 
+def _keeps(activity: Activity, person: Person, strict: bool) -> bool:
+    """Does another activity keep a copy? For a child's data only a legal obligation does (R-110, R-111)."""
+    basis = still_based(activity, person)
+    return basis == LEGAL_OBLIGATION if strict else basis is not None
+
+
 def retained_until(activity: Activity, triggered_at: datetime) -> datetime | None:
     if activity.retention_trigger not in RETAINING_TRIGGERS or not activity.retention_period:
         return None
@@ -132,13 +149,23 @@ def sort(
     """Each item collected for an activity that lost its basis: deleted, or kept with the reason."""
     by_key = {a.key: a for a in activities}
     others = sorted((a for a in activities if a.key not in gone), key=lambda a: a.key)
+    items = list(items)
+    own = {(i.activity, i.category) for i in items}  # a child's copy stays only if it is the obligation's
     verdicts = []
     for item in items:
         if item.activity not in gone:
             continue
-        until = retained_until(by_key[item.activity], triggered_at)
+        strict = person.unbalanced(item.activity)
+        until = None if strict else retained_until(by_key[item.activity], triggered_at)
         other = next(
-            (a for a in others if item.category in a.data_categories and still_based(a, person)), None
+            (
+                a
+                for a in others
+                if item.category in a.data_categories
+                and _keeps(a, person, strict)
+                and not (strict and (a.key, item.category) in own)
+            ),
+            None,
         )
         if person.legal_claims:
             verdicts.append(Verdict(item, Why.LEGAL_CLAIMS))
@@ -165,8 +192,8 @@ def why_not_whole(
         return "data_kept"
     if items > len(verdicts):
         return "other_activities"
-    if any(state == "given" for state in person.consents.values()):
-        return "consent_in_force"
+    if not person.child and any(state == "given" for state in person.consents.values()):
+        return "consent_in_force"  # a child's consent is no ground to keep them (Art. 8)
     if person.holds or person.legal_claims:
         return "legal_hold"
     if open_requests:

@@ -1,4 +1,4 @@
-"""Automatic deletions (R-62): scheduled with their trigger or found by the sweep, then carried out by a job.
+"""Automatic deletions (R-62, R-110): scheduled with their trigger or found by the sweep, then carried out by a job.
 
 A consent withdrawal is found in the ledger itself (consent sits below dsr and cannot call it): the
 withdrawn state's event is the outbox row. Objections are found in the subjects' objections; an upheld one
@@ -92,6 +92,9 @@ def plan(db: Session, actor: Actor) -> int:
             triggered_at=at,
         )
         found += 1
+    for subject_id, org_id in _children(db):
+        _child_discovered(db, actor, subject_id=subject_id, organisation_id=org_id)
+        found += 1
     for objection in _objections(db):
         marketing = objection.kind == "direct_marketing"
         schedule(
@@ -126,6 +129,39 @@ def _withdrawals(db: Session) -> list[tuple[uuid.UUID, uuid.UUID, str, uuid.UUID
     if since is not None:
         query = query.where(state.updated_at >= since - SWEEP_OVERLAP)
     return [tuple(row) for row in db.execute(query.order_by(state.updated_at))]  # type: ignore[misc]
+
+
+def _children(db: Session) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """People flagged as children whose deletion was never scheduled (a flag from before the hook)."""
+    done = select(Deletion.trigger_id).where(Deletion.trigger == str(Trigger.CHILD_DISCOVERED))
+    subject = subjects.Subject
+    query = select(subject.id, subject.organisation_id).where(
+        subject.child.is_(True), subject.id.not_in(done)
+    )
+    return [(sid, org) for sid, org in db.execute(query)]
+
+
+def _child_discovered(
+    db: Session, actor: Actor, *, subject_id: uuid.UUID, organisation_id: uuid.UUID
+) -> None:
+    """R-110: all of a child's data go by the next run (every five minutes), but what the law keeps."""
+    schedule(
+        db,
+        actor,
+        organisation_id=organisation_id,
+        subject_id=subject_id,
+        trigger=Trigger.CHILD_DISCOVERED,
+        trigger_id=subject_id,
+        activity=None,
+        triggered_at=clock.now(),
+    )
+
+
+def _flagged(db: Session, actor: Actor, subject: subjects.Subject) -> None:
+    _child_discovered(db, actor, subject_id=subject.id, organisation_id=subject.organisation_id)
+
+
+subjects.on_child_flagged(_flagged)
 
 
 def _objections(db: Session) -> list[subjects.Objection]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from lawful import clock, consent, keystore, marketing, processing, render, subjects
 from lawful.actor import Actor
 
-from .. import datastores
+from .. import datastores, disclosures
 from ..models import Request
 from ..packages import package_parts
 from ..redaction import Own
@@ -112,7 +112,11 @@ def facts(
     served = {a.key for a in register.activities if a.recipients} & (
         set(found.collected) | {e.purpose for e in events}
     )
-    found.sent = [*(_uploads(db, subject_id) if served else []), *_notices(earlier)]
+    found.sent = [
+        *(_uploads(db, subject_id) if served else []),
+        *_notices(earlier),
+        *_disclosures(db, subject_id),
+    ]
     return found
 
 
@@ -150,4 +154,21 @@ def _notices(earlier: list[Request]) -> list[composed.Sent]:
         for r in earlier
         for name, outcome in dict(r.outcome.get("recipients_notified") or {}).items()
         if outcome == DELIVERED
+    ]
+
+
+def _disclosures(db: Session, subject_id: Any) -> list[composed.Sent]:
+    """Disclosures to authorities about the person, unless a legal prohibition to tell them is in force (R-89)."""
+    return [
+        composed.Sent(
+            d.recipient or d.requester,
+            "authority",
+            d.disclosed_at or d.created_at,
+            categories=tuple(d.disclosed_categories),
+            reference=d.reference,
+            party=d.requester_kind,
+            named=d.requester,
+            basis=d.legal_basis,
+        )
+        for d in disclosures.reported(db, subject_id=subject_id)
     ]

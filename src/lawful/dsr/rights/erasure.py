@@ -25,11 +25,14 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
         return {"found": False, "erased": [], "kept": []}
     register = current_register(db, request)
     subject = subjects.get(db, subject_id=request.subject_id)
-    held = set(  # the legal holds in force: the one flag an erasure reads
-        db.scalars(
-            select(subjects.LegalHold.purpose).where(
-                subjects.LegalHold.subject_id == subject.id, subjects.LegalHold.lifted_at.is_(None)
-            )
+    held = (
+        subjects.held_for(  # the legal holds in force, as the gate reads them: the one flag an erasure reads
+            db.scalars(
+                select(subjects.LegalHold).where(
+                    subjects.LegalHold.subject_id == subject.id, subjects.LegalHold.lifted_at.is_(None)
+                )
+            ),
+            clock.today(),
         )
     )
     keep: dict[str, str] = {}
@@ -40,9 +43,9 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
         elif activity.key in held:
             keep[activity.key] = LEGAL_HOLD
     history = subjects.history(db, subject_id=subject.id)
-    consented = {
-        e.purpose for e in consent.history(db, subject_id=subject.id) if not e.purpose.startswith("cookies:")
-    }
+    events = [e for e in consent.history(db, subject_id=subject.id) if not e.purpose.startswith("cookies:")]
+    consented = {e.purpose for e in events}
+    as_child = {e.purpose for e in events if e.as_child}  # erased without any balancing
     erased_activities = sorted(({c.activity for c in history} | consented) - set(keep))
     suppression = consent.suppression_lookup(keys, contact(keys, request))
     consent.suppress(
@@ -92,6 +95,9 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
         "erased": erased_activities,
         "kept": [_kept(register, request.language, a, keep[a], history) for a in kept],
         "consent_proof": bool(consented),  # kept pseudonymised until the limitation period
+        "child_consent": sorted(
+            as_child & set(erased_activities)
+        ),  # Art. 17(1)(f): no other interest weighed
         "key_destroyed": not kept,
         "exclusion_entry": True,
         "queued_mail_deleted": copies.counts["queued mail"],

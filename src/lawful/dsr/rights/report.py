@@ -40,12 +40,15 @@ class Held:
 class Sent:
     """A delivery of the person's data to a recipient that lawful recorded (C-154/21)."""
 
-    recipient: str  # the register's key (uploads, exports) or its name (Art. 19 notices)
-    kind: str  # audience, export or notice
+    recipient: str  # the register's key (uploads, exports, authorities) or its name (Art. 19 notices)
+    kind: str  # audience, export, notice or authority (a disclosure on request, R-89)
     at: datetime
     activity: str | None = None
     categories: tuple[str, ...] = ()
     reference: str | None = None
+    party: str | None = None  # an authority's kind (police, court, …) and its own name, and the legal basis
+    named: str | None = None
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,10 +222,23 @@ def _sent(words: Words, sent: Sent) -> dict[str, Any]:
         what = words.t("report.sent.audience", activity=about, date=on, data=data)
     elif sent.kind == "export":
         what = words.t("report.sent.export", activity=about, date=on)
+    elif sent.kind == "authority":
+        return _authority(words, sent, recipient, on)
     else:
         what = words.t("report.sent.notice", reference=sent.reference or "", date=on)
     described = words.recipient(recipient) if recipient else {"name": sent.recipient, "label": ""}
     return described | {"activity": sent.activity, "what": what, "on": on, "at": sent.at.isoformat()}
+
+
+def _authority(words: Words, sent: Sent, recipient: processing.Recipient | None, on: str) -> dict[str, Any]:
+    """A disclosure to an authority on its request: who by its own name, what kind, on which basis, which data."""
+    data = ", ".join(words.category(c) for c in sent.categories)
+    reference = words.t("disclosures.mail.reference", reference=sent.reference) if sent.reference else ""
+    what = words.t("report.sent.authority", date=on, basis=sent.basis or "", reference=reference, data=data)
+    kind = words.t(f"disclosures.kind.{sent.party}") if sent.party else ""
+    described = words.recipient(recipient) if recipient else {"name": sent.recipient, "label": kind}
+    named = {"name": sent.named} if sent.named else {}
+    return described | named | {"activity": None, "what": what, "on": on, "at": sent.at.isoformat()}
 
 
 def _choice(words: Words, choice: Choice) -> dict[str, Any]:

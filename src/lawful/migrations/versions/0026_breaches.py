@@ -1,7 +1,7 @@
 """breaches
 
 Revision ID: 0026
-Revises: 0021
+Revises: 0027
 Create Date: 2026-12-07 14:54:06.716152
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import lawful.db
 
 revision: str = "0026"
-down_revision: str | None = "0021"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

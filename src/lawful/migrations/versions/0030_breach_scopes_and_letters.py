@@ -1,7 +1,7 @@
 """breach scopes and letters
 
 Revision ID: 0030
-Revises: 0026
+Revises: 0031
 Create Date: 2026-12-07 15:23:10.171424
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import lawful.db
 
 revision: str = "0030"
-down_revision: str | None = "0026"
+down_revision: str | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -25,6 +25,7 @@ from .activities import (
     Trigger,
 )
 from .categories import Art9Condition, DataCategory, Origin, SubjectCategory
+from .clients import Authorisation, Client, Dpa, EndOfContract, ReturnFormat, deadline_hours
 from .organisation import (
     Address,
     ContactKind,
@@ -60,6 +61,9 @@ class Register(Strict):
     datastores: list[Datastore] = Field(
         default_factory=list, description="the company's other databases, as dataset maps (connectors)"
     )
+    clients: list[Client] = Field(
+        default_factory=list, description="client controllers the company processes data for (Art. 28)"
+    )
 
 
 __all__ = [
@@ -71,14 +75,18 @@ __all__ = [
     "Art9Condition",
     "Assessment",
     "AudienceUpload",
+    "Authorisation",
     "Basis",
     "BasisFor",
+    "Client",
     "ContactKind",
     "ContactPoint",
     "Country",
     "DataCategory",
+    "Dpa",
     "Dpo",
     "EndAction",
+    "EndOfContract",
     "FieldType",
     "Form",
     "FormField",
@@ -101,6 +109,7 @@ __all__ = [
     "Requirement",
     "RequirementKind",
     "RetentionRule",
+    "ReturnFormat",
     "SecurityMeasure",
     "Source",
     "Strict",
@@ -110,4 +119,5 @@ __all__ = [
     "TrackerKind",
     "Transfer",
     "Trigger",
+    "deadline_hours",
 ]

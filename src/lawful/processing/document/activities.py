@@ -42,8 +42,13 @@ class RetentionRule(Strict):
         description="archive_restricted: archived during the period, deleted at its end"
     )
     legal_hold_suspends: bool = True
+    warn_before: str | None = Field(
+        default=None,
+        description="ISO 8601 period: the person is warned this long before the deletion (R-77); "
+        "for rules counted from an account closure (required) or a relationship's end",
+    )
 
-    @field_validator("duration", "review_every")
+    @field_validator("duration", "review_every", "warn_before")
     @classmethod
     def _iso(cls, value: str | None) -> str | None:
         if value is not None and not ISO_DURATION.match(value):
@@ -135,3 +140,8 @@ class Activity(Strict):
     sources: list[Source] = Field(default_factory=lambda: [Source.SUBJECT])
     requirement: Requirement = Requirement(kind=RequirementKind.VOLUNTARY)
     automated_decisions: bool = False
+    pseudonymised: bool = Field(
+        default=False,
+        description="the data are held under a pseudonym (a token, a keyed hash, the key kept apart): "
+        "still personal data, listed as such in the Art. 30 record (Art. 4(5), Recital 26)",
+    )

@@ -85,8 +85,13 @@ class Records(Strict):
     rights_requests: str = Field(
         default="P5Y", description="a closed rights request (case, steps, fee) after its closure; ISO 8601"
     )
+    consent_evidence: str = Field(
+        default="P5Y",
+        description="the proof of a consent that ended (withdrawn, refused, expired) after its end; then "
+        "kept without the person's identifiers (time, text hash, version, method); ISO 8601",
+    )
 
-    @field_validator("rights_requests")
+    @field_validator("rights_requests", "consent_evidence")
     @classmethod
     def _iso(cls, value: str) -> str:
         if not ISO_DURATION.match(value):

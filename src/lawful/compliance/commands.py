@@ -1,0 +1,69 @@
+"""`lawful compliance check`: what is overdue or soon due; exit 1 when anything is overdue, so a company can
+run it in the CI of its register repository (R-125)."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from lawful import i18n, keystore, processing, terminal
+
+from . import service
+from .schemas import ComplianceRead
+
+cli = typer.Typer(help="The compliance check over every domain (Art. 5(2), R-125).", no_args_is_help=True)
+Org = Annotated[str | None, typer.Option("--org", help="the organisation's slug (default: the only one)")]
+Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+Lang = Annotated[str, typer.Option("--lang", help="language of the fixes: en, fr or nl")]
+RegisterFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--register",
+        exists=True,
+        dir_okay=False,
+        help="check only this register YAML file, without a database (the CI of a register repository)",
+    ),
+]
+
+
+@cli.command("check")
+def check(org: Org = None, as_json: Json = False, lang: Lang = "en", register: RegisterFile = None) -> None:
+    """List what is overdue or soon due, with owner, record and fix; exit 1 if anything is overdue."""
+    if lang not in i18n.LANGUAGES:
+        raise typer.BadParameter(f"one of {', '.join(i18n.LANGUAGES)}", param_hint="--lang")
+    if register is not None:
+        items = service.check_register(_valid_register(register))
+    else:
+        keys = keystore.open_keys(terminal.settings())
+        with terminal.session() as db:
+            items = service.check(db, keys, organisation_id=terminal.organisation_id(db, org))
+    report = ComplianceRead.of(items, lang)
+    if not terminal.emit(report.model_dump(mode="json"), as_json=as_json):
+        _print(report)
+    if report.overdue:
+        raise typer.Exit(1)
+
+
+def _valid_register(path: Path) -> processing.Register:
+    found, problems = processing.check(path.read_text(encoding="utf-8"))
+    if found is None:
+        raise processing.RegisterInvalid(
+            f"{path.name} is not a valid register", problems=[vars(p) for p in problems]
+        )
+    return found
+
+
+def _print(report: ComplianceRead) -> None:
+    if not report.items:
+        terminal.out.print("nothing is overdue or due soon", style="green")
+        return
+    table = Table("severity", "check", "concerns", "due", "owner", "fix")
+    for item in report.items:
+        style = "red" if item.severity == "overdue" else "yellow" if item.severity == "due_soon" else None
+        due = "" if item.due is None else str(item.due)
+        count = f" ({item.count})" if item.count > 1 else ""
+        table.add_row(
+            item.severity, item.check + count, item.concerns, due, item.owner, item.fix, style=style
+        )
+    terminal.out.print(table)

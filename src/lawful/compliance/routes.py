@@ -1,0 +1,26 @@
+"""JSON API of the compliance check: GET /api/compliance (R-125)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from lawful import i18n
+from lawful.actor import Actor
+from lawful.errors import Forbidden
+from lawful.web import AppKeys, Db, language, require
+
+from . import service
+from .schemas import ComplianceRead
+
+router = APIRouter(prefix="/api/compliance", tags=["compliance"])
+Reader = Annotated[Actor, Depends(require("compliance:read"))]
+
+
+@router.get("")
+def compliance_check(request: Request, db: Db, keys: AppKeys, actor: Reader) -> ComplianceRead:
+    """What is overdue or soon due for the key's organisation; `overdue` is true when anything is late.
+    The fixes are in the language of `?lang=` or Accept-Language (en, fr, nl)."""
+    if actor.organisation_id is None:
+        raise Forbidden("this key belongs to no organisation")
+    items = service.check(db, keys, organisation_id=actor.organisation_id)
+    return ComplianceRead.of(items, language(request, list(i18n.LANGUAGES), "en"))
