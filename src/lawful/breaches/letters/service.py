@@ -165,7 +165,9 @@ def _reach(
     reachable = subjects.emails_and_languages(db, keys, ids)
     # the few without an address: still held (a letter on paper), or erased since (no row, or no key)
     rest = [i for i in ids if i not in reachable]
-    keyed = set(keys.store.get_many([keystore.subject_owner(i) for i in _existing(db, organisation_id, rest)]))
+    keyed = set(
+        keys.store.get_many([keystore.subject_owner(i) for i in _existing(db, organisation_id, rest)])
+    )
     erased_addresses = _tombstoned(
         keys, organisation_id, [e["email"] for e in entries if not e["subject"] and e["email"]]
     )
