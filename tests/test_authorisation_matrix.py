@@ -80,6 +80,26 @@ BREACH_ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", PAGE + "/close"): Rule(P({"breaches:write"})),
 }
 
+# A case's scope, APD dossier and letters (breaches/scope, dossier, letters): the world's case has no scope
+# computed and no decision on the people, so reading the scope finds none and sending letters is refused.
+WORDS = {"what_happened": "x", "consequences": "y", "measures": "z"}
+BREACH_SCOPE_ROUTES: dict[tuple[str, str], Rule] = {
+    ("POST", BREACH + "/scope"): Rule(P({"breaches:write"}), {"systems": ["lawful"]}),
+    ("GET", BREACH + "/scope"): Rule(P({"breaches:read"}), allowed="404"),
+    ("GET", BREACH + "/dossier"): Rule(P({"breaches:read"})),
+    ("POST", BREACH + "/dossier"): Rule(P({"breaches:write"}), {"lang": "fr"}),  # 422: items missing
+    ("POST", BREACH + "/letters"): Rule(P({"breaches:write"}), {"texts": {"fr": WORDS}}),  # 422: no decision
+    ("GET", BREACH + "/letters"): Rule(P({"breaches:read"})),
+    ("GET", BREACH + "/letters/printable.pdf"): Rule(P({"breaches:write"})),
+    ("GET", PAGE + "/scope"): Rule(P({"breaches:read"})),
+    ("POST", PAGE + "/scope"): Rule(P({"breaches:write"}), {"systems": "lawful"}),
+    ("GET", PAGE + "/dossier"): Rule(P({"breaches:read"})),
+    ("GET", PAGE + "/dossier.pdf"): Rule(P({"breaches:read"})),
+    ("GET", PAGE + "/letters"): Rule(P({"breaches:read"})),
+    ("POST", PAGE + "/letters"): Rule(P({"breaches:write"}), {f"fr_{k}": v for k, v in WORDS.items()}),
+    ("GET", PAGE + "/letters/printable.pdf"): Rule(P({"breaches:write"})),
+}
+
 TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/register/schema"): Rule(PUBLIC),
     ("POST", "/api/register/check"): Rule(P({"register:read"})),
@@ -271,6 +291,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/console/retention/events"): Rule(
         P({"subjects:write"}), RETENTION_EVENT | {"channel": "staff", "activity": "", "reference": ""}
     ),
+    **BREACH_SCOPE_ROUTES,
 }
 
 

@@ -27,6 +27,7 @@ RESULTS = {
     "compliance_check": r"^in process: median [\d.]+ s",
     "audience": r"^  customer_offers: median [\d.]+ s",  # 7 / 15 s
     "campaign_delivery": r"^  re-check on: delivery [\d,]+ messages/s, re-check [\d.]+ ms per message",
+    "breach_scope": r"^  letters delivered: [\d,]+ in [\d.]+ s: [\d,]+ messages/s",  # 6 / 16 s
     "banner": r"^warm \(reloads, no choice made\): banner visible median \d+ ms",  # 28 / 29 s, Chromium
     "cold_start": r"^cold start: median [\d.]+ s",  # 19 / 33 s with two starts; one since
     "consent_events": r"^  spread: [\d,]+ recorded .* events/s recorded",  # 17 / 28 s

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from lawful import breaches, clock, consent, dsr, i18n, intake, keystore, mail, marketing, staff, subjects
 from lawful.actor import PUBLIC, Actor
+from lawful.breaches import letters, scope
 from lawful.config import Settings
 from lawful.dsr import cases, disclosures, fees, objections
 from tests.conftest import Mailbox, Receiver, _free_port
@@ -236,6 +237,37 @@ def _referral(w: World, lang: str) -> None:
     )  # fmt: skip
 
 
+def _breach_letter(w: World, lang: str) -> None:
+    """A high-risk breach reaching one person: the letter of Art. 34 in their language (R-97)."""
+    address = w.email()
+    subjects.collect(
+        w.db, w.actor, w.keys, organisation_id=w.org, subject_category="prospect",
+        identities={subjects.IdentityKind.EMAIL: address}, values={"user.contact.email": address},
+        collection=subjects.CollectionCreate(activity="request_followup", channel=subjects.Channel.EMAIL),
+        language=lang,
+    )  # fmt: skip
+    facts = breaches.BreachCreate(
+        title="Export lost", aware_at=clock.now(), nature=[breaches.Nature.CONFIDENTIALITY]
+    )
+    breaches.open_case(w.db, w.actor, organisation_id=w.org, facts=facts)
+    scope.compute(
+        w.db, w.actor, w.keys, w.settings, organisation_id=w.org, reference="B-1",
+        scope=scope.ScopeCreate(systems=["lawful"]),
+    )  # fmt: skip
+    breaches.assess(
+        w.db, w.actor, organisation_id=w.org, reference="B-1", risk=breaches.Risk.HIGH, rationale="x"
+    )
+    decision = breaches.DecisionCreate(audience=breaches.Audience.PEOPLE, notify=True, reasons="a high risk")
+    breaches.decide(w.db, w.actor, organisation_id=w.org, reference="B-1", decision=decision)
+    words = {
+        "what_happened": "Un fichier a été perdu.",
+        "consequences": "Hameçonnage.",
+        "measures": "Révoqué.",
+    }
+    texts = letters.LettersCreate.model_validate({"texts": {lang: words}})
+    letters.send(w.db, w.actor, w.keys, organisation_id=w.org, reference="B-1", letters=texts)
+
+
 SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_code": _code,
     "dsr_acknowledgement": _acknowledgement,
@@ -253,6 +285,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "opt_in": _opt_in,
     "campaign": _campaign,
     "referral": _referral,
+    "breach_letter": _breach_letter,
 }
 CASES = [
     pytest.param(kind, lang, id=f"{kind}-{lang}")

@@ -80,6 +80,18 @@ RIGHTS: dict[str, str | None] = {
             "close": "breaches:write",
         }.items()
     },
+    **{
+        f"{group} {command}": right
+        for group in ("breaches", "breach")
+        for command, right in {  # the scope, the APD dossier and the letters (forget-affected: the operator's)
+            "scope": "breaches:write",
+            "dossier": "breaches:read",
+            "notify-authority": "breaches:write",
+            "letters send": "breaches:write",
+            "letters status": "breaches:read",
+            "letters print": "breaches:write",
+        }.items()
+    },
 }
 
 

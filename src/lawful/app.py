@@ -24,6 +24,12 @@ from lawful.audit import routes as audit_routes
 from lawful.audit import tasks as audit_tasks
 from lawful.breaches import pages as breach_pages
 from lawful.breaches import routes as breach_routes
+from lawful.breaches.dossier import pages as breach_dossier_pages
+from lawful.breaches.dossier import routes as breach_dossier_routes
+from lawful.breaches.letters import pages as breach_letter_pages
+from lawful.breaches.letters import routes as breach_letter_routes
+from lawful.breaches.scope import pages as breach_scope_pages
+from lawful.breaches.scope import routes as breach_scope_routes
 from lawful.clients import routes as client_routes
 from lawful.compliance import pages as compliance_pages
 from lawful.compliance import routes as compliance_routes
@@ -133,6 +139,9 @@ def create_app(settings: Settings) -> FastAPI:
         subject_routes.router,
         stats_routes.router,
         breach_routes.router,
+        breach_scope_routes.router,
+        breach_dossier_routes.router,
+        breach_letter_routes.router,
         connector_routes.router,
         compliance_routes.router,
         client_routes.router,
@@ -159,6 +168,9 @@ def create_app(settings: Settings) -> FastAPI:
         marketing_pages.campaign_pages,
         stats_pages.pages,
         breach_pages.pages,
+        breach_scope_pages.pages,
+        breach_dossier_pages.pages,
+        breach_letter_pages.pages,
         compliance_pages.pages,
         retention_pages.console,
     ):

@@ -62,6 +62,7 @@ MODEL_PACKAGES = (
     "dsr",
     "breaches",
     "retention",
+    "breaches.scope",  # the scope's and the letters' tables (breach_scopes, breach_letters)
     "mail",
 )
 

@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     backup_rotation_days: int = Field(
         default=35, ge=1, description="backups of the main database are destroyed after this (R-59)"
     )
+    breach_affected_keep_days: int = Field(
+        default=30,
+        ge=0,
+        description="a closed breach's list of the people affected is destroyed after this (R-82)",
+    )
     datastores: dict[str, SecretStr] = Field(
         default_factory=dict,
         description="SQLAlchemy URL of each connected datastore by its register url_setting: LAWFUL_DATASTORES__CRM=…",

@@ -68,6 +68,9 @@ def test_the_officer_sees_the_case_page_and_records_a_decision_there(
     assert (opened.headers["location"], decided.status_code) == ("/console/breaches/B-1", 303)
     assert 'data-decision="authority"' in page.text and "stopped: decision recorded" in page.text
     assert 'data-breach="B-1" data-status="notified"' in register.text
+    links = ("/console/breaches/B-1/scope", "/console/breaches/B-1/dossier", "/console/breaches/B-1/letters")
+    assert all(f'href="{link}"' in page.text for link in links)
+    assert all(client.get(link, headers=HEADERS).status_code == 200 for link in links)
 
 
 def test_a_console_decision_without_reasons_writes_nothing(

@@ -295,3 +295,11 @@ def detect(
         for row in rows:
             terminal.out.print(f"{row['reference']}: {row['title']} ({row['detector']})")
         terminal.out.print(f"{len(rows)} signal(s)")
+
+
+from .dossier.commands import cli as _dossier_cli  # noqa: E402  (sub-packages' commands, mounted here)
+from .letters.commands import cli as _letters_cli  # noqa: E402
+from .scope.commands import cli as _scope_cli  # noqa: E402
+
+for _sub in (_scope_cli, _dossier_cli, _letters_cli):
+    cli.add_typer(_sub)

@@ -11,6 +11,7 @@ from .errors import (
     UnknownDatastore,
 )
 from .models import DatastoreErasure
+from .people import Held, people_in
 from .retention import (
     DatastoreRetention,
     RetentionDone,
@@ -30,6 +31,7 @@ __all__ = [
     "DatastoreRefused",
     "DatastoreRetention",
     "DatastoreUnreachable",
+    "Held",
     "MapMismatch",
     "RetentionDone",
     "RetentionLine",
@@ -43,6 +45,7 @@ __all__ = [
     "erase",
     "get_datastore",
     "list_retention_entries",
+    "people_in",
     "preview",
     "retention_plan",
     "retention_run",

@@ -300,4 +300,8 @@ OUTSIDE: dict[object, str] = {
     staff.StaffUser: "staff authenticator secrets, not a data subject's",
     keystore.WrappedKey: "the key store itself",
     "system:": "deployment keys (look-ups, sessions, outbox): the rows they seal are artefacts above",
+    # a breach's list of the people it reached (breaches is dsr's peer: named by path, not imported)
+    "lawful.breaches.models.Breach": "the breach's sealed list, below: kept for the duties of Art. 33-34",
+    "breach_affected:": "a breach's list of the people affected, kept for the notification and letters "
+    "(Art. 17(3)(b), Art. 33-34) and destroyed with its key at the case's closure plus a period (R-82)",
 }
