@@ -27,7 +27,7 @@ def _org(actor: Actor) -> Any:
     return actor.organisation_id
 
 
-def _moment(value: str) -> datetime | str | None:
+def console_moment(value: str) -> datetime | str | None:
     """A console time: `datetime-local` sends Brussels wall time without an offset."""
     if not value.strip():
         return None
@@ -91,9 +91,9 @@ def report(
         BreachCreate,
         title=title,
         summary=summary,
-        aware_at=_moment(aware_at),
-        occurred_at=_moment(occurred_at),
-        detected_at=_moment(detected_at),
+        aware_at=console_moment(aware_at),
+        occurred_at=console_moment(occurred_at),
+        detected_at=console_moment(detected_at),
     )
     breach = service.open_case(db, actor, organisation_id=_org(actor), facts=facts)
     if actor.can("breaches:read"):

@@ -2,7 +2,6 @@
 computes it again from systems, datastores and tables, categories, recipients, exports and a window."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path
@@ -14,6 +13,7 @@ from lawful.actor import Actor
 from lawful.web import AppKeys, AppSettings, ConsoleActor, Db, SameOrigin, console_permission, html
 
 from .. import service as cases
+from ..pages import console_moment
 from . import service
 from .errors import ScopeRefused
 from .schemas import ScopeCreate
@@ -68,8 +68,8 @@ def scope_form(
 ) -> RedirectResponse:
     console_permission(actor, "breaches:write")
     body = _valid(
-        since=_moment(since),
-        until=_moment(until),
+        since=console_moment(since),
+        until=console_moment(until),
         systems=_names(systems),
         datastores=_tables(datastores),
         categories=_names(categories),
@@ -96,17 +96,6 @@ def _tables(text: str) -> list[dict[str, Any]]:
         if table:
             chosen[store].append(table)
     return [{"key": key, "tables": tables} for key, tables in chosen.items()]
-
-
-def _moment(value: str) -> datetime | str | None:
-    """A console time: `datetime-local` sends Brussels wall time without an offset."""
-    if not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return value  # the schema names the field
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=clock.BRUSSELS)
 
 
 def _valid(**values: Any) -> ScopeCreate:
