@@ -251,4 +251,5 @@ def test_the_letters_are_on_record_with_the_words_sent_and_no_one_named(
     assert sending.texts["nl"]["what_happened"] == "Een bestand is verloren." and sending.counts["email"] == 2
     rows = db.scalars(select(letters.BreachLetter)).all()
     assert {str(p) for p in people}.isdisjoint({r.entry for r in rows})
-    assert audit.latest(db, entity=sending).action == "breach.letters_queued"
+    queued = audit.latest(db, entity=sending)
+    assert queued is not None and queued.action == "breach.letters_queued"

@@ -2,6 +2,7 @@
 during the window, the counts, the categories kept by hand, and when a closed case's list goes (R-82)."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -116,9 +117,12 @@ def test_the_tally_counts_people_and_records_per_category() -> None:
 
 
 def test_a_new_computation_replaces_the_earlier_numbers_and_keeps_what_staff_entered() -> None:
-    current = [{"key": "user.health", "approx": None}, {"key": "user.name", "approx": 10}]
-    previous = [{"key": "user.name", "approx": 10}]
-    computed = [{"key": "user.contact.email", "approx": 4}]
+    current: list[dict[str, Any]] = [
+        {"key": "user.health", "approx": None},
+        {"key": "user.name", "approx": 10},
+    ]
+    previous: list[dict[str, Any]] = [{"key": "user.name", "approx": 10}]
+    computed: list[dict[str, Any]] = [{"key": "user.contact.email", "approx": 4}]
 
     assert rules.merged(current, previous, computed) == [
         {"key": "user.health", "approx": None},

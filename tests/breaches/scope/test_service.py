@@ -71,7 +71,7 @@ def test_the_list_is_sealed_under_a_key_of_its_own_and_the_computation_audited(
     assert keys.store.get(breach.affected_key_id) is not None
     assert b"example.test" not in (breach.affected or b"") and b"Person" not in (breach.affected or b"")
     entry = audit.latest(db, entity=made.scope)
-    assert (entry.action, entry.data["people"]) == ("breach.scoped", 2)
+    assert entry is not None and (entry.action, entry.data["people"]) == ("breach.scoped", 2)
 
 
 def test_what_a_recipient_received_in_the_window_is_in_the_scope_and_what_came_after_is_not(
@@ -299,4 +299,5 @@ def test_after_closure_plus_the_period_the_list_cannot_be_opened_and_the_case_st
         scope.affected(keys, breach)
     kept = breaches.list_cases(db, organisation_id=org)
     assert [(b.reference, b.affected_count, b.approx_subjects) for b in kept] == [("B-1", 2, 2)]
-    assert audit.latest(db, entity=breach).action == "breach.affected_destroyed"
+    destroyed = audit.latest(db, entity=breach)
+    assert destroyed is not None and destroyed.action == "breach.affected_destroyed"
