@@ -42,7 +42,7 @@ class World:
 
 @pytest.fixture
 def campaign(
-    fresh_url: str, tmp_path: Path, smtp: Mailbox, monkeypatch: pytest.MonkeyPatch
+    fresh_url: str, tmp_path: Path, smtp: Mailbox, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[World]:
     """PEOPLE subscribers and a newsletter campaign to them, committed; delivery configured (environment,
     as `lawful` and the worker read it) to the slow SMTP server."""
@@ -55,6 +55,7 @@ def campaign(
     }.items():
         monkeypatch.setenv(f"LAWFUL_{name}", value)
     get_settings.cache_clear()
+    jobs.configure(get_settings().model_copy(update={"jobs_url": "immediate"}))  # not an earlier test's
     smtp.delay = DELAY
     keys = keystore.open_keys(
         Settings(database_url=fresh_url, data_dir=tmp_path, master_key=SecretStr(MASTER_KEY))
@@ -81,7 +82,7 @@ def campaign(
         session.commit()
     yield World(engine, keys, list(address), address)
     engine.dispose()
-    jobs.dispose()
+    jobs.configure(settings.model_copy(update={"jobs_url": "immediate"}))  # the suite's own again
     get_settings.cache_clear()
 
 

@@ -1,10 +1,12 @@
 """The worker's hourly retention run: the same service as the CLI, every organisation (R-72: within 24 hours)."""
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
 
 from lawful import clock, jobs
+from lawful.config import Settings, get_settings
 from lawful.retention import tasks
 from tests.conftest import Lawful
 from tests.retention import world as worlds
@@ -19,7 +21,18 @@ def test_the_sweep_runs_every_hour(utc: str, due: bool) -> None:
     assert tasks.sweep_retention.task_class().validate_datetime(datetime.fromisoformat(utc)) is due
 
 
-def test_the_task_removes_what_is_due_for_every_organisation(lawful: Lawful, world: World) -> None:
+@pytest.fixture
+def worker(lawful: Lawful, settings: Settings) -> Iterator[None]:
+    """The worker reads the settings `lawful` was started with (an earlier test may have configured
+    the jobs with the suite's own database); afterwards the suite's settings again, as other tests do."""
+    jobs.configure(get_settings().model_copy(update={"jobs_url": "immediate"}))
+    yield
+    jobs.configure(settings.model_copy(update={"jobs_url": "immediate"}))
+
+
+def test_the_task_removes_what_is_due_for_every_organisation(
+    lawful: Lawful, world: World, worker: None
+) -> None:
     with world.session() as session:
         old = worlds.collect(
             session,
