@@ -78,9 +78,7 @@ def _art14(db: Session, organisation_id: uuid.UUID, today: date) -> Iterator[Ite
 def _holds(db: Session, organisation_id: uuid.UUID, today: date) -> Iterator[Item]:
     hold = subjects.LegalHold
     rows = db.execute(
-        select(hold.id, hold.review_on).where(
-            hold.organisation_id == organisation_id, hold.lifted_at.is_(None)
-        )
+        select(hold.id, hold.review_on).where(hold.organisation_id == organisation_id, hold.in_force())
     )
     for hold_id, review_on in rows:
         if severity := rules.review_severity(review_on, today):

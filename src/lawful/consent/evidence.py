@@ -126,7 +126,7 @@ def _due(
 ) -> list[tuple[uuid.UUID, datetime]]:
     """(state id, end) of the ended consents whose evidence period ran out, people under a hold excepted."""
     held = select(subjects.LegalHold.subject_id).where(
-        subjects.LegalHold.organisation_id == organisation_id, subjects.LegalHold.lifted_at.is_(None)
+        subjects.LegalHold.organisation_id == organisation_id, subjects.LegalHold.in_force()
     )
     candidates = db.execute(  # the period's shortest length first, then the calendar for each
         select(ConsentState.id, ConsentState.state, ConsentState.updated_at).where(

@@ -309,7 +309,7 @@ def held(
     hold = subjects.LegalHold
     today = clock.today()
     query = select(hold.subject_id, hold.purpose, hold.lifted_at, hold.review_on).where(
-        hold.organisation_id == organisation_id, hold.lifted_at.is_(None)
+        hold.organisation_id == organisation_id, hold.in_force()
     )
     rows = db.execute(
         query if people is None else query.where(among(db.get_bind().dialect, hold.subject_id, people))

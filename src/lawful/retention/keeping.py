@@ -95,7 +95,7 @@ def nothing_left(
         row.subject_id
         for row in db.execute(
             select(hold.subject_id, hold.lifted_at, hold.review_on).where(
-                _in(db, hold.subject_id, people), hold.lifted_at.is_(None)
+                _in(db, hold.subject_id, people), hold.in_force()
             )
         )
         if subjects.hold_in_force(row, today)

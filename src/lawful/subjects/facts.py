@@ -81,9 +81,7 @@ def _facts_chunk(db: Session, organisation_id: uuid.UUID, ids: list[uuid.UUID]) 
     ):
         found[sid].objections.append((kind, activity, outcome))
     today = clock.today()
-    for hold in db.scalars(
-        select(LegalHold).where(LegalHold.subject_id.in_(present), LegalHold.lifted_at.is_(None))
-    ):
+    for hold in db.scalars(select(LegalHold).where(LegalHold.subject_id.in_(present), LegalHold.in_force())):
         if rules.hold_in_force(hold, today):
             found[hold.subject_id].holds.append(hold.purpose)
     latest: dict[uuid.UUID, dict[str, datetime]] = defaultdict(dict)

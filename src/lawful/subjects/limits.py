@@ -145,9 +145,7 @@ def lift_hold(
 def holds(db: Session, *, organisation_id: uuid.UUID, today: date, overdue: bool = False) -> list[LegalHold]:
     """The holds in force of an organisation (R-79), or only those past their review date, oldest review
     first; `rules.hold_in_force` and `rules.hold_overdue` decide, the query only narrows."""
-    query = select(LegalHold).where(
-        LegalHold.organisation_id == organisation_id, LegalHold.lifted_at.is_(None)
-    )
+    query = select(LegalHold).where(LegalHold.organisation_id == organisation_id, LegalHold.in_force())
     if overdue:
         query = query.where(LegalHold.review_on < today)
     wanted = rules.hold_overdue if overdue else rules.hold_in_force
@@ -240,7 +238,7 @@ def flags(db: Session, *, subject_id: uuid.UUID) -> Flags:
         holds=[
             hold
             for hold in db.scalars(
-                select(LegalHold).where(LegalHold.subject_id == subject_id, LegalHold.lifted_at.is_(None))
+                select(LegalHold).where(LegalHold.subject_id == subject_id, LegalHold.in_force())
             )
             if rules.hold_in_force(hold, clock.today())
         ],

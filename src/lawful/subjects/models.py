@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lawful.db import Base, IdMixin, Scoped
@@ -129,6 +129,11 @@ class LegalHold(Scoped, IdMixin, Base):
     placed_at: Mapped[datetime]
     placed_by: Mapped[str] = mapped_column(String(200))
     lifted_at: Mapped[datetime | None]
+
+    @classmethod
+    def in_force(cls) -> ColumnElement[bool]:
+        """`rules.hold_in_force` in SQL, for every statement that looks for holds: one meaning (R-79)."""
+        return cls.lifted_at.is_(None)
 
 
 class LifecycleEvent(Scoped, IdMixin, Base):

@@ -52,7 +52,7 @@ def held(
                 select(hold.subject_id).where(
                     hold.organisation_id == organisation_id,
                     hold.subject_id.in_(ids[start : start + _CHUNK]),
-                    hold.lifted_at.is_(None),
+                    hold.in_force(),
                     hold.purpose.in_(served) if served else sa.true(),  # a rule of no activity: any hold
                 )
             )

@@ -29,7 +29,7 @@ def erase(db: Session, actor: Actor, keys: keystore.Keys, request: Request, base
         subjects.held_for(  # the legal holds in force, as the gate reads them: the one flag an erasure reads
             db.scalars(
                 select(subjects.LegalHold).where(
-                    subjects.LegalHold.subject_id == subject.id, subjects.LegalHold.lifted_at.is_(None)
+                    subjects.LegalHold.subject_id == subject.id, subjects.LegalHold.in_force()
                 )
             ),
             clock.today(),
