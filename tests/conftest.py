@@ -34,7 +34,7 @@ from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
-from lawful import keystore, outbound
+from lawful import jobs, keystore, outbound
 from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.cli import app as cli_app
@@ -85,6 +85,16 @@ def outbound_allowance() -> Iterator[None]:
     outbound.configure(OUTBOUND_ALLOW)
     yield
     outbound.configure(OUTBOUND_ALLOW)
+
+
+@pytest.fixture(autouse=True)
+def jobs_as_found() -> Iterator[None]:
+    """The jobs configuration is process-wide: whatever a test configures, the next test finds the jobs as
+    this one found them, so no test depends on the order in which others ran."""
+    previous = list(jobs._configured)
+    yield
+    if jobs._configured != previous or (not previous and not jobs.huey.immediate):
+        jobs.restore(previous)
 
 
 @pytest.fixture(scope="session")

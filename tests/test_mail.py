@@ -152,7 +152,6 @@ def test_the_delivery_job_sends_committed_mail(fresh_url: str, tmp_path: Path, s
     sent = jobs.deliver_mail.call_local()
 
     assert sent == 1 and [m["To"] for m in smtp.wait_for(1)] == ["committed@example.test"]
-    jobs.configure(settings.model_copy(update={"jobs_url": "immediate"}))
 
 
 def test_the_cli_delivers_what_is_due_and_says_what_it_gave_up(

@@ -5,7 +5,8 @@ The huey instance exists at import (tasks must be declared on it) but stores not
 Until then `kick()` does nothing: queued work waits in the outbox for the periodic sweep or the CLI.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib.util import find_spec
 from time import monotonic, sleep
@@ -48,6 +49,33 @@ def configure(settings: Settings) -> None:
         huey.storage = huey.create_storage()
     _configured[:] = [settings]
     outbound.configure(settings.outbound_allow)  # what this worker's steps may call
+
+
+def reset() -> None:
+    """Back to the state at import: immediate mode, nothing configured (kick() schedules nothing)."""
+    dispose()
+    huey.immediate = True
+    _configured.clear()
+
+
+def restore(previous: list[Settings]) -> None:
+    """Put back a configuration saved from `_configured` (an empty list means none)."""
+    if previous:
+        configure(previous[0])
+    else:
+        reset()
+
+
+@contextmanager
+def configured(settings: Settings) -> Iterator[None]:
+    """The jobs configured with `settings` for the block, then as they were: for a command or a test that
+    runs work against another database than its process's own."""
+    previous = list(_configured)
+    configure(settings)
+    try:
+        yield
+    finally:
+        restore(previous)
 
 
 def consumer(workers: int = 2) -> "Consumer":

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from lawful import dsr, jobs, keystore
 from lawful.actor import Actor
-from lawful.config import Settings
 from tests.connectors.conftest import EMAIL, Chinook
 from tests.factories import answer_files, make_fulfilled_request, make_register
 
@@ -19,10 +18,11 @@ BASE = "https://chinook.example.test"
 
 
 @pytest.fixture
-def org(db: Session, chinook: Chinook, settings: Settings) -> Iterator[uuid.UUID]:
-    jobs.configure(chinook.settings.model_copy(update={"jobs_url": "immediate"}))  # what a worker reads
-    yield make_register(db, chinook.document).organisation_id
-    jobs.configure(settings.model_copy(update={"jobs_url": "immediate"}))
+def org(db: Session, chinook: Chinook) -> Iterator[uuid.UUID]:
+    with jobs.configured(
+        chinook.settings.model_copy(update={"jobs_url": "immediate"})
+    ):  # what a worker reads
+        yield make_register(db, chinook.document).organisation_id
 
 
 def _request(db: Session, actor: Actor, keys: keystore.Keys, org: uuid.UUID, kinds: list[str]) -> dsr.Request:

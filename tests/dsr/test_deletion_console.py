@@ -29,11 +29,9 @@ def org(db: Session, receiver: Receiver) -> uuid.UUID:
 @pytest.fixture
 def queued_jobs(settings: Settings, tmp_path: Path) -> Iterator[None]:
     """A real (SQLite) job queue with no consumer, so what the entry points kick can be counted."""
-    jobs.configure(settings.model_copy(update={"data_dir": tmp_path, "jobs_url": "sqlite"}))
-    yield
-    jobs.huey.storage.flush_queue()
-    jobs._configured.clear()
-    jobs.huey.immediate = True
+    with jobs.configured(settings.model_copy(update={"data_dir": tmp_path, "jobs_url": "sqlite"})):
+        yield
+        jobs.huey.storage.flush_queue()
 
 
 def _headers(origin: bool = False) -> dict[str, str]:

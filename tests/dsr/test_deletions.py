@@ -371,13 +371,9 @@ def test_the_job_schedules_and_carries_out_each_deletion_in_its_own_commit(
         subject_id = _subscriber(session, actor, keys, org, _email())
         _consent(session, actor, org, subject_id, "newsletter", consent.EventKind.WITHDRAWN)
         session.commit()
-    jobs.configure(here)
-    try:
+    with jobs.configured(here):
         first = deletions.tasks.run_deletions.call_local()
         second = deletions.tasks.run_deletions.call_local()
-    finally:
-        jobs._configured.clear()
-        jobs.dispose()
 
     assert (first, second) == (1, 0)
     with dbs.open_session(fresh_url) as session:

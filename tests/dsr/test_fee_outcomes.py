@@ -159,11 +159,9 @@ def test_the_fee_command_records_a_decline(
 @pytest.fixture
 def queued_jobs(settings: Settings, tmp_path: Path) -> Iterator[None]:
     """A real (SQLite) job queue with no consumer, so what the entry points kick can be counted."""
-    jobs.configure(settings.model_copy(update={"data_dir": tmp_path, "jobs_url": "sqlite"}))
-    yield
-    jobs.huey.storage.flush_queue()
-    jobs._configured.clear()
-    jobs.huey.immediate = True
+    with jobs.configured(settings.model_copy(update={"data_dir": tmp_path, "jobs_url": "sqlite"})):
+        yield
+        jobs.huey.storage.flush_queue()
 
 
 def test_confirming_the_code_of_a_request_held_for_a_fee_kicks_the_quote_job(

@@ -131,7 +131,7 @@ def test_a_killed_worker_leaves_an_erasure_that_a_new_worker_finishes_once(
             second.terminate()
             second.wait(10)
     finally:
-        jobs.configure(settings.model_copy(update={"jobs_url": "immediate"}))
+        jobs.restore([])
 
     with db.open_session(fresh_url) as check:
         steps = {s.kind: (s.status, s.attempts) for s in check.scalars(select(dsr.Step))}

@@ -55,7 +55,7 @@ def campaign(
     }.items():
         monkeypatch.setenv(f"LAWFUL_{name}", value)
     get_settings.cache_clear()
-    jobs.configure(get_settings().model_copy(update={"jobs_url": "immediate"}))  # not an earlier test's
+    jobs.configure(get_settings().model_copy(update={"jobs_url": "immediate"}))  # restored by jobs_as_found
     smtp.delay = DELAY
     keys = keystore.open_keys(
         Settings(database_url=fresh_url, data_dir=tmp_path, master_key=SecretStr(MASTER_KEY))
@@ -82,7 +82,6 @@ def campaign(
         session.commit()
     yield World(engine, keys, list(address), address)
     engine.dispose()
-    jobs.configure(settings.model_copy(update={"jobs_url": "immediate"}))  # the suite's own again
     get_settings.cache_clear()
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from lawful import clock, jobs
-from lawful.config import Settings, get_settings
+from lawful.config import get_settings
 from lawful.retention import tasks
 from tests.conftest import Lawful
 from tests.retention import world as worlds
@@ -22,12 +22,10 @@ def test_the_sweep_runs_every_hour(utc: str, due: bool) -> None:
 
 
 @pytest.fixture
-def worker(lawful: Lawful, settings: Settings) -> Iterator[None]:
-    """The worker reads the settings `lawful` was started with (an earlier test may have configured
-    the jobs with the suite's own database); afterwards the suite's settings again, as other tests do."""
-    jobs.configure(get_settings().model_copy(update={"jobs_url": "immediate"}))
-    yield
-    jobs.configure(settings.model_copy(update={"jobs_url": "immediate"}))
+def worker(lawful: Lawful) -> Iterator[None]:
+    """The worker reads the settings `lawful` was started with."""
+    with jobs.configured(get_settings().model_copy(update={"jobs_url": "immediate"})):
+        yield
 
 
 def test_the_task_removes_what_is_due_for_every_organisation(

@@ -47,13 +47,9 @@ def test_the_job_destroys_the_list_of_a_case_closed_for_the_period(
         breaches.decide(session, ACTOR, organisation_id=org, reference="B-1", decision=decision)
         breaches.close(session, ACTOR, organisation_id=org, reference="B-1")
         session.commit()
-    jobs.configure(here)
-    try:
+    with jobs.configured(here):
         first = scope.tasks.forget_affected.call_local()
         second = scope.tasks.forget_affected.call_local()
-    finally:
-        jobs._configured.clear()
-        jobs.dispose()
 
     assert (first, second) == (1, 0)
     with dbs.open_session(fresh_url) as session:
