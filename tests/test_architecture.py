@@ -26,6 +26,7 @@ LAYERS = [
 KERNEL = {
     "config",
     "db",
+    "bulk",
     "errors",
     "clock",
     "crypto",
