@@ -76,6 +76,12 @@ def plan_command(
     )
     terminal.out.print(table)
     terminal.out.print("by month: " + ", ".join(f"{m} {n}" for m, n in data["by_month"].items()))
+    for w in data["warnings"]:
+        ahead = sum(w["months"].values())
+        terminal.out.print(
+            f"warnings {w['warn_before']} before deleting {w['activity']}: {w['due']} to send now, "
+            f"{w['sent']} sent, {ahead} in the next 12 months"
+        )
 
 
 def plan_dict(found: retention.Plan) -> dict[str, Any]:
@@ -98,6 +104,17 @@ def plan_dict(found: retention.Plan) -> dict[str, Any]:
                 "later": g.later,
             }
             for g in found.groups
+        ],
+        "warnings": [
+            {
+                "activity": w.activity,
+                "rule": w.rule,
+                "warn_before": w.warn_before,
+                "due": w.due,
+                "sent": w.sent,
+                "months": {m: w.months.get(m, 0) for m in found.months},
+            }
+            for w in found.warnings
         ],
     }
 
