@@ -28,9 +28,7 @@ def test_one_run_ends_lawfuls_data_and_the_datastores_rows_the_day_of_their_end(
     assert invoice_before == (1, 14)
     assert after.exit_code == 0, after.output
     data = json.loads(after.stdout)
-    assert [d["table"] for d in data["datastores"]["done"]] == ["InvoiceLine", "Invoice"] or data[
-        "datastores"
-    ]["done"]
+    assert sum(d["rows"] for d in data["datastores"]["done"]) > 0  # the invoices of 2024 and their lines
     assert data["events"]["recorded"] == 0
     assert invoice_and_lines(shop, INVOICE) == (0, 0)
     with db.open_session(fresh_url) as session:
