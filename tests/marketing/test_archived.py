@@ -2,6 +2,7 @@
 activity holds never reaches a platform export, an audience upload or a call list, even when the gate
 allows the person for their other, live data."""
 
+import hashlib
 import uuid
 from datetime import date
 
@@ -11,7 +12,7 @@ from lawful import keystore, marketing, subjects
 from lawful.actor import Actor
 from tests.conftest import Receiver
 from tests.factories import make_person, make_register
-from tests.marketing.documents import phoning
+from tests.marketing.documents import give, phoning, social
 from tests.registers import people
 
 
@@ -62,3 +63,19 @@ def test_a_call_list_never_dials_an_archived_number(db: Session, keys: keystore.
 
     assert result.calls == []
     assert result.excluded == {"no_phone_number": 1}
+
+
+def test_an_audience_upload_leaves_out_what_is_archived(
+    db: Session, keys: keystore.Keys, actor: Actor, receiver: Receiver
+) -> None:
+    org = make_register(db, social(receiver.url)).organisation_id
+    sid = _archived_followup(db, actor, keys, org, "sol@example.test", {"user.name": "Sol Archived"})
+    give(db, actor, org, sid, "social_audiences")
+
+    result = marketing.social.upload(
+        db, actor, keys, organisation_id=org, purpose="social_audiences", recipient="meta"
+    )
+
+    [body] = receiver.received
+    assert result.people == 1
+    assert body["contacts"] == [{"user.contact.email": hashlib.sha256(b"sol@example.test").hexdigest()}]
