@@ -6,6 +6,7 @@ deleted on 2026-01-02; warned P30D ahead: on 2025-12-03)."""
 import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -59,7 +60,7 @@ def _queued(world: World) -> int:
         return int(session.scalar(query) or 0)
 
 
-def _warnings(lawful: Lawful, day: str) -> dict[str, object]:
+def _warnings(lawful: Lawful, day: str) -> dict[str, Any]:
     planned = json.loads(lawful("retention", "plan", "--now", day, "--json").stdout)
     return next(w for w in planned["warnings"] if w["activity"] == "accounts")
 
