@@ -22,7 +22,20 @@ from aiosmtpd.smtp import Envelope
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import breaches, clock, consent, dsr, i18n, intake, keystore, mail, marketing, staff, subjects
+from lawful import (
+    breaches,
+    clock,
+    consent,
+    dsr,
+    i18n,
+    intake,
+    keystore,
+    mail,
+    marketing,
+    retention,
+    staff,
+    subjects,
+)
 from lawful.actor import PUBLIC, Actor
 from lawful.breaches import letters, scope
 from lawful.config import Settings
@@ -58,6 +71,22 @@ def _register() -> dict[str, Any]:
     }  # fmt: skip
     for activity in document["activities"]:
         activity["name"] = names.get(activity["key"], activity["name"])
+    document["retention_rules"].append(
+        {
+            "key": "account_12m",
+            "label": label("12 months after the account is closed"),
+            "trigger": "account_closure",
+            "duration": "P12M",
+            "action": "delete",
+            "warn_before": "P30D",
+        }
+    )
+    document["activities"].append(
+        {"key": "accounts", "name": label("Customer accounts"), "purpose": label("Running the account."),
+         "data_use": "essential.service", "legal_basis": "contract", "subjects": ["customer"],
+         "retention": "account_12m", "data_categories": ["user.name", "user.contact.email"], "recipients": [],
+         "security_measures": ["encryption"], "requirement": {"kind": "voluntary"}}
+    )  # fmt: skip
     return document
 
 
@@ -268,6 +297,24 @@ def _breach_letter(w: World, lang: str) -> None:
     letters.send(w.db, w.actor, w.keys, organisation_id=w.org, reference="B-1", letters=texts)
 
 
+def _retention_warning(w: World, lang: str) -> None:
+    """An account closed 355 days ago, kept 12 months and warned 30 days ahead: the warning is due (R-77)."""
+    address = w.email()
+    person = subjects.collect(
+        w.db, w.actor, w.keys, organisation_id=w.org, subject_category="customer",
+        identities={subjects.IdentityKind.EMAIL: address}, values={"user.contact.email": address},
+        collection=subjects.CollectionCreate(activity="accounts", channel=subjects.Channel.EMAIL,
+                                             collected_at=clock.now() - timedelta(days=700)),
+        language=lang,
+    ).subject  # fmt: skip
+    closed = clock.now() - timedelta(days=355)
+    retention.record_event(
+        w.db, w.actor, organisation_id=w.org, subject_id=person.id, kind="account_closure", at=closed.date(),
+        channel="staff",
+    )  # fmt: skip
+    retention.warnings.send_due(w.db, w.actor, w.keys, organisation_id=w.org, now=clock.now())
+
+
 SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_code": _code,
     "dsr_acknowledgement": _acknowledgement,
@@ -286,6 +333,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "campaign": _campaign,
     "referral": _referral,
     "breach_letter": _breach_letter,
+    "retention_warning": _retention_warning,
 }
 CASES = [
     pytest.param(kind, lang, id=f"{kind}-{lang}")

@@ -64,6 +64,8 @@ def _snake_map(document: dict[str, Any]) -> dict[str, Any]:
             column["name"] = _snake(column["name"])
             if column.get("keep", {}).get("since"):
                 column["keep"] = {**column["keep"], "since": _snake(column["keep"]["since"])}
+        for event in table.get("events", []):
+            event["column"] = _snake(event["column"])
     return document
 
 

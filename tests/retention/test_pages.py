@@ -110,3 +110,28 @@ def test_an_event_recorded_in_the_console_is_the_apis(
     [event] = subjects.events(db, subject_ids=[sid])
     assert (event.kind, event.activity, event.reference) == ("contract_end", None, "C-12")
     assert refused.status_code == 422 and "at" in refused.text
+
+
+def test_the_page_lists_the_warnings_due_before_an_account_is_deleted(
+    client: TestClient, db: Session, keys: keystore.Keys, org: uuid.UUID
+) -> None:
+    """R-77: an account closed 350 days ago is deleted in about 16 days; its warning (30 days ahead) is due."""
+    sid = worlds.collect(
+        db, keys, org, email="warn-page@example.test", activity="accounts", category="customer",
+        at=clock.now() - timedelta(days=700),
+    )  # fmt: skip
+    subjects.record_event(
+        db, worlds.ACTOR, subject_id=sid, kind="account_closure", occurred_at=clock.now() - timedelta(days=350),
+        channel="staff",
+    )  # fmt: skip
+    _officer(client, db, keys, org, staff.Role.PRIVACY_OFFICER)
+
+    page = client.get("/console/retention", headers={"X-Lawful-Now": NOW})
+
+    assert page.status_code == 200
+    row = re.search(r'<tr data-warning="accounts">(.*?)</tr>', page.text)
+    assert row is not None
+    assert [re.sub("<[^>]+>", "", c) for c in re.findall(r"<td>.*?</td>", row.group(1))] == [
+        "accounts", "account_12m", "P30D", "1", "0", "0",
+    ]  # fmt: skip
+    assert "warn-page@example.test" not in page.text

@@ -154,3 +154,32 @@ def test_a_run_ahead_of_the_clock_needs_test_mode(
     )
 
     assert refused.status_code == 422 and refused.json()["error"] == "run_ahead_of_clock"
+
+
+def test_the_plan_counts_the_warnings_before_an_account_is_deleted(
+    client: TestClient, db: Session, keys: keystore.Keys, org: uuid.UUID
+) -> None:
+    """R-77: an account closed 2025-01-01 is deleted on 2026-01-02 and its person warned on 2025-12-03."""
+    sid = worlds.collect(
+        db, keys, org, email="warn-api@example.test", activity="accounts", category="customer",
+        at=datetime(2024, 3, 1, 9, tzinfo=UTC),
+    )  # fmt: skip
+    token = make_api_key(db, org, OFFICER)
+    event = {"subject_id": str(sid), "kind": "account_closure", "at": "2025-01-01"}
+    assert client.post("/api/retention/events", json=event, headers=bearer(token)).status_code == 201
+
+    before = client.get(
+        "/api/retention/plan", params={"now": "2025-12-02T00:00:00+01:00"}, headers=bearer(token)
+    )
+    on = client.get("/api/retention/plan", params={"now": "2025-12-03T00:00:00+01:00"}, headers=bearer(token))
+
+    [ahead] = [w for w in before.json()["warnings"] if w["activity"] == "accounts"]
+    [due] = [w for w in on.json()["warnings"] if w["activity"] == "accounts"]
+    assert (ahead["due"], ahead["sent"], ahead["months"]["2025-12"], ahead["warn_before"]) == (
+        0,
+        0,
+        1,
+        "P30D",
+    )
+    assert (due["due"], due["sent"]) == (1, 0)
+    assert "warn-api@example.test" not in on.text

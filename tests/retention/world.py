@@ -32,6 +32,7 @@ def register() -> dict[str, Any]:
         _rule("recruitment_6m", "recruitment_end", "P6M", "delete"),
         _rule("talent_pool_2y", "recruitment_end", "P2Y", "delete"),
         _rule("contest_1y", "collection", "P1Y", "anonymise"),
+        _rule("account_12m", "account_closure", "P12M", "delete") | {"warn_before": "P30D"},
     ]
     document["activities"] += [
         BASE
@@ -69,6 +70,19 @@ def register() -> dict[str, Any]:
             "data_categories": ["user.name", "user.contact.email", "recruitment_data"],
         },
     ]
+    document["activities"].append(
+        BASE
+        | {
+            "key": "accounts",
+            "name": label("Customer accounts"),
+            "purpose": label("Running the customer's account."),
+            "data_use": "essential.service",
+            "legal_basis": "contract",
+            "subjects": ["customer"],
+            "retention": "account_12m",
+            "data_categories": ["user.name", "user.contact.email"],
+        }
+    )
     next(a for a in document["activities"] if a["key"] == "contest")["retention"] = "contest_1y"
     return document
 
@@ -94,6 +108,7 @@ def collect(
     channel: subjects.Channel = subjects.Channel.EMAIL,
     source: subjects.Source = subjects.Source.SUBJECT,
     values: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> uuid.UUID:
     """One collection for `activity` at `at` (the person's own mail by default: an inbound contact)."""
     address = subjects.normalise_email(email)
@@ -108,6 +123,7 @@ def collect(
         collection=subjects.CollectionCreate(
             activity=activity, channel=channel, source=source, collected_at=at
         ),
+        language=language,
     )
     return collected.subject.id
 

@@ -10,6 +10,7 @@ from .errors import (
     MapMismatch,
     UnknownDatastore,
 )
+from .events import Imported, import_events
 from .models import DatastoreErasure
 from .people import Held, people_in
 from .retention import (
@@ -32,6 +33,7 @@ __all__ = [
     "DatastoreRetention",
     "DatastoreUnreachable",
     "Held",
+    "Imported",
     "MapMismatch",
     "RetentionDone",
     "RetentionLine",
@@ -44,6 +46,7 @@ __all__ = [
     "dispose",
     "erase",
     "get_datastore",
+    "import_events",
     "list_retention_entries",
     "people_in",
     "preview",

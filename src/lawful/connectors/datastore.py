@@ -59,6 +59,7 @@ def mismatches(connection: Connection, store: processing.Datastore, path: str) -
             for i, c in enumerate(table.columns)
             if c.keep is not None and c.keep.since is not None
         ]
+        names += [(f"{where}.events[{i}].column", e.column) for i, e in enumerate(table.events)]
         for where_name, name in names:
             if name not in live:
                 found.append({"path": where_name, "message": f"no column {name!r} in table {table.name!r}"})

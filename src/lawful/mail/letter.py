@@ -45,6 +45,7 @@ KINDS: dict[str, Kind] = {
     "campaign": Kind("subject", automatic=False),  # written by the company's marketers
     "referral": Kind("third_party"),
     "breach_letter": Kind("subject"),  # Art. 34: service mail, never held back by a marketing opt-out
+    "retention_warning": Kind("subject"),  # account data about to be deleted (service mail)
 }
 
 

@@ -13,7 +13,7 @@ from lawful.actor import Actor
 
 from .errors import PlatformUnreachable, RecipientRefused
 from .models import AudienceMember, AudienceUpload
-from .service import Audience, build
+from .service import Audience, build, unarchived_values
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,12 @@ def export(
         audience = _partner_audience(db, actor, organisation_id, purpose, recipient)
     else:
         audience = build(db, keys, organisation_id=organisation_id, purpose=purpose)
-    rows = []
-    for subject_id, _ in audience.members:
-        held = subjects.values(db, keys, subject_id=subject_id, categories=set(allowed))
-        rows.append({value.category: value.value for value in held})
+    found = unarchived_values(
+        db, keys, subject_ids=[subject_id for subject_id, _ in audience.members], categories=set(allowed)
+    )
+    rows = [
+        {value.category: value.value for value in found[subject_id]} for subject_id, _ in audience.members
+    ]
     try:
         response = outbound.post(target.endpoint, json={"purpose": purpose, "contacts": rows}, timeout=30)
     except outbound.OutboundError as exc:

@@ -15,7 +15,7 @@ from lawful.actor import Actor
 from . import rules
 from .errors import DncmFileInvalid, DncmMissing, NotForPhone, PhoneMarketingDisabled
 from .models import DncmImport, DncmNumber
-from .service import NotMarketing
+from .service import NotMarketing, unarchived_values
 
 Progress = Callable[[int, int], None]
 _CHUNK = 2000
@@ -144,11 +144,13 @@ def call_list(
     )
     excluded: Counter[str] = Counter()
     candidates: list[tuple[uuid.UUID, str, str]] = []
+    allowed = [subject_id for subject_id, decision in decided.items() if decision.allow]
+    held = unarchived_values(db, keys, subject_ids=allowed, categories={rules.PHONE})
     for subject_id, decision in decided.items():
         if not decision.allow:
             excluded.update(str(r) for r in decision.reasons[:1])
             continue
-        number = _number(db, keys, subject_id)
+        number = _number(held[subject_id])
         if number is None:
             excluded["no_phone_number"] += 1
         else:
@@ -186,8 +188,8 @@ def call_list(
     return result
 
 
-def _number(db: Session, keys: keystore.Keys, subject_id: uuid.UUID) -> str | None:
-    held = subjects.values(db, keys, subject_id=subject_id, categories={rules.PHONE})
+def _number(held: list[subjects.Value]) -> str | None:
+    """The first number that dials, of the person's live (not archived) ones."""
     for value in held:
         try:
             return subjects.normalise_phone(value.value)

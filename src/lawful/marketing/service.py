@@ -79,5 +79,20 @@ def _own_offer(register: processing.Register, purpose: str) -> bool:
     return not any(types.get(key) in ("independent_controller", "third_party") for key in activity.recipients)
 
 
+def unarchived_values(
+    db: Session, keys: keystore.Keys, *, subject_ids: list[uuid.UUID], categories: set[str]
+) -> dict[uuid.UUID, list[subjects.Value]]:
+    """The values of these categories marketing may use, per person: never what an archive holds (R-73,
+    `archive_restricted`: excluded from every marketing use), even when the gate allows the person for
+    their other, live data."""
+    archived = subjects.archived(db, subject_ids=subject_ids)
+    return {
+        subject_id: subjects.values(
+            db, keys, subject_id=subject_id, categories=categories, without=archived.get(subject_id, ())
+        )
+        for subject_id in subject_ids
+    }
+
+
 def _email(db: Session, keys: keystore.Keys, subject_id: uuid.UUID) -> str | None:
     return subjects.identity_values(db, keys, subject_id=subject_id).get("email")

@@ -13,6 +13,7 @@ from lawful.actor import Actor
 from . import rules
 from .errors import PlatformUnreachable, RecipientRefused, UnknownRecipient
 from .models import AudienceMember, AudienceUpload
+from .service import unarchived_values
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,9 @@ def upload(
     fields = sorted(set(target.fields) & set(activity.data_categories))
     members, excluded = _audience(db, organisation_id=organisation_id, purpose=purpose, fields=fields)
     contacts, sent = [], []
+    found = unarchived_values(db, keys, subject_ids=list(members), categories=set(fields))
     for subject_id in members:
-        held = subjects.values(db, keys, subject_id=subject_id, categories=set(fields))
+        held = found[subject_id]
         if held:
             contacts.append({v.category: rules.match_value(v.category, v.value, hashed=hashed) for v in held})
             sent.append(subject_id)

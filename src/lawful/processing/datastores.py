@@ -90,10 +90,31 @@ class ParentLink(_Strict):
     references: Identifier
 
 
+class EventKind(StrEnum):
+    """The lifecycle events a datastore's column may date (the triggers a recorded event counts for)."""
+
+    CONTRACT_END = "contract_end"
+    DOCUMENT_YEAR_END = "document_date_next_january"
+    RECRUITMENT_END = "recruitment_end"
+    ACCOUNT_CLOSURE = "account_closure"
+    RELATIONSHIP_END = "relationship_end"
+    DPA_END = "client_dpa_end"
+
+
+class EventColumn(_Strict):
+    """A column holding the date of an event a retention rule counts from, for the row's owner (a contract's
+    end date, the last invoice's date): `lawful connectors events import` records it in lawful."""
+
+    column: Identifier
+    kind: EventKind
+    activity: CategoryKey | None = Field(default=None, description="an activity's key; none: every activity")
+
+
 class DatastoreTable(_Strict):
     name: Identifier
     link: IdentityLink | ParentLink
     columns: list[DatastoreColumn] = Field(min_length=1)
+    events: list[EventColumn] = Field(default_factory=list, description="columns that date lifecycle events")
 
 
 class Datastore(_Strict):
@@ -109,7 +130,11 @@ ProblemTuple = tuple[str, str, str]
 
 
 def problems(
-    datastores: Sequence[Datastore], *, categories: set[str], retention_rules: set[str]
+    datastores: Sequence[Datastore],
+    *,
+    categories: set[str],
+    retention_rules: set[str],
+    activities: set[str] | None = None,
 ) -> Iterator[ProblemTuple]:
     """(path, rule, message) for every reference that does not resolve within the register."""
     seen: set[str] = set()
@@ -122,6 +147,13 @@ def problems(
         for t_index, table in enumerate(store.tables):
             yield from _table(f"{path}.tables[{t_index}]", table, store, names, categories, retention_rules)
             yield from _ends(path, t_index, store)
+            for e_index, event in enumerate(table.events):
+                if activities is not None and event.activity is not None and event.activity not in activities:
+                    yield (
+                        f"{path}.tables[{t_index}].events[{e_index}].activity",
+                        "unknown_activity",
+                        f"{event.activity!r} is not an activity of this register",
+                    )
 
 
 def _table(

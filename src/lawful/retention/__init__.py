@@ -1,11 +1,22 @@
 """Retention (R-71 to R-79): the plan and the runs that delete, anonymise or archive what the register's
 periods say has expired, with a deletion log that never holds content."""
 
-from . import rules
-from .endings import Due, Group, Plan, due_now, plan, rules_of
+from . import rules, warnings
+from .endings import Due, Group, Plan, due_now, rules_of
 from .errors import MomentOutOfRange, RunAhead, RunNotFound, UnknownActivity
-from .models import AnonymousCount, RetentionAction, RetentionRun
-from .service import BATCH, actions, check_moment, check_now, get_run, list_runs, record_event, run, run_all
+from .models import AnonymousCount, RetentionAction, RetentionRun, RetentionWarning
+from .service import (
+    BATCH,
+    actions,
+    check_moment,
+    check_now,
+    get_run,
+    list_runs,
+    plan,
+    record_event,
+    run,
+    run_all,
+)
 
 __all__ = [
     "BATCH",
@@ -16,6 +27,7 @@ __all__ = [
     "Plan",
     "RetentionAction",
     "RetentionRun",
+    "RetentionWarning",
     "RunAhead",
     "RunNotFound",
     "UnknownActivity",
@@ -31,4 +43,5 @@ __all__ = [
     "rules_of",
     "run",
     "run_all",
+    "warnings",
 ]

@@ -1,7 +1,10 @@
 """`lawful retention …`: the plan (nothing changes), the run (what the worker does hourly), its log, and the
 events rules count from."""
 
+import contextlib
+import dataclasses
 import uuid
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -10,15 +13,23 @@ from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from lawful import clock, keystore, processing, retention, terminal
+from lawful import clock, connectors, keystore, processing, retention, terminal
 
 from .rules import BRUSSELS, start_of_day
+from .shapes import action_dict, plan_dict, run_dict, summary
 
 cli = typer.Typer(
     help="Retention: what leaves when and why, and the runs that remove it (R-71 to R-79).",
     no_args_is_help=True,
 )
 NOW_HELP = "as of this day (its start, in Brussels) or moment; default: now"
+Datastores = Annotated[
+    bool,
+    typer.Option(
+        "--datastores/--no-datastores",
+        help="also the company's databases the register maps (each in its own unit of work); default: yes",
+    ),
+]
 
 
 def parse_now(value: str | None) -> datetime:
@@ -39,14 +50,30 @@ def plan_command(
     now: Annotated[str | None, typer.Option("--now", help=NOW_HELP)] = None,
     org: Annotated[str | None, typer.Option("--org")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    datastores: Datastores = True,
 ) -> None:
-    """What leaves, when and why, per rule and activity, with counts by month for the next 12 months; nothing changes."""
+    """What leaves, when and why, per rule and activity, with counts by month for the next 12 months, in
+    lawful and in the mapped datastores; nothing changes."""
     moment = parse_now(now)
     retention.check_moment(moment)
+    settings = terminal.settings()
     with terminal.session() as db:
-        found = retention.plan(db, organisation_id=terminal.organisation_id(db, org), now=moment)
-    data = plan_dict(found)
+        organisation_id = terminal.organisation_id(db, org)
+        found = retention.plan(db, organisation_id=organisation_id, now=moment)
+        stores = (
+            connectors.retention_plan(
+                db,
+                keystore.open_keys(settings),
+                now=moment,
+                organisation_id=organisation_id,
+                settings=settings,
+            )
+            if datastores
+            else None
+        )
+    data = plan_dict(found) | {"datastores": dataclasses.asdict(stores) if stores else None}
     if terminal.emit(data, as_json=as_json):
+        _fail_on(stores.problems if stores else [])
         return
     table = Table(
         "activity",
@@ -76,30 +103,19 @@ def plan_command(
     )
     terminal.out.print(table)
     terminal.out.print("by month: " + ", ".join(f"{m} {n}" for m, n in data["by_month"].items()))
-
-
-def plan_dict(found: retention.Plan) -> dict[str, Any]:
-    return {
-        "now": found.now.isoformat(),
-        "evaluated": found.people,
-        "months": found.months,
-        "by_month": found.by_month,
-        "due": sum(g.due for g in found.groups),
-        "groups": [
-            {
-                "activity": g.activity,
-                "rule": g.rule,
-                "trigger": g.trigger,
-                "action": g.action,
-                "step": g.step,
-                "due": g.due,
-                "skipped": dict(g.skipped),
-                "months": {m: g.months.get(m, 0) for m in found.months},
-                "later": g.later,
-            }
-            for g in found.groups
-        ],
-    }
+    for line in stores.lines if stores else []:
+        ahead = sum(line.months.values())
+        terminal.out.print(
+            f"datastore {line.datastore}.{line.table} ({line.retention}, {line.action}): {line.due} row(s) due, "
+            f"{line.held} held, {ahead} in the months ahead"
+        )
+    for w in data["warnings"]:
+        ahead = sum(w["months"].values())
+        terminal.out.print(
+            f"warnings {w['warn_before']} before deleting {w['activity']}: {w['due']} to send now, "
+            f"{w['sent']} sent, {ahead} in the next 12 months"
+        )
+    _fail_on(stores.problems if stores else [])
 
 
 @cli.command("run")
@@ -109,12 +125,22 @@ def run_command(
     ] = None,
     org: Annotated[str | None, typer.Option("--org", help="one organisation; default: every one")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    datastores: Datastores = True,
 ) -> None:
-    """Delete, anonymise or archive what is due (what the worker does every hour), a batch per commit."""
+    """Delete, anonymise or archive what is due (what the worker does every hour), a batch per commit: first
+    the events the mapped datastores date, then lawful's own store, then every mapped datastore, each in its
+    own unit of work (a datastore that fails never holds back lawful's deletions)."""
     settings = terminal.settings()
     moment = parse_now(now)
     retention.check_now(moment, test_mode=settings.test_mode)
     keys = keystore.open_keys(settings)
+    imported = None
+    if datastores:
+        with terminal.session() as db, _as_of(moment):
+            imported = connectors.import_events(
+                db, terminal.operator(), keys, now=moment, settings=settings,
+                organisation_id=terminal.organisation_id(db, org) if org else None,
+            )  # fmt: skip
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with terminal.session() as db, Progress(*columns, console=terminal.err, transient=True) as bar:
         if org is not None:
@@ -139,34 +165,53 @@ def run_command(
                 )
             )
         rows = [run_dict(r) for r in runs]
-    if terminal.emit(rows, as_json=as_json):
+    ended = None
+    if datastores:
+        with terminal.session() as db, Progress(*columns, console=terminal.err, transient=True) as bar:
+            task = bar.add_task("datastore rows ended", total=None)
+            ended = connectors.retention_run(
+                db, terminal.operator(), keys, now=moment, settings=settings,
+                organisation_id=terminal.organisation_id(db, org) if org else None,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )  # fmt: skip
+    problems = [*(imported.problems if imported else []), *(ended.problems if ended else [])]
+    data = {
+        "runs": rows,
+        "events": {"recorded": imported.recorded, "lines": imported.lines} if imported else None,
+        "datastores": dataclasses.asdict(ended) if ended else None,
+    }
+    if terminal.emit(data, as_json=as_json):
+        _fail_on(problems)
         return
     for row in rows:
         terminal.out.print(f"run {row['id'][:8]} as of {row['as_of']}: {summary(row['counts'])}")
+    if imported is not None and imported.lines:
+        terminal.out.print(f"events from the datastores: {imported.recorded} recorded")
+    if ended is not None and (ended.done or ended.problems):
+        held = sum(d.held for d in ended.done)
+        terminal.out.print(
+            f"datastores as of {ended.today.isoformat()}: {sum(d.rows for d in ended.done)} row(s) ended"
+            + (f", {held} kept by a legal hold (legal_hold)" if held else "")
+        )
+    _fail_on(problems)
 
 
-def summary(counts: list[dict[str, Any]]) -> str:
-    """`deleted:3 archived:1 skipped:legal_hold:1`, per step over every rule."""
-    totals: dict[str, int] = {}
-    for entry in counts:
-        if entry["done"]:
-            totals[entry["step"]] = totals.get(entry["step"], 0) + entry["done"]
-        for reason, number in entry["skipped"].items():
-            held = "skipped:" + reason
-            totals[held] = totals.get(held, 0) + number
-    return " ".join(f"{name}:{number}" for name, number in sorted(totals.items())) or "nothing due"
+@contextlib.contextmanager
+def _as_of(moment: datetime) -> Iterator[None]:
+    """A run ahead of the clock (test mode, checked before) records events as of that moment."""
+    if moment > clock.now():
+        with clock.pinned(moment):
+            yield
+    else:
+        yield
 
 
-def run_dict(row: retention.RetentionRun) -> dict[str, Any]:
-    return {
-        "id": str(row.id),
-        "as_of": row.as_of.isoformat(),
-        "started_at": row.started_at.isoformat(),
-        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
-        "status": row.status,
-        "started_by": row.started_by,
-        "counts": row.counts,
-    }
+def _fail_on(problems: list[connectors.RetentionProblem]) -> None:
+    """A datastore that could not be read or changed: named, exit 1 (what was done elsewhere stays done)."""
+    for problem in problems:
+        terminal.err.print(f"error {problem.datastore}: {problem.detail} [{problem.error}]", style="red")
+    if problems:
+        raise typer.Exit(1)
 
 
 @cli.command("log")
@@ -210,20 +255,6 @@ def log_command(
             "yes" if row["whole"] else "",
         )
     terminal.out.print(table)
-
-
-def action_dict(row: retention.RetentionAction) -> dict[str, Any]:
-    return {
-        "subject_id": str(row.subject_id),
-        "activity": row.activity,
-        "rule": row.rule,
-        "trigger": row.trigger,
-        "action": row.action,
-        "ends_at": row.ends_at.isoformat(),
-        "items": row.items,
-        "whole": row.whole,
-        "done_at": row.done_at.isoformat(),
-    }
 
 
 @cli.command("event")

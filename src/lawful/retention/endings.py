@@ -21,6 +21,7 @@ from .rules import Rule, Skip
 # machinery cost more than the statements (each query names its organisation itself)
 C, E = table_of(subjects.Collection).c, table_of(subjects.LifecycleEvent).c
 MARKETING_USES = ("marketing", "personalize")  # as the purpose gate and the automatic deletions read them
+WARNED_TRIGGERS = frozenset({processing.Trigger.ACCOUNT_CLOSURE, processing.Trigger.RELATIONSHIP_END})
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Plan:
     months: list[str]
     groups: list[Group]
     people: int  # (person, activity) pairs evaluated
+    warnings: list[Any] = field(default_factory=list)  # warnings.Outlook per warned activity
 
     @property
     def by_month(self) -> dict[str, int]:
@@ -81,6 +83,7 @@ def rules_of(register: processing.Register) -> list[Rule]:
                 marketing=activity.data_use.startswith(MARKETING_USES),
                 categories=frozenset(activity.data_categories),
                 consent=bases == {processing.Basis.CONSENT},
+                warn_before=rule.warn_before if rule.trigger in WARNED_TRIGGERS else None,
             )
         )
     return found

@@ -63,3 +63,21 @@ class AnonymousCount(Scoped, IdMixin, Base):
     category: Mapped[str] = mapped_column(String(120))
     value: Mapped[str] = mapped_column(String(120))
     count: Mapped[int]
+
+
+class RetentionWarning(Scoped, IdMixin, Base):
+    """R-77: the warning of one person before their account data of one activity are deleted, claimed once:
+    the unique key makes a second run, or a run resumed after a crash, send nothing more. The person appears
+    only by their pseudonymous id, so the row outlives them as proof they were warned."""
+
+    __tablename__ = "retention_warnings"
+    __table_args__ = (UniqueConstraint("subject_id", "activity", "rule", "ends_at"),)
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    subject_id: Mapped[uuid.UUID]
+    activity: Mapped[str] = mapped_column(String(120))
+    rule: Mapped[str] = mapped_column(String(120))
+    ends_at: Mapped[datetime]  # the deletion the person was warned of
+    warned_at: Mapped[datetime]
+    channel: Mapped[str] = mapped_column(String(20))  # email, no_address
+    outbox_id: Mapped[uuid.UUID | None]

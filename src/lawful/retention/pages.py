@@ -12,8 +12,8 @@ from lawful.actor import Actor
 from lawful.web import AppKeys, AppSettings, ConsoleActor, Db, SameOrigin, console_permission, html
 
 from . import service
-from .endings import plan
 from .schemas import EventCreate
+from .service import plan
 
 console = APIRouter(prefix="/console/retention", tags=["console"], include_in_schema=False)
 KINDS = (

@@ -12,7 +12,6 @@ from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
 from . import service
-from .endings import plan
 from .schemas import (
     ActionRead,
     Created,
@@ -22,7 +21,9 @@ from .schemas import (
     RunCreate,
     RunDetailRead,
     RunRead,
+    WarningRead,
 )
+from .service import plan
 
 router = APIRouter(prefix="/api/retention", tags=["retention"])
 Reader = Annotated[Actor, Depends(require("retention:read"))]
@@ -43,6 +44,7 @@ def get_plan(db: Db, actor: Reader, now: Annotated[datetime | None, Query()] = N
         months=found.months,
         by_month=found.by_month,
         groups=[GroupRead.model_validate(g) for g in found.groups],
+        warnings=[WarningRead.model_validate(w) for w in found.warnings],
     )
 
 

@@ -5,12 +5,13 @@ Pure: the register's rule, the trigger's moment and the time come in as values. 
 exactly what the run removes.
 """
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from lawful.processing import retention_end
+from lawful.processing import add_period, period_parts, retention_end
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 ARCHIVE, ANONYMISE = "archive_restricted", "anonymise"
@@ -37,6 +38,29 @@ class Step(StrEnum):
 class Skip(StrEnum):
     LEGAL_HOLD = "legal_hold"  # Art. 17(3)(e), R-79: kept for the case the hold names
     LEGAL_CLAIMS = "legal_claims"  # Art. 18(1)(c): restricted because the person needs them for a claim
+    WARNED = "warned"  # R-77: warned late (after the warning date); the deletion waits the whole notice
+
+
+def warn_from(end: datetime, warn_before: str) -> datetime:
+    """R-77: the moment the person is warned, `warn_before` ahead of the deletion at `end` (P30D before
+    2 January 00:00 is 3 December 00:00; a month back from 31 March is the last day of February)."""
+    years, months, weeks, days = period_parts(warn_before)
+    index = end.month - 1 - months - 12 * years
+    year, month = end.year + index // 12, index % 12 + 1
+    moved = end.replace(year=year, month=month, day=min(end.day, calendar.monthrange(year, month)[1]))
+    return moved - timedelta(weeks=weeks, days=days)
+
+
+def warning_due(end: datetime, warn_before: str, now: datetime) -> bool:
+    """Whether the warning of a deletion at `end` is due at `now`: from its date on, and also past the
+    end when it was never sent (the deletion then waits, `deletion_after_warning`)."""
+    return warn_from(end, warn_before) <= now
+
+
+def deletion_after_warning(end: datetime, warned_at: datetime, warn_before: str) -> datetime:
+    """A person warned late keeps the whole notice: deleted at the later of the end and the warning plus
+    `warn_before`."""
+    return max(end, add_period(warned_at, warn_before))
 
 
 @dataclass(frozen=True)
@@ -52,6 +76,7 @@ class Rule:
     marketing: bool = False  # an objection to direct marketing ends it (Art. 21(3))
     categories: frozenset[str] = frozenset()
     consent: bool = False  # consent is its only basis: it keeps nothing once consent is not in force
+    warn_before: str | None = None  # R-77: the person is warned this long before the deletion
 
 
 @dataclass(frozen=True)

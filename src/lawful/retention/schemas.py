@@ -22,6 +22,19 @@ class GroupRead(BaseModel):
     later: int
 
 
+class WarningRead(BaseModel):
+    """R-77: the warnings before one activity's deletions: counts only."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    activity: str
+    rule: str
+    warn_before: str
+    due: int = Field(description="to send at the next run")
+    sent: int
+    months: dict[str, int]
+
+
 class PlanRead(BaseModel):
     now: datetime
     evaluated: int = Field(description="(person, activity) pairs evaluated")
@@ -29,6 +42,7 @@ class PlanRead(BaseModel):
     months: list[str]
     by_month: dict[str, int]
     groups: list[GroupRead]
+    warnings: list[WarningRead] = []
 
 
 class RunRead(BaseModel):

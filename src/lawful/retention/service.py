@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock, keystore, processing, subjects, work
 from lawful.actor import Actor
 
-from . import execution, keeping, rules
-from .endings import Due, due_now, register_rules
+from . import endings, execution, keeping, rules, warnings
+from .endings import Due, Plan, due_now, register_rules
 from .errors import MomentOutOfRange, RunAhead, RunNotFound, UnknownActivity
 from .models import RetentionAction, RetentionRun
 
@@ -49,12 +49,22 @@ def run(
     progress: Progress | None = None,
     batch: int = BATCH,
 ) -> RetentionRun:
-    """Carry out every retention step due at `now` for one organisation, a batch per commit."""
+    """Carry out every retention step due at `now` for one organisation, a batch per commit; first warn
+    the people whose account data are about to go (R-77), in a commit of their own."""
+    warned = warnings.send_due(db, actor, keys, organisation_id=organisation_id, now=now)
+    work.checkpoint(db)
     ready, held = due_now(db, organisation_id=organisation_id, now=now)
+    ready, waiting = warnings.held_for_warning(db, organisation_id, ready, now)
+    held = held + waiting
     context = keeping.Context(
         {r.activity: r for r in register_rules(db, organisation_id=organisation_id)}, now
     )
     row = _open(db, actor, organisation_id, now, held)
+    if warned:
+        counts = [dict(entry) for entry in row.counts]
+        for (activity, rule_key), number in sorted(warned.items()):
+            _entry(counts, activity, rule_key, "warned", None)["done"] = number
+        row.counts = counts
     work.checkpoint(db)
     for start in range(0, len(ready), batch):
         chunk = ready[start : start + batch]
@@ -75,6 +85,14 @@ def run(
     )
     db.flush()
     return row
+
+
+def plan(db: Session, *, organisation_id: uuid.UUID, now: datetime) -> Plan:
+    """What leaves, when and why, per rule and activity, with counts by month ahead, and the warnings that
+    go before (R-77); nothing changes."""
+    found = endings.plan(db, organisation_id=organisation_id, now=now)
+    found.warnings = warnings.outlook(db, organisation_id=organisation_id, now=now)
+    return found
 
 
 def run_all(
