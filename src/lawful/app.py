@@ -31,6 +31,8 @@ from lawful.breaches.letters import routes as breach_letter_routes
 from lawful.breaches.scope import pages as breach_scope_pages
 from lawful.breaches.scope import routes as breach_scope_routes
 from lawful.clients import routes as client_routes
+from lawful.clients.export import pages as client_register_pages
+from lawful.clients.export import routes as client_register_routes
 from lawful.compliance import pages as compliance_pages
 from lawful.compliance import routes as compliance_routes
 from lawful.config import Settings
@@ -144,6 +146,7 @@ def create_app(settings: Settings) -> FastAPI:
         breach_letter_routes.router,
         connector_routes.router,
         compliance_routes.router,
+        client_register_routes.router,  # before any /api/clients/{key}: `register` is not a client
         client_routes.router,
         retention_routes.router,
     ):
@@ -173,6 +176,7 @@ def create_app(settings: Settings) -> FastAPI:
         breach_letter_pages.pages,
         compliance_pages.pages,
         retention_pages.console,
+        client_register_pages.pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks
