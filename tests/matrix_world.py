@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lawful import breaches, clock, dsr, keystore, notices, processing, retention, subjects
+from lawful import breaches, clients, clock, dsr, keystore, notices, processing, retention, subjects
 from lawful.decisions import Export, exports
 from lawful.dsr import disclosures
 from lawful.intake.models import UpdateLink
@@ -126,6 +126,19 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         counts=[],
     )
     db.add(run)
+    change = clients.SubProcessorChange(  # a sub-processor change told to a client of ours
+        organisation_id=ours,
+        client="brand",
+        recipient="print_house",
+        notice="matrix",
+        authorisation="general",
+        recorded_at=datetime.now(UTC),
+        recorded_by="matrix",
+        window_ends_at=datetime.now(UTC) + timedelta(days=30),
+        status="pending",
+        decision_note="",
+    )
+    db.add(change)
     db.commit()
     return {
         "disclosure_id": str(disclosure.id),
@@ -138,6 +151,7 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         "request_id": str(request.id),
         "letter": "letter-01-identification.pdf",  # none is written for the world's request: 404
         "export_id": str(export.id),
+        "change_id": str(change.id),
         "number": "2",  # our register and notice have a version 2; theirs only a version 1
         "kind": "privacy",
         "form_key": "contact",

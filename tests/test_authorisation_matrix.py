@@ -109,6 +109,13 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/register/export"): Rule(P({"register:read"})),
     ("GET", "/api/clients"): Rule(P({"register:read"})),
     ("GET", "/api/clients/register"): Rule(P({"register:read"})),
+    ("GET", "/api/clients/sub-processor-changes"): Rule(P({"register:read"})),
+    ("POST", "/api/clients/sub-processor-changes"): Rule(
+        P({"register:write"}), body={"recipient": "print_house", "notice": "a new print house"}
+    ),
+    ("POST", "/api/clients/sub-processor-changes/{change_id}/decision"): Rule(
+        P({"register:write"}), body={"decision": "objected"}
+    ),
     ("POST", "/api/notices/{kind}/versions"): Rule(P({"notice:publish"})),
     ("GET", "/api/notices/{kind}/versions"): Rule(P({"register:read"})),
     ("GET", "/api/notices/{kind}/versions/{number}"): Rule(P({"register:read"})),

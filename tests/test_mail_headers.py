@@ -22,7 +22,20 @@ from aiosmtpd.smtp import Envelope
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import breaches, clock, consent, dsr, i18n, intake, keystore, mail, marketing, staff, subjects
+from lawful import (
+    breaches,
+    clients,
+    clock,
+    consent,
+    dsr,
+    i18n,
+    intake,
+    keystore,
+    mail,
+    marketing,
+    staff,
+    subjects,
+)
 from lawful.actor import PUBLIC, Actor
 from lawful.breaches import letters, scope
 from lawful.config import Settings
@@ -268,6 +281,51 @@ def _breach_letter(w: World, lang: str) -> None:
     letters.send(w.db, w.actor, w.keys, organisation_id=w.org, reference="B-1", letters=texts)
 
 
+def _client_notice(w: World, lang: str) -> None:
+    """A client controller is told of a new sub-processor for its data (R-104)."""
+    document = _register()
+    document["recipients"].append(
+        {
+            "key": "print_house",
+            "name": "Imprimerie Exemple",
+            "label": label("Print house"),
+            "type": "sub_processor",
+            "countries": ["BE"],
+            "dpa_ref": "SUB-1",
+        }
+    )
+    dpa = {
+        "reference": "DPA-1",
+        "version": "1",
+        "signed_on": "2026-01-05",
+        "starts_on": "2026-01-05",
+        "subject_matter": label("Contests"),
+        "duration": label("Until terminated"),
+        "nature": label("Storage"),
+        "purposes": label("Draw winners"),
+        "data_categories": ["user.contact.email"],
+        "subject_categories": ["prospect"],
+        "instructions": [label("Only the draw")],
+        "locations": ["BE"],
+        "end_of_contract": {"return_format": "csv", "deletion": label("Everything")},
+    }
+    document["clients"] = [
+        {
+            "key": "brand",
+            "name": "Marque Exemple SA",
+            "country": "BE",
+            "contact_email": "dpo@brand.example.test",
+            "privacy_policy_url": "https://brand.example.test/privacy",
+            "dpa": dpa,
+        }
+    ]
+    make_register(w.db, document)
+    change = clients.subprocessors.SubProcessorChangeCreate(
+        recipient="print_house", notice="Imprimerie Exemple imprime les lettres des gagnants, en Belgique."
+    )
+    clients.subprocessors.record_change(w.db, w.actor, w.keys, organisation_id=w.org, change=change)
+
+
 SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_code": _code,
     "dsr_acknowledgement": _acknowledgement,
@@ -286,6 +344,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "campaign": _campaign,
     "referral": _referral,
     "breach_letter": _breach_letter,
+    "client_notice": _client_notice,
 }
 CASES = [
     pytest.param(kind, lang, id=f"{kind}-{lang}")

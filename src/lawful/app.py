@@ -33,6 +33,7 @@ from lawful.breaches.scope import routes as breach_scope_routes
 from lawful.clients import routes as client_routes
 from lawful.clients.export import pages as client_register_pages
 from lawful.clients.export import routes as client_register_routes
+from lawful.clients.subprocessors import routes as client_subprocessor_routes
 from lawful.compliance import pages as compliance_pages
 from lawful.compliance import routes as compliance_routes
 from lawful.config import Settings
@@ -147,6 +148,7 @@ def create_app(settings: Settings) -> FastAPI:
         connector_routes.router,
         compliance_routes.router,
         client_register_routes.router,  # before any /api/clients/{key}: `register` is not a client
+        client_subprocessor_routes.router,
         client_routes.router,
         retention_routes.router,
     ):

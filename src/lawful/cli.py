@@ -52,6 +52,7 @@ MODEL_PACKAGES = (
     "audit",
     "staff",
     "processing",
+    "clients",
     "notices",
     "subjects",
     "consent",
