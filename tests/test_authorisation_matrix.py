@@ -116,6 +116,11 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/clients/sub-processor-changes/{change_id}/decision"): Rule(
         P({"register:write"}), body={"decision": "objected"}
     ),
+    ("GET", "/api/clients/{client}/end"): Rule(P({"register:read"})),
+    ("POST", "/api/clients/{client}/end"): Rule(P({"register:write"}), body={}),
+    ("POST", "/api/clients/{client}/end/return"): Rule(P({"register:write", "personal_data:read"})),
+    ("POST", "/api/clients/{client}/end/erasure"): Rule(P({"retention:run"})),
+    ("POST", "/api/clients/{client}/end/certificate"): Rule(P({"retention:run"})),
     ("POST", "/api/notices/{kind}/versions"): Rule(P({"notice:publish"})),
     ("GET", "/api/notices/{kind}/versions"): Rule(P({"register:read"})),
     ("GET", "/api/notices/{kind}/versions/{number}"): Rule(P({"register:read"})),

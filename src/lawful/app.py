@@ -60,6 +60,7 @@ from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
 from lawful.retention import pages as retention_pages
 from lawful.retention import routes as retention_routes
+from lawful.retention.contracts import routes as contract_end_routes
 from lawful.staff import pages as staff_pages
 from lawful.stats import pages as stats_pages
 from lawful.stats import routes as stats_routes
@@ -149,6 +150,7 @@ def create_app(settings: Settings) -> FastAPI:
         compliance_routes.router,
         client_register_routes.router,  # before any /api/clients/{key}: `register` is not a client
         client_subprocessor_routes.router,
+        contract_end_routes.router,
         client_routes.router,
         retention_routes.router,
     ):

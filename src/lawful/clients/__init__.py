@@ -1,6 +1,6 @@
 """Processor mode: the client controllers the company processes data for, with their DPAs (Art. 28)."""
 
-from . import subprocessors
+from . import ending, subprocessors
 from .ending.models import ContractEnd
 from .errors import ClientNotFound
 from .schemas import ClientRead, SubProcessorRead
@@ -13,6 +13,7 @@ __all__ = [
     "ContractEnd",
     "SubProcessorChange",
     "SubProcessorRead",
+    "ending",
     "get_client",
     "list_clients",
     "subprocessors",
