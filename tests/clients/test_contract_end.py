@@ -181,3 +181,20 @@ def test_no_step_is_skipped(site: Site, step: str) -> None:
                 session, SYSTEM, site.keys, organisation_id=site.org, client="acme_brands"
             )
         assert session.scalar(select(func.count()).where(subjects.Subject.client == "acme_brands")) == 3
+
+
+def test_a_dpa_whose_end_date_in_the_register_has_come_is_recorded_on_that_day_not_before(
+    fresh_url: str, tmp_path: Path, receiver: Receiver
+) -> None:
+    document = processor_register(endpoint=receiver.url, webhook=None)
+    document["clients"][0]["dpa"]["ends_on"] = "2026-06-30"
+    with db.open_session(fresh_url) as session:
+        org = make_register(session, document).organisation_id
+        with clock.pinned(datetime(2026, 6, 29, 12, tzinfo=UTC)):
+            before = contracts.record_due(session, SYSTEM, organisation_id=org)
+        with clock.pinned(datetime(2026, 6, 30, 8, tzinfo=UTC)):
+            [row] = contracts.record_due(session, SYSTEM, organisation_id=org)
+            again = contracts.record_due(session, SYSTEM, organisation_id=org)
+
+    assert before == [] and again == []
+    assert (row.client, row.ends_on, row.certify_on) == ("acme_brands", ENDS, date(2026, 7, 30))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawful import audit, keystore, staff
+from tests.clients.processor_world import processor_register
 from tests.conftest import Lawful
 from tests.factories import bearer, log_in, make_api_key, make_register
 from tests.registers import example
@@ -144,3 +145,34 @@ def test_the_cli_prints_json_and_fails_naming_an_unknown_client(lawful: Lawful, 
     assert printed.exit_code == 0, printed.output
     assert json.loads(printed.stdout)["clients"][0]["key"] == "acme_brands"
     assert unknown.exit_code != 0 and "globex" in unknown.output
+
+
+def test_a_transfer_outside_the_eea_is_recorded_with_its_mechanism(client: TestClient, db: Session) -> None:
+    document = processor_register(endpoint="https://print.example.test/in", webhook=None)
+    document["organisation"]["slug"] = "qualifio-us"
+    house = next(r for r in document["recipients"] if r["key"] == "print_house")
+    house["countries"] = ["US"]
+    house["transfer"] = {"mechanism": "scc", "reference": "SCC 2021/914 module 3", "tia_ref": "TIA-7"}
+    document["clients"][0]["dpa"]["locations"] = ["BE", "US"]
+    next(a for a in document["activities"] if a["key"] == "client_campaigns")["recipients"].append(
+        "print_house"
+    )
+    theirs = make_api_key(db, make_register(db, document).organisation_id, ["register:read"])
+
+    data = client.get("/api/clients/register", headers=bearer(theirs)).json()
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/api/clients/register?format=csv", headers=bearer(theirs)).text)
+        )
+    )
+
+    campaigns = next(a for a in data["clients"][0]["activities"] if a["key"] == "client_campaigns")
+    assert campaigns["transfers"] == [
+        {
+            "recipient": "Imprimerie Exemple SRL",
+            "countries": ["US"],
+            "mechanism": "scc",
+            "reference": "SCC 2021/914 module 3",
+        }
+    ]
+    assert "Imprimerie Exemple SRL: US scc (SCC 2021/914 module 3)" in {r["transfers"] for r in rows}

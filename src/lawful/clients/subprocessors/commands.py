@@ -89,7 +89,7 @@ def decide(
             terminal.operator(),
             organisation_id=terminal.organisation_id(db, org),
             change_id=change_id,
-            answer=SubProcessorDecision(decision=decision, note=note),  # type: ignore[arg-type]
+            answer=SubProcessorDecision(decision=decision, note=note),
         )
         found = [SubProcessorChangeRead.model_validate(row)]
     _show(found, as_json)

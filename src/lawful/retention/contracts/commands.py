@@ -41,6 +41,15 @@ def record(
         _print(row)
 
 
+@cli.command("due")
+def due(org: Org = None) -> None:
+    """Record the end of every DPA whose end date in the register has come."""
+    with terminal.session() as db:
+        rows = service.record_due(db, terminal.operator(), organisation_id=terminal.organisation_id(db, org))
+        found = [clients.ending.ContractEndRead.model_validate(r).model_dump(mode="json") for r in rows]
+    terminal.emit(found, as_json=True)
+
+
 @cli.command("return")
 def hand_over(
     client: Client,

@@ -50,6 +50,19 @@ def end(
     return row
 
 
+def record_due(db: Session, actor: Actor, *, organisation_id: uuid.UUID) -> list[ContractEnd]:
+    """Record the end of every DPA whose `ends_on` in the register has come (a scheduled run's step)."""
+    _, register = processing.current_register(db, organisation_id=organisation_id)
+    today = clock.today()
+    return [
+        end(db, actor, organisation_id=organisation_id, client=c.key, ends_on=c.dpa.ends_on)
+        for c in register.clients
+        if c.dpa.ends_on is not None
+        and c.dpa.ends_on <= today
+        and find(db, organisation_id=organisation_id, client=c.key) is None
+    ]
+
+
 def hand_over(
     db: Session, actor: Actor, keys: keystore.Keys, *, organisation_id: uuid.UUID, client: str
 ) -> tuple[ContractEnd, bytes]:
