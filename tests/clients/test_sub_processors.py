@@ -161,3 +161,28 @@ def test_a_decided_change_cannot_be_decided_again(
             db, actor, organisation_id=org, change_id=change.id,
             answer=subprocessors.SubProcessorDecision(decision="approved"),
         )  # fmt: skip
+
+
+def test_under_a_specific_authorisation_only_the_clients_approval_opens_the_flow(
+    db: Session, actor: Actor, keys: keystore.Keys, receiver: Receiver
+) -> None:
+    document = processor_register(endpoint=receiver.url, webhook=None)
+    document["organisation"]["slug"] = "qualifio-specific"
+    document["clients"][0]["dpa"]["authorisation"] = "specific"
+    document["clients"][0]["dpa"]["objection_days"] = 45
+    org = make_register(db, document).organisation_id
+    change = _record(db, actor, keys, org)
+
+    late = subprocessors.blocked(db, organisation_id=org, client="acme_brands", recipient="print_house")
+    with clock.pinned(TOLD + timedelta(days=60)):
+        still = subprocessors.blocked(db, organisation_id=org, client="acme_brands", recipient="print_house")
+    subprocessors.decide(
+        db, actor, organisation_id=org, change_id=change.id,
+        answer=subprocessors.SubProcessorDecision(decision="approved"),
+    )  # fmt: skip
+
+    assert change.window_ends_at == TOLD + timedelta(days=45)  # the DPA's own period
+    assert late == still == "sub_processor_awaiting_approval"
+    assert (
+        subprocessors.blocked(db, organisation_id=org, client="acme_brands", recipient="print_house") is None
+    )
