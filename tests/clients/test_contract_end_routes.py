@@ -1,6 +1,7 @@
 """/api/clients/{client}/end and `lawful client-end`: each step through its entry point, bad input refused
 naming the field with nothing written, another organisation's key 404 (R-107)."""
 
+import base64
 import uuid
 from pathlib import Path
 
@@ -144,3 +145,27 @@ def test_the_cli_ends_returns_and_erases(lawful: Lawful, tmp_path: Path) -> None
     assert returned.exit_code == 0, returned.output
     assert target.read_text().startswith("person")
     assert erased.exit_code == 0 and '"status": "erased"' in erased.stdout
+
+
+def test_the_data_are_handed_to_the_clients_webhook_when_it_declares_one(
+    client: TestClient, db: Session, keys: keystore.Keys, receiver: Receiver
+) -> None:
+    document = processor_register(endpoint=receiver.url, webhook=receiver.url)
+    document["organisation"]["slug"] = "qualifio-hooked"
+    org = make_register(db, document).organisation_id
+    subjects.collect(
+        db, SYSTEM, keys, organisation_id=org, subject_category="contest_participant",
+        identities={subjects.IdentityKind.EMAIL: "eva@participant.example.test"},
+        values={"user.contact.email": "eva@participant.example.test"},
+        collection=subjects.CollectionCreate(activity="client_campaigns", channel=subjects.Channel.WEB_FORM),
+        client="acme_brands",
+    )  # fmt: skip
+    token = make_api_key(db, org, SCOPES)
+    client.post(URL, json={"ends_on": "2026-06-30"}, headers=bearer(token))
+
+    client.post(f"{URL}/return", headers=bearer(token))
+
+    [handed] = [body for body in receiver.received if body.get("event") == "contract_end_return"]
+    assert "eva@participant.example.test" in base64.b64decode(handed["file_base64"]).decode()
+    shown = client.get(URL, headers=bearer(token)).json()
+    assert shown["handed_over_to"] == "webhook of Acme Brands SA" and shown["status"] == "returned"
