@@ -212,6 +212,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/console"): Rule(P({"register:read"})),
     ("GET", "/console/register/export"): Rule(P({"register:read"})),
     ("GET", "/console/clients/register"): Rule(P({"register:read"})),
+    ("GET", "/console/clients"): Rule(P({"register:read"})),
     ("GET", "/console/register/{number}"): Rule(P({"register:read"})),
     ("GET", "/console/notices"): Rule(P({"register:read"})),
     ("POST", "/console/notices/{kind}"): Rule(P({"notice:publish"})),

@@ -30,6 +30,7 @@ from lawful.breaches.letters import pages as breach_letter_pages
 from lawful.breaches.letters import routes as breach_letter_routes
 from lawful.breaches.scope import pages as breach_scope_pages
 from lawful.breaches.scope import routes as breach_scope_routes
+from lawful.clients import pages as client_pages
 from lawful.clients import routes as client_routes
 from lawful.clients.export import pages as client_register_pages
 from lawful.clients.export import routes as client_register_routes
@@ -181,6 +182,7 @@ def create_app(settings: Settings) -> FastAPI:
         compliance_pages.pages,
         retention_pages.console,
         client_register_pages.pages,
+        client_pages.pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

@@ -125,6 +125,20 @@ def test_the_console_links_the_record_and_serves_it(
     assert record.status_code == 200 and "Acme Brands SA" in record.text
 
 
+def test_the_console_lists_the_clients_with_their_sub_processor_changes(
+    client: TestClient, db: Session, keys: keystore.Keys, org: uuid.UUID
+) -> None:
+    log_in(client, db, keys, org, staff.Role.PRIVACY_OFFICER, now=NOW)
+
+    page = client.get("/console/clients", headers={"X-Lawful-Now": NOW})
+
+    assert page.status_code == 200
+    assert (
+        "Acme Brands SA" in page.text and "DPA-ACME-2026-01" in page.text and "30 days to object" in page.text
+    )
+    assert 'href="/console/clients"' in page.text
+
+
 def test_the_cli_writes_the_xlsx_file(lawful: Lawful, tmp_path: Path) -> None:
     lawful.apply_register(tmp_path, example("qualifio"))
     target = tmp_path / "art30-2.xlsx"

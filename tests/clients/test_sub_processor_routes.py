@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lawful import audit, mail
+from lawful import audit, keystore, mail, staff
 from lawful.clients import SubProcessorChange
 from tests.clients.processor_world import processor_register
 from tests.conftest import Lawful, Receiver
-from tests.factories import bearer, make_api_key, make_register
+from tests.factories import bearer, log_in, make_api_key, make_register
 from tests.registers import example
 
 URL = "/api/clients/sub-processor-changes"
@@ -125,3 +125,14 @@ def test_the_cli_tells_the_clients_and_refuses_a_change_without_notice(
     assert silent.exit_code != 0 and "--notice" in silent.output
     [change] = json.loads(listed.stdout)
     assert (change["recipient"], change["blocked"]) == ("print_house", "sub_processor_objection_window")
+
+
+def test_the_console_shows_the_change_held_back(
+    client: TestClient, db: Session, keys: keystore.Keys, org: uuid.UUID, token: str
+) -> None:
+    client.post(URL, json={"recipient": "print_house", "notice": NOTICE}, headers=bearer(token))
+    log_in(client, db, keys, org, staff.Role.PRIVACY_OFFICER, now="2026-12-07T10:00:00+00:00")
+
+    page = client.get("/console/clients", headers={"X-Lawful-Now": "2026-12-07T10:00:00+00:00"})
+
+    assert "print_house" in page.text and "no: sub processor objection window" in page.text
