@@ -198,3 +198,21 @@ def test_a_dpa_whose_end_date_in_the_register_has_come_is_recorded_on_that_day_n
 
     assert before == [] and again == []
     assert (row.client, row.ends_on, row.certify_on) == ("acme_brands", ENDS, date(2026, 7, 30))
+
+
+def test_a_person_under_a_legal_hold_is_kept_and_named_in_the_certificate(site: Site) -> None:
+    with db.open_session(site.url) as session:
+        subjects.place_hold(
+            session, SYSTEM, subject_id=site.participants[0], case_ref="C-1", reason="a claim by the participant",
+            purpose="client_campaigns", review_on=date(2027, 1, 31),
+        )  # fmt: skip
+        session.commit()
+
+    _end_and_erase(site)
+
+    with clock.pinned(datetime(2026, 7, 30, 8, tzinfo=UTC)), db.open_session(site.url) as session:
+        row = contracts.certify(session, SYSTEM, site.keys, organisation_id=site.org, client="acme_brands")
+        assert subjects.values(session, site.keys, subject_id=site.participants[0])
+        assert session.get(subjects.Subject, site.participants[1]) is None
+    assert row.certificate is not None
+    assert (row.certificate["erased"]["people"], row.certificate["kept_under_legal_hold"]) == (2, 1)

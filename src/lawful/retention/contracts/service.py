@@ -8,7 +8,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clients, clock, dsr, keystore, outbound, processing, subjects
@@ -110,18 +110,33 @@ def erase(
     row = _step(db, organisation_id, client, rules.ERASED)
     if clock.today() < row.ends_on:
         raise clients.ending.StepRefused(f"ends_on: the DPA runs until {row.ends_on.isoformat()}")
-    people = _people(db, organisation_id, client)
+    everyone = _people(db, organisation_id, client)
+    held = _held(db, [p.id for p in everyone])
+    people = [p for p in everyone if p.id not in held]
     dsr.deletions.erase_many(db, actor, keys, organisation_id=organisation_id, people=people, suppress=False)
     row.sub_processors_told = _tell_sub_processors(db, organisation_id, client, row)
-    row.status, row.erased_at = rules.ERASED, clock.now()
+    row.status, row.erased_at, row.people = rules.ERASED, clock.now(), len(people)
     _audit(
         db,
         actor,
         row,
         "clients.contract_data_erased",
-        {"people": len(people), "sub_processors": row.sub_processors_told},
+        {
+            "people": len(people),
+            "kept_under_legal_hold": len(held),
+            "sub_processors": row.sub_processors_told,
+        },
     )
     return row
+
+
+def _held(db: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """R-107: what a recorded legal obligation or claim keeps (a legal hold in force) stays, and is named
+    in the certificate as kept; everything else goes."""
+    if not ids:
+        return set()
+    hold = subjects.LegalHold
+    return set(db.scalars(select(hold.subject_id).where(hold.subject_id.in_(ids), hold.in_force())))
 
 
 def certify(
@@ -132,13 +147,12 @@ def certify(
     why = rules.certificate_refused(clock.today(), row.certify_on)
     if why is not None:
         raise clients.ending.StepRefused(why)
-    left = db.scalar(
-        select(func.count()).where(
-            subjects.Subject.organisation_id == organisation_id, subjects.Subject.client == client
+    left = [p.id for p in _people(db, organisation_id, client)]
+    kept = len(_held(db, left))
+    if len(left) > kept:
+        raise clients.ending.StepRefused(
+            f"client: {len(left) - kept} people of {client!r} are still in the store"
         )
-    )
-    if left:
-        raise clients.ending.StepRefused(f"client: {left} people of {client!r} are still in the store")
     found = _client(db, organisation_id, client)
     row.status, row.certified_at = rules.CERTIFIED, clock.now()
     row.certificate = {
@@ -154,6 +168,7 @@ def certify(
             "sha256": row.export_sha256,
         },
         "erased": {"at": _iso(row.erased_at), "people": row.people, "remaining": 0, "keys_destroyed": True},
+        "kept_under_legal_hold": kept,
         "sub_processors_told": row.sub_processors_told,
         "certified_at": row.certified_at.isoformat(),
         "certified_by": actor.label,
