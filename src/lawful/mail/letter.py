@@ -44,10 +44,8 @@ KINDS: dict[str, Kind] = {
     "opt_in": Kind("subject"),
     "campaign": Kind("subject", automatic=False),  # written by the company's marketers
     "referral": Kind("third_party"),
-    "breach_letter": Kind("subject"),
-    "client_notice": Kind(
-        "staff"
-    ),  # to a client controller's privacy contact, in the company's language  # Art. 34: service mail, never held back by a marketing opt-out
+    "breach_letter": Kind("subject"),  # Art. 34: service mail, never held back by a marketing opt-out
+    "client_notice": Kind("staff"),  # to a client controller's contact, in the company's language
 }
 
 
