@@ -11,11 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lawful import breaches, clock, dsr, keystore, notices, processing, retention, subjects
+from lawful import breaches, clients, clock, dsr, keystore, notices, processing, retention, subjects
 from lawful.decisions import Export, exports
 from lawful.dsr import disclosures
 from lawful.intake.models import UpdateLink
 from lawful.staff.rules import PERMISSIONS, Role
+from tests.clients.processor_world import with_client
 from tests.factories import (
     ACTOR,
     PASSWORD,
@@ -49,7 +50,9 @@ def build_world(engine: Engine, keys: keystore.Keys, client: TestClient) -> Worl
         make_notice(db, ours)
         second = people()
         second["organisation"]["legal_name"] = "Acme SRL (renamed)"
-        make_register(db, second)  # our register's version 2: they have only a version 1
+        make_register(
+            db, with_client(second)
+        )  # a client controller of ours, `brand` (R-104, R-107)  # our register's version 2: they have only a version 1
         make_notice(db, ours, changelog="second version", material=False, override_reason="wording")
         theirs_document = people()
         theirs_document["organisation"]["slug"] = "other"
@@ -126,6 +129,34 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         counts=[],
     )
     db.add(run)
+    change = clients.SubProcessorChange(  # a sub-processor change told to a client of ours (R-104)
+        organisation_id=ours,
+        client="brand",
+        recipient="print_house",
+        notice="matrix",
+        authorisation="general",
+        recorded_at=datetime.now(UTC),
+        recorded_by="matrix",
+        window_ends_at=datetime.now(UTC) + timedelta(days=30),
+        status="pending",
+        decision_note="",
+    )
+    db.add(change)
+    if db.scalar(select(clients.ContractEnd).where(clients.ContractEnd.organisation_id == ours)) is None:
+        db.add(
+            clients.ContractEnd(  # the end of `brand`'s DPA, recorded (R-107)
+                organisation_id=ours,
+                client="brand",
+                ends_on=clock.today(),
+                recorded_at=datetime.now(UTC),
+                recorded_by="matrix",
+                return_format="json",
+                certify_on=clock.today() + timedelta(days=30),
+                status="ended",
+                people=0,
+                sub_processors_told=[],
+            )
+        )
     db.commit()
     return {
         "disclosure_id": str(disclosure.id),
@@ -138,12 +169,14 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         "request_id": str(request.id),
         "letter": "letter-01-identification.pdf",  # none is written for the world's request: 404
         "export_id": str(export.id),
+        "change_id": str(change.id),
         "number": "2",  # our register and notice have a version 2; theirs only a version 1
         "kind": "privacy",
         "form_key": "contact",
         "consent_id": str(uuid.uuid4()),
         "purpose": "newsletter",
         "key": "no-such-campaign",
+        "client": "brand",
     }
 
 

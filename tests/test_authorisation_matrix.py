@@ -108,6 +108,19 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/register/versions/{number}"): Rule(P({"register:read"})),
     ("GET", "/api/register/export"): Rule(P({"register:read"})),
     ("GET", "/api/clients"): Rule(P({"register:read"})),
+    ("GET", "/api/clients/register"): Rule(P({"register:read"})),
+    ("GET", "/api/clients/sub-processor-changes"): Rule(P({"register:read"})),
+    ("POST", "/api/clients/sub-processor-changes"): Rule(
+        P({"register:write"}), body={"recipient": "print_house", "notice": "a new print house"}
+    ),
+    ("POST", "/api/clients/sub-processor-changes/{change_id}/decision"): Rule(
+        P({"register:write"}), body={"decision": "objected"}
+    ),
+    ("GET", "/api/clients/{client}/end"): Rule(P({"register:read"})),
+    ("POST", "/api/clients/{client}/end"): Rule(P({"register:write"}), body={}),
+    ("POST", "/api/clients/{client}/end/return"): Rule(P({"register:write", "personal_data:read"})),
+    ("POST", "/api/clients/{client}/end/erasure"): Rule(P({"retention:run"})),
+    ("POST", "/api/clients/{client}/end/certificate"): Rule(P({"retention:run"})),
     ("POST", "/api/notices/{kind}/versions"): Rule(P({"notice:publish"})),
     ("GET", "/api/notices/{kind}/versions"): Rule(P({"register:read"})),
     ("GET", "/api/notices/{kind}/versions/{number}"): Rule(P({"register:read"})),
@@ -198,6 +211,8 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/console/logout"): Rule(ANY, allowed="login", ends_session=True),
     ("GET", "/console"): Rule(P({"register:read"})),
     ("GET", "/console/register/export"): Rule(P({"register:read"})),
+    ("GET", "/console/clients/register"): Rule(P({"register:read"})),
+    ("GET", "/console/clients"): Rule(P({"register:read"})),
     ("GET", "/console/register/{number}"): Rule(P({"register:read"})),
     ("GET", "/console/notices"): Rule(P({"register:read"})),
     ("POST", "/console/notices/{kind}"): Rule(P({"notice:publish"})),

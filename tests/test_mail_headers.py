@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from lawful import (
     breaches,
+    clients,
     clock,
     consent,
     dsr,
@@ -315,6 +316,51 @@ def _retention_warning(w: World, lang: str) -> None:
     retention.warnings.send_due(w.db, w.actor, w.keys, organisation_id=w.org, now=clock.now())
 
 
+def _client_notice(w: World, lang: str) -> None:
+    """A client controller is told of a new sub-processor for its data (R-104)."""
+    document = _register()
+    document["recipients"].append(
+        {
+            "key": "print_house",
+            "name": "Imprimerie Exemple",
+            "label": label("Print house"),
+            "type": "sub_processor",
+            "countries": ["BE"],
+            "dpa_ref": "SUB-1",
+        }
+    )
+    dpa = {
+        "reference": "DPA-1",
+        "version": "1",
+        "signed_on": "2026-01-05",
+        "starts_on": "2026-01-05",
+        "subject_matter": label("Contests"),
+        "duration": label("Until terminated"),
+        "nature": label("Storage"),
+        "purposes": label("Draw winners"),
+        "data_categories": ["user.contact.email"],
+        "subject_categories": ["prospect"],
+        "instructions": [label("Only the draw")],
+        "locations": ["BE"],
+        "end_of_contract": {"return_format": "csv", "deletion": label("Everything")},
+    }
+    document["clients"] = [
+        {
+            "key": "brand",
+            "name": "Marque Exemple SA",
+            "country": "BE",
+            "contact_email": "dpo@brand.example.test",
+            "privacy_policy_url": "https://brand.example.test/privacy",
+            "dpa": dpa,
+        }
+    ]
+    make_register(w.db, document)
+    change = clients.subprocessors.SubProcessorChangeCreate(
+        recipient="print_house", notice="Imprimerie Exemple imprime les lettres des gagnants, en Belgique."
+    )
+    clients.subprocessors.record_change(w.db, w.actor, w.keys, organisation_id=w.org, change=change)
+
+
 SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_code": _code,
     "dsr_acknowledgement": _acknowledgement,
@@ -334,6 +380,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "referral": _referral,
     "breach_letter": _breach_letter,
     "retention_warning": _retention_warning,
+    "client_notice": _client_notice,
 }
 CASES = [
     pytest.param(kind, lang, id=f"{kind}-{lang}")

@@ -30,7 +30,11 @@ from lawful.breaches.letters import pages as breach_letter_pages
 from lawful.breaches.letters import routes as breach_letter_routes
 from lawful.breaches.scope import pages as breach_scope_pages
 from lawful.breaches.scope import routes as breach_scope_routes
+from lawful.clients import pages as client_pages
 from lawful.clients import routes as client_routes
+from lawful.clients.export import pages as client_register_pages
+from lawful.clients.export import routes as client_register_routes
+from lawful.clients.subprocessors import routes as client_subprocessor_routes
 from lawful.compliance import pages as compliance_pages
 from lawful.compliance import routes as compliance_routes
 from lawful.config import Settings
@@ -57,6 +61,7 @@ from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
 from lawful.retention import pages as retention_pages
 from lawful.retention import routes as retention_routes
+from lawful.retention.contracts import routes as contract_end_routes
 from lawful.staff import pages as staff_pages
 from lawful.stats import pages as stats_pages
 from lawful.stats import routes as stats_routes
@@ -144,6 +149,9 @@ def create_app(settings: Settings) -> FastAPI:
         breach_letter_routes.router,
         connector_routes.router,
         compliance_routes.router,
+        client_register_routes.router,  # before any /api/clients/{key}: `register` is not a client
+        client_subprocessor_routes.router,
+        contract_end_routes.router,
         client_routes.router,
         retention_routes.router,
     ):
@@ -173,6 +181,8 @@ def create_app(settings: Settings) -> FastAPI:
         breach_letter_pages.pages,
         compliance_pages.pages,
         retention_pages.console,
+        client_register_pages.pages,
+        client_pages.pages,
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

@@ -43,6 +43,7 @@ DOMAINS = {
     "breach": ("lawful.breaches.commands", "cli"),  # `lawful breach open …`, as R-93 writes it
     "compliance": ("lawful.compliance.commands", "cli"),
     "clients": ("lawful.clients.commands", "cli"),
+    "client-end": ("lawful.retention.contracts.commands", "cli"),  # a client's DPA ends
     "analytics": ("lawful.consent.analytics_commands", "cli"),
     "retention": ("lawful.retention.commands", "cli"),
 }
@@ -52,6 +53,7 @@ MODEL_PACKAGES = (
     "audit",
     "staff",
     "processing",
+    "clients",
     "notices",
     "subjects",
     "consent",

@@ -1,7 +1,20 @@
 """Processor mode: the client controllers the company processes data for, with their DPAs (Art. 28)."""
 
+from . import ending, subprocessors
+from .ending.models import ContractEnd
 from .errors import ClientNotFound
 from .schemas import ClientRead, SubProcessorRead
 from .service import get_client, list_clients
+from .subprocessors import SubProcessorChange
 
-__all__ = ["ClientNotFound", "ClientRead", "SubProcessorRead", "get_client", "list_clients"]
+__all__ = [
+    "ClientNotFound",
+    "ClientRead",
+    "ContractEnd",
+    "SubProcessorChange",
+    "SubProcessorRead",
+    "ending",
+    "get_client",
+    "list_clients",
+    "subprocessors",
+]

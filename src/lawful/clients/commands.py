@@ -9,12 +9,16 @@ from rich.text import Text
 from lawful import terminal
 
 from . import service
+from .export.commands import register
+from .subprocessors.commands import cli as sub_processors
 
 cli = typer.Typer(
     help="Client controllers we process data for, with their DPAs (Art. 28).", no_args_is_help=True
 )
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
+cli.command("register")(register)
+cli.add_typer(sub_processors, name="sub-processors")
 
 
 @cli.command("list")

@@ -46,6 +46,7 @@ KINDS: dict[str, Kind] = {
     "referral": Kind("third_party"),
     "breach_letter": Kind("subject"),  # Art. 34: service mail, never held back by a marketing opt-out
     "retention_warning": Kind("subject"),  # account data about to be deleted (service mail)
+    "client_notice": Kind("staff"),  # to a client controller's contact, in the company's language
 }
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, consent, decisions, keystore, outbound, processing, subjects
+from lawful import audit, clients, clock, consent, decisions, keystore, outbound, processing, subjects
 from lawful.actor import Actor
 
 from .errors import PlatformUnreachable, RecipientRefused
@@ -52,6 +52,7 @@ def export(
         _ensure_partner_allowed(actor, register, organisation_id, purpose, recipient)
     if recipient not in activity.recipients:
         raise RecipientRefused(f"{recipient!r} is not a recipient of {purpose!r} in the register")
+    _ensure_sub_processor_cleared(db, actor, register, organisation_id, purpose, recipient)
     allowed = sorted(set(target.fields) & set(activity.data_categories))
     if partner:
         audience = _partner_audience(db, actor, organisation_id, purpose, recipient)
@@ -115,6 +116,28 @@ def _ensure_partner_allowed(
     raise RecipientRefused(
         f"recipient: {reason}", record=_refusal(actor, organisation_id, purpose, recipient, reason)
     )
+
+
+def _ensure_sub_processor_cleared(
+    db: Session,
+    actor: Actor,
+    register: processing.Register,
+    organisation_id: uuid.UUID,
+    purpose: str,
+    recipient: str,
+) -> None:
+    """R-104, Art. 28(2): a client's data reach a sub-processor told to it only once the client could object."""
+    client = processing.client_of(register, purpose)
+    if client is None:
+        return
+    why = clients.subprocessors.blocked(
+        db, organisation_id=organisation_id, client=client.key, recipient=recipient
+    )
+    if why is not None:
+        reason = f"{recipient!r} may not receive {client.key!r}'s data yet ({why}, Art. 28(2))"
+        raise RecipientRefused(
+            f"recipient: {reason}", record=_refusal(actor, organisation_id, purpose, recipient, reason)
+        )
 
 
 def _partner_audience(

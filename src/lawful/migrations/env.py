@@ -6,6 +6,7 @@ from sqlalchemy import create_engine
 from lawful import (  # noqa: F401  (importing the domains registers every table)
     audit,
     breaches,
+    clients,
     connectors,
     consent,
     decisions,

@@ -63,6 +63,12 @@ class Dpa(Strict):
         default_factory=list, description="recipients approved as sub-processors for this client (Art. 28(2))"
     )
     authorisation: Authorisation = Authorisation.GENERAL
+    objection_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="days a client has to object to a new sub-processor (Art. 28(2))",
+    )
     locations: list[Country] = Field(min_length=1, description="where the client's data are processed")
     rights_forwarding_days: int = Field(
         default=2, ge=1, le=30, description="working days to forward a rights request to the client"
