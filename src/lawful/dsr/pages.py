@@ -1,12 +1,12 @@
 """The privacy center (/rights): ask, confirm with the code sent to the address on file, follow, download."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lawful import clock, jobs, processing, staff
+from lawful import clock, i18n, jobs, processing, staff
 from lawful.actor import Actor, ActorKind
 from lawful.web import (
     AppKeys,
@@ -26,16 +26,10 @@ from .models import Request as RightsRequest
 from .schemas import ExtensionCreate, RefusalCreate, RightsAsk
 
 pages = APIRouter(tags=["rights requests"], include_in_schema=False)
-PUBLIC_KINDS = (
-    "access",
-    "rectification",
-    "erasure",
-    "restriction",
-    "objection",
-    "portability",
-    "question",
-    "complaint",
-)
+PublicKind = Literal[
+    "access", "rectification", "erasure", "restriction", "objection", "portability", "question", "complaint"
+]
+PUBLIC_KINDS: tuple[str, ...] = get_args(PublicKind)
 RESTRICTION_GROUNDS = ("accuracy_contested", "unlawful_processing", "legal_claims", "objection_pending")
 PERSON = Actor(ActorKind.PUBLIC, label="privacy-center")
 rights_limit = RateLimiter(limit=20, seconds=60)
@@ -46,26 +40,50 @@ def _org(db: Db, settings: AppSettings) -> processing.Organisation:
 
 
 @pages.get("/rights")
-def rights_form(request: Request, db: Db, settings: AppSettings) -> HTMLResponse:
+def rights_form(
+    request: Request,
+    db: Db,
+    settings: AppSettings,
+    right: Annotated[list[PublicKind] | None, Query(max_length=8)] = None,
+    step: Annotated[str | None, Query(pattern="^(choose|details)$")] = None,
+) -> HTMLResponse:
+    """Two steps that need no script: what the person wants (?right=… for each), then only the fields
+    those rights need (R-43: nothing else is asked)."""
     lang = language(request, ["en", "fr", "nl"], "en")
     org = _org(db, settings)
-    register = processing.current_register(db, organisation_id=org.id)[1]
+    chosen = [kind for kind in PUBLIC_KINDS if kind in (right or [])]
+    unchosen = step == "details" and not chosen  # "continue" pressed with nothing ticked
+    asking = chosen if step != "choose" else []  # "choose": back to the first step, the ticks kept
+    return html(
+        "dsr/form.html",
+        status_code=422 if unchosen else 200,
+        lang=lang,
+        title=i18n.t("rights.title", lang),
+        org_name=org.legal_name,
+        kinds=PUBLIC_KINDS,
+        chosen=chosen,
+        asking=asking,
+        choose_error=unchosen,
+        keep=([("step", step)] if step else []) + [("right", k) for k in chosen],
+        **(_details(db, org.id, lang, asking) if asking else {}),
+    )
+
+
+def _details(db: Db, organisation_id: uuid.UUID, lang: str, chosen: list[str]) -> dict[str, object]:
+    """The choices the chosen rights' fields offer, read from the register only when they are shown."""
+    if not {"rectification", "objection"} & set(chosen):
+        return {"categories": [], "activities": [], "grounds": RESTRICTION_GROUNDS}
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
     objectable = [
         a
         for a in register.activities
         if processing.Basis.LEGITIMATE_INTERESTS in processing.bases(a).values()
     ]  # Art. 21(1): the right to object on grounds of one's situation applies to legitimate interests
-    return html(
-        "dsr/form.html",
-        lang=lang,
-        title="",
-        org_name=org.legal_name,
-        kinds=PUBLIC_KINDS,
-        categories=[(c.key, c.label.get(lang) or c.key) for c in register.data_categories],
-        activities=[(a.key, a.name.get(lang) or a.key) for a in objectable],
-        grounds=RESTRICTION_GROUNDS,
-        error=None,
-    )
+    return {
+        "categories": [(c.key, c.label.get(lang) or c.key) for c in register.data_categories],
+        "activities": [(a.key, a.name.get(lang) or a.key) for a in objectable],
+        "grounds": RESTRICTION_GROUNDS,
+    }
 
 
 @pages.post("/rights")
