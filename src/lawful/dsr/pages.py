@@ -1,7 +1,9 @@
 """The privacy center (/rights): ask, confirm with the code sent to the address on file, follow, download."""
 
 import uuid
-from typing import Annotated, Literal, get_args
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -23,6 +25,7 @@ from lawful.web import (
 from . import deletions, fees, objections, officer, receipts, rules, service, steps, tasks, wording
 from .letters import pages as on_paper
 from .models import Request as RightsRequest
+from .packages import answer_files
 from .schemas import ExtensionCreate, RefusalCreate, RightsAsk
 
 pages = APIRouter(tags=["rights requests"], include_in_schema=False)
@@ -69,7 +72,7 @@ def rights_form(
     )
 
 
-def _details(db: Db, organisation_id: uuid.UUID, lang: str, chosen: list[str]) -> dict[str, object]:
+def _details(db: Db, organisation_id: uuid.UUID, lang: str, chosen: Sequence[str]) -> dict[str, Any]:
     """The choices the chosen rights' fields offer, read from the register only when they are shown."""
     if not {"rectification", "objection"} & set(chosen):
         return {"categories": [], "activities": [], "grounds": RESTRICTION_GROUNDS}
@@ -143,27 +146,38 @@ def follow(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSet
         return html(
             "dsr/status.html",
             lang=lang,
-            title="",
+            title=i18n.t("rights.status", lang, reference=shown.reference),
             org_name=_org(db, settings).legal_name,
             request=shown,
             fee=None,
             token=token,
             error=error,
             words=wording.joined(joined, lang) if joined else wording.words(shown, lang),
+            **_standing(joined or shown, receipt.received_at),
         )
     lang = language(request, ["en", "fr", "nl"], found.language)
     fee = fees.quote(db, request=found, lang=lang)
     return html(
         "dsr/status.html",
         lang=lang,
-        title="",
+        title=i18n.t("rights.status", lang, reference=found.reference),
         org_name=_org(db, settings).legal_name,
         request=found,
         fee=fee,
         token=token,
         error=error,
         words=wording.words(found, lang),
+        **_standing(found, found.received_at),
     )
+
+
+def _standing(shown: RightsRequest | receipts.Unconfirmed, received_at: datetime) -> dict[str, Any]:
+    """The steps and the two dates the status page shows (R-44, R-45)."""
+    return {
+        "progress": wording.progress(shown),
+        "received_on": clock.brussels_date(received_at),
+        "due_on": shown.due_on,
+    }
 
 
 @pages.post("/rights/{token}/code")
@@ -214,15 +228,15 @@ def decline_fee(
 @pages.get("/rights/{token}/answer")
 def answer(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSettings) -> HTMLResponse:
     """The answer, for whoever holds the emailed link, until it expires; downloads are counted."""
-    files = steps.packages(db, keys, token=token)
+    files = answer_files(db, keys, token=token)
     lang = language(request, ["en", "fr", "nl"], "en")
     return html(
         "dsr/answer.html",
         lang=lang,
-        title="",
+        title=i18n.t("answer.title", lang),
         org_name=_org(db, settings).legal_name,
         token=token,
-        files=files,
+        files=[(f, wording.size(f.size, lang) if f.size is not None else None) for f in files],
     )
 
 
