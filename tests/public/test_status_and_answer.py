@@ -108,7 +108,7 @@ def test_the_answer_lists_each_file_with_its_format_and_its_true_size(
 
     page = client.get(f"/rights/{token}/answer?lang=fr").text
 
-    rows = dict(re.findall(r'<tr data-file="([\w.]+)">(.*?)</tr>', page))
+    rows = dict(re.findall(r'<li data-file="([\w.]+)">(.*?)</li>', page, re.DOTALL))
     assert set(rows) == {"access.csv", "access.html", "access.json", "access.pdf", "answer.json"}
     for name in ("access.csv", "access.html", "access.json"):
         size = int(re.search(r'data-size="(\d+)"', rows[name]).group(1))  # type: ignore[union-attr]
