@@ -79,6 +79,7 @@ def pages(world: World, lang: str) -> list[str]:
         f"/cookies?lang={lang}",
         f"/privacy/versions?lang={lang}",
         f"/forms/contact?lang={lang}",
+        f"/forms/contact/thanks?lang={lang}",
         f"{world.preferences}?lang={lang}",
         f"{world.unsubscribe}?lang={lang}",
         f"/rights/not-a-token?lang={lang}",
