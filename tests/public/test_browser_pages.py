@@ -61,6 +61,18 @@ def waiting(world: World, lang: str) -> str:
     return str(asked.headers["location"])
 
 
+def confirming(world: World, lang: str) -> str:
+    """The page a newsletter's confirmation link opens (the button that records the consent)."""
+    email = f"optin-{lang}@example.test"
+    httpx.post(
+        f"{world.live.origin}/api/newsletters/newsletter/subscriptions",
+        json={"email": email, "language": lang},
+    ).raise_for_status()
+    found = re.search(r"https?://\S+(/u/confirm/\S+)", mail_text(world.live, email, ""))
+    assert found is not None
+    return found.group(1)
+
+
 def in_privacy_center(path: str) -> bool:
     """A step of the privacy center, whose screenshot is kept: the form, the status and the answer."""
     return path.startswith("/rights") and "not-a-token" not in path
@@ -82,6 +94,7 @@ def pages(world: World, lang: str) -> list[str]:
         f"/forms/contact/thanks?lang={lang}",
         f"{world.preferences}?lang={lang}",
         f"{world.unsubscribe}?lang={lang}",
+        confirming(world, lang),
         f"/rights/not-a-token?lang={lang}",
     ]
 
