@@ -149,6 +149,11 @@ def test_the_organisation_colour_from_the_register_reaches_the_page(page: Page, 
     assert colour == "rgb({}, {}, {})".format(*(int(BRAND[i : i + 2], 16) for i in (1, 3, 5)))
 
 
+FOCUS_RING = (
+    "() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }"
+)
+
+
 def tab_to(page: Page, target: Locator, limit: int = 80) -> None:
     """Press Tab until `target` has the focus, as a keyboard user would."""
     for _ in range(limit):
@@ -179,6 +184,7 @@ def test_a_person_refuses_cookies_asks_for_access_and_downloads_the_answer_with_
     tab_to(page, page.get_by_label("Une copie de mes données"))
     page.keyboard.press("Space")
     tab_to(page, page.get_by_role("button", name="Continuer"))
+    assert page.evaluate(FOCUS_RING) == ["solid", "3px"]  # the focus is visible
     with page.expect_navigation():
         page.keyboard.press("Enter")
     tab_to(page, page.get_by_label("Votre adresse e-mail"))
