@@ -40,6 +40,7 @@ RESULTS = {
     "intake_profile": r"^ +[\d.]+  intake\.submit$",  # 6 / 15 s
     "memory": r"^after \d+ requests: median [\d.]+ MiB",  # 14 / 24 s
     "privacy_throughput": r"^throughput: median \d+ req/s",  # 11 / 16 s
+    "public_pages": r"^  /rights\?lang=fr: p50 [\d.]+ ms",
     "rights": r"^  \d+ requests in [\d.]+ s from the start line: [\d.]+ requests/s",  # 13 / 19 s
     "retention": r"^run: [\d,]+ deletions in [\d.]+ s: [\d,]+ deletions/s",  # 9 / 12 s
 }

@@ -159,6 +159,7 @@ def create_app(settings: Settings) -> FastAPI:
     for page_router in (
         staff_pages.pages,
         register_pages.pages,
+        register_pages.public,  # /brand.css: the people's pages' colour and logo
         notice_pages.console,
         audit_pages.pages,
         decision_pages.pages,

@@ -30,6 +30,14 @@ def encrypt(key: bytes, plaintext: bytes, *, context: bytes = b"") -> bytes:
     return nonce + AESGCM(key).encrypt(nonce, plaintext, context)
 
 
+def plaintext_length(blob: bytes) -> int:
+    """How long `blob` is once decrypted, without decrypting it (AES-GCM adds a nonce and a 16-byte tag)."""
+    return max(len(blob) - NONCE_BYTES - TAG_BYTES, 0)
+
+
+TAG_BYTES = 16
+
+
 def decrypt(key: bytes, blob: bytes, *, context: bytes = b"") -> bytes:
     return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context)
 

@@ -60,11 +60,13 @@ def wrong(code: str) -> str:
 
 
 def ask(page: Page, kind: str, email: str, fill: Callable[[Page], None] | None = None) -> str:
-    """On the French form: tick one right, fill what it needs, type the address, send; the status token."""
+    """On the French form: tick one right, continue, fill what it needs, type the address, send; the status token."""
     page.goto("/rights?lang=fr")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("h1")).to_have_text("Vos droits en matière de vie privée")
     page.get_by_label(kind).check()
+    with page.expect_navigation():  # the first step: what the person wants; then only its fields
+        page.get_by_role("button", name="Continuer").click()
     if fill is not None:
         fill(page)
     page.get_by_label("Votre adresse e-mail").fill(email)

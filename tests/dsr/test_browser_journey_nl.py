@@ -44,6 +44,8 @@ def _ask(page: Page, live: Live, kind: str, email: str) -> str:
     """The Dutch rights form, the emailed code, the worker's steps; the answer link of the answer email."""
     page.goto("/rights?lang=nl")
     page.get_by_label(kind).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Verder").click()
     page.get_by_label("Uw e-mailadres").fill(email)
     with page.expect_navigation():
         page.get_by_role("button", name="Mijn verzoek versturen").click()

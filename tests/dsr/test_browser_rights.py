@@ -110,6 +110,8 @@ def test_rectifying_a_name_on_issued_invoices_is_refused_and_opens_no_request(pa
     before = _requests(live)
     page.goto("/rights?lang=fr")
     page.get_by_label(RECTIFY).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continuer").click()
     page.get_by_label("Quelle donnée").select_option(label="Name (fr)")
     page.get_by_label("La valeur correcte").fill("Jeanne Dupont")
     page.get_by_label("Votre adresse e-mail").fill(email)

@@ -1,6 +1,7 @@
 """Answers as encrypted, expiring packages behind a signed link (R-49)."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from threading import Lock
 from weakref import WeakKeyDictionary
@@ -85,10 +86,28 @@ def download_token(keys: keystore.Keys, request_id: uuid.UUID) -> str:
 def packages(db: Session, keys: keystore.Keys, *, token: str) -> list[str]:
     """The names of every unexpired part of the answer, PDFs included, for the holder of the link; an expired
     or foreign link finds nothing. Listing opens nothing and counts no download."""
-    _, rows = _parts(db, keys, token)
+    return _names(_parts(db, keys, token)[1])
+
+
+def _names(rows: list[Package]) -> list[str]:
     names = {row.kind for row in rows}
     names |= {_pdf(letter) for letter in PRINTED if letter in names}
     return sorted(names)
+
+
+@dataclass(frozen=True)
+class AnswerFile:
+    name: str
+    format: str  # json, csv, html, pdf
+    size: int | None  # bytes; None for a PDF, printed only when downloaded
+
+
+def answer_files(db: Session, keys: keystore.Keys, *, token: str) -> list[AnswerFile]:
+    """Each file of the answer with its format and size (R-49), read from the sealed rows: nothing is
+    opened or printed, and no download is counted."""
+    _, rows = _parts(db, keys, token)
+    sizes = {row.kind: crypto.plaintext_length(row.sealed) for row in rows if row.sealed is not None}
+    return [AnswerFile(name, name.rsplit(".", 1)[-1], sizes.get(name)) for name in _names(rows)]
 
 
 def part(db: Session, keys: keystore.Keys, *, token: str, name: str) -> bytes:

@@ -1,12 +1,14 @@
 """The privacy center (/rights): ask, confirm with the code sent to the address on file, follow, download."""
 
 import uuid
-from typing import Annotated
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lawful import clock, jobs, processing, staff
+from lawful import clock, i18n, jobs, processing, staff
 from lawful.actor import Actor, ActorKind
 from lawful.web import (
     AppKeys,
@@ -23,19 +25,14 @@ from lawful.web import (
 from . import deletions, fees, objections, officer, receipts, rules, service, steps, tasks, wording
 from .letters import pages as on_paper
 from .models import Request as RightsRequest
+from .packages import answer_files
 from .schemas import ExtensionCreate, RefusalCreate, RightsAsk
 
 pages = APIRouter(tags=["rights requests"], include_in_schema=False)
-PUBLIC_KINDS = (
-    "access",
-    "rectification",
-    "erasure",
-    "restriction",
-    "objection",
-    "portability",
-    "question",
-    "complaint",
-)
+PublicKind = Literal[
+    "access", "rectification", "erasure", "restriction", "objection", "portability", "question", "complaint"
+]
+PUBLIC_KINDS: tuple[str, ...] = get_args(PublicKind)
 RESTRICTION_GROUNDS = ("accuracy_contested", "unlawful_processing", "legal_claims", "objection_pending")
 PERSON = Actor(ActorKind.PUBLIC, label="privacy-center")
 rights_limit = RateLimiter(limit=20, seconds=60)
@@ -46,26 +43,50 @@ def _org(db: Db, settings: AppSettings) -> processing.Organisation:
 
 
 @pages.get("/rights")
-def rights_form(request: Request, db: Db, settings: AppSettings) -> HTMLResponse:
+def rights_form(
+    request: Request,
+    db: Db,
+    settings: AppSettings,
+    right: Annotated[list[PublicKind] | None, Query(max_length=8)] = None,
+    step: Annotated[str | None, Query(pattern="^(choose|details)$")] = None,
+) -> HTMLResponse:
+    """Two steps that need no script: what the person wants (?right=… for each), then only the fields
+    those rights need (R-43: nothing else is asked)."""
     lang = language(request, ["en", "fr", "nl"], "en")
     org = _org(db, settings)
-    register = processing.current_register(db, organisation_id=org.id)[1]
+    chosen = [kind for kind in PUBLIC_KINDS if kind in (right or [])]
+    unchosen = step == "details" and not chosen  # "continue" pressed with nothing ticked
+    asking = chosen if step != "choose" else []  # "choose": back to the first step, the ticks kept
+    return html(
+        "dsr/form.html",
+        status_code=422 if unchosen else 200,
+        lang=lang,
+        title=i18n.t("rights.title", lang),
+        org_name=org.legal_name,
+        kinds=PUBLIC_KINDS,
+        chosen=chosen,
+        asking=asking,
+        choose_error=unchosen,
+        keep=([("step", step)] if step else []) + [("right", k) for k in chosen],
+        **(_details(db, org.id, lang, asking) if asking else {}),
+    )
+
+
+def _details(db: Db, organisation_id: uuid.UUID, lang: str, chosen: Sequence[str]) -> dict[str, Any]:
+    """The choices the chosen rights' fields offer, read from the register only when they are shown."""
+    if not {"rectification", "objection"} & set(chosen):
+        return {"categories": [], "activities": [], "grounds": RESTRICTION_GROUNDS}
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
     objectable = [
         a
         for a in register.activities
         if processing.Basis.LEGITIMATE_INTERESTS in processing.bases(a).values()
     ]  # Art. 21(1): the right to object on grounds of one's situation applies to legitimate interests
-    return html(
-        "dsr/form.html",
-        lang=lang,
-        title="",
-        org_name=org.legal_name,
-        kinds=PUBLIC_KINDS,
-        categories=[(c.key, c.label.get(lang) or c.key) for c in register.data_categories],
-        activities=[(a.key, a.name.get(lang) or a.key) for a in objectable],
-        grounds=RESTRICTION_GROUNDS,
-        error=None,
-    )
+    return {
+        "categories": [(c.key, c.label.get(lang) or c.key) for c in register.data_categories],
+        "activities": [(a.key, a.name.get(lang) or a.key) for a in objectable],
+        "grounds": RESTRICTION_GROUNDS,
+    }
 
 
 @pages.post("/rights")
@@ -125,27 +146,38 @@ def follow(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSet
         return html(
             "dsr/status.html",
             lang=lang,
-            title="",
+            title=i18n.t("rights.status", lang, reference=shown.reference),
             org_name=_org(db, settings).legal_name,
             request=shown,
             fee=None,
             token=token,
             error=error,
             words=wording.joined(joined, lang) if joined else wording.words(shown, lang),
+            **_standing(joined or shown, receipt.received_at),
         )
     lang = language(request, ["en", "fr", "nl"], found.language)
     fee = fees.quote(db, request=found, lang=lang)
     return html(
         "dsr/status.html",
         lang=lang,
-        title="",
+        title=i18n.t("rights.status", lang, reference=found.reference),
         org_name=_org(db, settings).legal_name,
         request=found,
         fee=fee,
         token=token,
         error=error,
         words=wording.words(found, lang),
+        **_standing(found, found.received_at),
     )
+
+
+def _standing(shown: RightsRequest | receipts.Unconfirmed, received_at: datetime) -> dict[str, Any]:
+    """The steps and the two dates the status page shows (R-44, R-45)."""
+    return {
+        "progress": wording.progress(shown),
+        "received_on": clock.brussels_date(received_at),
+        "due_on": shown.due_on,
+    }
 
 
 @pages.post("/rights/{token}/code")
@@ -196,15 +228,15 @@ def decline_fee(
 @pages.get("/rights/{token}/answer")
 def answer(token: str, request: Request, db: Db, keys: AppKeys, settings: AppSettings) -> HTMLResponse:
     """The answer, for whoever holds the emailed link, until it expires; downloads are counted."""
-    files = steps.packages(db, keys, token=token)
+    files = answer_files(db, keys, token=token)
     lang = language(request, ["en", "fr", "nl"], "en")
     return html(
         "dsr/answer.html",
         lang=lang,
-        title="",
+        title=i18n.t("answer.title", lang),
         org_name=_org(db, settings).legal_name,
         token=token,
-        files=files,
+        files=[(f, wording.size(f.size, lang) if f.size is not None else None) for f in files],
     )
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from lawful import clock, i18n
 
 from .erased import ALREADY_ERASED
@@ -62,3 +64,35 @@ def _day(instant: datetime | None, lang: str) -> str:
 
 def _long(iso: object, lang: str) -> str:
     return i18n.long_date(date.fromisoformat(str(iso)), lang)
+
+
+PROGRESS = ("received", "identity", "in_progress", "answered")
+# Which step a status stands at; a closed request (answered, refused) has every step behind it.
+_AT = {
+    Status.RECEIVED: 1,
+    Status.AWAITING_IDENTITY: 1,
+    Status.AWAITING_MANDATE: 1,
+    Status.AWAITING_FEE_DECISION: 2,
+    Status.IN_PROGRESS: 2,
+    Status.EXTENDED: 2,
+    Status.FORWARDED: 2,
+    "joined": 2,
+}
+
+
+def progress(request: Any) -> list[tuple[str, str]]:
+    """The status page's steps (received, identity confirmed, in progress, answered), each done,
+    current or to come."""
+    at = _AT.get(str(request.status), len(PROGRESS))
+    return [
+        (step, "done" if index < at else "current" if index == at else "todo")
+        for index, step in enumerate(PROGRESS)
+    ]
+
+
+def size(length: int, lang: str) -> str:
+    """A file size as people read it: bytes, kB or MB in the page's language (ko and Mo in French)."""
+    if length < 1000:
+        return i18n.t("answer.bytes", lang, n=length)
+    unit, value = ("answer.kb", length / 1000) if length < 1_000_000 else ("answer.mb", length / 1_000_000)
+    return i18n.t(unit, lang, n=format_decimal(round(value, 1), format="#,##0.#", locale=lang))

@@ -113,7 +113,7 @@ def update_page(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResp
     return html(
         "intake/update.html",
         lang=lang,
-        title="",
+        title=i18n.t("update.title", lang),
         org_name=_org_name(db, subject.organisation_id),
         held=held,
         token=token,
@@ -130,7 +130,7 @@ def update(token: str, request: Request, data: Posted, db: Db, keys: AppKeys) ->
     return html(
         "intake/update.html",
         lang=lang,
-        title="",
+        title=i18n.t("update.title", lang),
         org_name=_org_name(db, collected.subject.organisation_id),
         held=[],
         token=token,

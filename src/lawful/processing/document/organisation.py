@@ -99,9 +99,48 @@ class Records(Strict):
         return value
 
 
+MIN_CONTRAST = 4.5  # WCAG 2.1 SC 1.4.3: normal text; the colour is used for links and under white button text
+
+
+def contrast_with_white(colour: str) -> float:
+    """The WCAG 2.1 contrast ratio between `colour` (#rrggbb) and white."""
+
+    def linear(value: int) -> float:
+        share = value / 255
+        return share / 12.92 if share <= 0.04045 else ((share + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * red + 0.7152 * green + 0.0722 * blue + 0.05)
+
+
+class Brand(Strict):
+    """How the people's pages show the organisation: its colour and logo, served from lawful itself."""
+
+    colour: str | None = Field(
+        default=None,
+        pattern=r"^#[0-9a-fA-F]{6}$",
+        description=f"links and buttons; at least {MIN_CONTRAST}:1 against white (WCAG 2.1 AA)",
+    )
+    logo: str | None = Field(
+        default=None,
+        max_length=60_000,
+        pattern=r"^data:image/(png|webp|svg\+xml);base64,[A-Za-z0-9+/]+=*$",
+        description="an inline image (data: URI), so that no page loads anything from another site",
+    )
+
+    @field_validator("colour")
+    @classmethod
+    def _readable(cls, colour: str | None) -> str | None:
+        if colour is not None and contrast_with_white(colour) < MIN_CONTRAST:
+            ratio = contrast_with_white(colour)
+            raise ValueError(f"contrast {ratio:.2f}:1 against white; at least {MIN_CONTRAST}:1 is needed")
+        return colour
+
+
 class Organisation(Strict):
     slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")]
     legal_name: str = Field(min_length=2)
+    brand: Brand | None = Field(default=None, description="colour and logo of the people's pages")
     legal_form: str | None = None
     registered_office: Address | None = None
     correspondence_address: Address | None = None
