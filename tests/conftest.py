@@ -46,6 +46,10 @@ from lawful.processing.scan import CHROMIUM_ARGS
 from tests.tls import TlsReceiver, tls_receiver
 
 PG_URL = os.environ.get("LAWFUL_TEST_DATABASE_URL")
+# argon2id's cheapest parameters for the suite and the lawful processes it starts: RFC 9106's cost
+# 0.1-0.6 s a password on this machine, hundreds of times over; the stored hashes stay argon2id
+os.environ.setdefault("LAWFUL_PASSWORD_HASHING", "cheapest")
+get_settings.cache_clear()
 CHROMIUM = "/usr/bin/chromium"
 MASTER_KEY = base64.b64encode(b"k" * 32).decode()
 # the recipients of the tests are real servers on loopback (fixture `receiver`): allowed, as a company

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -79,6 +80,10 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = Field(
         default="privacy@localhost", pattern=r"^[^\r\n]*$", description="the From header: one line"
+    )
+    password_hashing: Literal["rfc9106", "cheapest"] = Field(
+        default="rfc9106",
+        description="argon2id parameters: RFC 9106's (64 MiB, 3 passes); cheapest only for test suites",
     )
     jobs_url: str = Field(default="sqlite", description="sqlite (data directory), redis://…, or immediate")
     banner_origins: list[str] = Field(default=["*"], description="web origins allowed to load the banner API")

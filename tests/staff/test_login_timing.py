@@ -2,12 +2,15 @@
 
 import statistics
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from lawful import keystore, staff
+from lawful.config import get_settings
 from tests.factories import make_register, make_staff
 
 T0 = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
@@ -26,8 +29,18 @@ def _seconds(client: TestClient, email: str, at: datetime) -> float:
     return elapsed
 
 
+@pytest.fixture
+def real_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """RFC 9106's parameters, as in production: the hash is what makes both answers equally slow."""
+    monkeypatch.setenv("LAWFUL_PASSWORD_HASHING", "rfc9106")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
 def test_unknown_and_known_emails_fail_in_the_same_time(
-    client: TestClient, db: Session, keys: keystore.Keys
+    client: TestClient, db: Session, keys: keystore.Keys, real_hashing: None
 ) -> None:
     make_staff(db, keys, make_register(db).organisation_id, [staff.Role.AUDITOR], email="known@example.test")
     _seconds(client, "warm-up@example.test", T0)

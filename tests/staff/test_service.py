@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, keystore, staff
 from lawful.actor import Actor
+from lawful.config import Settings
 from tests.factories import make_api_key, make_register, make_staff
 
 
@@ -90,3 +91,16 @@ def test_access_review_is_due_a_year_after_creation(db: Session, keys: keystore.
     created = make_staff(db, keys, org, [staff.Role.AUDITOR])
 
     assert created.user.access_review_due is not None and created.user.access_review_due > date(2026, 1, 1)
+
+
+def test_a_hash_made_with_either_profile_verifies_under_the_other() -> None:
+    """The suite hashes with the cheapest parameters; a production hash still verifies, and the reverse."""
+    strong = staff.service._hasher_for("rfc9106")
+    cheap = staff.service._hasher_for("cheapest")
+
+    assert "m=65536,t=3,p=4" in strong.hash("pw") and "m=8,t=1,p=1" in cheap.hash("pw")
+    assert strong.verify(cheap.hash("pw"), "pw") and cheap.verify(strong.hash("pw"), "pw")
+
+
+def test_lawful_hashes_with_rfc_9106_unless_told_otherwise() -> None:
+    assert Settings.model_fields["password_hashing"].default == "rfc9106"

@@ -19,7 +19,7 @@ from . import rules
 from .errors import AccessReviewDue, LoginFailed
 from .models import LoginAttempt, StaffSession, StaffUser
 from .passwords import reset_marker
-from .service import ACCESS_REVIEW_MESSAGE, _hasher, _totp_secret, actor_for, find_by_email
+from .service import ACCESS_REVIEW_MESSAGE, _totp_secret, actor_for, find_by_email, hasher
 
 
 @dataclass(frozen=True)
@@ -110,12 +110,12 @@ def _failures(db: Session, *, key: str, since: datetime) -> tuple[int, datetime 
 @cache
 def _dummy_hash() -> str:
     """A hash no password matches: verified for unknown emails, so they take as long as known ones."""
-    return _hasher.hash(secrets.token_urlsafe(32))
+    return hasher().hash(secrets.token_urlsafe(32))
 
 
 def _password_ok(password_hash: str, password: str) -> bool:
     try:
-        return bool(_hasher.verify(password_hash, password))
+        return bool(hasher().verify(password_hash, password))
     except (VerificationError, InvalidHashError):
         return False
 

@@ -12,7 +12,7 @@ from lawful.actor import Actor
 from . import rules
 from .errors import StaffNotFound, WeakPassword
 from .models import LoginAttempt, StaffSession
-from .service import _hasher, find_by_email
+from .service import find_by_email, hasher
 
 
 def generate() -> str:
@@ -38,7 +38,7 @@ def reset(
     if problem := rules.password_problem(password):
         raise WeakPassword(problem, problems=[{"path": "password", "message": problem}])
     now = clock.now()
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = hasher().hash(password)
     live = db.scalars(
         select(StaffSession).where(
             StaffSession.staff_id == user.id, StaffSession.revoked_at.is_(None), StaffSession.expires_at > now
