@@ -31,6 +31,7 @@ from lawful.breaches.letters import routes as breach_letter_routes
 from lawful.breaches.scope import pages as breach_scope_pages
 from lawful.breaches.scope import routes as breach_scope_routes
 from lawful.clients import routes as client_routes
+from lawful.clients.forwarding import routes as client_forwarding_routes
 from lawful.compliance import pages as compliance_pages
 from lawful.compliance import routes as compliance_routes
 from lawful.config import Settings
@@ -145,6 +146,7 @@ def create_app(settings: Settings) -> FastAPI:
         connector_routes.router,
         compliance_routes.router,
         client_routes.router,
+        client_forwarding_routes.router,  # /api/clients/{key}/requests
         retention_routes.router,
     ):
         app.include_router(router)

@@ -40,6 +40,12 @@ KINDS: dict[str, Kind] = {
     "dsr_objection_rejected": Kind("subject"),
     "dsr_disclosure": Kind("subject"),  # data disclosed to an authority
     "dsr_reminder": Kind("staff"),
+    "dsr_forwarded": Kind("subject"),  # the person is told which controller handles the request
+    "client_forwarded": Kind("third_party"),  # a rights request sent to the client controller
+    "client_reminder": Kind("third_party"),
+    "client_answer_access": Kind("third_party"),
+    "client_answer_erasure": Kind("third_party"),
+    "client_escalation": Kind("staff"),
     "breach_alert": Kind("staff"),
     "opt_in": Kind("subject"),
     "campaign": Kind("subject", automatic=False),  # written by the company's marketers

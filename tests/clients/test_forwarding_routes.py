@@ -1,0 +1,283 @@
+"""R-102, T-29: a rights request about a brand's participant is recorded `forwarded`, sent to the brand
+(mail and its webhook, a real HTTP server on loopback), and carried out only on the brand's instruction,
+in that brand's space only; the answer goes to the brand and the person is told who the controller is."""
+
+import uuid
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lawful import audit, dsr, keystore
+from lawful.clients import forwarding
+from lawful.config import Settings
+from lawful.subjects import Subject
+from tests.clients.forwarding_world import (
+    ACME,
+    ACME_MAIL,
+    ACME_NAME,
+    BETA,
+    BETA_MAIL,
+    WORKER,
+    World,
+    ask,
+    body,
+    deliver,
+    enter,
+    forwardings,
+    run_steps,
+    to,
+    world,
+)
+from tests.conftest import Mailbox, Receiver
+from tests.factories import bearer
+
+ANNE, BOB = "anne@example.test", "bob@example.test"
+
+
+@pytest.fixture
+def site(db: Session, receiver: Receiver) -> World:
+    return world(db, receiver.url)
+
+
+def _instruct(client: TestClient, token: str, brand: str, forwarding_id: object, what: str) -> httpx.Response:
+    return client.post(
+        f"/api/clients/{brand}/requests/{forwarding_id}/instruction",
+        json={"instruction": what},
+        headers=bearer(token),
+    )
+
+
+def _people(db: Session, brand: str) -> int:
+    db.expire_all()
+    return int(db.scalar(select(func.count()).select_from(Subject).where(Subject.client == brand)) or 0)
+
+
+def test_a_participants_erasure_request_is_forwarded_to_the_brand_and_not_answered_no_data(
+    client: TestClient,
+    db: Session,
+    site: World,
+    keys: keystore.Keys,
+    settings: Settings,
+    smtp: Mailbox,
+    receiver: Receiver,
+) -> None:
+    enter(client, "acme_contest", ANNE)
+
+    asked = ask(client, site.staff, ANNE, ["erasure"])
+
+    assert asked["status"] == "forwarded"
+    [row] = forwardings(db)
+    assert (row.client, row.state, row.webhook, row.kinds) == (ACME, "forwarded", "pending", ["erasure"])
+    request = db.get(dsr.Request, uuid.UUID(asked["id"]))
+    assert request is not None and request.subject_id is None  # never one of the company's own people
+    assert forwarding.deliver_webhook(
+        db, WORKER, keys, forwarding_id=row.id, base_url=settings.base_url
+    )  # what the job does once the forwarding is committed
+    db.commit()
+    [posted] = receiver.received
+    assert (posted["event"], posted["reference"], posted["email"], posted["kinds"]) == (
+        "rights_request.forwarded",
+        asked["reference"],
+        ANNE,
+        ["erasure"],
+    )
+    assert posted["instruction_url"].endswith(f"/api/clients/{ACME}/requests/{row.id}/instruction")
+    deliver(db, keys, settings)
+    received = smtp.wait_for(2)
+    [to_brand] = to(received, ACME_MAIL)
+    assert asked["reference"] in body(to_brand) and ANNE in body(to_brand)
+    [to_person] = to(received, ANNE)  # in French, as she asked; naming the brand as controller
+    assert to_person["Subject"] == f"Votre demande {asked['reference']} : qui la traite"
+    assert f"{ACME_NAME}, qui est le responsable du traitement" in body(to_person)
+    assert _people(db, ACME) == 1  # nothing is done before the brand's instruction
+
+
+def test_the_brands_erasure_instruction_is_carried_out_and_the_certificate_goes_to_the_brand(
+    client: TestClient,
+    db: Session,
+    site: World,
+    keys: keystore.Keys,
+    settings: Settings,
+    smtp: Mailbox,
+    receiver: Receiver,
+) -> None:
+    enter(client, "acme_contest", ANNE)
+    asked = ask(client, site.staff, ANNE, ["erasure"])
+    [row] = forwardings(db)
+    deliver(db, keys, settings)  # the forwarding's mails leave once committed
+
+    response = _instruct(client, site.brand, ACME, row.id, "carry_out")
+
+    assert response.status_code == 200, response.text
+    assert (response.json()["instruction"], response.json()["state"]) == ("carry_out", "carried_out")
+    request_id = uuid.UUID(asked["id"])
+    assert run_steps(db, keys, request_id, settings.base_url) == ["erasure", "client_answer"]
+    assert _people(db, ACME) == 0
+    request = db.get(dsr.Request, request_id)
+    assert request is not None and request.status == "completed"
+    [carried] = [p for p in receiver.received if p["event"] == "rights_request.carried_out"]
+    erased = carried["certificate"]["results"]["erasure"]
+    assert erased["erased"] == ["client_campaigns"], erased
+    deliver(db, keys, settings)
+    received = smtp.wait_for(3)
+    assert [m["Subject"] for m in to(received, ANNE)] == [
+        f"Votre demande {asked['reference']} : qui la traite"
+    ]  # the person gets no answer from the processor (T-29): the brand answers her
+    certificate = [
+        m
+        for m in to(received, ACME_MAIL)
+        if "certificat" in m["Subject"].lower() or "certificate" in m["Subject"].lower()
+    ]
+    assert len(certificate) == 1 and "/rights/" in body(certificate[0])
+    actions = {e.action for e in audit.list_entries(db, organisation_id=site.org)}
+    assert {"clients.request_forwarded", "clients.request_instructed", "clients.request_answered"} <= actions
+
+
+def test_an_access_instruction_sends_the_package_to_the_brand(
+    client: TestClient, db: Session, site: World, keys: keystore.Keys, settings: Settings, smtp: Mailbox
+) -> None:
+    enter(client, "acme_contest", ANNE)
+    asked = ask(client, site.staff, ANNE, ["access"])
+    [row] = forwardings(db)
+
+    assert _instruct(client, site.brand, ACME, row.id, "carry_out").status_code == 200
+
+    assert run_steps(db, keys, uuid.UUID(asked["id"]), settings.base_url) == ["access", "client_answer"]
+    parts = {
+        p.kind
+        for p in db.scalars(select(dsr.Package).where(dsr.Package.request_id == uuid.UUID(asked["id"])))
+    }
+    assert {"access.json", "answer.json"} <= parts
+    deliver(db, keys, settings)
+    received = smtp.wait_for(2)
+    assert len(to(received, ACME_MAIL)) == 2 and len(to(received, ANNE)) == 1
+
+
+def test_a_refusal_closes_the_request_and_touches_nobody(
+    client: TestClient, db: Session, site: World
+) -> None:
+    enter(client, "acme_contest", ANNE)
+    asked = ask(client, site.staff, ANNE, ["erasure"])
+    [row] = forwardings(db)
+
+    response = _instruct(client, site.brand, ACME, row.id, "refuse")
+
+    assert response.status_code == 200
+    db.expire_all()
+    request = db.get(dsr.Request, uuid.UUID(asked["id"]))
+    assert request is not None and request.status == "refused"
+    assert _people(db, ACME) == 1
+    again = _instruct(client, site.brand, ACME, row.id, "carry_out")
+    assert again.status_code == 409
+
+
+def test_client_a_can_never_instruct_on_client_bs_people(
+    client: TestClient, db: Session, site: World
+) -> None:
+    enter(client, "acme_contest", ANNE)
+    enter(client, "beta_contest", BOB)
+    ask(client, site.staff, BOB, ["erasure"])
+    [beta_row] = forwardings(db, BETA)
+
+    response = _instruct(client, site.brand, ACME, beta_row.id, "carry_out")
+
+    assert response.status_code == 404
+    [still] = forwardings(db, BETA)
+    assert (still.instruction, still.state) == (None, "forwarded")
+    assert (_people(db, ACME), _people(db, BETA)) == (1, 1)
+    listed = client.get(f"/api/clients/{ACME}/requests", headers=bearer(site.brand)).json()
+    assert listed == []  # Acme sees none of Beta's requests
+
+
+def test_the_same_address_in_two_brands_spaces_is_forwarded_to_each_separately(
+    client: TestClient, db: Session, site: World
+) -> None:
+    enter(client, "acme_contest", ANNE)
+    enter(client, "beta_contest", ANNE)
+
+    ask(client, site.staff, ANNE, ["access"])
+
+    rows = forwardings(db)
+    assert [r.client for r in rows] == [ACME, BETA]
+    people = {s.id: s.client for s in db.scalars(select(Subject))}
+    assert [people[r.subject_id] for r in rows if r.subject_id] == [ACME, BETA]  # each its own person
+
+
+def test_a_request_naming_a_brand_is_forwarded_even_when_nobody_is_found(
+    client: TestClient, db: Session, site: World, smtp: Mailbox
+) -> None:
+    asked = ask(client, site.staff, "nobody@example.test", ["access"], details={"client": BETA})
+
+    assert asked["status"] == "forwarded"
+    [row] = forwardings(db)
+    assert (row.client, row.subject_id, row.webhook) == (BETA, None, "none")
+
+
+def test_a_request_naming_an_unknown_brand_is_422_naming_the_field_and_writes_nothing(
+    client: TestClient, db: Session, site: World
+) -> None:
+    response = client.post(
+        "/api/dsr",
+        json={"kinds": ["access"], "email": ANNE, "channel": "email", "details": {"client": "nobody"}},
+        headers=bearer(site.staff),
+    )
+
+    assert response.status_code == 422
+    assert "details.client" in response.text and ANNE not in response.text
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(dsr.Request)) == 0
+
+
+def test_the_companys_own_contact_is_not_forwarded(client: TestClient, db: Session, site: World) -> None:
+    asked = ask(client, site.staff, "stranger@example.test", ["access"])
+
+    assert asked["status"] == "awaiting_identity"
+    assert forwardings(db) == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"instruction": "delete"}, "instruction"),
+        ({}, "instruction"),
+        ({"instruction": "refuse", "x": 1}, "x"),
+    ],
+)
+def test_a_bad_instruction_is_422_naming_the_field_and_changes_nothing(
+    client: TestClient, db: Session, site: World, payload: dict[str, object], field: str
+) -> None:
+    enter(client, "acme_contest", ANNE)
+    ask(client, site.staff, ANNE, ["erasure"])
+    [row] = forwardings(db)
+
+    response = client.post(
+        f"/api/clients/{ACME}/requests/{row.id}/instruction", json=payload, headers=bearer(site.brand)
+    )
+
+    assert response.status_code == 422
+    assert field in response.text
+    [still] = forwardings(db)
+    assert still.instruction is None
+
+
+def test_without_the_clients_instruct_scope_it_is_403(client: TestClient, db: Session, site: World) -> None:
+    enter(client, "acme_contest", ANNE)
+    ask(client, site.staff, ANNE, ["erasure"])
+    [row] = forwardings(db)
+
+    assert _instruct(client, site.staff, ACME, row.id, "carry_out").status_code == 403
+
+
+def test_another_organisations_key_is_404(client: TestClient, db: Session, site: World) -> None:
+    enter(client, "acme_contest", ANNE)
+    ask(client, site.staff, ANNE, ["erasure"])
+    [row] = forwardings(db)
+    theirs = world(db, None, slug="other")
+
+    assert _instruct(client, theirs.brand, ACME, row.id, "carry_out").status_code == 404
+    [still] = forwardings(db, ACME)
+    assert still.instruction is None and still.organisation_id == site.org
+    assert BETA_MAIL  # the second brand exists in both registers: its key is not enough
