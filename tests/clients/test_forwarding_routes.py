@@ -3,8 +3,8 @@
 in that brand's space only; the answer goes to the brand and the person is told who the controller is."""
 
 import uuid
+from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -42,7 +42,7 @@ def site(db: Session, receiver: Receiver) -> World:
     return world(db, receiver.url)
 
 
-def _instruct(client: TestClient, token: str, brand: str, forwarding_id: object, what: str) -> httpx.Response:
+def _instruct(client: TestClient, token: str, brand: str, forwarding_id: object, what: str) -> Any:
     return client.post(
         f"/api/clients/{brand}/requests/{forwarding_id}/instruction",
         json={"instruction": what},
