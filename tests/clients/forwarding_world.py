@@ -105,3 +105,67 @@ def body(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None
     return str(part.get_content())
+
+
+def with_client(document: dict[str, Any], key: str = "brand", name: str = "Brand SA") -> dict[str, Any]:
+    """Any test register plus one client controller with its DPA, a processor activity and a contest form."""
+    label = {"en": "Contest", "fr": "Concours", "nl": "Wedstrijd"}
+    document["clients"] = [
+        {
+            "key": key,
+            "name": name,
+            "country": "BE",
+            "contact_email": f"privacy@{key}.example.test",
+            "privacy_policy_url": f"https://{key}.example.test/privacy",
+            "dpa": {
+                "reference": f"DPA-{key.upper()}-1",
+                "version": "1",
+                "signed_on": "2026-01-01",
+                "starts_on": "2026-01-01",
+                "subject_matter": label,
+                "duration": label,
+                "nature": label,
+                "purposes": label,
+                "data_categories": ["user.name", "user.contact.email"],
+                "subject_categories": ["customer"],
+                "instructions": [label],
+                "locations": ["BE"],
+                "end_of_contract": {"return_format": "json", "deletion": label},
+            },
+        }
+    ]
+    document["activities"].append(
+        {
+            "key": f"{key}_campaigns",
+            "name": label,
+            "purpose": label,
+            "data_use": "essential.service",
+            "role": "processor",
+            "on_behalf_of": key,
+            "data_categories": ["user.name", "user.contact.email"],
+            "subjects": ["customer"],
+            "recipients": [],
+            "retention": "contract_plus_5",
+            "security_measures": ["encryption"],
+            "requirement": {"kind": "voluntary"},
+        }
+    )
+    document.setdefault("forms", []).append(
+        {
+            "key": f"{key}_contest",
+            "name": label,
+            "activity": f"{key}_campaigns",
+            "subject_category": "customer",
+            "fields": [
+                {"key": "name", "category": "user.name", "required": True, "label": label},
+                {
+                    "key": "email",
+                    "category": "user.contact.email",
+                    "type": "email",
+                    "required": True,
+                    "label": label,
+                },
+            ],
+        }
+    )
+    return document

@@ -21,7 +21,9 @@ from lawful import i18n, render
 class Kind:
     """One kind of mail lawful sends; `automatic` mail carries Auto-Submitted: auto-generated (RFC 3834)."""
 
-    reader: str  # "subject" (the person the data are about), "third_party" (a referred friend), "staff"
+    # "subject" (the person the data are about), "third_party" (a referred friend), "staff", "controller"
+    # (a client controller the company processes data for, written to in the company's language)
+    reader: str
     automatic: bool = True
 
 
@@ -41,10 +43,10 @@ KINDS: dict[str, Kind] = {
     "dsr_disclosure": Kind("subject"),  # data disclosed to an authority (R-89)
     "dsr_reminder": Kind("staff"),
     "dsr_forwarded": Kind("subject"),  # R-102: the person is told which controller handles the request
-    "client_forwarded": Kind("third_party"),  # a rights request sent to the client controller (R-102)
-    "client_reminder": Kind("third_party"),
-    "client_answer_access": Kind("third_party"),
-    "client_answer_erasure": Kind("third_party"),
+    "client_forwarded": Kind("controller"),  # a rights request sent to the client controller (R-102)
+    "client_reminder": Kind("controller"),
+    "client_answer_access": Kind("controller"),
+    "client_answer_erasure": Kind("controller"),
     "client_escalation": Kind("staff"),
     "breach_alert": Kind("staff"),
     "opt_in": Kind("subject"),
