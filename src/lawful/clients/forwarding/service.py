@@ -181,6 +181,19 @@ def get(db: Session, *, organisation_id: uuid.UUID, client: str, forwarding_id: 
     return row
 
 
+def by_reference(db: Session, *, organisation_id: uuid.UUID, client: str, reference: str) -> Forwarding:
+    row = db.scalars(
+        select(Forwarding).where(
+            Forwarding.organisation_id == organisation_id,
+            Forwarding.client == client,
+            Forwarding.reference == reference,
+        )
+    ).first()
+    if row is None:
+        raise ForwardingNotFound(f"{client!r} has no forwarded request {reference!r}")
+    return row
+
+
 def list_forwardings(
     db: Session, *, organisation_id: uuid.UUID, client: str | None = None, state: str | None = None
 ) -> list[Forwarding]:
