@@ -320,7 +320,7 @@ def _client_answer(w: World, lang: str, kinds: list[str]) -> None:
     row = _forwarding(w)
     row.kinds = kinds
     forwarding.instruct(
-        w.db, w.actor, w.keys, organisation_id=w.org, client=row.client, forwarding_id=row.id,
+        w.db, w.actor, w.keys, organisation_id=w.org, client=row.client, request_id=row.request_id,
         instruction=forwarding.Instruction.CARRY_OUT, note=None, base_url=w.settings.base_url,
     )  # fmt: skip
     while dsr.steps.run_next(w.db, w.actor, w.keys, request_id=request.id, base_url=w.settings.base_url):

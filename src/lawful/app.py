@@ -31,6 +31,7 @@ from lawful.breaches.letters import routes as breach_letter_routes
 from lawful.breaches.scope import pages as breach_scope_pages
 from lawful.breaches.scope import routes as breach_scope_routes
 from lawful.clients import routes as client_routes
+from lawful.clients.forwarding import pages as client_forwarding_pages
 from lawful.clients.forwarding import routes as client_forwarding_routes
 from lawful.compliance import pages as compliance_pages
 from lawful.compliance import routes as compliance_routes
@@ -175,6 +176,7 @@ def create_app(settings: Settings) -> FastAPI:
         breach_letter_pages.pages,
         compliance_pages.pages,
         retention_pages.console,
+        client_forwarding_pages.console,  # /console/clients/requests
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

@@ -58,7 +58,9 @@ def test_list_shows_each_clients_forwarded_requests(lawful: Lawful, asked: dict[
     assert (row["reference"], row["client"], row["state"]) == (asked[ANNE], ACME, "forwarded")
 
 
-def test_instruct_records_the_clients_instruction(lawful: Lawful, asked: dict[str, str], fresh_url: str) -> None:
+def test_instruct_records_the_clients_instruction(
+    lawful: Lawful, asked: dict[str, str], fresh_url: str
+) -> None:
     result = lawful("clients", "requests", "instruct", ACME, asked[ANNE], "carry_out", "--note", "ticket 42")
 
     assert result.exit_code == 0, result.output
@@ -75,7 +77,9 @@ def test_a_client_cannot_instruct_on_another_clients_request(
     assert _rows(fresh_url)[BETA] == ("forwarded", None)
 
 
-def test_an_unknown_instruction_fails_naming_it(lawful: Lawful, asked: dict[str, str], fresh_url: str) -> None:
+def test_an_unknown_instruction_fails_naming_it(
+    lawful: Lawful, asked: dict[str, str], fresh_url: str
+) -> None:
     result = lawful("clients", "requests", "instruct", ACME, asked[ANNE], "delete")
 
     assert result.exit_code != 0

@@ -106,7 +106,7 @@ def test_an_instructed_forwarding_is_never_reminded(db: Session, site: World, ke
         keys,
         organisation_id=site.org,
         client=ACME,
-        forwarding_id=row.id,
+        request_id=row.request_id,
         instruction=forwarding.Instruction.REFUSE,
         note=None,
         base_url="http://testserver",

@@ -3,6 +3,7 @@
 in that brand's space only; the answer goes to the brand and the person is told who the controller is."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lawful import audit, dsr, keystore
+from lawful import audit, dsr, keystore, staff
 from lawful.clients import forwarding
 from lawful.config import Settings
 from lawful.subjects import Subject
@@ -32,7 +33,7 @@ from tests.clients.forwarding_world import (
     world,
 )
 from tests.conftest import Mailbox, Receiver
-from tests.factories import bearer
+from tests.factories import bearer, log_in
 
 ANNE, BOB = "anne@example.test", "bob@example.test"
 
@@ -42,9 +43,9 @@ def site(db: Session, receiver: Receiver) -> World:
     return world(db, receiver.url)
 
 
-def _instruct(client: TestClient, token: str, brand: str, forwarding_id: object, what: str) -> Any:
+def _instruct(client: TestClient, token: str, brand: str, request_id: object, what: str) -> Any:
     return client.post(
-        f"/api/clients/{brand}/requests/{forwarding_id}/instruction",
+        f"/api/clients/{brand}/requests/{request_id}/instruction",
         json={"instruction": what},
         headers=bearer(token),
     )
@@ -84,7 +85,7 @@ def test_a_participants_erasure_request_is_forwarded_to_the_brand_and_not_answer
         ANNE,
         ["erasure"],
     )
-    assert posted["instruction_url"].endswith(f"/api/clients/{ACME}/requests/{row.id}/instruction")
+    assert posted["instruction_url"].endswith(f"/api/clients/{ACME}/requests/{row.request_id}/instruction")
     deliver(db, keys, settings)
     received = smtp.wait_for(2)
     [to_brand] = to(received, ACME_MAIL)
@@ -109,7 +110,7 @@ def test_the_brands_erasure_instruction_is_carried_out_and_the_certificate_goes_
     [row] = forwardings(db)
     deliver(db, keys, settings)  # the forwarding's mails leave once committed
 
-    response = _instruct(client, site.brand, ACME, row.id, "carry_out")
+    response = _instruct(client, site.brand, ACME, row.request_id, "carry_out")
 
     assert response.status_code == 200, response.text
     assert (response.json()["instruction"], response.json()["state"]) == ("carry_out", "carried_out")
@@ -143,7 +144,7 @@ def test_an_access_instruction_sends_the_package_to_the_brand(
     asked = ask(client, site.staff, ANNE, ["access"])
     [row] = forwardings(db)
 
-    assert _instruct(client, site.brand, ACME, row.id, "carry_out").status_code == 200
+    assert _instruct(client, site.brand, ACME, row.request_id, "carry_out").status_code == 200
 
     assert run_steps(db, keys, uuid.UUID(asked["id"]), settings.base_url) == ["access", "client_answer"]
     parts = {
@@ -163,14 +164,14 @@ def test_a_refusal_closes_the_request_and_touches_nobody(
     asked = ask(client, site.staff, ANNE, ["erasure"])
     [row] = forwardings(db)
 
-    response = _instruct(client, site.brand, ACME, row.id, "refuse")
+    response = _instruct(client, site.brand, ACME, row.request_id, "refuse")
 
     assert response.status_code == 200
     db.expire_all()
     request = db.get(dsr.Request, uuid.UUID(asked["id"]))
     assert request is not None and request.status == "refused"
     assert _people(db, ACME) == 1
-    again = _instruct(client, site.brand, ACME, row.id, "carry_out")
+    again = _instruct(client, site.brand, ACME, row.request_id, "carry_out")
     assert again.status_code == 409
 
 
@@ -182,7 +183,7 @@ def test_client_a_can_never_instruct_on_client_bs_people(
     ask(client, site.staff, BOB, ["erasure"])
     [beta_row] = forwardings(db, BETA)
 
-    response = _instruct(client, site.brand, ACME, beta_row.id, "carry_out")
+    response = _instruct(client, site.brand, ACME, beta_row.request_id, "carry_out")
 
     assert response.status_code == 404
     [still] = forwardings(db, BETA)
@@ -254,7 +255,7 @@ def test_a_bad_instruction_is_422_naming_the_field_and_changes_nothing(
     [row] = forwardings(db)
 
     response = client.post(
-        f"/api/clients/{ACME}/requests/{row.id}/instruction", json=payload, headers=bearer(site.brand)
+        f"/api/clients/{ACME}/requests/{row.request_id}/instruction", json=payload, headers=bearer(site.brand)
     )
 
     assert response.status_code == 422
@@ -268,7 +269,7 @@ def test_without_the_clients_instruct_scope_it_is_403(client: TestClient, db: Se
     ask(client, site.staff, ANNE, ["erasure"])
     [row] = forwardings(db)
 
-    assert _instruct(client, site.staff, ACME, row.id, "carry_out").status_code == 403
+    assert _instruct(client, site.staff, ACME, row.request_id, "carry_out").status_code == 403
 
 
 def test_another_organisations_key_is_404(client: TestClient, db: Session, site: World) -> None:
@@ -277,7 +278,42 @@ def test_another_organisations_key_is_404(client: TestClient, db: Session, site:
     [row] = forwardings(db)
     theirs = world(db, None, slug="other")
 
-    assert _instruct(client, theirs.brand, ACME, row.id, "carry_out").status_code == 404
+    assert _instruct(client, theirs.brand, ACME, row.request_id, "carry_out").status_code == 404
     [still] = forwardings(db, ACME)
     assert still.instruction is None and still.organisation_id == site.org
     assert BETA_MAIL  # the second brand exists in both registers: its key is not enough
+
+
+def test_the_console_lists_each_forwarded_request_with_its_client_and_deadlines(
+    client: TestClient, db: Session, site: World, keys: keystore.Keys
+) -> None:
+    enter(client, "acme_contest", ANNE)
+    enter(client, "beta_contest", BOB)
+    acme = ask(client, site.staff, ANNE, ["erasure"])
+    beta = ask(client, site.staff, BOB, ["access"])
+    log_in(client, db, keys, site.org, staff.Role.PRIVACY_OFFICER, now=datetime.now(UTC).isoformat())
+
+    page = client.get(f"/console/clients/requests?client={ACME}")
+
+    assert page.status_code == 200
+    assert f'data-reference="{acme["reference"]}" data-client="{ACME}" data-state="forwarded"' in page.text
+    assert beta["reference"] not in page.text and ANNE not in page.text  # no address on the list
+    assert client.get("/console/clients/requests").text.count('data-state="forwarded"') == 2
+
+
+def test_a_participant_asking_in_the_privacy_center_is_told_the_brand_is_the_controller(
+    client: TestClient, db: Session, site: World, keys: keystore.Keys, settings: Settings, smtp: Mailbox
+) -> None:
+    enter(client, "acme_contest", ANNE)
+
+    response = client.post(
+        "/rights", data={"email": ANNE, "lang": "nl", "kinds": ["erasure"]}, follow_redirects=True
+    )
+
+    assert response.status_code == 200
+    assert "Doorgestuurd naar de betrokken verwerkingsverantwoordelijke." in response.text
+    [row] = forwardings(db)
+    assert row.client == ACME
+    deliver(db, keys, settings)
+    [to_person] = to(smtp.wait_for(2), ANNE)
+    assert f"bewaren wij in opdracht van {ACME_NAME}" in body(to_person)

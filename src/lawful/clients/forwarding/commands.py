@@ -12,7 +12,8 @@ from .rules import Instruction
 from .schemas import ForwardingRead
 
 cli = typer.Typer(
-    help="Rights requests forwarded to client controllers, and their instructions (R-102).", no_args_is_help=True
+    help="Rights requests forwarded to client controllers, and their instructions (R-102).",
+    no_args_is_help=True,
 )
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
@@ -32,11 +33,15 @@ def list_requests(
             service.client_of(db, organisation_id, client)
         found = [
             ForwardingRead.model_validate(row).model_dump(mode="json")
-            for row in service.list_forwardings(db, organisation_id=organisation_id, client=client, state=state)
+            for row in service.list_forwardings(
+                db, organisation_id=organisation_id, client=client, state=state
+            )
         ]
     if terminal.emit(found, as_json=as_json):
         return
-    table = Table("reference", "client", "rights", "state", "forward by", "answer by", "escalate on", "webhook")
+    table = Table(
+        "reference", "client", "rights", "state", "forward by", "answer by", "escalate on", "webhook"
+    )
     for row in found:
         table.add_row(
             row["reference"],
@@ -56,7 +61,9 @@ def instruct(
     client: str,
     reference: str,
     instruction: Annotated[Instruction, typer.Argument(help="carry_out or refuse")],
-    note: Annotated[str | None, typer.Option("--note", help="how the client gave it (its letter, its ticket)")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="how the client gave it (its letter, its ticket)")
+    ] = None,
     org: Org = None,
     as_json: Json = False,
 ) -> None:
@@ -72,11 +79,13 @@ def instruct(
             keys,
             organisation_id=organisation_id,
             client=client,
-            forwarding_id=found.id,
+            request_id=found.request_id,
             instruction=instruction,
             note=note,
             base_url=settings.base_url,
         )
         data = ForwardingRead.model_validate(row).model_dump(mode="json")
     if not terminal.emit(data, as_json=as_json):
-        terminal.out.print(f"{data['reference']}: {data['client']} instructed {data['instruction']} ({data['state']})")
+        terminal.out.print(
+            f"{data['reference']}: {data['client']} instructed {data['instruction']} ({data['state']})"
+        )

@@ -31,10 +31,10 @@ def list_requests(key: str, db: Db, actor: Reader) -> list[ForwardingRead]:
     return [ForwardingRead.model_validate(row) for row in found]
 
 
-@router.post("/{forwarding_id}/instruction")
+@router.post("/{request_id}/instruction")
 def instruct(
     key: str,
-    forwarding_id: uuid.UUID,
+    request_id: uuid.UUID,
     body: InstructionCreate,
     db: Db,
     keys: AppKeys,
@@ -49,7 +49,7 @@ def instruct(
         keys,
         organisation_id=_org(actor),
         client=key,
-        forwarding_id=forwarding_id,
+        request_id=request_id,
         instruction=body.instruction,
         note=body.note,
         base_url=settings.base_url,

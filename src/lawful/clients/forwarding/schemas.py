@@ -20,7 +20,7 @@ class InstructionCreate(BaseModel):
 class ForwardingRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: uuid.UUID
+    request_id: uuid.UUID  # the rights request, as the instruction names it
     client: str
     reference: str
     kinds: list[str]

@@ -111,14 +111,14 @@ def contact(keys: keystore.Keys, row: Forwarding) -> str | None:
 
 
 def instruction_url(base_url: str, row: Forwarding) -> str:
-    return f"{base_url}/api/clients/{row.client}/requests/{row.id}/instruction"
+    return f"{base_url}/api/clients/{row.client}/requests/{row.request_id}/instruction"
 
 
 def payload(keys: keystore.Keys, row: Forwarding, base_url: str) -> dict[str, object]:
     """What the client's webhook receives: the request, who asked, and where to send the instruction."""
     return {
         "event": "rights_request.forwarded",
-        "forwarding_id": str(row.id),
+        "request_id": str(row.request_id),
         "reference": row.reference,
         "client": row.client,
         "kinds": list(row.kinds),
@@ -173,10 +173,17 @@ def pending_webhooks(db: Session) -> list[uuid.UUID]:
     )
 
 
-def get(db: Session, *, organisation_id: uuid.UUID, client: str, forwarding_id: uuid.UUID) -> Forwarding:
-    """One forwarding of this client: another client's, or another organisation's, is not found (R-106)."""
-    row = db.get(Forwarding, forwarding_id)
-    if row is None or row.organisation_id != organisation_id or row.client != client:
+def get(db: Session, *, organisation_id: uuid.UUID, client: str, request_id: uuid.UUID) -> Forwarding:
+    """The request as forwarded to this client: another client's, or another organisation's, is not found
+    (R-106)."""
+    row = db.scalars(
+        select(Forwarding).where(
+            Forwarding.organisation_id == organisation_id,
+            Forwarding.client == client,
+            Forwarding.request_id == request_id,
+        )
+    ).first()
+    if row is None:
         raise ForwardingNotFound("this client has no such forwarded request")
     return row
 
@@ -212,7 +219,7 @@ def instruct(
     *,
     organisation_id: uuid.UUID,
     client: str,
-    forwarding_id: uuid.UUID,
+    request_id: uuid.UUID,
     instruction: rules.Instruction,
     note: str | None,
     base_url: str,
@@ -220,7 +227,7 @@ def instruct(
     """The client controller's instruction (Art. 28(3)(a)): recorded, audited, then carried out by dsr in
     this client's space only; a second instruction for the same request is refused."""
     client_of(db, organisation_id, client)
-    row = get(db, organisation_id=organisation_id, client=client, forwarding_id=forwarding_id)
+    row = get(db, organisation_id=organisation_id, client=client, request_id=request_id)
     if row.instruction is not None:
         raise AlreadyInstructed(f"this request was already instructed: {row.instruction}")
     row.instruction, row.instructed_at, row.instructed_by = str(instruction), clock.now(), actor.label

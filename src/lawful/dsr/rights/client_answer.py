@@ -61,7 +61,7 @@ def client_answer(
         row,
         {
             "event": "rights_request.carried_out",
-            "forwarding_id": str(row.id),
+            "request_id": str(row.request_id),
             "reference": request.reference,
             "certificate": certificate,
             "download_url": url,
