@@ -317,3 +317,17 @@ def test_a_participant_asking_in_the_privacy_center_is_told_the_brand_is_the_con
     deliver(db, keys, settings)
     [to_person] = to(smtp.wait_for(2), ANNE)
     assert f"bewaren wij in opdracht van {ACME_NAME}" in body(to_person)
+
+
+def test_processor_staff_cannot_complete_a_forwarded_request(
+    client: TestClient, db: Session, site: World
+) -> None:
+    enter(client, "acme_contest", ANNE)
+    asked = ask(client, site.staff, ANNE, ["erasure"])
+
+    response = client.post(f"/api/dsr/{asked['id']}/complete", headers=bearer(site.staff))
+
+    assert response.status_code == 403
+    db.expire_all()
+    request = db.get(dsr.Request, uuid.UUID(asked["id"]))
+    assert request is not None and request.status == "forwarded"
