@@ -107,7 +107,13 @@ def body(message: EmailMessage) -> str:
     return str(part.get_content())
 
 
-def with_client(document: dict[str, Any], key: str = "brand", name: str = "Brand SA") -> dict[str, Any]:
+NAME = {"en": "Your name", "fr": "Votre nom", "nl": "Uw naam"}
+EMAIL = {"en": "Your email", "fr": "Votre e-mail", "nl": "Uw e-mail"}
+
+
+def with_client(
+    document: dict[str, Any], key: str = "brand", name: str = "Brand SA", webhook: str | None = None
+) -> dict[str, Any]:
     """Any test register plus one client controller with its DPA, a processor activity and a contest form."""
     label = {"en": "Contest", "fr": "Concours", "nl": "Wedstrijd"}
     document["clients"] = [
@@ -117,6 +123,7 @@ def with_client(document: dict[str, Any], key: str = "brand", name: str = "Brand
             "country": "BE",
             "contact_email": f"privacy@{key}.example.test",
             "privacy_policy_url": f"https://{key}.example.test/privacy",
+            "webhook": webhook,
             "dpa": {
                 "reference": f"DPA-{key.upper()}-1",
                 "version": "1",
@@ -157,13 +164,13 @@ def with_client(document: dict[str, Any], key: str = "brand", name: str = "Brand
             "activity": f"{key}_campaigns",
             "subject_category": "customer",
             "fields": [
-                {"key": "name", "category": "user.name", "required": True, "label": label},
+                {"key": "name", "category": "user.name", "required": True, "label": NAME},
                 {
                     "key": "email",
                     "category": "user.contact.email",
                     "type": "email",
                     "required": True,
-                    "label": label,
+                    "label": EMAIL,
                 },
             ],
         }
