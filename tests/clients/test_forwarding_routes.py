@@ -32,7 +32,7 @@ from tests.clients.forwarding_world import (
     to,
     world,
 )
-from tests.conftest import Mailbox, Receiver
+from tests.conftest import Mailbox, Receiver, _free_port
 from tests.factories import bearer, log_in
 
 ANNE, BOB = "anne@example.test", "bob@example.test"
@@ -117,6 +117,8 @@ def test_the_brands_erasure_instruction_is_carried_out_and_the_certificate_goes_
     request_id = uuid.UUID(asked["id"])
     assert run_steps(db, keys, request_id, settings.base_url) == ["erasure", "client_answer"]
     assert _people(db, ACME) == 0
+    [done] = forwardings(db)
+    assert (done.subject_id, done.contact) == (None, None)  # her address is not kept with the forwarding
     request = db.get(dsr.Request, request_id)
     assert request is not None and request.status == "completed"
     [carried] = [p for p in receiver.received if p["event"] == "rights_request.carried_out"]
@@ -331,3 +333,23 @@ def test_processor_staff_cannot_complete_a_forwarded_request(
     db.expire_all()
     request = db.get(dsr.Request, uuid.UUID(asked["id"]))
     assert request is not None and request.status == "forwarded"
+
+
+def test_a_webhook_that_does_not_answer_stays_pending_and_is_tried_again(
+    client: TestClient, db: Session, keys: keystore.Keys, settings: Settings
+) -> None:
+    down = world(db, f"http://127.0.0.1:{_free_port()}/hook")  # nothing listens there
+    enter(client, "acme_contest", ANNE)
+    ask(client, down.staff, ANNE, ["access"])
+    [row] = forwardings(db)
+
+    assert not forwarding.deliver_webhook(db, WORKER, keys, forwarding_id=row.id, base_url=settings.base_url)
+    db.commit()
+
+    [still] = forwardings(db)
+    assert (still.webhook, still.webhook_attempts) == ("pending", 1)
+    assert forwarding.pending_webhooks(db) == [row.id]
+    [entry] = [
+        e for e in audit.list_entries(db, organisation_id=down.org) if e.action == "clients.request_webhook"
+    ]
+    assert entry.outcome == "failed"
