@@ -297,6 +297,7 @@ def _forwardings(
     )
     doomed = []
     for row_id, subject_id in db.execute(query):
+        assert subject_id is not None  # selected by it
         found[subject_id] = found.get(subject_id, 0) + 1
         if not by_id[subject_id].dry_run:
             doomed.append(row_id)
