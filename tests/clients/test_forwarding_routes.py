@@ -353,3 +353,23 @@ def test_a_webhook_that_does_not_answer_stays_pending_and_is_tried_again(
         e for e in audit.list_entries(db, organisation_id=down.org) if e.action == "clients.request_webhook"
     ]
     assert entry.outcome == "failed"
+
+
+def test_a_person_of_the_company_and_of_a_brand_gets_two_requests_one_forwarded(
+    client: TestClient, db: Session, site: World, keys: keystore.Keys
+) -> None:
+    enter(client, "acme_contest", ANNE)
+    response = client.post(  # also one of Qualifio's own contacts
+        "/api/forms/contact/submissions",
+        json={"fields": {"name": "Anne", "email": ANNE, "message": "Hello"}, "language": "en"},
+    )
+    assert response.status_code == 201, response.text
+
+    asked = ask(client, site.staff, ANNE, ["access"])
+
+    assert asked["status"] == "awaiting_identity"  # the company's own part: its usual flow
+    [row] = forwardings(db)
+    part = db.get(dsr.Request, row.request_id)
+    assert part is not None and (part.status, part.details["part_of"]) == ("forwarded", asked["reference"])
+    people = {s.id: s.client for s in db.scalars(select(Subject))}
+    assert row.subject_id is not None and people[row.subject_id] == ACME

@@ -15,7 +15,7 @@ from lawful.clients import forwarding
 from . import rules
 from .errors import TransitionRefused, UnknownKind
 from .models import Request, Step
-from .service import _write_new, move, register_for, tell
+from .service import _write_new, move, open_request, register_for, tell
 
 CLIENT = "client"  # details.client: the request names the client (brand) it is about
 # what a client may instruct lawful to carry out in its space (Art. 28(3)(e)); the rest is the client's own
@@ -75,8 +75,8 @@ def route(
 ) -> bool:
     """At receipt: a request about a client's data is recorded `forwarded` and sent to each client whose
     space holds the person (or the client it names); False for a request about the company's own data."""
-    if request.details.get(CLIENT) is None and (own_subject or address is None):
-        return False  # the usual case, without reading the register: the company's own person
+    if request.details.get(CLIENT) is None and address is None:
+        return False  # a request by letter without email: nobody to look for in a client's space
     try:
         register = register_for(db, request)
     except processing.RegisterNotFound:
@@ -89,8 +89,12 @@ def route(
     )
     if named is not None:
         targets = [named]
-    elif own_subject or not spaces:
+    elif not spaces:
         return False  # the company's own person (or nobody's): answered by the company as controller
+    elif own_subject:  # the company's own person, and a client's too: each client's part is its own request
+        for client in [c for c in register.clients if c.key in spaces]:
+            _part_for(db, actor, keys, request, client.key, address, base_url)
+        return False
     else:
         targets = [c for c in register.clients if c.key in spaces]
     rules.ensure_transition(rules.Status(request.status), rules.Status.FORWARDED)
@@ -133,6 +137,32 @@ def route(
         names = ", ".join(c.name for c in targets)
         tell(db, keys, request, "forwarded", controller=names, by_mail=True)
     return True
+
+
+def _part_for(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    request: Request,
+    client: str,
+    address: str | None,
+    base_url: str,
+) -> Request:
+    """The part of a request that is about a client's person: a request of its own, forwarded to the client,
+    while the company answers for its own data."""
+    return open_request(
+        db,
+        actor,
+        keys,
+        organisation_id=request.organisation_id,
+        kinds=list(request.kinds),
+        email=address,
+        language=request.language,
+        channel=request.channel,
+        base_url=base_url,
+        received_at=request.received_at,
+        details={**request.details, CLIENT: client, "part_of": request.reference},
+    )
 
 
 def carry_out(
