@@ -195,7 +195,7 @@ def test_client_a_can_never_instruct_on_client_bs_people(
     assert listed == []  # Acme sees none of Beta's requests
 
 
-def test_the_same_address_in_two_brands_spaces_is_forwarded_to_each_separately(
+def test_the_same_address_in_two_brands_spaces_is_forwarded_to_each_as_its_own_request(
     client: TestClient, db: Session, site: World
 ) -> None:
     enter(client, "acme_contest", ANNE)
@@ -205,8 +205,12 @@ def test_the_same_address_in_two_brands_spaces_is_forwarded_to_each_separately(
 
     rows = forwardings(db)
     assert [r.client for r in rows] == [ACME, BETA]
+    assert rows[0].request_id != rows[1].request_id  # a request each: each brand instructs on its own
     people = {s.id: s.client for s in db.scalars(select(Subject))}
     assert [people[r.subject_id] for r in rows if r.subject_id] == [ACME, BETA]  # each its own person
+    assert _instruct(client, site.brand, ACME, rows[0].request_id, "refuse").status_code == 200
+    assert _instruct(client, site.brand, BETA, rows[1].request_id, "refuse").status_code == 200
+    assert [(r.client, r.state) for r in forwardings(db)] == [(ACME, "refused"), (BETA, "refused")]
 
 
 def test_a_request_naming_a_brand_is_forwarded_even_when_nobody_is_found(

@@ -95,8 +95,11 @@ def route(
         for client in [c for c in register.clients if c.key in spaces]:
             _part_for(db, actor, keys, request, client.key, address, base_url)
         return False
-    else:
-        targets = [c for c in register.clients if c.key in spaces]
+    else:  # one client per request, so that each client's instruction acts on its own request alone
+        first, *others = [c for c in register.clients if c.key in spaces]
+        for client in others:
+            _part_for(db, actor, keys, request, client.key, address, base_url)
+        targets = [first]
     rules.ensure_transition(rules.Status(request.status), rules.Status.FORWARDED)
     request.status = str(rules.Status.FORWARDED)
     request.subject_id = None  # the company is not the controller: nothing of its own is about this person
