@@ -109,18 +109,22 @@ def post_forwarding(forwarding_id: str) -> bool:
         )
 
 
+@jobs.huey.periodic_task(crontab(minute="*/10"))
+def retry_forwarding_webhooks() -> int:
+    """Every ten minutes: forwardings whose webhook was not reached (or whose job was lost) are posted again."""
+    settings = jobs.current_settings()
+    with jobs.sessions(settings.resolved_database_url())() as session:
+        pending = forwarding.pending_webhooks(session)
+    return sum(bool(post_forwarding.call_local(str(forwarding_id))) for forwarding_id in pending)
+
+
 @jobs.huey.periodic_task(jobs.brussels_crontab(hour="7", minute="10"))
 def follow_up_forwardings() -> None:
-    """Every morning: webhooks not yet delivered are tried again; clients late with their instruction are
-    reminded, then the privacy officers hear of it (R-102)."""
+    """Every morning: clients late with their instruction are reminded, then the privacy officers hear of
+    it (R-102)."""
     settings = jobs.current_settings()
     keys = keystore.open_keys(settings)
-    sessions = jobs.sessions(settings.resolved_database_url())
-    with sessions() as session:
-        pending = forwarding.pending_webhooks(session)
-    for forwarding_id in pending:
-        post_forwarding.call_local(str(forwarding_id))
-    with work.unit(sessions) as session:
+    with work.unit(jobs.sessions(settings.resolved_database_url())) as session:
         for organisation in processing.list_organisations(session):
             forwarding.follow_ups(
                 session,
