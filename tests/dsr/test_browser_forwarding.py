@@ -70,6 +70,10 @@ def test_a_participants_erasure_goes_to_the_brand_and_is_carried_out_on_its_inst
     token = ask(page, ERASURE, email)
 
     status(page, FORWARDED)
+    expect(page.locator("[data-detail]")).to_have_text(
+        f"{BRAND_NAME} est le responsable du traitement de ces données : nous lui avons transmis votre demande, "
+        "et il vous répondra."
+    )
     request = request_of(live, token)
     assert (request.status, request.subject_id) == ("forwarded", None)  # never answered "no data"
     with live.session() as db:
@@ -102,6 +106,7 @@ def test_a_participants_erasure_goes_to_the_brand_and_is_carried_out_on_its_inst
     assert _people_of_the_brand(live) == 0
     page.reload()
     status(page, "Traitée.")
+    expect(page.locator("[data-detail]")).to_contain_text(f"sur les instructions de {BRAND_NAME}")
     certificate = mail_text(live, BRAND_MAIL, f"Demande {request.reference} : certificat d'effacement")
     assert "/rights/" in certificate
     assert [p["event"] for p in _hooked() if p["reference"] == request.reference] == [

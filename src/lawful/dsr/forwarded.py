@@ -18,6 +18,7 @@ from .models import Request, Step
 from .service import _write_new, move, open_request, register_for, tell
 
 CLIENT = "client"  # details.client: the request names the client (brand) it is about
+CONTROLLERS = "controllers"  # outcome.controllers: the client controllers' names, as the person is told them
 # what a client may instruct lawful to carry out in its space (Art. 28(3)(e)); the rest is the client's own
 CARRIED_OUT = ("access", "portability", "rectification", "restriction", "erasure")
 ANSWER_STEP = "client_answer"
@@ -104,6 +105,10 @@ def route(
     request.status = str(rules.Status.FORWARDED)
     request.subject_id = None  # the company is not the controller: nothing of its own is about this person
     request.details = {**request.details, "forwarded_to": [c.key for c in targets]}
+    request.outcome = {
+        **request.outcome,
+        CONTROLLERS: [c.name for c in targets],
+    }  # the status page names them
     entries.append(
         audit.entry(
             actor,
