@@ -193,6 +193,13 @@ def test_client_a_can_never_instruct_on_client_bs_people(
     assert (_people(db, ACME), _people(db, BETA)) == (1, 1)
     listed = client.get(f"/api/clients/{ACME}/requests", headers=bearer(site.brand)).json()
     assert listed == []  # Acme sees none of Beta's requests
+    db.expire_all()
+    [refused] = [
+        e
+        for e in audit.list_entries(db, organisation_id=site.org)
+        if e.action == "clients.request_instruction_refused"
+    ]
+    assert (refused.outcome, refused.entity_id) == ("refused", str(beta_row.request_id))
 
 
 def test_the_same_address_in_two_brands_spaces_is_forwarded_to_each_as_its_own_request(

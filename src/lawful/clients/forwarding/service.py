@@ -226,10 +226,16 @@ def instruct(
 ) -> Forwarding:
     """The client controller's instruction (Art. 28(3)(a)): recorded, audited, then carried out by dsr in
     this client's space only; a second instruction for the same request is refused."""
-    client_of(db, organisation_id, client)
-    row = get(db, organisation_id=organisation_id, client=client, request_id=request_id)
+    refused = _refusal(actor, organisation_id, client, request_id)
+    try:
+        client_of(db, organisation_id, client)
+        row = get(db, organisation_id=organisation_id, client=client, request_id=request_id)
+    except ForwardingNotFound as exc:  # e.g. a client's key on another client's request: kept on record
+        raise ForwardingNotFound(exc.detail, record=refused("not_found")) from exc
     if row.instruction is not None:
-        raise AlreadyInstructed(f"this request was already instructed: {row.instruction}")
+        raise AlreadyInstructed(
+            f"this request was already instructed: {row.instruction}", record=refused("already_instructed")
+        )
     row.instruction, row.instructed_at, row.instructed_by = str(instruction), clock.now(), actor.label
     row.note = note
     row.state = str(
@@ -248,6 +254,29 @@ def instruct(
     _carriers[0](db, actor, keys, row, base_url)
     db.flush()
     return row
+
+
+def _refusal(
+    actor: Actor, organisation_id: uuid.UUID, client: str, request_id: uuid.UUID
+) -> Callable[[str], Callable[[Session], object]]:
+    """An instruction refused is audited although nothing else is written (the unit of work keeps it)."""
+
+    def because(reason: str) -> Callable[[Session], object]:
+        def record(db: Session) -> object:
+            return audit.record(
+                db,
+                actor,
+                "clients.request_instruction_refused",
+                entity_type="Request",
+                entity_id=request_id,
+                organisation_id=organisation_id,
+                outcome="refused",
+                data={"client": client, "reason": reason},
+            )
+
+        return record
+
+    return because
 
 
 def follow_ups(
