@@ -2,6 +2,7 @@
 instruction (Art. 28(3)(e), R-102, T-29)."""
 
 from . import rules
+from .delivery import deliver_webhook, follow_ups, payload, pending_webhooks, post_to_client
 from .errors import AlreadyInstructed, ForwardingNotFound
 from .models import Forwarding
 from .rules import Instruction, State
@@ -10,15 +11,10 @@ from .service import (
     carry_out_with,
     client_of,
     contact,
-    deliver_webhook,
-    follow_ups,
     forward,
     get,
     instruct,
     list_forwardings,
-    payload,
-    pending_webhooks,
-    post_to_client,
     send_to_client,
 )
 
