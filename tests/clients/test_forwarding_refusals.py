@@ -23,7 +23,7 @@ from tests.clients.forwarding_world import (
     world,
 )
 from tests.conftest import Receiver
-from tests.factories import bearer
+from tests.factories import bearer, make_api_key
 
 ANNE, BOB = "anne@example.test", "bob@example.test"
 
@@ -131,15 +131,26 @@ def test_another_organisations_key_is_404(client: TestClient, db: Session, site:
     assert BETA_MAIL  # the second brand exists in both registers: its key is not enough
 
 
-def test_processor_staff_cannot_complete_a_forwarded_request(
+def test_processor_staff_cannot_complete_refuse_or_extend_a_forwarded_request(
     client: TestClient, db: Session, site: World
 ) -> None:
     enter(client, "acme_contest", ANNE)
     asked = ask(client, site.staff, ANNE, ["erasure"])
 
     response = client.post(f"/api/dsr/{asked['id']}/complete", headers=bearer(site.staff))
+    officer = make_api_key(db, site.org, ["dsr:write", "export:approve"])
+    refused = client.post(
+        f"/api/dsr/{asked['id']}/refusal",
+        json={"justification": "We do not answer this brand's participants."},
+        headers=bearer(officer),
+    )
+    extended = client.post(
+        f"/api/dsr/{asked['id']}/extension",
+        json={"months": 1, "reason": "many systems"},
+        headers=bearer(officer),
+    )
 
-    assert response.status_code == 403
+    assert (response.status_code, refused.status_code, extended.status_code) == (403, 403, 403)
     db.expire_all()
     request = db.get(dsr.Request, uuid.UUID(asked["id"]))
     assert request is not None and request.status == "forwarded"
