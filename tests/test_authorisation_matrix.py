@@ -121,6 +121,12 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/clients/{client}/end/return"): Rule(P({"register:write", "personal_data:read"})),
     ("POST", "/api/clients/{client}/end/erasure"): Rule(P({"retention:run"})),
     ("POST", "/api/clients/{client}/end/certificate"): Rule(P({"retention:run"})),
+    # a client's key; the world's register has no client, so whoever is let through finds none
+    ("GET", "/api/clients/{key}/requests"): Rule(P({"clients:instruct"}), allowed="404"),
+    ("POST", "/api/clients/{key}/requests/{request_id}/instruction"): Rule(
+        P({"clients:instruct"}), {"instruction": "refuse"}, allowed="404"
+    ),
+    ("GET", "/console/clients/requests"): Rule(P({"dsr:read"})),
     ("POST", "/api/notices/{kind}/versions"): Rule(P({"notice:publish"})),
     ("GET", "/api/notices/{kind}/versions"): Rule(P({"register:read"})),
     ("GET", "/api/notices/{kind}/versions/{number}"): Rule(P({"register:read"})),

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lawful import (
@@ -39,8 +39,10 @@ from lawful import (
 )
 from lawful.actor import PUBLIC, Actor
 from lawful.breaches import letters, scope
+from lawful.clients import forwarding
 from lawful.config import Settings
 from lawful.dsr import cases, disclosures, fees, objections
+from tests.clients.forwarding_world import with_client
 from tests.conftest import Mailbox, Receiver, _free_port
 from tests.factories import give_consent, make_fulfilled_request, make_person, make_register, make_staff
 from tests.registers import label, people
@@ -109,10 +111,12 @@ class World:
             base_url=self.settings.base_url, details=details or None,
         )  # fmt: skip
 
-    def waiting(self, kinds: list[str], lang: str, *, verified: bool = False) -> dsr.Request:
+    def waiting(
+        self, kinds: list[str], lang: str, *, verified: bool = False, email: str | None = None
+    ) -> dsr.Request:
         """A request whose code went out and was not entered yet, or one received already verified."""
         return dsr.open_request(
-            self.db, self.actor, self.keys, organisation_id=self.org, kinds=kinds, email=self.email(),
+            self.db, self.actor, self.keys, organisation_id=self.org, kinds=kinds, email=email or self.email(),
             language=lang, channel="web_form", base_url=self.settings.base_url, identity_verified=verified,
         )  # fmt: skip
 
@@ -361,6 +365,69 @@ def _client_notice(w: World, lang: str) -> None:
     clients.subprocessors.record_change(w.db, w.actor, w.keys, organisation_id=w.org, change=change)
 
 
+def _forwarded_request(w: World, lang: str) -> dsr.Request:
+    """A brand's participant asks the company: the request is forwarded to the brand (R-102)."""
+    make_register(w.db, with_client(_register()))
+    address = w.email()
+    intake.submit(
+        w.db, PUBLIC, w.keys, organisation_id=w.org, form_key="brand_contest", language=lang,
+        fields={"name": "Anaïs", "email": address}, marketing_consent=False, channel=subjects.Channel.WEB_FORM,
+    )  # fmt: skip
+    return w.waiting(["erasure"], lang, email=address)
+
+
+def _forwarding(w: World) -> forwarding.Forwarding:
+    return w.db.scalars(select(forwarding.Forwarding)).one()
+
+
+def _dsr_forwarded(w: World, lang: str) -> None:
+    _forwarded_request(w, lang)
+    # the brand's copy is written in the company's language: its own case checks it
+    w.db.execute(delete(mail.OutboxMessage).where(mail.OutboxMessage.kind.like("client_%")))
+
+
+def _client_forwarded(w: World, lang: str) -> None:
+    _forwarded_request(w, lang)
+
+
+def _client_reminder(w: World, lang: str) -> None:
+    _forwarded_request(w, lang)
+    row = _forwarding(w)
+    forwarding.follow_ups(
+        w.db, w.actor, w.keys, organisation_id=w.org, today=row.remind_on, base_url=w.settings.base_url
+    )
+
+
+def _client_escalation(w: World, lang: str) -> None:
+    make_staff(w.db, w.keys, w.org, [staff.Role.PRIVACY_OFFICER])
+    _forwarded_request(w, lang)
+    row = _forwarding(w)
+    forwarding.follow_ups(
+        w.db, w.actor, w.keys, organisation_id=w.org, today=row.escalate_on, base_url=w.settings.base_url
+    )
+
+
+def _client_answer(w: World, lang: str, kinds: list[str]) -> None:
+    request = _forwarded_request(w, lang)
+    request.kinds = kinds
+    row = _forwarding(w)
+    row.kinds = kinds
+    forwarding.instruct(
+        w.db, w.actor, w.keys, organisation_id=w.org, client=row.client, request_id=row.request_id,
+        instruction=forwarding.Instruction.CARRY_OUT, note=None, base_url=w.settings.base_url,
+    )  # fmt: skip
+    while dsr.steps.run_next(w.db, w.actor, w.keys, request_id=request.id, base_url=w.settings.base_url):
+        pass
+
+
+def _client_answer_access(w: World, lang: str) -> None:
+    _client_answer(w, lang, ["access"])
+
+
+def _client_answer_erasure(w: World, lang: str) -> None:
+    _client_answer(w, lang, ["erasure"])
+
+
 SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_code": _code,
     "dsr_acknowledgement": _acknowledgement,
@@ -381,11 +448,18 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "breach_letter": _breach_letter,
     "retention_warning": _retention_warning,
     "client_notice": _client_notice,
+    "dsr_forwarded": _dsr_forwarded,
+    "client_forwarded": _client_forwarded,
+    "client_reminder": _client_reminder,
+    "client_escalation": _client_escalation,
+    "client_answer_access": _client_answer_access,
+    "client_answer_erasure": _client_answer_erasure,
 }
 CASES = [
     pytest.param(kind, lang, id=f"{kind}-{lang}")
     for kind in SENDERS
-    for lang in (LANGS if mail.KINDS[kind].reader != "staff" else ("fr",))  # staff: the company's language
+    # staff and client controllers: the company's language
+    for lang in (LANGS if mail.KINDS[kind].reader not in ("staff", "controller") else ("fr",))
 ]
 
 

@@ -34,6 +34,8 @@ from lawful.clients import pages as client_pages
 from lawful.clients import routes as client_routes
 from lawful.clients.export import pages as client_register_pages
 from lawful.clients.export import routes as client_register_routes
+from lawful.clients.forwarding import pages as client_forwarding_pages
+from lawful.clients.forwarding import routes as client_forwarding_routes
 from lawful.clients.subprocessors import routes as client_subprocessor_routes
 from lawful.compliance import pages as compliance_pages
 from lawful.compliance import routes as compliance_routes
@@ -153,6 +155,7 @@ def create_app(settings: Settings) -> FastAPI:
         client_subprocessor_routes.router,
         contract_end_routes.router,
         client_routes.router,
+        client_forwarding_routes.router,  # /api/clients/{key}/requests
         retention_routes.router,
     ):
         app.include_router(router)
@@ -184,6 +187,7 @@ def create_app(settings: Settings) -> FastAPI:
         retention_pages.console,
         client_register_pages.pages,
         client_pages.pages,
+        client_forwarding_pages.console,  # /console/clients/requests
     ):
         app.include_router(page_router)
     statics.assets()  # read, hashed and compressed once, before the first visitor asks

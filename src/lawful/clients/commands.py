@@ -10,11 +10,13 @@ from lawful import terminal
 
 from . import service
 from .export.commands import register
+from .forwarding import commands as forwarding_commands
 from .subprocessors.commands import cli as sub_processors
 
 cli = typer.Typer(
     help="Client controllers we process data for, with their DPAs (Art. 28).", no_args_is_help=True
 )
+cli.add_typer(forwarding_commands.cli, name="requests")  # lawful clients requests list|instruct
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
 cli.command("register")(register)

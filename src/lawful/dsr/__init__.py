@@ -1,6 +1,6 @@
 """Rights requests (GDPR Art. 12-22): intake from any channel, identity, legal deadlines, every right fulfilled."""
 
-from . import cases, deletions, rules, steps
+from . import cases, deletions, forwarded, rules, steps
 from .errors import (
     CodeRefused,
     ExtensionRefused,
@@ -47,6 +47,7 @@ __all__ = [
     "contact",
     "deletions",
     "extend",
+    "forwarded",
     "get",
     "list_open",
     "open_request",

@@ -16,11 +16,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, crypto, decisions, keystore, mail, staff, subjects
 from lawful.actor import Actor
+from lawful.clients import forwarding
 from lawful.db import among
 
 from .models import Package, Request
@@ -283,6 +284,28 @@ def _recipient_messages(
     return found
 
 
+def _forwardings(
+    db: Session, actor: Actor, keys: keystore.Keys, people: People, done: dict[uuid.UUID, Destroyed]
+) -> Found:
+    """The requester's address a request forwarded to a client controller keeps (R-102): the forwarding
+    stays as the record of what was sent to whom, without the address."""
+    model = forwarding.Forwarding
+    by_id = {person.subject_id: person for person in people}
+    found: Found = {}
+    query = select(model.id, model.subject_id).where(
+        among(db.get_bind().dialect, model.subject_id, list(by_id)), model.contact.is_not(None)
+    )
+    doomed = []
+    for row_id, subject_id in db.execute(query):
+        assert subject_id is not None  # selected by it
+        found[subject_id] = found.get(subject_id, 0) + 1
+        if not by_id[subject_id].dry_run:
+            doomed.append(row_id)
+    if doomed:
+        db.execute(update(model).where(model.id.in_(doomed)).values(contact=None))
+    return found
+
+
 ARTEFACTS: tuple[Artefact, ...] = (
     Artefact("answers", (Package,), ("package:",), _answers),
     Artefact("case records", (Request,), (), _case_records),  # the address sealed under system:outbox
@@ -290,6 +313,7 @@ ARTEFACTS: tuple[Artefact, ...] = (
     Artefact("queued mail", (mail.OutboxMessage,), (), _queued_mail),
     Artefact("pending opt-ins", (consent.OptIn,), (), _opt_ins),
     Artefact("recipient messages", (RecipientNotice,), (), _recipient_messages),  # sealed under system:outbox
+    Artefact("forwarded requests", (forwarding.Forwarding,), (), _forwardings),  # sealed under system:outbox
 )
 
 # sealed data that is not a copy to destroy here, and why

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock, i18n, keystore
 from lawful.actor import Actor
+from lawful.errors import Forbidden
 
 from . import rules
 from .errors import NotPrivacyOfficer, RefusalRefused
@@ -18,6 +19,7 @@ def extend(
 ) -> Request:
     """Art. 12(3): up to two more months, with reasons told to the person within the first month (T-24)."""
     request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
+    _not_forwarded(request)
     original = rules.due_date(rules.received_date(request.received_at), clock.is_working_day)
     rules.ensure_extension(
         today=clock.today(),
@@ -54,8 +56,15 @@ def refuse(
     if len(justification.strip()) < 20:
         raise RefusalRefused("a refusal needs a written justification")
     request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
+    _not_forwarded(request)
     move(db, actor, request, rules.Status.REFUSED)
     request.refusal, request.completed_at = justification.strip(), clock.now()
     tell(db, keys, request, "refusal", reason=request.refusal)
     audit.record(db, actor, "dsr.refused", entity=request, organisation_id=request.organisation_id)
     return request
+
+
+def _not_forwarded(request: Request) -> None:
+    """R-102, T-29: a request forwarded to a client controller is the client's to extend or refuse."""
+    if request.status == rules.Status.FORWARDED:
+        raise Forbidden("a request forwarded to a client controller is decided by the client's instruction")

@@ -139,6 +139,19 @@ def open_request(
             },
         )
     ]
+    from .forwarded import route  # forwarded builds on this module
+
+    if route(  # a request about a client's data goes to the client, never answered by us
+        db,
+        actor,
+        keys,
+        request,
+        address=address,
+        own_subject=subject is not None,
+        entries=entries,
+        base_url=base_url,
+    ):
+        return request
     method = "staff" if identity_verified else "not_required" if _needs_no_identity(request) else None
     if method is not None and _started_at_once(db, actor, request, method, entries):
         return request  # the usual case: written with its steps and both entries as one statement

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from lawful import clock, jobs, keystore, processing, work
 from lawful.actor import Actor, ActorKind
+from lawful.clients import forwarding
 
 from . import cases, housekeeping, notices, steps, tombstones
 
@@ -92,3 +93,44 @@ def sweep_leftovers() -> None:
     settings = jobs.current_settings()
     with work.unit(jobs.sessions(settings.resolved_database_url())) as session:
         housekeeping.sweep(session, WORKER, keystore.open_keys(settings))
+
+
+@jobs.huey.task(retries=3, retry_delay=30)
+def post_forwarding(forwarding_id: str) -> bool:
+    """R-102: a request forwarded to a client is posted to its webhook once the forwarding is committed."""
+    settings = jobs.current_settings()
+    with work.unit(jobs.sessions(settings.resolved_database_url())) as session:
+        return forwarding.deliver_webhook(
+            session,
+            WORKER,
+            keystore.open_keys(settings),
+            forwarding_id=uuid.UUID(forwarding_id),
+            base_url=settings.base_url,
+        )
+
+
+@jobs.huey.periodic_task(crontab(minute="*/10"))
+def retry_forwarding_webhooks() -> int:
+    """Every ten minutes: forwardings whose webhook was not reached (or whose job was lost) are posted again."""
+    settings = jobs.current_settings()
+    with jobs.sessions(settings.resolved_database_url())() as session:
+        pending = forwarding.pending_webhooks(session)
+    return sum(bool(post_forwarding.call_local(str(forwarding_id))) for forwarding_id in pending)
+
+
+@jobs.huey.periodic_task(jobs.brussels_crontab(hour="7", minute="10"))
+def follow_up_forwardings() -> None:
+    """Every morning: clients late with their instruction are reminded, then the privacy officers hear of
+    it (R-102)."""
+    settings = jobs.current_settings()
+    keys = keystore.open_keys(settings)
+    with work.unit(jobs.sessions(settings.resolved_database_url())) as session:
+        for organisation in processing.list_organisations(session):
+            forwarding.follow_ups(
+                session,
+                WORKER,
+                keys,
+                organisation_id=organisation.id,
+                today=clock.today(),
+                base_url=settings.base_url,
+            )

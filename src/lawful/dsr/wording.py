@@ -32,6 +32,8 @@ def words(request: Any, lang: str) -> Words:
     if outcome.get("closed") == UNIDENTIFIED:
         return Words(i18n.t("requests.unidentified", lang, date=closed_on), None)
     state = i18n.t(f"rights.state.{status}", lang)
+    if controllers := outcome.get("controllers"):  # R-102: a client controller handles it (forwarded.py)
+        return _forwarded(status, outcome, ", ".join(controllers), closed_on, lang)
     if status == Status.COMPLETED:
         return Words(state, i18n.t("requests.answered_on", lang, date=closed_on))
     if status == Status.REFUSED:
@@ -47,6 +49,19 @@ def words(request: Any, lang: str) -> Words:
         )
         return Words(state, detail)
     return Words(state, i18n.t("rights.due", lang, date=due))
+
+
+def _forwarded(status: str, outcome: dict[str, Any], names: str, closed_on: str, lang: str) -> Words:
+    """A request about a client's data: the client answers, so no date of ours; once carried out on its
+    instruction, when that was."""
+    if status == Status.COMPLETED and outcome.get("client_instruction") == "carry_out":
+        return Words(
+            i18n.t("rights.state.completed", lang),
+            i18n.t("requests.carried_out_for", lang, controller=names, date=closed_on),
+        )
+    return Words(
+        i18n.t("rights.state.forwarded", lang), i18n.t("requests.forwarded_to", lang, controller=names)
+    )
 
 
 def joined(request: Request, lang: str) -> Words:

@@ -21,7 +21,9 @@ from lawful import i18n, render
 class Kind:
     """One kind of mail lawful sends; `automatic` mail carries Auto-Submitted: auto-generated (RFC 3834)."""
 
-    reader: str  # "subject" (the person the data are about), "third_party" (a referred friend), "staff"
+    # "subject" (the person the data are about), "third_party" (a referred friend), "staff", "controller"
+    # (a client controller the company processes data for, written to in the company's language)
+    reader: str
     automatic: bool = True
 
 
@@ -40,13 +42,19 @@ KINDS: dict[str, Kind] = {
     "dsr_objection_rejected": Kind("subject"),
     "dsr_disclosure": Kind("subject"),  # data disclosed to an authority (R-89)
     "dsr_reminder": Kind("staff"),
+    "dsr_forwarded": Kind("subject"),  # R-102: the person is told which controller handles the request
+    "client_forwarded": Kind("controller"),  # a rights request sent to the client controller (R-102)
+    "client_reminder": Kind("controller"),
+    "client_answer_access": Kind("controller"),
+    "client_answer_erasure": Kind("controller"),
+    "client_escalation": Kind("staff"),
     "breach_alert": Kind("staff"),
     "opt_in": Kind("subject"),
     "campaign": Kind("subject", automatic=False),  # written by the company's marketers
     "referral": Kind("third_party"),
     "breach_letter": Kind("subject"),  # Art. 34: service mail, never held back by a marketing opt-out
     "retention_warning": Kind("subject"),  # R-77: account data about to be deleted (service mail)
-    "client_notice": Kind("staff"),  # to a client controller's contact, in the company's language (R-104)
+    "client_notice": Kind("controller"),  # a new sub-processor told to the client controller (R-104)
 }
 
 

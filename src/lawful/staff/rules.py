@@ -42,6 +42,8 @@ BREACHES_REPORT = "breaches:report"  # a processor's API key: reports breaches a
 RETENTION_READ = "retention:read"  # the retention plans: what leaves, when (privacy officer)
 COMPLIANCE_READ = "compliance:read"  # what is overdue or soon due, with references and register paths
 RETENTION_RUN = "retention:run"
+# a client controller's key: sees the requests forwarded to it and gives its instructions on them
+CLIENTS_INSTRUCT = "clients:instruct"
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -68,12 +70,13 @@ PERMISSIONS: frozenset[str] = frozenset(
         RETENTION_READ,
         COMPLIANCE_READ,
         RETENTION_RUN,
+        CLIENTS_INSTRUCT,
     }
 )
 
 _READ_PD = {REGISTER_READ, PERSONAL_DATA_READ, SUBJECTS_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE, BREACHES_REPORT},
+    Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE, BREACHES_REPORT, CLIENTS_INSTRUCT},
     Role.LEGAL: frozenset(
         {
             *_READ_PD,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock, crypto, keystore, processing
 from lawful.actor import Actor
+from lawful.errors import Forbidden
 
 from .. import recipients, rules
 from ..errors import RequestNotFound, TransitionRefused
@@ -178,6 +179,8 @@ def answered(db: Session, actor: Actor, request: Request) -> None:
 def complete(db: Session, actor: Actor, *, request_id: uuid.UUID) -> Request:
     """Staff close a request by hand: refused, naming them, while a recipient is not yet told (Art. 19)."""
     request = get(db, request_id=request_id, organisation_id=actor.organisation_id)
+    if request.status == rules.Status.FORWARDED:  # R-102, T-29: the client controller decides, not us
+        raise Forbidden("a request forwarded to a client controller is carried out only on its instruction")
     if request.status in CLOSED:
         raise TransitionRefused(f"the request is already {request.status}")
     untold = pending(db, request_id=request.id)

@@ -10,7 +10,7 @@ from lawful.actor import Actor
 
 from .. import cases, fees, objections
 from ..models import Request
-from . import access, answer, changes, erasure, portability
+from . import access, answer, changes, client_answer, erasure, portability
 from .access import access_report
 
 __all__ = ["HANDLERS", "ORDER", "Handler", "access_report"]
@@ -27,6 +27,7 @@ HANDLERS: dict[str, Handler] = {
     "erasure": erasure.erase,
     "notify_recipients": answer.notify_recipients,
     "answer": answer.answer,
+    "client_answer": client_answer.client_answer,  # on a client controller's instruction
     objections.NOTIFY_STEP: objections.notify_decision,  # after the officer's decision (objections.py)
 }
 # access and portability read before erasure deletes; recipients hear before the answer goes out
@@ -43,5 +44,6 @@ ORDER = (
     "erasure",
     "notify_recipients",
     "answer",
+    "client_answer",
     objections.NOTIFY_STEP,
 )
