@@ -22,7 +22,20 @@ from aiosmtpd.smtp import Envelope
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import breaches, clock, consent, dsr, i18n, intake, keystore, mail, marketing, staff, subjects
+from lawful import (
+    breaches,
+    clock,
+    consent,
+    dsr,
+    i18n,
+    intake,
+    keystore,
+    mail,
+    marketing,
+    notices,
+    staff,
+    subjects,
+)
 from lawful.actor import PUBLIC, Actor
 from lawful.breaches import letters, scope
 from lawful.config import Settings
@@ -268,6 +281,29 @@ def _breach_letter(w: World, lang: str) -> None:
     letters.send(w.db, w.actor, w.keys, organisation_id=w.org, reference="B-1", letters=texts)
 
 
+def _notice_change(w: World, lang: str) -> None:
+    """A material change of the privacy notice, told to a person whose data it concerns (R-117)."""
+    address = w.email()
+    subjects.collect(
+        w.db, w.actor, w.keys, organisation_id=w.org, subject_category="prospect",
+        identities={subjects.IdentityKind.EMAIL: address}, values={"user.contact.email": address},
+        collection=subjects.CollectionCreate(activity="request_followup", channel=subjects.Channel.EMAIL),
+        language=lang,
+    )  # fmt: skip
+    document = _register()
+    activity = next(a for a in document["activities"] if a["key"] == "request_followup")
+    activity["purpose"] = {k: f"{v} (v2)" for k, v in activity["purpose"].items()}
+    notices.publish(w.db, w.actor, organisation_id=w.org, kind=notices.NoticeKind.PRIVACY)
+    make_register(w.db, document)
+    version = notices.publish(
+        w.db, w.actor, organisation_id=w.org, kind=notices.NoticeKind.PRIVACY, changelog="v2"
+    )
+    change = notices.changes.find(w.db, organisation_id=w.org, kind="privacy", number=version.number)
+    notices.changes.notify(
+        w.db, w.actor, w.keys, organisation_id=w.org, change_id=change.id, base_url=w.settings.base_url
+    )
+
+
 SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_code": _code,
     "dsr_acknowledgement": _acknowledgement,
@@ -286,6 +322,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "campaign": _campaign,
     "referral": _referral,
     "breach_letter": _breach_letter,
+    "notice_change": _notice_change,
 }
 CASES = [
     pytest.param(kind, lang, id=f"{kind}-{lang}")

@@ -53,6 +53,7 @@ from lawful.marketing import pages as marketing_pages
 from lawful.marketing import routes as marketing_routes
 from lawful.notices import pages as notice_pages
 from lawful.notices import routes as notice_routes
+from lawful.notices.changes import routes as notice_change_routes
 from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
 from lawful.retention import pages as retention_pages
@@ -128,6 +129,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (
         register_routes.router,
         notice_routes.router,
+        notice_change_routes.router,
         audit_routes.router,
         intake_routes.router,
         consent_routes.router,
