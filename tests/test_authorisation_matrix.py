@@ -114,6 +114,8 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/notices/changes"): Rule(P({"register:read"})),
     ("GET", "/api/notices/changes/{kind}/{number}"): Rule(P({"register:read"})),
     ("POST", "/api/notices/changes/{kind}/{number}/mail"): Rule(P({"notice:publish"})),
+    ("GET", "/api/staff/access-review"): Rule(P({"audit:read"})),
+    ("POST", "/api/staff/grants/{grant_id}/review"): Rule(P({"staff:manage"}), body={}),
     ("GET", "/api/audit"): Rule(P({"audit:read"})),
     ("GET", "/api/audit/verify"): Rule(P({"audit:read"})),
     ("GET", "/api/connectors/retention/plan"): Rule(P({"retention:read"})),

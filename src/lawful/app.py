@@ -59,6 +59,7 @@ from lawful.processing import routes as register_routes
 from lawful.retention import pages as retention_pages
 from lawful.retention import routes as retention_routes
 from lawful.staff import pages as staff_pages
+from lawful.staff import routes as staff_routes
 from lawful.stats import pages as stats_pages
 from lawful.stats import routes as stats_routes
 from lawful.subjects import routes as subject_routes
@@ -130,6 +131,7 @@ def create_app(settings: Settings) -> FastAPI:
         register_routes.router,
         notice_routes.router,
         notice_change_routes.router,
+        staff_routes.router,
         audit_routes.router,
         intake_routes.router,
         consent_routes.router,
