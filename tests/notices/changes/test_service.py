@@ -1,5 +1,6 @@
 """A material notice change is mailed once to each person concerned, in their language, 30 days before it
-takes effect, to a real SMTP server; nobody else is written to, and nobody erased (R-116, R-117, T-38)."""
+takes effect, to a real SMTP server, even to someone who objected to marketing; nobody else is written to,
+and nobody erased (R-116, R-117, T-38)."""
 
 from datetime import date
 from email.message import EmailMessage
@@ -8,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, keystore, mail, notices
+from lawful import audit, clock, consent, keystore, mail, notices
 from lawful.config import Settings
 from lawful.notices import NoticeKind
 from tests.conftest import Mailbox
@@ -54,6 +55,8 @@ def test_each_person_concerned_gets_one_mail_in_their_language_thirty_days_ahead
     db: Session, keys: keystore.Keys, settings: Settings, smtp: Mailbox
 ) -> None:
     org, _ = world(db, keys)
+    lookup = consent.suppression_lookup(keys, "anne@example.test")  # T-38: no marketing, still told
+    consent.suppress(db, ACTOR, organisation_id=org, lookup=lookup, reason="objection to direct marketing")
     make_register(db, reworded())
 
     version = _publish(db, org=org)
