@@ -15,7 +15,7 @@ from lawful.notices import NoticeKind
 from tests.conftest import Mailbox
 from tests.factories import make_register
 
-from .world import ACTOR, NOW, reworded, two_activities, world
+from .world import ACTOR, NOW, person, reworded, two_activities, world
 
 
 @pytest.fixture(autouse=True)
@@ -111,3 +111,18 @@ def test_no_mail_leaves_once_the_change_is_in_force(db: Session, keys: keystore.
         assert _notify(db, keys, version) == 4
     with clock.pinned(NOW.replace(month=6, day=19)):  # the day it takes effect: too late
         assert _notify(db, keys, version) == 0
+
+
+def test_someone_collected_after_the_change_was_published_is_told_by_the_hourly_pass(
+    db: Session, keys: keystore.Keys
+) -> None:
+    org, _ = world(db, keys)
+    make_register(db, reworded())
+    version = _publish(db, org=org)
+    _notify(db, keys, version)
+    person(db, keys, org, "fred@example.test", "nl", "customer_service")
+
+    first = notices.changes.notify_due(db, ACTOR, keys, base_url="https://acme.test")
+    again = notices.changes.notify_due(db, ACTOR, keys, base_url="https://acme.test")
+
+    assert (first, again) == (1, 0)
