@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lawful import breaches, clients, clock, dsr, keystore, notices, processing, retention, subjects
+from lawful import breaches, clients, clock, dsr, keystore, notices, processing, retention, staff, subjects
 from lawful.decisions import Export, exports
 from lawful.dsr import disclosures
 from lawful.intake.models import UpdateLink
@@ -157,8 +157,11 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
                 sub_processors_told=[],
             )
         )
+    member = make_staff(db, keys, ours, [Role.AUDITOR]).user
+    grant = db.scalars(select(staff.StaffGrant).where(staff.StaffGrant.staff_id == member.id)).one()
     db.commit()
     return {
+        "grant_id": str(grant.id),
         "disclosure_id": str(disclosure.id),
         "reference": breach.reference,  # theirs has no case of that number
         "run_id": str(run.id),

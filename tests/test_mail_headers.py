@@ -33,6 +33,7 @@ from lawful import (
     keystore,
     mail,
     marketing,
+    notices,
     retention,
     staff,
     subjects,
@@ -428,6 +429,29 @@ def _client_answer_erasure(w: World, lang: str) -> None:
     _client_answer(w, lang, ["erasure"])
 
 
+def _notice_change(w: World, lang: str) -> None:
+    """A material change of the privacy notice, told to a person whose data it concerns (R-117)."""
+    address = w.email()
+    subjects.collect(
+        w.db, w.actor, w.keys, organisation_id=w.org, subject_category="prospect",
+        identities={subjects.IdentityKind.EMAIL: address}, values={"user.contact.email": address},
+        collection=subjects.CollectionCreate(activity="request_followup", channel=subjects.Channel.EMAIL),
+        language=lang,
+    )  # fmt: skip
+    document = _register()
+    activity = next(a for a in document["activities"] if a["key"] == "request_followup")
+    activity["purpose"] = {k: f"{v} (v2)" for k, v in activity["purpose"].items()}
+    notices.publish(w.db, w.actor, organisation_id=w.org, kind=notices.NoticeKind.PRIVACY)
+    make_register(w.db, document)
+    version = notices.publish(
+        w.db, w.actor, organisation_id=w.org, kind=notices.NoticeKind.PRIVACY, changelog="v2"
+    )
+    change = notices.changes.find(w.db, organisation_id=w.org, kind="privacy", number=version.number)
+    notices.changes.notify(
+        w.db, w.actor, w.keys, organisation_id=w.org, change_id=change.id, base_url=w.settings.base_url
+    )
+
+
 SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_code": _code,
     "dsr_acknowledgement": _acknowledgement,
@@ -454,6 +478,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "client_escalation": _client_escalation,
     "client_answer_access": _client_answer_access,
     "client_answer_erasure": _client_answer_erasure,
+    "notice_change": _notice_change,
 }
 CASES = [
     pytest.param(kind, lang, id=f"{kind}-{lang}")

@@ -59,12 +59,14 @@ from lawful.marketing import pages as marketing_pages
 from lawful.marketing import routes as marketing_routes
 from lawful.notices import pages as notice_pages
 from lawful.notices import routes as notice_routes
+from lawful.notices.changes import routes as notice_change_routes
 from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
 from lawful.retention import pages as retention_pages
 from lawful.retention import routes as retention_routes
 from lawful.retention.contracts import routes as contract_end_routes
 from lawful.staff import pages as staff_pages
+from lawful.staff import routes as staff_routes
 from lawful.stats import pages as stats_pages
 from lawful.stats import routes as stats_routes
 from lawful.subjects import routes as subject_routes
@@ -135,6 +137,8 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (
         register_routes.router,
         notice_routes.router,
+        notice_change_routes.router,
+        staff_routes.router,
         audit_routes.router,
         intake_routes.router,
         consent_routes.router,

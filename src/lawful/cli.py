@@ -285,6 +285,7 @@ def serve(
 
         from lawful import db, jobs
         from lawful.dsr import tasks as dsr_tasks
+        from lawful.notices.changes import tasks as notice_change_tasks  # noqa: F401  (change mail, hourly)
         from lawful.retention import tasks as retention_tasks  # noqa: F401  (the embedded worker runs it hourly)
 
         engine = db.make_engine(settings.resolved_database_url())
@@ -351,6 +352,7 @@ def worker(workers: Annotated[int, typer.Option(help="worker threads")] = 2) -> 
     from lawful import jobs, keystore
     from lawful.audit import tasks as audit_tasks
     from lawful.dsr import tasks as dsr_tasks  # noqa: F401  (declares the rights-request jobs on huey)
+    from lawful.notices.changes import tasks as notice_change_tasks  # noqa: F401  (change mail, hourly)
     from lawful.retention import tasks as retention_tasks  # noqa: F401  (the hourly retention run)
 
     settings = terminal.settings()

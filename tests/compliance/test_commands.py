@@ -49,7 +49,7 @@ def test_a_late_world_exits_1_with_one_overdue_item_of_each_kind_and_no_personal
     assert overdue == {
         "request", "breach", "art14_notice", "legitimate_interest_assessment", "legal_hold", "dpa",
         "transfer_mechanism", "security_measure", "staff_access_review", "translation", "audit_chain",
-        "master_key", "tombstone_backlog",
+        "master_key", "tombstone_backlog", "staff_grant",
     }  # fmt: skip
     assert answer["overdue"] is True
     assert made.request is not None and made.breach is not None

@@ -127,6 +127,8 @@ def staff_member(
     db.execute(
         update(staff.StaffUser).where(staff.StaffUser.id == new.user.id).values(access_review_due=review)
     )
+    grant = staff.StaffGrant
+    db.execute(update(grant).where(grant.staff_id == new.user.id).values(review_due=review))
     made.staff_id = new.user.id
     return new.user.id
 

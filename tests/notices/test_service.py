@@ -120,7 +120,7 @@ def test_a_typo_fix_is_editorial_and_in_force_at_once(db: Session, actor: Actor)
     make_notice(db, org)
     document = minimal()
     for lang in ("fr", "en", "nl"):
-        document["activities"][0]["purpose"][lang] += " promptly"
+        document["data_categories"][0]["label"][lang] += "s"
     make_register(db, document)
 
     version = notices.publish(db, actor, organisation_id=org, kind=NoticeKind.PRIVACY, changelog="wording")

@@ -33,7 +33,8 @@ def test_staff_grant_in_its_own_process_adds_the_role_and_audits_it(lawful: Lawf
     assert user is not None and user.roles == ["auditor", "engineer"]
     entry = audit.latest(stored, entity=user)
     assert entry is not None and entry.action == "staff.granted"
-    assert entry.data == {"before": ["auditor"], "after": ["auditor", "engineer"]}
+    assert entry.data["before"] == ["auditor"] and entry.data["after"] == ["auditor", "engineer"]
+    assert set(entry.data) == {"before", "after", "expires_on", "review_due"}  # the grant's dates
 
 
 def test_staff_revoke_in_its_own_process_removes_the_role_and_audits_it(

@@ -50,7 +50,8 @@ def test_a_grant_is_audited_with_before_and_after(
 
     entry = audit.latest(db, entity=created.user)
     assert entry is not None and entry.action == "staff.granted"
-    assert entry.data == {"before": ["auditor"], "after": ["auditor", "support"]}
+    assert (entry.data["before"], entry.data["after"]) == (["auditor"], ["auditor", "support"])
+    assert set(entry.data) == {"before", "after", "expires_on", "review_due"}  # the grant's dates
 
 
 def test_the_totp_secret_is_encrypted_at_rest(db: Session, keys: keystore.Keys, org: uuid.UUID) -> None:

@@ -22,6 +22,7 @@ class Check(StrEnum):
     TRANSFER = "transfer_mechanism"
     SECURITY_MEASURE = "security_measure"
     STAFF_REVIEW = "staff_access_review"
+    STAFF_GRANT = "staff_grant"  # a role's grant past or near its review or expiry
     TRANSLATION = "translation"
     AUDIT_CHAIN = "audit_chain"
     MASTER_KEY = "master_key"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, breaches, clock, dsr, i18n, keystore, notices, processing, staff, subjects
 from lawful.db import make_sessionmaker
 
-from . import rules
+from . import rules, staff_grants
 from .rules import Check, Item, Severity
 
 LIA_REVIEW_EVERY = "P12M"  # EDPB Guidelines 1/2024: the balancing test is revisited; at least yearly here
@@ -30,6 +30,7 @@ def check(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID) -> li
         *_art14(db, organisation_id, today),
         *_holds(db, organisation_id, today),
         *_staff_reviews(db, organisation_id, today),
+        *staff_grants.items(db, organisation_id, today),
         *_register(db, organisation_id, today),
         *_audit_chain(db),
         *_master_key(keys, now),

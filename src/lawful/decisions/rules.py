@@ -6,8 +6,9 @@ reading an access report) sees the whole picture, not only the first obstacle.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from lawful.processing import retention_end, shortest
 
@@ -27,6 +28,7 @@ class Reason(StrEnum):
     RETENTION_EXPIRED = "retention_expired"
     HELD_FOR_OTHER_PURPOSE = "held_for_other_purpose"
     ARCHIVED = "archived"
+    NOTICE_PENDING = "notice_pending"  # a new purpose on data already held, before the people were told
 
 
 CONSENT = "consent"
@@ -34,6 +36,7 @@ CONSENT = "consent"
 CLIENT_INSTRUCTION = "client_instruction"
 LEGITIMATE_INTERESTS = "legitimate_interests"
 LEGAL_OBLIGATION = "legal_obligation"
+BRUSSELS = ZoneInfo("Europe/Brussels")  # where legal dates are
 RETENTION_FROM_COLLECTION = frozenset({"collection", "last_inbound_contact"})
 
 
@@ -50,6 +53,9 @@ class Purpose:
     retention_trigger: str | None = None
     retention_period: str | None = None
     retention: str | None = None  # the key of its retention rule
+    # Art. 6(4), 13(3): a new purpose on data already held is used from the day a notice naming it is in
+    # force (date.max: no such notice yet); None: it waits for nothing
+    notice_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,8 @@ def decide(purpose: Purpose, person: Person, fields: frozenset[str], now: dateti
     if person.child and (purpose.marketing or basis == CONSENT):
         reasons.append(Reason.UNDER_AGE)
     reasons += _retention(purpose, person, now)
+    if purpose.notice_from is not None and now.astimezone(BRUSSELS).date() < purpose.notice_from:
+        reasons.append(Reason.NOTICE_PENDING)
     hidden = archive_hidden(purpose, person, basis)
     reasons += _archived(purpose, person, hidden)
     allowed = tuple(sorted((fields or purpose.data_categories) & purpose.data_categories))

@@ -2,13 +2,14 @@
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, i18n, keystore, processing, subjects
+from lawful import audit, clock, i18n, keystore, notices, processing, subjects
 from lawful.actor import Actor
 
 from . import batch, facts, rules
@@ -27,10 +28,24 @@ def purpose_of(
     cached = _purposes.get((version_id, purpose))
     if cached is None:
         register = processing.register_by_id(db, version_id=version_id)
+        found = _purpose(register, purpose)
+        if processing.notice_required(register, purpose):  # not cached: a notice may be published any day
+            return replace(found, notice_from=_notice_from(db, organisation_id, purpose))
         if len(_purposes) > 1024:
             _purposes.clear()
-        cached = _purposes[(version_id, purpose)] = _purpose(register, purpose)
+        cached = _purposes[(version_id, purpose)] = found
     return cached
+
+
+def _notice_from(db: Session, organisation_id: uuid.UUID, purpose: str) -> date:
+    """The day the first privacy notice naming `purpose` takes effect; date.max while none does."""
+    for version in reversed(
+        notices.list_versions(db, organisation_id=organisation_id, kind=notices.NoticeKind.PRIVACY)
+    ):
+        told = processing.register_by_id(db, version_id=version.register_version_id)
+        if any(a.key == purpose for a in told.activities):
+            return version.effective_from
+    return date.max
 
 
 # Register versions never change, so a purpose read from one is cached by (version, key).

@@ -1,5 +1,6 @@
 """Privacy and cookie notices rendered from the register, published as immutable versions."""
 
+from . import changes
 from .content import countries, lifetime, period
 from .errors import (
     ChangelogMissing,
@@ -45,6 +46,7 @@ __all__ = [
     "NoticeVersion",
     "OverrideReasonMissing",
     "TranslationsStale",
+    "changes",
     "classify",
     "countries",
     "current_number",

@@ -6,16 +6,21 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
-from lawful import i18n, processing, terminal
+from lawful import i18n, keystore, processing, terminal
 
 from . import service
+from .changes import commands as change_commands
+from .changes import service as changes
+from .models import NoticeVersion
 from .rules import NoticeKind, missing_elements, missing_labels
 
 cli = typer.Typer(help="Privacy and cookie notices generated from the register.", no_args_is_help=True)
 Kind = Annotated[NoticeKind, typer.Option("--kind", help="privacy or cookies")]
 Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+cli.add_typer(change_commands.cli, name="changes")
 
 
 @cli.command("publish")
@@ -53,12 +58,14 @@ def publish(
             translations_approved=approve_translations,
             lead_days=terminal.settings().notice_lead_days,
         )
+        mailed = _mail_concerned(db, version)
         result = {
             "kind": str(kind),
             "number": version.number,
             "effective_from": version.effective_from,
             "material": version.material,
             "languages": version.languages,
+            "mailed": mailed,
         }
     if not terminal.emit(result, as_json=as_json):
         change = "material" if version.material else "editorial"
@@ -66,6 +73,24 @@ def publish(
             f"Published {kind} notice version {version.number} ({change}), "
             f"in force from {version.effective_from}, in {', '.join(version.languages)}"
         )
+
+
+def _mail_concerned(db: Session, version: NoticeVersion) -> int:
+    """A material change is mailed to the people it concerns in the unit of work that publishes it (R-117)."""
+    if not version.material or version.number == 1:
+        return 0
+    settings = terminal.settings()
+    change = changes.find(
+        db, organisation_id=version.organisation_id, kind=version.kind, number=version.number
+    )
+    return changes.notify(
+        db,
+        terminal.operator(),
+        keystore.open_keys(settings),
+        organisation_id=version.organisation_id,
+        change_id=change.id,
+        base_url=settings.base_url,
+    )
 
 
 def _date(text: str | None) -> date | None:

@@ -6,10 +6,20 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from lawful import clock, i18n, processing
-from lawful.web import AppSettings, ConsoleActor, Db, Number, SameOrigin, console_permission, html, language
+from lawful.web import (
+    AppKeys,
+    AppSettings,
+    ConsoleActor,
+    Db,
+    Number,
+    SameOrigin,
+    console_permission,
+    html,
+    language,
+)
 
 from . import service
-from .routes import publish_from
+from .routes import mail_concerned, publish_from
 from .rules import NoticeKind
 from .schemas import NoticePublish
 
@@ -34,7 +44,9 @@ def _current(request: Request, db: Db, settings: AppSettings, kind: NoticeKind) 
     org = _organisation(db, settings)
     version = service.get_current(db, organisation_id=org.id, kind=kind)
     lang = language(request, version.languages, version.authoritative_language)
-    return HTMLResponse(service.page(version, lang, org.legal_name), headers={"Content-Language": lang})
+    upcoming = service.find_upcoming(db, organisation_id=org.id, kind=kind)
+    body = service.page(version, lang, org.legal_name, upcoming)
+    return HTMLResponse(body, headers={"Content-Language": lang})
 
 
 @pages.get("/{kind}/versions")
@@ -91,9 +103,11 @@ def publish(
     db: Db,
     actor: ConsoleActor,
     settings: AppSettings,
+    keys: AppKeys,
 ) -> RedirectResponse:
     console_permission(actor, "notice:publish")
     if actor.organisation_id is None:
         raise processing.OrganisationNotFound("your account belongs to no organisation")
-    publish_from(db, actor, actor.organisation_id, kind, form, settings.notice_lead_days)
+    version = publish_from(db, actor, actor.organisation_id, kind, form, settings.notice_lead_days)
+    mail_concerned(db, actor, keys, version, settings.base_url)
     return RedirectResponse("/console/notices", status_code=303)

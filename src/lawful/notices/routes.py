@@ -8,9 +8,11 @@ from sqlalchemy.orm import Session
 
 from lawful.actor import Actor
 from lawful.errors import Forbidden
-from lawful.web import AppSettings, Db, Number, require
+from lawful.keystore import Keys
+from lawful.web import AppKeys, AppSettings, Db, Number, require
 
 from . import service
+from .changes import service as changes
 from .models import NoticeVersion
 from .rules import NoticeKind
 from .schemas import NoticePublish, NoticeVersionDetail, NoticeVersionRead
@@ -22,9 +24,10 @@ Reader = Annotated[Actor, Depends(require("register:read"))]
 
 @router.post("/{kind}/versions", status_code=201)
 def publish_notice(
-    kind: NoticeKind, body: NoticePublish, db: Db, actor: Publisher, settings: AppSettings
+    kind: NoticeKind, body: NoticePublish, db: Db, actor: Publisher, settings: AppSettings, keys: AppKeys
 ) -> NoticeVersionRead:
     version = publish_from(db, actor, _org(actor), kind, body, settings.notice_lead_days)
+    mail_concerned(db, actor, keys, version, settings.base_url)
     return NoticeVersionRead.model_validate(version)
 
 
@@ -69,4 +72,16 @@ def publish_from(
         urgent_reason=body.urgent_reason,
         translations_approved=body.translations_approved,
         lead_days=lead_days,
+    )
+
+
+def mail_concerned(db: Session, actor: Actor, keys: Keys, version: NoticeVersion, base_url: str) -> int:
+    """A material change is mailed to the people it concerns in the unit of work that publishes it (R-117)."""
+    if not version.material or version.number == 1:
+        return 0
+    change = changes.find(
+        db, organisation_id=version.organisation_id, kind=version.kind, number=version.number
+    )
+    return changes.notify(
+        db, actor, keys, organisation_id=version.organisation_id, change_id=change.id, base_url=base_url
     )

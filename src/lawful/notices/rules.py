@@ -52,6 +52,7 @@ MATERIAL_PATHS = {
         "organisation.dpo",
         "organisation.joint_controllers",
         "organisation.automated_decisions",
+        "organisation.portability",
         "subject_categories",
         "data_categories",
         "recipients",
@@ -60,8 +61,10 @@ MATERIAL_PATHS = {
     ),
     NoticeKind.COOKIES: ("organisation.legal_name", "trackers", "recipients"),
 }
-# Within those, rewording one language's text, or internal bookkeeping (reviewers, test dates), is editorial.
+# Within those, rewording one language's label, or internal bookkeeping (reviewers, test dates), is editorial;
+# but what a purpose (or a legitimate interest) says is what people agreed to or expect, in every language (T-38).
 EDITORIAL_LEAVES = frozenset({"en", "fr", "nl"})
+MATERIAL_WORDING = (".purpose", ".legitimate_interest.interest")
 EDITORIAL_FIELDS = frozenset(
     {
         "reviewer",
@@ -151,8 +154,12 @@ def classify(changes: Sequence[Change], kind: NoticeKind) -> Classification:
 def _is_material(path: str, kind: NoticeKind) -> bool:
     if not path.startswith(MATERIAL_PATHS[kind]):
         return False
-    leaf = path.rsplit(".", 1)[-1]
-    return leaf not in EDITORIAL_LEAVES and leaf not in EDITORIAL_FIELDS
+    head, _, leaf = path.rpartition(".")
+    if leaf in EDITORIAL_LEAVES:
+        return (
+            kind is NoticeKind.PRIVACY and head.startswith("activities[") and head.endswith(MATERIAL_WORDING)
+        )
+    return leaf not in EDITORIAL_FIELDS
 
 
 def override(found: Classification, *, material: bool, reason: str | None) -> Classification:

@@ -13,6 +13,7 @@ from lawful import audit, clock, i18n, processing, render
 from lawful.actor import Actor
 
 from . import content, rules
+from .changes import service as changes
 from .errors import ChangelogMissing, NoticeIncomplete, NoticeNotFound, NoticeUnchanged, TranslationsStale
 from .models import NoticeVersion
 from .rules import Classification, NoticeKind
@@ -90,6 +91,11 @@ def publish(
     )
     db.add(version)
     db.flush()
+    if previous is not None:
+        before = processing.get_version(db, organisation_id=organisation_id, number=previous.register_number)
+        changes.record(
+            db, actor, version=version, classification=classification, before=before, after=register_version
+        )
     audit.record(
         db,
         actor,
@@ -196,22 +202,38 @@ def _in_force(query: Select[Any], organisation_id: Any, kind: NoticeKind, today:
     )
 
 
-_pages: dict[tuple[uuid.UUID, str, str], str] = {}
+_pages: dict[tuple[uuid.UUID, str, str, uuid.UUID | None], str] = {}
 _MAX_CACHED_PAGES = 512
 
 
-def page(version: NoticeVersion, lang: str, org_name: str) -> str:
-    """The full public page of a version; versions never change, so each page is rendered once."""
-    key = (version.id, lang, org_name)
+def page(version: NoticeVersion, lang: str, org_name: str, upcoming: NoticeVersion | None = None) -> str:
+    """The full public page of a version, with the upcoming version announced beside it (T-38); versions
+    never change, so each page is rendered once."""
+    key = (version.id, lang, org_name, upcoming.id if upcoming else None)
     cached = _pages.get(key)
     if cached is None:
         if len(_pages) >= _MAX_CACHED_PAGES:
             _pages.clear()
-        cached = _pages[key] = _render_page(version, lang, org_name)
+        cached = _pages[key] = _render_page(version, lang, org_name, upcoming)
     return cached
 
 
-def _render_page(version: NoticeVersion, lang: str, org_name: str) -> str:
+def find_upcoming(db: Session, *, organisation_id: uuid.UUID, kind: NoticeKind) -> NoticeVersion | None:
+    """The newest published version not yet in force, if any."""
+    query = (
+        select(NoticeVersion)
+        .where(
+            NoticeVersion.organisation_id == organisation_id,
+            NoticeVersion.kind == str(kind),
+            NoticeVersion.effective_from > clock.today(),
+        )
+        .order_by(NoticeVersion.number.desc())
+        .limit(1)
+    )
+    return db.scalars(query).first()
+
+
+def _render_page(version: NoticeVersion, lang: str, org_name: str, upcoming: NoticeVersion | None) -> str:
     language = lang if lang in version.languages else version.authoritative_language
     return render.render(
         "notices/page.html",
@@ -225,4 +247,5 @@ def _render_page(version: NoticeVersion, lang: str, org_name: str) -> str:
         effective=version.effective_from,
         updated=clock.brussels_date(version.published_at),
         body=version.texts[language],
+        upcoming=upcoming if upcoming is not None and upcoming.number > version.number else None,
     )

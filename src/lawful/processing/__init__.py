@@ -5,6 +5,7 @@ from . import (
     taxonomy,
 )
 from .clients import client_of, dpa_complete
+from .compatibility import notice_required
 from .datastores import (
     AtEnd,
     Datastore,
@@ -60,6 +61,7 @@ from .service import (
     get_organisation,
     get_organisation_by_id,
     get_version,
+    in_force,
     list_organisations,
     list_versions,
     register_by_id,
@@ -128,10 +130,12 @@ __all__ = [
     "get_organisation_by_id",
     "get_version",
     "identify_tracker",
+    "in_force",
     "is_special",
     "kept_rules",
     "list_organisations",
     "list_versions",
+    "notice_required",
     "period_parts",
     "portable",
     "record",

@@ -32,9 +32,24 @@ def schema() -> None:
 
 
 @cli.command("check")
-def check(file: FileArg, as_json: Json = False) -> None:
+def check(
+    file: FileArg,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            help="the register in force (e.g. from the main branch): new purposes on data it holds need an Art. 6(4) assessment"
+        ),
+    ] = None,
+    as_json: Json = False,
+) -> None:
     """Report every problem with its path in the document; exit 1 when any is an error."""
-    register, problems = service.check(file.read_text(encoding="utf-8"))
+    previous = None
+    if against is not None:
+        previous, earlier = service.check(against.read_text(encoding="utf-8"))
+        if previous is None:
+            _print_problems(earlier)
+            raise typer.BadParameter("the register given with --against is not valid", param_hint="--against")
+    register, problems = service.check(file.read_text(encoding="utf-8"), previous)
     if not terminal.emit(
         {"ok": register is not None, "problems": [vars(p) for p in problems]}, as_json=as_json
     ):

@@ -25,8 +25,10 @@ def get_schema() -> dict[str, Any]:
 
 
 @router.post("/check")
-def check_register(body: RegisterSubmit, actor: Reader) -> CheckResult:
-    _, problems = service.check(body.yaml)
+def check_register(body: RegisterSubmit, db: Db, actor: Reader) -> CheckResult:
+    """Against the register in force of the caller's organisation: a new purpose on data already held
+    needs its Art. 6(4) assessment."""
+    _, problems = service.check(body.yaml, service.in_force(db, organisation_id=actor.organisation_id))
     return CheckResult(
         ok=not any(p.severity == "error" for p in problems),
         problems=[ProblemRead(**vars(p)) for p in problems],

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from lawful import audit, clock
 from lawful.actor import Actor
 
-from . import loader, rules
+from . import compatibility, loader, rules
 from .diff import Change, diff
 from .document import Register
 from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound
@@ -20,19 +20,20 @@ from .models import Organisation, RegisterVersion
 from .rules import Problem
 
 
-def check(text: str) -> tuple[Register | None, list[Problem]]:
-    """Parse and check a register; the register is returned only when it has no error."""
+def check(text: str, previous: Register | None = None) -> tuple[Register | None, list[Problem]]:
+    """Parse and check a register, against the one in force when given (Art. 6(4)); the register is
+    returned only when it has no error."""
     register, problems = loader.parse(text)
     if register is None:
         return None, problems
-    problems = rules.check(register)
+    problems = rules.check(register) + compatibility.problems(register, previous)
     errors = [p for p in problems if p.severity == "error"]
     return (None if errors else register), problems
 
 
 def apply(db: Session, actor: Actor, *, text: str, source: str) -> tuple[RegisterVersion, bool]:
     """Store the register as the organisation's next version; (version, False) when nothing changed."""
-    register, problems = check(text)
+    register, problems = check(text, _in_force(db, text))
     if register is None:
         errors = [p for p in problems if p.severity == "error"]
         raise RegisterInvalid(
@@ -67,6 +68,19 @@ def apply(db: Session, actor: Actor, *, text: str, source: str) -> tuple[Registe
         data={"number": version.number, "sha256": digest, "changes": len(version.changes)},
     )
     return version, True
+
+
+def _in_force(db: Session, text: str) -> Register | None:
+    """The register in force for the organisation `text` names, if it has one."""
+    register, _ = loader.parse(text)
+    organisation = find_organisation(db, slug=register.organisation.slug) if register else None
+    current = find_current(db, organisation_id=organisation.id) if organisation else None
+    return register_of(current) if current else None
+
+
+def in_force(db: Session, *, organisation_id: uuid.UUID | None) -> Register | None:
+    current = find_current(db, organisation_id=organisation_id) if organisation_id else None
+    return register_of(current) if current else None
 
 
 def _problem_dict(problem: Problem) -> dict[str, str]:

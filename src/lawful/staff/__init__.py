@@ -9,9 +9,12 @@ from .errors import (
     StaffNotFound,
     WeakPassword,
 )
+from .grants import access_review, as_csv, roles_in_force
+from .grants import due as grants_due
+from .grants import review as review_grant
 from .login import LoginResult, log_in
-from .models import ApiKey, LoginAttempt, StaffSession, StaffUser
-from .rules import PERMISSIONS, ROLE_PERMISSIONS, LoginLimits, Role, permissions_for
+from .models import ApiKey, LoginAttempt, StaffGrant, StaffSession, StaffUser
+from .rules import PERMISSIONS, ROLE_PERMISSIONS, GrantState, LoginLimits, Role, permissions_for
 from .service import (
     NewStaff,
     actor_for,
@@ -36,6 +39,7 @@ __all__ = [
     "AccessReviewDue",
     "ApiKey",
     "GrantRefused",
+    "GrantState",
     "InvalidCredentials",
     "LoginAttempt",
     "LoginFailed",
@@ -44,24 +48,30 @@ __all__ = [
     "NewStaff",
     "Role",
     "StaffExists",
+    "StaffGrant",
     "StaffNotFound",
     "StaffSession",
     "StaffUser",
     "WeakPassword",
+    "access_review",
     "actor_for",
     "actor_for_api_key",
     "actor_for_email",
     "actor_for_session",
     "add",
+    "as_csv",
     "create_api_key",
     "current_totp",
     "find_by_email",
     "get",
     "grant",
+    "grants_due",
     "list_staff",
     "log_in",
     "log_out",
     "permissions_for",
+    "review_grant",
     "revoke",
     "revoke_api_key",
+    "roles_in_force",
 ]

@@ -1,5 +1,6 @@
 """`lawful staff …`: accounts, roles and API keys."""
 
+import json
 import secrets
 import sys
 import uuid
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from lawful import keystore, terminal
 
-from . import passwords, service
+from . import grants, passwords, service
 from .errors import StaffNotFound
 from .models import StaffUser
 from .rules import Role
@@ -78,12 +79,66 @@ def add(
 
 
 @cli.command("grant")
-def grant(email: str, role: Annotated[Role, typer.Option("--role")]) -> None:
-    """Give a role; refused for personal-data roles without training and confidentiality records."""
+def grant(
+    email: str,
+    role: Annotated[Role, typer.Option("--role")],
+    expires: Annotated[
+        str | None, typer.Option(help="last day of the grant, YYYY-MM-DD (default: a year)")
+    ] = None,
+    review_due: Annotated[
+        str | None, typer.Option(help="review by this day, YYYY-MM-DD (default: six months)")
+    ] = None,
+) -> None:
+    """Give a role until a date, to be reviewed by a date; refused for personal-data roles without training
+    and confidentiality records."""
     with terminal.session() as db:
         user = _by_email(db, email)
-        service.grant(db, terminal.operator(), staff_id=user.id, role=role)
+        service.grant(
+            db,
+            terminal.operator(),
+            staff_id=user.id,
+            role=role,
+            expires_on=_day(expires, "--expires"),
+            review_due=_day(review_due, "--review-due"),
+        )
     terminal.out.print(f"{email} now has role {role}")
+
+
+@cli.command("access-review")
+def access_review(
+    output_format: Annotated[str, typer.Option("--format", help="json or csv")] = "json",
+    org: Org = None,
+) -> None:
+    """Every grant: role, granted by and at, expiry, review date, last review and state (R-84)."""
+    if output_format not in ("json", "csv"):
+        raise typer.BadParameter("use json or csv", param_hint="--format")
+    with terminal.session() as db:
+        rows = grants.access_review(db, organisation_id=terminal.organisation_id(db, org))
+    typer.echo(grants.as_csv(rows) if output_format == "csv" else json.dumps(rows, indent=2), nl=False)
+
+
+@cli.command("review-grant")
+def review_grant(
+    grant_id: uuid.UUID,
+    expires: Annotated[str | None, typer.Option(help="new last day of the grant, YYYY-MM-DD")] = None,
+    review_due: Annotated[
+        str | None, typer.Option(help="next review, YYYY-MM-DD (default: six months)")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Record that a grant was reviewed and is still needed; sets its next review date."""
+    with terminal.session() as db:
+        grant = grants.review(
+            db,
+            terminal.operator(),
+            grant_id=grant_id,
+            expires_on=_day(expires, "--expires"),
+            review_due=_day(review_due, "--review-due"),
+        )
+        result = {"id": str(grant.id), "role": grant.role, "expires_on": grant.expires_on.isoformat(),
+                  "review_due": grant.review_due.isoformat()}  # fmt: skip
+    if not terminal.emit(result, as_json=as_json):
+        terminal.out.print(f"grant {grant_id} reviewed; next review by {result['review_due']}")
 
 
 @cli.command("revoke")

@@ -53,3 +53,21 @@ class LoginAttempt(IdMixin, Base):
     key: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(index=True)
     succeeded: Mapped[bool]
+
+
+class StaffGrant(Scoped, IdMixin, Base):
+    """One role given to one staff member: by whom and when, until when, and when it was last reviewed
+    (R-84, Art. 32(1)(b),(4)). A revoked grant is kept, dated, as the record of who had access when."""
+
+    __tablename__ = "staff_grants"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    granted_at: Mapped[datetime]
+    granted_by: Mapped[str] = mapped_column(String(200))
+    expires_on: Mapped[date]
+    review_due: Mapped[date]
+    last_reviewed_at: Mapped[datetime | None]
+    last_reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    revoked_at: Mapped[datetime | None]

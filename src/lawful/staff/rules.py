@@ -162,3 +162,36 @@ def login_delay(failures: int, *, free: int, base: timedelta, cap: timedelta) ->
 def access_review_overdue(due: date | None, *, today: date) -> bool:
     """R-84, Art. 32(1)(d): a grant not reviewed by its date stops working the day after."""
     return due is not None and today > due
+
+
+# R-84: a role is given for a year at most and reviewed every six months unless the grant says otherwise.
+GRANT_VALIDITY = timedelta(days=365)
+GRANT_REVIEW_EVERY = timedelta(days=182)
+
+
+class GrantState(StrEnum):
+    IN_FORCE = "in_force"
+    EXPIRED = "expired"
+    REVIEW_OVERDUE = "review_overdue"
+    REVOKED = "revoked"
+
+
+def grant_state(*, expires_on: date, review_due: date, revoked: bool, today: date) -> GrantState:
+    """A grant works up to and including its expiry and review dates, not the day after (R-84)."""
+    if revoked:
+        return GrantState.REVOKED
+    if today > expires_on:
+        return GrantState.EXPIRED
+    if today > review_due:
+        return GrantState.REVIEW_OVERDUE
+    return GrantState.IN_FORCE
+
+
+def grant_dates_problem(*, expires_on: date, review_due: date, today: date) -> str | None:
+    if expires_on < today:
+        return f"expires_on {expires_on} is in the past"
+    if review_due < today:
+        return f"review_due {review_due} is in the past"
+    if review_due > expires_on:
+        return f"review_due {review_due} falls after expires_on {expires_on}"
+    return None

@@ -15,7 +15,7 @@ from lawful import audit, clock, crypto, keystore
 from lawful.actor import Actor, ActorKind
 from lawful.config import get_settings
 
-from . import rules
+from . import grants, rules
 from .errors import (
     AccessReviewDue,
     GrantRefused,
@@ -65,6 +65,8 @@ def add(
     roles: list[rules.Role],
     training_on: date | None = None,
     confidentiality_on: date | None = None,
+    expires_on: date | None = None,
+    review_due: date | None = None,
 ) -> NewStaff:
     """Create a staff account with its own TOTP secret (returned once, never shown again)."""
     email = email.strip().lower()
@@ -74,6 +76,7 @@ def add(
         raise StaffExists("a staff account with this email exists")
     for role in roles:
         _ensure_grantable(role, training_on, confidentiality_on)
+    grants.dates(expires_on, review_due)  # refused before anything is written
     totp_secret = pyotp.random_base32()
     user = StaffUser(
         organisation_id=organisation_id,
@@ -89,17 +92,29 @@ def add(
     )
     db.add(user)
     db.flush()
+    for role in user.roles:
+        grants.open_grant(db, actor, user, role, expires_on=expires_on, review_due=review_due)
     audit.record(
         db, actor, "staff.added", entity=user, organisation_id=organisation_id, data={"roles": user.roles}
     )
     return NewStaff(user, totp_secret)
 
 
-def grant(db: Session, actor: Actor, *, staff_id: uuid.UUID, role: rules.Role) -> StaffUser:
+def grant(
+    db: Session,
+    actor: Actor,
+    *,
+    staff_id: uuid.UUID,
+    role: rules.Role,
+    expires_on: date | None = None,
+    review_due: date | None = None,
+) -> StaffUser:
+    """Give a role until `expires_on`, to be reviewed by `review_due` (R-84; defaults: a year, six months)."""
     user = get(db, staff_id=staff_id)
     _ensure_grantable(role, user.training_on, user.confidentiality_on)
     before = list(user.roles)
     user.roles = sorted({*user.roles, str(role)})
+    given = grants.open_grant(db, actor, user, str(role), expires_on=expires_on, review_due=review_due)
     db.flush()
     audit.record(
         db,
@@ -107,7 +122,12 @@ def grant(db: Session, actor: Actor, *, staff_id: uuid.UUID, role: rules.Role) -
         "staff.granted",
         entity=user,
         organisation_id=user.organisation_id,
-        data={"before": before, "after": user.roles},
+        data={
+            "before": before,
+            "after": user.roles,
+            "expires_on": given.expires_on.isoformat(),
+            "review_due": given.review_due.isoformat(),
+        },
     )
     return user
 
@@ -116,6 +136,7 @@ def revoke(db: Session, actor: Actor, *, staff_id: uuid.UUID, role: rules.Role) 
     user = get(db, staff_id=staff_id)
     before = list(user.roles)
     user.roles = [r for r in user.roles if r != str(role)]
+    grants.close_grants(db, user, str(role))
     db.flush()
     audit.record(
         db,
@@ -170,12 +191,13 @@ def log_out(db: Session, actor: Actor, *, session_id: uuid.UUID) -> None:
         audit.record(db, actor, "staff.logged_out", entity=session)
 
 
-def actor_for(user: StaffUser) -> Actor:
+def actor_for(user: StaffUser, roles: list[str] | None = None) -> Actor:
+    """The staff member as an actor, with the permissions of `roles` (their grants in force)."""
     return Actor(
         ActorKind.STAFF,
         id=user.id,
         label=f"staff:{user.id}",
-        permissions=rules.permissions_for(user.roles),
+        permissions=rules.permissions_for(user.roles if roles is None else roles),
         organisation_id=user.organisation_id,
     )
 
@@ -189,7 +211,7 @@ def actor_for_session(db: Session, *, session_id: uuid.UUID) -> Actor:
         raise InvalidCredentials("account disabled")
     if rules.access_review_overdue(user.access_review_due, today=clock.today()):
         raise AccessReviewDue(ACCESS_REVIEW_MESSAGE)
-    return actor_for(user)
+    return actor_for(user, grants.roles_in_force(db, user))
 
 
 def actor_for_email(db: Session, *, email: str) -> Actor:
@@ -197,7 +219,7 @@ def actor_for_email(db: Session, *, email: str) -> Actor:
     user = find_by_email(db, email=email)
     if user is None or not user.active:
         raise InvalidCredentials("no active staff member with that email")
-    return actor_for(user)
+    return actor_for(user, grants.roles_in_force(db, user))
 
 
 def create_api_key(

@@ -1,5 +1,6 @@
 """People, their identities and personal data (encrypted per person), with provenance and flags."""
 
+from . import notice_audience as _notice_audience  # noqa: F401 (plugs in who a notice change concerns)
 from .errors import (
     ArchivedReadOnly,
     EventRefused,

@@ -92,6 +92,34 @@ class Assessment(Strict):
     reviewed_on: date
 
 
+class CompatibilityOutcome(StrEnum):
+    COMPATIBLE = "compatible"
+    INCOMPATIBLE = "incompatible"
+
+
+class Compatibility(Strict):
+    """Art. 6(4): may data collected for other purposes serve this new one? The five factors, with reasons."""
+
+    original_purposes: list[Key] = Field(
+        min_length=1, description="the activities the data were collected for"
+    )
+    link: str = Field(min_length=1, description="(a) the link between those purposes and this one")
+    context: str = Field(
+        min_length=1, description="(b) the context of collection, the people's relationship and expectations"
+    )
+    nature: str = Field(min_length=1, description="(c) the nature of the data (Art. 9 or 10 data?)")
+    consequences: str = Field(min_length=1, description="(d) the possible consequences for the people")
+    safeguards: str = Field(min_length=1, description="(e) safeguards such as encryption or pseudonymisation")
+    outcome: CompatibilityOutcome
+    notice_required: bool = Field(
+        default=True,
+        description="the people are told first (Art. 13(3), 14(4)): the purpose gate refuses this purpose "
+        "until a privacy notice naming it is in force",
+    )
+    assessor: str = Field(min_length=1)
+    assessed_on: date
+
+
 class RequirementKind(StrEnum):
     STATUTORY = "statutory"
     CONTRACTUAL = "contractual"
@@ -132,6 +160,9 @@ class Activity(Strict):
         default=None, description="required for controller activities; a processor acts on its client's basis"
     )
     legitimate_interest: Assessment | None = None
+    compatibility: Compatibility | None = Field(
+        default=None, description="required for a new purpose using data already held (Art. 6(4))"
+    )
     data_categories: list[Key] = Field(min_length=1)
     subjects: list[Key] = Field(min_length=1)
     recipients: list[Key] = Field(default_factory=list)
