@@ -52,7 +52,9 @@ def database_url(database: str, name: str, sqlite_file: Path) -> Iterator[str]:
     if database == "sqlite":
         yield f"sqlite:///{sqlite_file}"
         return
-    dbname = f"lawful_bench_{name}"
+    # the process id keeps two runs apart (a benchmark started while CI runs the same one at its smoke
+    # size): with a shared name, each run's DROP … WITH (FORCE) cut the other's connections
+    dbname = f"lawful_bench_{name}_{os.getpid()}"
     admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
