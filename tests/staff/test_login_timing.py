@@ -52,5 +52,7 @@ def test_unknown_and_known_emails_fail_in_the_same_time(
         known.append(_seconds(client, "known@example.test", at))
         unknown.append(_seconds(client, f"nobody-{n}@example.test", at + timedelta(minutes=1)))
 
-    fast, slow = sorted([statistics.median(known), statistics.median(unknown)])
-    assert slow / fast < 1.2, (statistics.median(known), statistics.median(unknown))
+    # pairs taken a moment apart: the machine's load drifts, the difference within a pair hardly does
+    gap = statistics.median(k - u for k, u in zip(known, unknown, strict=True))
+    typical = statistics.median(known + unknown)
+    assert abs(gap) / typical < 0.2, (statistics.median(known), statistics.median(unknown), gap)

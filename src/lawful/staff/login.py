@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lawful import audit, clock, crypto, keystore
 from lawful.actor import Actor, ActorKind
+from lawful.config import get_settings
 from lawful.errors import LawfulError, TooManyRequests
 
 from . import rules
@@ -107,9 +108,14 @@ def _failures(db: Session, *, key: str, since: datetime) -> tuple[int, datetime 
     return int(count or 0), last
 
 
-@cache
 def _dummy_hash() -> str:
-    """A hash no password matches: verified for unknown emails, so they take as long as known ones."""
+    """A hash no password matches: verified for unknown emails, so they take as long as known ones
+    (made with the parameters in use, which stored hashes were made with)."""
+    return _dummy_hash_for(get_settings().password_hashing)
+
+
+@cache
+def _dummy_hash_for(profile: str) -> str:
     return hasher().hash(secrets.token_urlsafe(32))
 
 
