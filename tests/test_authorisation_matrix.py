@@ -217,6 +217,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/stats/consents"): Rule(P({"stats:read"})),
     ("GET", "/api/stats/requests"): Rule(P({"stats:read"})),
     ("GET", "/api/compliance"): Rule(P({"compliance:read"})),
+    ("GET", "/api/compliance/transfers"): Rule(P({"compliance:read"})),
     ("GET", "/console/login"): Rule(PUBLIC),
     ("POST", "/console/login"): Rule(PUBLIC),
     ("POST", "/console/logout"): Rule(ANY, allowed="login", ends_session=True),

@@ -1,16 +1,20 @@
 """`lawful compliance check`: what is overdue or soon due; exit 1 when anything is overdue, so a company can
 run it in the CI of its register repository (R-125)."""
 
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from lawful import i18n, keystore, processing, terminal
+from lawful import clock, i18n, keystore, processing, terminal
+from lawful.actor import Actor, ActorKind
 
-from . import service
-from .schemas import ComplianceRead
+from . import service, transfers
+from .schemas import ComplianceRead, TransferSuspensionRead
+
+WORKER = Actor(ActorKind.SYSTEM, label="system:cli")
 
 cli = typer.Typer(help="The compliance check over every domain (Art. 5(2), R-125).", no_args_is_help=True)
 Org = Annotated[str | None, typer.Option("--org", help="the organisation's slug (default: the only one)")]
@@ -67,3 +71,68 @@ def _print(report: ComplianceRead) -> None:
             item.severity, item.check + count, item.concerns, due, item.owner, item.fix, style=style
         )
     terminal.out.print(table)
+
+
+Now = Annotated[
+    str | None,
+    typer.Option(
+        "--now", help="as of this day (its start, in Brussels) or moment; ahead of the clock: test mode only"
+    ),
+]
+
+
+def moment(value: str | None) -> datetime:
+    """`--now`: a day is its start in Brussels; a moment later than the clock only in test mode."""
+    if value is None:
+        return clock.now()
+    try:
+        text = value.strip()
+        found = (
+            datetime.combine(date.fromisoformat(text), time(0), tzinfo=clock.BRUSSELS)
+            if len(text) == 10
+            else datetime.fromisoformat(text)
+        )
+    except ValueError as exc:
+        raise typer.BadParameter("use YYYY-MM-DD or an ISO 8601 moment", param_hint="--now") from exc
+    found = found if found.tzinfo else found.replace(tzinfo=clock.BRUSSELS)
+    if found > clock.now() + timedelta(minutes=5) and not terminal.settings().test_mode:
+        raise typer.BadParameter("a moment ahead of the clock needs test mode", param_hint="--now")
+    return found
+
+
+@cli.command("run")
+def run(now: Now = None, as_json: Json = False) -> None:
+    """What the worker does every hour: record suspended transfers and lift renewed ones (R-114)."""
+    at = moment(now)
+    with clock.pinned(at), terminal.session() as db:
+        swept = transfers.sweep_all(db, WORKER, now=at)
+    report = {slug: {"suspended": s.suspended, "resumed": s.resumed} for slug, s in swept.items()}
+    if not terminal.emit(report, as_json=as_json):
+        for slug, entry in report.items():
+            terminal.out.print(
+                f"{slug}: suspended {entry['suspended'] or '-'}, resumed {entry['resumed'] or '-'}"
+            )
+
+
+@cli.command("transfers")
+def transfers_command(
+    org: Org = None,
+    as_json: Json = False,
+    all_: Annotated[bool, typer.Option("--all", help="lifted ones too")] = False,
+) -> None:
+    """Recipients whose transfer mechanism lapsed: flows to them are refused; each with its notice draft."""
+    with terminal.session() as db:
+        organisation_id = terminal.organisation_id(db, org)
+        rows = (transfers.history if all_ else transfers.current)(db, organisation_id=organisation_id)
+        found = [TransferSuspensionRead.of(row).model_dump(mode="json") for row in rows]
+    if not terminal.emit(found, as_json=as_json):
+        table = Table("recipient", "valid until", "suspended at", "lifted at", "notice draft")
+        for row in found:
+            table.add_row(
+                row["recipient"],
+                str(row["valid_until"]),
+                row["suspended_at"],
+                str(row["lifted_at"] or ""),
+                row["notice_draft"],
+            )
+        terminal.out.print(table)

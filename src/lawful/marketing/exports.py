@@ -44,6 +44,7 @@ def export(
         )
     if not processing.dpa_complete(target):
         raise RecipientRefused(f"{recipient!r} has no DPA on record; nothing may flow to it (Art. 28)")
+    ensure_transfer_valid(actor, organisation_id, purpose, target)
     activity = next((a for a in register.activities if a.key == purpose), None)
     if activity is None:
         raise decisions.UnknownPurpose(f"{purpose!r} is not an activity of the register")
@@ -98,6 +99,17 @@ def export(
         data={"people": len(rows), "fields": allowed, "excluded": dict(audience.excluded)},
     )
     return ExportResult(recipient, len(rows), allowed, response.status_code)
+
+
+def ensure_transfer_valid(
+    actor: Actor, organisation_id: uuid.UUID, purpose: str, target: processing.Recipient
+) -> None:
+    """R-114, T-40: nothing flows to a recipient whose transfer mechanism lapsed; the refusal is on record."""
+    if (reason := processing.transfer_suspension(target, clock.today())) is not None:
+        raise RecipientRefused(
+            f"recipient: {reason}",
+            record=_refusal(actor, organisation_id, purpose, target.key, reason, "transfer_suspended"),
+        )
 
 
 def _ensure_partner_allowed(
@@ -170,7 +182,12 @@ def _partner_audience(
 
 
 def _refusal(
-    actor: Actor, organisation_id: uuid.UUID, purpose: str, recipient: str, reason: str
+    actor: Actor,
+    organisation_id: uuid.UUID,
+    purpose: str,
+    recipient: str,
+    reason: str,
+    outcome: str = "refused",
 ) -> Callable[[Session], object]:
     def record(db: Session) -> object:
         return audit.record(
@@ -181,7 +198,7 @@ def _refusal(
             entity_id=recipient,
             organisation_id=organisation_id,
             purpose=purpose,
-            outcome="refused",
+            outcome=outcome,
             data={"reason": reason},
         )
 
