@@ -1,6 +1,6 @@
 """One compliance check over every domain: what is overdue or soon due, with its owner and its fix (R-125)."""
 
-from . import rules, tasks, transfers
+from . import art14, rules, tasks, transfers
 from .models import Art14Notice, ComplianceSnapshot, TransferSuspension
 from .rules import Check, Item, Severity
 from .schemas import ComplianceRead, ItemRead
@@ -15,6 +15,7 @@ __all__ = [
     "ItemRead",
     "Severity",
     "TransferSuspension",
+    "art14",
     "check",
     "check_register",
     "rules",

@@ -1,7 +1,6 @@
 """`lawful compliance check`: what is overdue or soon due; exit 1 when anything is overdue, so a company can
 run it in the CI of its register repository (R-125)."""
 
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -12,11 +11,14 @@ from lawful import clock, i18n, keystore, processing, terminal
 from lawful.actor import Actor, ActorKind
 
 from . import service, transfers
+from .art14.commands import cli as art14_cli
+from .moments import Now, moment
 from .schemas import ComplianceRead, TransferSuspensionRead
 
 WORKER = Actor(ActorKind.SYSTEM, label="system:cli")
 
 cli = typer.Typer(help="The compliance check over every domain (Art. 5(2), R-125).", no_args_is_help=True)
+cli.add_typer(art14_cli, name="art14")
 Org = Annotated[str | None, typer.Option("--org", help="the organisation's slug (default: the only one)")]
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Lang = Annotated[str, typer.Option("--lang", help="language of the fixes: en, fr or nl")]
@@ -71,33 +73,6 @@ def _print(report: ComplianceRead) -> None:
             item.severity, item.check + count, item.concerns, due, item.owner, item.fix, style=style
         )
     terminal.out.print(table)
-
-
-Now = Annotated[
-    str | None,
-    typer.Option(
-        "--now", help="as of this day (its start, in Brussels) or moment; ahead of the clock: test mode only"
-    ),
-]
-
-
-def moment(value: str | None) -> datetime:
-    """`--now`: a day is its start in Brussels; a moment later than the clock only in test mode."""
-    if value is None:
-        return clock.now()
-    try:
-        text = value.strip()
-        found = (
-            datetime.combine(date.fromisoformat(text), time(0), tzinfo=clock.BRUSSELS)
-            if len(text) == 10
-            else datetime.fromisoformat(text)
-        )
-    except ValueError as exc:
-        raise typer.BadParameter("use YYYY-MM-DD or an ISO 8601 moment", param_hint="--now") from exc
-    found = found if found.tzinfo else found.replace(tzinfo=clock.BRUSSELS)
-    if found > clock.now() + timedelta(minutes=5) and not terminal.settings().test_mode:
-        raise typer.BadParameter("a moment ahead of the clock needs test mode", param_hint="--now")
-    return found
 
 
 @cli.command("run")

@@ -7,7 +7,7 @@ from lawful import clock, jobs, keystore, work
 from lawful.actor import Actor, ActorKind
 from lawful.config import Settings
 
-from . import transfers
+from . import art14, transfers
 
 WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
 
@@ -19,8 +19,11 @@ def run(
     sessions = jobs.sessions(settings.resolved_database_url())
     with work.unit(sessions) as session:
         swept = transfers.sweep_all(session, actor, now=now)
+    with work.unit(sessions) as session:
+        sent = art14.send_all(session, actor, keys, now=now, base_url=settings.base_url)
     return {
         "transfers": {slug: {"suspended": s.suspended, "resumed": s.resumed} for slug, s in swept.items()},
+        "art14": {slug: {"emailed": s.emailed, "letters": s.letters} for slug, s in sent.items()},
     }
 
 
