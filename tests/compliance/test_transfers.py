@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, compliance, keystore, marketing, processing
+from lawful import audit, clock, compliance, dsr, keystore, marketing, processing
 from lawful.actor import Actor
 from lawful.audit.models import AuditEntry
 from tests.conftest import Receiver
-from tests.factories import bearer, make_api_key, make_person, make_register
+from tests.factories import bearer, make_api_key, make_notice, make_person, make_register, run_steps
 from tests.registers import as_yaml, people
 
 VALID_UNTIL = date(2026, 9, 30)
@@ -138,3 +138,27 @@ def test_the_api_lists_the_suspension_for_its_organisation_only(
     assert "expired on 2026-09-30" in row["reason"] and "HubSpot Inc." in row["notice_draft"]
     assert elsewhere.json() == []
     assert "buyer@example.test" not in answer.text
+
+
+def test_an_art19_notice_waits_while_suspended_and_goes_out_on_the_retry_after_renewal(
+    db: Session, actor: Actor, keys: keystore.Keys, receiver: Receiver
+) -> None:
+    organisation_id = make_register(db, document(receiver.url, VALID_UNTIL)).organisation_id
+    make_notice(db, organisation_id)
+    make_person(db, keys, organisation_id, email="old@example.test", activity="newsletter")
+    with clock.pinned(at(VALID_UNTIL + timedelta(days=1), 0, 30)):
+        request = dsr.open_request(
+            db, actor, keys, organisation_id=organisation_id, kinds=["rectification"], email="old@example.test",
+            language="en", channel="email", base_url="https://x.test", identity_verified=True,
+            details={"values": {"user.contact.email": "new@example.test"}},
+        )  # fmt: skip
+        run_steps(db, actor, keys, request, base_url="https://x.test")
+        [notice] = dsr.notices.of_request(db, request_id=request.id)
+    assert receiver.received == []
+    assert (notice.status, notice.last_error) == ("retrying", "transfer suspended: mechanism expired (R-114)")
+
+    with clock.pinned(at(VALID_UNTIL + timedelta(days=1), 1, 0)):
+        processing.apply(db, actor, text=as_yaml(document(receiver.url, date(2027, 9, 30))), source="renewal")
+        dsr.notices.retry(db, actor, keys, notice_id=notice.id)
+    assert [p["event"] for p in receiver.received] == [["rectification"]]
+    assert notice.status == "delivered"
