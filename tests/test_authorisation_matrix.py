@@ -218,6 +218,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/stats/requests"): Rule(P({"stats:read"})),
     ("GET", "/api/compliance"): Rule(P({"compliance:read"})),
     ("GET", "/api/compliance/transfers"): Rule(P({"compliance:read"})),
+    ("GET", "/api/compliance/trend"): Rule(P({"compliance:read"})),
     ("POST", "/api/compliance/art14/send"): Rule(P({"subjects:write"})),
     ("POST", "/api/compliance/art14/{subject_id}/exemption"): Rule(
         P({"subjects:write"}), {"ground": "impossible_or_disproportionate", "reason": "no address"}

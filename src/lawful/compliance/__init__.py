@@ -1,6 +1,6 @@
 """One compliance check over every domain: what is overdue or soon due, with its owner and its fix (R-125)."""
 
-from . import art14, rules, tasks, transfers
+from . import art14, rules, tasks, transfers, trends
 from .models import Art14Notice, ComplianceSnapshot, TransferSuspension
 from .rules import Check, Item, Severity
 from .schemas import ComplianceRead, ItemRead
@@ -21,4 +21,5 @@ __all__ = [
     "rules",
     "tasks",
     "transfers",
+    "trends",
 ]

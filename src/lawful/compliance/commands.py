@@ -10,7 +10,7 @@ from rich.table import Table
 from lawful import clock, i18n, keystore, processing, terminal
 from lawful.actor import Actor, ActorKind
 
-from . import service, transfers
+from . import art14, service, transfers, trends
 from .art14.commands import cli as art14_cli
 from .moments import Now, moment
 from .schemas import ComplianceRead, TransferSuspensionRead
@@ -77,16 +77,23 @@ def _print(report: ComplianceRead) -> None:
 
 @cli.command("run")
 def run(now: Now = None, as_json: Json = False) -> None:
-    """What the worker does every hour: record suspended transfers and lift renewed ones (R-114)."""
+    """What the worker does every hour: record suspended transfers and lift renewed ones (R-114), send the
+    Art. 14 notices due (R-09), and keep the day's count of overdue items for the trend."""
     at = moment(now)
+    settings = terminal.settings()
+    keys = keystore.open_keys(settings)
     with clock.pinned(at), terminal.session() as db:
         swept = transfers.sweep_all(db, WORKER, now=at)
-    report = {slug: {"suspended": s.suspended, "resumed": s.resumed} for slug, s in swept.items()}
+        sent = art14.send_all(db, WORKER, keys, now=at, base_url=settings.base_url)
+        trends.snapshot_all(db, keys, now=at)
+    report = {
+        slug: {"suspended": s.suspended, "resumed": s.resumed, "art14_emailed": sent[slug].emailed if slug in sent else 0,
+               "art14_letters": sent[slug].letters if slug in sent else 0}
+        for slug, s in swept.items()
+    }  # fmt: skip
     if not terminal.emit(report, as_json=as_json):
         for slug, entry in report.items():
-            terminal.out.print(
-                f"{slug}: suspended {entry['suspended'] or '-'}, resumed {entry['resumed'] or '-'}"
-            )
+            terminal.out.print(f"{slug}: " + ", ".join(f"{k} {v or '-'}" for k, v in entry.items()))
 
 
 @cli.command("transfers")

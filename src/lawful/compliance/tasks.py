@@ -7,7 +7,7 @@ from lawful import clock, jobs, keystore, work
 from lawful.actor import Actor, ActorKind
 from lawful.config import Settings
 
-from . import art14, transfers
+from . import art14, transfers, trends
 
 WORKER = Actor(ActorKind.SYSTEM, label="system:worker")
 
@@ -21,6 +21,8 @@ def run(
         swept = transfers.sweep_all(session, actor, now=now)
     with work.unit(sessions) as session:
         sent = art14.send_all(session, actor, keys, now=now, base_url=settings.base_url)
+    with work.unit(sessions) as session:
+        trends.snapshot_all(session, keys, now=now)
     return {
         "transfers": {slug: {"suspended": s.suspended, "resumed": s.resumed} for slug, s in swept.items()},
         "art14": {slug: {"emailed": s.emailed, "letters": s.letters} for slug, s in sent.items()},
