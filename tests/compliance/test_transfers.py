@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, compliance, dsr, keystore, marketing, processing
+from lawful import audit, clock, compliance, dsr, keystore, marketing, processing, staff
 from lawful.actor import Actor
 from lawful.audit.models import AuditEntry
 from tests.conftest import Receiver
-from tests.factories import bearer, make_api_key, make_notice, make_person, make_register, run_steps
+from tests.factories import bearer, log_in, make_api_key, make_notice, make_person, make_register, run_steps
 from tests.registers import as_yaml, people
 
 VALID_UNTIL = date(2026, 9, 30)
@@ -162,3 +162,19 @@ def test_an_art19_notice_waits_while_suspended_and_goes_out_on_the_retry_after_r
         dsr.notices.retry(db, actor, keys, notice_id=notice.id)
     assert [p["event"] for p in receiver.received] == [["rectification"]]
     assert notice.status == "delivered"
+
+
+def test_the_console_compliance_page_shows_the_suspension_with_its_draft(
+    client: TestClient, db: Session, actor: Actor, keys: keystore.Keys, org: uuid.UUID
+) -> None:
+    now = at(VALID_UNTIL + timedelta(days=1), 0, 30)
+    with clock.pinned(now):
+        compliance.transfers.sweep(db, actor, organisation_id=org, now=clock.now())
+    log_in(client, db, keys, org, staff.Role.PRIVACY_OFFICER, now=now.isoformat())
+
+    page = client.get("/console/compliance", headers={"X-Lawful-Now": now.isoformat()})
+
+    assert page.status_code == 200
+    assert "Suspended transfers" in page.text and "<code>hubspot</code>" in page.text
+    assert "Transfers to HubSpot Inc. (US) are suspended" in page.text
+    assert "buyer@example.test" not in page.text

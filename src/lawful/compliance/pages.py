@@ -7,7 +7,7 @@ from lawful import clock, i18n, processing
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, ConsoleActor, Db, console_permission, html, language
 
-from . import service, trends
+from . import art14, service, transfers, trends
 from .schemas import ComplianceRead
 
 pages = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
@@ -43,4 +43,11 @@ def compliance_page(request: Request, db: Db, keys: AppKeys, actor: ConsoleActor
         raise Forbidden("this account belongs to no organisation")
     items = service.check(db, keys, organisation_id=actor.organisation_id)
     report = ComplianceRead.of(items, language(request, list(i18n.LANGUAGES), "en"))
-    return html("console/compliance.html", title="Compliance check", actor=actor, report=report)
+    return html(
+        "console/compliance.html",
+        title="Compliance check",
+        actor=actor,
+        report=report,
+        suspended=transfers.current(db, organisation_id=actor.organisation_id),
+        letters=art14.notices(db, organisation_id=actor.organisation_id, method=str(art14.Method.LETTER)),
+    )
