@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import clock, compliance, keystore, mail, subjects
+from lawful import clock, compliance, keystore, mail, marketing, subjects
 from lawful.actor import Actor
 from lawful.config import Settings
-from tests.conftest import Mailbox
-from tests.factories import make_register
+from tests.conftest import Mailbox, Receiver
+from tests.factories import give_consent, make_person, make_register
 from tests.registers import people
 
 T0 = date(2026, 1, 10)
@@ -134,3 +134,28 @@ def test_data_given_by_the_person_owe_no_notice_and_an_exemption_is_refused_twic
         select(mail.OutboxMessage.subject_id).where(mail.OutboxMessage.kind == "art14_notice")
     ).all()
     assert queued == [person.id]
+
+
+def test_a_person_owed_the_notice_is_not_exported_before_it_and_is_after(
+    db: Session, actor: Actor, keys: keystore.Keys, settings: Settings, receiver: Receiver
+) -> None:
+    document = people()
+    next(r for r in document["recipients"] if r["key"] == "hubspot")["endpoint"] = receiver.url
+    org = make_register(db, document).organisation_id
+    with clock.pinned(at(T0)):
+        bought = make_person(db, keys, org, email="bought@example.test", activity="newsletter",
+                             source=subjects.Source.PARTNER)  # fmt: skip
+        give_consent(db, org, bought.subject.id, actor=actor)
+        first = marketing.export(
+            db, actor, keys, organisation_id=org, purpose="newsletter", recipient="hubspot"
+        )
+        compliance.art14.send_due(
+            db, actor, keys, organisation_id=org, now=clock.now(), base_url=settings.base_url
+        )
+        second = marketing.export(
+            db, actor, keys, organisation_id=org, purpose="newsletter", recipient="hubspot"
+        )
+
+    assert first.people == 0 and second.people == 1
+    assert [p["contacts"] for p in receiver.received] == [[], [{"user.contact.email": "bought@example.test"}]]
+    assert db.get_one(subjects.Subject, bought.subject.id).art14_done_at is not None

@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clients, clock, consent, decisions, keystore, outbound, processing, subjects
@@ -59,6 +59,7 @@ def export(
         audience = _partner_audience(db, actor, organisation_id, purpose, recipient)
     else:
         audience = build(db, keys, organisation_id=organisation_id, purpose=purpose)
+    hold_unnotified(db, audience)
     found = unarchived_values(
         db, keys, subject_ids=[subject_id for subject_id, _ in audience.members], categories=set(allowed)
     )
@@ -99,6 +100,21 @@ def export(
         data={"people": len(rows), "fields": allowed, "excluded": dict(audience.excluded)},
     )
     return ExportResult(recipient, len(rows), allowed, response.status_code)
+
+
+def hold_unnotified(db: Session, audience: Audience) -> None:
+    """R-09: data obtained from someone else are not disclosed before the person had the Art. 14 notice
+    (Art. 14(3)(c)); they are counted apart and go with the next export once the hourly run has told them."""
+    ids = [subject_id for subject_id, _ in audience.members]
+    owed: set[uuid.UUID] = set()
+    model = subjects.Subject
+    for start in range(0, len(ids), 1000):
+        owed |= set(db.scalars(select(model.id).where(
+            model.id.in_(ids[start : start + 1000]), model.art14_due.is_not(None), model.art14_done_at.is_(None),
+        )))  # fmt: skip
+    if owed:
+        audience.members = [(s, basis) for s, basis in audience.members if s not in owed]
+        audience.excluded["art14_notice_pending"] += len(owed)
 
 
 def ensure_transfer_valid(
