@@ -5,6 +5,7 @@ import json
 from datetime import date, datetime, time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
@@ -66,3 +67,21 @@ def test_the_command_and_the_task_suspend_send_and_count(
         recorded = db.scalar(select(func.count()).where(compliance.TransferSuspension.recipient == "hubspot"))
     engine.dispose()
     assert days == [VALID_UNTIL, date(2026, 10, 1)] and recorded == 1
+
+
+def test_now_sets_the_runs_moment_in_test_mode_only(
+    lawful: Lawful, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lawful.apply_register(tmp_path, register(VALID_UNTIL))
+    refused = lawful("compliance", "run", "--now", "2026-10-01T00:30")
+    monkeypatch.setenv("LAWFUL_TEST_MODE", "true")
+    get_settings.cache_clear()
+
+    day_of = lawful("compliance", "run", "--json", "--now", "2026-09-30T23:30")
+    next_hour = lawful("compliance", "run", "--json", "--now", "2026-10-01T00:30")
+    bad = lawful("compliance", "run", "--now", "tomorrow")
+
+    assert refused.exit_code != 0 and "--now" in refused.output
+    assert json.loads(day_of.stdout)["acme"]["suspended"] == []
+    assert json.loads(next_hour.stdout)["acme"]["suspended"] == ["hubspot"]
+    assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
