@@ -9,9 +9,7 @@ from lawful import clock, terminal
 
 Now = Annotated[
     str | None,
-    typer.Option(
-        "--now", help="as of this day (its start, in Brussels) or moment; test mode only"
-    ),
+    typer.Option("--now", help="as of this day (its start, in Brussels) or moment; test mode only"),
 ]
 
 
