@@ -159,3 +159,25 @@ def test_a_person_owed_the_notice_is_not_exported_before_it_and_is_after(
     assert first.people == 0 and second.people == 1
     assert [p["contacts"] for p in receiver.received] == [[], [{"user.contact.email": "bought@example.test"}]]
     assert db.get_one(subjects.Subject, bought.subject.id).art14_done_at is not None
+
+
+def test_a_campaign_waits_for_the_notice_of_someone_whose_data_came_from_a_partner(
+    db: Session, actor: Actor, keys: keystore.Keys, settings: Settings
+) -> None:
+    org = make_register(db, people()).organisation_id
+    with clock.pinned(at(T0)):
+        bought = make_person(db, keys, org, email="partner-lead@example.test", activity="newsletter",
+                             source=subjects.Source.PARTNER)  # fmt: skip
+        give_consent(db, org, bought.subject.id, actor=actor)
+        first = marketing.send_campaign(db, actor, keys, organisation_id=org, purpose="newsletter", campaign="a",
+                                        subject_line="News", text="Hi. Unsubscribe: {unsubscribe_url}",
+                                        base_url=settings.base_url)  # fmt: skip
+        compliance.art14.send_due(
+            db, actor, keys, organisation_id=org, now=clock.now(), base_url=settings.base_url
+        )
+        second = marketing.send_campaign(db, actor, keys, organisation_id=org, purpose="newsletter", campaign="b",
+                                         subject_line="News", text="Hi. Unsubscribe: {unsubscribe_url}",
+                                         base_url=settings.base_url)  # fmt: skip
+
+    assert (first.queued, first.excluded.get("art14_notice_pending")) == (0, 1)
+    assert second.queued == 1
