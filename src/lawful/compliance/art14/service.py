@@ -8,11 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from lawful import audit, mail, processing, subjects
 from lawful.actor import Actor
+from lawful.db import table_of
 from lawful.errors import Conflict, NotFound
 from lawful.keystore import Keys
 
@@ -20,6 +21,7 @@ from ..models import Art14Notice
 from . import rules, wording
 
 CHUNK = 500
+NOTICES = table_of(Art14Notice)
 POSTAL = ("user.name", "user.contact.address", "user.contact.address.street",
           "user.contact.address.postal_code", "user.contact.address.city", "user.contact.address.country")  # fmt: skip
 
@@ -58,37 +60,54 @@ def send_due(
     if not ids:
         return Sent(0, 0)
     register = processing.current_register(db, organisation_id=organisation_id)[1]
+    offered = [str(x) for x in register.organisation.languages]
+    default = str(register.organisation.authoritative_language)
     emailed = letters = 0
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        reach = subjects.emails_and_languages(db, keys, chunk)
-        obtained = _obtained(db, chunk)
-        for person in db.scalars(select(subjects.Subject).where(subjects.Subject.id.in_(chunk))):
-            email, spoken = reach.get(person.id, (None, person.language))
-            lang = rules.language(spoken or person.language, [str(x) for x in register.organisation.languages],
-                                  str(register.organisation.authoritative_language))  # fmt: skip
-            how = rules.method(email)
+        claimed = _claim(db, ids[start : start + CHUNK], now)  # another run's people are its own: once
+        if not claimed:
+            continue
+        reach = subjects.emails_and_languages(db, keys, list(claimed))
+        obtained = _obtained(db, list(claimed))
+        outbox, rows = [], []
+        for subject_id, spoken in claimed.items():
+            email, language = reach.get(subject_id, (None, spoken))
+            lang = rules.language(language or spoken, offered, default)
             outbox_id = None
             if email is not None:
-                message = mail.Mail(
-                    to=email,
-                    subject=wording.subject(register, lang),
-                    text=wording.text(register, obtained[person.id], lang, notice_url=mail.notice_url(base_url, lang)),
-                    lang=lang,
-                )  # fmt: skip
-                row = mail.queue(db, keys, message, kind="art14_notice", category="service",
-                                 organisation_id=organisation_id, subject_id=person.id)  # fmt: skip
-                outbox_id = row.id
-                emailed += 1
-            else:
-                letters += 1
-            db.add(Art14Notice(organisation_id=organisation_id, subject_id=person.id, method=str(how),
-                               language=lang, outbox_id=outbox_id, done_at=now))  # fmt: skip
-            person.art14_done_at = now
-    db.flush()
+                text = wording.text(
+                    register, obtained[subject_id], lang, notice_url=mail.notice_url(base_url, lang)
+                )
+                message = mail.Mail(to=email, subject=wording.subject(register, lang), text=text, lang=lang)
+                row = mail.outbox_row(db, keys, message, kind="art14_notice", category="service",
+                                      organisation_id=organisation_id, subject_id=subject_id)  # fmt: skip
+                outbox.append(row)
+                outbox_id = row["id"]
+            rows.append({"id": uuid.uuid4(), "organisation_id": organisation_id, "subject_id": subject_id,
+                         "method": str(rules.method(email)), "language": lang, "ground": None,
+                         "outbox_id": outbox_id, "done_at": now})  # fmt: skip
+        if outbox:
+            db.execute(insert(mail.TABLE), outbox)
+            mail.mark_queued(db)
+        db.execute(insert(NOTICES), rows)
+        emailed += len(outbox)
+        letters += len(rows) - len(outbox)
     audit.record(db, actor, "compliance.art14_sent", entity_type="Organisation", entity_id=organisation_id,
                  organisation_id=organisation_id, data={"emailed": emailed, "letters": letters})  # fmt: skip
     return Sent(emailed, letters)
+
+
+def _claim(db: Session, chunk: list[uuid.UUID], now: datetime) -> dict[uuid.UUID, str | None]:
+    """Mark these people's notice done, only those still owed it; who was marked, with their language."""
+    model = subjects.Subject
+    marked = db.execute(
+        update(model)
+        .where(model.id.in_(chunk), model.art14_done_at.is_(None))
+        .values(art14_done_at=now)
+        .returning(model.id, model.language)
+        .execution_options(synchronize_session=False)
+    )
+    return {subject_id: language for subject_id, language in marked}
 
 
 def send_all(db: Session, actor: Actor, keys: Keys, *, now: datetime, base_url: str) -> dict[str, Sent]:
