@@ -49,6 +49,8 @@ def test_the_command_and_the_task_suspend_send_and_count(
     with clock.pinned(moment(date(2026, 10, 1), 1)):
         listed = lawful("compliance", "transfers", "--json")
         rerun = lawful("compliance", "run", "--json")
+        tables = [lawful("compliance", *args) for args in (("transfers", "--all"), ("run",), ("art14", "send"),
+                                                            ("art14", "letters"))]  # fmt: skip
 
     assert day_of.exit_code == 0, day_of.output
     assert json.loads(day_of.stdout)["acme"] == {
@@ -60,6 +62,8 @@ def test_the_command_and_the_task_suspend_send_and_count(
     [row] = json.loads(listed.stdout)
     assert row["recipient"] == "hubspot" and row["valid_until"] == "2026-09-30"
     assert json.loads(rerun.stdout)["acme"]["suspended"] == []
+    assert [t.exit_code for t in tables] == [0, 0, 0, 0], [t.output for t in tables]
+    assert "hubspot" in tables[0].stdout and "acme:" in tables[1].stdout
     with Session(engine) as db:
         days = db.scalars(
             select(compliance.ComplianceSnapshot.day).order_by(compliance.ComplianceSnapshot.day)
