@@ -1,7 +1,7 @@
 """compliance transfer suspensions art14 notices snapshots
 
 Revision ID: 0036
-Revises: 0034
+Revises: 0037
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import lawful.db
 
 revision: str = "0036"
-down_revision: str | None = "0034"
+down_revision: str | None = "0037"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
