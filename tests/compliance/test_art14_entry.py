@@ -111,3 +111,35 @@ def test_the_api_sends_exempts_and_lists_for_its_organisation_only(
         [(str(person), "email"), (str(exempted), "exempt")]
     )
     assert "api@example.test" not in listed.text
+
+
+def test_a_staff_member_sends_their_own_organisations_notices_and_a_marketer_is_refused(
+    lawful: Lawful, tmp_path: Path, outside: Session, actor: Actor
+) -> None:
+    lawful.apply_register(tmp_path, as_yaml(people()))
+    other = people()
+    other["organisation"]["slug"] = "other"
+    lawful.apply_register(tmp_path, as_yaml(other))
+    for email, role in (("officer@example.test", "privacy_officer"), ("marketer@example.test", "marketing")):
+        added = lawful("staff", "add", email, "--role", role, "--org", "acme", "--training", "2026-01-05",
+                       "--confidentiality", "2026-01-05")  # fmt: skip
+        assert added.exit_code == 0, added.output
+    keys = keystore.open_keys(get_settings())
+    ours = bought(
+        outside, actor, keys, processing.get_organisation(outside, slug="acme").id, "ours@example.test"
+    )
+    theirs = bought(
+        outside, actor, keys, processing.get_organisation(outside, slug="other").id, "t@example.test"
+    )
+    outside.commit()
+
+    with clock.pinned(NOW):
+        refused = lawful("--as", "marketer@example.test", "compliance", "art14", "send")
+        sent = lawful("--as", "officer@example.test", "compliance", "art14", "send", "--json")
+
+    assert refused.exit_code != 0 and "subjects:write" in refused.output
+    assert sent.exit_code == 0, sent.output
+    assert json.loads(sent.stdout) == {"acme": {"emailed": 1, "letters": 0}}
+    outside.expire_all()
+    assert outside.get_one(subjects.Subject, ours).art14_done_at is not None
+    assert outside.get_one(subjects.Subject, theirs).art14_done_at is None

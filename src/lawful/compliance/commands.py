@@ -8,14 +8,11 @@ import typer
 from rich.table import Table
 
 from lawful import clock, i18n, keystore, processing, terminal
-from lawful.actor import Actor, ActorKind
 
 from . import art14, service, transfers, trends
 from .art14.commands import cli as art14_cli
 from .moments import Now, moment
 from .schemas import ComplianceRead, TransferSuspensionRead
-
-WORKER = Actor(ActorKind.SYSTEM, label="system:cli")
 
 cli = typer.Typer(help="The compliance check over every domain (Art. 5(2), R-125).", no_args_is_help=True)
 cli.add_typer(art14_cli, name="art14")
@@ -83,8 +80,9 @@ def run(now: Now = None, as_json: Json = False) -> None:
     settings = terminal.settings()
     keys = keystore.open_keys(settings)
     with clock.pinned(at), terminal.session() as db:
-        swept = transfers.sweep_all(db, WORKER, now=at)
-        sent = art14.send_all(db, WORKER, keys, now=at, base_url=settings.base_url)
+        actor = terminal.operator()
+        swept = transfers.sweep_all(db, actor, now=at)
+        sent = art14.send_all(db, actor, keys, now=at, base_url=settings.base_url)
         trends.snapshot_all(db, keys, now=at)
     report = {
         slug: {"suspended": s.suspended, "resumed": s.resumed, "art14_emailed": sent[slug].emailed if slug in sent else 0,

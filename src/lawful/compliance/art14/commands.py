@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from lawful import clock, keystore, terminal
-from lawful.actor import Actor, ActorKind
 
 from ..moments import Now, moment
 from . import rules, service
@@ -16,7 +15,6 @@ from . import rules, service
 cli = typer.Typer(help="Art. 14 notices for data obtained from others (R-09, R-16).", no_args_is_help=True)
 Org = Annotated[str | None, typer.Option("--org", help="the organisation's slug (default: the only one)")]
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
-CLI = Actor(ActorKind.CLI, label="cli")
 
 
 @cli.command("send")
@@ -29,7 +27,7 @@ def send(
     settings = terminal.settings()
     keys = keystore.open_keys(settings)
     with clock.pinned(at), terminal.session() as db:
-        sent = service.send_all(db, CLI, keys, now=at, base_url=settings.base_url)
+        sent = service.send_all(db, terminal.operator(), keys, now=at, base_url=settings.base_url)
     report = {slug: {"emailed": s.emailed, "letters": s.letters} for slug, s in sent.items()}
     if not terminal.emit(report, as_json=as_json):
         for slug, entry in report.items():
@@ -49,7 +47,7 @@ def exempt(
     if not reason.strip():
         raise typer.BadParameter("say why the ground applies", param_hint="--reason")
     with terminal.session() as db:
-        row = service.exempt(db, CLI, organisation_id=terminal.organisation_id(db, org), subject_id=subject_id,
+        row = service.exempt(db, terminal.operator(), organisation_id=terminal.organisation_id(db, org), subject_id=subject_id,
                              ground=ground, reason=reason, now=clock.now())  # fmt: skip
         terminal.out.print(f"exemption recorded: {row.id}")
 

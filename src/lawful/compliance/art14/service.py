@@ -111,10 +111,12 @@ def _claim(db: Session, chunk: list[uuid.UUID], now: datetime) -> dict[uuid.UUID
 
 
 def send_all(db: Session, actor: Actor, keys: Keys, *, now: datetime, base_url: str) -> dict[str, Sent]:
+    """Every organisation's notices due; a staff member's own organisation's only (`lawful --as`)."""
     return {
         org.slug: send_due(db, actor, keys, organisation_id=org.id, now=now, base_url=base_url)
         for org in processing.list_organisations(db)
         if processing.find_current(db, organisation_id=org.id) is not None
+        and actor.organisation_id in (None, org.id)
     }
 
 
