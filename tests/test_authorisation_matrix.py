@@ -217,6 +217,14 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/stats/consents"): Rule(P({"stats:read"})),
     ("GET", "/api/stats/requests"): Rule(P({"stats:read"})),
     ("GET", "/api/compliance"): Rule(P({"compliance:read"})),
+    ("GET", "/api/compliance/transfers"): Rule(P({"compliance:read"})),
+    ("GET", "/api/compliance/trend"): Rule(P({"compliance:read"})),
+    ("POST", "/api/compliance/art14/send"): Rule(P({"subjects:write"})),
+    ("POST", "/api/compliance/art14/{subject_id}/exemption"): Rule(
+        P({"subjects:write"}), {"ground": "impossible_or_disproportionate", "reason": "no address"}
+    ),
+    ("GET", "/api/compliance/art14/notices"): Rule(P({"compliance:read"})),
+    ("GET", "/api/compliance/art14/letters/{subject_id}"): Rule(P({"personal_data:read"}), allowed="404"),
     ("GET", "/console/login"): Rule(PUBLIC),
     ("POST", "/console/login"): Rule(PUBLIC),
     ("POST", "/console/logout"): Rule(ANY, allowed="login", ends_session=True),

@@ -26,6 +26,7 @@ from lawful import (
     breaches,
     clients,
     clock,
+    compliance,
     consent,
     dsr,
     i18n,
@@ -452,6 +453,21 @@ def _notice_change(w: World, lang: str) -> None:
     )
 
 
+def _art14_notice(w: World, lang: str) -> None:
+    """Data bought from a list supplier: the Art. 14 notice in the person's language (R-09)."""
+    address = w.email()
+    subjects.collect(
+        w.db, w.actor, w.keys, organisation_id=w.org, subject_category="prospect",
+        identities={subjects.IdentityKind.EMAIL: address}, values={"user.contact.email": address},
+        collection=subjects.CollectionCreate(activity="request_followup", channel=subjects.Channel.IMPORT,
+                                             source=subjects.Source.AGGREGATOR),
+        language=lang,
+    )  # fmt: skip
+    compliance.art14.send_due(
+        w.db, w.actor, w.keys, organisation_id=w.org, now=clock.now(), base_url=w.settings.base_url
+    )
+
+
 SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_code": _code,
     "dsr_acknowledgement": _acknowledgement,
@@ -479,6 +495,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "client_answer_access": _client_answer_access,
     "client_answer_erasure": _client_answer_erasure,
     "notice_change": _notice_change,
+    "art14_notice": _art14_notice,
 }
 CASES = [
     pytest.param(kind, lang, id=f"{kind}-{lang}")

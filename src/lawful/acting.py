@@ -34,6 +34,11 @@ RIGHTS: dict[str, str | None] = {
     "staff api-key": "staff:manage",
     "staff revoke-key": "staff:manage",
     "audit verify": "audit:read",
+    "compliance transfers": "compliance:read",  # as GET /api/compliance/transfers
+    "compliance art14 send": "subjects:write",  # as POST /api/compliance/art14/send
+    "compliance art14 exempt": "subjects:write",
+    "compliance art14 letters": "compliance:read",
+    "compliance art14 letter": "personal_data:read",
     "audit head": "audit:read",
     "audit list": "audit:read",
     "subjects add": "subjects:write",

@@ -39,6 +39,7 @@ from lawful.clients.forwarding import routes as client_forwarding_routes
 from lawful.clients.subprocessors import routes as client_subprocessor_routes
 from lawful.compliance import pages as compliance_pages
 from lawful.compliance import routes as compliance_routes
+from lawful.compliance.art14 import routes as art14_routes
 from lawful.config import Settings
 from lawful.connectors import routes as connector_routes
 from lawful.consent import pages as consent_pages
@@ -158,6 +159,7 @@ def create_app(settings: Settings) -> FastAPI:
         client_register_routes.router,  # before any /api/clients/{key}: `register` is not a client
         client_subprocessor_routes.router,
         contract_end_routes.router,
+        art14_routes.router,
         client_routes.router,
         client_forwarding_routes.router,  # /api/clients/{key}/requests
         retention_routes.router,

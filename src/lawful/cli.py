@@ -66,6 +66,7 @@ MODEL_PACKAGES = (
     "retention",
     "breaches.scope",  # the scope's and the letters' tables (breach_scopes, breach_letters)
     "mail",
+    "compliance",
 )
 
 

@@ -32,7 +32,7 @@ STABLE_SECONDS = 3600
 IMMUTABLE = "public, max-age=31536000, immutable"
 STABLE = f"public, max-age={STABLE_SECONDS}"
 COMPRESSIBLE = (".js", ".css", ".html", ".svg", ".json", ".txt")
-_VERSIONED = re.compile(r"^(?P<stem>[\w-]+)\.(?P<hash>[0-9a-f]{12})(?P<suffix>\.\w+)$")
+_VERSIONED = re.compile(r"^(?P<stem>[\w./-]+)\.(?P<hash>[0-9a-f]{12})(?P<suffix>\.\w+)$")
 _LINKS = {"banner.js": ("banner.css",)}  # a file that names another: the other's versioned URL is written in
 
 
@@ -57,7 +57,8 @@ def url(name: str) -> str:
 def assets() -> dict[str, Asset]:
     """Every static file, read and compressed once; linked files after the files they name."""
     found: dict[str, Asset] = {}
-    names = sorted(p.name for p in STATIC.iterdir() if p.is_file())
+    # vendor/ holds libraries copied in unmodified with their licences (static/vendor/README.md)
+    names = sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file())
     for name in sorted(names, key=lambda n: n in _LINKS):
         data = (STATIC / name).read_bytes()
         for other in _LINKS.get(name, ()):

@@ -7,12 +7,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from lawful import i18n, keystore, processing, terminal
+from lawful import clock, i18n, keystore, processing, terminal
 
-from . import service
-from .schemas import ComplianceRead
+from . import art14, service, transfers, trends
+from .art14.commands import cli as art14_cli
+from .moments import Now, moment
+from .schemas import ComplianceRead, TransferSuspensionRead
 
 cli = typer.Typer(help="The compliance check over every domain (Art. 5(2), R-125).", no_args_is_help=True)
+cli.add_typer(art14_cli, name="art14")
 Org = Annotated[str | None, typer.Option("--org", help="the organisation's slug (default: the only one)")]
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Lang = Annotated[str, typer.Option("--lang", help="language of the fixes: en, fr or nl")]
@@ -67,3 +70,49 @@ def _print(report: ComplianceRead) -> None:
             item.severity, item.check + count, item.concerns, due, item.owner, item.fix, style=style
         )
     terminal.out.print(table)
+
+
+@cli.command("run")
+def run(now: Now = None, as_json: Json = False) -> None:
+    """What the worker does every hour: record suspended transfers and lift renewed ones (R-114), send the
+    Art. 14 notices due (R-09), and keep the day's count of overdue items for the trend."""
+    at = moment(now)
+    settings = terminal.settings()
+    keys = keystore.open_keys(settings)
+    with clock.pinned(at), terminal.session() as db:
+        actor = terminal.operator()
+        swept = transfers.sweep_all(db, actor, now=at)
+        sent = art14.send_all(db, actor, keys, now=at, base_url=settings.base_url)
+        trends.snapshot_all(db, keys, now=at)
+    report = {
+        slug: {"suspended": s.suspended, "resumed": s.resumed, "art14_emailed": sent[slug].emailed if slug in sent else 0,
+               "art14_letters": sent[slug].letters if slug in sent else 0}
+        for slug, s in swept.items()
+    }  # fmt: skip
+    if not terminal.emit(report, as_json=as_json):
+        for slug, entry in report.items():
+            terminal.out.print(f"{slug}: " + ", ".join(f"{k} {v or '-'}" for k, v in entry.items()))
+
+
+@cli.command("transfers")
+def transfers_command(
+    org: Org = None,
+    as_json: Json = False,
+    all_: Annotated[bool, typer.Option("--all", help="lifted ones too")] = False,
+) -> None:
+    """Recipients whose transfer mechanism lapsed: flows to them are refused; each with its notice draft."""
+    with terminal.session() as db:
+        organisation_id = terminal.organisation_id(db, org)
+        rows = (transfers.history if all_ else transfers.current)(db, organisation_id=organisation_id)
+        found = [TransferSuspensionRead.of(row).model_dump(mode="json") for row in rows]
+    if not terminal.emit(found, as_json=as_json):
+        table = Table("recipient", "valid until", "suspended at", "lifted at", "notice draft")
+        for row in found:
+            table.add_row(
+                row["recipient"],
+                str(row["valid_until"]),
+                row["suspended_at"],
+                str(row["lifted_at"] or ""),
+                row["notice_draft"],
+            )
+        terminal.out.print(table)

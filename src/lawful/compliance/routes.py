@@ -1,16 +1,16 @@
 """JSON API of the compliance check: GET /api/compliance (R-125)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from lawful import i18n
+from lawful import clock, i18n
 from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, Db, language, require
 
-from . import service
-from .schemas import ComplianceRead
+from . import service, transfers, trends
+from .schemas import ComplianceRead, TransferSuspensionRead
 
 router = APIRouter(prefix="/api/compliance", tags=["compliance"])
 Reader = Annotated[Actor, Depends(require("compliance:read"))]
@@ -24,3 +24,22 @@ def compliance_check(request: Request, db: Db, keys: AppKeys, actor: Reader) -> 
         raise Forbidden("this key belongs to no organisation")
     items = service.check(db, keys, organisation_id=actor.organisation_id)
     return ComplianceRead.of(items, language(request, list(i18n.LANGUAGES), "en"))
+
+
+@router.get("/transfers")
+def suspended_transfers(db: Db, actor: Reader, all: bool = False) -> list[TransferSuspensionRead]:
+    """Recipients whose transfer mechanism lapsed (R-114): nothing flows to them until the register renews
+    it; each with the notice draft the officer reviews. `?all=true` includes the lifted ones."""
+    if actor.organisation_id is None:
+        raise Forbidden("this key belongs to no organisation")
+    read = transfers.history if all else transfers.current
+    return [TransferSuspensionRead.of(row) for row in read(db, organisation_id=actor.organisation_id)]
+
+
+@router.get("/trend")
+def trend(db: Db, actor: Reader) -> dict[str, Any]:
+    """What the console's home charts: overdue and due-soon items per day over 90 days (the hourly task's
+    snapshots) and the handling time of the rights requests completed in each of the last 12 months."""
+    if actor.organisation_id is None:
+        raise Forbidden("this key belongs to no organisation")
+    return trends.data(db, organisation_id=actor.organisation_id, today=clock.today())

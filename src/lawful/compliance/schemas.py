@@ -1,11 +1,13 @@
 """What the compliance check answers: each item with severity, owner, the record concerned and the fix."""
 
+import uuid
 from datetime import date, datetime
 
 from pydantic import BaseModel
 
 from lawful import i18n
 
+from .models import TransferSuspension
 from .rules import Item, has_overdue
 
 
@@ -42,3 +44,29 @@ class ComplianceRead(BaseModel):
         for item in items:
             counts[str(item.severity)] += 1
         return cls(overdue=has_overdue(items), counts=counts, items=[ItemRead.of(i, lang) for i in items])
+
+
+class TransferSuspensionRead(BaseModel):
+    """A recipient no personal data flow to while its transfer mechanism has lapsed (R-114)."""
+
+    id: uuid.UUID
+    recipient: str
+    mechanism: str | None
+    valid_until: date | None
+    reason: str
+    notice_draft: str
+    suspended_at: datetime
+    lifted_at: datetime | None
+
+    @classmethod
+    def of(cls, row: TransferSuspension) -> "TransferSuspensionRead":
+        return cls(
+            id=row.id,
+            recipient=row.recipient,
+            mechanism=row.mechanism,
+            valid_until=row.valid_until,
+            reason=row.reason,
+            notice_draft=row.notice_draft,
+            suspended_at=row.suspended_at,
+            lifted_at=row.lifted_at,
+        )

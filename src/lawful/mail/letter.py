@@ -56,6 +56,7 @@ KINDS: dict[str, Kind] = {
     "retention_warning": Kind("subject"),  # account data about to be deleted (service mail)
     "client_notice": Kind("controller"),  # a new sub-processor told to the client controller
     "notice_change": Kind("subject"),  # a material notice change, service mail before it takes effect
+    "art14_notice": Kind("subject"),  # data obtained elsewhere; service mail
 }
 
 

@@ -16,6 +16,7 @@ from lawful.db import table_of
 from lawful.errors import Conflict, NotFound
 
 from . import letters, rules, sending
+from .exports import hold_unnotified
 from .models import Campaign, Send, SendStatus
 from .service import build
 
@@ -64,6 +65,7 @@ def queue(
     ).first():
         raise CampaignExists(f"campaign: {campaign!r} was queued already; choose another name")
     audience = build(db, keys, organisation_id=organisation_id, purpose=purpose)
+    hold_unnotified(db, audience)  # the Art. 14 notice at the latest with the first communication
     org = processing.current_register(db, organisation_id=organisation_id)[1].organisation
     now = clock.now()
     outbox: list[dict[str, Any]] = []

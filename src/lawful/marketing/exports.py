@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clients, clock, consent, decisions, keystore, outbound, processing, subjects
@@ -44,6 +44,7 @@ def export(
         )
     if not processing.dpa_complete(target):
         raise RecipientRefused(f"{recipient!r} has no DPA on record; nothing may flow to it (Art. 28)")
+    ensure_transfer_valid(actor, organisation_id, purpose, target)
     activity = next((a for a in register.activities if a.key == purpose), None)
     if activity is None:
         raise decisions.UnknownPurpose(f"{purpose!r} is not an activity of the register")
@@ -58,6 +59,7 @@ def export(
         audience = _partner_audience(db, actor, organisation_id, purpose, recipient)
     else:
         audience = build(db, keys, organisation_id=organisation_id, purpose=purpose)
+    hold_unnotified(db, audience)
     found = unarchived_values(
         db, keys, subject_ids=[subject_id for subject_id, _ in audience.members], categories=set(allowed)
     )
@@ -98,6 +100,32 @@ def export(
         data={"people": len(rows), "fields": allowed, "excluded": dict(audience.excluded)},
     )
     return ExportResult(recipient, len(rows), allowed, response.status_code)
+
+
+def hold_unnotified(db: Session, audience: Audience) -> None:
+    """R-09: data obtained from someone else are not disclosed before the person had the Art. 14 notice
+    (Art. 14(3)(c)); they are counted apart and go with the next export once the hourly run has told them."""
+    ids = [subject_id for subject_id, _ in audience.members]
+    owed: set[uuid.UUID] = set()
+    model = subjects.Subject
+    for start in range(0, len(ids), 1000):
+        owed |= set(db.scalars(select(model.id).where(
+            model.id.in_(ids[start : start + 1000]), model.art14_due.is_not(None), model.art14_done_at.is_(None),
+        )))  # fmt: skip
+    if owed:
+        audience.members = [(s, basis) for s, basis in audience.members if s not in owed]
+        audience.excluded["art14_notice_pending"] += len(owed)
+
+
+def ensure_transfer_valid(
+    actor: Actor, organisation_id: uuid.UUID, purpose: str, target: processing.Recipient
+) -> None:
+    """R-114, T-40: nothing flows to a recipient whose transfer mechanism lapsed; the refusal is on record."""
+    if (reason := processing.transfer_suspension(target, clock.today())) is not None:
+        raise RecipientRefused(
+            f"recipient: {reason}",
+            record=_refusal(actor, organisation_id, purpose, target.key, reason, "transfer_suspended"),
+        )
 
 
 def _ensure_partner_allowed(
@@ -170,7 +198,12 @@ def _partner_audience(
 
 
 def _refusal(
-    actor: Actor, organisation_id: uuid.UUID, purpose: str, recipient: str, reason: str
+    actor: Actor,
+    organisation_id: uuid.UUID,
+    purpose: str,
+    recipient: str,
+    reason: str,
+    outcome: str = "refused",
 ) -> Callable[[Session], object]:
     def record(db: Session) -> object:
         return audit.record(
@@ -181,7 +214,7 @@ def _refusal(
             entity_id=recipient,
             organisation_id=organisation_id,
             purpose=purpose,
-            outcome="refused",
+            outcome=outcome,
             data={"reason": reason},
         )
 

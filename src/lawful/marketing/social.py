@@ -12,8 +12,9 @@ from lawful.actor import Actor
 
 from . import rules
 from .errors import PlatformUnreachable, RecipientRefused, UnknownRecipient
+from .exports import ensure_transfer_valid, hold_unnotified
 from .models import AudienceMember, AudienceUpload
-from .service import unarchived_values
+from .service import Audience, unarchived_values
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,13 @@ def upload(
     )
     if target.endpoint is None:
         raise RecipientRefused(f"recipient: {recipient!r} has no endpoint in the register")
+    ensure_transfer_valid(actor, organisation_id, purpose, target)
     hashed = target.audience_upload is not None and target.audience_upload.hashed
     fields = sorted(set(target.fields) & set(activity.data_categories))
     members, excluded = _audience(db, organisation_id=organisation_id, purpose=purpose, fields=fields)
+    told = Audience(purpose, [(m, "consent") for m in members], excluded)
+    hold_unnotified(db, told)  # not before the Art. 14 notice
+    members = [m for m, _ in told.members]
     contacts, sent = [], []
     found = unarchived_values(db, keys, subject_ids=list(members), categories=set(fields))
     for subject_id in members:

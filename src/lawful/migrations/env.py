@@ -7,6 +7,7 @@ from lawful import (  # noqa: F401  (importing the domains registers every table
     audit,
     breaches,
     clients,
+    compliance,
     connectors,
     consent,
     decisions,

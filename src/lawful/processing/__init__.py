@@ -68,6 +68,7 @@ from .service import (
     register_of,
 )
 from .trackers import Found, unregistered
+from .transfers import outside_eea, transfer_suspension
 
 __all__ = [
     "DAY_TRIGGERS",
@@ -136,6 +137,7 @@ __all__ = [
     "list_organisations",
     "list_versions",
     "notice_required",
+    "outside_eea",
     "period_parts",
     "portable",
     "record",
@@ -146,5 +148,6 @@ __all__ = [
     "scan",
     "shortest",
     "taxonomy",
+    "transfer_suspension",
     "unregistered",
 ]

@@ -25,6 +25,7 @@ from .rules import Status
 
 SUMMARY = {"notify_recipients": "recipients_notified", "notify_decision": "recipients_told_of_decision"}
 CLOSED = (str(rules.Status.COMPLETED), str(rules.Status.REFUSED))
+TRANSFER_SUSPENDED = "transfer suspended: mechanism expired (R-114)"
 
 
 def send(
@@ -39,6 +40,7 @@ def send(
 ) -> dict[str, str]:
     """The first attempt for each recipient; a task for staff where there is nothing to post to."""
     endpoints = {r.name: r.endpoint for r in register.recipients}
+    lapsed = _suspended(register)
     for name, payload in messages.items():
         notice = RecipientNotice(
             id=uuid.uuid4(),
@@ -58,9 +60,15 @@ def send(
             )
             continue
         notice.payload = crypto.encrypt(keys.outbox, json.dumps(payload).encode(), context=_context(notice))
-        _attempt(db, actor, request, notice, endpoint, payload)
+        _attempt(db, actor, request, notice, endpoint, payload, suspended=lapsed.get(name))
     db.flush()
     return _summarise(db, request, step)
+
+
+def _suspended(register: processing.Register) -> dict[str, str]:
+    today = clock.today()
+    found = {r.name: processing.transfer_suspension(r, today) for r in register.recipients}
+    return {name: reason for name, reason in found.items() if reason}
 
 
 def due(db: Session, *, now: datetime) -> list[uuid.UUID]:
@@ -87,7 +95,8 @@ def retry(db: Session, actor: Actor, keys: keystore.Keys, *, notice_id: uuid.UUI
         _to_staff(db, actor, request, notice, "no endpoint")
     else:
         payload = json.loads(crypto.decrypt(keys.outbox, notice.payload, context=_context(notice)))
-        _attempt(db, actor, request, notice, endpoint, payload)
+        lapsed = _suspended(register).get(notice.recipient)
+        _attempt(db, actor, request, notice, endpoint, payload, suspended=lapsed)
     db.flush()
     _summarise(db, request, notice.step)
     settle(db, actor, request)
@@ -221,8 +230,12 @@ def _attempt(
     notice: RecipientNotice,
     endpoint: str,
     payload: dict[str, Any],
+    *,
+    suspended: str | None = None,
 ) -> None:
-    error = recipients.deliver(endpoint, payload)
+    """A recipient whose transfer mechanism lapsed is not posted to (R-114): the notice waits in the retries
+    for the renewal, then goes to staff like any undelivered one."""
+    error = TRANSFER_SUSPENDED if suspended else recipients.deliver(endpoint, payload)
     now = clock.now()
     notice.attempts += 1
     if error is None:
