@@ -1,21 +1,23 @@
-"""Rights requests: intake from any channel, identity by a code to the address on file, deadlines.
-Extension and refusal live in officer.py, fulfilment in steps.py; jobs drive the steps after each commit."""
+"""Rights requests: intake from any channel, identity by a code to the address on file (codes.py), deadlines.
+Extension and refusal live in officer.py, fulfilment in steps.py, messages to the person in telling.py."""
 
-import hashlib
 import hmac
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from lawful import audit, clock, crypto, i18n, keystore, mail, processing, subjects
-from lawful.actor import SYSTEM, Actor
+from lawful import audit, clock, crypto, keystore, processing, subjects
+from lawful.actor import Actor
 from lawful.db import insert_together, table_of
 
-from . import checks, erased, rules, writes
+from . import checks, erased, rules
+from .codes import CODE_LIFETIME as CODE_LIFETIME
+from .codes import MAX_CODE_ATTEMPTS as MAX_CODE_ATTEMPTS
+from .codes import digest as _digest
+from .codes import send_code as send_code
 from .errors import (
     CodeRefused,
     RequestNotFound,
@@ -26,6 +28,10 @@ from .letters import post
 from .letters.post import Postal
 from .models import Request, Step, VerificationCode
 from .packages import new_request_id
+from .telling import contact as contact
+from .telling import request_from_token as request_from_token
+from .telling import status_token as status_token
+from .telling import tell as tell
 
 KINDS = (
     "access",
@@ -40,8 +46,6 @@ KINDS = (
 # T-41: an objection stops marketing or restricts an activity, so recipients must hear of it too
 NOTIFY_RECIPIENTS = frozenset({"rectification", "erasure", "restriction", "objection"})
 CASES = frozenset({"question", "complaint"})
-CODE_LIFETIME = timedelta(minutes=30)
-MAX_CODE_ATTEMPTS = 5
 
 
 def open_request(
@@ -240,39 +244,6 @@ def _reference() -> str:
     return "R-" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
 
 
-def contact(keys: keystore.Keys, request: Request) -> str:
-    assert request.contact is not None
-    return crypto.decrypt(keys.outbox, request.contact, context=f"request:{request.id}".encode()).decode()
-
-
-def send_code(db: Session, keys: keystore.Keys, request: Request, *, base_url: str) -> None:
-    """R-46: control of the address on file; a new code replaces any earlier one."""
-    for old in db.scalars(
-        select(VerificationCode).where(
-            VerificationCode.request_id == request.id, VerificationCode.used_at.is_(None)
-        )
-    ):
-        old.used_at = clock.now()
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    db.add(
-        VerificationCode(
-            request_id=request.id,
-            digest=_digest(keys, request.id, code),
-            expires_at=clock.now() + CODE_LIFETIME,
-        )
-    )
-    url = f"{base_url}/rights/{status_token(keys, request.id)}"
-    text = i18n.t("mail.code.body", request.language, reference=request.reference, code=code, url=url)
-    if target := request.details.get(rules.TRANSMIT_TO):  # the code confirms this destination too
-        text += "\n" + i18n.t("mail.code.destination", request.language, destination=target)
-    tell(db, keys, request, "code", text=text, by_mail=True)  # a code proves control of the email
-    db.flush()
-
-
-def _digest(keys: keystore.Keys, request_id: uuid.UUID, code: str) -> str:
-    return hmac.new(keys.lookup, f"{request_id}:{code}".encode(), hashlib.sha256).hexdigest()
-
-
 def verify(
     db: Session,
     actor: Actor,
@@ -395,49 +366,3 @@ def list_open(db: Session, *, organisation_id: uuid.UUID) -> list[Request]:
         .order_by(Request.due_on)
     )
     return list(db.scalars(query))
-
-
-def status_token(keys: keystore.Keys, request_id: uuid.UUID) -> str:
-    return str(URLSafeSerializer(keys.session, salt="request").dumps(request_id.hex))
-
-
-def request_from_token(keys: keystore.Keys, token: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(hex=str(URLSafeSerializer(keys.session, salt="request").loads(token)))
-    except (BadSignature, ValueError) as exc:
-        raise RequestNotFound("no such request") from exc
-
-
-def tell(
-    db: Session,
-    keys: keystore.Keys,
-    request: Request,
-    message: str,
-    text: str | None = None,
-    by_mail: bool = False,
-    **values: object,
-) -> None:
-    """A service message about the request to the person, in their language (R-49); kept only while queued.
-    A request answered on paper gets it as a letter to print instead (letters/post.py)."""
-    lang = request.language
-    body = text or i18n.t(f"mail.{message}.body", lang, reference=request.reference, **values)
-    if not by_mail and post.by_letter(request):
-        subject = i18n.t(f"mail.{message}.subject", lang, reference=request.reference)
-        post.send(db, SYSTEM, keys, request, message, subject=subject, paragraphs=body.split("\n"))
-        return
-    row = mail.outbox_row(
-        db,
-        keys,
-        mail.Mail(
-            to=contact(keys, request),
-            subject=i18n.t(f"mail.{message}.subject", lang, reference=request.reference),
-            text=body,
-            lang=lang,
-        ),
-        kind=f"dsr_{message}",
-        category="service",
-        organisation_id=request.organisation_id,
-        about=request.reference,
-    )
-    writes.add(db, mail.TABLE, [row])  # with the step's other rows when a step is running
-    mail.mark_queued(db)
