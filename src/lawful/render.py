@@ -1,5 +1,7 @@
 """The one Jinja2 environment for pages, notices, exports and (later) emails; safe spreadsheet cells."""
 
+import io
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -52,3 +54,30 @@ def spreadsheet_cell(value: Cell) -> Cell | str:
     """The value for a CSV cell: formula-like text gets a leading quote so it stays text, as OWASP
     recommends; everything else, negative numbers included, is unchanged."""
     return "'" + value if isinstance(value, str) and formula_like(value) else value
+
+
+def workbook(facts_title: str, facts: dict[str, Any], tables: list[tuple[str, list[list[Any]]]]) -> bytes:
+    """An Excel workbook: a first sheet of name/value facts, then one sheet per table (its first row the
+    header). Formula-like text is written as a string cell with Excel's quote prefix: shown as typed,
+    never run, not even after someone edits the cell."""
+    from openpyxl import Workbook  # 18 MiB: loaded only when someone asks for an Excel export
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = facts_title
+    rows: list[tuple[Any, list[Any]]] = [
+        (first, [name, json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value])
+        for name, value in facts.items()
+    ]
+    for title, table in tables:
+        sheet = book.create_sheet(title)
+        rows += [(sheet, row) for row in table]
+    for sheet, values in rows:
+        sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if formula_like(cell.value):
+                cell.data_type, cell.quotePrefix = "s", True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

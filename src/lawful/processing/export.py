@@ -4,15 +4,12 @@ import csv
 import io
 import json
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lawful import render
 
 from .document import Register
 from .record import CSV_COLUMNS, csv_rows, record
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
 
 
 class ExportFormat(StrEnum):
@@ -46,30 +43,5 @@ def export(register: Register, fmt: ExportFormat, *, lang: str, version: int) ->
 
 
 def _xlsx(data: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook  # 18 MiB: loaded only when someone asks for the Excel export
-
-    book = Workbook()
-    controller = book.active
-    assert controller is not None
-    controller.title = "Controller"
-    for name, value in data["controller"].items():
-        _append(
-            controller,
-            [name, json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value],
-        )
-    sheet = book.create_sheet("Activities")
-    _append(sheet, list(CSV_COLUMNS))
-    for row in csv_rows(data):
-        _append(sheet, [row[column] for column in CSV_COLUMNS])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _append(sheet: "Worksheet", values: list[Any]) -> None:
-    """A row whose formula-like text is written as a string cell with Excel's quote prefix: shown as
-    typed, never run, not even after someone edits the cell."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if render.formula_like(cell.value):
-            cell.data_type, cell.quotePrefix = "s", True
+    activities = [list(CSV_COLUMNS), *([row[column] for column in CSV_COLUMNS] for row in csv_rows(data))]
+    return render.workbook("Controller", data["controller"], [("Activities", activities)])
