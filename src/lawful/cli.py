@@ -42,8 +42,7 @@ DOMAINS = {
     "breaches": ("lawful.breaches.commands", "cli"),
     "breach": ("lawful.breaches.commands", "cli"),  # `lawful breach open …`, as R-93 writes it
     "compliance": ("lawful.compliance.commands", "cli"),
-    "clients": ("lawful.clients.commands", "cli"),
-    "client-end": ("lawful.retention.contracts.commands", "cli"),  # a client's DPA ends
+    "clients": ("lawful.retention.contracts.commands", "clients_cli"),  # with `clients end`
     "analytics": ("lawful.consent.analytics_commands", "cli"),
     "retention": ("lawful.retention.commands", "cli"),
 }

@@ -1,4 +1,4 @@
-"""/api/clients/{client}/end and `lawful client-end`: each step through its entry point, bad input refused
+"""/api/clients/{client}/end and `lawful clients end`: each step through its entry point, bad input refused
 naming the field with nothing written, another organisation's key 404 (R-107)."""
 
 import base64
@@ -135,10 +135,10 @@ def test_the_cli_ends_returns_and_erases(lawful: Lawful, tmp_path: Path) -> None
     )
     target = tmp_path / "acme.csv"
 
-    ended = lawful("client-end", "record", "acme_brands", "--ends-on", "2026-03-31")
-    bad = lawful("client-end", "record", "acme_brands", "--ends-on", "31/01/2026")
-    returned = lawful("client-end", "return", "acme_brands", "-o", str(target))
-    erased = lawful("client-end", "erase", "acme_brands")
+    ended = lawful("clients", "end", "record", "acme_brands", "--ends-on", "2026-03-31")
+    bad = lawful("clients", "end", "record", "acme_brands", "--ends-on", "31/01/2026")
+    returned = lawful("clients", "end", "return", "acme_brands", "-o", str(target))
+    erased = lawful("clients", "end", "erase", "acme_brands")
 
     assert ended.exit_code == 0, ended.output
     assert bad.exit_code != 0 and "--ends-on" in bad.output
