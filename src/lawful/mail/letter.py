@@ -45,6 +45,7 @@ KINDS: dict[str, Kind] = {
     "campaign": Kind("subject", automatic=False),  # written by the company's marketers
     "referral": Kind("third_party"),
     "breach_letter": Kind("subject"),  # Art. 34: service mail, never held back by a marketing opt-out
+    "breach_client_notice": Kind("third_party"),  # a processor's notice to its client controller
 }
 
 
