@@ -26,6 +26,7 @@ from lawful.config import Settings
 from lawful.keystore import Keys
 
 from . import letter
+from .headers import POLICY, header
 from .outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -172,18 +173,18 @@ def _compose(keys: Keys, settings: Settings, row: OutboxMessage) -> EmailMessage
         sender = parseaddr(settings.mail_from)[1] or settings.mail_from
         if row.message_id is None:  # kept on the row: every attempt sends the same message
             row.message_id = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
-        message = EmailMessage()
+        message = EmailMessage(policy=POLICY)  # the default policy, its repeated headers made once
         message["Date"] = format_datetime(clock.now())
         message["Message-ID"] = row.message_id
         _address(message, data, settings, sender, letter.automatic(row.kind))
         for name, value in data["headers"]:
-            message[name] = value
+            message[name] = header(name, value)
         text, html = letter.body(data["text"], data["html"], data.get("letter"), settings.base_url)
         message.set_content(text, cte="quoted-printable")  # accents arrive intact, whatever the relay
         if html:
             message.add_alternative(html, subtype="html", cte="quoted-printable")
         if data.get("letter"):  # after the content, which clears every Content- header
-            message["Content-Language"] = data["letter"]["lang"]
+            message["Content-Language"] = header("Content-Language", data["letter"]["lang"])
     except (
         InvalidTag,
         ValueError,
@@ -201,14 +202,15 @@ def _address(
     """From the company by name at the configured address; replies to its privacy contact."""
     head = data.get("letter")
     if head is None:
-        message["From"] = settings.mail_from
+        message["From"] = header("From", settings.mail_from)
     else:
-        message["From"] = Address(display_name=head["name"], addr_spec=sender)  # encoded, accents and all
+        company = Address(display_name=head["name"], addr_spec=sender)  # encoded, accents and all
+        message["From"] = header("From", company, key=f"{head['name']}\n{sender}")
         if head.get("reply_to"):
-            message["Reply-To"] = head["reply_to"]
-    message["To"], message["Subject"] = data["to"], data["subject"]
+            message["Reply-To"] = header("Reply-To", head["reply_to"])
+    message["To"], message["Subject"] = data["to"], header("Subject", data["subject"])
     if automatic:
-        message["Auto-Submitted"] = "auto-generated"
+        message["Auto-Submitted"] = header("Auto-Submitted", "auto-generated")
 
 
 class Connection:

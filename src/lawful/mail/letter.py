@@ -5,6 +5,7 @@ The kernel cannot read the register, so the processing domain registers how an o
 is found (`letterheads_from`); `queue` looks it up in the caller's transaction and seals it with the
 message, so a letter names the company as it was when the letter was written."""
 
+import functools
 import re
 import uuid
 from collections.abc import Callable
@@ -45,7 +46,7 @@ KINDS: dict[str, Kind] = {
     "campaign": Kind("subject", automatic=False),  # written by the company's marketers
     "referral": Kind("third_party"),
     "breach_letter": Kind("subject"),  # Art. 34: service mail, never held back by a marketing opt-out
-    "breach_client_notice": Kind("third_party"),  # R-103: a processor's notice to its client controller
+    "breach_client_notice": Kind("staff"),  # R-103: to a client controller's privacy team, in our language
 }
 
 
@@ -101,13 +102,17 @@ def sealed(head: Letterhead, lang: str | None) -> dict[str, Any]:
 
 def footer(letter: dict[str, Any], base_url: str) -> str:
     """The common footer, in the reader's language: the company, its privacy notice, its privacy contact."""
-    lang = letter["lang"]
+    return _footer(letter["lang"], letter["name"], letter.get("address"), letter.get("reply_to"), base_url)
+
+
+@functools.lru_cache(maxsize=256)  # the same few footers for every letter of a run: rendered once each
+def _footer(lang: str, name: str, address: str | None, contact: str | None, base_url: str) -> str:
     return render.render(
         "mail/footer.txt",
         lang=lang,
-        organisation=", ".join(p for p in (letter["name"], letter.get("address")) if p),
+        organisation=", ".join(p for p in (name, address) if p),
         notice_url=notice_url(base_url, lang),
-        contact=letter.get("reply_to"),
+        contact=contact,
     )
 
 

@@ -37,10 +37,7 @@ def clients(
         shown = [n.model_dump(mode="json") for n in service.notices(db, keys, breach, now=clock.now())]
     if terminal.emit(shown, as_json=as_json):
         return
-    table = Table("client", "due (UTC)", "status", "people", "records", "sent", "webhook")
+    table = Table("client", "due (UTC)", "status", "people")
     for n in shown:
-        table.add_row(
-            n["client"], n["due_at"], n["status"], str(n["approx_subjects"]), str(n["approx_records"]),
-            n["sent_at"] or "-", n["webhook"] or "-",
-        )  # fmt: skip
+        table.add_row(n["client"], n["due_at"][:16], n["status"], str(n["approx_subjects"]))
     terminal.out.print(table)

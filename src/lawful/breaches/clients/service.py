@@ -148,7 +148,7 @@ def notify(
             measures_proposed=breach.measures_proposed,
             contact=contact(register),
         )
-        row.mail_id = _mail(db, keys, breach, concern.client, row.facts).id
+        row.mail_id = _mail(db, keys, breach, concern.client, row.facts, register).id
         if concern.client.webhook:
             row.webhook_status, row.webhook_error = _post(concern.client.webhook, row.facts)
         db.flush()
@@ -207,10 +207,17 @@ def db_insert(session: Session, values: dict[str, Any]) -> Any:
 
 
 def _mail(
-    db: Session, keys: keystore.Keys, breach: Breach, client: processing.Client, facts: dict[str, Any]
+    db: Session,
+    keys: keystore.Keys,
+    breach: Breach,
+    client: processing.Client,
+    facts: dict[str, Any],
+    register: processing.Register,
 ) -> mail.OutboxMessage:
+    """In the company's language: the client's privacy team reads the company's letters already."""
     lang = mail.letterhead(db, breach.organisation_id).language
-    text = i18n.t("breaches.client.body", lang, **_words(facts, lang))
+    names = {c.key: c.label.get(lang) for c in [*register.data_categories, *register.subject_categories]}
+    text = i18n.t("breaches.client.body", lang, **_words(facts, lang, names))
     subject = i18n.t("breaches.client.subject", lang, reference=breach.reference, client=client.name)
     return mail.queue(
         db,
@@ -223,14 +230,14 @@ def _mail(
     )
 
 
-def _words(facts: dict[str, Any], lang: str) -> dict[str, Any]:
+def _words(facts: dict[str, Any], lang: str, names: dict[str, str | None]) -> dict[str, Any]:
     later = i18n.t("breaches.client.to_follow", lang)
 
     def told(value: Any) -> str:
         return later if value == rules.TO_FOLLOW or value in (None, "", []) else str(value)
 
     def counted(items: list[dict[str, Any]]) -> str:
-        return ", ".join(f"{c['key']} (~{c['approx']})" for c in items) or later
+        return ", ".join(f"{names.get(c['key']) or c['key']} (~{c['approx']})" for c in items) or later
 
     return {
         "reference": facts["reference"],
@@ -238,7 +245,11 @@ def _words(facts: dict[str, Any], lang: str) -> dict[str, Any]:
         "dpa": facts["dpa_reference"],
         "aware_at": facts["aware_at"],
         "occurred_at": told(facts["occurred_at"]),
-        "nature": told(", ".join(facts["nature"]) if isinstance(facts["nature"], list) else facts["nature"]),
+        "nature": told(
+            ", ".join(i18n.t(f"breaches.client.nature.{n}", lang) for n in facts["nature"])
+            if isinstance(facts["nature"], list)
+            else facts["nature"]
+        ),
         "subjects": facts["approx_subjects"],
         "records": facts["approx_records"],
         "data_categories": counted(facts["data_categories"]),
