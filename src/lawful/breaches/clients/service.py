@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, db, i18n, keystore, mail, outbound, processing, subjects
+from lawful import audit, clock, db, keystore, outbound, processing, subjects
 from lawful.actor import Actor
 
 from .. import service as cases
@@ -21,7 +21,7 @@ from ..letters.wording import contact
 from ..models import Breach
 from ..rules import Status
 from ..scope import AffectedListGone, BreachScope, affected
-from . import rules
+from . import rules, wording
 from .errors import ClientNoticeRefused
 from .models import BreachClientNotice
 from .schemas import ClientNoticeRead
@@ -148,7 +148,7 @@ def notify(
             measures_proposed=breach.measures_proposed,
             contact=contact(register),
         )
-        row.mail_id = _mail(db, keys, breach, concern.client, row.facts, register).id
+        row.mail_id = wording.queue(db, keys, breach, concern.client, row.facts, register).id
         if concern.client.webhook:
             row.webhook_status, row.webhook_error = _post(concern.client.webhook, row.facts)
         db.flush()
@@ -204,61 +204,6 @@ def db_insert(session: Session, values: dict[str, Any]) -> Any:
     return db.insert_new(
         session.get_bind().dialect, BreachClientNotice, values, unique=["breach_id", "client"]
     )
-
-
-def _mail(
-    db: Session,
-    keys: keystore.Keys,
-    breach: Breach,
-    client: processing.Client,
-    facts: dict[str, Any],
-    register: processing.Register,
-) -> mail.OutboxMessage:
-    """In the company's language: the client's privacy team reads the company's letters already."""
-    lang = mail.letterhead(db, breach.organisation_id).language
-    names = {c.key: c.label.get(lang) for c in [*register.data_categories, *register.subject_categories]}
-    text = i18n.t("breaches.client.body", lang, **_words(facts, lang, names))
-    subject = i18n.t("breaches.client.subject", lang, reference=breach.reference, client=client.name)
-    return mail.queue(
-        db,
-        keys,
-        mail.Mail(to=client.contact_email, subject=subject, text=text, lang=lang),
-        kind="breach_client_notice",
-        category="service",
-        organisation_id=breach.organisation_id,
-        about=breach.reference,
-    )
-
-
-def _words(facts: dict[str, Any], lang: str, names: dict[str, str | None]) -> dict[str, Any]:
-    later = i18n.t("breaches.client.to_follow", lang)
-
-    def told(value: Any) -> str:
-        return later if value == rules.TO_FOLLOW or value in (None, "", []) else str(value)
-
-    def counted(items: list[dict[str, Any]]) -> str:
-        return ", ".join(f"{names.get(c['key']) or c['key']} (~{c['approx']})" for c in items) or later
-
-    return {
-        "reference": facts["reference"],
-        "client": facts["client_name"],
-        "dpa": facts["dpa_reference"],
-        "aware_at": facts["aware_at"],
-        "occurred_at": told(facts["occurred_at"]),
-        "nature": told(
-            ", ".join(i18n.t(f"breaches.client.nature.{n}", lang) for n in facts["nature"])
-            if isinstance(facts["nature"], list)
-            else facts["nature"]
-        ),
-        "subjects": facts["approx_subjects"],
-        "records": facts["approx_records"],
-        "data_categories": counted(facts["data_categories"]),
-        "subject_categories": counted(facts["subject_categories"]),
-        "consequences": told(facts["consequences"]),
-        "measures_taken": told(facts["measures_taken"]),
-        "measures_proposed": told(facts["measures_proposed"]),
-        "contact": facts["contact"],
-    }
 
 
 def _post(url: str, facts: dict[str, Any]) -> tuple[int | None, str | None]:
