@@ -165,3 +165,17 @@ def test_a_case_reaching_no_clients_data_concerns_no_client(
 
     assert client.get("/api/breaches/B-1/clients", headers=bearer(token)).json() == []
     assert client.post("/api/breaches/B-1/clients/notices", json={}, headers=bearer(token)).json() == []
+
+
+def test_a_case_naming_a_client_concerns_it_before_any_scope(
+    client: TestClient, db: Session, org: uuid.UUID
+) -> None:
+    token = make_api_key(db, org, ["breaches:read", "breaches:write"])
+    body = {"title": "Contest export lost", "aware_at": AWARE, "client_controller": ACME}
+    assert client.post("/api/breaches", json=body, headers=bearer(token) | NOW).status_code == 201
+
+    shown = client.get("/api/breaches/B-1/clients", headers=bearer(token) | NOW).json()
+
+    assert [(n["client"], n["due_at"], n["approx_subjects"]) for n in shown] == [
+        (ACME, "2026-10-25T10:00:00Z", 0)
+    ]

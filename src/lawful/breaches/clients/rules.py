@@ -49,11 +49,13 @@ def shares(
     activity_clients: Mapping[str, str],
     scoped_activities: Iterable[str],
     people: Sequence[tuple[str, Mapping[str, Any]]],
+    named: Iterable[str] = (),
 ) -> dict[str, Share]:
-    """Each client concerned: a processor activity run for it named in a scope (`activity_clients`:
-    activity → client), or people of its segregated space among the affected (`people`: (client, entry))."""
+    """Each client concerned: named on the case (`client_controller`), a processor activity run for it
+    named in a scope (`activity_clients`: activity → client), or people of its segregated space among the
+    affected (`people`: (client, entry))."""
     known = set(clients)
-    found: dict[str, Share] = {}
+    found: dict[str, Share] = {key: Share(key) for key in named if key in known}
     for activity in scoped_activities:
         client = activity_clients.get(activity)
         if client in known:

@@ -52,6 +52,7 @@ def concerned(db: Session, keys: keystore.Keys, breach: Breach) -> list[Concern]
         activity_clients=activity_clients,
         scoped_activities=activities,
         people=_client_people(db, keys, breach),
+        named=[breach.client_controller] if breach.client_controller else [],
     )
     return [
         Concern(
