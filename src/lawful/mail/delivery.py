@@ -178,13 +178,13 @@ def _compose(keys: Keys, settings: Settings, row: OutboxMessage) -> EmailMessage
         message["Message-ID"] = row.message_id
         _address(message, data, settings, sender, letter.automatic(row.kind))
         for name, value in data["headers"]:
-            message[name] = header(name, value)
+            message[name] = value
         text, html = letter.body(data["text"], data["html"], data.get("letter"), settings.base_url)
         message.set_content(text, cte="quoted-printable")  # accents arrive intact, whatever the relay
         if html:
             message.add_alternative(html, subtype="html", cte="quoted-printable")
         if data.get("letter"):  # after the content, which clears every Content- header
-            message["Content-Language"] = header("Content-Language", data["letter"]["lang"])
+            message["Content-Language"] = data["letter"]["lang"]
     except (
         InvalidTag,
         ValueError,
@@ -202,15 +202,15 @@ def _address(
     """From the company by name at the configured address; replies to its privacy contact."""
     head = data.get("letter")
     if head is None:
-        message["From"] = header("From", settings.mail_from)
+        message["From"] = settings.mail_from
     else:
         company = Address(display_name=head["name"], addr_spec=sender)  # encoded, accents and all
         message["From"] = header("From", company, key=f"{head['name']}\n{sender}")
         if head.get("reply_to"):
-            message["Reply-To"] = header("Reply-To", head["reply_to"])
-    message["To"], message["Subject"] = data["to"], header("Subject", data["subject"])
+            message["Reply-To"] = head["reply_to"]
+    message["To"], message["Subject"] = data["to"], data["subject"]
     if automatic:
-        message["Auto-Submitted"] = header("Auto-Submitted", "auto-generated")
+        message["Auto-Submitted"] = "auto-generated"
 
 
 class Connection:

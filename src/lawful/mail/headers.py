@@ -6,12 +6,24 @@ it parses, and every letter of a run parses and folds the same From, Reply-To an
 classes are made once per header name, and the parsed and folded forms of those repeated headers are kept
 (bounded); a message is byte for byte what `email.policy.default` makes of it."""
 
+from collections.abc import Callable
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.policy import EmailPolicy
 from typing import Any
 
 # headers whose values repeat from letter to letter of a run (To, Date and Message-ID never do)
-REPEATED = frozenset({"from", "reply-to", "subject", "auto-submitted", "content-language"})
+REPEATED = frozenset(
+    {
+        "from",
+        "reply-to",
+        "subject",
+        "auto-submitted",
+        "content-language",
+        "content-type",
+        "content-transfer-encoding",
+        "mime-version",
+    }
+)
 _KEEP = 2000  # distinct values kept of each memo; past that it starts again
 
 
@@ -34,7 +46,12 @@ _folded: dict[tuple[Any, ...], bytes] = {}
 
 
 class _Policy(EmailPolicy):
-    """`email.policy.default` whose binary folding of the repeated headers is kept."""
+    """`email.policy.default` whose parsing and binary folding of the repeated headers are kept."""
+
+    def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
+        if isinstance(value, str) and not hasattr(value, "name") and name.lower() in REPEATED:
+            return name, _memo(name, value, value, super().header_store_parse)
+        return super().header_store_parse(name, value)
 
     def fold_binary(self, name: str, value: str) -> bytes:
         if name.lower() not in REPEATED:
@@ -52,15 +69,17 @@ POLICY = _Policy(header_factory=_Registry())
 _parsed: dict[tuple[str, str], Any] = {}
 
 
-def header(name: str, value: Any, key: str | None = None) -> Any:
-    """The parsed header `name: value`, made once for a repeated one (`key`: what identifies a value that
-    is not a string, such as an Address). A line break in it is refused (ValueError), as on assignment."""
-    if name.lower() not in REPEATED:
-        return value
-    memo = (name, key if key is not None else str(value))
+def header(name: str, value: Any, key: str) -> Any:
+    """The parsed header `name: value` for a value that is not a string, such as an Address, made once per
+    `key` (a string value is kept by the policy itself on assignment). A line break is refused (ValueError)."""
+    return _memo(name, key, value, POLICY.header_store_parse)
+
+
+def _memo(name: str, key: str, value: Any, parse: Callable[[str, Any], tuple[str, Any]]) -> Any:
+    memo = (name, key)
     found = _parsed.get(memo)
     if found is None:
         if len(_parsed) >= _KEEP:
             _parsed.clear()
-        found = _parsed[memo] = POLICY.header_store_parse(name, value)[1]
+        found = _parsed[memo] = parse(name, value)[1]
     return found
