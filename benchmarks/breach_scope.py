@@ -3,7 +3,8 @@ of them newsletter subscribers. Their export to HubSpot (10,000 people) is recor
 records one (an upload and its members) and reported lost: the scope is computed from the export (and
 again from the newsletter consent in force), each run in a unit of work of its own, the list sealed and
 committed. Then the high-risk decision: the 10,000 letters are queued in one unit of work and delivered
-as the worker does it (a unit of work per batch of 50) to a local SMTP sink (benchmarks.campaign_delivery).
+as the worker does it (`jobs.deliver_units`: a unit of work per batch of 50, one SMTP session across them)
+to a local SMTP sink (benchmarks.campaign_delivery).
 
 Run: .venv/bin/python -m benchmarks.breach_scope [--database sqlite|postgresql] [--smoke]
 (--smoke: 300 people, one run of each.)
@@ -18,7 +19,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from lawful import breaches, clock, db, jobs, keystore, mail, marketing, work
+from lawful import breaches, clock, db, jobs, keystore, marketing, work
 from lawful.actor import Actor, ActorKind
 from lawful.breaches import letters, scope
 from lawful.config import Settings
@@ -126,13 +127,8 @@ def _letters(sessions: Callable[[], Session], keys: keystore.Keys, settings: Set
     controller.start()
     target = settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port})
     try:
-        started, delivered = time.perf_counter(), 0
-        while True:
-            with work.unit(sessions) as session:
-                done = mail.deliver(session, keys, target, limit=jobs.MAIL_BATCH)
-            delivered += done.sent
-            if done.sent + done.retrying + sum(done.failed.values()) + done.dropped < jobs.MAIL_BATCH:
-                break
+        started = time.perf_counter()
+        delivered = jobs.deliver_units(target, keys).sent  # the worker's and `lawful mail deliver`'s units
         seconds = time.perf_counter() - started
     finally:
         controller.stop()

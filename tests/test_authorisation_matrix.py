@@ -98,6 +98,11 @@ BREACH_SCOPE_ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", PAGE + "/letters"): Rule(P({"breaches:read"})),
     ("POST", PAGE + "/letters"): Rule(P({"breaches:write"}), {f"fr_{k}": v for k, v in WORDS.items()}),
     ("GET", PAGE + "/letters/printable.pdf"): Rule(P({"breaches:write"})),
+    # notices to client controllers (breaches/clients): the world's case concerns no client's data
+    ("GET", BREACH + "/clients"): Rule(P({"breaches:read"})),
+    ("POST", BREACH + "/clients/notices"): Rule(P({"breaches:write"}), {"clients": []}),
+    ("GET", PAGE + "/clients"): Rule(P({"breaches:read"})),
+    ("POST", PAGE + "/clients"): Rule(P({"breaches:write"})),
 }
 
 TABLE: dict[tuple[str, str], Rule] = {

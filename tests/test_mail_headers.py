@@ -40,6 +40,7 @@ from lawful import (
     subjects,
 )
 from lawful.actor import PUBLIC, Actor
+from lawful.breaches import clients as breach_clients
 from lawful.breaches import letters, scope
 from lawful.clients import forwarding
 from lawful.config import Settings
@@ -61,6 +62,19 @@ GROUNDS = "Fraud prevention on this account outweighs the situation described."
 _seen_ids: set[str] = set()  # Message-IDs across the whole module: each letter is a new message
 
 
+BRAND: dict[str, Any] = {
+    "key": "brand", "name": "Marque Cliente SA", "country": "BE", "contact_email": "privacy@brand.example.test",
+    "privacy_policy_url": "https://brand.example.test/privacy",
+    "dpa": {
+        "reference": "DPA-BRAND-1", "version": "1", "signed_on": "2026-01-01", "starts_on": "2026-01-01",
+        "subject_matter": label("Contests"), "duration": label("Until terminated"), "nature": label("Hosting"),
+        "purposes": label("Running the brand's contests"), "data_categories": ["user.contact.email"],
+        "subject_categories": ["prospect"], "instructions": [label("Collect entries only")], "locations": ["BE"],
+        "end_of_contract": {"return_format": "csv", "deletion": label("Everything deleted within 30 days")},
+    },
+}  # fmt: skip
+
+
 def _register() -> dict[str, Any]:
     document = people()
     organisation = document["organisation"]
@@ -76,6 +90,7 @@ def _register() -> dict[str, Any]:
     }  # fmt: skip
     for activity in document["activities"]:
         activity["name"] = names.get(activity["key"], activity["name"])
+    document["clients"] = [BRAND]  # a client controller we process data for (breach notices, R-103)
     document["retention_rules"].append(
         {
             "key": "account_12m",
@@ -468,6 +483,26 @@ def _art14_notice(w: World, lang: str) -> None:
     )
 
 
+def _breach_client_notice(w: World, lang: str) -> None:
+    """A breach reaching a client's participant: the client is told, in the company's language (R-103)."""
+    address = w.email()
+    subjects.collect(
+        w.db, w.actor, w.keys, organisation_id=w.org, subject_category="prospect",
+        identities={subjects.IdentityKind.EMAIL: address}, values={"user.contact.email": address},
+        collection=subjects.CollectionCreate(activity="request_followup", channel=subjects.Channel.EMAIL),
+        language=lang, client="brand",
+    )  # fmt: skip
+    facts = breaches.BreachCreate(
+        title="Export lost", aware_at=clock.now(), nature=[breaches.Nature.CONFIDENTIALITY]
+    )
+    breaches.open_case(w.db, w.actor, organisation_id=w.org, facts=facts)
+    scope.compute(
+        w.db, w.actor, w.keys, w.settings, organisation_id=w.org, reference="B-1",
+        scope=scope.ScopeCreate(systems=["lawful"]),
+    )  # fmt: skip
+    breach_clients.notify(w.db, w.actor, w.keys, organisation_id=w.org, reference="B-1")
+
+
 SENDERS: dict[str, Callable[[World, str], None]] = {
     "dsr_code": _code,
     "dsr_acknowledgement": _acknowledgement,
@@ -496,6 +531,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "client_answer_erasure": _client_answer_erasure,
     "notice_change": _notice_change,
     "art14_notice": _art14_notice,
+    "breach_client_notice": _breach_client_notice,
 }
 CASES = [
     pytest.param(kind, lang, id=f"{kind}-{lang}")

@@ -24,6 +24,8 @@ from lawful.audit import routes as audit_routes
 from lawful.audit import tasks as audit_tasks
 from lawful.breaches import pages as breach_pages
 from lawful.breaches import routes as breach_routes
+from lawful.breaches.clients import pages as breach_client_pages
+from lawful.breaches.clients import routes as breach_client_routes
 from lawful.breaches.dossier import pages as breach_dossier_pages
 from lawful.breaches.dossier import routes as breach_dossier_routes
 from lawful.breaches.letters import pages as breach_letter_pages
@@ -154,6 +156,7 @@ def create_app(settings: Settings) -> FastAPI:
         breach_scope_routes.router,
         breach_dossier_routes.router,
         breach_letter_routes.router,
+        breach_client_routes.router,
         connector_routes.router,
         compliance_routes.router,
         client_register_routes.router,  # before any /api/clients/{key}: `register` is not a client
@@ -189,6 +192,7 @@ def create_app(settings: Settings) -> FastAPI:
         breach_scope_pages.pages,
         breach_dossier_pages.pages,
         breach_letter_pages.pages,
+        breach_client_pages.pages,
         compliance_pages.pages,
         retention_pages.console,
         client_register_pages.pages,

@@ -64,6 +64,7 @@ MODEL_PACKAGES = (
     "breaches",
     "retention",
     "breaches.scope",  # the scope's and the letters' tables (breach_scopes, breach_letters)
+    "breaches.clients",  # the notices to client controllers (breach_client_notices)
     "mail",
     "compliance",
 )

@@ -39,6 +39,7 @@ def make_people(
     phone: bool = False,
     email: bool = True,
     category: str = "prospect",
+    client: str | None = None,
 ) -> list[uuid.UUID]:
     """`count` people in one write per table, languages in turn FR, NL, EN; with their newsletter consent."""
     now = at or clock.now()
@@ -67,7 +68,7 @@ def make_people(
             ),
             language=LANGUAGES[index % 3],
             country="BE" if index % 2 else "FR",
-            client=None,
+            client=client,  # a client controller's segregated space (processor mode)
             now=now,
         )
         for table, group in person.groups:

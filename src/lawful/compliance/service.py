@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, breaches, clock, dsr, i18n, keystore, notices, processing, staff, subjects
+from lawful.breaches import clients as breach_clients
 from lawful.db import make_sessionmaker
 
 from . import rules, staff_grants
@@ -27,6 +28,7 @@ def check(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID) -> li
     found = [
         *_requests(db, organisation_id, today),
         *_breaches(db, organisation_id, now),
+        *_client_notices(db, organisation_id, now),
         *_art14(db, organisation_id, today),
         *_holds(db, organisation_id, today),
         *_staff_reviews(db, organisation_id, today),
@@ -62,6 +64,16 @@ def _breaches(db: Session, organisation_id: uuid.UUID, now: datetime) -> Iterato
     for reference, deadline_at, was_decided in rows:
         if severity := rules.breach_severity(deadline_at, now, authority_decided=bool(was_decided)):
             yield Item(Check.BREACH, severity, "privacy_officer", f"breaches/{reference}", deadline_at)
+
+
+def _client_notices(db: Session, organisation_id: uuid.UUID, now: datetime) -> Iterator[Item]:
+    """R-103: a client controller not told of a breach by its DPA's deadline (flagged by the minute's job)."""
+    for reference, client, due in breach_clients.alerts.overdue_rows(
+        db, organisation_id=organisation_id, now=now
+    ):
+        yield Item(
+            Check.BREACH, Severity.OVERDUE, "privacy_officer", f"breaches/{reference}/clients:{client}", due
+        )
 
 
 def _art14(db: Session, organisation_id: uuid.UUID, today: date) -> Iterator[Item]:

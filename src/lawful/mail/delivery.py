@@ -26,6 +26,7 @@ from lawful.config import Settings
 from lawful.keystore import Keys
 
 from . import letter
+from .headers import POLICY, header
 from .outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -172,7 +173,7 @@ def _compose(keys: Keys, settings: Settings, row: OutboxMessage) -> EmailMessage
         sender = parseaddr(settings.mail_from)[1] or settings.mail_from
         if row.message_id is None:  # kept on the row: every attempt sends the same message
             row.message_id = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
-        message = EmailMessage()
+        message = EmailMessage(policy=POLICY)  # the default policy, its repeated headers made once
         message["Date"] = format_datetime(clock.now())
         message["Message-ID"] = row.message_id
         _address(message, data, settings, sender, letter.automatic(row.kind))
@@ -203,7 +204,8 @@ def _address(
     if head is None:
         message["From"] = settings.mail_from
     else:
-        message["From"] = Address(display_name=head["name"], addr_spec=sender)  # encoded, accents and all
+        company = Address(display_name=head["name"], addr_spec=sender)  # encoded, accents and all
+        message["From"] = header("From", company, key=f"{head['name']}\n{sender}")
         if head.get("reply_to"):
             message["Reply-To"] = head["reply_to"]
     message["To"], message["Subject"] = data["to"], data["subject"]

@@ -5,6 +5,7 @@ The kernel cannot read the register, so the processing domain registers how an o
 is found (`letterheads_from`); `queue` looks it up in the caller's transaction and seals it with the
 message, so a letter names the company as it was when the letter was written."""
 
+import functools
 import re
 import uuid
 from collections.abc import Callable
@@ -57,6 +58,7 @@ KINDS: dict[str, Kind] = {
     "client_notice": Kind("controller"),  # a new sub-processor told to the client controller (R-104)
     "notice_change": Kind("subject"),  # R-117: a material notice change, service mail before it takes effect
     "art14_notice": Kind("subject"),  # R-09: data obtained elsewhere; service mail
+    "breach_client_notice": Kind("controller"),  # R-103: to a client controller, in the company's language
 }
 
 
@@ -112,13 +114,17 @@ def sealed(head: Letterhead, lang: str | None) -> dict[str, Any]:
 
 def footer(letter: dict[str, Any], base_url: str) -> str:
     """The common footer, in the reader's language: the company, its privacy notice, its privacy contact."""
-    lang = letter["lang"]
+    return _footer(letter["lang"], letter["name"], letter.get("address"), letter.get("reply_to"), base_url)
+
+
+@functools.lru_cache(maxsize=256)  # the same few footers for every letter of a run: rendered once each
+def _footer(lang: str, name: str, address: str | None, contact: str | None, base_url: str) -> str:
     return render.render(
         "mail/footer.txt",
         lang=lang,
-        organisation=", ".join(p for p in (letter["name"], letter.get("address")) if p),
+        organisation=", ".join(p for p in (name, address) if p),
         notice_url=notice_url(base_url, lang),
-        contact=letter.get("reply_to"),
+        contact=contact,
     )
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import ForeignKey, LargeBinary, String, delete, or_, select
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, delete, or_, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lawful import clock, crypto, work
@@ -26,6 +26,17 @@ from . import letter
 
 class OutboxMessage(IdMixin, Base):
     __tablename__ = "outbox"
+    __table_args__ = (
+        # what a delivery claims: the pending messages by send_after, however many were sent before them
+        # (on send_after alone, each claim stepped over every message already sent: 8,000 rows read for
+        # 50 once 8,000 had gone)
+        Index(
+            "ix_outbox_pending",
+            "send_after",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
 
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     subject_id: Mapped[uuid.UUID | None]

@@ -21,6 +21,7 @@ from lawful import (  # noqa: F401  (importing the domains registers every table
     staff,
     subjects,
 )
+from lawful.breaches import clients as _clients  # noqa: F401  (the notices to client controllers)
 from lawful.breaches import scope as _scope  # noqa: F401  (its tables and the letters')
 from lawful.db import Base
 
