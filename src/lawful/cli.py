@@ -42,9 +42,13 @@ DOMAINS = {
     "breaches": ("lawful.breaches.commands", "cli"),
     "breach": ("lawful.breaches.commands", "cli"),  # `lawful breach open …`, as R-93 writes it
     "compliance": ("lawful.compliance.commands", "cli"),
-    "clients": ("lawful.retention.contracts.commands", "clients_cli"),  # with `clients end`
+    "clients": ("lawful.clients.commands", "cli"),
     "analytics": ("lawful.consent.analytics_commands", "cli"),
     "retention": ("lawful.retention.commands", "cli"),
+}
+# groups mounted inside a domain's group by a package above it, which the domain itself cannot import
+NESTED = {
+    "clients": {"end": ("lawful.retention.contracts.commands", "cli")},  # `lawful clients end …`
 }
 # every package that declares tables; a command that loads only its own domain would meet foreign keys
 # to tables nobody declared (NoReferencedTableError), so each process loads them all before a session
@@ -91,6 +95,9 @@ class _Commands(MutableMapping[str, Any]):
                 raise KeyError(name)
             module, attribute = DOMAINS[name]
             sub_app = getattr(importlib.import_module(module), attribute)
+            for nested, (inner, inner_attribute) in NESTED.get(name, {}).items():
+                if not any(group.name == nested for group in sub_app.registered_groups):
+                    sub_app.add_typer(getattr(importlib.import_module(inner), inner_attribute), name=nested)
             self._built[name] = typer.main.get_group_from_info(
                 TyperInfo(sub_app, name=name),
                 pretty_exceptions_short=app.pretty_exceptions_short,

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from lawful import clients, keystore, terminal
-from lawful.clients import commands as clients_commands
 
 from . import service
 
@@ -91,9 +90,3 @@ def certify(client: Client, org: Org = None) -> None:
 
 def _print(row: clients.ContractEnd) -> None:
     terminal.emit(clients.ending.ContractEndRead.model_validate(row).model_dump(mode="json"), as_json=True)
-
-
-# `lawful clients end …`: the clients group is declared in lawful.clients, which sits below retention and
-# cannot import these steps; the group the CLI mounts is that one with this one added under `end`.
-clients_cli = clients_commands.cli
-clients_cli.add_typer(cli, name="end")
