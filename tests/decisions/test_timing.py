@@ -41,5 +41,7 @@ def test_unknown_and_known_people_are_answered_in_the_same_time(
         known.append(_seconds(client, token, "known@example.test"))
         unknown.append(_seconds(client, token, f"nobody-{n}@example.test"))
 
-    fast, slow = sorted([statistics.median(known), statistics.median(unknown)])
-    assert slow / fast < 1.2, (statistics.median(known), statistics.median(unknown))
+    # the difference within each pair: the machine's load drifts between pairs, hardly within one
+    gap = statistics.median(k - u for k, u in zip(known, unknown, strict=True))
+    typical = statistics.median(known + unknown)
+    assert abs(gap) / typical < 0.2, (statistics.median(known), statistics.median(unknown), gap)
