@@ -20,6 +20,7 @@ class Actor:
     label: str = ""
     permissions: frozenset[str] = field(default_factory=frozenset)
     organisation_id: UUID | None = None
+    client: str | None = None  # an API key of a client controller's systems: its routes only
 
     def can(self, permission: str) -> bool:
         return self.kind in (ActorKind.CLI, ActorKind.SYSTEM) or permission in self.permissions

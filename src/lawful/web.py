@@ -112,7 +112,24 @@ async def get_api_actor(request: Request, db: Db) -> Actor:
             raise HTTPException(401, detail=exc.detail, headers={"WWW-Authenticate": "Bearer"}) from exc
         cache.put(digest, actor)
     scope(db, actor.organisation_id)  # this request sees and changes only the key's organisation
+    if actor.client is not None:
+        only_its_client(request, actor.client)
     return actor
+
+
+CLIENT_ROUTES = "/api/clients/"
+
+
+def only_its_client(request: Request, client: str) -> None:
+    """A client controller's key acts on its own client's routes only (R-106): another client's are not
+    found, as if they did not exist; the rest of the API is refused."""
+    if not request.url.path.startswith(CLIENT_ROUTES):
+        raise HTTPException(
+            403, detail=f"this key acts for the client {client!r} only, on /api/clients/{client}/"
+        )
+    named = request.path_params.get("key", request.path_params.get("client"))
+    if named != client:
+        raise HTTPException(404, detail="no such client")
 
 
 ApiActor = Annotated[Actor, Depends(get_api_actor)]

@@ -313,4 +313,5 @@ class DecisionLane(Lane):
         if scheme.lower() != "bearer" or not token.strip():
             return None
         cache: ApiKeyCache = self.owner.state.api_keys
-        return cache.get(crypto.token_digest(token.strip()))
+        found = cache.get(crypto.token_digest(token.strip()))
+        return None if found is None or found.client is not None else found  # a client's key: the app says no

@@ -187,6 +187,10 @@ def totp(email: str) -> None:
 def api_key(
     name: str,
     scope: Annotated[list[str], typer.Option("--scope", help="e.g. register:read; repeat for several")],
+    client: Annotated[
+        str | None,
+        typer.Option("--client", help="a key for this client controller's systems: its routes only"),
+    ] = None,
     org: Org = None,
     as_json: Json = False,
 ) -> None:
@@ -194,9 +198,10 @@ def api_key(
     with terminal.session() as db:
         organisation_id = terminal.organisation_id(db, org)
         key, token = service.create_api_key(
-            db, terminal.operator(), organisation_id=organisation_id, name=name, scopes=scope
+            db, terminal.operator(), organisation_id=organisation_id, name=name, scopes=scope, client=client
         )
-    if not terminal.emit({"id": str(key.id), "key": token, "scopes": key.scopes}, as_json=as_json):
+    shown = {"id": str(key.id), "key": token, "scopes": key.scopes} | ({"client": client} if client else {})
+    if not terminal.emit(shown, as_json=as_json):
         terminal.out.print(f"API key {key.id} ({', '.join(key.scopes)}):\n{token}")
 
 

@@ -43,6 +43,8 @@ class ApiKey(Scoped, IdMixin, Base):
     name: Mapped[str] = mapped_column(String(120))
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[list[Any]]
+    # a key given to a client controller's systems acts only on /api/clients/{client}/…
+    client: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
 

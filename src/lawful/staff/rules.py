@@ -1,5 +1,6 @@
 """Roles and what they may do (R-84): least privilege, personal data only for trained staff."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -17,6 +18,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
 
 
+CLIENT_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")  # a client's key in the register (processing.Client)
 REGISTER_READ = "register:read"
 REGISTER_WRITE = "register:write"
 NOTICE_PUBLISH = "notice:publish"

@@ -223,18 +223,28 @@ def actor_for_email(db: Session, *, email: str) -> Actor:
 
 
 def create_api_key(
-    db: Session, actor: Actor, *, organisation_id: uuid.UUID, name: str, scopes: list[str]
+    db: Session,
+    actor: Actor,
+    *,
+    organisation_id: uuid.UUID,
+    name: str,
+    scopes: list[str],
+    client: str | None = None,
 ) -> tuple[ApiKey, str]:
-    """A new key with the given scopes; the token is returned once and only its digest is kept."""
+    """A new key with the given scopes; the token is returned once and only its digest is kept. A key
+    for a client controller's systems (`client`) acts on that client's routes only."""
     unknown = sorted(set(scopes) - rules.PERMISSIONS)
     if unknown:
         raise GrantRefused(f"unknown scope(s): {', '.join(unknown)}")
+    if client is not None and not rules.CLIENT_KEY.fullmatch(client):
+        raise GrantRefused("client: a client's key in the register (lower case letters, digits and _)")
     token = API_KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(
         organisation_id=organisation_id,
         name=name,
         digest=crypto.token_digest(token),
         scopes=sorted(set(scopes)),
+        client=client,
         created_at=clock.now(),
     )
     db.add(key)
@@ -245,7 +255,7 @@ def create_api_key(
         "staff.api_key_created",
         entity=key,
         organisation_id=organisation_id,
-        data={"scopes": key.scopes},
+        data={"scopes": key.scopes} | ({"client": client} if client else {}),
     )
     return key, token
 
@@ -269,4 +279,5 @@ def actor_for_api_key(db: Session, *, token: str) -> Actor:
         label=f"api_key:{key.id}",
         permissions=frozenset(key.scopes),
         organisation_id=key.organisation_id,
+        client=key.client,
     )
