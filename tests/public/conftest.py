@@ -77,7 +77,7 @@ def world(template_url: str, settings: Settings, tmp_path_factory: pytest.TempPa
         answered = make_person(
             db, keys, org, email="answered@example.test", values={"user.name": "Ann Swered"}
         )
-        update = update_url(
+        update_page = update_url(
             "", keys, intake.create_update_link(db, SEEDER, subject_id=answered.subject.id).id
         )
         request = make_fulfilled_request(
@@ -107,7 +107,7 @@ def world(template_url: str, settings: Settings, tmp_path_factory: pytest.TempPa
         answer=f"/rights/{dsr.steps.download_token(keys, request.id)}/answer",
         preferences=f"/u/preferences/{consent.preferences.token(keys, subscriber)}",
         unsubscribe=f"/u/{consent.optin.unsubscribe_token(keys, subscriber, 'newsletter')}",
-        update=update,
+        update=update_page,
     )
     server.should_exit = True
     thread.join(timeout=10)
