@@ -153,8 +153,7 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
             {"content": b"\x00\x01", "headers": {"content-type": "application/octet-stream"}},
             ("email",),
         ),
-        ("missing", {"data": {"kinds": ["access"]}}, ("email",)),
-        ("bad_email", {"data": {"email": BAD_EMAIL, "kinds": ["access"]}}, ("email",)),
+        # a form with a missing or bad field: the step again, errors by the fields (tests/public/test_rights_errors.py)
     ],
 )
 def test_the_privacy_center_refuses_in_the_visitors_language(

@@ -14,9 +14,10 @@ import uvicorn
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page
 
-from lawful import consent, dsr, notices, processing
+from lawful import consent, dsr, intake, notices, processing
 from lawful.app import create_app
 from lawful.config import Settings
+from lawful.intake.tokens import update_url
 from tests.conftest import PG_URL, _Collector, drop_database, fresh_database
 from tests.consent.banner_site import DemoHandler, DemoSite
 from tests.dsr.center import SEEDER, Live
@@ -36,6 +37,7 @@ class World:
     answer: str  # its answer page
     preferences: str
     unsubscribe: str
+    update: str  # the person's own update page
 
 
 def register() -> dict[str, Any]:
@@ -72,7 +74,12 @@ def world(template_url: str, settings: Settings, tmp_path_factory: pytest.TempPa
         org = processing.apply(db, SEEDER, text=as_yaml(register()), source="public-tests")[0].organisation_id
         for kind in (notices.NoticeKind.PRIVACY, notices.NoticeKind.COOKIES):
             notices.publish(db, SEEDER, organisation_id=org, kind=kind)
-        make_person(db, keys, org, email="answered@example.test", values={"user.name": "Ann Swered"})
+        answered = make_person(
+            db, keys, org, email="answered@example.test", values={"user.name": "Ann Swered"}
+        )
+        update_page = update_url(
+            "", keys, intake.create_update_link(db, SEEDER, subject_id=answered.subject.id).id
+        )
         request = make_fulfilled_request(
             db, SEEDER, keys, org, kinds=["access"], email="answered@example.test", base_url=origin
         )
@@ -100,6 +107,7 @@ def world(template_url: str, settings: Settings, tmp_path_factory: pytest.TempPa
         answer=f"/rights/{dsr.steps.download_token(keys, request.id)}/answer",
         preferences=f"/u/preferences/{consent.preferences.token(keys, subscriber)}",
         unsubscribe=f"/u/{consent.optin.unsubscribe_token(keys, subscriber, 'newsletter')}",
+        update=update_page,
     )
     server.should_exit = True
     thread.join(timeout=10)

@@ -94,6 +94,7 @@ def pages(world: World, lang: str) -> list[str]:
         f"/forms/contact/thanks?lang={lang}",
         f"{world.preferences}?lang={lang}",
         f"{world.unsubscribe}?lang={lang}",
+        f"{world.update}?lang={lang}",
         confirming(world, lang),
         f"/rights/not-a-token?lang={lang}",
     ]
@@ -242,4 +243,53 @@ def test_at_360_pixels_no_page_scrolls_sideways_and_every_control_is_within_reac
         if in_privacy_center(path):
             phone.screenshot(path=shots / f"phone-{lang}-{number:02}.png", full_page=True)
 
+    assert broken == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_refused_second_step_announces_each_error_beside_its_field(
+    page: Page, world: World, lang: str
+) -> None:
+    page.goto(f"/rights?lang={lang}&right=erasure")
+    page.locator("#message").fill("Tout, s'il vous plaît")
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").click()  # the address left empty
+
+    summary = page.locator("#error-summary")
+    email = page.locator("#email")
+    expect(summary).to_be_focused()  # moved there, and announced (role=alert)
+    expect(summary).to_have_attribute("role", "alert")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_accessible_description(re.compile(re.escape(page.locator("#e-email").inner_text())))
+    expect(page.locator("#message")).to_have_value("Tout, s'il vous plaît")  # what was typed is kept
+    summary.get_by_role("link").first.click()
+    expect(email).to_be_focused()  # the summary's link leads to the field
+    assert serious(page) == []
+
+
+@pytest.fixture
+def zoomed(browser: Browser, world: World) -> Iterator[Page]:
+    """A 1280 x 800 window at 200 % zoom, as Chromium zooms: the layout viewport is 640 x 400 CSS pixels
+    and each CSS pixel is two device pixels (devicePixelRatio 2), so media queries and rem sizes respond as
+    they do when a person zooms in."""
+    context = browser.new_context(
+        base_url=world.live.origin, viewport={"width": 640, "height": 400}, device_scale_factor=2
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_at_200_percent_zoom_no_page_scrolls_sideways_and_every_control_is_within_reach(
+    zoomed: Page, world: World, lang: str
+) -> None:
+    broken: dict[str, object] = {}
+
+    for path in pages(world, lang):
+        zoomed.goto(path)
+        layout = zoomed.evaluate(NO_SIDEWAYS)
+        if layout["scroll"] > layout["width"] or layout["off"]:
+            broken[path] = layout
+
+    assert zoomed.evaluate("[innerWidth, devicePixelRatio]") == [640, 2]
     assert broken == {}

@@ -5,11 +5,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
 
-from lawful import clock, i18n, jobs, processing, staff
+from lawful import clock, i18n, jobs, processing, staff, work
 from lawful.actor import Actor, ActorKind
+from lawful.errors import LawfulError
 from lawful.web import (
     AppKeys,
     AppSettings,
@@ -22,7 +26,19 @@ from lawful.web import (
     language,
 )
 
-from . import deletions, fees, objections, officer, receipts, rules, service, steps, tasks, wording
+from . import (
+    deletions,
+    fees,
+    form_errors,
+    objections,
+    officer,
+    receipts,
+    rules,
+    service,
+    steps,
+    tasks,
+    wording,
+)
 from .letters import pages as on_paper
 from .models import Request as RightsRequest
 from .packages import answer_files
@@ -36,6 +52,8 @@ PUBLIC_KINDS: tuple[str, ...] = get_args(PublicKind)
 RESTRICTION_GROUNDS = ("accuracy_contested", "unlawful_processing", "legal_claims", "objection_pending")
 PERSON = Actor(ActorKind.PUBLIC, label="privacy-center")
 rights_limit = RateLimiter(limit=20, seconds=60)
+LANGUAGES = ("en", "fr", "nl")
+FORM_MEDIA = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _org(db: Db, settings: AppSettings) -> processing.Organisation:
@@ -53,21 +71,39 @@ def rights_form(
     """Two steps that need no script: what the person wants (?right=… for each), then only the fields
     those rights need (R-43: nothing else is asked)."""
     lang = language(request, ["en", "fr", "nl"], "en")
+    chosen: list[str] = [kind for kind in PUBLIC_KINDS if kind in (right or [])]
+    return _form_page(db, settings, lang, chosen, step)
+
+
+def _form_page(
+    db: Db,
+    settings: AppSettings,
+    lang: str,
+    chosen: list[str],
+    step: str | None,
+    sent: dict[str, Any] | None = None,
+    problems: list[tuple[str, str]] | None = None,
+) -> HTMLResponse:
+    """Either step; with `problems`, the second step again with what was sent and each error by its field."""
     org = _org(db, settings)
-    chosen = [kind for kind in PUBLIC_KINDS if kind in (right or [])]
     unchosen = step == "details" and not chosen  # "continue" pressed with nothing ticked
     asking = chosen if step != "choose" else []  # "choose": back to the first step, the ticks kept
+    refused = form_errors.refused(problems or [], asking, lang) if asking else form_errors.Refused()
+    title = i18n.t("rights.title", lang)
     return html(
         "dsr/form.html",
-        status_code=422 if unchosen else 200,
+        status_code=422 if unchosen or problems else 200,
         lang=lang,
-        title=i18n.t("rights.title", lang),
+        title=i18n.t("center.error.page_title", lang, title=title) if refused.summary else title,
         org_name=org.legal_name,
         kinds=PUBLIC_KINDS,
         chosen=chosen,
         asking=asking,
         choose_error=unchosen,
         keep=([("step", step)] if step else []) + [("right", k) for k in chosen],
+        sent=dict.fromkeys(form_errors.TEXTS, "") | (sent or {}),
+        errors=refused.errors,
+        summary=refused.summary,
         **(_details(db, org.id, lang, asking) if asking else {}),
     )
 
@@ -89,12 +125,50 @@ def _details(db: Db, organisation_id: uuid.UUID, lang: str, chosen: Sequence[str
     }
 
 
+async def _posted(request: Request) -> FormData | None:
+    """The form as the browser sent it (None: a body that is not a form)."""
+    if not request.headers.get("content-type", "").startswith(FORM_MEDIA):
+        return None
+    return await request.form()
+
+
 @pages.post("/rights")
 def ask(
-    request: Request, db: Db, keys: AppKeys, settings: AppSettings, form: Annotated[RightsAsk, Form()]
+    request: Request,
+    db: Db,
+    keys: AppKeys,
+    settings: AppSettings,
+    posted: Annotated[FormData | None, Depends(_posted)],
 ) -> Response:
-    """No wording or legal citation is needed; only what it takes to answer (R-43)."""
+    """No wording or legal citation is needed; only what it takes to answer (R-43). What cannot be accepted
+    sends the second step back, what was typed kept and each error beside its field; nothing is written."""
     rights_limit(request)
+    sent = form_errors.sent(posted, posted.getlist("kinds") if posted is not None else [])
+    try:
+        form = RightsAsk.model_validate(sent)
+    except ValidationError as exc:
+        if posted is None:  # not a form: the error page, naming the fields
+            raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from exc
+        return _again(request, db, settings, sent, form_errors.from_validation(exc.errors()))
+    try:
+        return _ask(db, keys, settings, form)
+    except LawfulError as exc:
+        problems = form_errors.from_refusal(exc)
+        if problems is None:
+            raise
+        work.fail(db, exc)  # the refused work rolled back; what a refusal keeps on record, kept
+        return _again(request, db, settings, sent, problems)
+
+
+def _again(
+    request: Request, db: Db, settings: AppSettings, sent: dict[str, Any], problems: list[tuple[str, str]]
+) -> HTMLResponse:
+    lang = sent["lang"] if sent.get("lang") in LANGUAGES else language(request, list(LANGUAGES), "en")
+    chosen = [kind for kind in PUBLIC_KINDS if kind in sent["kinds"]]
+    return _form_page(db, settings, lang, chosen, "details", sent, problems)
+
+
+def _ask(db: Db, keys: AppKeys, settings: AppSettings, form: RightsAsk) -> Response:
     organisation_id = _org(db, settings).id
     joined = receipts.open_for(db, keys, organisation_id=organisation_id, email=form.email, kinds=form.kinds)
     if joined is not None:  # the same person, the same right, still open: not a second case

@@ -110,12 +110,14 @@ def update_page(token: str, request: Request, db: Db, keys: AppKeys) -> HTMLResp
     subject = subjects.get(db, subject_id=link.subject_id)
     lang = language(request, ["en", "fr", "nl"], subject.language or "en")
     held = subjects.values(db, keys, subject_id=subject.id)
+    register = processing.current_register(db, organisation_id=subject.organisation_id)[1]
     return html(
         "intake/update.html",
         lang=lang,
         title=i18n.t("update.title", lang),
         org_name=_org_name(db, subject.organisation_id),
         held=held,
+        labels={c.key: c.label.get(lang) or c.key for c in register.data_categories},  # the person's words
         token=token,
         done=False,
     )
@@ -133,6 +135,7 @@ def update(token: str, request: Request, data: Posted, db: Db, keys: AppKeys) ->
         title=i18n.t("update.title", lang),
         org_name=_org_name(db, collected.subject.organisation_id),
         held=[],
+        labels={},
         token=token,
         done=True,
     )
