@@ -29,7 +29,7 @@ RESULTS = {
     "campaign_delivery": r"^  re-check on: delivery [\d,]+ messages/s, re-check [\d.]+ ms per message",
     "breach_scope": r"^  letters delivered: [\d,]+ in [\d.]+ s: [\d,]+ messages/s",  # 6 / 16 s
     "banner": r"^warm \(reloads, no choice made\): banner visible median \d+ ms",  # 28 / 29 s, Chromium
-    "client_intake": r"^  client form: median \d+ submissions/s",  # 12 s on SQLite, load 4
+    "client_intake": r"^  client form: median \d+ submissions/s",  # 12 / 24 s
     "cold_start": r"^cold start: median [\d.]+ s",  # 19 / 33 s with two starts; one since
     "consent_events": r"^  spread: [\d,]+ recorded .* events/s recorded",  # 17 / 28 s
     "datastore_retention": r"^  run: [\d,]+ rows ended in [\d.]+ s: [\d,]+ rows/s",  # 7 / 24 s
