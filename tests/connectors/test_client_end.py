@@ -3,6 +3,7 @@ deleted from the tables the dataset map marks as that client's (`client:`), and 
 SQLite and PostgreSQL, read back through a connection of the test's own; lawful on a database of its own."""
 
 import copy
+import os
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from lawful.actor import SYSTEM
 from lawful.config import Settings
 from lawful.retention import contracts
 from tests.clients.processor_world import with_client
-from tests.conftest import MASTER_KEY
+from tests.conftest import MASTER_KEY, Lawful
 from tests.connectors.conftest import EXAMPLE, Chinook, count
 from tests.factories import make_register
 from tests.registers import as_yaml
@@ -183,3 +184,27 @@ def test_without_the_datastores_settings_the_erasure_is_refused_and_nothing_is_e
             contracts.erase(session, SYSTEM, keys, organisation_id=org, client="brand")
         assert session.scalar(select(func.count()).where(subjects.Subject.client == "brand")) == 1
     assert _held(chinook, 3)[:2] == (1, 7)
+
+
+def test_lawful_client_end_erase_reaches_the_datastore_through_its_setting(
+    lawful: Lawful, chinook: Chinook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LAWFUL_DATASTORES__CHINOOK", chinook.url)
+    lawful.apply_register(tmp_path, as_yaml(register(chinook.document, marked=True)))
+    settings = Settings(
+        database_url=os.environ["LAWFUL_DATABASE_URL"], data_dir=tmp_path, master_key=SecretStr(MASTER_KEY)
+    )
+    keys = keystore.open_keys(settings)
+    with db.open_session(settings.resolved_database_url()) as session:
+        [org] = session.scalars(select(processing.RegisterVersion.organisation_id).distinct())
+        _collect(session, keys, org, THEIRS[3], client="brand")
+        session.commit()
+    ours = _held(chinook, 13)
+
+    lawful("client-end", "record", "brand", "--ends-on", "2026-03-31")
+    lawful("client-end", "return", "brand", "-o", str(tmp_path / "brand.json"))
+    erased = lawful("client-end", "erase", "brand")
+
+    assert erased.exit_code == 0, erased.output
+    assert _held(chinook, 3) == (0, 0, 0)
+    assert _held(chinook, 13) == ours
