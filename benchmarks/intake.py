@@ -197,27 +197,36 @@ FORM_THREADS, FORM_CONNECTIONS = 2, 64
 
 def form_over_http(item: Seeded, base_url: str, workers: int, size: Size) -> None:
     """POST /api/forms/contact/submissions, one new person per request, each from its own address."""
-    url = f"{base_url}/api/forms/contact/submissions"
-    template = json.dumps(
-        {
-            "fields": {
-                "name": "New Person",
-                "email": "form-%s-%d-%d@example.test",
-                "message": "Please call me back about your offer.",
-            },
-            "language": "en",
-        }
-    )
-    script = item.setup.data_dir / "form.lua"
-    script.write_text(f"TEMPLATE = [==[{template}]==]\n{FORM_LUA}", encoding="utf-8")
+    fields = {"name": "New Person", "email": "form-%s-%d-%d@example.test", "message": CONTACT_MESSAGE}
+    form = PublicForm("form", "contact", fields)
     before = _count(item)
-    rates = []
-    for run in range(1, size.runs + 1):
+    rates = [form.run(item, base_url, run, size.seconds, workers) for run in range(1, size.runs + 1)]
+    print(f"  form: {summarise(rates).line('submissions/s', digits=0)}; goal 500/s")
+    print(f"  {_count(item) - before:,} people created")
+
+
+CONTACT_MESSAGE = "Please call me back about your offer."
+
+
+@dataclass(frozen=True)
+class PublicForm:
+    """One public form driven by wrk: `fields` holds the address template (run tag, wrk thread, counter)."""
+
+    name: str  # the label of its printed lines
+    key: str
+    fields: dict[str, str]
+
+    def run(self, item: Seeded, base_url: str, run: int, seconds: float, workers: int) -> float:
+        """One wrk run of `seconds`; prints its line and returns the people created per second."""
+        url = f"{base_url}/api/forms/{self.key}/submissions"
+        template = json.dumps({"fields": self.fields, "language": "en"})
+        script = item.setup.data_dir / f"form-{self.key}.lua"
+        script.write_text(f"TEMPLATE = [==[{template}]==]\n{FORM_LUA}", encoding="utf-8")
         command = [
             "wrk",
             f"-t{FORM_THREADS}",
             f"-c{FORM_CONNECTIONS}",
-            f"-d{size.seconds:g}s",
+            f"-d{seconds:g}s",
             "--timeout",
             "10s",
             "-s",
@@ -227,18 +236,17 @@ def form_over_http(item: Seeded, base_url: str, workers: int, size: Size) -> Non
             f"r{run}-{uuid.uuid4().hex[:6]}",
         ]
         if run == 1:
-            print(f"form over HTTP ({workers} server process(es)): $ {' '.join(command)}")
+            print(f"{self.name} over HTTP ({workers} server process(es)): $ {' '.join(command)}")
             print(f"  body, with a run tag, the wrk thread and a counter in the address: {template}")
         result = subprocess.run(command, capture_output=True, text=True, check=True)
         line = next(x for x in result.stdout.splitlines() if x.startswith("STATUSES"))
-        created, refused, other, seconds, p50 = line.split()[1:]
-        rates.append(int(created) / float(seconds))
+        created, refused, other, elapsed, p50 = line.split()[1:]
+        rate = int(created) / float(elapsed)
         print(
-            f"  run {run}: {rates[-1]:.0f} submissions/s (201: {created}, 429: {refused}, other: {other}), "
-            f"latency p50 {float(p50):.1f} ms"
+            f"  {self.name} run {run}: {rate:.0f} submissions/s (201: {created}, 429: {refused}, "
+            f"other: {other}), latency p50 {float(p50):.1f} ms"
         )
-    print(f"  form: {summarise(rates).line('submissions/s', digits=0)}; goal 500/s")
-    print(f"  {_count(item) - before:,} people created")
+        return rate
 
 
 def errors(log: Path) -> None:

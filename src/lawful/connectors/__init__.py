@@ -1,7 +1,7 @@
 """The company's other systems: SQL databases described by the register's dataset maps (access, erasure,
 and the end of what they keep)."""
 
-from . import rules
+from . import client_end, rules
 from .datastore import dispose
 from .errors import (
     DatastoreNotConfigured,
@@ -42,6 +42,7 @@ __all__ = [
     "RetentionRun",
     "UnknownDatastore",
     "check",
+    "client_end",
     "collect",
     "dispose",
     "erase",

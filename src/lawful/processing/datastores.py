@@ -115,6 +115,11 @@ class DatastoreTable(_Strict):
     link: IdentityLink | ParentLink
     columns: list[DatastoreColumn] = Field(min_length=1)
     events: list[EventColumn] = Field(default_factory=list, description="columns that date lifecycle events")
+    client: CategoryKey | None = Field(
+        default=None,
+        description="the client (clients[].key) whose data the table holds as processor: at the end of its "
+        "DPA, its people's rows here are deleted (R-107); none: the company's own data",
+    )
 
 
 class Datastore(_Strict):
@@ -135,6 +140,7 @@ def problems(
     categories: set[str],
     retention_rules: set[str],
     activities: set[str] | None = None,
+    clients: set[str] | None = None,
 ) -> Iterator[ProblemTuple]:
     """(path, rule, message) for every reference that does not resolve within the register."""
     seen: set[str] = set()
@@ -147,6 +153,7 @@ def problems(
         for t_index, table in enumerate(store.tables):
             yield from _table(f"{path}.tables[{t_index}]", table, store, names, categories, retention_rules)
             yield from _ends(path, t_index, store)
+            yield from _client(f"{path}.tables[{t_index}]", table, store, clients)
             for e_index, event in enumerate(table.events):
                 if activities is not None and event.activity is not None and event.activity not in activities:
                     yield (
@@ -194,6 +201,24 @@ def _table(
             yield f"{where}.category", "unknown_category", f"{column.category!r} is not a data category here"
         if column.keep is not None and column.keep.retention not in rules:
             yield f"{where}.keep.retention", "unknown_retention", f"{column.keep.retention!r} is not a rule"
+
+
+def _client(
+    path: str, table: DatastoreTable, store: Datastore, clients: set[str] | None
+) -> Iterator[ProblemTuple]:
+    """R-107: a table marked as a client's names a declared client, and what links to its rows is that
+    client's too (the end of the DPA deletes them, so a child of another owner would be left dangling)."""
+    if table.client is not None and clients is not None and table.client not in clients:
+        yield f"{path}.client", "unknown_client", f"{table.client!r} is not a declared client (clients[].key)"
+    if isinstance(table.link, ParentLink):
+        parent = next((t for t in store.tables if t.name == table.link.table), None)
+        if parent is not None and parent.client is not None and table.client != parent.client:
+            yield (
+                f"{path}.client",
+                "client_children",
+                f"{table.name} rows reference {parent.name} rows, which hold {parent.client!r}'s data: "
+                f"mark it `client: {parent.client}` too",
+            )
 
 
 def kept_rules(table: DatastoreTable) -> list[str]:

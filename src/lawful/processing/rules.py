@@ -78,6 +78,7 @@ def check(register: Register) -> list[Problem]:
                 categories={c.key for c in register.data_categories},
                 retention_rules={r.key for r in register.retention_rules},
                 activities={a.key for a in register.activities},
+                clients={c.key for c in register.clients},
             )
         ),
         *(p for index, form in enumerate(register.forms) for p in _form(register, index, form)),

@@ -69,10 +69,16 @@ def hand_over(
 @cli.command("erase")
 def erase(client: Client, org: Org = None) -> None:
     """Erase everything of the client's people from lawful's store; tell its sub-processors."""
-    keys = keystore.open_keys(terminal.settings())
+    settings = terminal.settings()
+    keys = keystore.open_keys(settings)
     with terminal.session() as db:
         row = service.erase(
-            db, terminal.operator(), keys, organisation_id=terminal.organisation_id(db, org), client=client
+            db,
+            terminal.operator(),
+            keys,
+            organisation_id=terminal.organisation_id(db, org),
+            client=client,
+            settings=settings,
         )
         _print(row)
 

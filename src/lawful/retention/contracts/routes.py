@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Response
 from lawful import clients, processing
 from lawful.actor import Actor
 from lawful.errors import Forbidden
-from lawful.web import AppKeys, Db, require
+from lawful.web import AppKeys, AppSettings, Db, require
 
 from . import service
 
@@ -48,9 +48,12 @@ def hand_over(client: Client, db: Db, keys: AppKeys, actor: Writer) -> Response:
 
 
 @router.post("/erasure")
-def erase(client: Client, db: Db, keys: AppKeys, actor: Eraser) -> Read:
-    """Everything of the client's people leaves lawful's store; its sub-processors are told."""
-    return Read.model_validate(service.erase(db, actor, keys, organisation_id=_org(actor), client=client))
+def erase(client: Client, db: Db, keys: AppKeys, settings: AppSettings, actor: Eraser) -> Read:
+    """Everything of the client's people leaves lawful's store and the client's datastore tables; its
+    sub-processors are told."""
+    return Read.model_validate(
+        service.erase(db, actor, keys, organisation_id=_org(actor), client=client, settings=settings)
+    )
 
 
 @router.post("/certificate")

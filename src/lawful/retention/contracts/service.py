@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clients, clock, dsr, keystore, outbound, processing, subjects
+from lawful import audit, clients, clock, connectors, dsr, keystore, outbound, processing, subjects
 from lawful.actor import Actor
+from lawful.config import Settings
 
 from . import files
 
@@ -103,9 +104,16 @@ def hand_over(
 
 
 def erase(
-    db: Session, actor: Actor, keys: keystore.Keys, *, organisation_id: uuid.UUID, client: str
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    organisation_id: uuid.UUID,
+    client: str,
+    settings: Settings | None = None,
 ) -> ContractEnd:
-    """Everything of the client's people goes from lawful's store, as an erasure does; its sub-processors
+    """Everything of the client's people goes from lawful's store, as an erasure does, and from the
+    company's datastore tables mapped as the client's (`settings` gives their URLs); its sub-processors
     are told to delete their copies."""
     row = _step(db, organisation_id, client, rules.ERASED)
     if clock.today() < row.ends_on:
@@ -113,6 +121,7 @@ def erase(
     everyone = _people(db, organisation_id, client)
     held = _held(db, [p.id for p in everyone])
     people = [p for p in everyone if p.id not in held]
+    in_datastores = _datastores(db, keys, settings, organisation_id, client, people)
     dsr.deletions.erase_many(db, actor, keys, organisation_id=organisation_id, people=people, suppress=False)
     row.sub_processors_told = _tell_sub_processors(db, organisation_id, client, row)
     row.status, row.erased_at, row.people = rules.ERASED, clock.now(), len(people)
@@ -125,9 +134,32 @@ def erase(
             "people": len(people),
             "kept_under_legal_hold": len(held),
             "sub_processors": row.sub_processors_told,
+            "datastore_rows_deleted": in_datastores,
         },
     )
     return row
+
+
+def _datastores(
+    db: Session,
+    keys: keystore.Keys,
+    settings: Settings | None,
+    organisation_id: uuid.UUID,
+    client: str,
+    people: list[subjects.Subject],
+) -> dict[str, int]:
+    """The client's people's rows in the datastore tables its map marks as the client's, deleted (and
+    committed there) while their addresses can still be read: a failure leaves lawful's store as it was,
+    and the step can be run again."""
+    _, register = processing.current_register(db, organisation_id=organisation_id)
+    if not connectors.client_end.marked(register, client):
+        return {}
+    if settings is None:
+        raise clients.ending.StepRefused(
+            f"datastores: tables of {client!r} are mapped; erasing needs the datastores' settings"
+        )
+    emails = [email for email, _ in subjects.emails_and_languages(db, keys, [p.id for p in people]).values()]
+    return connectors.client_end.delete_people(settings, register, client=client, emails=emails)
 
 
 def _held(db: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
