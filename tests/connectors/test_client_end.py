@@ -201,9 +201,9 @@ def test_lawful_client_end_erase_reaches_the_datastore_through_its_setting(
         session.commit()
     ours = _held(chinook, 13)
 
-    lawful("client-end", "record", "brand", "--ends-on", "2026-03-31")
-    lawful("client-end", "return", "brand", "-o", str(tmp_path / "brand.json"))
-    erased = lawful("client-end", "erase", "brand")
+    lawful("clients", "end", "record", "brand", "--ends-on", "2026-03-31")
+    lawful("clients", "end", "return", "brand", "-o", str(tmp_path / "brand.json"))
+    erased = lawful("clients", "end", "erase", "brand")
 
     assert erased.exit_code == 0, erased.output
     assert _held(chinook, 3) == (0, 0, 0)
