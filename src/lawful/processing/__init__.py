@@ -46,6 +46,7 @@ from .models import Organisation, RegisterVersion
 from .periods import DAY_TRIGGERS, add_period, period_parts, retention_end, retention_start, shortest
 from .portability import Portable, portable
 from .record import record
+from .retention import WARNABLE
 from .rules import EEA, Problem, bases, is_special
 from .scan import scan
 from .service import (
@@ -75,6 +76,7 @@ __all__ = [
     "EEA",
     "MAX_ANALYTICS_MONTHS",
     "MEDIA_TYPES",
+    "WARNABLE",
     "Activity",
     "AtEnd",
     "Basis",

@@ -14,6 +14,9 @@ DATED = frozenset({Trigger.COLLECTION, Trigger.DOCUMENT_YEAR_END, Trigger.LAST_I
 # The end of the customer relationship: what was kept for it goes a stated period later.
 RELATIONSHIP_ENDS = frozenset({Trigger.ACCOUNT_CLOSURE, Trigger.RELATIONSHIP_END})
 ACCOUNT_ENDS = RELATIONSHIP_ENDS | {Trigger.CONTRACT_END}
+# the deletions a person is warned of: after the relationship ended, or after the account lay unused
+# (counted from their last inbound contact: their own login, reply, form or call, never our mail)
+WARNABLE = RELATIONSHIP_ENDS | {Trigger.LAST_INBOUND_CONTACT}
 CUSTOMER = "customer"  # the fideslang data subject of people with an account or a contract
 SERVICE_USE = "essential.service"
 
@@ -79,11 +82,12 @@ def _warning(path: str, rule: RetentionRule) -> Iterator[Finding]:
                 "the deletion the person is warned, e.g. P30D (R-77)",
             )
         return
-    if rule.trigger not in RELATIONSHIP_ENDS:
+    if rule.trigger not in WARNABLE:
         yield (
             where,
             "warning_period",
-            "a warning before deletion is for rules counted from an account closure or a relationship's end",
+            "a warning before deletion is for rules counted from an account closure, a relationship's end "
+            "or the person's last inbound contact (an account lying unused)",
         )
     elif period_months(warn) == 0:
         yield (where, "warning_period", "warn at least a day before the deletion")

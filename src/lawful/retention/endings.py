@@ -21,7 +21,7 @@ from .rules import Rule, Skip
 # machinery cost more than the statements (each query names its organisation itself)
 C, E = table_of(subjects.Collection).c, table_of(subjects.LifecycleEvent).c
 MARKETING_USES = ("marketing", "personalize")  # as the purpose gate and the automatic deletions read them
-WARNED_TRIGGERS = frozenset({processing.Trigger.ACCOUNT_CLOSURE, processing.Trigger.RELATIONSHIP_END})
+WARNED_TRIGGERS = processing.WARNABLE  # ends and unused accounts, as register check allows
 
 
 @dataclass(frozen=True)

@@ -193,11 +193,12 @@ def _language(spoken: str | None, register: processing.Register) -> str:
 def letter(register: processing.Register, item: Pending, email: str, lang: str) -> mail.Mail:
     """The warning, in the reader's language: which data, on which day they go, and how to keep them."""
     activity = next(a for a in register.activities if a.key == item.rule.activity)
+    unused = item.rule.trigger == processing.Trigger.LAST_INBOUND_CONTACT  # not closed: lying unused
     return mail.Mail(
         to=email,
         subject=i18n.t("retention.warning.subject", lang, company=register.organisation.legal_name),
         text=i18n.t(
-            "retention.warning.body",
+            "retention.warning.unused.body" if unused else "retention.warning.body",
             lang,
             activity=activity.name.get(lang)
             or activity.name.get(register.organisation.authoritative_language),
