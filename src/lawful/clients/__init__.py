@@ -1,6 +1,6 @@
 """Processor mode: the client controllers the company processes data for, with their DPAs (Art. 28)."""
 
-from . import ending, subprocessors
+from . import ending, subprocessors, vault
 from .ending.models import ContractEnd
 from .errors import ClientNotFound
 from .schemas import ClientRead, SubProcessorRead
@@ -17,4 +17,5 @@ __all__ = [
     "get_client",
     "list_clients",
     "subprocessors",
+    "vault",
 ]

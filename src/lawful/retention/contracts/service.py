@@ -115,6 +115,9 @@ def erase(
     people = [p for p in everyone if p.id not in held]
     dsr.deletions.erase_many(db, actor, keys, organisation_id=organisation_id, people=people, suppress=False)
     row.sub_processors_told = _tell_sub_processors(db, organisation_id, client, row)
+    credentials = clients.vault.destroy_for_client(
+        db, actor, keys, organisation_id=organisation_id, client=client
+    )
     row.status, row.erased_at, row.people = rules.ERASED, clock.now(), len(people)
     _audit(
         db,
@@ -125,6 +128,7 @@ def erase(
             "people": len(people),
             "kept_under_legal_hold": len(held),
             "sub_processors": row.sub_processors_told,
+            "credentials_destroyed": credentials,
         },
     )
     return row
