@@ -167,6 +167,17 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
             client="brand", system="AD", username="admin", secret=SecretStr("matrix-secret")
         ),
     )
+    flagged = clients.instructions.InstructionFlag(  # an instruction of `brand` flagged
+        organisation_id=ours,
+        client="brand",
+        instruction=1,
+        reasons=["matrix"],
+        flagged_at=datetime.now(UTC),
+        flagged_by="matrix",
+        status="suspended",
+        resolution="",
+    )
+    db.add(flagged)
     member = make_staff(db, keys, ours, [Role.AUDITOR]).user
     grant = db.scalars(select(staff.StaffGrant).where(staff.StaffGrant.staff_id == member.id)).one()
     db.commit()
@@ -184,6 +195,7 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         "export_id": str(export.id),
         "change_id": str(change.id),
         "credential_id": str(credential.id),
+        "flag_id": str(flagged.id),
         "number": "2",  # our register and notice have a version 2; theirs only a version 1
         "kind": "privacy",
         "form_key": "contact",

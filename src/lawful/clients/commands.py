@@ -11,6 +11,7 @@ from lawful import terminal
 from . import service
 from .export.commands import register
 from .forwarding import commands as forwarding_commands
+from .instructions.commands import cli as instructions
 from .subprocessors.commands import cli as sub_processors
 from .vault.commands import cli as credentials
 
@@ -23,6 +24,7 @@ Org = Annotated[str | None, typer.Option("--org", help="organisation slug (defau
 cli.command("register")(register)
 cli.add_typer(sub_processors, name="sub-processors")
 cli.add_typer(credentials, name="credentials")  # R-87
+cli.add_typer(instructions, name="instructions")  # R-100
 
 
 @cli.command("list")
