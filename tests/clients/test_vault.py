@@ -151,3 +151,19 @@ def test_after_the_end_of_contract_the_secret_is_gone_for_good(
     assert row is not None and row.ciphertext is None and row.destroyed_at is not None
     with pytest.raises(InvalidTag):  # the copy taken before cannot be read under any other key
         crypto.decrypt(crypto.new_key(), copy)
+
+
+def test_kresoft_keeps_credentials_only_for_the_systems_its_register_declares(
+    client: TestClient, db: Session, keys: keystore.Keys
+) -> None:
+    kresoft = make_register(db, yaml.safe_load(example("kresoft"))).organisation_id
+    token = make_api_key(db, kresoft, ["register:read", "register:write", "credentials:reveal"])
+    body = {"client": "dewitte_logistics", "username": "ks-admin", "secret": SECRET}
+
+    kept = client.post(URL, json=body | {"system": "active_directory"}, headers=bearer(token))
+    stray = client.post(URL, json=body | {"system": "payroll"}, headers=bearer(token))
+    shown = client.post(f"{URL}/{kept.json()['id']}/reveal", json={"reason": REASON}, headers=bearer(token))
+
+    assert kept.status_code == 201 and SECRET not in kept.text
+    assert stray.status_code == 422 and "system" in stray.json()["detail"] and SECRET not in stray.text
+    assert shown.json()["secret"] == SECRET

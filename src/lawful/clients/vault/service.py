@@ -32,8 +32,15 @@ def add(
 ) -> ClientCredential:
     """Keep a credential for a declared client: the secret only as ciphertext under a new data key."""
     _, register = processing.current_register(db, organisation_id=organisation_id)
-    if not any(c.key == credential.client for c in register.clients):
+    found = next((c for c in register.clients if c.key == credential.client), None)
+    reason = None
+    if found is None:
         reason = f"client: {credential.client!r} is not a client of the register"
+    elif found.systems and credential.system not in {s.key for s in found.systems} | {
+        s.name for s in found.systems
+    }:
+        reason = f"system: not one of {credential.client!r}'s systems in the register"
+    if reason is not None:
         raise CredentialRefused(reason, record=_refusal(actor, organisation_id, "added", reason))
     row = ClientCredential(
         id=uuid.uuid4(),
