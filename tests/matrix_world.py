@@ -8,6 +8,7 @@ from typing import Any
 
 import pyotp
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -157,6 +158,26 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
                 sub_processors_told=[],
             )
         )
+    credential = clients.vault.add(  # a credential for a system of `brand`
+        db,
+        ACTOR,
+        keys,
+        organisation_id=ours,
+        credential=clients.vault.CredentialCreate(
+            client="brand", system="AD", username="admin", secret=SecretStr("matrix-secret")
+        ),
+    )
+    flagged = clients.instructions.InstructionFlag(  # an instruction of `brand` flagged
+        organisation_id=ours,
+        client="brand",
+        instruction=1,
+        reasons=["matrix"],
+        flagged_at=datetime.now(UTC),
+        flagged_by="matrix",
+        status="suspended",
+        resolution="",
+    )
+    db.add(flagged)
     member = make_staff(db, keys, ours, [Role.AUDITOR]).user
     grant = db.scalars(select(staff.StaffGrant).where(staff.StaffGrant.staff_id == member.id)).one()
     db.commit()
@@ -173,6 +194,8 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         "letter": "letter-01-identification.pdf",  # none is written for the world's request: 404
         "export_id": str(export.id),
         "change_id": str(change.id),
+        "credential_id": str(credential.id),
+        "flag_id": str(flagged.id),
         "number": "2",  # our register and notice have a version 2; theirs only a version 1
         "kind": "privacy",
         "form_key": "contact",

@@ -121,6 +121,21 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/clients/sub-processor-changes/{change_id}/decision"): Rule(
         P({"register:write"}), body={"decision": "objected"}
     ),
+    ("GET", "/api/clients/credentials"): Rule(P({"register:read"})),
+    ("POST", "/api/clients/credentials"): Rule(
+        P({"register:write"}), body={"client": "brand", "system": "AD", "username": "u", "secret": "s3cret"}
+    ),
+    ("POST", "/api/clients/credentials/{credential_id}/reveal"): Rule(
+        P({"credentials:reveal"}), body={"reason": "ticket 42: reset the switch"}
+    ),
+    ("DELETE", "/api/clients/credentials/{credential_id}"): Rule(P({"register:write"}), once=True),
+    ("GET", "/api/clients/{client}/instructions/flags"): Rule(P({"register:read"})),
+    ("POST", "/api/clients/{client}/instructions/{number}/flag"): Rule(
+        P({"register:write"}), body={"reasons": ["no retention limit"]}
+    ),
+    ("POST", "/api/clients/instruction-flags/{flag_id}/resolve"): Rule(
+        P({"register:write"}), body={"resolution": "the client set a limit"}
+    ),
     ("GET", "/api/clients/{client}/end"): Rule(P({"register:read"})),
     ("POST", "/api/clients/{client}/end"): Rule(P({"register:write"}), body={}),
     ("POST", "/api/clients/{client}/end/return"): Rule(P({"register:write", "personal_data:read"})),

@@ -382,6 +382,15 @@ def _client_notice(w: World, lang: str) -> None:
     clients.subprocessors.record_change(w.db, w.actor, w.keys, organisation_id=w.org, change=change)
 
 
+def _client_instruction_flag(w: World, lang: str) -> None:
+    """A client controller is told its instruction appears to infringe the law; processing stops (R-100)."""
+    make_register(w.db, with_client(_register()))
+    clients.instructions.flag(
+        w.db, w.actor, w.keys, organisation_id=w.org, client="brand", instruction=1,
+        reasons=["aucune durée de conservation"],
+    )  # fmt: skip
+
+
 def _forwarded_request(w: World, lang: str) -> dsr.Request:
     """A brand's participant asks the company: the request is forwarded to the brand (R-102)."""
     make_register(w.db, with_client(_register()))
@@ -523,6 +532,7 @@ SENDERS: dict[str, Callable[[World, str], None]] = {
     "breach_letter": _breach_letter,
     "retention_warning": _retention_warning,
     "client_notice": _client_notice,
+    "client_instruction_flag": _client_instruction_flag,
     "dsr_forwarded": _dsr_forwarded,
     "client_forwarded": _client_forwarded,
     "client_reminder": _client_reminder,

@@ -38,7 +38,9 @@ from lawful.clients.export import pages as client_register_pages
 from lawful.clients.export import routes as client_register_routes
 from lawful.clients.forwarding import pages as client_forwarding_pages
 from lawful.clients.forwarding import routes as client_forwarding_routes
+from lawful.clients.instructions import routes as client_instruction_routes
 from lawful.clients.subprocessors import routes as client_subprocessor_routes
+from lawful.clients.vault import routes as client_vault_routes
 from lawful.compliance import pages as compliance_pages
 from lawful.compliance import routes as compliance_routes
 from lawful.compliance.art14 import routes as art14_routes
@@ -161,6 +163,8 @@ def create_app(settings: Settings) -> FastAPI:
         compliance_routes.router,
         client_register_routes.router,  # before any /api/clients/{key}: `register` is not a client
         client_subprocessor_routes.router,
+        client_vault_routes.router,  # /api/clients/credentials
+        client_instruction_routes.router,  # /api/clients/{client}/instructions
         contract_end_routes.router,
         art14_routes.router,
         client_routes.router,

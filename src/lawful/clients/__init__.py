@@ -1,6 +1,6 @@
 """Processor mode: the client controllers the company processes data for, with their DPAs (Art. 28)."""
 
-from . import ending, subprocessors
+from . import ending, instructions, subprocessors, vault
 from .ending.models import ContractEnd
 from .errors import ClientNotFound
 from .schemas import ClientRead, SubProcessorRead
@@ -15,6 +15,8 @@ __all__ = [
     "SubProcessorRead",
     "ending",
     "get_client",
+    "instructions",
     "list_clients",
     "subprocessors",
+    "vault",
 ]

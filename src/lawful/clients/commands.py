@@ -11,7 +11,9 @@ from lawful import terminal
 from . import service
 from .export.commands import register
 from .forwarding import commands as forwarding_commands
+from .instructions.commands import cli as instructions
 from .subprocessors.commands import cli as sub_processors
+from .vault.commands import cli as credentials
 
 cli = typer.Typer(
     help="Client controllers we process data for, with their DPAs (Art. 28).", no_args_is_help=True
@@ -21,6 +23,8 @@ Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
 cli.command("register")(register)
 cli.add_typer(sub_processors, name="sub-processors")
+cli.add_typer(credentials, name="credentials")
+cli.add_typer(instructions, name="instructions")
 
 
 @cli.command("list")

@@ -29,6 +29,10 @@ class Reason(StrEnum):
     HELD_FOR_OTHER_PURPOSE = "held_for_other_purpose"
     ARCHIVED = "archived"
     NOTICE_PENDING = "notice_pending"  # a new purpose on data already held, before the people were told
+    OUTSIDE_INSTRUCTIONS = (
+        "outside_client_instructions"  # R-100: no documented instruction of the client covers it
+    )
+    INSTRUCTION_SUSPENDED = "client_instruction_suspended"  # R-100: flagged as appearing to infringe the law
 
 
 CONSENT = "consent"
@@ -56,6 +60,10 @@ class Purpose:
     # Art. 6(4), 13(3): a new purpose on data already held is used from the day a notice naming it is in
     # force (date.max: no such notice yet); None: it waits for nothing
     notice_from: date | None = None
+    # R-100: a client's purpose, the numbers of the client's documented instructions it follows (empty: none
+    # does) and those suspended as appearing to infringe the law; None: not checked (the company's own)
+    instructions: tuple[int, ...] | None = None
+    suspended: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,7 @@ def decide(purpose: Purpose, person: Person, fields: frozenset[str], now: dateti
         reasons.append(Reason.UNKNOWN_FIELDS)
     if person.role != purpose.role:  # R-106, T-29: another controller's people, or own people for a client
         reasons.append(Reason.CLIENT_DATA)
+    reasons += _instructions(purpose)
     basis = basis_for(purpose, person)
     if basis is None:
         reasons.append(Reason.NO_LEGAL_BASIS)
@@ -121,6 +130,17 @@ def decide(purpose: Purpose, person: Person, fields: frozenset[str], now: dateti
     reasons += _archived(purpose, person, hidden)
     allowed = tuple(sorted((fields or purpose.data_categories) & purpose.data_categories))
     return Decision(not reasons, tuple(dict.fromkeys(reasons)), allowed if not reasons else (), basis, hidden)
+
+
+def _instructions(purpose: Purpose) -> list[Reason]:
+    """Art. 28(3)(a), 29: a client's data only on its documented instructions, none of them suspended."""
+    if purpose.instructions is None:
+        return []
+    if not purpose.instructions:
+        return [Reason.OUTSIDE_INSTRUCTIONS]
+    if purpose.suspended & set(purpose.instructions):
+        return [Reason.INSTRUCTION_SUSPENDED]
+    return []
 
 
 def archive_serves(purpose: Purpose, person: Person, basis: str | None, activity: str, rule: str) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, i18n, keystore, notices, processing, subjects
+from lawful import audit, clients, clock, i18n, keystore, notices, processing, subjects
 from lawful.actor import Actor
 
 from . import batch, facts, rules
@@ -30,11 +30,21 @@ def purpose_of(
         register = processing.register_by_id(db, version_id=version_id)
         found = _purpose(register, purpose)
         if processing.notice_required(register, purpose):  # not cached: a notice may be published any day
-            return replace(found, notice_from=_notice_from(db, organisation_id, purpose))
+            found = replace(found, notice_from=_notice_from(db, organisation_id, purpose))
+            return _suspensions(db, organisation_id, found)
         if len(_purposes) > 1024:
             _purposes.clear()
         cached = _purposes[(version_id, purpose)] = found
-    return cached
+    return _suspensions(db, organisation_id, cached)
+
+
+def _suspensions(db: Session, organisation_id: uuid.UUID, found: Purpose) -> Purpose:
+    """R-100: a client's purpose with the client's instructions suspended now (not cached: flagged any day)."""
+    if found.instructions is None:
+        return found
+    client = found.role.partition(":")[2]
+    held = clients.instructions.suspended(db, organisation_id=organisation_id, client=client)
+    return replace(found, suspended=held) if held else found
 
 
 def _notice_from(db: Session, organisation_id: uuid.UUID, purpose: str) -> date:
@@ -70,6 +80,7 @@ def _purpose(register: processing.Register, key: str) -> Purpose:
         retention_trigger=str(rule.trigger),
         retention_period=rule.duration,
         retention=rule.key,
+        instructions=tuple(activity.instructions) if client is not None else None,
     )
 
 

@@ -56,6 +56,7 @@ KINDS: dict[str, Kind] = {
     "breach_letter": Kind("subject"),  # Art. 34: service mail, never held back by a marketing opt-out
     "retention_warning": Kind("subject"),  # account data about to be deleted (service mail)
     "client_notice": Kind("controller"),  # a new sub-processor told to the client controller
+    "client_instruction_flag": Kind("controller"),  # an instruction that appears to infringe the law
     "notice_change": Kind("subject"),  # a material notice change, service mail before it takes effect
     "art14_notice": Kind("subject"),  # data obtained elsewhere; service mail
     "breach_client_notice": Kind("controller"),  # to a client controller, in the company's language

@@ -87,6 +87,14 @@ def _activity(path: str, activity: Activity, clients: dict[str, Client]) -> Iter
             f"{activity.on_behalf_of!r} is not a declared client (clients[].key)",
         )
         return
+    count = len(client.dpa.instructions)
+    for position, number in enumerate(activity.instructions):
+        if not 1 <= number <= count:
+            yield (
+                f"{path}.instructions[{position}]",
+                "known_instruction",
+                f"{client.key!r}'s DPA has no instruction {number} (it has {count}; 1 is the first)",
+            )
     checks = (
         ("data_categories", activity.data_categories, client.dpa.data_categories),
         ("subjects", activity.subjects, client.dpa.subject_categories),

@@ -46,6 +46,8 @@ COMPLIANCE_READ = "compliance:read"  # R-125: what is overdue or soon due, with 
 RETENTION_RUN = "retention:run"
 # a client controller's key: sees the requests forwarded to it and gives its instructions on them
 CLIENTS_INSTRUCT = "clients:instruct"
+# see a client system's credential, once, with a stated reason (engineers; audited)
+CREDENTIALS_REVEAL = "credentials:reveal"
 
 PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -73,12 +75,13 @@ PERMISSIONS: frozenset[str] = frozenset(
         COMPLIANCE_READ,
         RETENTION_RUN,
         CLIENTS_INSTRUCT,
+        CREDENTIALS_REVEAL,
     }
 )
 
 _READ_PD = {REGISTER_READ, PERSONAL_DATA_READ, SUBJECTS_READ}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE, BREACHES_REPORT, CLIENTS_INSTRUCT},
+    Role.PRIVACY_OFFICER: PERMISSIONS - {STAFF_MANAGE, BREACHES_REPORT, CLIENTS_INSTRUCT, CREDENTIALS_REVEAL},
     Role.LEGAL: frozenset(
         {
             *_READ_PD,
@@ -97,7 +100,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.SUPPORT: frozenset({*_READ_PD, SUBJECTS_WRITE, DSR_READ, DSR_WRITE}),
     Role.SALES: frozenset({*_READ_PD, SUBJECTS_WRITE, DECISIONS_ASK}),
     Role.MARKETING: frozenset({*_READ_PD, DECISIONS_ASK, MARKETING_SEND, STATS_READ}),
-    Role.ENGINEER: frozenset({REGISTER_READ, DECISIONS_ASK}),
+    Role.ENGINEER: frozenset({REGISTER_READ, DECISIONS_ASK, CREDENTIALS_REVEAL}),
     Role.ADMIN: frozenset({REGISTER_READ, STAFF_MANAGE, AUDIT_READ}),
     Role.AUDITOR: frozenset({REGISTER_READ, AUDIT_READ, STATS_READ, COMPLIANCE_READ, RETENTION_READ}),
 }

@@ -156,6 +156,10 @@ class Activity(Strict):
     data_use: Key = Field(description="fideslang data use")
     role: ActivityRole = ActivityRole.CONTROLLER
     on_behalf_of: str | None = Field(default=None, description="client controllers, for processor activities")
+    instructions: list[int] = Field(
+        default_factory=list,
+        description="processor activities: the client's DPA instructions it follows, by number (1: the first; R-100)",
+    )
     legal_basis: Basis | list[BasisFor] | None = Field(
         default=None, description="required for controller activities; a processor acts on its client's basis"
     )

@@ -92,6 +92,15 @@ class Dpa(Strict):
         return self
 
 
+class ClientSystem(Strict):
+    """A system of the client we hold access data for (R-87): its credentials are never in the register, only
+    in lawful's key store (`lawful clients credentials add`)."""
+
+    key: Key
+    name: str = Field(min_length=1, max_length=200)
+    note: str = Field(default="", max_length=2000)
+
+
 class Client(Strict):
     """A client controller (Art. 28, 30(2)(a)): named on the pages run for it, with its own notice."""
 
@@ -104,6 +113,9 @@ class Client(Strict):
         default=None, description="where forwarded requests are also posted"
     )
     dpa: Dpa
+    systems: list[ClientSystem] = Field(
+        default_factory=list, description="systems whose access data we keep for the client (R-87)"
+    )
 
 
 def deadline_hours(value: str) -> float:

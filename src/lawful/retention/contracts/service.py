@@ -124,6 +124,9 @@ def erase(
     in_datastores = _datastores(db, keys, settings, organisation_id, client, people)
     dsr.deletions.erase_many(db, actor, keys, organisation_id=organisation_id, people=people, suppress=False)
     row.sub_processors_told = _tell_sub_processors(db, organisation_id, client, row)
+    credentials = clients.vault.destroy_for_client(
+        db, actor, keys, organisation_id=organisation_id, client=client
+    )
     row.status, row.erased_at, row.people = rules.ERASED, clock.now(), len(people)
     _audit(
         db,
@@ -135,6 +138,7 @@ def erase(
             "kept_under_legal_hold": len(held),
             "sub_processors": row.sub_processors_told,
             "datastore_rows_deleted": in_datastores,
+            "credentials_destroyed": credentials,
         },
     )
     return row
