@@ -53,6 +53,9 @@ RIGHTS: dict[str, str | None] = {
     "decide read": "personal_data:read",
     "dsr add": "dsr:write",
     "dsr list": "dsr:read",
+    "dsr show": "dsr:read",
+    "dsr extend": "dsr:write",
+    "dsr refuse": "dsr:write",
     "dsr run": "dsr:write",
     "dsr fee": "dsr:write",
     "dsr objection": "dsr:write",
@@ -109,5 +112,6 @@ def staff_actor(db: "Session", email: str, command: str) -> Actor:
     actor = staff.actor_for_email(db, email=email)
     needed = RIGHTS[command]
     if needed is not None and not actor.can(needed):
-        raise Forbidden(f"your roles do not allow {needed!r}, which `lawful {command}` needs")
+        detail = f"your roles do not allow {needed!r}, which `lawful {command}` needs"
+        raise staff.refused(actor, needed, f"lawful {command}", detail)  # audited, as the API's refusal
     return actor
