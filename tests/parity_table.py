@@ -47,6 +47,8 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/dsr"): "dsr add",
     ("GET", "/api/dsr"): "dsr list",
     ("GET", "/api/dsr/{request_id}"): "dsr show",
+    ("POST", "/api/dsr/{request_id}/mandate"): "dsr mandate",
+    ("GET", "/api/dsr/disclosures/{disclosure_id}"): "dsr disclosures show",
     ("POST", "/api/dsr/{request_id}/extension"): "dsr extend",
     ("POST", "/api/dsr/{request_id}/refusal"): "dsr refuse",
     ("POST", "/api/dsr/{request_id}/identification"): "dsr identify",
@@ -165,10 +167,6 @@ MISSING: dict[Route, tuple[str, str]] = {
         "dsr tasks show",
         "one request's recipients: `dsr tasks list` shows every open task, not one request's history",
     ),
-    ("POST", "/api/dsr/{request_id}/mandate"): (
-        "dsr mandate",
-        "confirming a mandate kicks the request's job: the command must run it as `dsr run` does",
-    ),
     ("POST", "/api/dsr/{request_id}/answer"): (
         "dsr answer",
         "closing a case with its answer takes a structured body (answer per right)",
@@ -176,10 +174,6 @@ MISSING: dict[Route, tuple[str, str]] = {
     ("GET", "/api/dsr/{request_id}/fee"): (
         "dsr fee show",
         "`dsr fee` decides; reading the fee state has no command",
-    ),
-    ("GET", "/api/dsr/disclosures/{disclosure_id}"): (
-        "dsr disclosures show",
-        "`dsr disclosures list` shows the log; one entry's detail has no command",
     ),
     ("POST", "/api/exports"): ("decide export", "data exports with approval: four commands, a file download"),
     ("GET", "/api/exports/{export_id}"): ("decide export show", "see POST /api/exports"),

@@ -218,3 +218,15 @@ def test_a_cli_call_without_the_role_exits_non_zero_and_is_audited_as_an_api_cal
     assert api_entry.outcome == "refused"
     assert api_entry.data == {"permission": "register:write", "operation": "POST /api/register/versions"}
     assert cli_entry.organisation_id == api_entry.organisation_id is not None
+
+
+def test_dsr_mandate_refuses_as_the_api_does_for_a_request_not_waiting_for_one(world: World) -> None:
+    made = _add(world)
+
+    by_cli = world.lawful("dsr", "mandate", made["reference"], "--evidence", "a signed proxy")
+    by_api = world.client.post(
+        f"/api/dsr/{made['id']}/mandate", headers=_key(world, "dsr:write"), json={"text": "a signed proxy"}
+    )
+
+    assert by_cli.exit_code == 1 and "code_refused" in by_cli.output and "the mandate" in by_cli.output
+    assert by_api.status_code == 422 and "the mandate" in by_api.text, by_api.text

@@ -1,4 +1,4 @@
-"""`lawful dsr show|extend|refuse`: the API's reads and officer decisions on one request, by reference
+"""`lawful dsr show|extend|refuse|mandate`: the API's reads and officer decisions on one request, by reference
 (R-123: each calls the service function its route calls, under the same permission)."""
 
 import json
@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from lawful import keystore, terminal
+from lawful import jobs, keystore, terminal
 
-from . import fees, officer, service
+from . import cases, fees, officer, service, tasks
 from .errors import RequestNotFound
 from .models import Request
 from .schemas import RequestRead
@@ -68,4 +68,21 @@ def refuse(
         request = officer.refuse(
             db, terminal.operator(), keys, request_id=found.id, justification=justification
         )
+        _print(request, as_json)
+
+
+def mandate(
+    reference: str,
+    evidence: Annotated[
+        str, typer.Option(help="what proves the representative may act for the person (R-50)")
+    ],
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Record the proof that a representative may act for the person; the request then goes ahead."""
+    with terminal.session() as db:
+        found = _find(db, reference, org)
+        request = cases.confirm_mandate(db, terminal.operator(), request_id=found.id, evidence=evidence)
+        if request.status in tasks.RUNNABLE:
+            jobs.kick(db, tasks.run_request, str(request.id))
         _print(request, as_json)

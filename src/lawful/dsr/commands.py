@@ -218,6 +218,7 @@ cli.command("complete")(notice_commands.complete)
 cli.command("show")(case_commands.show)  # the API's reads and decisions on one request
 cli.command("extend")(case_commands.extend)
 cli.command("refuse")(case_commands.refuse)
+cli.command("mandate")(case_commands.mandate)
 
 tombstones_cli = typer.Typer(help="Erasures re-applied after a backup restore (R-59).", no_args_is_help=True)
 cli.add_typer(tombstones_cli, name="tombstones")
