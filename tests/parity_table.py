@@ -15,6 +15,7 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/register/check"): "register check",
     ("POST", "/api/register/versions"): "register apply",
     ("GET", "/api/register/versions"): "register versions",
+    ("GET", "/api/register/versions/{number}"): "register show",
     ("GET", "/api/register/export"): "register export",
     # notices
     ("POST", "/api/notices/{kind}/versions"): "notice publish",
@@ -99,6 +100,7 @@ COMMANDS: dict[Route, str] = {
     ("GET", "/api/connectors/retention/plan"): "connectors retention plan",
     ("GET", "/api/compliance"): "compliance check",
     ("GET", "/api/compliance/transfers"): "compliance transfers",
+    ("GET", "/api/compliance/trend"): "compliance trend",
     ("POST", "/api/compliance/art14/send"): "compliance art14 send",
     ("POST", "/api/compliance/art14/{subject_id}/exemption"): "compliance art14 exempt",
     ("GET", "/api/compliance/art14/notices"): "flags art14-pending",
@@ -110,6 +112,7 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/clients/sub-processor-changes"): "clients sub-processors add",
     ("POST", "/api/clients/sub-processor-changes/{change_id}/decision"): "clients sub-processors decide",
     ("POST", "/api/clients/{client}/end"): "clients end record",
+    ("GET", "/api/clients/{client}/end"): "clients end show",
     ("POST", "/api/clients/{client}/end/return"): "clients end return",
     ("POST", "/api/clients/{client}/end/erasure"): "clients end erase",
     ("POST", "/api/clients/{client}/end/certificate"): "clients end certify",
@@ -139,10 +142,6 @@ EXEMPT: dict[Route, str] = {
 
 # route → (the command it should get, why it has none yet)
 MISSING: dict[Route, tuple[str, str]] = {
-    ("GET", "/api/register/versions/{number}"): (
-        "register show",
-        "the stored document of one version; `register diff` shows its changes only",
-    ),
     ("GET", "/api/notices/{kind}/versions/{number}"): (
         "notice show",
         "one version's text in every language: needs a rendering choice for the terminal",
@@ -197,10 +196,5 @@ MISSING: dict[Route, tuple[str, str]] = {
     ("GET", "/api/breaches/{reference}/scope"): (
         "breaches scope show",
         "`breaches scope` computes the scope; reading the sealed one back has no command",
-    ),
-    ("GET", "/api/compliance/trend"): ("compliance trend", "the console's chart data; no terminal view yet"),
-    ("GET", "/api/clients/{client}/end"): (
-        "clients end show",
-        "the state of one DPA's end; `clients show` shows the DPA, not its end steps",
     ),
 }

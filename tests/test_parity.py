@@ -230,3 +230,16 @@ def test_dsr_mandate_refuses_as_the_api_does_for_a_request_not_waiting_for_one(w
 
     assert by_cli.exit_code == 1 and "code_refused" in by_cli.output and "the mandate" in by_cli.output
     assert by_api.status_code == 422 and "the mandate" in by_api.text, by_api.text
+
+
+def test_register_show_and_compliance_trend_answer_as_their_routes(world: World) -> None:
+    headers = _key(world, "register:read", "compliance:read")
+
+    shown = world.lawful("register", "show", "1", "--json")
+    trend = world.lawful("compliance", "trend")
+    unknown = world.lawful("register", "show", "99", "--json")
+
+    assert shown.exit_code == 0 and trend.exit_code == 0, shown.output + trend.output
+    assert json.loads(shown.stdout) == world.client.get("/api/register/versions/1", headers=headers).json()
+    assert json.loads(trend.stdout) == world.client.get("/api/compliance/trend", headers=headers).json()
+    assert unknown.exit_code == 1

@@ -20,6 +20,8 @@ RIGHTS: dict[str, str | None] = {
     "register apply": "register:write",
     "register versions": "register:read",
     "register diff": "register:read",
+    "register show": "register:read",
+    "clients end show": "register:read",  # as GET /api/clients/{client}/end
     "register export": "register:read",
     "register scan": "register:read",
     "notice publish": "notice:publish",
@@ -34,6 +36,7 @@ RIGHTS: dict[str, str | None] = {
     "staff api-key": "staff:manage",
     "staff revoke-key": "staff:manage",
     "audit verify": "audit:read",
+    "compliance trend": "compliance:read",  # as GET /api/compliance/trend
     "compliance transfers": "compliance:read",  # as GET /api/compliance/transfers
     "compliance art14 send": "subjects:write",  # as POST /api/compliance/art14/send
     "compliance art14 exempt": "subjects:write",
