@@ -20,6 +20,7 @@ COMMANDS: dict[Route, str] = {
     # notices
     ("POST", "/api/notices/{kind}/versions"): "notice publish",
     ("GET", "/api/notices/{kind}/versions"): "notice list",
+    ("GET", "/api/notices/{kind}/versions/{number}"): "notice show",
     ("GET", "/api/notices/changes"): "notice changes list",
     ("GET", "/api/notices/changes/{kind}/{number}"): "notice changes show",
     ("POST", "/api/notices/changes/{kind}/{number}/mail"): "notice changes mail",
@@ -76,6 +77,7 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/subjects/read"): "decide read",
     # flags on a person
     ("POST", "/api/subjects/{subject_id}/holds"): "flags hold",
+    ("POST", "/api/holds/{hold_id}/lift"): "flags lift-hold",
     ("GET", "/api/subjects/holds"): "flags holds",
     ("POST", "/api/subjects/{subject_id}/restrictions"): "flags restrict",
     ("POST", "/api/restrictions/{restriction_id}/lift"): "flags lift-restriction",
@@ -142,10 +144,6 @@ EXEMPT: dict[Route, str] = {
 
 # route → (the command it should get, why it has none yet)
 MISSING: dict[Route, tuple[str, str]] = {
-    ("GET", "/api/notices/{kind}/versions/{number}"): (
-        "notice show",
-        "one version's text in every language: needs a rendering choice for the terminal",
-    ),
     ("POST", "/api/subjects/{subject_id}/update-links"): (
         "subjects update-link",
         "the link is a bearer secret: printing it on a terminal needs a decision (R-123 vs. logs)",
@@ -181,10 +179,6 @@ MISSING: dict[Route, tuple[str, str]] = {
     ("GET", "/api/subjects/{subject_id}/history"): (
         "flags history",
         "a person's history is personal data: the terminal output needs the same redaction as the API's",
-    ),
-    ("POST", "/api/holds/{hold_id}/lift"): (
-        "flags lift-hold",
-        "lifting a hold needs its id, which no command lists",
     ),
     ("GET", "/api/stats/subjects"): ("stats subjects", "no `stats` group yet: the dashboard's figures"),
     ("GET", "/api/stats/consents"): ("stats consents", "no `stats` group yet: the dashboard's figures"),

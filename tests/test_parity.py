@@ -5,6 +5,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from lawful import clock
 from lawful.app import create_app
 from lawful.audit import AuditEntry
 from lawful.cli import app as cli_app
@@ -243,3 +245,39 @@ def test_register_show_and_compliance_trend_answer_as_their_routes(world: World)
     assert json.loads(shown.stdout) == world.client.get("/api/register/versions/1", headers=headers).json()
     assert json.loads(trend.stdout) == world.client.get("/api/compliance/trend", headers=headers).json()
     assert unknown.exit_code == 1
+
+
+def test_notice_show_answers_as_its_route(world: World) -> None:
+    assert world.lawful("notice", "publish", "--kind", "privacy").exit_code == 0
+
+    shown = world.lawful("notice", "show", "1", "--kind", "privacy")
+    unknown = world.lawful("notice", "show", "9", "--kind", "privacy")
+
+    assert shown.exit_code == 0, shown.output
+    api = world.client.get("/api/notices/privacy/versions/1", headers=_key(world, "register:read")).json()
+    assert json.loads(shown.stdout) == api and unknown.exit_code == 1
+
+
+def test_flags_lift_hold_lifts_it_once_and_is_refused_without_the_permission(world: World) -> None:
+    added = world.lawful(
+        "subjects", "add", "--activity", "customer_service", "--category", "customer", "--channel", "email",
+        "--email", "held@example.test", "--json",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    review = (clock.today() + timedelta(days=60)).isoformat()
+    subject_id = json.loads(added.stdout)["subject_id"]
+    held = world.lawful(
+        "flags", "hold", subject_id, "--case", "C-7", "--reason", "claim", "--purpose", "customer_service",
+        "--review", review,
+    )  # fmt: skip
+    assert held.exit_code == 0, held.output
+    [hold] = json.loads(world.lawful("flags", "holds", "--json").stdout)
+
+    by_support = world.lawful("--as", "support@example.test", "flags", "lift-hold", hold["id"])
+    lifted = world.lawful("flags", "lift-hold", hold["id"])
+    again = world.lawful("flags", "lift-hold", hold["id"])
+
+    assert by_support.exit_code == 1 and "subjects:flag" in by_support.output
+    assert lifted.exit_code == 0, lifted.output
+    assert again.exit_code == 1
+    assert json.loads(world.lawful("flags", "holds", "--json").stdout) == []
