@@ -64,6 +64,7 @@ COMMANDS: dict[Route, str] = {
     ("PUT", "/api/dsr/{request_id}/assignee"): "dsr assign",
     ("GET", "/api/dsr/tasks"): "dsr tasks list",
     ("POST", "/api/dsr/recipients/retry"): "dsr tasks retry",
+    ("GET", "/api/dsr/{request_id}/recipients"): "dsr tasks show",
     ("POST", "/api/dsr/{request_id}/recipients"): "dsr tasks record",
     ("POST", "/api/dsr/{request_id}/complete"): "dsr complete",
     ("POST", "/api/dsr/disclosures"): "dsr disclosures create",
@@ -159,10 +160,6 @@ MISSING: dict[Route, tuple[str, str]] = {
     ("POST", "/api/audiences/exports"): (
         "marketing audience export",
         "an export to a partner writes personal data: needs the output file's handling decided",
-    ),
-    ("GET", "/api/dsr/{request_id}/recipients"): (
-        "dsr tasks show",
-        "one request's recipients: `dsr tasks list` shows every open task, not one request's history",
     ),
     ("POST", "/api/dsr/{request_id}/answer"): (
         "dsr answer",

@@ -281,3 +281,14 @@ def test_flags_lift_hold_lifts_it_once_and_is_refused_without_the_permission(wor
     assert lifted.exit_code == 0, lifted.output
     assert again.exit_code == 1
     assert json.loads(world.lawful("flags", "holds", "--json").stdout) == []
+
+
+def test_dsr_tasks_show_answers_as_its_route(world: World) -> None:
+    made = _add(world)
+
+    shown = world.lawful("dsr", "tasks", "show", made["reference"])
+    unknown = world.lawful("dsr", "tasks", "show", "DSR-NOPE")
+
+    assert shown.exit_code == 0, shown.output
+    api = world.client.get(f"/api/dsr/{made['id']}/recipients", headers=_key(world, "dsr:read")).json()
+    assert json.loads(shown.stdout) == api and unknown.exit_code == 1

@@ -59,6 +59,7 @@ RIGHTS: dict[str, str | None] = {
     "dsr add": "dsr:write",
     "dsr list": "dsr:read",
     "dsr show": "dsr:read",
+    "dsr tasks show": "dsr:read",
     "dsr extend": "dsr:write",
     "dsr refuse": "dsr:write",
     "dsr mandate": "dsr:write",
