@@ -20,10 +20,13 @@ RIGHTS: dict[str, str | None] = {
     "register apply": "register:write",
     "register versions": "register:read",
     "register diff": "register:read",
+    "register show": "register:read",
+    "clients end show": "register:read",  # as GET /api/clients/{client}/end
     "register export": "register:read",
     "register scan": "register:read",
     "notice publish": "notice:publish",
     "notice list": "register:read",
+    "notice show": "register:read",
     "notice check": "register:read",
     "i18n check": None,
     "staff add": "staff:manage",
@@ -34,6 +37,7 @@ RIGHTS: dict[str, str | None] = {
     "staff api-key": "staff:manage",
     "staff revoke-key": "staff:manage",
     "audit verify": "audit:read",
+    "compliance trend": "compliance:read",  # as GET /api/compliance/trend
     "compliance transfers": "compliance:read",  # as GET /api/compliance/transfers
     "compliance art14 send": "subjects:write",  # as POST /api/compliance/art14/send
     "compliance art14 exempt": "subjects:write",
@@ -46,6 +50,7 @@ RIGHTS: dict[str, str | None] = {
     "flags hold": "subjects:flag",
     "flags restrict": "subjects:flag",
     "flags lift-restriction": "subjects:flag",
+    "flags lift-hold": "subjects:flag",
     "flags flag-child": "subjects:flag",
     "flags holds": "subjects:flag",
     "flags art14-pending": "subjects:read",
@@ -53,6 +58,11 @@ RIGHTS: dict[str, str | None] = {
     "decide read": "personal_data:read",
     "dsr add": "dsr:write",
     "dsr list": "dsr:read",
+    "dsr show": "dsr:read",
+    "dsr tasks show": "dsr:read",
+    "dsr extend": "dsr:write",
+    "dsr refuse": "dsr:write",
+    "dsr mandate": "dsr:write",
     "dsr run": "dsr:write",
     "dsr fee": "dsr:write",
     "dsr objection": "dsr:write",
@@ -64,6 +74,7 @@ RIGHTS: dict[str, str | None] = {
     "dsr disclosures disclose": "disclosures:approve",
     "dsr disclosures lift-prohibition": "disclosures:approve",
     "dsr disclosures list": "disclosures:approve",
+    "dsr disclosures show": "disclosures:approve",
     "connectors check": "register:read",
     "connectors find": "personal_data:read",
     "connectors retention plan": "retention:read",
@@ -109,5 +120,6 @@ def staff_actor(db: "Session", email: str, command: str) -> Actor:
     actor = staff.actor_for_email(db, email=email)
     needed = RIGHTS[command]
     if needed is not None and not actor.can(needed):
-        raise Forbidden(f"your roles do not allow {needed!r}, which `lawful {command}` needs")
+        detail = f"your roles do not allow {needed!r}, which `lawful {command}` needs"
+        raise staff.refused(actor, needed, f"lawful {command}", detail)  # audited, as the API's refusal
     return actor

@@ -98,6 +98,9 @@ class _Resolvers:
     def session(self, db: Session, session_id: uuid.UUID) -> Actor:
         return staff.actor_for_session(db, session_id=session_id)
 
+    def refused(self, actor: Actor, permission: str, operation: str, detail: str) -> LawfulError:
+        return staff.refused(actor, permission, operation, detail)
+
 
 @cache
 def _freeze_once() -> None:

@@ -30,6 +30,7 @@ SESSION_COOKIE = "lawful_session"
 class Resolvers(Protocol):
     def api_key(self, db: Session, token: str) -> Actor: ...
     def session(self, db: Session, session_id: uuid.UUID) -> Actor: ...
+    def refused(self, actor: Actor, permission: str, operation: str, detail: str) -> LawfulError: ...
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
@@ -138,9 +139,12 @@ ApiActor = Annotated[Actor, Depends(get_api_actor)]
 def require(permission: str) -> Callable[..., Awaitable[Actor]]:
     """A dependency that lets the call through only for actors holding `permission`."""
 
-    async def dependency(actor: ApiActor) -> Actor:
-        if not actor.can(permission):
-            raise HTTPException(403, detail=f"this key lacks the {permission!r} scope")
+    async def dependency(request: Request, actor: ApiActor) -> Actor:
+        if not actor.can(permission):  # refused and audited as the CLI's `--as` refusal is (R-123)
+            route = getattr(request.scope.get("route"), "path", request.url.path)
+            resolvers: Resolvers = request.app.state.resolvers
+            detail = f"this key lacks the {permission!r} scope"
+            raise resolvers.refused(actor, permission, f"{request.method} {route}", detail)
         return actor
 
     return dependency

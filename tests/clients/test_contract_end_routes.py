@@ -2,6 +2,7 @@
 naming the field with nothing written, another organisation's key 404 (R-107)."""
 
 import base64
+import json
 import uuid
 from pathlib import Path
 
@@ -139,12 +140,16 @@ def test_the_cli_ends_returns_and_erases(lawful: Lawful, tmp_path: Path) -> None
     bad = lawful("clients", "end", "record", "acme_brands", "--ends-on", "31/01/2026")
     returned = lawful("clients", "end", "return", "acme_brands", "-o", str(target))
     erased = lawful("clients", "end", "erase", "acme_brands")
+    shown = lawful("clients", "end", "show", "acme_brands")
+    unknown = lawful("clients", "end", "show", "nobody")
 
     assert ended.exit_code == 0, ended.output
     assert bad.exit_code != 0 and "--ends-on" in bad.output
     assert returned.exit_code == 0, returned.output
     assert target.read_text().startswith("person")
     assert erased.exit_code == 0 and '"status": "erased"' in erased.stdout
+    assert shown.exit_code == 0 and json.loads(shown.stdout) == json.loads(erased.stdout)  # as GET …/end
+    assert unknown.exit_code != 0
 
 
 def test_the_data_are_handed_to_the_clients_webhook_when_it_declares_one(

@@ -94,6 +94,15 @@ def run(now: Now = None, as_json: Json = False) -> None:
             terminal.out.print(f"{slug}: " + ", ".join(f"{k} {v or '-'}" for k, v in entry.items()))
 
 
+@cli.command("trend")
+def trend(org: Org = None) -> None:
+    """What the console's home charts, as GET /api/compliance/trend answers it (JSON): overdue and due-soon
+    items per day over 90 days, and the handling time of the requests completed in each of 12 months."""
+    with terminal.session() as db:
+        data = trends.data(db, organisation_id=terminal.organisation_id(db, org), today=clock.today())
+    terminal.emit(data, as_json=True)
+
+
 @cli.command("transfers")
 def transfers_command(
     org: Org = None,

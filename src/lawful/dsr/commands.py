@@ -14,7 +14,18 @@ from sqlalchemy.orm import Session
 from lawful import keystore, staff, terminal, work
 from lawful.actor import SYSTEM
 
-from . import cases, deletions, fees, housekeeping, objections, service, staff_intake, steps, tombstones
+from . import (
+    case_commands,
+    cases,
+    deletions,
+    fees,
+    housekeeping,
+    objections,
+    service,
+    staff_intake,
+    steps,
+    tombstones,
+)
 from .deletions import commands as deletion_commands
 from .disclosures import commands as disclosure_commands
 from .errors import RequestNotFound
@@ -204,6 +215,10 @@ def run() -> None:
 
 cli.add_typer(notice_commands.tasks_cli, name="tasks")  # recipients told by hand (Art. 19)
 cli.command("complete")(notice_commands.complete)
+cli.command("show")(case_commands.show)  # the API's reads and decisions on one request
+cli.command("extend")(case_commands.extend)
+cli.command("refuse")(case_commands.refuse)
+cli.command("mandate")(case_commands.mandate)
 
 tombstones_cli = typer.Typer(help="Erasures re-applied after a backup restore (R-59).", no_args_is_help=True)
 cli.add_typer(tombstones_cli, name="tombstones")

@@ -102,6 +102,18 @@ def _date(text: str | None) -> date | None:
         raise typer.BadParameter("use YYYY-MM-DD", param_hint="--effective") from exc
 
 
+@cli.command("show")
+def show(number: int, kind: Kind = NoticeKind.PRIVACY, org: Org = None) -> None:
+    """Version NUMBER of a notice in every language (JSON), as GET /api/notices/{kind}/versions/{number}."""
+    from .schemas import NoticeVersionDetail
+
+    with terminal.session() as db:
+        organisation = processing.get_organisation(db, slug=org)
+        version = service.get_version(db, organisation_id=organisation.id, kind=kind, number=number)
+        data = NoticeVersionDetail.model_validate(version).model_dump(mode="json")
+    terminal.emit(data, as_json=True)
+
+
 @cli.command("list")
 def list_versions(kind: Kind = NoticeKind.PRIVACY, org: Org = None, as_json: Json = False) -> None:
     """List the published versions of a notice."""

@@ -123,6 +123,19 @@ def diff(number: int, org: Org = None, as_json: Json = False) -> None:
             terminal.out.print(f"{change['op']:8} {change['path']}")
 
 
+@cli.command("show")
+def show(number: int, org: Org = None, as_json: Json = False) -> None:
+    """Version NUMBER as stored, as GET /api/register/versions/{number} answers it."""
+    from .schemas import RegisterVersionDetail
+
+    with terminal.session() as db:
+        organisation = service.get_organisation(db, slug=org)
+        version = service.get_version(db, organisation_id=organisation.id, number=number)
+        data = RegisterVersionDetail.model_validate(version).model_dump(mode="json")
+    if not terminal.emit(data, as_json=as_json):
+        terminal.out.print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
 @cli.command("export")
 def export_record(
     format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.JSON,

@@ -14,6 +14,7 @@ from .grants import due as grants_due
 from .grants import review as review_grant
 from .login import LoginResult, log_in
 from .models import ApiKey, LoginAttempt, StaffGrant, StaffSession, StaffUser
+from .refusals import refused
 from .rules import PERMISSIONS, ROLE_PERMISSIONS, GrantState, LoginLimits, Role, permissions_for
 from .service import (
     NewStaff,
@@ -70,6 +71,7 @@ __all__ = [
     "log_in",
     "log_out",
     "permissions_for",
+    "refused",
     "review_grant",
     "revoke",
     "revoke_api_key",

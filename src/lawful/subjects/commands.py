@@ -76,6 +76,14 @@ def lift_restriction(
     terminal.out.print("restriction lifted")
 
 
+@cli.command("lift-hold")
+def lift_hold(hold_id: uuid.UUID) -> None:
+    """Lift a legal hold (R-79) whose case is over: retention applies again. `flags holds` lists the ids."""
+    with terminal.session() as db:
+        row = limits.lift_hold(db, terminal.operator(), hold_id=hold_id)
+    terminal.out.print(f"legal hold {row.id} lifted")
+
+
 @cli.command("flag-child")
 def flag_child(subject_id: uuid.UUID) -> None:
     """R-110: stop marketing and profiling for a person found to be under the digital-consent age."""

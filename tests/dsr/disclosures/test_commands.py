@@ -82,3 +82,21 @@ def test_a_support_member_cannot_approve(lawful: Lawful, fresh_url: str, tmp_pat
 
     assert refused.exit_code == 1 and "disclosures:approve" in refused.stderr
     assert after["status"] == "requested"
+
+
+def test_show_gives_one_entry_of_the_log_as_the_list_does_and_an_unknown_id_exits_non_zero(
+    lawful: Lawful, fresh_url: str, tmp_path: Path
+) -> None:
+    anne, _ = _world(fresh_url, tmp_path)
+    assert (
+        lawful(*_create(lawful, anne), "--legal-basis", "Judgment of 12 January 2026, roll 25/123").exit_code
+        == 0
+    )
+    [row] = json.loads(lawful("dsr", "disclosures", "list", "--json").stdout)
+
+    shown = lawful("dsr", "disclosures", "show", row["id"][:8], "--json")
+    unknown = lawful("dsr", "disclosures", "show", "0000000", "--json")
+
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout) == row and row["subject_ids"] == [str(anne)]
+    assert unknown.exit_code != 0

@@ -146,6 +146,22 @@ def list_disclosures(
     terminal.out.print(table)
 
 
+@cli.command("show")
+def show(
+    disclosure_id: Annotated[str, typer.Argument(help="the id, or the first characters `list` shows")],
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """One entry of the log, as GET /api/dsr/disclosures/{id} answers it (categories only)."""
+    with terminal.session() as db:
+        organisation_id = terminal.organisation_id(db, org)
+        row = service.get(db, disclosure_id=_one(db, org, disclosure_id).id, organisation_id=organisation_id)
+        people = service.people_of(db, disclosure_ids=[row.id])
+        data = _row(row, [str(p.subject_id) for p in people[row.id]])
+    if not terminal.emit(data, as_json=as_json):
+        terminal.out.print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
 def _row(d: Disclosure, subject_ids: list[str]) -> dict[str, Any]:
     return {
         "id": str(d.id),

@@ -1,7 +1,7 @@
 """`lawful dsr tasks …` and `lawful dsr complete`: recipients told by hand (Art. 19), and closing a request."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -18,6 +18,26 @@ from .rules import METHODS
 tasks_cli = typer.Typer(
     help="Recipients to tell by hand, and what staff did (Art. 19).", no_args_is_help=True
 )
+
+
+@tasks_cli.command("show")
+def show_recipients(
+    reference: str,
+    org: Annotated[str | None, typer.Option("--org")] = None,
+) -> None:
+    """One request's recipients and their state (JSON), as GET /api/dsr/{id}/recipients answers it."""
+    from pydantic import TypeAdapter
+
+    from .. import service as requests
+    from .schemas import recipients_of_request
+
+    with terminal.session() as db:
+        found = find_by_reference(db, reference=reference)
+        if found is None:
+            raise RequestNotFound(f"no request {reference}")
+        requests.get(db, request_id=found.id, organisation_id=terminal.organisation_id(db, org))
+        data = TypeAdapter(dict[str, Any]).dump_python(recipients_of_request(db, found.id), mode="json")
+    terminal.emit(data, as_json=True)
 
 
 @tasks_cli.command("list")

@@ -2,7 +2,7 @@
 tasks still open, completion by hand, and a retry of what is due now (the worker does it every minute)."""
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -13,34 +13,16 @@ from lawful.actor import Actor
 from lawful.errors import Forbidden
 from lawful.web import AppKeys, Db, require
 
-from .. import recipients, service
+from .. import service
 from ..schemas import RequestRead
 from . import service as notices
 from .models import RecipientNotice
 from .rules import METHODS
+from .schemas import NoticeRead, recipients_of_request
 
 router = APIRouter(prefix="/api/dsr", tags=["rights requests"])
 Reader = Annotated[Actor, Depends(require("dsr:read"))]
 Writer = Annotated[Actor, Depends(require("dsr:write"))]
-
-
-class NoticeRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    request_id: uuid.UUID
-    recipient: str
-    status: str = Field(description="retrying, delivered, open (a task for staff) or done (recorded)")
-    attempts: int
-    next_attempt_at: datetime | None
-    last_error: str | None
-    reason: str | None = Field(description="why staff have it")
-    due_on: date | None
-    told_at: datetime | None
-    method: str | None
-    outcome: str | None
-    note: str | None
-    recorded_by: str | None
 
 
 class TaskRead(NoticeRead):
@@ -90,10 +72,7 @@ def retry_due(db: Db, keys: AppKeys, actor: Writer) -> dict[str, int]:
 def recipients_of(request_id: uuid.UUID, db: Db, actor: Reader) -> dict[str, Any]:
     """Each recipient of the request and its state; `told` is what the person is told when they ask."""
     service.get(db, request_id=request_id, organisation_id=_org(actor))
-    return {
-        "recipients": [NoticeRead.model_validate(n) for n in notices.of_request(db, request_id=request_id)],
-        "told": recipients.outcomes(db, request_id),
-    }
+    return recipients_of_request(db, request_id)
 
 
 @router.post("/{request_id}/recipients")

@@ -41,6 +41,13 @@ def record(
         _print(row)
 
 
+@cli.command("show")
+def show(client: Client, org: Org = None) -> None:
+    """Where the end of the client's DPA stands (JSON), as GET /api/clients/{client}/end answers it."""
+    with terminal.session() as db:
+        _print(service.get(db, organisation_id=terminal.organisation_id(db, org), client=client))
+
+
 @cli.command("due")
 def due(org: Org = None) -> None:
     """Record the end of every DPA whose end date in the register has come."""

@@ -1,0 +1,191 @@
+"""R-123: every operation of the HTTP API and the CLI command that does the same, or why there is none.
+
+`COMMANDS` maps (METHOD, path) to the CLI command path; `EXEMPT` names the routes that are not operator
+operations, by category (`CATEGORIES` gives each one's reason); `MISSING` lists the operator operations
+without a command yet, each with the command it should get and why it is not there yet. test_parity.py
+fails on a route in none of them, on a name that no longer exists, and on a MISSING entry whose command
+now exists (so the list only shrinks).
+"""
+
+Route = tuple[str, str]
+
+COMMANDS: dict[Route, str] = {
+    # register
+    ("GET", "/api/register/schema"): "register schema",
+    ("POST", "/api/register/check"): "register check",
+    ("POST", "/api/register/versions"): "register apply",
+    ("GET", "/api/register/versions"): "register versions",
+    ("GET", "/api/register/versions/{number}"): "register show",
+    ("GET", "/api/register/export"): "register export",
+    # notices
+    ("POST", "/api/notices/{kind}/versions"): "notice publish",
+    ("GET", "/api/notices/{kind}/versions"): "notice list",
+    ("GET", "/api/notices/{kind}/versions/{number}"): "notice show",
+    ("GET", "/api/notices/changes"): "notice changes list",
+    ("GET", "/api/notices/changes/{kind}/{number}"): "notice changes show",
+    ("POST", "/api/notices/changes/{kind}/{number}/mail"): "notice changes mail",
+    # staff and audit
+    ("GET", "/api/staff/access-review"): "staff access-review",
+    ("POST", "/api/staff/grants/{grant_id}/review"): "staff review-grant",
+    ("GET", "/api/audit"): "audit list",
+    ("GET", "/api/audit/verify"): "audit verify",
+    # intake
+    ("POST", "/api/subjects"): "subjects add",
+    ("POST", "/api/imports"): "subjects import",
+    # consent
+    ("GET", "/api/analytics/config"): "analytics show",
+    ("POST", "/api/subjects/{subject_id}/consents/withdrawals"): "consent withdraw",
+    # marketing
+    ("POST", "/api/campaigns"): "marketing campaign queue",
+    ("POST", "/api/campaigns/checks"): "marketing campaign check",
+    ("GET", "/api/campaigns"): "marketing campaign list",
+    ("GET", "/api/campaigns/{key}"): "marketing campaign show",
+    ("POST", "/api/campaigns/{key}/cancel"): "marketing campaign cancel",
+    ("GET", "/api/subjects/{subject_id}/campaigns"): "marketing sends",
+    ("POST", "/api/audiences/uploads"): "marketing audience upload",
+    ("POST", "/api/phone/dncm-imports"): "marketing phone import-dncm",
+    ("POST", "/api/phone/call-lists"): "marketing phone call-list",
+    # rights requests
+    ("POST", "/api/dsr"): "dsr add",
+    ("GET", "/api/dsr"): "dsr list",
+    ("GET", "/api/dsr/{request_id}"): "dsr show",
+    ("POST", "/api/dsr/{request_id}/mandate"): "dsr mandate",
+    ("GET", "/api/dsr/disclosures/{disclosure_id}"): "dsr disclosures show",
+    ("POST", "/api/dsr/{request_id}/extension"): "dsr extend",
+    ("POST", "/api/dsr/{request_id}/refusal"): "dsr refuse",
+    ("POST", "/api/dsr/{request_id}/identification"): "dsr identify",
+    ("POST", "/api/dsr/{request_id}/identity"): "dsr identified",
+    ("POST", "/api/dsr/{request_id}/unidentified"): "dsr unidentified",
+    ("GET", "/api/dsr/{request_id}/letters"): "dsr letter",  # --list
+    ("GET", "/api/dsr/{request_id}/letters/{letter}"): "dsr letter",
+    ("POST", "/api/dsr/{request_id}/run"): "dsr run",  # the CLI runs every pending step, this one's too
+    ("POST", "/api/dsr/{request_id}/fee"): "dsr fee",
+    ("POST", "/api/dsr/{request_id}/objection"): "dsr objection",
+    ("PUT", "/api/dsr/{request_id}/assignee"): "dsr assign",
+    ("GET", "/api/dsr/tasks"): "dsr tasks list",
+    ("POST", "/api/dsr/recipients/retry"): "dsr tasks retry",
+    ("GET", "/api/dsr/{request_id}/recipients"): "dsr tasks show",
+    ("POST", "/api/dsr/{request_id}/recipients"): "dsr tasks record",
+    ("POST", "/api/dsr/{request_id}/complete"): "dsr complete",
+    ("POST", "/api/dsr/disclosures"): "dsr disclosures create",
+    ("GET", "/api/dsr/disclosures"): "dsr disclosures list",
+    ("POST", "/api/dsr/disclosures/{disclosure_id}/approve"): "dsr disclosures approve",
+    ("POST", "/api/dsr/disclosures/{disclosure_id}/disclose"): "dsr disclosures disclose",
+    ("POST", "/api/dsr/disclosures/{disclosure_id}/lift-prohibition"): "dsr disclosures lift-prohibition",
+    # the purpose gate
+    ("POST", "/api/decisions"): "decide check",
+    ("POST", "/api/decisions/batch"): "decide check",  # the same question, one person per call
+    ("POST", "/api/subjects/read"): "decide read",
+    # flags on a person
+    ("POST", "/api/subjects/{subject_id}/holds"): "flags hold",
+    ("POST", "/api/holds/{hold_id}/lift"): "flags lift-hold",
+    ("GET", "/api/subjects/holds"): "flags holds",
+    ("POST", "/api/subjects/{subject_id}/restrictions"): "flags restrict",
+    ("POST", "/api/restrictions/{restriction_id}/lift"): "flags lift-restriction",
+    ("POST", "/api/subjects/{subject_id}/child"): "flags flag-child",
+    # breaches
+    ("POST", "/api/breaches"): "breaches open",
+    ("GET", "/api/breaches"): "breaches list",
+    ("GET", "/api/breaches/{reference}"): "breaches show",
+    ("POST", "/api/breaches/{reference}/notes"): "breaches note",
+    ("POST", "/api/breaches/{reference}/assessment"): "breaches assess",
+    ("POST", "/api/breaches/{reference}/decisions"): "breaches decide",
+    ("POST", "/api/breaches/{reference}/close"): "breaches close",
+    ("POST", "/api/breaches/{reference}/scope"): "breaches scope",
+    ("GET", "/api/breaches/{reference}/dossier"): "breaches dossier",
+    ("POST", "/api/breaches/{reference}/dossier"): "breaches notify-authority",
+    ("POST", "/api/breaches/{reference}/letters"): "breaches letters send",
+    ("GET", "/api/breaches/{reference}/letters"): "breaches letters status",
+    ("GET", "/api/breaches/{reference}/letters/printable.pdf"): "breaches letters print",
+    ("GET", "/api/breaches/{reference}/clients"): "breaches clients",
+    ("POST", "/api/breaches/{reference}/clients/notices"): "breaches clients",  # --notify
+    # connectors, compliance
+    ("GET", "/api/connectors/retention/plan"): "connectors retention plan",
+    ("GET", "/api/compliance"): "compliance check",
+    ("GET", "/api/compliance/transfers"): "compliance transfers",
+    ("GET", "/api/compliance/trend"): "compliance trend",
+    ("POST", "/api/compliance/art14/send"): "compliance art14 send",
+    ("POST", "/api/compliance/art14/{subject_id}/exemption"): "compliance art14 exempt",
+    ("GET", "/api/compliance/art14/notices"): "flags art14-pending",
+    ("GET", "/api/compliance/art14/letters/{subject_id}"): "compliance art14 letter",
+    # clients (lawful as a processor)
+    ("GET", "/api/clients"): "clients list",
+    ("GET", "/api/clients/register"): "clients register",
+    ("GET", "/api/clients/sub-processor-changes"): "clients sub-processors list",
+    ("POST", "/api/clients/sub-processor-changes"): "clients sub-processors add",
+    ("POST", "/api/clients/sub-processor-changes/{change_id}/decision"): "clients sub-processors decide",
+    ("POST", "/api/clients/{client}/end"): "clients end record",
+    ("GET", "/api/clients/{client}/end"): "clients end show",
+    ("POST", "/api/clients/{client}/end/return"): "clients end return",
+    ("POST", "/api/clients/{client}/end/erasure"): "clients end erase",
+    ("POST", "/api/clients/{client}/end/certificate"): "clients end certify",
+    ("GET", "/api/clients/{key}/requests"): "clients requests list",
+    ("POST", "/api/clients/{key}/requests/{request_id}/instruction"): "clients requests instruct",
+    # retention
+    ("GET", "/api/retention/plan"): "retention plan",
+    ("POST", "/api/retention/run"): "retention run",
+    ("GET", "/api/retention/runs"): "retention log",
+    ("GET", "/api/retention/runs/{run_id}"): "retention log",  # --run
+    ("POST", "/api/retention/events"): "retention event",
+}
+
+CATEGORIES = {
+    "public": "called by the people's browsers on the company's website (forms, banner, newsletter "
+    "sign-up), with the organisation's public key and no staff member behind it: no operator runs them",
+}
+
+EXEMPT: dict[Route, str] = {
+    ("GET", "/api/forms/{form_key}"): "public",
+    ("POST", "/api/forms/{form_key}/submissions"): "public",
+    ("GET", "/api/banner/config"): "public",
+    ("POST", "/api/banner/consents"): "public",
+    ("GET", "/api/banner/consents/{consent_id}"): "public",  # the visitor's proof, by their cookie's id
+    ("POST", "/api/newsletters/{purpose}/subscriptions"): "public",
+}
+
+# route → (the command it should get, why it has none yet)
+MISSING: dict[Route, tuple[str, str]] = {
+    ("POST", "/api/subjects/{subject_id}/update-links"): (
+        "subjects update-link",
+        "the link is a bearer secret: printing it on a terminal needs a decision (R-123 vs. logs)",
+    ),
+    ("GET", "/api/subjects/{subject_id}/consents"): (
+        "consent history",
+        "the consent history's read model lives in the route; it needs a service function first",
+    ),
+    ("POST", "/api/audiences"): (
+        "marketing audience preview",
+        "who a purpose reaches: needs the audience's output shape decided (counts vs. people)",
+    ),
+    ("POST", "/api/audiences/exports"): (
+        "marketing audience export",
+        "an export to a partner writes personal data: needs the output file's handling decided",
+    ),
+    ("POST", "/api/dsr/{request_id}/answer"): (
+        "dsr answer",
+        "closing a case with its answer takes a structured body (answer per right)",
+    ),
+    ("GET", "/api/dsr/{request_id}/fee"): (
+        "dsr fee show",
+        "`dsr fee` decides; reading the fee state has no command",
+    ),
+    ("POST", "/api/exports"): ("decide export", "data exports with approval: four commands, a file download"),
+    ("GET", "/api/exports/{export_id}"): ("decide export show", "see POST /api/exports"),
+    ("POST", "/api/exports/{export_id}/approval"): ("decide export approve", "see POST /api/exports"),
+    ("GET", "/api/exports/{export_id}/file"): ("decide export file", "see POST /api/exports"),
+    ("GET", "/api/subjects/{subject_id}/history"): (
+        "flags history",
+        "a person's history is personal data: the terminal output needs the same redaction as the API's",
+    ),
+    ("GET", "/api/stats/subjects"): ("stats subjects", "no `stats` group yet: the dashboard's figures"),
+    ("GET", "/api/stats/consents"): ("stats consents", "no `stats` group yet: the dashboard's figures"),
+    ("GET", "/api/stats/requests"): ("stats requests", "no `stats` group yet: the dashboard's figures"),
+    ("PATCH", "/api/breaches/{reference}"): (
+        "breaches update",
+        "a partial update of any fact of a case: many options, each audited as a change",
+    ),
+    ("GET", "/api/breaches/{reference}/scope"): (
+        "breaches scope show",
+        "`breaches scope` computes the scope; reading the sealed one back has no command",
+    ),
+}

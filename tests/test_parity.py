@@ -1,0 +1,294 @@
+"""R-123: every operation of the API has its CLI command and the reverse, with the same authorisation and
+auditing. The table is tests/parity_table.py."""
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from lawful import clock
+from lawful.app import create_app
+from lawful.audit import AuditEntry
+from lawful.cli import app as cli_app
+from lawful.config import Settings
+from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
+from tests.parity_table import CATEGORIES, COMMANDS, EXEMPT, MISSING, Route
+from tests.registers import as_yaml, minimal
+
+
+def api_routes(app: FastAPI) -> set[Route]:
+    found: set[Route] = set()
+    for context in iter_route_contexts(app.routes):
+        path = context.path or ""
+        if isinstance(context.original_route, APIRoute) and path.startswith("/api/"):
+            found |= {(method, path) for method in context.methods or ()}
+    return found
+
+
+def cli_commands() -> set[str]:
+    """Every command path of `lawful`, each lazily loaded domain group built."""
+    root = typer.main.get_command(cli_app)
+    context = typer.Context(root)
+    found: set[str] = set()
+
+    def walk(command: Any, path: list[str]) -> None:
+        if hasattr(command, "list_commands"):
+            for name in command.list_commands(context):
+                sub = command.get_command(context, name)
+                assert sub is not None, " ".join([*path, name])
+                walk(sub, [*path, name])
+        else:
+            found.add(" ".join(path))
+
+    walk(root, [])
+    return found
+
+
+def test_every_api_route_has_a_command_an_exemption_or_a_reason(app: FastAPI) -> None:
+    routes = api_routes(app)
+    listed = COMMANDS.keys() | EXEMPT.keys() | MISSING.keys()
+
+    assert sorted(routes - listed) == [], "add these routes to tests/parity_table.py"
+    assert sorted(listed - routes) == [], "these routes no longer exist"
+    assert not (
+        COMMANDS.keys() & EXEMPT.keys() or COMMANDS.keys() & MISSING.keys() or EXEMPT.keys() & MISSING.keys()
+    )
+    assert set(EXEMPT.values()) <= CATEGORIES.keys()
+
+
+def test_every_command_the_table_names_exists() -> None:
+    commands = cli_commands()
+
+    assert sorted(set(COMMANDS.values()) - commands) == []
+
+
+def test_no_missing_operation_has_its_command_yet() -> None:
+    """When one is added, move its route from MISSING to COMMANDS: the list only shrinks."""
+    commands = cli_commands()
+
+    assert sorted(route for route, (command, _) in MISSING.items() if command in commands) == []
+
+
+@dataclass
+class World:
+    lawful: Lawful
+    client: TestClient
+    sessions: "sessionmaker[Session]"
+
+
+@pytest.fixture
+def world(lawful: Lawful, fresh_url: str, tmp_path: Path) -> Iterator[World]:
+    """The CLI and the API on the same database: a register, a support agent, an officer."""
+    lawful.apply_register(tmp_path, as_yaml(minimal()))
+    for email, role in (("support@example.test", "support"), ("officer@example.test", "privacy_officer")):
+        added = lawful(
+            "staff",
+            "add",
+            email,
+            "--role",
+            role,
+            "--training",
+            "2026-01-05",
+            "--confidentiality",
+            "2026-01-05",
+        )
+        assert added.exit_code == 0, added.output
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=fresh_url,
+        master_key=SecretStr(MASTER_KEY),
+        test_mode=True,
+        secure_cookies=False,
+        audit_seal_seconds=0,
+        outbound_allow=OUTBOUND_ALLOW,
+    )
+    app = create_app(settings)
+    with TestClient(app) as client:
+        yield World(lawful, client, app.state.sessionmaker)
+    app.state.engine.dispose()
+
+
+def _key(world: World, *scopes: str) -> dict[str, str]:
+    args = [arg for scope in scopes for arg in ("--scope", scope)]
+    made = world.lawful("staff", "api-key", f"k-{uuid.uuid4().hex[:6]}", *args, "--json")
+    assert made.exit_code == 0, made.output
+    return {"Authorization": f"Bearer {json.loads(made.stdout)['key']}"}
+
+
+def _refusals(world: World) -> list[AuditEntry]:
+    with world.sessions() as db:
+        return list(db.scalars(select(AuditEntry).where(AuditEntry.action == "access.refused")))
+
+
+def _add(world: World) -> dict[str, Any]:
+    made = world.lawful(
+        "dsr", "add", "asker@example.test", "--types", "access", "--channel", "email", "--verified", "--json"
+    )
+    assert made.exit_code == 0, made.output
+    return dict(json.loads(made.stdout))
+
+
+def test_a_request_made_through_the_cli_reads_the_same_through_the_api_and_dsr_show(world: World) -> None:
+    made = _add(world)
+
+    read = world.client.get(f"/api/dsr/{made['id']}", headers=_key(world, "dsr:read"))
+    shown = world.lawful("dsr", "show", made["reference"], "--json")
+
+    assert read.status_code == 200 and shown.exit_code == 0, shown.output
+    api, cli = read.json(), json.loads(shown.stdout)
+    assert {k: made[k] for k in made} == {k: api[k] for k in made}
+    assert cli == api
+
+
+def test_dsr_show_of_an_unknown_reference_exits_1(world: World) -> None:
+    shown = world.lawful("dsr", "show", "DSR-NOPE", "--json")
+
+    assert shown.exit_code == 1 and "request_not_found" in shown.output
+
+
+def test_dsr_extend_does_what_the_api_does_and_is_audited(world: World) -> None:
+    made = _add(world)
+
+    extended = world.lawful(
+        "dsr", "extend", made["reference"], "--months", "2", "--reason", "many stores", "--json"
+    )
+
+    assert extended.exit_code == 0, extended.output
+    result = json.loads(extended.stdout)
+    api = world.client.get(f"/api/dsr/{made['id']}", headers=_key(world, "dsr:read")).json()
+    assert result["extension_months"] == api["extension_months"] == 2 and result["due_on"] == api["due_on"]
+    assert result["due_on"] > made["due_on"]
+    with world.sessions() as db:
+        entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "dsr.extended")).one()
+    assert entry.actor_kind == "cli" and entry.entity_id == made["id"]
+
+
+def test_dsr_extend_beyond_two_months_is_refused_and_writes_nothing(world: World) -> None:
+    made = _add(world)
+
+    extended = world.lawful("dsr", "extend", made["reference"], "--months", "3", "--reason", "x")
+
+    assert extended.exit_code != 0
+    assert (
+        json.loads(world.lawful("dsr", "show", made["reference"], "--json").stdout)["extension_months"] == 0
+    )
+
+
+def test_dsr_refuse_is_the_privacy_officers_alone_as_through_the_api(world: World) -> None:
+    made = _add(world)
+    why = "the same question for the ninth time this month"
+
+    by_support = world.lawful(
+        "--as", "support@example.test", "dsr", "refuse", made["reference"], "--justification", why
+    )
+    by_officer = world.lawful(
+        "--as", "officer@example.test", "dsr", "refuse", made["reference"], "--justification", why, "--json"
+    )
+
+    assert by_support.exit_code == 1 and "privacy officer" in by_support.output
+    assert by_officer.exit_code == 0, by_officer.output
+    assert json.loads(by_officer.stdout)["status"] == "refused"
+
+
+def test_a_cli_call_without_the_role_exits_non_zero_and_is_audited_as_an_api_call_without_the_scope_is(
+    world: World, tmp_path: Path
+) -> None:
+    before = len(_refusals(world))
+    register = tmp_path / "changed.yaml"
+    register.write_text(as_yaml(minimal()), encoding="utf-8")
+
+    by_cli = world.lawful("--as", "support@example.test", "register", "apply", str(register))
+    by_api = world.client.post("/api/register/versions", headers=_key(world, "register:read"), content="x")
+
+    assert by_cli.exit_code == 1 and "register:write" in by_cli.output
+    assert by_api.status_code == 403, by_api.text
+    cli_entry, api_entry = _refusals(world)[before:]
+    assert (cli_entry.outcome, cli_entry.actor_kind) == ("refused", "staff")
+    assert cli_entry.data == {"permission": "register:write", "operation": "lawful register apply"}
+    assert api_entry.outcome == "refused"
+    assert api_entry.data == {"permission": "register:write", "operation": "POST /api/register/versions"}
+    assert cli_entry.organisation_id == api_entry.organisation_id is not None
+
+
+def test_dsr_mandate_refuses_as_the_api_does_for_a_request_not_waiting_for_one(world: World) -> None:
+    made = _add(world)
+
+    by_cli = world.lawful("dsr", "mandate", made["reference"], "--evidence", "a signed proxy")
+    by_api = world.client.post(
+        f"/api/dsr/{made['id']}/mandate", headers=_key(world, "dsr:write"), json={"text": "a signed proxy"}
+    )
+
+    assert by_cli.exit_code == 1 and "code_refused" in by_cli.output and "the mandate" in by_cli.output
+    assert by_api.status_code == 422 and "the mandate" in by_api.text, by_api.text
+
+
+def test_register_show_and_compliance_trend_answer_as_their_routes(world: World) -> None:
+    headers = _key(world, "register:read", "compliance:read")
+
+    shown = world.lawful("register", "show", "1", "--json")
+    trend = world.lawful("compliance", "trend")
+    unknown = world.lawful("register", "show", "99", "--json")
+
+    assert shown.exit_code == 0 and trend.exit_code == 0, shown.output + trend.output
+    assert json.loads(shown.stdout) == world.client.get("/api/register/versions/1", headers=headers).json()
+    assert json.loads(trend.stdout) == world.client.get("/api/compliance/trend", headers=headers).json()
+    assert unknown.exit_code == 1
+
+
+def test_notice_show_answers_as_its_route(world: World) -> None:
+    assert world.lawful("notice", "publish", "--kind", "privacy").exit_code == 0
+
+    shown = world.lawful("notice", "show", "1", "--kind", "privacy")
+    unknown = world.lawful("notice", "show", "9", "--kind", "privacy")
+
+    assert shown.exit_code == 0, shown.output
+    api = world.client.get("/api/notices/privacy/versions/1", headers=_key(world, "register:read")).json()
+    assert json.loads(shown.stdout) == api and unknown.exit_code == 1
+
+
+def test_flags_lift_hold_lifts_it_once_and_is_refused_without_the_permission(world: World) -> None:
+    added = world.lawful(
+        "subjects", "add", "--activity", "customer_service", "--category", "customer", "--channel", "email",
+        "--email", "held@example.test", "--json",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    review = (clock.today() + timedelta(days=60)).isoformat()
+    subject_id = json.loads(added.stdout)["subject_id"]
+    held = world.lawful(
+        "flags", "hold", subject_id, "--case", "C-7", "--reason", "claim", "--purpose", "customer_service",
+        "--review", review,
+    )  # fmt: skip
+    assert held.exit_code == 0, held.output
+    [hold] = json.loads(world.lawful("flags", "holds", "--json").stdout)
+
+    by_support = world.lawful("--as", "support@example.test", "flags", "lift-hold", hold["id"])
+    lifted = world.lawful("flags", "lift-hold", hold["id"])
+    again = world.lawful("flags", "lift-hold", hold["id"])
+
+    assert by_support.exit_code == 1 and "subjects:flag" in by_support.output
+    assert lifted.exit_code == 0, lifted.output
+    assert again.exit_code == 1
+    assert json.loads(world.lawful("flags", "holds", "--json").stdout) == []
+
+
+def test_dsr_tasks_show_answers_as_its_route(world: World) -> None:
+    made = _add(world)
+
+    shown = world.lawful("dsr", "tasks", "show", made["reference"])
+    unknown = world.lawful("dsr", "tasks", "show", "DSR-NOPE")
+
+    assert shown.exit_code == 0, shown.output
+    api = world.client.get(f"/api/dsr/{made['id']}/recipients", headers=_key(world, "dsr:read")).json()
+    assert json.loads(shown.stdout) == api and unknown.exit_code == 1
