@@ -121,6 +121,13 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/clients/{client}/end/certificate"): "clients end certify",
     ("GET", "/api/clients/{key}/requests"): "clients requests list",
     ("POST", "/api/clients/{key}/requests/{request_id}/instruction"): "clients requests instruct",
+    ("POST", "/api/clients/credentials"): "clients credentials add",
+    ("GET", "/api/clients/credentials"): "clients credentials list",
+    ("POST", "/api/clients/credentials/{credential_id}/reveal"): "clients credentials reveal",
+    ("DELETE", "/api/clients/credentials/{credential_id}"): "clients credentials destroy",
+    ("GET", "/api/clients/{client}/instructions/flags"): "clients instructions list",
+    ("POST", "/api/clients/{client}/instructions/{number}/flag"): "clients instructions flag",
+    ("POST", "/api/clients/instruction-flags/{flag_id}/resolve"): "clients instructions resolve",
     # retention
     ("GET", "/api/retention/plan"): "retention plan",
     ("POST", "/api/retention/run"): "retention run",
