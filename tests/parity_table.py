@@ -134,6 +134,10 @@ COMMANDS: dict[Route, str] = {
     ("GET", "/api/retention/runs"): "retention log",
     ("GET", "/api/retention/runs/{run_id}"): "retention log",  # --run
     ("POST", "/api/retention/events"): "retention event",
+    # statistics
+    ("GET", "/api/stats/subjects"): "stats subjects",
+    ("GET", "/api/stats/consents"): "stats consents",
+    ("GET", "/api/stats/requests"): "stats requests",
 }
 
 CATEGORIES = {
@@ -184,9 +188,6 @@ MISSING: dict[Route, tuple[str, str]] = {
         "flags history",
         "a person's history is personal data: the terminal output needs the same redaction as the API's",
     ),
-    ("GET", "/api/stats/subjects"): ("stats subjects", "no `stats` group yet: the dashboard's figures"),
-    ("GET", "/api/stats/consents"): ("stats consents", "no `stats` group yet: the dashboard's figures"),
-    ("GET", "/api/stats/requests"): ("stats requests", "no `stats` group yet: the dashboard's figures"),
     ("PATCH", "/api/breaches/{reference}"): (
         "breaches update",
         "a partial update of any fact of a case: many options, each audited as a change",

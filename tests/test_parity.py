@@ -292,3 +292,22 @@ def test_dsr_tasks_show_answers_as_its_route(world: World) -> None:
     assert shown.exit_code == 0, shown.output
     api = world.client.get(f"/api/dsr/{made['id']}/recipients", headers=_key(world, "dsr:read")).json()
     assert json.loads(shown.stdout) == api and unknown.exit_code == 1
+
+
+def test_stats_answer_as_their_routes_and_need_stats_read(world: World) -> None:
+    _add(world)
+    headers = _key(world, "stats:read")
+
+    by_cli = {
+        what: world.lawful("stats", what, *args)
+        for what, args in (("subjects", ["--group-by", "language"]), ("consents", []), ("requests", []))
+    }
+    by_support = world.lawful("--as", "support@example.test", "stats", "requests")
+
+    for what, shown in by_cli.items():
+        assert shown.exit_code == 0, shown.output
+        query = "?group_by=language" if what == "subjects" else ""
+        assert (
+            json.loads(shown.stdout) == world.client.get(f"/api/stats/{what}{query}", headers=headers).json()
+        )
+    assert by_support.exit_code == 1 and "stats:read" in by_support.output

@@ -38,6 +38,9 @@ RIGHTS: dict[str, str | None] = {
     "staff revoke-key": "staff:manage",
     "audit verify": "audit:read",
     "compliance trend": "compliance:read",  # as GET /api/compliance/trend
+    "stats subjects": "stats:read",  # as GET /api/stats/*
+    "stats consents": "stats:read",
+    "stats requests": "stats:read",
     "compliance transfers": "compliance:read",  # as GET /api/compliance/transfers
     "compliance art14 send": "subjects:write",  # as POST /api/compliance/art14/send
     "compliance art14 exempt": "subjects:write",
