@@ -35,6 +35,7 @@ COMMANDS: dict[Route, str] = {
     # consent
     ("GET", "/api/analytics/config"): "analytics show",
     ("POST", "/api/subjects/{subject_id}/consents/withdrawals"): "consent withdraw",
+    ("GET", "/api/subjects/{subject_id}/consents"): "consent history",
     # marketing
     ("POST", "/api/campaigns"): "marketing campaign queue",
     ("POST", "/api/campaigns/checks"): "marketing campaign check",
@@ -80,6 +81,7 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/subjects/{subject_id}/holds"): "flags hold",
     ("POST", "/api/holds/{hold_id}/lift"): "flags lift-hold",
     ("GET", "/api/subjects/holds"): "flags holds",
+    ("GET", "/api/subjects/{subject_id}/history"): "flags history",
     ("POST", "/api/subjects/{subject_id}/restrictions"): "flags restrict",
     ("POST", "/api/restrictions/{restriction_id}/lift"): "flags lift-restriction",
     ("POST", "/api/subjects/{subject_id}/child"): "flags flag-child",
@@ -160,10 +162,6 @@ MISSING: dict[Route, tuple[str, str]] = {
         "subjects update-link",
         "the link is a bearer secret: printing it on a terminal needs a decision (R-123 vs. logs)",
     ),
-    ("GET", "/api/subjects/{subject_id}/consents"): (
-        "consent history",
-        "the consent history's read model lives in the route; it needs a service function first",
-    ),
     ("POST", "/api/audiences"): (
         "marketing audience preview",
         "who a purpose reaches: needs the audience's output shape decided (counts vs. people)",
@@ -184,10 +182,6 @@ MISSING: dict[Route, tuple[str, str]] = {
     ("GET", "/api/exports/{export_id}"): ("decide export show", "see POST /api/exports"),
     ("POST", "/api/exports/{export_id}/approval"): ("decide export approve", "see POST /api/exports"),
     ("GET", "/api/exports/{export_id}/file"): ("decide export file", "see POST /api/exports"),
-    ("GET", "/api/subjects/{subject_id}/history"): (
-        "flags history",
-        "a person's history is personal data: the terminal output needs the same redaction as the API's",
-    ),
     ("PATCH", "/api/breaches/{reference}"): (
         "breaches update",
         "a partial update of any fact of a case: many options, each audited as a change",

@@ -311,3 +311,25 @@ def test_stats_answer_as_their_routes_and_need_stats_read(world: World) -> None:
             json.loads(shown.stdout) == world.client.get(f"/api/stats/{what}{query}", headers=headers).json()
         )
     assert by_support.exit_code == 1 and "stats:read" in by_support.output
+
+
+def test_a_persons_history_and_consent_history_answer_as_their_routes(world: World) -> None:
+    added = world.lawful(
+        "subjects", "add", "--activity", "customer_service", "--category", "customer", "--channel", "email",
+        "--email", "told@example.test", "--json",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    subject_id = json.loads(added.stdout)["subject_id"]
+    headers = _key(world, "subjects:read")
+
+    history = world.lawful("--as", "support@example.test", "flags", "history", subject_id)
+    consents = world.lawful("consent", "history", subject_id)
+    unknown = world.lawful("flags", "history", str(uuid.uuid4()))
+
+    assert history.exit_code == 0 and consents.exit_code == 0, history.output + consents.output
+    api_history = world.client.get(f"/api/subjects/{subject_id}/history", headers=headers).json()
+    assert json.loads(history.stdout) == api_history and len(api_history) == 1
+    assert "told@example.test" not in history.stdout
+    api_consents = world.client.get(f"/api/subjects/{subject_id}/consents", headers=headers).json()
+    assert json.loads(consents.stdout) == api_consents
+    assert unknown.exit_code == 1 and "subject_not_found" in unknown.output

@@ -57,6 +57,8 @@ RIGHTS: dict[str, str | None] = {
     "flags flag-child": "subjects:flag",
     "flags holds": "subjects:flag",
     "flags art14-pending": "subjects:read",
+    "flags history": "subjects:read",  # as GET /api/subjects/{subject_id}/history
+    "consent history": "subjects:read",  # as GET /api/subjects/{subject_id}/consents
     "decide check": "decisions:ask",
     "decide read": "personal_data:read",
     "dsr add": "dsr:write",
