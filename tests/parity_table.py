@@ -61,6 +61,8 @@ COMMANDS: dict[Route, str] = {
     ("GET", "/api/dsr/{request_id}/letters/{letter}"): "dsr letter",
     ("POST", "/api/dsr/{request_id}/run"): "dsr run",  # the CLI runs every pending step, this one's too
     ("POST", "/api/dsr/{request_id}/fee"): "dsr fee",
+    ("GET", "/api/dsr/{request_id}/fee"): "dsr fee-show",  # `dsr fee` decides: the read is its own command
+    ("POST", "/api/dsr/{request_id}/answer"): "dsr answer",
     ("POST", "/api/dsr/{request_id}/objection"): "dsr objection",
     ("PUT", "/api/dsr/{request_id}/assignee"): "dsr assign",
     ("GET", "/api/dsr/tasks"): "dsr tasks list",
@@ -169,14 +171,6 @@ MISSING: dict[Route, tuple[str, str]] = {
     ("POST", "/api/audiences/exports"): (
         "marketing audience export",
         "an export to a partner writes personal data: needs the output file's handling decided",
-    ),
-    ("POST", "/api/dsr/{request_id}/answer"): (
-        "dsr answer",
-        "closing a case with its answer takes a structured body (answer per right)",
-    ),
-    ("GET", "/api/dsr/{request_id}/fee"): (
-        "dsr fee show",
-        "`dsr fee` decides; reading the fee state has no command",
     ),
     ("POST", "/api/exports"): ("decide export", "data exports with approval: four commands, a file download"),
     ("GET", "/api/exports/{export_id}"): ("decide export show", "see POST /api/exports"),

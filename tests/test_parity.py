@@ -333,3 +333,34 @@ def test_a_persons_history_and_consent_history_answer_as_their_routes(world: Wor
     api_consents = world.client.get(f"/api/subjects/{subject_id}/consents", headers=headers).json()
     assert json.loads(consents.stdout) == api_consents
     assert unknown.exit_code == 1 and "subject_not_found" in unknown.output
+
+
+def test_dsr_answer_closes_a_question_as_the_api_does_and_fee_show_reads_as_its_route(world: World) -> None:
+    made = world.lawful(
+        "dsr",
+        "add",
+        "asker@example.test",
+        "--types",
+        "question",
+        "--channel",
+        "email",
+        "--verified",
+        "--json",
+    )
+    assert made.exit_code == 0, made.output
+    question, access = json.loads(made.stdout), _add(world)
+    headers = _key(world, "dsr:read")
+
+    refused = world.lawful("dsr", "answer", access["reference"], "--text", "we hold nothing")
+    answered = world.lawful("dsr", "answer", question["reference"], "--text", "we hold nothing", "--json")
+    fee = world.lawful("dsr", "fee-show", question["reference"])
+    api_fee = world.client.get(f"/api/dsr/{question['id']}/fee", headers=headers)
+
+    assert refused.exit_code == 1 and "only questions and complaints" in refused.output
+    assert answered.exit_code == 0, answered.output
+    api = world.client.get(f"/api/dsr/{question['id']}", headers=headers).json()
+    assert json.loads(answered.stdout) == api and api["status"] == "completed"
+    assert api_fee.status_code == 404 and fee.exit_code == 1 and "no fee quote" in fee.output
+    with world.sessions() as db:
+        entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "dsr.case_closed")).one()
+    assert entry.actor_kind == "cli" and entry.entity_id == question["id"]

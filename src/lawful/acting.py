@@ -70,6 +70,8 @@ RIGHTS: dict[str, str | None] = {
     "dsr mandate": "dsr:write",
     "dsr run": "dsr:write",
     "dsr fee": "dsr:write",
+    "dsr fee-show": "dsr:read",  # as GET /api/dsr/{request_id}/fee
+    "dsr answer": "dsr:write",  # as POST /api/dsr/{request_id}/answer
     "dsr objection": "dsr:write",
     "dsr assign": "dsr:write",
     "dsr deletions list": "dsr:read",
