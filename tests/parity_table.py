@@ -96,6 +96,7 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/breaches/{reference}/decisions"): "breaches decide",
     ("POST", "/api/breaches/{reference}/close"): "breaches close",
     ("POST", "/api/breaches/{reference}/scope"): "breaches scope",
+    ("GET", "/api/breaches/{reference}/scope"): "breaches scope-show",  # `breaches scope` computes it
     ("GET", "/api/breaches/{reference}/dossier"): "breaches dossier",
     ("POST", "/api/breaches/{reference}/dossier"): "breaches notify-authority",
     ("POST", "/api/breaches/{reference}/letters"): "breaches letters send",
@@ -179,9 +180,5 @@ MISSING: dict[Route, tuple[str, str]] = {
     ("PATCH", "/api/breaches/{reference}"): (
         "breaches update",
         "a partial update of any fact of a case: many options, each audited as a change",
-    ),
-    ("GET", "/api/breaches/{reference}/scope"): (
-        "breaches scope show",
-        "`breaches scope` computes the scope; reading the sealed one back has no command",
     ),
 }

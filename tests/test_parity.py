@@ -364,3 +364,20 @@ def test_dsr_answer_closes_a_question_as_the_api_does_and_fee_show_reads_as_its_
     with world.sessions() as db:
         entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "dsr.case_closed")).one()
     assert entry.actor_kind == "cli" and entry.entity_id == question["id"]
+
+
+def test_breaches_scope_show_reads_the_stored_scope_as_its_route(world: World) -> None:
+    aware = (clock.now() - timedelta(hours=2)).isoformat()
+    assert world.lawful("breaches", "open", "--title", "Backup stolen", "--aware-at", aware).exit_code == 0
+    headers = _key(world, "breaches:read")
+
+    before = world.lawful("breaches", "scope-show", "B-1")
+    before_api = world.client.get("/api/breaches/B-1/scope", headers=headers)
+    computed = world.lawful("breaches", "scope", "B-1", "--system", "lawful")
+    shown = world.lawful("--as", "officer@example.test", "breaches", "scope-show", "B-1")
+    by_support = world.lawful("--as", "support@example.test", "breaches", "scope-show", "B-1")
+
+    assert before.exit_code == 1 and "no computed scope" in before.output and before_api.status_code >= 400
+    assert computed.exit_code == 0 and shown.exit_code == 0, computed.output + shown.output
+    assert json.loads(shown.stdout) == world.client.get("/api/breaches/B-1/scope", headers=headers).json()
+    assert by_support.exit_code == 1 and "breaches:read" in by_support.output

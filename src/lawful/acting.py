@@ -108,6 +108,7 @@ RIGHTS: dict[str, str | None] = {
         for group in ("breaches", "breach")
         for command, right in {  # the scope, the APD dossier and the letters (forget-affected: the operator's)
             "scope": "breaches:write",
+            "scope-show": "breaches:read",  # as GET /api/breaches/{reference}/scope
             "dossier": "breaches:read",
             "notify-authority": "breaches:write",
             "letters send": "breaches:write",
