@@ -79,6 +79,10 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/decisions"): "decide check",
     ("POST", "/api/decisions/batch"): "decide check",  # the same question, one person per call
     ("POST", "/api/subjects/read"): "decide read",
+    ("POST", "/api/exports"): "decide export request",
+    ("GET", "/api/exports/{export_id}"): "decide export show",
+    ("POST", "/api/exports/{export_id}/approval"): "decide export approve",
+    ("GET", "/api/exports/{export_id}/file"): "decide export file",
     # flags on a person
     ("POST", "/api/subjects/{subject_id}/holds"): "flags hold",
     ("POST", "/api/holds/{hold_id}/lift"): "flags lift-hold",
@@ -173,10 +177,6 @@ MISSING: dict[Route, tuple[str, str]] = {
         "marketing audience export",
         "an export to a partner writes personal data: needs the output file's handling decided",
     ),
-    ("POST", "/api/exports"): ("decide export", "data exports with approval: four commands, a file download"),
-    ("GET", "/api/exports/{export_id}"): ("decide export show", "see POST /api/exports"),
-    ("POST", "/api/exports/{export_id}/approval"): ("decide export approve", "see POST /api/exports"),
-    ("GET", "/api/exports/{export_id}/file"): ("decide export file", "see POST /api/exports"),
     ("PATCH", "/api/breaches/{reference}"): (
         "breaches update",
         "a partial update of any fact of a case: many options, each audited as a change",

@@ -381,3 +381,36 @@ def test_breaches_scope_show_reads_the_stored_scope_as_its_route(world: World) -
     assert computed.exit_code == 0 and shown.exit_code == 0, computed.output + shown.output
     assert json.loads(shown.stdout) == world.client.get("/api/breaches/B-1/scope", headers=headers).json()
     assert by_support.exit_code == 1 and "breaches:read" in by_support.output
+
+
+def test_decide_export_requests_shows_and_writes_the_file_as_the_api_does(
+    world: World, tmp_path: Path
+) -> None:
+    added = world.lawful(
+        "subjects", "add", "--activity", "customer_service", "--category", "customer", "--channel", "email",
+        "--email", "exported@example.test",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    officer = ("--as", "officer@example.test", "decide", "export")
+
+    requested = world.lawful(*officer, "request", "--purpose", "customer_service")
+    assert requested.exit_code == 0, requested.output
+    made = json.loads(requested.stdout)
+    shown = world.lawful("decide", "export", "show", made["id"])
+    out = tmp_path / "export.csv"
+    written = world.lawful(*officer, "file", made["id"], "--out", str(out))
+    by_support = world.lawful(
+        "--as", "support@example.test", "decide", "export", "file", made["id"], "--out", str(out)
+    )
+    approved = world.lawful("decide", "export", "approve", made["id"])
+
+    api = world.client.get(f"/api/exports/{made['id']}", headers=_key(world, "personal_data:read")).json()
+    assert made == json.loads(shown.stdout) == api and (api["status"], api["people"]) == ("ready", 1)
+    assert written.exit_code == 0, written.output
+    assert "exported@example.test" in out.read_text() and "exported@example.test" not in written.output
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert by_support.exit_code == 1 and "no such export" in by_support.output
+    assert approved.exit_code == 1 and "this export is ready" in approved.output
+    with world.sessions() as db:
+        entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "decisions.export_downloaded")).one()
+    assert entry.actor_kind == "staff" and str(entry.entity_id) == made["id"]

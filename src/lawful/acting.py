@@ -61,6 +61,10 @@ RIGHTS: dict[str, str | None] = {
     "consent history": "subjects:read",  # as GET /api/subjects/{subject_id}/consents
     "decide check": "decisions:ask",
     "decide read": "personal_data:read",
+    "decide export request": "personal_data:read",  # as /api/exports: approval also needs export:approve
+    "decide export show": "personal_data:read",
+    "decide export approve": "personal_data:read",
+    "decide export file": "personal_data:read",
     "dsr add": "dsr:write",
     "dsr list": "dsr:read",
     "dsr show": "dsr:read",
