@@ -44,6 +44,8 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/campaigns/{key}/cancel"): "marketing campaign cancel",
     ("GET", "/api/subjects/{subject_id}/campaigns"): "marketing sends",
     ("POST", "/api/audiences/uploads"): "marketing audience upload",
+    ("POST", "/api/audiences"): "marketing audience preview",
+    ("POST", "/api/audiences/exports"): "marketing audience export",
     ("POST", "/api/phone/dncm-imports"): "marketing phone import-dncm",
     ("POST", "/api/phone/call-lists"): "marketing phone call-list",
     # rights requests
@@ -168,14 +170,6 @@ MISSING: dict[Route, tuple[str, str]] = {
     ("POST", "/api/subjects/{subject_id}/update-links"): (
         "subjects update-link",
         "the link is a bearer secret: printing it on a terminal needs a decision (R-123 vs. logs)",
-    ),
-    ("POST", "/api/audiences"): (
-        "marketing audience preview",
-        "who a purpose reaches: needs the audience's output shape decided (counts vs. people)",
-    ),
-    ("POST", "/api/audiences/exports"): (
-        "marketing audience export",
-        "an export to a partner writes personal data: needs the output file's handling decided",
     ),
     ("PATCH", "/api/breaches/{reference}"): (
         "breaches update",

@@ -414,3 +414,27 @@ def test_decide_export_requests_shows_and_writes_the_file_as_the_api_does(
     with world.sessions() as db:
         entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "decisions.export_downloaded")).one()
     assert entry.actor_kind == "staff" and str(entry.entity_id) == made["id"]
+
+
+def test_marketing_audience_preview_and_export_refuse_as_their_routes(world: World) -> None:
+    headers = _key(world, "marketing:send")
+
+    preview = world.lawful("marketing", "audience", "preview", "--purpose", "customer_service")
+    by_support = world.lawful(
+        "--as", "support@example.test", "marketing", "audience", "preview", "--purpose", "customer_service"
+    )
+    export = world.lawful(
+        "marketing", "audience", "export", "--purpose", "customer_service", "--recipient", "hosting"
+    )
+
+    api = world.client.post("/api/audiences", headers=headers, json={"purpose": "customer_service"})
+    assert preview.exit_code == 1 and api.status_code == 422, api.text
+    assert "not a marketing activity" in preview.output and "not a marketing activity" in api.text
+    assert by_support.exit_code == 1 and "marketing:send" in by_support.output
+    api_export = world.client.post(
+        "/api/audiences/exports",
+        headers=headers,
+        json={"purpose": "customer_service", "recipient": "hosting"},
+    )
+    assert export.exit_code == 1 and api_export.status_code == 409, api_export.text
+    assert "'hosting' is not a recipient with an endpoint" in export.output

@@ -90,6 +90,8 @@ RIGHTS: dict[str, str | None] = {
     "connectors find": "personal_data:read",
     "connectors retention plan": "retention:read",
     "marketing audience upload": "marketing:send",
+    "marketing audience preview": "marketing:send",  # as POST /api/audiences
+    "marketing audience export": "marketing:send",  # as POST /api/audiences/exports
     "marketing phone import-dncm": "marketing:send",
     "marketing phone call-list": "marketing:send",
     "marketing phone suppress": "marketing:send",
