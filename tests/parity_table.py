@@ -101,6 +101,7 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/breaches/{reference}/assessment"): "breaches assess",
     ("POST", "/api/breaches/{reference}/decisions"): "breaches decide",
     ("POST", "/api/breaches/{reference}/close"): "breaches close",
+    ("PATCH", "/api/breaches/{reference}"): "breaches update",
     ("POST", "/api/breaches/{reference}/scope"): "breaches scope",
     ("GET", "/api/breaches/{reference}/scope"): "breaches scope-show",  # `breaches scope` computes it
     ("GET", "/api/breaches/{reference}/dossier"): "breaches dossier",
@@ -170,9 +171,5 @@ MISSING: dict[Route, tuple[str, str]] = {
     ("POST", "/api/subjects/{subject_id}/update-links"): (
         "subjects update-link",
         "the link is a bearer secret: printing it on a terminal needs a decision (R-123 vs. logs)",
-    ),
-    ("PATCH", "/api/breaches/{reference}"): (
-        "breaches update",
-        "a partial update of any fact of a case: many options, each audited as a change",
     ),
 }

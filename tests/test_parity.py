@@ -438,3 +438,30 @@ def test_marketing_audience_preview_and_export_refuse_as_their_routes(world: Wor
     )
     assert export.exit_code == 1 and api_export.status_code == 409, api_export.text
     assert "'hosting' is not a recipient with an endpoint" in export.output
+
+
+def test_breaches_update_changes_only_the_facts_given_as_the_patch_does(world: World) -> None:
+    aware = (clock.now() - timedelta(hours=2)).isoformat()
+    assert world.lawful("breaches", "open", "--title", "Backup stolen", "--aware-at", aware).exit_code == 0
+    future = (clock.now() + timedelta(days=1)).isoformat()
+
+    by_support = world.lawful(
+        "--as", "support@example.test", "breaches", "update", "B-1", "--approx-subjects", "9"
+    )
+    in_future = world.lawful("breaches", "update", "B-1", "--occurred-at", future, "--approx-subjects", "9")
+    nothing = world.lawful("breaches", "update", "B-1")
+    updated = world.lawful(
+        "--as", "officer@example.test", "breaches", "update", "B-1", "--approx-subjects", "40",
+        "--systems", "backup,nas", "--json",
+    )  # fmt: skip
+
+    assert by_support.exit_code == 1 and "breaches:write" in by_support.output
+    assert in_future.exit_code == 1 and nothing.exit_code != 0
+    assert updated.exit_code == 0, updated.output
+    api = world.client.get("/api/breaches/B-1", headers=_key(world, "breaches:read")).json()
+    cli = json.loads(updated.stdout)
+    assert (cli["approx_subjects"], cli["systems"], cli["title"]) == (40, ["backup", "nas"], "Backup stolen")
+    assert cli == api
+    with world.sessions() as db:
+        [entry] = db.scalars(select(AuditEntry).where(AuditEntry.action == "breach.updated")).all()
+    assert entry.actor_kind == "staff"

@@ -107,6 +107,7 @@ RIGHTS: dict[str, str | None] = {
             "assess": "breaches:write",
             "decide": "breaches:write",
             "close": "breaches:write",
+            "update": "breaches:write",  # as PATCH /api/breaches/{reference}
         }.items()
     },
     **{
