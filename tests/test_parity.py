@@ -465,3 +465,28 @@ def test_breaches_update_changes_only_the_facts_given_as_the_patch_does(world: W
     with world.sessions() as db:
         [entry] = db.scalars(select(AuditEntry).where(AuditEntry.action == "breach.updated")).all()
     assert entry.actor_kind == "staff"
+
+
+def test_subjects_update_link_gives_the_link_as_the_route_does_and_logs_no_secret(world: World) -> None:
+    added = world.lawful(
+        "subjects", "add", "--activity", "customer_service", "--category", "customer", "--channel", "email",
+        "--email", "linked@example.test", "--json",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    subject_id = json.loads(added.stdout)["subject_id"]
+
+    made = world.lawful("--as", "support@example.test", "subjects", "update-link", subject_id)
+    unknown = world.lawful("subjects", "update-link", str(uuid.uuid4()))
+    api = world.client.post(
+        f"/api/subjects/{subject_id}/update-links", headers=_key(world, "subjects:write", "subjects:read")
+    )
+
+    assert made.exit_code == 0, made.output
+    link, answer = json.loads(made.stdout), api.json()
+    assert api.status_code == 201 and link.keys() == answer.keys()
+    assert link["expires_in_days"] == answer["expires_in_days"] and link["url"] != answer["url"]
+    assert unknown.exit_code == 1 and "subject_not_found" in unknown.output
+    token = link["url"].rsplit("/", 1)[-1]
+    with world.sessions() as db:
+        entries = db.scalars(select(AuditEntry)).all()
+    assert all(token not in json.dumps(e.data, default=str) for e in entries)

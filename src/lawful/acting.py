@@ -50,6 +50,7 @@ RIGHTS: dict[str, str | None] = {
     "audit list": "audit:read",
     "subjects add": "subjects:write",
     "subjects import": "subjects:write",
+    "subjects update-link": "subjects:write",  # and subjects:read, checked as the route checks it
     "flags hold": "subjects:flag",
     "flags restrict": "subjects:flag",
     "flags lift-restriction": "subjects:flag",
