@@ -25,7 +25,7 @@ from lawful.cli import app as cli_app
 from lawful.config import Settings
 from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
 from tests.parity_table import CATEGORIES, COMMANDS, EXEMPT, MISSING, Route
-from tests.registers import as_yaml, minimal
+from tests.registers import as_yaml, minimal, people
 
 
 def api_routes(app: FastAPI) -> set[Route]:
@@ -91,7 +91,17 @@ class World:
 @pytest.fixture
 def world(lawful: Lawful, fresh_url: str, tmp_path: Path) -> Iterator[World]:
     """The CLI and the API on the same database: a register, a support agent, an officer."""
-    lawful.apply_register(tmp_path, as_yaml(minimal()))
+    yield from _world(lawful, fresh_url, tmp_path, minimal())
+
+
+@pytest.fixture
+def marketing_world(lawful: Lawful, fresh_url: str, tmp_path: Path) -> Iterator[World]:
+    """The same, with the register of tests/registers.people(): prospects, a newsletter, consent."""
+    yield from _world(lawful, fresh_url, tmp_path, people())
+
+
+def _world(lawful: Lawful, fresh_url: str, tmp_path: Path, register: dict[str, Any]) -> Iterator[World]:
+    lawful.apply_register(tmp_path, as_yaml(register))
     for email, role in (("support@example.test", "support"), ("officer@example.test", "privacy_officer")):
         added = lawful(
             "staff",
@@ -490,3 +500,22 @@ def test_subjects_update_link_gives_the_link_as_the_route_does_and_logs_no_secre
     with world.sessions() as db:
         entries = db.scalars(select(AuditEntry)).all()
     assert all(token not in json.dumps(e.data, default=str) for e in entries)
+
+
+def test_marketing_audience_preview_counts_as_its_route(marketing_world: World) -> None:
+    world = marketing_world
+    added = world.lawful(
+        "subjects", "add", "--activity", "request_followup", "--category", "prospect", "--channel", "email",
+        "--email", "prospect@example.test",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+
+    preview = world.lawful("marketing", "audience", "preview", "--purpose", "newsletter")
+
+    assert preview.exit_code == 0, preview.output
+    api = world.client.post(
+        "/api/audiences", headers=_key(world, "marketing:send"), json={"purpose": "newsletter"}
+    )
+    assert json.loads(preview.stdout) == api.json() and api.json()["purpose"] == "newsletter"
+    assert sum(api.json()["excluded"].values()) + api.json()["members"] == 1
+    assert "prospect@example.test" not in preview.stdout
