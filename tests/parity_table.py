@@ -32,9 +32,11 @@ COMMANDS: dict[Route, str] = {
     # intake
     ("POST", "/api/subjects"): "subjects add",
     ("POST", "/api/imports"): "subjects import",
+    ("POST", "/api/subjects/{subject_id}/update-links"): "subjects update-link",  # the url to stdout only
     # consent
     ("GET", "/api/analytics/config"): "analytics show",
     ("POST", "/api/subjects/{subject_id}/consents/withdrawals"): "consent withdraw",
+    ("GET", "/api/subjects/{subject_id}/consents"): "consent history",
     # marketing
     ("POST", "/api/campaigns"): "marketing campaign queue",
     ("POST", "/api/campaigns/checks"): "marketing campaign check",
@@ -43,6 +45,8 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/campaigns/{key}/cancel"): "marketing campaign cancel",
     ("GET", "/api/subjects/{subject_id}/campaigns"): "marketing sends",
     ("POST", "/api/audiences/uploads"): "marketing audience upload",
+    ("POST", "/api/audiences"): "marketing audience preview",
+    ("POST", "/api/audiences/exports"): "marketing audience export",
     ("POST", "/api/phone/dncm-imports"): "marketing phone import-dncm",
     ("POST", "/api/phone/call-lists"): "marketing phone call-list",
     # rights requests
@@ -60,6 +64,8 @@ COMMANDS: dict[Route, str] = {
     ("GET", "/api/dsr/{request_id}/letters/{letter}"): "dsr letter",
     ("POST", "/api/dsr/{request_id}/run"): "dsr run",  # the CLI runs every pending step, this one's too
     ("POST", "/api/dsr/{request_id}/fee"): "dsr fee",
+    ("GET", "/api/dsr/{request_id}/fee"): "dsr fee-show",  # `dsr fee` decides: the read is its own command
+    ("POST", "/api/dsr/{request_id}/answer"): "dsr answer",
     ("POST", "/api/dsr/{request_id}/objection"): "dsr objection",
     ("PUT", "/api/dsr/{request_id}/assignee"): "dsr assign",
     ("GET", "/api/dsr/tasks"): "dsr tasks list",
@@ -76,10 +82,15 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/decisions"): "decide check",
     ("POST", "/api/decisions/batch"): "decide check",  # the same question, one person per call
     ("POST", "/api/subjects/read"): "decide read",
+    ("POST", "/api/exports"): "decide export request",
+    ("GET", "/api/exports/{export_id}"): "decide export show",
+    ("POST", "/api/exports/{export_id}/approval"): "decide export approve",
+    ("GET", "/api/exports/{export_id}/file"): "decide export file",
     # flags on a person
     ("POST", "/api/subjects/{subject_id}/holds"): "flags hold",
     ("POST", "/api/holds/{hold_id}/lift"): "flags lift-hold",
     ("GET", "/api/subjects/holds"): "flags holds",
+    ("GET", "/api/subjects/{subject_id}/history"): "flags history",
     ("POST", "/api/subjects/{subject_id}/restrictions"): "flags restrict",
     ("POST", "/api/restrictions/{restriction_id}/lift"): "flags lift-restriction",
     ("POST", "/api/subjects/{subject_id}/child"): "flags flag-child",
@@ -91,7 +102,9 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/breaches/{reference}/assessment"): "breaches assess",
     ("POST", "/api/breaches/{reference}/decisions"): "breaches decide",
     ("POST", "/api/breaches/{reference}/close"): "breaches close",
+    ("PATCH", "/api/breaches/{reference}"): "breaches update",
     ("POST", "/api/breaches/{reference}/scope"): "breaches scope",
+    ("GET", "/api/breaches/{reference}/scope"): "breaches scope-show",  # `breaches scope` computes it
     ("GET", "/api/breaches/{reference}/dossier"): "breaches dossier",
     ("POST", "/api/breaches/{reference}/dossier"): "breaches notify-authority",
     ("POST", "/api/breaches/{reference}/letters"): "breaches letters send",
@@ -134,6 +147,10 @@ COMMANDS: dict[Route, str] = {
     ("GET", "/api/retention/runs"): "retention log",
     ("GET", "/api/retention/runs/{run_id}"): "retention log",  # --run
     ("POST", "/api/retention/events"): "retention event",
+    # statistics
+    ("GET", "/api/stats/subjects"): "stats subjects",
+    ("GET", "/api/stats/consents"): "stats consents",
+    ("GET", "/api/stats/requests"): "stats requests",
 }
 
 CATEGORIES = {
@@ -151,48 +168,4 @@ EXEMPT: dict[Route, str] = {
 }
 
 # route → (the command it should get, why it has none yet)
-MISSING: dict[Route, tuple[str, str]] = {
-    ("POST", "/api/subjects/{subject_id}/update-links"): (
-        "subjects update-link",
-        "the link is a bearer secret: printing it on a terminal needs a decision (R-123 vs. logs)",
-    ),
-    ("GET", "/api/subjects/{subject_id}/consents"): (
-        "consent history",
-        "the consent history's read model lives in the route; it needs a service function first",
-    ),
-    ("POST", "/api/audiences"): (
-        "marketing audience preview",
-        "who a purpose reaches: needs the audience's output shape decided (counts vs. people)",
-    ),
-    ("POST", "/api/audiences/exports"): (
-        "marketing audience export",
-        "an export to a partner writes personal data: needs the output file's handling decided",
-    ),
-    ("POST", "/api/dsr/{request_id}/answer"): (
-        "dsr answer",
-        "closing a case with its answer takes a structured body (answer per right)",
-    ),
-    ("GET", "/api/dsr/{request_id}/fee"): (
-        "dsr fee show",
-        "`dsr fee` decides; reading the fee state has no command",
-    ),
-    ("POST", "/api/exports"): ("decide export", "data exports with approval: four commands, a file download"),
-    ("GET", "/api/exports/{export_id}"): ("decide export show", "see POST /api/exports"),
-    ("POST", "/api/exports/{export_id}/approval"): ("decide export approve", "see POST /api/exports"),
-    ("GET", "/api/exports/{export_id}/file"): ("decide export file", "see POST /api/exports"),
-    ("GET", "/api/subjects/{subject_id}/history"): (
-        "flags history",
-        "a person's history is personal data: the terminal output needs the same redaction as the API's",
-    ),
-    ("GET", "/api/stats/subjects"): ("stats subjects", "no `stats` group yet: the dashboard's figures"),
-    ("GET", "/api/stats/consents"): ("stats consents", "no `stats` group yet: the dashboard's figures"),
-    ("GET", "/api/stats/requests"): ("stats requests", "no `stats` group yet: the dashboard's figures"),
-    ("PATCH", "/api/breaches/{reference}"): (
-        "breaches update",
-        "a partial update of any fact of a case: many options, each audited as a change",
-    ),
-    ("GET", "/api/breaches/{reference}/scope"): (
-        "breaches scope show",
-        "`breaches scope` computes the scope; reading the sealed one back has no command",
-    ),
-}
+MISSING: dict[Route, tuple[str, str]] = {}

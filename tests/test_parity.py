@@ -25,7 +25,7 @@ from lawful.cli import app as cli_app
 from lawful.config import Settings
 from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
 from tests.parity_table import CATEGORIES, COMMANDS, EXEMPT, MISSING, Route
-from tests.registers import as_yaml, minimal
+from tests.registers import as_yaml, minimal, people
 
 
 def api_routes(app: FastAPI) -> set[Route]:
@@ -91,7 +91,17 @@ class World:
 @pytest.fixture
 def world(lawful: Lawful, fresh_url: str, tmp_path: Path) -> Iterator[World]:
     """The CLI and the API on the same database: a register, a support agent, an officer."""
-    lawful.apply_register(tmp_path, as_yaml(minimal()))
+    yield from _world(lawful, fresh_url, tmp_path, minimal())
+
+
+@pytest.fixture
+def marketing_world(lawful: Lawful, fresh_url: str, tmp_path: Path) -> Iterator[World]:
+    """The same, with the register of tests/registers.people(): prospects, a newsletter, consent."""
+    yield from _world(lawful, fresh_url, tmp_path, people())
+
+
+def _world(lawful: Lawful, fresh_url: str, tmp_path: Path, register: dict[str, Any]) -> Iterator[World]:
+    lawful.apply_register(tmp_path, as_yaml(register))
     for email, role in (("support@example.test", "support"), ("officer@example.test", "privacy_officer")):
         added = lawful(
             "staff",
@@ -292,3 +302,220 @@ def test_dsr_tasks_show_answers_as_its_route(world: World) -> None:
     assert shown.exit_code == 0, shown.output
     api = world.client.get(f"/api/dsr/{made['id']}/recipients", headers=_key(world, "dsr:read")).json()
     assert json.loads(shown.stdout) == api and unknown.exit_code == 1
+
+
+def test_stats_answer_as_their_routes_and_need_stats_read(world: World) -> None:
+    _add(world)
+    headers = _key(world, "stats:read")
+
+    by_cli = {
+        what: world.lawful("stats", what, *args)
+        for what, args in (("subjects", ["--group-by", "language"]), ("consents", []), ("requests", []))
+    }
+    by_support = world.lawful("--as", "support@example.test", "stats", "requests")
+
+    for what, shown in by_cli.items():
+        assert shown.exit_code == 0, shown.output
+        query = "?group_by=language" if what == "subjects" else ""
+        assert (
+            json.loads(shown.stdout) == world.client.get(f"/api/stats/{what}{query}", headers=headers).json()
+        )
+    assert by_support.exit_code == 1 and "stats:read" in by_support.output
+
+
+def test_a_persons_history_and_consent_history_answer_as_their_routes(world: World) -> None:
+    added = world.lawful(
+        "subjects", "add", "--activity", "customer_service", "--category", "customer", "--channel", "email",
+        "--email", "told@example.test", "--json",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    subject_id = json.loads(added.stdout)["subject_id"]
+    headers = _key(world, "subjects:read")
+
+    history = world.lawful("--as", "support@example.test", "flags", "history", subject_id)
+    consents = world.lawful("consent", "history", subject_id)
+    unknown = world.lawful("flags", "history", str(uuid.uuid4()))
+
+    assert history.exit_code == 0 and consents.exit_code == 0, history.output + consents.output
+    api_history = world.client.get(f"/api/subjects/{subject_id}/history", headers=headers).json()
+    assert json.loads(history.stdout) == api_history and len(api_history) == 1
+    assert "told@example.test" not in history.stdout
+    api_consents = world.client.get(f"/api/subjects/{subject_id}/consents", headers=headers).json()
+    assert json.loads(consents.stdout) == api_consents
+    assert unknown.exit_code == 1 and "subject_not_found" in unknown.output
+
+
+def test_dsr_answer_closes_a_question_as_the_api_does_and_fee_show_reads_as_its_route(world: World) -> None:
+    made = world.lawful(
+        "dsr",
+        "add",
+        "asker@example.test",
+        "--types",
+        "question",
+        "--channel",
+        "email",
+        "--verified",
+        "--json",
+    )
+    assert made.exit_code == 0, made.output
+    question, access = json.loads(made.stdout), _add(world)
+    headers = _key(world, "dsr:read")
+
+    refused = world.lawful("dsr", "answer", access["reference"], "--text", "we hold nothing")
+    answered = world.lawful("dsr", "answer", question["reference"], "--text", "we hold nothing", "--json")
+    fee = world.lawful("dsr", "fee-show", question["reference"])
+    api_fee = world.client.get(f"/api/dsr/{question['id']}/fee", headers=headers)
+
+    assert refused.exit_code == 1 and "only questions and complaints" in refused.output
+    assert answered.exit_code == 0, answered.output
+    api = world.client.get(f"/api/dsr/{question['id']}", headers=headers).json()
+    assert json.loads(answered.stdout) == api and api["status"] == "completed"
+    assert api_fee.status_code == 404 and fee.exit_code == 1 and "no fee quote" in fee.output
+    with world.sessions() as db:
+        entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "dsr.case_closed")).one()
+    assert entry.actor_kind == "cli" and entry.entity_id == question["id"]
+
+
+def test_breaches_scope_show_reads_the_stored_scope_as_its_route(world: World) -> None:
+    aware = (clock.now() - timedelta(hours=2)).isoformat()
+    assert world.lawful("breaches", "open", "--title", "Backup stolen", "--aware-at", aware).exit_code == 0
+    headers = _key(world, "breaches:read")
+
+    before = world.lawful("breaches", "scope-show", "B-1")
+    before_api = world.client.get("/api/breaches/B-1/scope", headers=headers)
+    computed = world.lawful("breaches", "scope", "B-1", "--system", "lawful")
+    shown = world.lawful("--as", "officer@example.test", "breaches", "scope-show", "B-1")
+    by_support = world.lawful("--as", "support@example.test", "breaches", "scope-show", "B-1")
+
+    assert before.exit_code == 1 and "no computed scope" in before.output and before_api.status_code >= 400
+    assert computed.exit_code == 0 and shown.exit_code == 0, computed.output + shown.output
+    assert json.loads(shown.stdout) == world.client.get("/api/breaches/B-1/scope", headers=headers).json()
+    assert by_support.exit_code == 1 and "breaches:read" in by_support.output
+
+
+def test_decide_export_requests_shows_and_writes_the_file_as_the_api_does(
+    world: World, tmp_path: Path
+) -> None:
+    added = world.lawful(
+        "subjects", "add", "--activity", "customer_service", "--category", "customer", "--channel", "email",
+        "--email", "exported@example.test",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    officer = ("--as", "officer@example.test", "decide", "export")
+
+    requested = world.lawful(*officer, "request", "--purpose", "customer_service")
+    assert requested.exit_code == 0, requested.output
+    made = json.loads(requested.stdout)
+    shown = world.lawful("decide", "export", "show", made["id"])
+    out = tmp_path / "export.csv"
+    written = world.lawful(*officer, "file", made["id"], "--out", str(out))
+    by_support = world.lawful(
+        "--as", "support@example.test", "decide", "export", "file", made["id"], "--out", str(out)
+    )
+    approved = world.lawful("decide", "export", "approve", made["id"])
+
+    api = world.client.get(f"/api/exports/{made['id']}", headers=_key(world, "personal_data:read")).json()
+    assert made == json.loads(shown.stdout) == api and (api["status"], api["people"]) == ("ready", 1)
+    assert written.exit_code == 0, written.output
+    assert "exported@example.test" in out.read_text() and "exported@example.test" not in written.output
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert by_support.exit_code == 1 and "no such export" in by_support.output
+    assert approved.exit_code == 1 and "this export is ready" in approved.output
+    with world.sessions() as db:
+        entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "decisions.export_downloaded")).one()
+    assert entry.actor_kind == "staff" and str(entry.entity_id) == made["id"]
+
+
+def test_marketing_audience_preview_and_export_refuse_as_their_routes(world: World) -> None:
+    headers = _key(world, "marketing:send")
+
+    preview = world.lawful("marketing", "audience", "preview", "--purpose", "customer_service")
+    by_support = world.lawful(
+        "--as", "support@example.test", "marketing", "audience", "preview", "--purpose", "customer_service"
+    )
+    export = world.lawful(
+        "marketing", "audience", "export", "--purpose", "customer_service", "--recipient", "hosting"
+    )
+
+    api = world.client.post("/api/audiences", headers=headers, json={"purpose": "customer_service"})
+    assert preview.exit_code == 1 and api.status_code == 422, api.text
+    assert "not a marketing activity" in preview.output and "not a marketing activity" in api.text
+    assert by_support.exit_code == 1 and "marketing:send" in by_support.output
+    api_export = world.client.post(
+        "/api/audiences/exports",
+        headers=headers,
+        json={"purpose": "customer_service", "recipient": "hosting"},
+    )
+    assert export.exit_code == 1 and api_export.status_code == 409, api_export.text
+    assert "'hosting' is not a recipient with an endpoint" in export.output
+
+
+def test_breaches_update_changes_only_the_facts_given_as_the_patch_does(world: World) -> None:
+    aware = (clock.now() - timedelta(hours=2)).isoformat()
+    assert world.lawful("breaches", "open", "--title", "Backup stolen", "--aware-at", aware).exit_code == 0
+    future = (clock.now() + timedelta(days=1)).isoformat()
+
+    by_support = world.lawful(
+        "--as", "support@example.test", "breaches", "update", "B-1", "--approx-subjects", "9"
+    )
+    in_future = world.lawful("breaches", "update", "B-1", "--occurred-at", future, "--approx-subjects", "9")
+    nothing = world.lawful("breaches", "update", "B-1")
+    updated = world.lawful(
+        "--as", "officer@example.test", "breaches", "update", "B-1", "--approx-subjects", "40",
+        "--systems", "backup,nas", "--json",
+    )  # fmt: skip
+
+    assert by_support.exit_code == 1 and "breaches:write" in by_support.output
+    assert in_future.exit_code == 1 and nothing.exit_code != 0
+    assert updated.exit_code == 0, updated.output
+    api = world.client.get("/api/breaches/B-1", headers=_key(world, "breaches:read")).json()
+    cli = json.loads(updated.stdout)
+    assert (cli["approx_subjects"], cli["systems"], cli["title"]) == (40, ["backup", "nas"], "Backup stolen")
+    assert cli == api
+    with world.sessions() as db:
+        [entry] = db.scalars(select(AuditEntry).where(AuditEntry.action == "breach.updated")).all()
+    assert entry.actor_kind == "staff"
+
+
+def test_subjects_update_link_gives_the_link_as_the_route_does_and_logs_no_secret(world: World) -> None:
+    added = world.lawful(
+        "subjects", "add", "--activity", "customer_service", "--category", "customer", "--channel", "email",
+        "--email", "linked@example.test", "--json",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    subject_id = json.loads(added.stdout)["subject_id"]
+
+    made = world.lawful("--as", "support@example.test", "subjects", "update-link", subject_id)
+    unknown = world.lawful("subjects", "update-link", str(uuid.uuid4()))
+    api = world.client.post(
+        f"/api/subjects/{subject_id}/update-links", headers=_key(world, "subjects:write", "subjects:read")
+    )
+
+    assert made.exit_code == 0, made.output
+    link, answer = json.loads(made.stdout), api.json()
+    assert api.status_code == 201 and link.keys() == answer.keys()
+    assert link["expires_in_days"] == answer["expires_in_days"] and link["url"] != answer["url"]
+    assert unknown.exit_code == 1 and "subject_not_found" in unknown.output
+    token = link["url"].rsplit("/", 1)[-1]
+    with world.sessions() as db:
+        entries = db.scalars(select(AuditEntry)).all()
+    assert all(token not in json.dumps(e.data, default=str) for e in entries)
+
+
+def test_marketing_audience_preview_counts_as_its_route(marketing_world: World) -> None:
+    world = marketing_world
+    added = world.lawful(
+        "subjects", "add", "--activity", "request_followup", "--category", "prospect", "--channel", "email",
+        "--email", "prospect@example.test",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+
+    preview = world.lawful("marketing", "audience", "preview", "--purpose", "newsletter")
+
+    assert preview.exit_code == 0, preview.output
+    api = world.client.post(
+        "/api/audiences", headers=_key(world, "marketing:send"), json={"purpose": "newsletter"}
+    )
+    assert json.loads(preview.stdout) == api.json() and api.json()["purpose"] == "newsletter"
+    assert sum(api.json()["excluded"].values()) + api.json()["members"] == 1
+    assert "prospect@example.test" not in preview.stdout

@@ -38,6 +38,9 @@ RIGHTS: dict[str, str | None] = {
     "staff revoke-key": "staff:manage",
     "audit verify": "audit:read",
     "compliance trend": "compliance:read",  # as GET /api/compliance/trend
+    "stats subjects": "stats:read",  # as GET /api/stats/*
+    "stats consents": "stats:read",
+    "stats requests": "stats:read",
     "compliance transfers": "compliance:read",  # as GET /api/compliance/transfers
     "compliance art14 send": "subjects:write",  # as POST /api/compliance/art14/send
     "compliance art14 exempt": "subjects:write",
@@ -47,6 +50,7 @@ RIGHTS: dict[str, str | None] = {
     "audit list": "audit:read",
     "subjects add": "subjects:write",
     "subjects import": "subjects:write",
+    "subjects update-link": "subjects:write",  # and subjects:read, checked as the route checks it
     "flags hold": "subjects:flag",
     "flags restrict": "subjects:flag",
     "flags lift-restriction": "subjects:flag",
@@ -54,8 +58,14 @@ RIGHTS: dict[str, str | None] = {
     "flags flag-child": "subjects:flag",
     "flags holds": "subjects:flag",
     "flags art14-pending": "subjects:read",
+    "flags history": "subjects:read",  # as GET /api/subjects/{subject_id}/history
+    "consent history": "subjects:read",  # as GET /api/subjects/{subject_id}/consents
     "decide check": "decisions:ask",
     "decide read": "personal_data:read",
+    "decide export request": "personal_data:read",  # as /api/exports: approval also needs export:approve
+    "decide export show": "personal_data:read",
+    "decide export approve": "personal_data:read",
+    "decide export file": "personal_data:read",
     "dsr add": "dsr:write",
     "dsr list": "dsr:read",
     "dsr show": "dsr:read",
@@ -65,6 +75,8 @@ RIGHTS: dict[str, str | None] = {
     "dsr mandate": "dsr:write",
     "dsr run": "dsr:write",
     "dsr fee": "dsr:write",
+    "dsr fee-show": "dsr:read",  # as GET /api/dsr/{request_id}/fee
+    "dsr answer": "dsr:write",  # as POST /api/dsr/{request_id}/answer
     "dsr objection": "dsr:write",
     "dsr assign": "dsr:write",
     "dsr deletions list": "dsr:read",
@@ -79,6 +91,8 @@ RIGHTS: dict[str, str | None] = {
     "connectors find": "personal_data:read",
     "connectors retention plan": "retention:read",
     "marketing audience upload": "marketing:send",
+    "marketing audience preview": "marketing:send",  # as POST /api/audiences
+    "marketing audience export": "marketing:send",  # as POST /api/audiences/exports
     "marketing phone import-dncm": "marketing:send",
     "marketing phone call-list": "marketing:send",
     "marketing phone suppress": "marketing:send",
@@ -94,6 +108,7 @@ RIGHTS: dict[str, str | None] = {
             "assess": "breaches:write",
             "decide": "breaches:write",
             "close": "breaches:write",
+            "update": "breaches:write",  # as PATCH /api/breaches/{reference}
         }.items()
     },
     **{
@@ -101,6 +116,7 @@ RIGHTS: dict[str, str | None] = {
         for group in ("breaches", "breach")
         for command, right in {  # the scope, the APD dossier and the letters (forget-affected: the operator's)
             "scope": "breaches:write",
+            "scope-show": "breaches:read",  # as GET /api/breaches/{reference}/scope
             "dossier": "breaches:read",
             "notify-authority": "breaches:write",
             "letters send": "breaches:write",

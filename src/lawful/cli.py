@@ -45,6 +45,7 @@ DOMAINS = {
     "clients": ("lawful.clients.commands", "cli"),
     "analytics": ("lawful.consent.analytics_commands", "cli"),
     "retention": ("lawful.retention.commands", "cli"),
+    "stats": ("lawful.stats.commands", "cli"),
 }
 # groups mounted inside a domain's group by a package above it, which the domain itself cannot import
 NESTED = {

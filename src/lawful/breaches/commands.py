@@ -301,6 +301,7 @@ from .clients.commands import cli as _clients_cli  # noqa: E402
 from .dossier.commands import cli as _dossier_cli  # noqa: E402  (sub-packages' commands, mounted here)
 from .letters.commands import cli as _letters_cli  # noqa: E402
 from .scope.commands import cli as _scope_cli  # noqa: E402
+from .update_commands import cli as _update_cli  # noqa: E402
 
-for _sub in (_scope_cli, _dossier_cli, _letters_cli, _clients_cli):
+for _sub in (_scope_cli, _dossier_cli, _letters_cli, _clients_cli, _update_cli):
     cli.add_typer(_sub)

@@ -46,3 +46,24 @@ def withdraw(
     data = {"subject_id": str(subject), "purpose": done.purpose, "withdrawn": done.withdrawn}
     if not terminal.emit(data, as_json=as_json):
         terminal.out.print(f"consent for {purpose} withdrawn; other consents unchanged")
+
+
+@cli.command("history")
+def history(
+    subject: uuid.UUID,
+    org: Annotated[
+        str | None, typer.Option("--org", help="organisation slug (default: the only one)")
+    ] = None,
+) -> None:
+    """A person's consent events in order, with the text hash and version shown (JSON, R-20), as
+    GET /api/subjects/{subject_id}/consents."""
+    from . import service
+    from .schemas import ConsentEventRead
+
+    with terminal.session() as db:
+        subjects.get(db, subject_id=subject, organisation_id=terminal.organisation_id(db, org))
+        events = [
+            ConsentEventRead.model_validate(e).model_dump(mode="json")
+            for e in service.history(db, subject_id=subject)
+        ]
+    terminal.emit(events, as_json=True)

@@ -100,3 +100,8 @@ def read(
     terminal.out.print(table)
     if notice:
         terminal.out.print(notice)
+
+
+from .export_commands import cli as _export_cli  # noqa: E402
+
+cli.add_typer(_export_cli, name="export")  # `lawful decide export request|show|approve|file`

@@ -12,7 +12,7 @@ from lawful import jobs, keystore, terminal
 from . import cases, fees, officer, service, tasks
 from .errors import RequestNotFound
 from .models import Request
-from .schemas import RequestRead
+from .schemas import FeeRead, RequestRead
 
 
 def _find(db: Session, reference: str, org: str | None) -> Request:
@@ -85,4 +85,28 @@ def mandate(
         request = cases.confirm_mandate(db, terminal.operator(), request_id=found.id, evidence=evidence)
         if request.status in tasks.RUNNABLE:
             jobs.kick(db, tasks.run_request, str(request.id))
+        _print(request, as_json)
+
+
+def fee_show(reference: str, org: Annotated[str | None, typer.Option("--org")] = None) -> None:
+    """The quote for a further copy (R-52) and what was decided (JSON), as GET /api/dsr/{id}/fee."""
+    with terminal.session() as db:
+        found = _find(db, reference, org)
+        data = FeeRead.model_validate(fees.get_fee(db, request_id=found.id)).model_dump(mode="json")
+    terminal.emit(data, as_json=True)
+
+
+def answer(
+    reference: str,
+    text: Annotated[str, typer.Option(help="the written answer; the APD and the courts are named after it")],
+    org: Annotated[str | None, typer.Option("--org")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Close a question or complaint with its written answer (R-70), as POST /api/dsr/{id}/answer."""
+    if not 1 <= len(text) <= 10_000:
+        raise typer.BadParameter("between 1 and 10000 characters", param_hint="--text")
+    keys = keystore.open_keys(terminal.settings())
+    with terminal.session() as db:
+        found = _find(db, reference, org)
+        request = cases.close_case(db, terminal.operator(), keys, request_id=found.id, answer=text)
         _print(request, as_json)

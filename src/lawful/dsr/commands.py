@@ -219,6 +219,8 @@ cli.command("show")(case_commands.show)  # the API's reads and decisions on one 
 cli.command("extend")(case_commands.extend)
 cli.command("refuse")(case_commands.refuse)
 cli.command("mandate")(case_commands.mandate)
+cli.command("fee-show")(case_commands.fee_show)
+cli.command("answer")(case_commands.answer)
 
 tombstones_cli = typer.Typer(help="Erasures re-applied after a backup restore (R-59).", no_args_is_help=True)
 cli.add_typer(tombstones_cli, name="tombstones")

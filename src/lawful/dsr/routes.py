@@ -1,7 +1,6 @@
 """JSON API of rights requests for staff: register, queue, extend, refuse, run."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -15,7 +14,7 @@ from lawful.web import AppKeys, AppSettings, Db, require
 
 from . import cases, deletions, fees, objections, officer, service, staff_intake, steps, tasks
 from .letters import post
-from .schemas import ExtensionCreate, RefusalCreate, RequestCreate, RequestRead
+from .schemas import ExtensionCreate, FeeRead, RefusalCreate, RequestCreate, RequestRead
 
 router = APIRouter(prefix="/api/dsr", tags=["rights requests"])
 Reader = Annotated[Actor, Depends(require("dsr:read"))]
@@ -201,17 +200,6 @@ class FeeDecisionCreate(BaseModel):
     note: str | None = Field(
         default=None, max_length=2000, description="payment reference, why waived, or how they declined"
     )
-
-
-class FeeRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    amount_cents: int
-    currency: str
-    reason: str
-    quoted_at: datetime
-    decision: str | None
-    decided_at: datetime | None
 
 
 @router.get("/{request_id}/fee")

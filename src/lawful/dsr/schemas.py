@@ -140,3 +140,16 @@ class StaffIntake(BaseModel):
         if not (self.postal_address.strip() or self.phone.strip()):
             return None
         return postal_of(self.name, self.postal_address, self.phone or None)
+
+
+class FeeRead(BaseModel):
+    """The quote for a further copy (R-52), and what was decided."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    amount_cents: int
+    currency: str
+    reason: str
+    quoted_at: datetime
+    decision: str | None
+    decided_at: datetime | None

@@ -1,6 +1,7 @@
 """`lawful subjects add|import`: data received outside the forms (R-16) and contact lists (R-09)."""
 
 import json
+import uuid
 from pathlib import Path
 from typing import Annotated
 
@@ -110,3 +111,28 @@ def import_file(
     data = {"imported": result.imported, "created": result.created, "suppressed": result.suppressed}
     if not terminal.emit(data, as_json=as_json):
         terminal.out.print(json.dumps(data))
+
+
+@cli.command("update-link")
+def update_link(subject_id: uuid.UUID, org: Org = None) -> None:
+    """A link for the person to see and correct their data (JSON: url, expires_in_days), as POST
+    /api/subjects/{subject_id}/update-links; needs subjects:read as well, as the route does. The url is a
+    bearer secret: it goes to standard output only (never to the audit log), for the person alone."""
+    from lawful.errors import Forbidden
+
+    from . import links
+    from .schemas import UpdateLinkRead
+    from .tokens import update_url
+
+    settings = terminal.settings()
+    keys = keystore.open_keys(settings)
+    with terminal.session() as db:
+        actor = terminal.operator()
+        if not actor.can("subjects:read"):
+            raise Forbidden("this staff member lacks the 'subjects:read' permission")
+        subjects.get(db, subject_id=subject_id, organisation_id=terminal.organisation_id(db, org))
+        link = links.create_update_link(db, actor, subject_id=subject_id)
+        made = UpdateLinkRead(
+            url=update_url(settings.base_url, keys, link.id), expires_in_days=links.UPDATE_LINK_DAYS
+        )
+    terminal.emit(made.model_dump(mode="json"), as_json=True)

@@ -56,6 +56,49 @@ def upload(
         raise typer.Exit(1)
 
 
+@audience_cli.command("preview")
+def preview(purpose: Purpose, org: Org = None) -> None:
+    """Who a campaign for PURPOSE would reach now, in counts, and why the others would not (JSON), as
+    POST /api/audiences. No person is named."""
+    from . import service
+    from .schemas import AudienceRead
+
+    keys = keystore.open_keys(terminal.settings())
+    with terminal.session() as db:
+        audience = service.build(db, keys, organisation_id=terminal.organisation_id(db, org), purpose=purpose)
+    terminal.emit(AudienceRead.of(audience).model_dump(mode="json"), as_json=True)
+
+
+@audience_cli.command("export")
+def export(
+    purpose: Purpose,
+    recipient: Annotated[str, typer.Option(help="a recipient of PURPOSE with an endpoint and a DPA")],
+    org: Org = None,
+    as_json: Json = False,
+) -> None:
+    """Send PURPOSE's audience to a platform or partner (its whitelisted fields only, R-06, under a DPA,
+    R-90), as POST /api/audiences/exports; exit 1 when the recipient refuses. The data go to the
+    recipient's endpoint, never to the terminal."""
+    from . import exports
+
+    keys = keystore.open_keys(terminal.settings())
+    with terminal.session() as db:
+        result = exports.export(
+            db,
+            terminal.operator(),
+            keys,
+            organisation_id=terminal.organisation_id(db, org),
+            purpose=purpose,
+            recipient=recipient,
+        )
+    if not terminal.emit(asdict(result), as_json=as_json):
+        terminal.out.print(
+            f"{result.people} people sent to {recipient}, fields {', '.join(result.fields)}: HTTP {result.status}"
+        )
+    if not 200 <= result.status < 300:
+        raise typer.Exit(1)
+
+
 @phone_cli.command("import-dncm")
 def import_dncm(
     file: Annotated[

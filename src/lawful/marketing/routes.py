@@ -2,7 +2,6 @@
 (scope marketing:send)."""
 
 import uuid
-from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
@@ -14,7 +13,7 @@ from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
 from . import campaigns, exports, letters, phone, service, social
-from .schemas import CallListCreate, DncmCreate, DncmRead, UploadCreate
+from .schemas import AudienceRead, CallListCreate, DncmCreate, DncmRead, UploadCreate
 
 router = APIRouter(prefix="/api", tags=["marketing"])
 Sender = Annotated[Actor, Depends(require("marketing:send"))]
@@ -26,13 +25,6 @@ class AudienceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     purpose: str = Field(min_length=1, max_length=120)
-
-
-class AudienceRead(BaseModel):
-    purpose: str
-    members: int
-    bases: dict[str, int]
-    excluded: dict[str, int]
 
 
 class CampaignCreate(BaseModel):
@@ -67,13 +59,7 @@ class ExportCreate(BaseModel):
 @router.post("/audiences")
 def preview(body: AudienceCreate, db: Db, keys: AppKeys, actor: Sender) -> AudienceRead:
     """Who a campaign for this purpose would reach now, and why the others would not."""
-    audience = service.build(db, keys, organisation_id=_org(actor), purpose=body.purpose)
-    return AudienceRead(
-        purpose=body.purpose,
-        members=len(audience.members),
-        bases=dict(Counter(basis for _, basis in audience.members)),
-        excluded=dict(audience.excluded),
-    )
+    return AudienceRead.of(service.build(db, keys, organisation_id=_org(actor), purpose=body.purpose))
 
 
 @router.post("/campaigns", status_code=202)

@@ -1,9 +1,14 @@
 """API input and output of social audience uploads and telephone call lists."""
 
 import uuid
+from collections import Counter
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from .service import Audience
 
 
 class UploadCreate(BaseModel):
@@ -35,3 +40,21 @@ class CallListCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     purpose: str = Field(min_length=1, max_length=120)
+
+
+class AudienceRead(BaseModel):
+    """Who a campaign for a purpose would reach now, in counts: by ePrivacy basis, and the others by reason."""
+
+    purpose: str
+    members: int
+    bases: dict[str, int]
+    excluded: dict[str, int]
+
+    @classmethod
+    def of(cls, audience: "Audience") -> "AudienceRead":
+        return cls(
+            purpose=audience.purpose,
+            members=len(audience.members),
+            bases=dict(Counter(basis for _, basis in audience.members)),
+            excluded=dict(audience.excluded),
+        )

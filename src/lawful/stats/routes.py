@@ -43,9 +43,7 @@ def request_stats(db: Db, actor: Reader, settings: AppSettings) -> StatsRead:
 
 
 def _rows(dimensions: list[str], tables: dict[str, Table], k: int) -> StatsRead:
-    return StatsRead(
-        k=k, dimensions=dimensions, breakdowns=[BreakdownRead.of(t, row) for row, t in tables.items()]
-    )
+    return StatsRead.rows(dimensions, tables, k)
 
 
 def _org(actor: Actor) -> uuid.UUID:

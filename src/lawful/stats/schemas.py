@@ -31,3 +31,10 @@ class StatsRead(BaseModel):
     k: int  # counts below k are suppressed, with the cells that would give them back
     dimensions: list[str]
     breakdowns: list[BreakdownRead]
+
+    @classmethod
+    def rows(cls, dimensions: list[str], tables: dict[str, Table], k: int) -> "StatsRead":
+        """A two-dimension answer: one breakdown per row (a purpose, a right)."""
+        return cls(
+            k=k, dimensions=dimensions, breakdowns=[BreakdownRead.of(t, row) for row, t in tables.items()]
+        )

@@ -84,6 +84,22 @@ def lift_hold(hold_id: uuid.UUID) -> None:
     terminal.out.print(f"legal hold {row.id} lifted")
 
 
+@cli.command("history")
+def history(subject_id: uuid.UUID, org: Org = None) -> None:
+    """Where each datum of a person came from and under which notice version (JSON, no values; R-118),
+    as GET /api/subjects/{subject_id}/history."""
+    from . import service
+    from .schemas import CollectionRead
+
+    with terminal.session() as db:
+        service.get(db, subject_id=subject_id, organisation_id=terminal.organisation_id(db, org))
+        rows = [
+            CollectionRead.model_validate(c).model_dump(mode="json")
+            for c in reading.history(db, subject_id=subject_id)
+        ]
+    terminal.emit(rows, as_json=True)
+
+
 @cli.command("flag-child")
 def flag_child(subject_id: uuid.UUID) -> None:
     """R-110: stop marketing and profiling for a person found to be under the digital-consent age."""

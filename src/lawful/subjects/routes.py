@@ -13,7 +13,7 @@ from lawful.errors import Forbidden
 from lawful.web import Db, require
 
 from . import limits, reading, rules, service
-from .schemas import HoldCreate, RestrictionCreate
+from .schemas import CollectionRead, HoldCreate, RestrictionCreate
 
 router = APIRouter(prefix="/api", tags=["subjects"])
 Flagger = Annotated[Actor, Depends(require("subjects:flag"))]
@@ -42,22 +42,6 @@ class HoldRead(BaseModel):
     placed_at: datetime
     placed_by: str
     overdue: bool = False
-
-
-class CollectionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    activity: str
-    channel: str
-    source: str
-    source_name: str | None
-    form_key: str | None
-    register_number: int | None
-    notice_number: int | None
-    language: str | None
-    provided_by_subject: bool
-    collected_at: datetime
 
 
 @router.get("/subjects/{subject_id}/history")

@@ -97,3 +97,21 @@ class RestrictionCreate(BaseModel):
     ground: RestrictionGround
     reason: str = Field(min_length=1, max_length=5000)
     activity: str | None = Field(default=None, max_length=120)
+
+
+class CollectionRead(BaseModel):
+    """Where one datum came from and under which notice version (R-118); no values."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    activity: str
+    channel: str
+    source: str
+    source_name: str | None
+    form_key: str | None
+    register_number: int | None
+    notice_number: int | None
+    language: str | None
+    provided_by_subject: bool
+    collected_at: datetime

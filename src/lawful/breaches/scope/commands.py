@@ -86,6 +86,23 @@ def scope(
         terminal.out.print(f"  {source}: {people} people")
 
 
+@cli.command("scope-show")
+def scope_show(
+    reference: str, org: Annotated[str | None, typer.Option("--org", help="the organisation's slug")] = None
+) -> None:
+    """The case's latest computed scope (JSON), as GET /api/breaches/{reference}/scope; `scope` computes it."""
+    from .. import service as cases
+    from .errors import ScopeNotComputed
+
+    with terminal.session() as db:
+        breach = cases.get(db, organisation_id=terminal.organisation_id(db, org), reference=reference)
+        made = service.latest(db, breach_id=breach.id)
+        if made is None:
+            raise ScopeNotComputed(f"{breach.reference} has no computed scope yet")
+        shown = service.read(breach, made).model_dump(mode="json")
+    terminal.emit(shown, as_json=True)
+
+
 def _datastores(stores: list[str], tables: list[str]) -> list[dict[str, Any]]:
     """`--datastore chinook --table Customer`, or `--table chinook.Customer` with several datastores."""
     chosen: dict[str, list[str]] = {store: [] for store in stores}
