@@ -119,9 +119,10 @@ def test_rectifying_a_name_on_issued_invoices_is_refused_and_opens_no_request(pa
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         page.get_by_role("button", name="Envoyer ma demande").click()
 
-    assert posted.value.status == 409
+    assert posted.value.status == 422  # the same step again, the refusal beside the value that caused it
     expect(page.get_by_role("alert")).to_contain_text("ne se corrige que par une note de crédit")
-    expect(page.locator("ul.problems")).to_contain_text("details.values.user.name")
+    expect(page.get_by_label("Quelle donnée")).to_have_attribute("aria-invalid", "true")  # the datum refused
+    expect(page.get_by_label("La valeur correcte")).to_have_value("Jeanne Dupont")  # what she typed, kept
     assert _requests(live) == before and [m for m in live.inbox if m["To"] == email] == []
 
 

@@ -328,4 +328,8 @@ OUTSIDE: dict[object, str] = {
     "lawful.breaches.models.Breach": "the breach's sealed list, below: kept for the duties of Art. 33-34",
     "breach_affected:": "a breach's list of the people affected, kept for the notification and letters "
     "(Art. 17(3)(b), Art. 33-34) and destroyed with its key at the case's closure plus a period (R-82)",
+    # a client's access data to its own systems: a company's secret, not a data subject's data
+    "lawful.clients.vault.models.ClientCredential": "credentials for a client's systems, sealed under their "
+    "own key: not personal data of a person who asks; destroyed at the end of the client's contract (R-87)",
+    "credential:": "the key of one credential for a client's system, destroyed with it or at the contract's end",
 }
