@@ -9,13 +9,14 @@ from typing import Any
 
 import yaml
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lawful import dsr, keystore, mail
 from lawful.actor import Actor, ActorKind
 from lawful.clients import forwarding
 from lawful.config import Settings
+from lawful.subjects import Subject
 from tests.factories import bearer, make_api_key, make_notice, make_register
 from tests.registers import example
 
@@ -176,3 +177,18 @@ def with_client(
         }
     )
     return document
+
+
+def instruct(client: TestClient, token: str, brand: str, request_id: object, what: str) -> Any:
+    """The brand's instruction on a forwarded request, as its systems send it."""
+    return client.post(
+        f"/api/clients/{brand}/requests/{request_id}/instruction",
+        json={"instruction": what},
+        headers=bearer(token),
+    )
+
+
+def people_of(db: Session, brand: str) -> int:
+    """How many people the brand's space holds, read afresh."""
+    db.expire_all()
+    return int(db.scalar(select(func.count()).select_from(Subject).where(Subject.client == brand)) or 0)

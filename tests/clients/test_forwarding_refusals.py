@@ -3,7 +3,6 @@ unknown brand, a bad instruction, a key without the scope or of another organisa
 completing a forwarded request. Each is a 4xx naming the field, and nothing changes."""
 
 import uuid
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,7 +10,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, dsr
-from lawful.subjects import Subject
 from tests.clients.forwarding_world import (
     ACME,
     BETA,
@@ -20,6 +18,8 @@ from tests.clients.forwarding_world import (
     ask,
     enter,
     forwardings,
+    instruct,
+    people_of,
     world,
 )
 from tests.conftest import Receiver
@@ -33,20 +33,7 @@ def site(db: Session, receiver: Receiver) -> World:
     return world(db, receiver.url)
 
 
-def _instruct(client: TestClient, token: str, brand: str, request_id: object, what: str) -> Any:
-    return client.post(
-        f"/api/clients/{brand}/requests/{request_id}/instruction",
-        json={"instruction": what},
-        headers=bearer(token),
-    )
-
-
-def _people(db: Session, brand: str) -> int:
-    db.expire_all()
-    return int(db.scalar(select(func.count()).select_from(Subject).where(Subject.client == brand)) or 0)
-
-
-def test_client_a_can_never_instruct_on_client_bs_people(
+def test_client_a_can_never_instruct_on_client_bspeople_of(
     client: TestClient, db: Session, site: World
 ) -> None:
     enter(client, "acme_contest", ANNE)
@@ -54,12 +41,12 @@ def test_client_a_can_never_instruct_on_client_bs_people(
     ask(client, site.staff, BOB, ["erasure"])
     [beta_row] = forwardings(db, BETA)
 
-    response = _instruct(client, site.brand, ACME, beta_row.request_id, "carry_out")
+    response = instruct(client, site.brand, ACME, beta_row.request_id, "carry_out")
 
     assert response.status_code == 404
     [still] = forwardings(db, BETA)
     assert (still.instruction, still.state) == (None, "forwarded")
-    assert (_people(db, ACME), _people(db, BETA)) == (1, 1)
+    assert (people_of(db, ACME), people_of(db, BETA)) == (1, 1)
     listed = client.get(f"/api/clients/{ACME}/requests", headers=bearer(site.brand)).json()
     assert listed == []  # Acme sees none of Beta's requests
     db.expire_all()
@@ -116,7 +103,7 @@ def test_without_the_clients_instruct_scope_it_is_403(client: TestClient, db: Se
     ask(client, site.staff, ANNE, ["erasure"])
     [row] = forwardings(db)
 
-    assert _instruct(client, site.staff, ACME, row.request_id, "carry_out").status_code == 403
+    assert instruct(client, site.staff, ACME, row.request_id, "carry_out").status_code == 403
 
 
 def test_another_organisations_key_is_404(client: TestClient, db: Session, site: World) -> None:
@@ -125,7 +112,7 @@ def test_another_organisations_key_is_404(client: TestClient, db: Session, site:
     [row] = forwardings(db)
     theirs = world(db, None, slug="other")
 
-    assert _instruct(client, theirs.brand, ACME, row.request_id, "carry_out").status_code == 404
+    assert instruct(client, theirs.brand, ACME, row.request_id, "carry_out").status_code == 404
     [still] = forwardings(db, ACME)
     assert still.instruction is None and still.organisation_id == site.org
     assert BETA_MAIL  # the second brand exists in both registers: its key is not enough

@@ -4,11 +4,10 @@ in that brand's space only; the answer goes to the brand and the person is told 
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawful import audit, dsr, keystore, staff
@@ -27,12 +26,14 @@ from tests.clients.forwarding_world import (
     deliver,
     enter,
     forwardings,
+    instruct,
+    people_of,
     run_steps,
     to,
     world,
 )
 from tests.conftest import Mailbox, Receiver, _free_port
-from tests.factories import bearer, log_in
+from tests.factories import log_in
 
 ANNE, BOB = "anne@example.test", "bob@example.test"
 
@@ -40,19 +41,6 @@ ANNE, BOB = "anne@example.test", "bob@example.test"
 @pytest.fixture
 def site(db: Session, receiver: Receiver) -> World:
     return world(db, receiver.url)
-
-
-def _instruct(client: TestClient, token: str, brand: str, request_id: object, what: str) -> Any:
-    return client.post(
-        f"/api/clients/{brand}/requests/{request_id}/instruction",
-        json={"instruction": what},
-        headers=bearer(token),
-    )
-
-
-def _people(db: Session, brand: str) -> int:
-    db.expire_all()
-    return int(db.scalar(select(func.count()).select_from(Subject).where(Subject.client == brand)) or 0)
 
 
 def test_a_participants_erasure_request_is_forwarded_to_the_brand_and_not_answered_no_data(
@@ -92,7 +80,7 @@ def test_a_participants_erasure_request_is_forwarded_to_the_brand_and_not_answer
     [to_person] = to(received, ANNE)  # in French, as she asked; naming the brand as controller
     assert to_person["Subject"] == f"Votre demande {asked['reference']} : qui la traite"
     assert f"{ACME_NAME}, qui est le responsable du traitement" in body(to_person)
-    assert _people(db, ACME) == 1  # nothing is done before the brand's instruction
+    assert people_of(db, ACME) == 1  # nothing is done before the brand's instruction
 
 
 def test_the_brands_erasure_instruction_is_carried_out_and_the_certificate_goes_to_the_brand(
@@ -109,13 +97,13 @@ def test_the_brands_erasure_instruction_is_carried_out_and_the_certificate_goes_
     [row] = forwardings(db)
     deliver(db, keys, settings)  # the forwarding's mails leave once committed
 
-    response = _instruct(client, site.brand, ACME, row.request_id, "carry_out")
+    response = instruct(client, site.brand, ACME, row.request_id, "carry_out")
 
     assert response.status_code == 200, response.text
     assert (response.json()["instruction"], response.json()["state"]) == ("carry_out", "carried_out")
     request_id = uuid.UUID(asked["id"])
     assert run_steps(db, keys, request_id, settings.base_url) == ["erasure", "client_answer"]
-    assert _people(db, ACME) == 0
+    assert people_of(db, ACME) == 0
     [done] = forwardings(db)
     assert (done.subject_id, done.contact) == (None, None)  # her address is not kept with the forwarding
     request = db.get(dsr.Request, request_id)
@@ -145,7 +133,7 @@ def test_an_access_instruction_sends_the_package_to_the_brand(
     asked = ask(client, site.staff, ANNE, ["access"])
     [row] = forwardings(db)
 
-    assert _instruct(client, site.brand, ACME, row.request_id, "carry_out").status_code == 200
+    assert instruct(client, site.brand, ACME, row.request_id, "carry_out").status_code == 200
 
     assert run_steps(db, keys, uuid.UUID(asked["id"]), settings.base_url) == ["access", "client_answer"]
     parts = {
@@ -165,14 +153,14 @@ def test_a_refusal_closes_the_request_and_touches_nobody(
     asked = ask(client, site.staff, ANNE, ["erasure"])
     [row] = forwardings(db)
 
-    response = _instruct(client, site.brand, ACME, row.request_id, "refuse")
+    response = instruct(client, site.brand, ACME, row.request_id, "refuse")
 
     assert response.status_code == 200
     db.expire_all()
     request = db.get(dsr.Request, uuid.UUID(asked["id"]))
     assert request is not None and request.status == "refused"
-    assert _people(db, ACME) == 1
-    again = _instruct(client, site.brand, ACME, row.request_id, "carry_out")
+    assert people_of(db, ACME) == 1
+    again = instruct(client, site.brand, ACME, row.request_id, "carry_out")
     assert again.status_code == 409
 
 
@@ -189,8 +177,8 @@ def test_the_same_address_in_two_brands_spaces_is_forwarded_to_each_as_its_own_r
     assert rows[0].request_id != rows[1].request_id  # a request each: each brand instructs on its own
     people = {s.id: s.client for s in db.scalars(select(Subject))}
     assert [people[r.subject_id] for r in rows if r.subject_id] == [ACME, BETA]  # each its own person
-    assert _instruct(client, site.brand, ACME, rows[0].request_id, "refuse").status_code == 200
-    assert _instruct(client, site.brand, BETA, rows[1].request_id, "refuse").status_code == 200
+    assert instruct(client, site.brand, ACME, rows[0].request_id, "refuse").status_code == 200
+    assert instruct(client, site.brand, BETA, rows[1].request_id, "refuse").status_code == 200
     assert [(r.client, r.state) for r in forwardings(db)] == [(ACME, "refused"), (BETA, "refused")]
 
 
