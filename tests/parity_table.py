@@ -169,3 +169,66 @@ EXEMPT: dict[Route, str] = {
 
 # route → (the command it should get, why it has none yet)
 MISSING: dict[Route, tuple[str, str]] = {}
+
+# --- the reverse direction: every CLI command and the route that does the same, or why there is none ---
+
+# a second name for a group: `lawful breach …` is `lawful breaches …` (R-93 writes it in the singular)
+ALIASES = {"breach": "breaches"}
+
+# commands that run the installation itself rather than an operation on the organisation's data
+CLI_CATEGORIES = {
+    "operator": "runs or sets up the installation on its own machine (the server, the worker, the schema, "
+    "the demo, the master key, the audit chain's recovery): an HTTP route would need the running service it "
+    "starts, repairs or re-keys",
+    "terminal": "enrols a second factor or shows a secret at the operator's terminal, which a route would put "
+    "on the network",
+    "development": "checks the installed package's own translation catalogues, not the organisation's data",
+}
+
+CLI_EXEMPT: dict[str, str] = {
+    "serve": "operator",
+    "worker": "operator",
+    "demo": "operator",
+    "db upgrade": "operator",
+    "keys rotate": "operator",
+    "audit accept-head": "operator",
+    "staff totp": "terminal",
+    "i18n check": "development",
+}
+
+# command → (the route it should get, why it has none yet); the list only shrinks
+CLI_MISSING: dict[str, tuple[Route, str]] = {
+    "analytics set": (("PUT", "/api/analytics/config"), "not built yet"),
+    "audit head": (("GET", "/api/audit/head"), "not built yet"),
+    "breaches alerts": (("POST", "/api/breaches/alerts"), "not built yet"),
+    "breaches detect": (("POST", "/api/breaches/detections"), "not built yet"),
+    "breaches forget-affected": (("POST", "/api/breaches/forget-affected"), "not built yet"),
+    "calendar working-day": (("GET", "/api/calendar/working-days/{day}"), "not built yet"),
+    "clients end due": (("POST", "/api/clients/ends/due"), "not built yet"),
+    "clients show": (("GET", "/api/clients/{client}"), "not built yet"),
+    "compliance art14 letters": (("GET", "/api/compliance/art14/letters"), "not built yet"),
+    "compliance run": (("POST", "/api/compliance/run"), "not built yet"),
+    "connectors check": (("POST", "/api/connectors/check"), "not built yet"),
+    "connectors events import": (("POST", "/api/connectors/events/import"), "not built yet"),
+    "connectors find": (("POST", "/api/connectors/find"), "not built yet"),
+    "connectors retention run": (("POST", "/api/connectors/retention/run"), "not built yet"),
+    "dsr deletions list": (("GET", "/api/dsr/deletions"), "not built yet"),
+    "dsr deletions run": (("POST", "/api/dsr/deletions/run"), "not built yet"),
+    "dsr deletions show": (("GET", "/api/dsr/deletions/{deletion_id}"), "not built yet"),
+    "dsr sweep": (("POST", "/api/dsr/sweep"), "not built yet"),
+    "dsr tombstones apply": (("POST", "/api/dsr/tombstones/apply"), "not built yet"),
+    "dsr tombstones status": (("GET", "/api/dsr/tombstones"), "not built yet"),
+    "dsr tombstones sweep": (("POST", "/api/dsr/tombstones/sweep"), "not built yet"),
+    "mail deliver": (("POST", "/api/mail/deliver"), "not built yet"),
+    "marketing phone suppress": (("POST", "/api/phone/suppressions"), "not built yet"),
+    "notice check": (("GET", "/api/notices/{kind}/check"), "not built yet"),
+    "register diff": (("GET", "/api/register/versions/{number}/diff"), "not built yet"),
+    "register scan": (("POST", "/api/register/scans"), "not built yet"),
+    "staff add": (("POST", "/api/staff"), "not built yet"),
+    "staff api-key": (("POST", "/api/staff/api-keys"), "not built yet"),
+    "staff grant": (("POST", "/api/staff/{staff_id}/grants"), "not built yet"),
+    "staff list": (("GET", "/api/staff"), "not built yet"),
+    "staff reset-password": (("POST", "/api/staff/{staff_id}/password"), "not built yet"),
+    "staff revoke": (("DELETE", "/api/staff/{staff_id}/grants/{role}"), "not built yet"),
+    "staff revoke-key": (("DELETE", "/api/staff/api-keys/{key_id}"), "not built yet"),
+}

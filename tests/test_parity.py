@@ -24,7 +24,17 @@ from lawful.audit import AuditEntry
 from lawful.cli import app as cli_app
 from lawful.config import Settings
 from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
-from tests.parity_table import CATEGORIES, COMMANDS, EXEMPT, MISSING, Route
+from tests.parity_table import (
+    ALIASES,
+    CATEGORIES,
+    CLI_CATEGORIES,
+    CLI_EXEMPT,
+    CLI_MISSING,
+    COMMANDS,
+    EXEMPT,
+    MISSING,
+    Route,
+)
 from tests.registers import as_yaml, minimal, people
 
 
@@ -519,3 +529,29 @@ def test_marketing_audience_preview_counts_as_its_route(marketing_world: World) 
     assert json.loads(preview.stdout) == api.json() and api.json()["purpose"] == "newsletter"
     assert sum(api.json()["excluded"].values()) + api.json()["members"] == 1
     assert "prospect@example.test" not in preview.stdout
+
+
+def _canonical(command: str) -> str:
+    head, _, rest = command.partition(" ")
+    return " ".join(part for part in (ALIASES.get(head, head), rest) if part)
+
+
+def test_every_cli_command_has_a_route_an_exemption_or_a_reason() -> None:
+    """R-123, the reverse: a command without a route is an operation developers cannot automate."""
+    commands = {_canonical(command) for command in cli_commands()}
+    listed = set(COMMANDS.values()) | CLI_EXEMPT.keys() | CLI_MISSING.keys()
+
+    assert sorted(commands - listed) == [], (
+        "give these commands a route, or list them in tests/parity_table.py"
+    )
+    assert sorted((CLI_EXEMPT.keys() | CLI_MISSING.keys()) - commands) == [], "these commands no longer exist"
+    assert not CLI_EXEMPT.keys() & CLI_MISSING.keys()
+    assert not set(COMMANDS.values()) & (CLI_EXEMPT.keys() | CLI_MISSING.keys())
+    assert set(CLI_EXEMPT.values()) <= CLI_CATEGORIES.keys()
+
+
+def test_no_missing_command_has_its_route_yet(app: FastAPI) -> None:
+    """When one is added, map it in COMMANDS and drop it from CLI_MISSING: the list only shrinks."""
+    routes = api_routes(app)
+
+    assert sorted(command for command, (route, _) in CLI_MISSING.items() if route in routes) == []
