@@ -85,7 +85,7 @@ def run(now: Now = None, as_json: Json = False) -> None:
         sent = art14.send_all(db, actor, keys, now=at, base_url=settings.base_url)
         trends.snapshot_all(db, keys, now=at)
     report = {
-        slug: {"suspended": s.suspended, "resumed": s.resumed, "art14_emailed": sent[slug].emailed if slug in sent else 0,
+        slug: {"suspended": s.suspended, "alerted": s.alerted, "resumed": s.resumed, "art14_emailed": sent[slug].emailed if slug in sent else 0,
                "art14_letters": sent[slug].letters if slug in sent else 0}
         for slug, s in swept.items()
     }  # fmt: skip
