@@ -1,6 +1,6 @@
 """Processor mode: the client controllers the company processes data for, with their DPAs (Art. 28)."""
 
-from . import ending, instructions, subprocessors, vault
+from . import ending, flows, instructions, subprocessors, vault
 from .ending.models import ContractEnd
 from .errors import ClientNotFound
 from .schemas import ClientRead, SubProcessorRead
@@ -14,6 +14,7 @@ __all__ = [
     "SubProcessorChange",
     "SubProcessorRead",
     "ending",
+    "flows",
     "get_client",
     "instructions",
     "list_clients",

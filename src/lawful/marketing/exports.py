@@ -44,7 +44,6 @@ def export(
         )
     if not processing.dpa_complete(target):
         raise RecipientRefused(f"{recipient!r} has no DPA on record; nothing may flow to it (Art. 28)")
-    ensure_transfer_valid(actor, organisation_id, purpose, target)
     activity = next((a for a in register.activities if a.key == purpose), None)
     if activity is None:
         raise decisions.UnknownPurpose(f"{purpose!r} is not an activity of the register")
@@ -53,7 +52,7 @@ def export(
         _ensure_partner_allowed(actor, register, organisation_id, purpose, recipient)
     if recipient not in activity.recipients:
         raise RecipientRefused(f"{recipient!r} is not a recipient of {purpose!r} in the register")
-    _ensure_sub_processor_cleared(db, actor, register, organisation_id, purpose, recipient)
+    ensure_may_flow(db, actor, register, organisation_id, purpose, target)
     allowed = sorted(set(target.fields) & set(activity.data_categories))
     if partner:
         audience = _partner_audience(db, actor, organisation_id, purpose, recipient)
@@ -117,14 +116,23 @@ def hold_unnotified(db: Session, audience: Audience) -> None:
         audience.excluded["art14_notice_pending"] += len(owed)
 
 
-def ensure_transfer_valid(
-    actor: Actor, organisation_id: uuid.UUID, purpose: str, target: processing.Recipient
+def ensure_may_flow(
+    db: Session,
+    actor: Actor,
+    register: processing.Register,
+    organisation_id: uuid.UUID,
+    purpose: str,
+    target: processing.Recipient,
 ) -> None:
-    """R-114, T-40: nothing flows to a recipient whose transfer mechanism lapsed; the refusal is on record."""
-    if (reason := processing.transfer_suspension(target, clock.today())) is not None:
+    """R-114, R-104: the one rule of every lane (clients.flows); the refusal is on record."""
+    client = processing.client_of(register, purpose)
+    found = clients.flows.held(
+        db, organisation_id=organisation_id, recipient=target, client=client.key if client else None
+    )
+    if found is not None:
         raise RecipientRefused(
-            f"recipient: {reason}",
-            record=_refusal(actor, organisation_id, purpose, target.key, reason, "transfer_suspended"),
+            f"recipient: {found.reason}",
+            record=_refusal(actor, organisation_id, purpose, target.key, found.reason, found.outcome),
         )
 
 
@@ -144,28 +152,6 @@ def _ensure_partner_allowed(
     raise RecipientRefused(
         f"recipient: {reason}", record=_refusal(actor, organisation_id, purpose, recipient, reason)
     )
-
-
-def _ensure_sub_processor_cleared(
-    db: Session,
-    actor: Actor,
-    register: processing.Register,
-    organisation_id: uuid.UUID,
-    purpose: str,
-    recipient: str,
-) -> None:
-    """R-104, Art. 28(2): a client's data reach a sub-processor told to it only once the client could object."""
-    client = processing.client_of(register, purpose)
-    if client is None:
-        return
-    why = clients.subprocessors.blocked(
-        db, organisation_id=organisation_id, client=client.key, recipient=recipient
-    )
-    if why is not None:
-        reason = f"{recipient!r} may not receive {client.key!r}'s data yet ({why}, Art. 28(2))"
-        raise RecipientRefused(
-            f"recipient: {reason}", record=_refusal(actor, organisation_id, purpose, recipient, reason)
-        )
 
 
 def _partner_audience(

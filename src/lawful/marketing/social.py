@@ -12,7 +12,7 @@ from lawful.actor import Actor
 
 from . import rules
 from .errors import PlatformUnreachable, RecipientRefused, UnknownRecipient
-from .exports import ensure_transfer_valid, hold_unnotified
+from .exports import ensure_may_flow, hold_unnotified
 from .models import AudienceMember, AudienceUpload
 from .service import Audience, unarchived_values
 
@@ -57,7 +57,7 @@ def upload(
     )
     if target.endpoint is None:
         raise RecipientRefused(f"recipient: {recipient!r} has no endpoint in the register")
-    ensure_transfer_valid(actor, organisation_id, purpose, target)
+    ensure_may_flow(db, actor, register, organisation_id, purpose, target)
     hashed = target.audience_upload is not None and target.audience_upload.hashed
     fields = sorted(set(target.fields) & set(activity.data_categories))
     members, excluded = _audience(db, organisation_id=organisation_id, purpose=purpose, fields=fields)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import audit, clock, crypto, keystore, processing
+from lawful import audit, clients, clock, crypto, keystore, processing
 from lawful.actor import Actor
 from lawful.errors import Forbidden
 
@@ -25,7 +25,7 @@ from .rules import Status
 
 SUMMARY = {"notify_recipients": "recipients_notified", "notify_decision": "recipients_told_of_decision"}
 CLOSED = (str(rules.Status.COMPLETED), str(rules.Status.REFUSED))
-TRANSFER_SUSPENDED = "transfer suspended: mechanism expired (R-114)"
+HELD = "held back: {reason}"
 
 
 def send(
@@ -40,7 +40,7 @@ def send(
 ) -> dict[str, str]:
     """The first attempt for each recipient; a task for staff where there is nothing to post to."""
     endpoints = {r.name: r.endpoint for r in register.recipients}
-    lapsed = _suspended(register)
+    lapsed = _held(db, register, request)
     for name, payload in messages.items():
         notice = RecipientNotice(
             id=uuid.uuid4(),
@@ -65,10 +65,15 @@ def send(
     return _summarise(db, request, step)
 
 
-def _suspended(register: processing.Register) -> dict[str, str]:
-    today = clock.today()
-    found = {r.name: processing.transfer_suspension(r, today) for r in register.recipients}
-    return {name: reason for name, reason in found.items() if reason}
+def _held(db: Session, register: processing.Register, request: Request) -> dict[str, str]:
+    """The recipients nothing may be posted to now, each with why (clients.flows: the rule of every lane).
+    The data are the company's own: a client's requests are forwarded and answered by the client (R-102),
+    whose instruction lawful carries out without telling recipients itself."""
+    found = {
+        r.name: clients.flows.held(db, organisation_id=request.organisation_id, recipient=r, client=None)
+        for r in register.recipients
+    }
+    return {name: held.reason for name, held in found.items() if held is not None}
 
 
 def due(db: Session, *, now: datetime) -> list[uuid.UUID]:
@@ -95,7 +100,7 @@ def retry(db: Session, actor: Actor, keys: keystore.Keys, *, notice_id: uuid.UUI
         _to_staff(db, actor, request, notice, "no endpoint")
     else:
         payload = json.loads(crypto.decrypt(keys.outbox, notice.payload, context=_context(notice)))
-        lapsed = _suspended(register).get(notice.recipient)
+        lapsed = _held(db, register, request).get(notice.recipient)
         _attempt(db, actor, request, notice, endpoint, payload, suspended=lapsed)
     db.flush()
     _summarise(db, request, notice.step)
@@ -233,9 +238,9 @@ def _attempt(
     *,
     suspended: str | None = None,
 ) -> None:
-    """A recipient whose transfer mechanism lapsed is not posted to (R-114): the notice waits in the retries
-    for the renewal, then goes to staff like any undelivered one."""
-    error = TRANSFER_SUSPENDED if suspended else recipients.deliver(endpoint, payload)
+    """A recipient held back (a lapsed transfer mechanism, R-114; a sub-processor the client may still object
+    to, R-104) is not posted to: the notice waits in the retries, then goes to staff like any undelivered one."""
+    error = HELD.format(reason=suspended) if suspended else recipients.deliver(endpoint, payload)
     now = clock.now()
     notice.attempts += 1
     if error is None:
