@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lawful import breaches, clients, clock, dsr, keystore, notices, processing, retention, staff, subjects
 from lawful.decisions import Export, exports
-from lawful.dsr import disclosures
+from lawful.dsr import deletions, disclosures
 from lawful.intake.models import UpdateLink
 from lawful.staff.rules import PERMISSIONS, Role
 from tests.clients.processor_world import with_client
@@ -178,12 +178,23 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
         resolution="",
     )
     db.add(flagged)
+    deletion = deletions.schedule(  # an automatic deletion of ours; theirs has none of that id
+        db,
+        ACTOR,
+        organisation_id=ours,
+        subject_id=person.id,
+        trigger=deletions.Trigger.CONSENT_WITHDRAWN,
+        trigger_id=uuid.uuid4(),
+        activity="newsletter",
+        triggered_at=datetime.now(UTC),
+    )
     member = make_staff(db, keys, ours, [Role.AUDITOR]).user
     grant = db.scalars(select(staff.StaffGrant).where(staff.StaffGrant.staff_id == member.id)).one()
     db.commit()
     return {
         "grant_id": str(grant.id),
         "disclosure_id": str(disclosure.id),
+        "deletion_id": str(deletion.id),
         "reference": breach.reference,  # theirs has no case of that number
         "run_id": str(run.id),
         "subject_id": str(person.id),

@@ -78,6 +78,14 @@ COMMANDS: dict[Route, str] = {
     ("POST", "/api/dsr/disclosures/{disclosure_id}/approve"): "dsr disclosures approve",
     ("POST", "/api/dsr/disclosures/{disclosure_id}/disclose"): "dsr disclosures disclose",
     ("POST", "/api/dsr/disclosures/{disclosure_id}/lift-prohibition"): "dsr disclosures lift-prohibition",
+    ("GET", "/api/dsr/deletions"): "dsr deletions list",
+    ("GET", "/api/dsr/deletions/{deletion_id}"): "dsr deletions show",
+    ("POST", "/api/dsr/deletions/run"): "dsr deletions run",  # the key's organisation only
+    ("POST", "/api/dsr/sweep"): "dsr sweep",  # the key's organisation only
+    ("GET", "/api/dsr/tombstones"): "dsr tombstones status",
+    ("POST", "/api/dsr/tombstones/apply"): "dsr tombstones apply",  # a dry run that finds some: `found_some`
+    ("POST", "/api/dsr/tombstones/sweep"): "dsr tombstones sweep",
+    ("POST", "/api/mail/deliver"): "mail deliver",  # the key's organisation's mail only
     # the purpose gate
     ("POST", "/api/decisions"): "decide check",
     ("POST", "/api/decisions/batch"): "decide check",  # the same question, one person per call
@@ -212,14 +220,6 @@ CLI_MISSING: dict[str, tuple[Route, str]] = {
     "connectors events import": (("POST", "/api/connectors/events/import"), "not built yet"),
     "connectors find": (("POST", "/api/connectors/find"), "not built yet"),
     "connectors retention run": (("POST", "/api/connectors/retention/run"), "not built yet"),
-    "dsr deletions list": (("GET", "/api/dsr/deletions"), "not built yet"),
-    "dsr deletions run": (("POST", "/api/dsr/deletions/run"), "not built yet"),
-    "dsr deletions show": (("GET", "/api/dsr/deletions/{deletion_id}"), "not built yet"),
-    "dsr sweep": (("POST", "/api/dsr/sweep"), "not built yet"),
-    "dsr tombstones apply": (("POST", "/api/dsr/tombstones/apply"), "not built yet"),
-    "dsr tombstones status": (("GET", "/api/dsr/tombstones"), "not built yet"),
-    "dsr tombstones sweep": (("POST", "/api/dsr/tombstones/sweep"), "not built yet"),
-    "mail deliver": (("POST", "/api/mail/deliver"), "not built yet"),
     "marketing phone suppress": (("POST", "/api/phone/suppressions"), "not built yet"),
     "notice check": (("GET", "/api/notices/{kind}/check"), "not built yet"),
     "register diff": (("GET", "/api/register/versions/{number}/diff"), "not built yet"),

@@ -217,6 +217,14 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/dsr/disclosures/{disclosure_id}/approve"): Rule(DISCLOSURES),  # then 409: approved
     ("POST", "/api/dsr/disclosures/{disclosure_id}/disclose"): Rule(DISCLOSURES),  # 409 until approved
     ("POST", "/api/dsr/disclosures/{disclosure_id}/lift-prohibition"): Rule(DISCLOSURES),
+    ("GET", "/api/dsr/deletions"): Rule(P({"dsr:read"}), query={"status": "scheduled"}),
+    ("GET", "/api/dsr/deletions/{deletion_id}"): Rule(P({"dsr:read"})),
+    ("POST", "/api/dsr/deletions/run"): Rule(P({"dsr:write"})),  # the key's organisation only
+    ("POST", "/api/dsr/sweep"): Rule(P({"dsr:write"})),
+    ("GET", "/api/dsr/tombstones"): Rule(P({"dsr:read"})),
+    ("POST", "/api/dsr/tombstones/apply"): Rule(P({"dsr:write"}), {"dry_run": True}),
+    ("POST", "/api/dsr/tombstones/sweep"): Rule(P({"dsr:write"})),
+    ("POST", "/api/mail/deliver"): Rule(P({"dsr:write"})),  # the key's organisation's mail only
     ("POST", "/api/decisions"): Rule(P({"decisions:ask"})),
     ("POST", "/api/decisions/batch"): Rule(P({"decisions:ask"})),
     ("POST", "/api/subjects/read"): Rule(P({"personal_data:read"})),

@@ -52,6 +52,7 @@ from lawful.decisions import pages as decision_pages
 from lawful.decisions import routes as decision_routes
 from lawful.dsr import pages as dsr_pages
 from lawful.dsr import routes as dsr_routes
+from lawful.dsr.deletions import routes as dsr_deletion_routes
 from lawful.dsr.disclosures import pages as dsr_disclosure_pages
 from lawful.dsr.disclosures import routes as dsr_disclosure_routes
 from lawful.dsr.notices import pages as dsr_notice_pages
@@ -60,6 +61,7 @@ from lawful.dsr.queue import pages as dsr_queue_pages
 from lawful.errors import LawfulError
 from lawful.intake import pages as intake_pages
 from lawful.intake import routes as intake_routes
+from lawful.mail import routes as mail_routes
 from lawful.marketing import pages as marketing_pages
 from lawful.marketing import routes as marketing_routes
 from lawful.notices import pages as notice_pages
@@ -154,6 +156,7 @@ def create_app(settings: Settings) -> FastAPI:
         marketing_routes.router,
         dsr_notice_routes.router,  # before /api/dsr/{request_id}: /api/dsr/tasks is not an id
         dsr_disclosure_routes.router,  # before /api/dsr/{request_id} too
+        dsr_deletion_routes.router,  # and this one: /api/dsr/deletions and /api/dsr/tombstones are no ids
         dsr_routes.router,
         decision_routes.router,
         subject_routes.router,
@@ -174,6 +177,7 @@ def create_app(settings: Settings) -> FastAPI:
         client_routes.router,
         client_forwarding_routes.router,  # /api/clients/{key}/requests
         retention_routes.router,
+        mail_routes.router,
     ):
         app.include_router(router)
     for page_router in (

@@ -5,6 +5,7 @@ command imports what it needs when it runs: `lawful serve` pays for no other com
 domains it does not serve.
 """
 
+import dataclasses
 import gc
 import importlib
 import sys
@@ -384,13 +385,15 @@ app.add_typer(mail_cli, name="mail")
 
 
 @mail_cli.command("deliver")
-def deliver_mail() -> None:
+def deliver_mail(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Send every message that is due now (what the worker does every minute)."""
     from lawful import jobs, keystore
 
     settings = terminal.settings()
     load_models()  # as the worker: marketing's send-time screen registers with the mail on import (R-36)
     done = jobs.deliver_units(settings, keystore.open_keys(settings))  # short units: opt-outs get in
+    if terminal.emit(dataclasses.asdict(done), as_json=as_json):
+        return
     terminal.out.print(f"{done.sent} message(s) sent, {done.retrying} to retry")
     if done.failed:
         reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(done.failed.items()))

@@ -5,8 +5,9 @@ The huey instance exists at import (tasks must be declared on it) but stores not
 Until then `kick()` does nothing: queued work waits in the outbox for the periodic sweep or the CLI.
 """
 
+import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from importlib.util import find_spec
 from time import monotonic, sleep
@@ -154,19 +155,34 @@ def deliver_mail() -> int:
     return deliver_units(settings, keystore.open_keys(settings), until=monotonic() + MAIL_RUN).sent
 
 
-def deliver_units(settings: Settings, keys: keystore.Keys, *, until: float | None = None) -> mail.Delivery:
+def deliver_units(
+    settings: Settings,
+    keys: keystore.Keys,
+    *,
+    until: float | None = None,
+    organisation_id: uuid.UUID | None = None,
+    units: Callable[[], AbstractContextManager[Session]] | None = None,
+) -> mail.Delivery:
     """Deliver what is due in units of work of at most MAIL_BATCH messages and MAIL_UNIT_SECONDS each
     (committed each by the unit, so an opt-out waits for one short unit at most), until none is due or
-    the monotonic clock passes `until`; the worker's task and `lawful mail deliver` both run it."""
+    the monotonic clock passes `until`; the worker's task, `lawful mail deliver` and its route run it.
+    `units` gives each unit of work (a route's checkpoints of its own session; by default one session
+    each); `organisation_id`: that organisation's messages only."""
     url = settings.resolved_database_url()
     total = mail.Delivery()
     connection = mail.Connection(settings)  # one SMTP session across the units
     limit = MAIL_BATCH
     try:
         while True:
-            with work.unit(sessions(url)) as session:
+            with units() if units is not None else work.unit(sessions(url)) as session:
                 done = mail.deliver(
-                    session, keys, settings, limit=limit, seconds=MAIL_UNIT_SECONDS, connection=connection
+                    session,
+                    keys,
+                    settings,
+                    limit=limit,
+                    seconds=MAIL_UNIT_SECONDS,
+                    connection=connection,
+                    organisation_id=organisation_id,
                 )
             total += done
             if done.handled < limit and not done.deferred:
@@ -179,6 +195,13 @@ def deliver_units(settings: Settings, keys: keystore.Keys, *, until: float | Non
                 sleep(SQLITE_YIELD)
     finally:
         connection.close()
+
+
+@contextmanager
+def checkpoints(db: Session) -> Iterator[Session]:
+    """Units of work on one open session (a route's): each committed when its block ends."""
+    yield db
+    work.checkpoint(db)
 
 
 @huey.periodic_task(crontab(minute="*"))

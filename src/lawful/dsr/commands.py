@@ -243,22 +243,14 @@ def apply_tombstones(
             dry_run=dry_run,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-    summary = {
-        "tombstones": found.tombstones,
-        "erased_again": found.subjects,
-        "collections": found.collections,
-        "exclusion_entries": found.exclusions,
-        "queued_mail": found.messages,
-        "dry_run": dry_run,
-    }
-    if not terminal.emit(summary, as_json=as_json):
+    if not terminal.emit(found.summary(), as_json=as_json):
         verb = "would be" if dry_run else "were"
         terminal.out.print(
             f"{found.tombstones} tombstone(s): {found.subjects} person(s) {verb} erased again "
             f"({found.collections} collection(s), {found.exclusions} exclusion entr(ies) restored, "
             f"{found.messages} queued message(s) deleted)"
         )
-    if dry_run and (found.subjects or found.exclusions):
+    if found.found_some:
         raise typer.Exit(1)
 
 
@@ -280,11 +272,16 @@ def tombstone_status(as_json: Annotated[bool, typer.Option("--json")] = False) -
 
 
 @tombstones_cli.command("sweep")
-def sweep_tombstones() -> None:
+def sweep_tombstones(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Drop the tombstones older than the backup rotation: no backup that needs them is left."""
     settings = terminal.settings()
-    dropped = tombstones.sweep(keystore.open_keys(settings), rotation_days=settings.backup_rotation_days)
-    terminal.out.print(f"{dropped} tombstone(s) dropped")
+    keys = keystore.open_keys(settings)
+    with terminal.session() as db:
+        dropped = tombstones.sweep_recorded(
+            db, terminal.operator(), keys, rotation_days=settings.backup_rotation_days
+        )
+    if not terminal.emit({"dropped": dropped}, as_json=as_json):
+        terminal.out.print(f"{dropped} tombstone(s) dropped")
 
 
 @cli.command("sweep")

@@ -93,3 +93,7 @@ class NoContact(RuleViolation):
 
 class IdentificationNotAsked(Conflict):
     code = "identification_not_asked"
+
+
+class DeletionNotFound(NotFound):
+    code = "deletion_not_found"

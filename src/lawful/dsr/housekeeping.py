@@ -34,10 +34,15 @@ class Swept:
         return Swept(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
-def sweep(db: Session, actor: Actor, keys: keystore.Keys) -> Swept:
-    """One pass over every organisation; each organisation's deletions audited in the caller's transaction."""
+def sweep(
+    db: Session, actor: Actor, keys: keystore.Keys, *, organisation_id: uuid.UUID | None = None
+) -> Swept:
+    """One pass over one organisation, or over every one (None); each organisation's deletions audited in
+    the caller's transaction."""
     total, now = Swept(), clock.now()
     for organisation in processing.list_organisations(db):
+        if organisation_id is not None and organisation.id != organisation_id:
+            continue
         swept = _sweep_one(db, keys, organisation.id, now)
         if swept != Swept():
             audit.record(db, actor, "dsr.swept", organisation_id=organisation.id, data=asdict(swept))

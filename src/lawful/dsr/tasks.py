@@ -83,7 +83,7 @@ def reapply_tombstones() -> int:
     keys = keystore.open_keys(settings)
     with work.unit(jobs.sessions(settings.resolved_database_url())) as session:
         found = tombstones.apply(session, WORKER, keys)
-    tombstones.sweep(keys, rotation_days=settings.backup_rotation_days)
+        tombstones.sweep_recorded(session, WORKER, keys, rotation_days=settings.backup_rotation_days)
     return found.subjects
 
 

@@ -6,12 +6,13 @@ own writes, a tombstone is committed at once, with the key's destruction when no
 """
 
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, func, or_, select
+from sqlalchemy import ColumnElement, Table, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, consent, keystore, subjects
@@ -37,6 +38,23 @@ class Reapplied:
     copies: int = 0  # answers, case-record addresses, exports, opt-ins of the person (artefacts.py)
     dry_run: bool = False
     erased: list[str] = field(default_factory=list)
+
+    @property
+    def found_some(self) -> bool:
+        """A dry run that found people to erase again or exclusions to restore: the restore needs `apply`."""
+        return self.dry_run and bool(self.subjects or self.exclusions)
+
+    def summary(self) -> dict[str, int | bool]:
+        """What `lawful dsr tombstones apply --json` and its route answer alike (counts, no identifiers)."""
+        return {
+            "tombstones": self.tombstones,
+            "erased_again": self.subjects,
+            "collections": self.collections,
+            "exclusion_entries": self.exclusions,
+            "queued_mail": self.messages,
+            "dry_run": self.dry_run,
+            "found_some": self.found_some,
+        }
 
 
 @dataclass(frozen=True)
@@ -115,27 +133,59 @@ def identity_lookups(db: Session, subject_id: uuid.UUID) -> list[str]:
     )
 
 
-def all_tombstones(keys: keystore.Keys) -> list[Tombstone]:
+def all_tombstones(keys: keystore.Keys, *, organisation_id: uuid.UUID | None = None) -> list[Tombstone]:
+    """The tombstones of one organisation, or of every one (None), oldest first."""
+    query = select(Tombstone).where(*_of(organisation_id)).order_by(Tombstone.erased_at)
     with make_sessionmaker(keys.store.engine)() as store:
-        return list(store.scalars(select(Tombstone).order_by(Tombstone.erased_at)))
+        return list(store.scalars(query))
 
 
-def status(keys: keystore.Keys) -> tuple[int, datetime | None]:
+def status(keys: keystore.Keys, *, organisation_id: uuid.UUID | None = None) -> tuple[int, datetime | None]:
     """How many tombstones are kept, and when the newest erasure was."""
+    query = select(func.count(), func.max(Tombstone.erased_at)).where(*_of(organisation_id))
     with make_sessionmaker(keys.store.engine)() as store:
-        count, newest = store.execute(select(func.count(), func.max(Tombstone.erased_at))).one()
+        count, newest = store.execute(query).one()
     return int(count), newest
 
 
-def sweep(keys: keystore.Keys, *, rotation_days: int) -> int:
+def _of(organisation_id: uuid.UUID | None) -> list[ColumnElement[bool]]:
+    # the key store is no scoped session: a route acting for one organisation names it here
+    return [] if organisation_id is None else [Tombstone.organisation_id == organisation_id]
+
+
+def sweep(keys: keystore.Keys, *, rotation_days: int, organisation_id: uuid.UUID | None = None) -> int:
     """Drop the tombstones no backup can need any more (every older backup has rotated out)."""
+    return sum(_drop_expired(keys, rotation_days, organisation_id).values())
+
+
+def sweep_recorded(
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    rotation_days: int,
+    organisation_id: uuid.UUID | None = None,
+) -> int:
+    """`sweep`, with an audit entry for each organisation whose tombstones were dropped."""
+    dropped = _drop_expired(keys, rotation_days, organisation_id)
+    for organisation, count in sorted(dropped.items()):
+        audit.record(db, actor, "dsr.tombstones_swept", organisation_id=organisation, data={"dropped": count})
+    return sum(dropped.values())
+
+
+def _drop_expired(
+    keys: keystore.Keys, rotation_days: int, organisation_id: uuid.UUID | None
+) -> Counter[uuid.UUID]:
     now = clock.now()
-    expired = [t.id for t in all_tombstones(keys) if rules.tombstone_expired(t.erased_at, now, rotation_days)]
-    if not expired:
-        return 0
-    with keys.store.transaction() as store:
-        store.execute(delete(Tombstone).where(Tombstone.id.in_(expired)))
-    return len(expired)
+    expired = [
+        t
+        for t in all_tombstones(keys, organisation_id=organisation_id)
+        if rules.tombstone_expired(t.erased_at, now, rotation_days)
+    ]
+    if expired:
+        with keys.store.transaction() as store:
+            store.execute(delete(Tombstone).where(Tombstone.id.in_([t.id for t in expired])))
+    return Counter(t.organisation_id for t in expired)
 
 
 def apply(
@@ -145,9 +195,11 @@ def apply(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    organisation_id: uuid.UUID | None = None,
 ) -> Reapplied:
-    """After a restore: erase again every person a tombstone names, as the erasure did; a second run finds none."""
-    tombstones = all_tombstones(keys)
+    """After a restore: erase again every person a tombstone names (of one organisation, or of every one),
+    as the erasure did; a second run finds none."""
+    tombstones = all_tombstones(keys, organisation_id=organisation_id)
     result = Reapplied(tombstones=len(tombstones), dry_run=dry_run)
     for done, tombstone in enumerate(tombstones, start=1):
         _exclude(db, actor, tombstone, result)

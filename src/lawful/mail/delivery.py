@@ -107,6 +107,7 @@ def deliver(
     limit: int = 50,
     seconds: float | None = None,
     connection: "Connection | None" = None,
+    organisation_id: uuid.UUID | None = None,
 ) -> Delivery:
     """Send what is due; each message is claimed (SKIP LOCKED on PostgreSQL) so two workers never send it twice.
 
@@ -117,13 +118,16 @@ def deliver(
     The claim holds a write lock until the caller's unit of work commits (all of SQLite, the claimed rows on
     PostgreSQL), and an opt-out waits for it. With `seconds`, no message is started once that time has
     passed (one always is): the rest stay pending, untouched, for the next unit, and are screened again.
-    A `connection` given by the caller is used and left open for its next unit."""
+    A `connection` given by the caller is used and left open for its next unit. With `organisation_id`,
+    only that organisation's messages are claimed (an API key's call)."""
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.status == "pending", OutboxMessage.send_after <= clock.now())
         .order_by(OutboxMessage.send_after)
         .limit(limit)
     )
+    if organisation_id is not None:
+        query = query.where(OutboxMessage.organisation_id == organisation_id)
     if db.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     outcomes: Counter[str] = Counter()

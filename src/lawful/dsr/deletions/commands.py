@@ -1,7 +1,7 @@
 """`lawful dsr deletions …`: the automatic deletions after a withdrawn consent or an upheld objection."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich import box
@@ -12,11 +12,11 @@ from lawful import clock, keystore, terminal, work
 
 from .. import deletions
 from ..models import Request
+from .schemas import STATUSES, DeletionRead, DeletionRun
 
 cli = typer.Typer(
     help="Automatic deletions after a withdrawn consent or an upheld objection (R-62).", no_args_is_help=True
 )
-STATUSES = ("scheduled", "done")
 TRIGGERS = {
     "consent_withdrawn": "withdrawal",
     "objection_upheld": "objection",
@@ -40,7 +40,10 @@ def list_deletions(
             db, organisation_id=terminal.organisation_id(db, org), status=status, limit=limit
         )
         references = deletions.references(db, request_ids=[d.request_id for d in found if d.request_id])
-        rows = [_deletion_row(d, references.get(d.request_id) if d.request_id else None) for d in found]
+        rows = [
+            DeletionRead.of(d, references.get(d.request_id) if d.request_id else None).model_dump()
+            for d in found
+        ]
     if terminal.emit(rows, as_json=as_json):
         return
     table = Table("id", "trigger", "activity", "status", "when", "deleted/kept", box=box.SIMPLE_HEAD)
@@ -78,7 +81,7 @@ def show_deletion(
             raise typer.BadParameter(
                 "no such deletion" if not found else "several deletions start so", param_hint="DELETION_ID"
             )
-        row = _deletion_row(found[0], _reference(db, found[0].request_id))
+        row = DeletionRead.of(found[0], _reference(db, found[0].request_id)).model_dump()
     if terminal.emit(row, as_json=as_json):
         return
     table = Table("category", "activity", "outcome", "why", "until")
@@ -100,7 +103,7 @@ def show_deletion(
 
 
 @cli.command("run")
-def run_deletions() -> None:
+def run_deletions(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Schedule what new withdrawals and objections call for and carry out what is due (what the worker does)."""
     settings = terminal.settings()
     keys = keystore.open_keys(settings)
@@ -111,25 +114,8 @@ def run_deletions() -> None:
         for deletion_id in deletions.due(db, now=clock.now()):
             done += deletions.execute(db, terminal.operator(), keys, deletion_id=deletion_id) is not None
             work.checkpoint(db)  # each deletion durable on its own, as in the worker
-    terminal.out.print(f"{planned} deletion(s) scheduled, {done} carried out")
-
-
-def _deletion_row(row: deletions.Deletion, reference: str | None) -> dict[str, Any]:
-    return {
-        "id": str(row.id),
-        "trigger": row.trigger,
-        "activity": row.activity,
-        "subject_id": str(row.subject_id),  # pseudonymous: the record outlives a whole erasure
-        "request": reference,
-        "status": row.status,
-        "triggered_at": row.triggered_at.isoformat(),
-        "due_at": row.due_at.isoformat(),
-        "executed_at": row.executed_at.isoformat() if row.executed_at else None,
-        "deleted": row.result.get("deleted", []),
-        "kept": row.result.get("kept", []),
-        "whole": bool(row.result.get("whole")),
-        "why_not_whole": row.result.get("why_not_whole"),
-    }
+    if not terminal.emit(DeletionRun(scheduled=planned, carried_out=done).model_dump(), as_json=as_json):
+        terminal.out.print(f"{planned} deletion(s) scheduled, {done} carried out")
 
 
 def _reference(db: Session, request_id: uuid.UUID | None) -> str | None:

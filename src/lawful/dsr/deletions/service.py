@@ -8,7 +8,7 @@ is also scheduled in the privacy officer's own transaction (objections.py).
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,10 +77,11 @@ def find(db: Session, *, trigger: Trigger, trigger_id: uuid.UUID) -> Deletion | 
     ).first()
 
 
-def plan(db: Session, actor: Actor) -> int:
-    """The sweep's first half: schedule every withdrawal and objection not scheduled yet."""
+def plan(db: Session, actor: Actor, *, organisation_id: uuid.UUID | None = None) -> int:
+    """The sweep's first half: schedule every withdrawal and objection not scheduled yet (of one
+    organisation, or of every one: None)."""
     found = 0
-    for org_id, subject_id, purpose, event_id, at in _withdrawals(db):
+    for org_id, subject_id, purpose, event_id, at in _withdrawals(db, organisation_id):
         schedule(
             db,
             actor,
@@ -92,10 +93,10 @@ def plan(db: Session, actor: Actor) -> int:
             triggered_at=at,
         )
         found += 1
-    for subject_id, org_id in _children(db):
+    for subject_id, org_id in _children(db, organisation_id):
         _child_discovered(db, actor, subject_id=subject_id, organisation_id=org_id)
         found += 1
-    for objection in _objections(db):
+    for objection in _objections(db, organisation_id):
         marketing = objection.kind == "direct_marketing"
         schedule(
             db,
@@ -112,11 +113,21 @@ def plan(db: Session, actor: Actor) -> int:
     return found
 
 
-def _withdrawals(db: Session) -> list[tuple[uuid.UUID, uuid.UUID, str, uuid.UUID, datetime]]:
-    """Consents whose latest event is a withdrawal, since the newest one already scheduled."""
-    since = db.scalar(
-        select(func.max(Deletion.triggered_at)).where(Deletion.trigger == str(Trigger.CONSENT_WITHDRAWN))
+def _withdrawals(
+    db: Session, organisation_id: uuid.UUID | None
+) -> list[tuple[uuid.UUID, uuid.UUID, str, uuid.UUID, datetime]]:
+    """Consents whose latest event is a withdrawal, since the newest one already scheduled.
+
+    "Since" is counted per organisation: a run for one organisation must not make the next run for every
+    organisation step over another's older withdrawals."""
+    newest = select(Deletion.organisation_id, func.max(Deletion.triggered_at)).where(
+        Deletion.trigger == str(Trigger.CONSENT_WITHDRAWN)
     )
+    if organisation_id is not None:
+        newest = newest.where(Deletion.organisation_id == organisation_id)
+    since: dict[uuid.UUID, datetime] = {
+        org: at for org, at in db.execute(newest.group_by(Deletion.organisation_id))
+    }
     done = select(Deletion.trigger_id).where(Deletion.trigger == str(Trigger.CONSENT_WITHDRAWN))
     state = consent.ConsentState
     query = select(
@@ -125,19 +136,28 @@ def _withdrawals(db: Session) -> list[tuple[uuid.UUID, uuid.UUID, str, uuid.UUID
         state.state == str(consent.ConsentStatus.WITHDRAWN),
         ~state.purpose.startswith("cookies:"),
         state.event_id.not_in(done),
+        or_(
+            state.organisation_id.not_in(since) if since else true(),
+            *(
+                and_(state.organisation_id == org, state.updated_at >= at - SWEEP_OVERLAP)
+                for org, at in since.items()
+            ),
+        ),
     )
-    if since is not None:
-        query = query.where(state.updated_at >= since - SWEEP_OVERLAP)
+    if organisation_id is not None:
+        query = query.where(state.organisation_id == organisation_id)
     return [tuple(row) for row in db.execute(query.order_by(state.updated_at))]  # type: ignore[misc]
 
 
-def _children(db: Session) -> list[tuple[uuid.UUID, uuid.UUID]]:
+def _children(db: Session, organisation_id: uuid.UUID | None) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """People flagged as children whose deletion was never scheduled (a flag from before the hook)."""
     done = select(Deletion.trigger_id).where(Deletion.trigger == str(Trigger.CHILD_DISCOVERED))
     subject = subjects.Subject
     query = select(subject.id, subject.organisation_id).where(
         subject.child.is_(True), subject.id.not_in(done)
     )
+    if organisation_id is not None:
+        query = query.where(subject.organisation_id == organisation_id)
     return [(sid, org) for sid, org in db.execute(query)]
 
 
@@ -164,22 +184,21 @@ def _flagged(db: Session, actor: Actor, subject: subjects.Subject) -> None:
 subjects.on_child_flagged(_flagged)
 
 
-def _objections(db: Session) -> list[subjects.Objection]:
+def _objections(db: Session, organisation_id: uuid.UUID | None) -> list[subjects.Objection]:
     done = select(Deletion.trigger_id).where(
         Deletion.trigger.in_([str(Trigger.MARKETING_OBJECTION), str(Trigger.OBJECTION_UPHELD)])
     )
     objection = subjects.Objection
-    return list(
-        db.scalars(
-            select(objection).where(
-                or_(
-                    objection.kind == "direct_marketing",
-                    and_(objection.kind == "legitimate_interest", objection.outcome == "upheld"),
-                ),
-                objection.id.not_in(done),
-            )
-        )
+    query = select(objection).where(
+        or_(
+            objection.kind == "direct_marketing",
+            and_(objection.kind == "legitimate_interest", objection.outcome == "upheld"),
+        ),
+        objection.id.not_in(done),
     )
+    if organisation_id is not None:
+        query = query.where(objection.organisation_id == organisation_id)
+    return list(db.scalars(query))
 
 
 def _objection_request(db: Session, objection: subjects.Objection) -> uuid.UUID | None:
@@ -198,15 +217,12 @@ def _objection_request(db: Session, objection: subjects.Objection) -> uuid.UUID 
     )
 
 
-def due(db: Session, *, now: datetime) -> list[uuid.UUID]:
-    """Scheduled deletions whose time has come, oldest first."""
-    return list(
-        db.scalars(
-            select(Deletion.id)
-            .where(Deletion.status == "scheduled", Deletion.due_at <= now)
-            .order_by(Deletion.due_at)
-        )
-    )
+def due(db: Session, *, now: datetime, organisation_id: uuid.UUID | None = None) -> list[uuid.UUID]:
+    """Scheduled deletions whose time has come, oldest first (of one organisation, or of every one)."""
+    query = select(Deletion.id).where(Deletion.status == "scheduled", Deletion.due_at <= now)
+    if organisation_id is not None:
+        query = query.where(Deletion.organisation_id == organisation_id)
+    return list(db.scalars(query.order_by(Deletion.due_at)))
 
 
 def list_deletions(
