@@ -86,6 +86,16 @@ def _user(world: World, email: str) -> staff.StaffUser | None:
         return staff.find_by_email(db, email=email)
 
 
+def _theirs(world: World, scopes: list[str]) -> dict[str, str]:
+    """A second organisation and a key of it (from now on the CLI needs `--org acme`)."""
+    with world.sessions() as db:
+        document = minimal()
+        document["organisation"]["slug"] = "other"
+        token = make_api_key(db, make_register(db, document).organisation_id, scopes)
+        db.commit()
+    return bearer(token)
+
+
 def _key_count(world: World) -> int:
     with world.sessions() as db:
         return db.scalar(select(func.count()).select_from(staff.ApiKey)) or 0
@@ -397,17 +407,27 @@ def test_another_organisations_key_finds_none_of_our_staff_or_keys(
 ) -> None:
     ids = _paths(world)
     before = _ann(world)
-    with world.sessions() as db:
-        document = minimal()
-        document["organisation"]["slug"] = "other"
-        theirs = make_api_key(db, make_register(db, document).organisation_id, sorted(staff.PERMISSIONS))
-        db.commit()
+    theirs = _theirs(world, sorted(staff.PERMISSIONS))
 
-    answer = world.client.request(method, path.format(**ids), json=body, headers=bearer(theirs))
-    listed = world.client.get("/api/staff", headers=bearer(theirs))
+    answer = world.client.request(method, path.format(**ids), json=body, headers=theirs)
+    listed = world.client.get("/api/staff", headers=theirs)
 
     assert answer.status_code == 404, answer.text
     assert listed.status_code == 200 and listed.json() == []
     assert _cli(world, "staff", "list", "--org", "acme") == [before]
     with world.sessions() as db:
         assert db.get_one(staff.ApiKey, uuid.UUID(ids["key_id"])).revoked_at is None
+
+
+def test_another_organisation_adding_one_of_our_staff_emails_is_refused_without_changing_them(
+    world: World,
+) -> None:
+    before = _ann(world)
+    theirs = _theirs(world, ["staff:manage"])
+
+    refused = world.client.post("/api/staff", json={"email": ANN, "roles": ["admin"]}, headers=theirs)
+
+    assert refused.status_code == 409 and refused.json()["error"] == "staff_exists"
+    assert ANN not in refused.text
+    assert _cli(world, "staff", "list", "--org", "acme") == [before]
+    assert len(_entries(world, "staff.added")) == 1  # Ann's own, from the fixture

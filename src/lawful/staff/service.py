@@ -9,6 +9,7 @@ from functools import cache
 import pyotp
 from argon2 import PasswordHasher, profiles
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, crypto, keystore
@@ -100,8 +101,12 @@ def add(
         access_review_due=clock.today() + timedelta(days=365),
         created_at=clock.now(),
     )
-    db.add(user)
-    db.flush()
+    try:
+        with db.begin_nested():  # an email is unique across organisations; a scoped session sees its own only
+            db.add(user)
+            db.flush()
+    except IntegrityError as exc:
+        raise StaffExists("a staff account with this email exists") from exc
     for role in user.roles:
         grants.open_grant(db, actor, user, role, expires_on=expires_on, review_due=review_due)
     audit.record(
