@@ -12,7 +12,19 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lawful import breaches, clients, clock, dsr, keystore, notices, processing, retention, staff, subjects
+from lawful import (
+    breaches,
+    clients,
+    clock,
+    crypto,
+    dsr,
+    keystore,
+    notices,
+    processing,
+    retention,
+    staff,
+    subjects,
+)
 from lawful.decisions import Export, exports
 from lawful.dsr import deletions, disclosures
 from lawful.intake.models import UpdateLink
@@ -190,9 +202,16 @@ def fresh_rows(db: Session, world: World) -> dict[str, str]:
     )
     member = make_staff(db, keys, ours, [Role.AUDITOR]).user
     grant = db.scalars(select(staff.StaffGrant).where(staff.StaffGrant.staff_id == member.id)).one()
+    key = db.scalars(select(staff.ApiKey).where(staff.ApiKey.digest == crypto.token_digest(
+        make_api_key(db, ours, ["register:read"])
+    ))).one()  # fmt: skip
     db.commit()
     return {
         "grant_id": str(grant.id),
+        "staff_id": str(member.id),
+        "key_id": str(key.id),
+        "role": "auditor",
+        "day": "2026-12-25",
         "disclosure_id": str(disclosure.id),
         "deletion_id": str(deletion.id),
         "reference": breach.reference,  # theirs has no case of that number
@@ -246,6 +265,12 @@ def snapshot(engine: Engine, world: World, path_values: dict[str, str]) -> list[
         export = db.get_one(Export, ids["export_id"])
         disclosure = db.get_one(disclosures.Disclosure, ids["disclosure_id"])
         subject = db.get_one(subjects.Subject, ids["subject_id"])
+        member = db.get_one(staff.StaffUser, ids["staff_id"])
+        open_grants = db.scalars(
+            select(staff.StaffGrant.id).where(
+                staff.StaffGrant.staff_id == member.id, staff.StaffGrant.revoked_at.is_(None)
+            )
+        ).all()
         counted = [
             db.scalar(select(func.count()).select_from(model).where(where))
             for model, where in (
@@ -272,4 +297,6 @@ def snapshot(engine: Engine, world: World, path_values: dict[str, str]) -> list[
             ),
             counted,
             (breach.status, breach.risk, breach.approx_subjects, len(case.notes), len(case.decisions)),
+            (member.roles, member.password_hash, sorted(open_grants)),
+            db.get_one(staff.ApiKey, ids["key_id"]).revoked_at,
         ]

@@ -155,6 +155,18 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/notices/changes/{kind}/{number}/mail"): Rule(P({"notice:publish"})),
     ("GET", "/api/staff/access-review"): Rule(P({"audit:read"})),
     ("POST", "/api/staff/grants/{grant_id}/review"): Rule(P({"staff:manage"}), body={}),
+    ("GET", "/api/staff"): Rule(P({"staff:manage"})),
+    ("POST", "/api/staff"): Rule(P({"staff:manage"}), {"email": "{email}", "roles": ["auditor"]}),
+    ("POST", "/api/staff/{staff_id}/grants"): Rule(P({"staff:manage"}), {"role": "auditor"}),
+    ("DELETE", "/api/staff/{staff_id}/grants/{role}"): Rule(P({"staff:manage"})),
+    ("POST", "/api/staff/{staff_id}/password"): Rule(P({"staff:manage"}), {"generate": True}),
+    # a key gives only scopes it holds: staff:manage alone may give staff:manage
+    ("POST", "/api/staff/api-keys"): Rule(P({"staff:manage"}), {"name": "m", "scopes": ["staff:manage"]}),
+    ("DELETE", "/api/staff/api-keys/{key_id}"): Rule(P({"staff:manage"})),
+    ("GET", "/api/audit/head"): Rule(P({"audit:read"})),
+    # the world's register has no analytics tool: whoever is let through finds none
+    ("PUT", "/api/analytics/config"): Rule(P({"register:write"}), {"retention_months": 13}, allowed="404"),
+    ("GET", "/api/calendar/working-days/{day}"): Rule(ANY),
     ("GET", "/api/audit"): Rule(P({"audit:read"})),
     ("GET", "/api/audit/verify"): Rule(P({"audit:read"})),
     ("GET", "/api/connectors/retention/plan"): Rule(P({"retention:read"})),
@@ -379,6 +391,8 @@ IDS = {
     "disclosure_id",
     "reference",
     "run_id",
+    "staff_id",
+    "key_id",
 }
 SCOPES = sorted(PERMISSIONS)
 

@@ -36,6 +36,8 @@ RIGHTS: dict[str, str | None] = {
     "staff totp": "staff:manage",
     "staff api-key": "staff:manage",
     "staff revoke-key": "staff:manage",
+    "staff reset-password": "staff:manage",  # as POST /api/staff/{staff_id}/password
+    "analytics set": "register:write",  # a new register version, as PUT /api/analytics/config
     "audit verify": "audit:read",
     "compliance trend": "compliance:read",  # as GET /api/compliance/trend
     "stats subjects": "stats:read",  # as GET /api/stats/*

@@ -168,6 +168,7 @@ def create_app(settings: Settings) -> FastAPI:
         breach_client_routes.router,
         connector_routes.router,
         compliance_routes.router,
+        compliance_routes.calendar,  # the legal calendar the compliance deadlines are counted in
         client_register_routes.router,  # before any /api/clients/{key}: `register` is not a client
         client_subprocessor_routes.router,
         client_vault_routes.router,  # /api/clients/credentials

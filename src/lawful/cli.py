@@ -261,7 +261,9 @@ def upgrade() -> None:
 
 
 @calendar_cli.command("working-day")
-def working_day(day: str) -> None:
+def working_day(
+    day: str, as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False
+) -> None:
     """Say whether DAY (YYYY-MM-DD) is a Belgian working day; exit 1 when it is not."""
     from lawful import clock
 
@@ -269,10 +271,11 @@ def working_day(day: str) -> None:
         parsed = date.fromisoformat(day)
     except ValueError as exc:
         raise typer.BadParameter("use YYYY-MM-DD", param_hint="DAY") from exc
-    working = clock.is_working_day(parsed)
-    why = "" if working else f" ({clock.holiday_name(parsed) or parsed.strftime('%A')})"
-    typer.echo(f"{parsed} {'is' if working else 'is not'} a working day{why}")
-    if not working:
+    found = clock.working_day(parsed)
+    if not terminal.emit(found, as_json=as_json):
+        why = f" ({found['why']})" if found["why"] else ""
+        typer.echo(f"{parsed} {'is' if found['working_day'] else 'is not'} a working day{why}")
+    if not found["working_day"]:
         raise typer.Exit(1)
 
 

@@ -63,6 +63,13 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and not is_holiday(day)
 
 
+def working_day(day: date) -> dict[str, object]:
+    """Whether `day` is a working day and, when it is not, why (the holiday's name or the weekday)."""
+    working = is_working_day(day)
+    why = None if working else holiday_name(day) or day.strftime("%A")
+    return {"day": day.isoformat(), "working_day": working, "why": why}
+
+
 def next_working_day(day: date) -> date:
     """`day` itself when it is a working day, else the first working day after it."""
     while not is_working_day(day):

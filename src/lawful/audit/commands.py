@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from lawful import keystore, terminal
 
 from . import service
+from .schemas import HeadRead
 
 cli = typer.Typer(help="The tamper-evident audit log (R-88).", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="machine-readable output")]
@@ -59,12 +60,13 @@ def _anchor_problem(db: Session, expect_head: str) -> str | None:
 
 
 @cli.command("head")
-def head() -> None:
+def head(as_json: Json = False) -> None:
     """Print SEQ:HASH of the newest entry, to keep outside the database."""
     keystore.open_keys(terminal.settings())
     with terminal.session() as db:
-        found = service.head(db)
-    typer.echo(f"{found[0]}:{found[1]}" if found else "empty")
+        found = HeadRead.of(service.head(db))
+    if not terminal.emit(found.model_dump(mode="json"), as_json=as_json):
+        typer.echo(found.head or "empty")
 
 
 @cli.command("accept-head")

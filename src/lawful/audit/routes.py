@@ -8,7 +8,7 @@ from lawful.actor import Actor
 from lawful.web import Db, OptionalNumber, require
 
 from . import service
-from .schemas import AuditEntryRead, VerifyResult
+from .schemas import AuditEntryRead, HeadRead, VerifyResult
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 Auditor = Annotated[Actor, Depends(require("audit:read"))]
@@ -33,6 +33,12 @@ def list_entries(
     )
     found = [AuditEntryRead.model_validate(e) for e in entries]
     return found
+
+
+@router.get("/head")
+def head(db: Db, actor: Auditor) -> HeadRead:
+    """SEQ:HASH of the newest sealed entry, to keep outside the database (as `lawful audit head`)."""
+    return HeadRead.of(service.head(db))
 
 
 @router.get("/verify")

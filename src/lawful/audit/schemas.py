@@ -31,3 +31,17 @@ class VerifyResult(BaseModel):
     reason: str | None = None
     head_seq: int | None = None
     head_hash: str | None = None
+
+
+class HeadRead(BaseModel):
+    """The newest sealed entry, to keep outside the database (`head` is SEQ:HASH, None for an empty log)."""
+
+    head: str | None
+    seq: int | None
+    hash: str | None
+
+    @classmethod
+    def of(cls, found: tuple[int, str] | None) -> "HeadRead":
+        if found is None:
+            return cls(head=None, seq=None, hash=None)
+        return cls(head=f"{found[0]}:{found[1]}", seq=found[0], hash=found[1])

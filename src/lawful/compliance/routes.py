@@ -1,5 +1,7 @@
-"""JSON API of the compliance check: GET /api/compliance (R-125)."""
+"""JSON API of the compliance check: GET /api/compliance (R-125); and the legal calendar its deadlines are
+counted in: GET /api/calendar/working-days/{day} (R-122)."""
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -7,13 +9,20 @@ from fastapi import APIRouter, Depends, Request
 from lawful import clock, i18n
 from lawful.actor import Actor
 from lawful.errors import Forbidden
-from lawful.web import AppKeys, Db, language, require
+from lawful.web import ApiActor, AppKeys, Db, language, require
 
 from . import service, transfers, trends
 from .schemas import ComplianceRead, TransferSuspensionRead
 
 router = APIRouter(prefix="/api/compliance", tags=["compliance"])
+calendar = APIRouter(prefix="/api/calendar", tags=["calendar"])
 Reader = Annotated[Actor, Depends(require("compliance:read"))]
+
+
+@calendar.get("/working-days/{day}")
+def working_day(day: date, actor: ApiActor) -> dict[str, object]:
+    """Whether `day` (YYYY-MM-DD) is a Belgian working day and, if not, why (as `lawful calendar working-day`)."""
+    return clock.working_day(day)
 
 
 @router.get("")

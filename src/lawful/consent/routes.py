@@ -19,6 +19,7 @@ from lawful.web import AppKeys, AppSettings, Db, RateLimiter, language, require
 
 from . import analytics, banner, optin, service, withdrawals
 from .schemas import (
+    AnalyticsUpdate,
     BannerChoiceCreate,
     BannerChoiceRead,
     ConsentEventRead,
@@ -65,6 +66,22 @@ def analytics_config(response: Response, db: Db, org: PublicOrg) -> dict[str, ob
     register = processing.current_register(db, organisation_id=org)[1]
     response.headers["Cache-Control"] = "public, max-age=300"
     return analytics.config(register)
+
+
+@router.put("/api/analytics/config")
+def set_analytics(
+    body: AnalyticsUpdate, db: Db, actor: Annotated[Actor, Depends(require("register:write"))]
+) -> dict[str, object]:
+    """An analytics tool's settings, recorded as a new register version (as `lawful analytics set`); settings
+    that are not minimised are refused naming each one, and nothing is stored (R-30)."""
+    if actor.organisation_id is None:
+        raise Forbidden("this key belongs to no organisation")
+    change = analytics.Change(
+        body.ip_anonymisation, body.vendor_sharing, body.advertising_features, body.retention_months
+    )
+    return analytics.set_settings(
+        db, actor, organisation_id=actor.organisation_id, recipient=body.recipient, change=change
+    )
 
 
 @router.post("/api/banner/consents", status_code=201, dependencies=[Depends(choices_limit)])

@@ -85,3 +85,15 @@ class WithdrawalRead(BaseModel):
     purpose: str
     withdrawn: bool
     marketing: bool
+
+
+class AnalyticsUpdate(BaseModel):
+    """An analytics tool's settings as `lawful analytics set` takes them; an absent one stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    recipient: str | None = Field(default=None, min_length=1, max_length=64)  # default: the only tool
+    ip_anonymisation: StrictBool | None = None
+    vendor_sharing: StrictBool | None = None
+    advertising_features: StrictBool | None = None
+    retention_months: int | None = Field(default=None, ge=1, le=600)

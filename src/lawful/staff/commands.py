@@ -1,11 +1,10 @@
 """`lawful staff …`: accounts, roles and API keys."""
 
 import json
-import secrets
 import sys
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -17,6 +16,7 @@ from . import grants, passwords, service
 from .errors import StaffNotFound
 from .models import StaffUser
 from .rules import Role
+from .schemas import ApiKeyCreated, ApiKeyRead, PasswordResetRead
 
 cli = typer.Typer(help="Staff accounts, roles (R-84) and API keys.", no_args_is_help=True)
 Org = Annotated[str | None, typer.Option("--org", help="organisation slug (default: the only one)")]
@@ -46,7 +46,7 @@ def add(
     as_json: Json = False,
 ) -> None:
     """Create a staff account; prints its password (if generated) and authenticator secret once."""
-    chosen = password or secrets.token_urlsafe(12)
+    chosen = password or passwords.generate()
     with terminal.session() as db:
         organisation_id = terminal.organisation_id(db, org)
         created = service.add(
@@ -61,21 +61,12 @@ def add(
             training_on=_day(training, "--training"),
             confidentiality_on=_day(confidentiality, "--confidentiality"),
         )
-    result = {
-        "id": str(created.user.id),
-        "email": created.user.email,
-        "roles": created.user.roles,
-        "password": None if password else chosen,
-        "totp_secret": created.totp_secret,
-        "totp_uri": created.provisioning_uri("lawful"),
-    }
-    if not terminal.emit(result, as_json=as_json):
-        terminal.out.print(
-            f"Staff account {created.user.email} created with roles {', '.join(created.user.roles)}"
-        )
-        if not password:
-            terminal.out.print(f"  password: {chosen}")
-        terminal.out.print(f"  authenticator secret: {created.totp_secret}\n  {result['totp_uri']}")
+    shown = created.shown(None if password else chosen)
+    if not terminal.emit(shown.model_dump(mode="json"), as_json=as_json):
+        terminal.out.print(f"Staff account {shown.email} created with roles {', '.join(shown.roles)}")
+        if shown.password:
+            terminal.out.print(f"  password: {shown.password}")
+        terminal.out.print(f"  authenticator secret: {shown.totp_secret}\n  {shown.totp_uri}")
 
 
 @cli.command("grant")
@@ -88,6 +79,7 @@ def grant(
     review_due: Annotated[
         str | None, typer.Option(help="review by this day, YYYY-MM-DD (default: six months)")
     ] = None,
+    as_json: Json = False,
 ) -> None:
     """Give a role until a date, to be reviewed by a date; refused for personal-data roles without training
     and confidentiality records."""
@@ -101,7 +93,9 @@ def grant(
             expires_on=_day(expires, "--expires"),
             review_due=_day(review_due, "--review-due"),
         )
-    terminal.out.print(f"{email} now has role {role}")
+        shown = grants.described(db, [user])[0]
+    if not terminal.emit(shown.model_dump(mode="json"), as_json=as_json):
+        terminal.out.print(f"{email} now has role {role}")
 
 
 @cli.command("access-review")
@@ -142,12 +136,14 @@ def review_grant(
 
 
 @cli.command("revoke")
-def revoke(email: str, role: Annotated[Role, typer.Option("--role")]) -> None:
+def revoke(email: str, role: Annotated[Role, typer.Option("--role")], as_json: Json = False) -> None:
     """Take a role away."""
     with terminal.session() as db:
         user = _by_email(db, email)
         service.revoke(db, terminal.operator(), staff_id=user.id, role=role)
-    terminal.out.print(f"{email} no longer has role {role}")
+        shown = grants.described(db, [user])[0]
+    if not terminal.emit(shown.model_dump(mode="json"), as_json=as_json):
+        terminal.out.print(f"{email} no longer has role {role}")
 
 
 def _by_email(db: Session, email: str) -> StaffUser:
@@ -159,19 +155,18 @@ def _by_email(db: Session, email: str) -> StaffUser:
 
 @cli.command("list")
 def list_staff(org: Org = None, as_json: Json = False) -> None:
-    """List staff accounts and their roles."""
+    """List staff accounts with their roles and open grants (as GET /api/staff)."""
     with terminal.session() as db:
         organisation_id = terminal.organisation_id(db, org)
-        rows: list[dict[str, Any]] = [
-            {"email": u.email, "roles": u.roles, "active": u.active, "training_on": u.training_on}
-            for u in service.list_staff(db, organisation_id=organisation_id)
-        ]
-    if not terminal.emit(rows, as_json=as_json):
-        table = Table("email", "roles", "active", "trained")
+        rows = grants.described(db, service.list_staff(db, organisation_id=organisation_id))
+    if not terminal.emit([row.model_dump(mode="json") for row in rows], as_json=as_json):
+        table = Table("id", "email", "roles", "active", "trained", "next review")
         for row in rows:
+            review = min((g.review_due for g in row.grants), default=None)
             table.add_row(
-                str(row["email"]), ", ".join(row["roles"]), str(row["active"]), str(row["training_on"] or "-")
-            )
+                str(row.id), row.email, ", ".join(row.roles), str(row.active), str(row.training_on or "-"),
+                str(review or "-"),
+            )  # fmt: skip
         terminal.out.print(table)
 
 
@@ -200,17 +195,18 @@ def api_key(
         key, token = service.create_api_key(
             db, terminal.operator(), organisation_id=organisation_id, name=name, scopes=scope, client=client
         )
-    shown = {"id": str(key.id), "key": token, "scopes": key.scopes} | ({"client": client} if client else {})
-    if not terminal.emit(shown, as_json=as_json):
+    shown = ApiKeyCreated(id=key.id, key=token, scopes=key.scopes, client=key.client)
+    if not terminal.emit(shown.model_dump(mode="json"), as_json=as_json):
         terminal.out.print(f"API key {key.id} ({', '.join(key.scopes)}):\n{token}")
 
 
 @cli.command("revoke-key")
-def revoke_key(key_id: uuid.UUID) -> None:
+def revoke_key(key_id: uuid.UUID, as_json: Json = False) -> None:
     """Revoke an API key."""
     with terminal.session() as db:
-        service.revoke_api_key(db, terminal.operator(), key_id=key_id)
-    terminal.out.print(f"API key {key_id} revoked")
+        shown = ApiKeyRead.of(service.revoke_api_key(db, terminal.operator(), key_id=key_id))
+    if not terminal.emit(shown.model_dump(mode="json"), as_json=as_json):
+        terminal.out.print(f"API key {key_id} revoked")
 
 
 @cli.command("reset-password")
@@ -229,7 +225,7 @@ def reset_password(
     if password_stdin and generate:
         raise typer.BadParameter("choose one of --password-stdin and --generate", param_hint="--generate")
     with terminal.session() as db:
-        _by_email(db, email)  # an unknown email fails before anyone types a password
+        staff_id = _by_email(db, email).id  # an unknown email fails before anyone types a password
     if generate:
         password = passwords.generate()
     elif password_stdin:
@@ -241,14 +237,17 @@ def reset_password(
             db,
             terminal.operator(),
             keystore.open_keys(terminal.settings()),
-            email=email,
+            staff_id=staff_id,
             password=password,
             generated=generate,
         )
-    shown = password if generate else None
-    if not terminal.emit({"email": email, "sessions_ended": ended, "password": shown}, as_json=as_json):
+        email = service.get(db, staff_id=staff_id).email
+    shown = PasswordResetRead(
+        id=staff_id, email=email, sessions_ended=ended, password=password if generate else None
+    )
+    if not terminal.emit(shown.model_dump(mode="json"), as_json=as_json):
         terminal.out.print(
             f"Password of {email} reset; {ended} console session(s) ended, login back-off cleared"
         )
-        if shown:
-            terminal.out.print(f"  new password (shown once): {shown}")
+        if shown.password:
+            terminal.out.print(f"  new password (shown once): {shown.password}")

@@ -17,6 +17,7 @@ from lawful.actor import Actor
 from . import rules
 from .errors import GrantRefused, StaffNotFound
 from .models import StaffGrant, StaffUser
+from .schemas import StaffRead
 
 EXPORT_FIELDS = (
     "email", "display_name", "role", "state", "granted_by", "granted_at", "expires_on", "review_due",
@@ -131,6 +132,14 @@ def access_review(db: Session, *, organisation_id: uuid.UUID) -> list[dict[str, 
             }
         )  # fmt: skip
     return rows
+
+
+def described(db: Session, users: list[StaffUser]) -> list[StaffRead]:
+    """Each account with its roles and open grants, as `staff list` and GET /api/staff show them."""
+    ids = [user.id for user in users]
+    query = select(StaffGrant).where(StaffGrant.staff_id.in_(ids), StaffGrant.revoked_at.is_(None))
+    found = list(db.scalars(query.order_by(StaffGrant.role))) if ids else []
+    return [StaffRead.of(user, found, clock.today()) for user in users]
 
 
 def as_csv(rows: list[dict[str, Any]]) -> str:

@@ -2,6 +2,7 @@
 of `add` apply, the account's console sessions end and its login back-off is cleared, in one audited write."""
 
 import secrets
+import uuid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,9 +11,9 @@ from lawful import audit, clock, crypto, keystore
 from lawful.actor import Actor
 
 from . import rules
-from .errors import StaffNotFound, WeakPassword
+from .errors import WeakPassword
 from .models import LoginAttempt, StaffSession
-from .service import find_by_email, hasher
+from .service import get, hasher
 
 
 def generate() -> str:
@@ -27,14 +28,10 @@ def reset_marker(keys: keystore.Keys, email: str) -> str:
 
 
 def reset(
-    db: Session, actor: Actor, keys: keystore.Keys, *, email: str, password: str, generated: bool
+    db: Session, actor: Actor, keys: keystore.Keys, *, staff_id: uuid.UUID, password: str, generated: bool
 ) -> int:
-    """Set the password of the account with `email`; returns how many of its console sessions were ended."""
-    user = find_by_email(db, email=email)
-    if user is None:
-        raise StaffNotFound(
-            "no staff account with this email", problems=[{"path": "email", "message": "unknown"}]
-        )
+    """Set the account's password; returns how many of its console sessions were ended."""
+    user = get(db, staff_id=staff_id)
     if problem := rules.password_problem(password):
         raise WeakPassword(problem, problems=[{"path": "password", "message": problem}])
     now = clock.now()

@@ -9,6 +9,7 @@ from functools import cache
 import pyotp
 from argon2 import PasswordHasher, profiles
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lawful import audit, clock, crypto, keystore
@@ -25,6 +26,8 @@ from .errors import (
     WeakPassword,
 )
 from .models import ApiKey, StaffSession, StaffUser
+from .refusals import refused
+from .schemas import StaffCreated
 
 _PROFILES = {"rfc9106": profiles.RFC_9106_LOW_MEMORY, "cheapest": profiles.CHEAPEST}
 
@@ -51,6 +54,14 @@ class NewStaff:
 
     def provisioning_uri(self, issuer: str) -> str:
         return str(pyotp.TOTP(self.totp_secret).provisioning_uri(name=self.user.email, issuer_name=issuer))
+
+    def shown(self, password: str | None) -> StaffCreated:
+        """What `staff add` and POST /api/staff answer, once: `password` only when lawful chose it."""
+        user = self.user
+        return StaffCreated(
+            id=user.id, email=user.email, roles=user.roles, password=password, totp_secret=self.totp_secret,
+            totp_uri=self.provisioning_uri("lawful"),
+        )  # fmt: skip
 
 
 def add(
@@ -90,8 +101,12 @@ def add(
         access_review_due=clock.today() + timedelta(days=365),
         created_at=clock.now(),
     )
-    db.add(user)
-    db.flush()
+    try:
+        with db.begin_nested():  # an email is unique across organisations; a scoped session sees its own only
+            db.add(user)
+            db.flush()
+    except IntegrityError as exc:
+        raise StaffExists("a staff account with this email exists") from exc
     for role in user.roles:
         grants.open_grant(db, actor, user, role, expires_on=expires_on, review_due=review_due)
     audit.record(
@@ -154,7 +169,14 @@ def _ensure_grantable(role: rules.Role, training_on: date | None, confidentialit
         role, trained=training_on is not None, confidentiality_signed=confidentiality_on is not None
     )
     if problem:
-        raise GrantRefused(problem)
+        missing = [
+            field
+            for field, on in (("training_on", training_on), ("confidentiality_on", confidentiality_on))
+            if on is None
+        ]
+        raise GrantRefused(
+            problem, problems=[{"path": field, "message": "not recorded"} for field in missing]
+        )
 
 
 def get(db: Session, *, staff_id: uuid.UUID) -> StaffUser:
@@ -232,10 +254,18 @@ def create_api_key(
     client: str | None = None,
 ) -> tuple[ApiKey, str]:
     """A new key with the given scopes; the token is returned once and only its digest is kept. A key
-    for a client controller's systems (`client`) acts on that client's routes only."""
+    for a client controller's systems (`client`) acts on that client's routes only. Nobody gives a key a
+    scope they do not hold themselves: a key could otherwise make a stronger key (refused and audited)."""
     unknown = sorted(set(scopes) - rules.PERMISSIONS)
     if unknown:
-        raise GrantRefused(f"unknown scope(s): {', '.join(unknown)}")
+        raise GrantRefused(
+            f"scopes: unknown scope(s): {', '.join(unknown)}",
+            problems=[{"path": "scopes", "message": f"unknown: {', '.join(unknown)}"}],
+        )
+    beyond = sorted(scope for scope in set(scopes) if not actor.can(scope))
+    if beyond:
+        detail = f"scopes: you cannot give a key scopes you do not hold ({', '.join(beyond)})"
+        raise refused(actor, ", ".join(beyond), "create an API key", detail)
     if client is not None and not rules.CLIENT_KEY.fullmatch(client):
         raise GrantRefused("client: a client's key in the register (lower case letters, digits and _)")
     token = API_KEY_PREFIX + secrets.token_urlsafe(32)
