@@ -156,8 +156,13 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/staff/access-review"): Rule(P({"audit:read"})),
     ("POST", "/api/staff/grants/{grant_id}/review"): Rule(P({"staff:manage"}), body={}),
     ("GET", "/api/staff"): Rule(P({"staff:manage"})),
-    ("POST", "/api/staff"): Rule(P({"staff:manage"}), {"email": "{email}", "roles": ["auditor"]}),
-    ("POST", "/api/staff/{staff_id}/grants"): Rule(P({"staff:manage"}), {"role": "auditor"}),
+    # nobody gives a role with rights they lack: a key holding staff:manage alone is refused the auditor's
+    ("POST", "/api/staff"): Rule(
+        P({"staff:manage"}), {"email": "{email}", "roles": ["auditor"]}, others={"key:staff:manage": "403"}
+    ),
+    ("POST", "/api/staff/{staff_id}/grants"): Rule(
+        P({"staff:manage"}), {"role": "auditor"}, others={"key:staff:manage": "403"}
+    ),
     ("DELETE", "/api/staff/{staff_id}/grants/{role}"): Rule(P({"staff:manage"})),
     ("POST", "/api/staff/{staff_id}/password"): Rule(P({"staff:manage"}), {"generate": True}),
     # a key gives only scopes it holds: staff:manage alone may give staff:manage

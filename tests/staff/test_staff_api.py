@@ -25,6 +25,7 @@ from tests.factories import bearer, make_api_key, make_register
 from tests.registers import as_yaml, minimal
 
 ANN = "ann@example.test"
+EVERY = sorted(staff.PERMISSIONS)  # a key that may give any role (nobody gives rights beyond their own)
 LIMITS = staff.LoginLimits(
     free_failures=5, window=timedelta(days=1), backoff_cap=timedelta(hours=1), address_failures=50
 )
@@ -102,7 +103,7 @@ def _key_count(world: World) -> int:
 
 
 def test_get_staff_answers_as_staff_list_json_with_grant_dates_and_no_secret(world: World) -> None:
-    answer = world.client.get("/api/staff", headers=_key(world, "staff:manage"))
+    answer = world.client.get("/api/staff", headers=_key(world, *EVERY))
 
     assert answer.status_code == 200
     assert answer.json() == _cli(world, "staff", "list")
@@ -118,7 +119,7 @@ def test_get_staff_answers_as_staff_list_json_with_grant_dates_and_no_secret(wor
 def test_post_staff_creates_the_account_shows_its_secrets_once_and_audits_without_them(world: World) -> None:
     body = {"email": "Bob@Example.test", "roles": ["auditor"], "name": "Bob"}
 
-    made = world.client.post("/api/staff", json=body, headers=_key(world, "staff:manage"))
+    made = world.client.post("/api/staff", json=body, headers=_key(world, *EVERY))
 
     assert made.status_code == 201, made.text
     shown = made.json()
@@ -130,7 +131,7 @@ def test_post_staff_creates_the_account_shows_its_secrets_once_and_audits_withou
     assert hasher().verify(user.password_hash, shown["password"])
     [entry] = [e for e in _entries(world, "staff.added") if e.entity_id == shown["id"]]
     assert entry.data == {"roles": ["auditor"]} and entry.actor_kind == "api_key"
-    listed = world.client.get("/api/staff", headers=_key(world, "staff:manage")).text
+    listed = world.client.get("/api/staff", headers=_key(world, *EVERY)).text
     for secret in (shown["password"], shown["totp_secret"]):
         assert secret not in json.dumps(entry.data) and secret not in listed
 
@@ -138,7 +139,7 @@ def test_post_staff_creates_the_account_shows_its_secrets_once_and_audits_withou
 def test_a_chosen_password_is_not_shown_back(world: World) -> None:
     body = {"email": "bob@example.test", "roles": ["auditor"], "password": "a chosen password"}
 
-    made = world.client.post("/api/staff", json=body, headers=_key(world, "staff:manage"))
+    made = world.client.post("/api/staff", json=body, headers=_key(world, *EVERY))
 
     assert made.status_code == 201 and made.json()["password"] is None
     user = _user(world, "bob@example.test")
@@ -164,7 +165,7 @@ def test_post_staff_refuses_bad_input_naming_the_field_and_writes_nothing(
 ) -> None:
     added_before = len(_entries(world, "staff.added"))
 
-    refused = world.client.post("/api/staff", json=body, headers=_key(world, "staff:manage"))
+    refused = world.client.post("/api/staff", json=body, headers=_key(world, *EVERY))
 
     assert 400 <= refused.status_code < 500 and field in refused.text, refused.text
     if field != "email":
@@ -177,9 +178,7 @@ def test_a_grant_through_the_api_is_what_staff_grant_gives_and_is_audited(world:
     ann = _ann(world)
     body = {"role": "engineer", "expires_on": "2099-12-31", "review_due": "2099-06-30"}
 
-    granted = world.client.post(
-        f"/api/staff/{ann['id']}/grants", json=body, headers=_key(world, "staff:manage")
-    )
+    granted = world.client.post(f"/api/staff/{ann['id']}/grants", json=body, headers=_key(world, *EVERY))
 
     assert granted.status_code == 201, granted.text
     assert granted.json() == _ann(world)
@@ -197,7 +196,7 @@ def test_a_personal_data_role_is_refused_to_an_untrained_member_as_the_cli_refus
     carl = next(row for row in _cli(world, "staff", "list") if row["email"] == "carl@example.test")
 
     refused = world.client.post(
-        f"/api/staff/{carl['id']}/grants", json={"role": "support"}, headers=_key(world, "staff:manage")
+        f"/api/staff/{carl['id']}/grants", json={"role": "support"}, headers=_key(world, *EVERY)
     )
     by_cli = world.lawful("staff", "grant", "carl@example.test", "--role", "support")
 
@@ -215,7 +214,7 @@ def test_grant_dates_in_the_past_are_refused_naming_them(world: World) -> None:
     refused = world.client.post(
         f"/api/staff/{ann['id']}/grants",
         json={"role": "engineer", "expires_on": "2001-01-01"},
-        headers=_key(world, "staff:manage"),
+        headers=_key(world, *EVERY),
     )
 
     assert refused.status_code == 422 and "expires_on" in refused.json()["detail"]
@@ -225,21 +224,19 @@ def test_grant_dates_in_the_past_are_refused_naming_them(world: World) -> None:
 def test_delete_grant_takes_the_role_away_as_staff_revoke_does_and_is_audited(world: World) -> None:
     ann = _ann(world)
 
-    revoked = world.client.delete(
-        f"/api/staff/{ann['id']}/grants/auditor", headers=_key(world, "staff:manage")
-    )
+    revoked = world.client.delete(f"/api/staff/{ann['id']}/grants/auditor", headers=_key(world, *EVERY))
 
     assert revoked.status_code == 200, revoked.text
     assert revoked.json() == _ann(world) and revoked.json()["roles"] == [] and revoked.json()["grants"] == []
     [entry] = _entries(world, "staff.revoked")
     assert entry.entity_id == ann["id"] and entry.data == {"before": ["auditor"], "after": []}
-    unknown = world.client.delete(f"/api/staff/{ann['id']}/grants/owner", headers=_key(world, "staff:manage"))
+    unknown = world.client.delete(f"/api/staff/{ann['id']}/grants/owner", headers=_key(world, *EVERY))
     assert unknown.status_code == 422 and "role" in unknown.text
 
 
 def test_an_unknown_staff_id_is_not_found(world: World) -> None:
     missing = world.client.post(
-        f"/api/staff/{uuid.uuid4()}/grants", json={"role": "auditor"}, headers=_key(world, "staff:manage")
+        f"/api/staff/{uuid.uuid4()}/grants", json={"role": "auditor"}, headers=_key(world, *EVERY)
     )
 
     assert missing.status_code == 404 and missing.json()["error"] == "staff_not_found"
@@ -258,7 +255,7 @@ def test_a_generated_password_is_shown_once_ends_sessions_and_is_audited_without
     assert logged.session is not None
 
     reset = world.client.post(
-        f"/api/staff/{user.id}/password", json={"generate": True}, headers=_key(world, "staff:manage")
+        f"/api/staff/{user.id}/password", json={"generate": True}, headers=_key(world, *EVERY)
     )
 
     assert reset.status_code == 200, reset.text
@@ -287,9 +284,7 @@ def test_a_password_reset_refuses_bad_input_naming_password_and_writes_nothing(
 ) -> None:
     ann = _ann(world)
 
-    refused = world.client.post(
-        f"/api/staff/{ann['id']}/password", json=body, headers=_key(world, "staff:manage")
-    )
+    refused = world.client.post(f"/api/staff/{ann['id']}/password", json=body, headers=_key(world, *EVERY))
 
     assert refused.status_code == 422 and "password" in refused.text, refused.text
     assert "short" not in refused.json().get("detail", "")
@@ -302,7 +297,7 @@ def test_an_api_key_made_through_the_api_works_is_shown_once_and_audited(world: 
     made = world.client.post(
         "/api/staff/api-keys",
         json={"name": "anchor", "scopes": ["audit:read"]},
-        headers=_key(world, "staff:manage", "audit:read"),
+        headers=_key(world, *EVERY),
     )
 
     assert made.status_code == 201, made.text
@@ -348,7 +343,7 @@ def test_an_unknown_scope_is_refused_naming_scopes(world: World) -> None:
     refused = world.client.post(
         "/api/staff/api-keys",
         json={"name": "x", "scopes": ["everything"]},
-        headers=_key(world, "staff:manage"),
+        headers=_key(world, *EVERY),
     )
 
     assert refused.status_code == 422 and refused.json()["problems"][0]["path"] == "scopes"
@@ -357,7 +352,7 @@ def test_an_unknown_scope_is_refused_naming_scopes(world: World) -> None:
 def test_delete_api_key_revokes_it_as_staff_revoke_key_does(world: World) -> None:
     made = _cli(world, "staff", "api-key", "doomed", "--scope", "audit:read")
 
-    revoked = world.client.delete(f"/api/staff/api-keys/{made['id']}", headers=_key(world, "staff:manage"))
+    revoked = world.client.delete(f"/api/staff/api-keys/{made['id']}", headers=_key(world, *EVERY))
 
     assert revoked.status_code == 200 and revoked.json()["revoked_at"] is not None
     assert world.client.get("/api/audit/head", headers=bearer(made["key"])).status_code == 401
@@ -423,7 +418,7 @@ def test_another_organisation_adding_one_of_our_staff_emails_is_refused_without_
     world: World,
 ) -> None:
     before = _ann(world)
-    theirs = _theirs(world, ["staff:manage"])
+    theirs = _theirs(world, EVERY)
 
     refused = world.client.post("/api/staff", json={"email": ANN, "roles": ["admin"]}, headers=theirs)
 
@@ -431,3 +426,27 @@ def test_another_organisation_adding_one_of_our_staff_emails_is_refused_without_
     assert ANN not in refused.text
     assert _cli(world, "staff", "list", "--org", "acme") == [before]
     assert len(_entries(world, "staff.added")) == 1  # Ann's own, from the fixture
+
+
+def test_nobody_gives_a_role_with_rights_they_do_not_hold_by_the_api_or_with_as(world: World) -> None:
+    """An admin's rights (staff:manage, register:read, audit:read) cannot make a privacy officer and log in
+    as one: refused, audited, nothing written; the operator at the shell can."""
+    admin = _key(world, "staff:manage", "register:read", "audit:read")
+    body = {"email": "bea@example.test", "roles": ["privacy_officer"], "training_on": "2026-01-05",
+            "confidentiality_on": "2026-01-05"}  # fmt: skip
+    added = world.client.post("/api/staff", json=body, headers=admin)
+    ann = _ann(world)
+    granted = world.client.post(
+        f"/api/staff/{ann['id']}/grants", json={"role": "privacy_officer"}, headers=admin
+    )
+    fellow = world.client.post("/api/staff", json=body | {"roles": ["admin"]}, headers=admin)
+
+    assert added.status_code == 403 and "personal_data:read" in added.json()["detail"]
+    assert granted.status_code == 403 and "bea@example.test" not in added.text
+    assert fellow.status_code == 201  # a role within the admin's own rights
+    refusals = [e.data["operation"] for e in _entries(world, "access.refused")]
+    assert refusals == ["add a staff member", "grant a role"]
+    listed = {s["email"]: s["roles"] for s in _cli(world, "staff", "list", "--org", "acme")}
+    assert listed == {ANN: ann["roles"], "bea@example.test": ["admin"]}
+    by_operator = world.lawful("staff", "grant", "bea@example.test", "--role", "auditor")
+    assert by_operator.exit_code == 0, by_operator.output

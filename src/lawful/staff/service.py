@@ -85,6 +85,7 @@ def add(
         raise WeakPassword(problem)
     if find_by_email(db, email=email) is not None:
         raise StaffExists("a staff account with this email exists")
+    _ensure_within(actor, roles, "add a staff member")
     for role in roles:
         _ensure_grantable(role, training_on, confidentiality_on)
     grants.dates(expires_on, review_due)  # refused before anything is written
@@ -126,6 +127,7 @@ def grant(
 ) -> StaffUser:
     """Give a role until `expires_on`, to be reviewed by `review_due` (R-84; defaults: a year, six months)."""
     user = get(db, staff_id=staff_id)
+    _ensure_within(actor, [role], "grant a role")
     _ensure_grantable(role, user.training_on, user.confidentiality_on)
     before = list(user.roles)
     user.roles = sorted({*user.roles, str(role)})
@@ -162,6 +164,16 @@ def revoke(db: Session, actor: Actor, *, staff_id: uuid.UUID, role: rules.Role) 
         data={"before": before, "after": user.roles},
     )
     return user
+
+
+def _ensure_within(actor: Actor, roles: list[rules.Role], operation: str) -> None:
+    """Nobody gives a role whose rights they do not hold themselves (refused and audited): an admin, or a key
+    with staff:manage, could otherwise make an account stronger than they are and log in with it. Roles
+    beyond every staff member's are given by the operator at the server's shell."""
+    beyond = sorted({p for role in roles for p in rules.ROLE_PERMISSIONS[role] if not actor.can(p)})
+    if beyond:
+        detail = f"roles: you cannot give a role with rights you do not hold ({', '.join(beyond)})"
+        raise refused(actor, ", ".join(beyond), operation, detail)
 
 
 def _ensure_grantable(role: rules.Role, training_on: date | None, confidentiality_on: date | None) -> None:
