@@ -47,8 +47,14 @@ class World:
             return list(db.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
 
-def open_world(lawful: Lawful, fresh_url: str, tmp_path: Path, register: dict[str, Any]) -> Iterator[World]:
-    """`register` applied for ours and, under the slug `other`, for theirs."""
+def open_world(
+    lawful: Lawful,
+    fresh_url: str,
+    tmp_path: Path,
+    register: dict[str, Any],
+    theirs: dict[str, Any] | None = None,
+) -> Iterator[World]:
+    """`register` applied for ours and, under the slug `other`, `theirs` (by default the same) for theirs."""
     settings = Settings(
         data_dir=tmp_path,
         database_url=fresh_url,
@@ -60,12 +66,12 @@ def open_world(lawful: Lawful, fresh_url: str, tmp_path: Path, register: dict[st
     )
     app = create_app(settings)
     sessions: sessionmaker[Session] = app.state.sessionmaker
-    other = copy.deepcopy(register)
+    other = copy.deepcopy(register if theirs is None else theirs)
     other["organisation"]["slug"] = THEIRS
     with sessions() as db:
         ours = make_register(db, register).organisation_id
-        theirs = make_register(db, other).organisation_id
+        theirs_id = make_register(db, other).organisation_id
         db.commit()
     with TestClient(app) as client:
-        yield World(lawful, client, sessions, app.state.keys, settings, ours, theirs)
+        yield World(lawful, client, sessions, app.state.keys, settings, ours, theirs_id)
     app.state.engine.dispose()
