@@ -263,6 +263,8 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/console/register/{number}"): Rule(P({"register:read"})),
     ("GET", "/console/notices"): Rule(P({"register:read"})),
     ("POST", "/console/notices/{kind}"): Rule(P({"notice:publish"})),
+    ("GET", "/console/notices/changes"): Rule(P({"register:read"})),
+    ("POST", "/console/notices/changes/{kind}/{number}/mail"): Rule(P({"notice:publish"})),
     ("GET", "/console/audit"): Rule(P({"audit:read"})),
     ("GET", "/console/stats"): Rule(P({"stats:read"})),
     ("GET", "/console/compliance"): Rule(P({"compliance:read"})),

@@ -64,6 +64,7 @@ from lawful.marketing import pages as marketing_pages
 from lawful.marketing import routes as marketing_routes
 from lawful.notices import pages as notice_pages
 from lawful.notices import routes as notice_routes
+from lawful.notices.changes import pages as notice_change_pages
 from lawful.notices.changes import routes as notice_change_routes
 from lawful.processing import pages as register_pages
 from lawful.processing import routes as register_routes
@@ -180,6 +181,7 @@ def create_app(settings: Settings) -> FastAPI:
         staff_pages.pages,
         register_pages.pages,
         register_pages.public,  # /brand.css: the people's pages' colour and logo
+        notice_change_pages.console,  # before /console/notices/{kind}
         notice_pages.console,
         audit_pages.pages,
         decision_pages.pages,

@@ -54,10 +54,10 @@ def test_the_command_and_the_task_suspend_send_and_count(
 
     assert day_of.exit_code == 0, day_of.output
     assert json.loads(day_of.stdout)["acme"] == {
-        "suspended": [], "resumed": [], "art14_emailed": 1, "art14_letters": 0,
+        "suspended": [], "alerted": [], "resumed": [], "art14_emailed": 1, "art14_letters": 0,
     }  # fmt: skip
     assert json.loads(listed_before.stdout) == []
-    assert task["transfers"] == {"acme": {"suspended": ["hubspot"], "resumed": []}}
+    assert task["transfers"] == {"acme": {"suspended": ["hubspot"], "alerted": [], "resumed": []}}
     assert task["art14"] == {"acme": {"emailed": 0, "letters": 0}}  # sent once, the evening before
     [row] = json.loads(listed.stdout)
     assert row["recipient"] == "hubspot" and row["valid_until"] == "2026-09-30"

@@ -70,9 +70,17 @@ def test_the_run_suspends_sends_and_counts_for_the_keys_organisation_only(world:
 
     assert ran.status_code == 200, ran.text
     assert ran.json() == {
-        "acme": {"suspended": ["hubspot"], "resumed": [], "art14_emailed": 1, "art14_letters": 1}
+        "acme": {
+            "suspended": ["hubspot"],
+            "alerted": [],
+            "resumed": [],
+            "art14_emailed": 1,
+            "art14_letters": 1,
+        }
     }
-    assert again.json() == {"acme": {"suspended": [], "resumed": [], "art14_emailed": 0, "art14_letters": 0}}
+    assert again.json() == {
+        "acme": {"suspended": [], "alerted": [], "resumed": [], "art14_emailed": 0, "art14_letters": 0}
+    }
     assert (_counts(world, world.ours), _counts(world, world.theirs)) == ((1, 2, 1), (0, 0, 0))
     [sent] = world.entries("compliance.art14_sent")  # the second run had none to send
     assert (sent.actor_kind, sent.organisation_id) == ("api_key", world.ours)
@@ -91,7 +99,13 @@ def test_the_command_runs_every_organisation_with_the_routes_fields(world: World
     assert by_cli.exit_code == 0, by_cli.output
     report = json.loads(by_cli.stdout)
     assert report["other"] == by_api.json()["acme"]  # theirs now as ours was: the same facts
-    assert report["acme"] == {"suspended": [], "resumed": [], "art14_emailed": 0, "art14_letters": 0}
+    assert report["acme"] == {
+        "suspended": [],
+        "alerted": [],
+        "resumed": [],
+        "art14_emailed": 0,
+        "art14_letters": 0,
+    }
     assert _counts(world, world.theirs) == (1, 2, 1)
 
 

@@ -175,6 +175,6 @@ def test_the_console_compliance_page_shows_the_suspension_with_its_draft(
     page = client.get("/console/compliance", headers={"X-Lawful-Now": now.isoformat()})
 
     assert page.status_code == 200
-    assert "Suspended transfers" in page.text and "<code>hubspot</code>" in page.text
+    assert "Lapsed transfers" in page.text and "<code>hubspot</code>" in page.text
     assert "Transfers to HubSpot Inc. (US) are suspended" in page.text
     assert "buyer@example.test" not in page.text

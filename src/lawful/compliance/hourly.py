@@ -16,9 +16,11 @@ from . import art14, transfers, trends
 
 
 class RunRead(BaseModel):
-    """What one organisation's run did: recipients suspended and resumed, notices mailed and letters due."""
+    """What one organisation's run did: recipients suspended, alerted of (their lapse lets flows go on) and
+    resumed, notices mailed and letters due."""
 
     suspended: list[str]
+    alerted: list[str]
     resumed: list[str]
     art14_emailed: int
     art14_letters: int
@@ -45,6 +47,7 @@ def run(
             trends.snapshot(db, keys, organisation_id=org.id, now=now)
         report[org.slug] = RunRead(
             suspended=swept.suspended,
+            alerted=swept.alerted,
             resumed=swept.resumed,
             art14_emailed=sent.emailed,
             art14_letters=sent.letters,

@@ -11,8 +11,9 @@ from lawful.db import Base, IdMixin, Scoped
 
 
 class TransferSuspension(Scoped, IdMixin, Base):
-    """A recipient whose transfer mechanism lapsed: flows to it refused from `suspended_at` until a register
-    version renews it (`lifted_at`). The notice draft says what the transfer section must now say."""
+    """A recipient whose transfer mechanism lapsed, from `suspended_at` until a register version renews it
+    (`lifted_at`): flows to it refused (`action` "suspend"), or let through and flagged ("alert", as the
+    register's `on_lapse` says). The notice draft says what the transfer section must now say."""
 
     __tablename__ = "transfer_suspensions"
 
@@ -21,6 +22,7 @@ class TransferSuspension(Scoped, IdMixin, Base):
     mechanism: Mapped[str | None] = mapped_column(String(40))
     valid_until: Mapped[date | None]
     reason: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(10), default="suspend", server_default="suspend")
     notice_draft: Mapped[str] = mapped_column(Text)
     suspended_at: Mapped[datetime]
     lifted_at: Mapped[datetime | None]

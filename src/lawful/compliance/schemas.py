@@ -54,6 +54,7 @@ class TransferSuspensionRead(BaseModel):
     mechanism: str | None
     valid_until: date | None
     reason: str
+    action: str  # "suspend": nothing flows; "alert": flows go on as the register says (on_lapse: alert)
     notice_draft: str
     suspended_at: datetime
     lifted_at: datetime | None
@@ -66,6 +67,7 @@ class TransferSuspensionRead(BaseModel):
             mechanism=row.mechanism,
             valid_until=row.valid_until,
             reason=row.reason,
+            action=row.action,
             notice_draft=row.notice_draft,
             suspended_at=row.suspended_at,
             lifted_at=row.lifted_at,

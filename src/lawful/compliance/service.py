@@ -43,7 +43,7 @@ def check(db: Session, keys: keystore.Keys, *, organisation_id: uuid.UUID) -> li
 
 
 def _requests(db: Session, organisation_id: uuid.UUID, today: date) -> Iterator[Item]:
-    for request in dsr.list_open(db, organisation_id=organisation_id):
+    for request in dsr.list_on_our_clock(db, organisation_id=organisation_id):
         if severity := rules.request_severity(request.due_on, today):
             yield Item(
                 Check.REQUEST, severity, "privacy_officer", f"requests/{request.reference}", request.due_on

@@ -24,7 +24,10 @@ def run(
     with work.unit(sessions) as session:
         trends.snapshot_all(session, keys, now=now)
     return {
-        "transfers": {slug: {"suspended": s.suspended, "resumed": s.resumed} for slug, s in swept.items()},
+        "transfers": {
+            slug: {"suspended": s.suspended, "alerted": s.alerted, "resumed": s.resumed}
+            for slug, s in swept.items()
+        },
         "art14": {slug: {"emailed": s.emailed, "letters": s.letters} for slug, s in sent.items()},
     }
 

@@ -4,8 +4,8 @@ puts each suspension on record with a notice draft for the officer, and lifts it
 renews the mechanism."""
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from .models import TransferSuspension
 class Swept:
     suspended: list[str]
     resumed: list[str]
+    alerted: list[str] = field(default_factory=list)  # lapsed, flows going on (on_lapse: alert)
 
 
 def sweep(db: Session, actor: Actor, *, organisation_id: uuid.UUID, now: datetime) -> Swept:
@@ -29,15 +30,22 @@ def sweep(db: Session, actor: Actor, *, organisation_id: uuid.UUID, now: datetim
     register = processing.current_register(db, organisation_id=organisation_id)[1]
     today = clock.brussels_date(now)
     open_ = {row.recipient: row for row in current(db, organisation_id=organisation_id)}
-    suspended, resumed = [], []
+    suspended: list[str] = []
+    resumed: list[str] = []
+    alerted: list[str] = []
     for recipient in register.recipients:
-        reason = processing.transfer_suspension(recipient, today)
+        reason = processing.transfer_lapse(recipient, today)
         row = open_.pop(recipient.key, None)
+        action = _action(recipient, today)
+        if row is not None and reason and row.action != action:  # the register switched suspend/alert
+            _lift(db, actor, row, now)
+            row = None
         if reason and row is None:
-            row = _suspend(db, organisation_id, register, recipient, reason, now)
-            audit.record(db, actor, "compliance.transfer_suspended", entity=row, organisation_id=organisation_id,
-                         data={"recipient": recipient.key, "valid_until": _iso(row)})  # fmt: skip
-            suspended.append(recipient.key)
+            row = _suspend(db, organisation_id, register, recipient, reason, action, now)
+            verb = "transfer_suspended" if action == "suspend" else "transfer_lapse_alerted"
+            audit.record(db, actor, f"compliance.{verb}", entity=row, organisation_id=organisation_id,
+                         data={"recipient": recipient.key, "valid_until": _iso(row), "action": action})  # fmt: skip
+            (suspended if action == "suspend" else alerted).append(recipient.key)
         elif not reason and row is not None:
             _lift(db, actor, row, now)
             resumed.append(recipient.key)
@@ -45,7 +53,12 @@ def sweep(db: Session, actor: Actor, *, organisation_id: uuid.UUID, now: datetim
         _lift(db, actor, row, now)
         resumed.append(row.recipient)
     db.flush()
-    return Swept(suspended, resumed)
+    return Swept(suspended, resumed, alerted)
+
+
+def _action(recipient: processing.Recipient, today: date) -> str:
+    """ "suspend" when the gates refuse the flows, "alert" when the register lets them go on."""
+    return "suspend" if processing.transfer_suspension(recipient, today) else "alert"
 
 
 def sweep_all(db: Session, actor: Actor, *, now: datetime) -> dict[str, Swept]:
@@ -91,6 +104,7 @@ def _suspend(
     register: processing.Register,
     recipient: processing.Recipient,
     reason: str,
+    action: str,
     now: datetime,
 ) -> TransferSuspension:
     transfer = recipient.transfer
@@ -100,6 +114,7 @@ def _suspend(
         mechanism=str(transfer.mechanism) if transfer else None,
         valid_until=transfer.valid_until if transfer else None,
         reason=reason,
+        action=action,
         notice_draft=notice_draft(register, recipient),
         suspended_at=now,
     )

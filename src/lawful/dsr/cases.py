@@ -13,7 +13,7 @@ from . import identification, rules
 from .errors import AssigneeRefused, CodeRefused, IdentificationNotAsked
 from .letters import post
 from .models import Request
-from .service import CASES, get, list_open, mark_verified, move, tell
+from .service import CASES, get, list_on_our_clock, mark_verified, move, tell
 
 
 def confirm_mandate(db: Session, actor: Actor, *, request_id: uuid.UUID, evidence: str) -> Request:
@@ -150,7 +150,7 @@ def close_case(
 def reminders_due(db: Session, *, organisation_id: uuid.UUID, today: date) -> list[tuple[Request, str]]:
     """R-45: requests whose reminder falls today, or that are overdue and go to the privacy officer."""
     found = []
-    for request in list_open(db, organisation_id=organisation_id):
+    for request in list_on_our_clock(db, organisation_id=organisation_id):
         if rules.is_overdue(request.due_on, today, completed=False):
             found.append((request, "overdue"))
         elif today in rules.reminders(request.due_on):

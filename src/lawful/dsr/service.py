@@ -358,6 +358,13 @@ def get(db: Session, *, request_id: uuid.UUID, organisation_id: uuid.UUID | None
     return request
 
 
+def list_on_our_clock(db: Session, *, organisation_id: uuid.UUID) -> list[Request]:
+    """The open requests whose deadline the organisation itself must meet (the reminders and the compliance
+    check). One forwarded to a client controller waits on the client's instruction and runs on the client's
+    clock, not ours (Art. 28(3)(e)): the instruction brings it back as a request in progress."""
+    return [r for r in list_open(db, organisation_id=organisation_id) if r.status != "forwarded"]
+
+
 def list_open(db: Session, *, organisation_id: uuid.UUID) -> list[Request]:
     """The queue, earliest legal due date first (R-45)."""
     query = (

@@ -69,7 +69,7 @@ from .service import (
     register_of,
 )
 from .trackers import Found, unregistered
-from .transfers import outside_eea, transfer_suspension
+from .transfers import outside_eea, transfer_lapse, transfer_suspension
 
 __all__ = [
     "DAY_TRIGGERS",
@@ -150,6 +150,7 @@ __all__ = [
     "scan",
     "shortest",
     "taxonomy",
+    "transfer_lapse",
     "transfer_suspension",
     "unregistered",
 ]

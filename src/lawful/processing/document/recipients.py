@@ -26,11 +26,23 @@ class Mechanism(StrEnum):
     DEROGATION = "art49_derogation"
 
 
+class OnLapse(StrEnum):
+    """What lawful does once a transfer mechanism is past its `valid_until` (R-114)."""
+
+    SUSPEND = "suspend"  # nothing flows to the recipient until a register version renews the mechanism
+    ALERT = "alert"  # flows go on; the lapse is recorded, shown as overdue and kept until the renewal
+
+
 class Transfer(Strict):
     mechanism: Mechanism
     reference: str = Field(description="decision id, certification, SCC version and module, or derogation")
     tia_ref: str | None = Field(default=None, description="transfer impact assessment, for SCC and BCR")
     valid_until: date | None = None
+    on_lapse: OnLapse = Field(
+        default=OnLapse.SUSPEND,
+        description="once past valid_until: suspend the flows (the default), or alert and let them go on "
+        "(the controller's documented decision, e.g. while a renewal signed on paper is being recorded)",
+    )
     obtain_copy: Label | None = Field(
         default=None, description="how a person obtains a copy of the safeguards"
     )
