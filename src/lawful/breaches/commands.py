@@ -269,7 +269,7 @@ def send_alerts(as_json: Json = False) -> None:
     settings = terminal.settings()
     keys = keystore.open_keys(settings)
     with terminal.session() as db:
-        sent = alerts.send_alerts(db, runner(), keys, now=clock.now(), base_url=settings.base_url)
+        sent = alerts.send_alerts(db, _runner(), keys, now=clock.now(), base_url=settings.base_url)
         rows = [AlertSent(reference=a.reference, hours=a.threshold_hours, officers=a.officers) for a in sent]
     if not terminal.emit([r.model_dump(mode="json") for r in rows], as_json=as_json):
         for row in rows:
@@ -287,7 +287,7 @@ def detect(
         raise typer.BadParameter(f"one of {', '.join(detectors.DETECTORS)}", param_hint="--only")
     keys = keystore.open_keys(terminal.settings())
     with terminal.session() as db:
-        found = detectors.detect(db, runner(), keys, now=clock.now(), only=[only] if only else None)
+        found = detectors.detect(db, _runner(), keys, now=clock.now(), only=[only] if only else None)
         rows = [Detected.model_validate(b) for b in found]
     if not terminal.emit([r.model_dump(mode="json") for r in rows], as_json=as_json):
         for row in rows:
@@ -295,7 +295,7 @@ def detect(
         terminal.out.print(f"{len(rows)} signal(s)")
 
 
-def runner() -> Actor:
+def _runner() -> Actor:
     """Who runs a job from the shell: the system, as the worker does, for the operator; the staff member
     with `--as` (whose session sees their organisation only, so the job acts on it alone)."""
     actor = terminal.operator()
