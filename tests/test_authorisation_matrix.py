@@ -70,6 +70,9 @@ BREACH_ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", BREACH + "/assessment"): Rule(P({"breaches:write"}), ASSESSMENT),
     ("POST", BREACH + "/decisions"): Rule(P({"breaches:write"}), DECISION),
     ("POST", BREACH + "/close"): Rule(P({"breaches:write"})),  # 422 until decided: let through
+    ("POST", "/api/breaches/alerts"): Rule(P({"breaches:write"})),
+    ("POST", "/api/breaches/detections"): Rule(P({"breaches:write"}), {"only": ["login_spike"]}),
+    ("POST", "/api/breaches/forget-affected"): Rule(P({"breaches:write"})),
     ("GET", "/console/breaches"): Rule(P({"breaches:read"})),
     ("GET", "/console/breaches/new"): Rule(ANY),
     ("POST", "/console/breaches"): Rule(ANY, {"title": "x", "aware_at": "2026-01-05T10:00"}),
@@ -113,6 +116,8 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/register/versions/{number}"): Rule(P({"register:read"})),
     ("GET", "/api/register/export"): Rule(P({"register:read"})),
     ("GET", "/api/clients"): Rule(P({"register:read"})),
+    ("GET", "/api/clients/{client}"): Rule(P({"register:read"})),
+    ("POST", "/api/clients/ends/due"): Rule(P({"register:write"})),
     ("GET", "/api/clients/register"): Rule(P({"register:read"})),
     ("GET", "/api/clients/sub-processor-changes"): Rule(P({"register:read"})),
     ("POST", "/api/clients/sub-processor-changes"): Rule(
@@ -200,6 +205,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/audiences/uploads"): Rule(P({"marketing:send"})),
     ("POST", "/api/phone/dncm-imports"): Rule(P({"marketing:send"})),
     ("POST", "/api/phone/call-lists"): Rule(P({"marketing:send"})),
+    ("POST", "/api/phone/suppressions"): Rule(P({"marketing:send"}), {"number": "+32470000001"}),
     ("POST", "/api/dsr"): Rule(P({"dsr:write"})),
     ("GET", "/api/dsr"): Rule(P({"dsr:read"})),
     ("GET", "/api/dsr/{request_id}"): Rule(P({"dsr:read"})),
@@ -269,6 +275,8 @@ TABLE: dict[tuple[str, str], Rule] = {
         P({"subjects:write"}), {"ground": "impossible_or_disproportionate", "reason": "no address"}
     ),
     ("GET", "/api/compliance/art14/notices"): Rule(P({"compliance:read"})),
+    ("GET", "/api/compliance/art14/letters"): Rule(P({"compliance:read"})),
+    ("POST", "/api/compliance/run"): Rule(P({"subjects:write"})),
     ("GET", "/api/compliance/art14/letters/{subject_id}"): Rule(P({"personal_data:read"}), allowed="404"),
     ("GET", "/console/login"): Rule(PUBLIC),
     ("POST", "/console/login"): Rule(PUBLIC),

@@ -22,6 +22,9 @@ RIGHTS: dict[str, str | None] = {
     "register diff": "register:read",
     "register show": "register:read",
     "clients end show": "register:read",  # as GET /api/clients/{client}/end
+    "clients show": "register:read",  # as GET /api/clients/{client}
+    "clients end due": "register:write",  # as POST /api/clients/ends/due: the staff member's organisation
+    "compliance run": "subjects:write",  # as POST /api/compliance/run, which sends the Art. 14 notices due
     "register export": "register:read",
     "register scan": "register:read",
     "notice publish": "notice:publish",
@@ -111,12 +114,15 @@ RIGHTS: dict[str, str | None] = {
             "decide": "breaches:write",
             "close": "breaches:write",
             "update": "breaches:write",  # as PATCH /api/breaches/{reference}
+            # the jobs, as POST /api/breaches/alerts, /detections: the staff member's organisation only
+            "alerts": "breaches:write",
+            "detect": "breaches:write",
         }.items()
     },
     **{
         f"{group} {command}": right
         for group in ("breaches", "breach")
-        for command, right in {  # the scope, the APD dossier and the letters (forget-affected: the operator's)
+        for command, right in {  # the scope, the APD dossier, the letters, the lists' destruction
             "scope": "breaches:write",
             "scope-show": "breaches:read",  # as GET /api/breaches/{reference}/scope
             "dossier": "breaches:read",
@@ -124,6 +130,7 @@ RIGHTS: dict[str, str | None] = {
             "letters send": "breaches:write",
             "letters status": "breaches:read",
             "letters print": "breaches:write",
+            "forget-affected": "breaches:write",  # as POST /api/breaches/forget-affected (its organisation)
         }.items()
     },
 }

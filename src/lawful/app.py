@@ -174,6 +174,7 @@ def create_app(settings: Settings) -> FastAPI:
         client_vault_routes.router,  # /api/clients/credentials
         client_instruction_routes.router,  # /api/clients/{client}/instructions
         contract_end_routes.router,
+        contract_end_routes.due_router,  # /api/clients/ends/due
         art14_routes.router,
         client_routes.router,
         client_forwarding_routes.router,  # /api/clients/{key}/requests

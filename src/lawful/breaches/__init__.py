@@ -2,7 +2,15 @@
 detectors that open cases by themselves, and each notification decision with its reasons."""
 
 from . import alerts, detectors, rules, tasks
-from .errors import BreachClosed, BreachNotFound, BreachRefused, CloseRefused, DecisionRefused, NotYourReport
+from .errors import (
+    BreachClosed,
+    BreachNotFound,
+    BreachRefused,
+    CloseRefused,
+    DecisionRefused,
+    NotYourReport,
+    UnknownDetector,
+)
 from .models import Breach, BreachAlert, BreachDecision, BreachNote
 from .rules import (
     BREACH_NOTIFICATION_WINDOW,
@@ -58,6 +66,7 @@ __all__ = [
     "Reporter",
     "Risk",
     "Status",
+    "UnknownDetector",
     "add_note",
     "alerts",
     "assess",

@@ -29,11 +29,17 @@ class Alert:
 
 
 def send_alerts(
-    session: Session, actor: Actor, keys: keystore.Keys, *, now: datetime, base_url: str
+    session: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    now: datetime,
+    base_url: str,
+    organisation_id: uuid.UUID | None = None,
 ) -> list[Alert]:
-    """Claim and mail every alert due at `now`, for every organisation (the system's job)."""
+    """Claim and mail every alert due at `now`, for every organisation (the system's job) or one (its key)."""
     sent = []
-    for breach in running_clocks(session, now=now):
+    for breach in running_clocks(session, now=now, organisation_id=organisation_id):
         done = {a.threshold_hours for a in _alerts(session, breach.id)}
         due = rules.alerts_due(breach.aware_at, now, done)
         claimed = [hours for hours in due if _claim(session, breach.id, hours, now)]
@@ -42,7 +48,9 @@ def send_alerts(
     return sent
 
 
-def running_clocks(session: Session, *, now: datetime) -> list[Breach]:
+def running_clocks(
+    session: Session, *, now: datetime, organisation_id: uuid.UUID | None = None
+) -> list[Breach]:
     """Open cases past their first alert whose authority decision (to notify or not) is not recorded."""
     decided = select(BreachDecision.breach_id).where(BreachDecision.audience == str(Audience.AUTHORITY))
     first = timedelta(hours=rules.ALERT_THRESHOLDS_HOURS[0])
@@ -55,6 +63,8 @@ def running_clocks(session: Session, *, now: datetime) -> list[Breach]:
         )
         .order_by(Breach.deadline_at)
     )
+    if organisation_id is not None:
+        query = query.where(Breach.organisation_id == organisation_id)
     return list(session.scalars(query))
 
 

@@ -9,10 +9,10 @@ from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
 from lawful import clock, keystore, terminal
-from lawful.actor import SYSTEM
+from lawful.actor import SYSTEM, Actor, ActorKind
 
 from . import alerts, detectors, rules, service
-from .schemas import AssessmentCreate, BreachCreate, BreachRead, DecisionCreate, read
+from .schemas import AlertSent, AssessmentCreate, BreachCreate, BreachRead, DecisionCreate, Detected, read
 
 cli = typer.Typer(
     help="Personal-data breaches (Art. 33-34): the register and the 72-hour clock.", no_args_is_help=True
@@ -269,13 +269,11 @@ def send_alerts(as_json: Json = False) -> None:
     settings = terminal.settings()
     keys = keystore.open_keys(settings)
     with terminal.session() as db:
-        sent = alerts.send_alerts(db, SYSTEM, keys, now=clock.now(), base_url=settings.base_url)
-        rows = [{"reference": a.reference, "hours": a.threshold_hours, "officers": a.officers} for a in sent]
-    if not terminal.emit(rows, as_json=as_json):
+        sent = alerts.send_alerts(db, _runner(), keys, now=clock.now(), base_url=settings.base_url)
+        rows = [AlertSent(reference=a.reference, hours=a.threshold_hours, officers=a.officers) for a in sent]
+    if not terminal.emit([r.model_dump(mode="json") for r in rows], as_json=as_json):
         for row in rows:
-            terminal.out.print(
-                f"{row['reference']}: {row['hours']} h alert sent to {row['officers']} officer(s)"
-            )
+            terminal.out.print(f"{row.reference}: {row.hours} h alert sent to {row.officers} officer(s)")
         terminal.out.print(f"{len(rows)} alert(s) sent")
 
 
@@ -289,12 +287,19 @@ def detect(
         raise typer.BadParameter(f"one of {', '.join(detectors.DETECTORS)}", param_hint="--only")
     keys = keystore.open_keys(terminal.settings())
     with terminal.session() as db:
-        found = detectors.detect(db, SYSTEM, keys, now=clock.now(), only=only)
-        rows = [{"reference": b.reference, "detector": b.detector, "title": b.title} for b in found]
-    if not terminal.emit(rows, as_json=as_json):
+        found = detectors.detect(db, _runner(), keys, now=clock.now(), only=[only] if only else None)
+        rows = [Detected.model_validate(b) for b in found]
+    if not terminal.emit([r.model_dump(mode="json") for r in rows], as_json=as_json):
         for row in rows:
-            terminal.out.print(f"{row['reference']}: {row['title']} ({row['detector']})")
+            terminal.out.print(f"{row.reference}: {row.title} ({row.detector})")
         terminal.out.print(f"{len(rows)} signal(s)")
+
+
+def _runner() -> Actor:
+    """Who runs a job from the shell: the system, as the worker does, for the operator; the staff member
+    with `--as` (whose session sees their organisation only, so the job acts on it alone)."""
+    actor = terminal.operator()
+    return SYSTEM if actor.kind is ActorKind.CLI else actor
 
 
 from .clients.commands import cli as _clients_cli  # noqa: E402

@@ -28,3 +28,7 @@ class BreachClosed(Conflict):
 
 class NotYourReport(Forbidden):
     code = "breach_not_your_report"
+
+
+class UnknownDetector(RuleViolation):
+    code = "unknown_detector"

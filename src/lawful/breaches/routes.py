@@ -7,13 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from lawful import clock
 from lawful.actor import Actor
 from lawful.errors import Forbidden
-from lawful.web import ApiActor, Db, require
+from lawful.web import ApiActor, AppKeys, AppSettings, Db, require
 
-from . import service
+from . import alerts, detectors, service
 from .rules import Status
 from .schemas import (
+    AlertSent,
     AssessmentCreate,
     BreachCreate,
     BreachRead,
@@ -21,6 +23,8 @@ from .schemas import (
     BreachUpdate,
     DecisionCreate,
     DecisionRead,
+    Detected,
+    DetectionCreate,
     NoteCreate,
     NoteRead,
     read,
@@ -67,6 +71,25 @@ def register(db: Db, actor: Reader, status: Annotated[Status | None, Query()] = 
     """R-94: every case, notified or not, the newest first."""
     found = service.list_cases(db, organisation_id=_org(actor), reported_by_key_id=_own(actor), status=status)
     return [BreachSummary.model_validate(b) for b in found]
+
+
+@router.post("/alerts")
+def send_alerts(db: Db, keys: AppKeys, settings: AppSettings, actor: Writer) -> list[AlertSent]:
+    """R-95: mail the clock's alerts due now to the privacy officers, each once, as the hourly job does;
+    for the key's organisation only."""
+    sent = alerts.send_alerts(
+        db, actor, keys, now=clock.now(), base_url=settings.base_url, organisation_id=_org(actor)
+    )
+    return [AlertSent(reference=a.reference, hours=a.threshold_hours, officers=a.officers) for a in sent]
+
+
+@router.post("/detections")
+def detect(db: Db, keys: AppKeys, actor: Writer, body: DetectionCreate | None = None) -> list[Detected]:
+    """R-93: run the detectors now (`only` those named), as the job does, over the key's organisation:
+    each signal opens one case, found again rather than opened twice."""
+    only = body.only if body is not None else None
+    found = detectors.detect(db, actor, keys, now=clock.now(), only=only, organisation_id=_org(actor))
+    return [Detected.model_validate(b) for b in found]
 
 
 @router.get("/{reference}")

@@ -194,3 +194,29 @@ def read(found: "Case") -> BreachRead:
             "alerts": [AlertRead.model_validate(a) for a in found.alerts],
         }
     )
+
+
+class AlertSent(BaseModel):
+    """An alert of the 72-hour clock mailed now (R-95): the case, the threshold reached, the officers told."""
+
+    reference: str
+    hours: int
+    officers: int
+
+
+class DetectionCreate(BaseModel):
+    """Which detectors to run now; none named: every one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    only: list[str] | None = Field(default=None, max_length=10, description="detector names (default: all)")
+
+
+class Detected(BaseModel):
+    """A case a detector's signal opened, or found again (one case per signal)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    reference: str
+    detector: str | None
+    title: str

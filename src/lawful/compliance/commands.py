@@ -9,7 +9,7 @@ from rich.table import Table
 
 from lawful import clock, i18n, keystore, processing, terminal
 
-from . import art14, service, transfers, trends
+from . import hourly, service, transfers, trends
 from .art14.commands import cli as art14_cli
 from .moments import Now, moment
 from .schemas import ComplianceRead, TransferSuspensionRead
@@ -80,15 +80,8 @@ def run(now: Now = None, as_json: Json = False) -> None:
     settings = terminal.settings()
     keys = keystore.open_keys(settings)
     with clock.pinned(at), terminal.session() as db:
-        actor = terminal.operator()
-        swept = transfers.sweep_all(db, actor, now=at)
-        sent = art14.send_all(db, actor, keys, now=at, base_url=settings.base_url)
-        trends.snapshot_all(db, keys, now=at)
-    report = {
-        slug: {"suspended": s.suspended, "alerted": s.alerted, "resumed": s.resumed, "art14_emailed": sent[slug].emailed if slug in sent else 0,
-               "art14_letters": sent[slug].letters if slug in sent else 0}
-        for slug, s in swept.items()
-    }  # fmt: skip
+        ran = hourly.run(db, terminal.operator(), keys, now=at, base_url=settings.base_url)
+        report = {slug: entry.model_dump(mode="json") for slug, entry in ran.items()}
     if not terminal.emit(report, as_json=as_json):
         for slug, entry in report.items():
             terminal.out.print(f"{slug}: " + ", ".join(f"{k} {v or '-'}" for k, v in entry.items()))

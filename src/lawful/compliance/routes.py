@@ -1,5 +1,5 @@
-"""JSON API of the compliance check: GET /api/compliance (R-125); and the legal calendar its deadlines are
-counted in: GET /api/calendar/working-days/{day} (R-122)."""
+"""JSON API of the compliance check: GET /api/compliance (R-125), the hourly run for the key's organisation;
+and the legal calendar its deadlines are counted in: GET /api/calendar/working-days/{day} (R-122)."""
 
 from datetime import date
 from typing import Annotated, Any
@@ -9,14 +9,17 @@ from fastapi import APIRouter, Depends, Request
 from lawful import clock, i18n
 from lawful.actor import Actor
 from lawful.errors import Forbidden
-from lawful.web import ApiActor, AppKeys, Db, language, require
+from lawful.web import ApiActor, AppKeys, AppSettings, Db, language, require
 
-from . import service, transfers, trends
+from . import hourly, service, transfers, trends
 from .schemas import ComplianceRead, TransferSuspensionRead
 
 router = APIRouter(prefix="/api/compliance", tags=["compliance"])
 calendar = APIRouter(prefix="/api/calendar", tags=["calendar"])
 Reader = Annotated[Actor, Depends(require("compliance:read"))]
+Runner = Annotated[
+    Actor, Depends(require("subjects:write"))
+]  # it sends the Art. 14 notices due, as /art14/send
 
 
 @calendar.get("/working-days/{day}")
@@ -52,3 +55,15 @@ def trend(db: Db, actor: Reader) -> dict[str, Any]:
     if actor.organisation_id is None:
         raise Forbidden("this key belongs to no organisation")
     return trends.data(db, organisation_id=actor.organisation_id, today=clock.today())
+
+
+@router.post("/run")
+def run(db: Db, keys: AppKeys, settings: AppSettings, actor: Runner) -> dict[str, hourly.RunRead]:
+    """What the worker does every hour, for the key's organisation only and as of now (another moment only
+    in test mode, through the app's X-Lawful-Now, as `--now` of the command): transfer suspensions recorded
+    and lifted, the Art. 14 notices due sent, the day's count kept for the trend. Keyed by the slug."""
+    if actor.organisation_id is None:
+        raise Forbidden("this key belongs to no organisation")
+    return hourly.run(
+        db, actor, keys, now=clock.now(), base_url=settings.base_url, organisation_id=actor.organisation_id
+    )

@@ -13,6 +13,7 @@ from rich.table import Table
 from lawful import keystore, render, terminal
 
 from . import campaign_commands, phone, social
+from .schemas import SuppressionRead
 
 cli = typer.Typer(
     help="Marketing: campaigns, social audiences and telephone prospecting.", no_args_is_help=True
@@ -176,14 +177,17 @@ def call_list(
 def suppress(
     number: Annotated[str, typer.Argument(help="the number, E.164 or Belgian national")],
     org: Org = None,
+    as_json: Json = False,
 ) -> None:
     """Put a number on the exclusion list: the person asked not to be called again."""
     keys = keystore.open_keys(terminal.settings())
     with terminal.session() as db:
-        phone.suppress_number(
+        row = phone.suppress_number(
             db, terminal.operator(), keys, organisation_id=terminal.organisation_id(db, org), number=number
         )
-    terminal.out.print("the number is on the exclusion list")
+        entry = SuppressionRead.model_validate(row).model_dump(mode="json")
+    if not terminal.emit(entry, as_json=as_json):
+        terminal.out.print("the number is on the exclusion list")
 
 
 def _counts(title: str, counts: dict[str, int]) -> None:

@@ -56,3 +56,9 @@ class PlatformUnreachable(LawfulError):
 
     status = 502
     code = "platform_unreachable"
+
+
+class InvalidNumber(RuleViolation):
+    """A phone number that does not parse (the number itself is never repeated back)."""
+
+    code = "invalid_phone_number"

@@ -13,7 +13,7 @@ from lawful import audit, clock, consent, decisions, keystore, processing, subje
 from lawful.actor import Actor
 
 from . import rules
-from .errors import DncmFileInvalid, DncmMissing, NotForPhone, PhoneMarketingDisabled
+from .errors import DncmFileInvalid, DncmMissing, InvalidNumber, NotForPhone, PhoneMarketingDisabled
 from .models import DncmImport, DncmNumber
 from .service import NotMarketing, unarchived_values
 
@@ -95,13 +95,15 @@ def latest_import(db: Session, *, organisation_id: uuid.UUID) -> DncmImport | No
 def suppress_number(
     db: Session, actor: Actor, keys: keystore.Keys, *, organisation_id: uuid.UUID, number: str
 ) -> consent.Suppression:
-    """A person asked on the phone not to be called again (Art. 21(3)): an exclusion-list entry."""
+    """A person asked on the phone not to be called again (Art. 21(3)): an exclusion-list entry, written
+    once (asked again, the entry already there)."""
+    try:
+        normal = subjects.normalise_phone(number)
+    except subjects.InvalidIdentity:
+        problem = {"path": "number", "message": "not a valid phone number", "rule": "phone"}
+        raise InvalidNumber("number: not a valid phone number", problems=[problem]) from None
     return consent.suppress(
-        db,
-        actor,
-        organisation_id=organisation_id,
-        lookup=_lookup(keys, subjects.normalise_phone(number)),
-        reason="phone_objection",
+        db, actor, organisation_id=organisation_id, lookup=_lookup(keys, normal), reason="phone_objection"
     )
 
 

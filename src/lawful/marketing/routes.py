@@ -13,7 +13,15 @@ from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
 from . import campaigns, exports, letters, phone, service, social
-from .schemas import AudienceRead, CallListCreate, DncmCreate, DncmRead, UploadCreate
+from .schemas import (
+    AudienceRead,
+    CallListCreate,
+    DncmCreate,
+    DncmRead,
+    SuppressionCreate,
+    SuppressionRead,
+    UploadCreate,
+)
 
 router = APIRouter(prefix="/api", tags=["marketing"])
 Sender = Annotated[Actor, Depends(require("marketing:send"))]
@@ -157,6 +165,14 @@ def call_list(body: CallListCreate, db: Db, keys: AppKeys, actor: Sender) -> pho
     """A call list through the gate, screened against the register and the exclusion list (R-41)."""
     result = phone.call_list(db, actor, keys, organisation_id=_org(actor), purpose=body.purpose)
     return result
+
+
+@router.post("/phone/suppressions")
+def suppress(body: SuppressionCreate, db: Db, keys: AppKeys, actor: Sender) -> SuppressionRead:
+    """Art. 21(3): a person asked on the phone not to be called again; the number goes on the exclusion
+    list as a keyed hash, once (asked again, the same entry). The number travels in the body only."""
+    row = phone.suppress_number(db, actor, keys, organisation_id=_org(actor), number=body.number)
+    return SuppressionRead.model_validate(row)
 
 
 def _org(actor: Actor) -> uuid.UUID:

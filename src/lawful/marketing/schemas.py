@@ -58,3 +58,22 @@ class AudienceRead(BaseModel):
             bases=dict(Counter(basis for _, basis in audience.members)),
             excluded=dict(audience.excluded),
         )
+
+
+class SuppressionCreate(BaseModel):
+    """A number the person asked not to be called on again: personal data, so in the body, never the URL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: str = Field(min_length=1, max_length=40, description="E.164, or national in the organisation's")
+
+
+class SuppressionRead(BaseModel):
+    """The exclusion-list entry (a keyed hash of the number is what is kept, and it is not shown)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    scope: str
+    reason: str
+    created_at: datetime

@@ -3,6 +3,7 @@ finding. The case starts the clock at detection: the privacy officer corrects `a
 investigation shows when the organisation became reasonably certain (EDPB Guidelines 9/2022)."""
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from lawful import audit, clock, decisions, keystore, marketing, processing, sub
 from lawful.actor import Actor
 
 from .. import service
+from ..errors import UnknownDetector
 from ..models import Breach
 from ..schemas import BreachCreate
 from . import rules
@@ -34,18 +36,31 @@ class Export:
 
 
 def detect(
-    db: Session, actor: Actor, keys: keystore.Keys, *, now: datetime, only: str | None = None
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    now: datetime,
+    only: Collection[str] | None = None,
+    organisation_id: uuid.UUID | None = None,
 ) -> list[Breach]:
-    """Run every detector (or `only` one) over every organisation; the cases opened (or found again)."""
+    """Run every detector (or those named in `only`) over every organisation, or over one (its key's); the
+    cases opened (or found again)."""
+    unknown = sorted(set(only or ()) - set(DETECTORS))
+    if unknown:
+        problems = [{"path": "only", "message": f"one of {', '.join(DETECTORS)}", "rule": "choice"}]
+        raise UnknownDetector(f"only: each one of {', '.join(DETECTORS)}", problems=problems)
+    running = set(only or DETECTORS)
     opened = []
-    chain = _audit_chain(db) if only in (None, "audit_chain") else None
-    for organisation in processing.list_organisations(db):
+    chain = _audit_chain(db) if "audit_chain" in running else None
+    organisations = processing.list_organisations(db)
+    for organisation in (o for o in organisations if organisation_id in (None, o.id)):
         findings: list[Finding | None] = [chain]
-        if only in (None, "bulk_export"):
+        if "bulk_export" in running:
             findings += exports(db, organisation_id=organisation.id, now=now)
-        if only in (None, "login_spike"):
+        if "login_spike" in running:
             findings.append(logins(db, organisation_id=organisation.id, now=now))
-        if only in (None, "key_store"):
+        if "key_store" in running:
             findings.append(key_store(db, keys, organisation_id=organisation.id, now=now))
         opened += [_open(db, actor, organisation.id, f, now) for f in findings if f is not None]
     return opened

@@ -9,11 +9,11 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from lawful import clock, keystore, terminal
-from lawful.actor import SYSTEM
+from lawful.actor import SYSTEM, Actor, ActorKind
 
 from . import service
 from .errors import ScopeRefused
-from .schemas import ScopeCreate
+from .schemas import ListForgotten, ScopeCreate
 
 cli = typer.Typer()
 Many = Annotated[list[str] | None, typer.Option()]
@@ -136,9 +136,16 @@ def forget_affected(as_json: Annotated[bool, typer.Option("--json")] = False) ->
     keys = keystore.open_keys(settings)
     keep = timedelta(days=settings.breach_affected_keep_days)
     with terminal.session() as db:
-        done = service.forget_due(db, SYSTEM, keys, now=clock.now(), keep=keep)
-        rows = [{"reference": b.reference, "people": b.affected_count} for b in done]
-    if not terminal.emit(rows, as_json=as_json):
+        done = service.forget_due(db, _runner(), keys, now=clock.now(), keep=keep)
+        rows = [ListForgotten(reference=b.reference, people=b.affected_count) for b in done]
+    if not terminal.emit([r.model_dump(mode="json") for r in rows], as_json=as_json):
         for row in rows:
-            terminal.out.print(f"{row['reference']}: list of {row['people']} people destroyed")
+            terminal.out.print(f"{row.reference}: list of {row.people} people destroyed")
         terminal.out.print(f"{len(rows)} list(s) destroyed")
+
+
+def _runner() -> Actor:
+    """The system for the operator, as the worker runs it; with `--as` the staff member, whose session sees
+    their organisation only."""
+    actor = terminal.operator()
+    return SYSTEM if actor.kind is ActorKind.CLI else actor

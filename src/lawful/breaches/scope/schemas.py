@@ -67,3 +67,10 @@ class ScopeRead(BaseModel):
     computed_at: datetime
     computed_by: str
     sealed: bool
+
+
+class ListForgotten(BaseModel):
+    """R-82: a closed case whose list of the people affected was destroyed now; the count stays."""
+
+    reference: str
+    people: int | None

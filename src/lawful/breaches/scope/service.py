@@ -220,11 +220,20 @@ def latest(db: Session, *, breach_id: uuid.UUID) -> BreachScope | None:
 
 
 def forget_due(
-    db: Session, actor: Actor, keys: keystore.Keys, *, now: datetime, keep: timedelta
+    db: Session,
+    actor: Actor,
+    keys: keystore.Keys,
+    *,
+    now: datetime,
+    keep: timedelta,
+    organisation_id: uuid.UUID | None = None,
 ) -> list[Breach]:
-    """R-82: destroy the key of each closed case's list once closure plus `keep` has passed. The case stays
-    in the register with its numbers; the letters keep what became of them, and no one's entry."""
+    """R-82: destroy the key of each closed case's list once closure plus `keep` has passed, in every
+    organisation or in one (its key's). The case stays in the register with its numbers; the letters keep
+    what became of them, and no one's entry."""
     query = select(Breach).where(Breach.status == Status.CLOSED, Breach.affected_key_id.is_not(None))
+    if organisation_id is not None:
+        query = query.where(Breach.organisation_id == organisation_id)
     done = []
     for breach in db.scalars(query):
         due = rules.destroy_at(breach.closed_at, breach.affected_destroy_after, keep)

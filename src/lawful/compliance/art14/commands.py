@@ -11,6 +11,7 @@ from lawful import clock, keystore, terminal
 
 from ..moments import Now, moment
 from . import rules, service
+from .schemas import LetterRead
 
 cli = typer.Typer(help="Art. 14 notices for data obtained from others (R-09, R-16).", no_args_is_help=True)
 Org = Annotated[str | None, typer.Option("--org", help="the organisation's slug (default: the only one)")]
@@ -56,13 +57,13 @@ def exempt(
 def letters(org: Org = None, as_json: Json = False) -> None:
     """The notices to print and post (people without an email address)."""
     with terminal.session() as db:
-        rows = service.notices(db, organisation_id=terminal.organisation_id(db, org), method="letter")
-        found = [{"id": str(r.id), "subject_id": str(r.subject_id), "language": r.language,
-                  "done_at": r.done_at.isoformat()} for r in rows]  # fmt: skip
+        organisation_id = terminal.organisation_id(db, org)
+        rows = service.notices(db, organisation_id=organisation_id, method=str(rules.Method.LETTER))
+        found = [LetterRead.model_validate(r).model_dump(mode="json") for r in rows]
     if not terminal.emit(found, as_json=as_json):
         table = Table("letter", "subject", "language", "prepared")
         for row in found:
-            table.add_row(row["id"], row["subject_id"], str(row["language"]), row["done_at"])
+            table.add_row(row["id"], str(row["subject_id"]), str(row["language"]), row["done_at"])
         terminal.out.print(table)
 
 

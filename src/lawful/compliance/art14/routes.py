@@ -14,6 +14,7 @@ from lawful.errors import Forbidden
 from lawful.web import AppKeys, AppSettings, Db, require
 
 from . import rules, service
+from .schemas import LetterRead
 
 router = APIRouter(prefix="/api/compliance/art14", tags=["compliance"])
 Writer = Annotated[Actor, Depends(require("subjects:write"))]
@@ -70,6 +71,14 @@ def notices(db: Db, actor: Reader, method: rules.Method | None = None) -> list[N
     """The notices done: mailed, letters to print, exemptions (no personal data)."""
     rows = service.notices(db, organisation_id=_org(actor), method=str(method) if method else None)
     return [NoticeRead.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.get("/letters")
+def letters(db: Db, actor: Reader) -> list[LetterRead]:
+    """The notices to print and post (people without an email address), as `compliance art14 letters`
+    lists them: ids and languages, no name or address (those are in each letter, personal_data:read)."""
+    rows = service.notices(db, organisation_id=_org(actor), method=str(rules.Method.LETTER))  # as the command
+    return [LetterRead.model_validate(r) for r in rows]
 
 
 @router.get("/letters/{subject_id}", response_class=PlainTextResponse)

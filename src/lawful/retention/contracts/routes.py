@@ -13,6 +13,7 @@ from lawful.web import AppKeys, AppSettings, Db, require
 from . import service
 
 router = APIRouter(prefix="/api/clients/{client}/end", tags=["clients"])
+due_router = APIRouter(prefix="/api/clients/ends", tags=["clients"])  # every client's: no {client} in it
 Reader = Annotated[Actor, Depends(require("register:read"))]
 Writer = Annotated[Actor, Depends(require("register:write"))]
 Eraser = Annotated[Actor, Depends(require("retention:run"))]
@@ -60,6 +61,13 @@ def erase(client: Client, db: Db, keys: AppKeys, settings: AppSettings, actor: E
 def certify(client: Client, db: Db, keys: AppKeys, actor: Eraser) -> Read:
     """The deletion certificate, once the grace period has run."""
     return Read.model_validate(service.certify(db, actor, keys, organisation_id=_org(actor), client=client))
+
+
+@due_router.post("/due")
+def record_due(db: Db, actor: Writer) -> list[Read]:
+    """Record the end of every DPA of the key's organisation whose end date in the register has come, as
+    the scheduled run does; those recorded already are left as they are."""
+    return [Read.model_validate(r) for r in service.record_due(db, actor, organisation_id=_org(actor))]
 
 
 def _org(actor: Actor) -> uuid.UUID:
