@@ -61,13 +61,6 @@ def _action(recipient: processing.Recipient, today: date) -> str:
     return "suspend" if processing.transfer_suspension(recipient, today) else "alert"
 
 
-def sweep_all(db: Session, actor: Actor, *, now: datetime) -> dict[str, Swept]:
-    return {
-        org.slug: sweep(db, actor, organisation_id=org.id, now=now)
-        for org in processing.list_organisations(db)
-    }
-
-
 def current(db: Session, *, organisation_id: uuid.UUID) -> list[TransferSuspension]:
     query = select(TransferSuspension).where(
         TransferSuspension.organisation_id == organisation_id, TransferSuspension.lifted_at.is_(None)

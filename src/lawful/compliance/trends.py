@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawful import clock, dsr, keystore, processing
+from lawful import clock, dsr, keystore
 
 from . import service
 from .models import ComplianceSnapshot
@@ -42,15 +42,6 @@ def snapshot(
         row.overdue, row.due_soon = overdue, soon
     db.flush()
     return row
-
-
-def snapshot_all(db: Session, keys: keystore.Keys, *, now: datetime) -> int:
-    done = 0
-    for org in processing.list_organisations(db):
-        if processing.find_current(db, organisation_id=org.id) is not None:
-            snapshot(db, keys, organisation_id=org.id, now=now)
-            done += 1
-    return done
 
 
 def data(db: Session, *, organisation_id: uuid.UUID, today: date) -> dict[str, Any]:
