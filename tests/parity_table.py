@@ -232,3 +232,29 @@ CLI_MISSING: dict[str, tuple[Route, str]] = {
     "register diff": (("GET", "/api/register/versions/{number}/diff"), "not built yet"),
     "register scan": (("POST", "/api/register/scans"), "not built yet"),
 }
+
+# commands with a route that staff may not run with `lawful --as` (acting.RIGHTS leaves them out): jobs over
+# every organisation whose domain functions reach what the acting member's organisation scope does not (the
+# key store, the outbox of every organisation); their routes act on the key's organisation only
+OPERATOR_JOBS = {
+    "dsr sweep",
+    "dsr deletions run",
+    "dsr tombstones status",
+    "dsr tombstones apply",
+    "dsr tombstones sweep",
+    "dsr tasks retry",
+    "mail deliver",
+    "retention run",
+}
+
+# where a command's rights differ from its route's, and why
+RIGHTS_DIFFER = {
+    "breaches open": "any staff member reports a suspected incident (R-93), as in the console; an API key needs "
+    "breaches:write, or breaches:report for a processor's systems",
+    # the route asks dsr:write and the privacy officer's decision (export:approve) is checked by the service,
+    # for the route and the command alike, with the same words
+    "dsr refuse": "the service checks export:approve",
+    "dsr objection": "the service checks export:approve",
+    "decide export approve": "the service checks export:approve",
+    "subjects update-link": "the service checks subjects:read",
+}

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawful import clock
+from lawful import acting, clock
 from lawful.app import create_app
 from lawful.audit import AuditEntry
 from lawful.cli import app as cli_app
@@ -33,9 +33,12 @@ from tests.parity_table import (
     COMMANDS,
     EXEMPT,
     MISSING,
+    OPERATOR_JOBS,
+    RIGHTS_DIFFER,
     Route,
 )
 from tests.registers import as_yaml, minimal, people
+from tests.test_authorisation_matrix import TABLE
 
 
 def api_routes(app: FastAPI) -> set[Route]:
@@ -555,3 +558,28 @@ def test_no_missing_command_has_its_route_yet(app: FastAPI) -> None:
     routes = api_routes(app)
 
     assert sorted(command for command, (route, _) in CLI_MISSING.items() if route in routes) == []
+
+
+def test_a_command_needs_every_permission_its_routes_need_with_as() -> None:
+    """R-123, the same authorisation: `lawful --as EMAIL CMD` is refused whatever the API refuses the same
+    staff member (the matrix's rules are the routes' permissions)."""
+    routes: dict[str, list[Route]] = {}
+    for route, command in COMMANDS.items():
+        routes.setdefault(command, []).append(route)
+    weaker, unlisted = [], []
+    for command, mapped in sorted(routes.items()):
+        if command not in acting.RIGHTS:
+            if command not in OPERATOR_JOBS:
+                unlisted.append(command)
+            continue
+        held = set(acting.needs(command))
+        for route in mapped:
+            needed = set(TABLE[route].needs or ())
+            if not needed <= held and command not in RIGHTS_DIFFER:
+                weaker.append(f"{command}: {sorted(needed - held)} ({route[0]} {route[1]})")
+
+    assert weaker == [], "acting.RIGHTS must ask what the route asks"
+    assert unlisted == [], (
+        "give these commands their route's permission in acting.RIGHTS, or list them in OPERATOR_JOBS"
+    )
+    assert not OPERATOR_JOBS & acting.RIGHTS.keys() and set(COMMANDS.values()) >= OPERATOR_JOBS

@@ -1,7 +1,8 @@
 """Who a CLI command acts as (R-123: the same authorisation as the API): the operator of the data
 directory by default, or with `lawful --as EMAIL` a staff member whose roles limit what it may run.
 
-`RIGHTS` names the permission each command needs, as its API route does; None: any staff member. A
+`RIGHTS` names the permission (or every permission, a tuple) each command needs, as its API route does;
+None: any staff member. tests/test_parity.py holds each to its routes' permissions. A
 command that is not listed is the operator's alone (serving, migrations, key rotation, sweeps over every
 organisation), so a new command is refused to staff until someone decides what it needs.
 """
@@ -14,9 +15,9 @@ from lawful.errors import Forbidden
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-RIGHTS: dict[str, str | None] = {
+RIGHTS: dict[str, str | tuple[str, ...] | None] = {
     "register schema": None,
-    "register check": None,
+    "register check": "register:read",  # as POST /api/register/check
     "register apply": "register:write",
     "register versions": "register:read",
     "register diff": "register:read",
@@ -62,7 +63,7 @@ RIGHTS: dict[str, str | None] = {
     "flags lift-hold": "subjects:flag",
     "flags flag-child": "subjects:flag",
     "flags holds": "subjects:flag",
-    "flags art14-pending": "subjects:read",
+    "flags art14-pending": "compliance:read",  # as GET /api/compliance/art14/notices
     "flags history": "subjects:read",  # as GET /api/subjects/{subject_id}/history
     "consent history": "subjects:read",  # as GET /api/subjects/{subject_id}/consents
     "decide check": "decisions:ask",
@@ -85,6 +86,50 @@ RIGHTS: dict[str, str | None] = {
     "dsr objection": "dsr:write",
     "dsr assign": "dsr:write",
     "dsr deletions list": "dsr:read",
+    "dsr tasks list": "dsr:read",  # as GET /api/dsr/tasks
+    "dsr tasks record": "dsr:write",
+    "dsr letter": "dsr:read",
+    "dsr identify": "dsr:write",
+    "dsr identified": "dsr:write",
+    "dsr unidentified": "dsr:write",
+    "dsr complete": "dsr:write",
+    "notice changes list": "register:read",  # as GET /api/notices/changes
+    "notice changes show": "register:read",
+    "notice changes mail": "notice:publish",
+    "staff access-review": "audit:read",  # as GET /api/staff/access-review
+    "staff review-grant": "staff:manage",
+    "analytics show": None,  # the banner's public settings
+    "compliance check": "compliance:read",  # as GET /api/compliance
+    "consent withdraw": "subjects:write",
+    "marketing sends": "subjects:read",  # as GET /api/subjects/{subject_id}/campaigns
+    "marketing campaign queue": "marketing:send",
+    "marketing campaign check": "marketing:send",
+    "marketing campaign list": "marketing:send",
+    "marketing campaign show": "marketing:send",
+    "marketing campaign cancel": "marketing:send",
+    "retention plan": "retention:read",  # as GET /api/retention/plan
+    "retention log": "retention:read",
+    "retention event": "subjects:write",
+    "clients list": "register:read",  # as GET /api/clients
+    "clients register": "register:read",
+    "clients sub-processors list": "register:read",
+    "clients sub-processors add": "register:write",
+    "clients sub-processors decide": "register:write",
+    "clients end record": "register:write",
+    "clients end return": ("personal_data:read", "register:write"),
+    "clients end erase": "retention:run",
+    "clients end certify": "retention:run",
+    "breaches clients": ("breaches:read", "breaches:write"),  # --notify tells the clients, as the POST does
+    "breach clients": ("breaches:read", "breaches:write"),
+    "clients requests list": "clients:instruct",  # a client's own systems' scope: held by no staff role
+    "clients requests instruct": "clients:instruct",
+    "clients credentials add": "register:write",
+    "clients credentials list": "register:read",
+    "clients credentials reveal": "credentials:reveal",
+    "clients credentials destroy": "register:write",
+    "clients instructions list": "register:read",
+    "clients instructions flag": "register:write",
+    "clients instructions resolve": "register:write",
     "dsr deletions show": "dsr:read",
     "dsr disclosures create": "disclosures:approve",
     "dsr disclosures approve": "disclosures:approve",
@@ -143,8 +188,15 @@ def staff_actor(db: "Session", email: str, command: str) -> Actor:
     if command not in RIGHTS:
         raise Forbidden(f"`lawful {command}` is run by the operator of the data directory, not with --as")
     actor = staff.actor_for_email(db, email=email)
-    needed = RIGHTS[command]
-    if needed is not None and not actor.can(needed):
-        detail = f"your roles do not allow {needed!r}, which `lawful {command}` needs"
-        raise staff.refused(actor, needed, f"lawful {command}", detail)  # audited, as the API's refusal
+    lacking = [permission for permission in needs(command) if not actor.can(permission)]
+    if lacking:
+        named = ", ".join(lacking)
+        detail = f"your roles do not allow {named!r}, which `lawful {command}` needs"
+        raise staff.refused(actor, named, f"lawful {command}", detail)  # audited, as the API's refusal
     return actor
+
+
+def needs(command: str) -> tuple[str, ...]:
+    """Every permission `command` needs (none: any staff member)."""
+    found = RIGHTS[command]
+    return () if found is None else (found,) if isinstance(found, str) else found
