@@ -1,6 +1,7 @@
 """`lawful --as EMAIL`: a command runs as a staff member, limited by their roles and audited under their
 name (R-123); without it, as the operator of the data directory."""
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,20 @@ def test_every_command_given_rights_exists() -> None:
     walk(root, [])
 
     assert set(acting.RIGHTS) <= found
+
+
+def test_a_command_opened_to_staff_answers_the_officer_and_refuses_support_as_its_route_does(
+    lawful: Lawful, registered: Path, fresh_url: str
+) -> None:
+    """`compliance check` (GET /api/compliance, compliance:read) and `retention plan` (retention:read) were
+    the operator's alone; staff now run them under the same permission as the route, refusals audited."""
+    allowed = lawful("--as", "officer@example.test", "compliance", "check", "--json")
+    refused = lawful("--as", "support@example.test", "retention", "plan", "--json")
+    jobs = lawful("--as", "officer@example.test", "retention", "run")  # a job over every organisation
+
+    assert allowed.exit_code == 0, allowed.output
+    assert json.loads(allowed.stdout)["overdue"] is False
+    assert refused.exit_code == 1 and "retention:read" in refused.output
+    assert jobs.exit_code == 1 and "operator" in jobs.output
+    refusals = [e.data for e in _entries(fresh_url, "access.refused")]
+    assert {"permission": "retention:read", "operation": "lawful retention plan"} in refusals
