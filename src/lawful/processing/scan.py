@@ -6,11 +6,22 @@ making any choice; with `accept_all`, the cookie banner's "accept all" button is
 loaded again, to see what consent switches on.
 """
 
+import ipaddress
+import socket
+import uuid
+from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.orm import Session
+
+from lawful import outbound
+
+from . import service
 from .document import TrackerKind
-from .errors import ScanFailed
-from .trackers import Found
+from .errors import ScanFailed, ScanRefused
+from .trackers import Found, unregistered
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -24,17 +35,80 @@ ACCEPT_ALL = ".lawful-banner [data-action=accept]"
 RESOURCE_KINDS = {"image": TrackerKind.PIXEL, "document": TrackerKind.EMBED}
 
 
-def scan(url: str, *, chromium: str, accept_all: bool = False, settle_ms: int = 1000) -> list[Found]:
+def scan_site(
+    db: Session,
+    *,
+    organisation_id: uuid.UUID,
+    url: str,
+    accept_all: bool = False,
+    chromium: str = DEFAULT_CHROMIUM,
+) -> list[dict[str, Any]]:
+    """R-23: what the site stores and loads, each with whether the register (and so the cookie notice)
+    declares it; the CLI and the API both answer this."""
+    _, register = service.current_register(db, organisation_id=organisation_id)
+    found = scan(url, chromium=chromium, accept_all=accept_all)
+    missing = unregistered(found, register.trackers)
+    return [
+        {"kind": str(f.kind), "name": f.name, "party": f.party, "registered": f not in missing} for f in found
+    ]
+
+
+def check_url(url: str) -> str:
+    """The address a scan may visit: http or https, to an address the outbound policy allows (Art. 32), so
+    whoever asks for a scan cannot make the server visit its own network; ScanRefused naming `url`."""
+    parts = urlsplit(url)
     try:
-        from playwright.sync_api import Error, sync_playwright
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        port = 0
+    if parts.scheme not in outbound.SCHEMES or not parts.hostname or not port:
+        raise ScanRefused("url: give an http:// or https:// address", problems=[_url("not a web address")])
+    reason = _refusal(parts.hostname, port)
+    if reason is not None:
+        raise ScanRefused(f"url: lawful may not visit a {reason} address", problems=[_url(reason)])
+    return parts.hostname
+
+
+def _url(message: str) -> dict[str, str]:
+    return {"path": "url", "message": message}
+
+
+def _refusal(host: str, port: int) -> str | None:
+    """Why the outbound policy refuses this host, resolved now; None when every address it has is allowed."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return "unresolvable"
+    addresses = list(dict.fromkeys(ipaddress.ip_address(str(i[4][0]).split("%")[0]) for i in found))
+    return outbound.refusal(host, port, addresses, outbound.current())
+
+
+def scan(url: str, *, chromium: str, accept_all: bool = False, settle_ms: int = 1000) -> list[Found]:
+    """Every request the page makes, the page's own included, goes only to addresses the policy allows;
+    the others are aborted (and still listed: the page tried to load from them)."""
+    site = check_url(url).lower()
+    try:
+        from playwright.sync_api import Error, Route, sync_playwright
     except ImportError as exc:
         raise ScanFailed("the site scan needs Playwright: pip install 'lawful[scan]'") from exc
-    site = (urlsplit(url).hostname or "").lower()
     hosts: dict[str, TrackerKind] = {}
+    refused: dict[tuple[str, int], bool] = {}
+
+    def guard(route: Route) -> None:
+        parts = urlsplit(route.request.url)
+        where = (parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        if where not in refused:
+            refused[where] = parts.scheme not in outbound.SCHEMES or _refusal(*where) is not None
+        if refused[where]:
+            route.abort("blockedbyclient")
+        else:
+            route.continue_()
+
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context()
+            context = browser.new_context(service_workers="block")
+            context.route("**/*", guard)
             page = context.new_page()
 
             def seen(request: object) -> None:
