@@ -6,8 +6,6 @@ making any choice; with `accept_all`, the cookie banner's "accept all" button is
 loaded again, to see what consent switches on.
 """
 
-import ipaddress
-import socket
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lawful import outbound
 
-from . import service
+from . import gate, service
 from .document import TrackerKind
 from .errors import ScanFailed, ScanRefused
 from .trackers import Found, unregistered
@@ -63,7 +61,7 @@ def check_url(url: str) -> str:
         port = 0
     if parts.scheme not in outbound.SCHEMES or not parts.hostname or not port:
         raise ScanRefused("url: give an http:// or https:// address", problems=[_url("not a web address")])
-    reason = _refusal(parts.hostname, port)
+    reason = gate.refusal(parts.hostname, port)
     if reason is not None:
         raise ScanRefused(f"url: lawful may not visit a {reason} address", problems=[_url(reason)])
     return parts.hostname
@@ -73,42 +71,20 @@ def _url(message: str) -> dict[str, str]:
     return {"path": "url", "message": message}
 
 
-def _refusal(host: str, port: int) -> str | None:
-    """Why the outbound policy refuses this host, resolved now; None when every address it has is allowed."""
-    try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return "unresolvable"
-    addresses = list(dict.fromkeys(ipaddress.ip_address(str(i[4][0]).split("%")[0]) for i in found))
-    return outbound.refusal(host, port, addresses, outbound.current())
-
-
 def scan(url: str, *, chromium: str, accept_all: bool = False, settle_ms: int = 1000) -> list[Found]:
-    """Every request the page makes, the page's own included, goes only to addresses the policy allows;
-    the others are aborted (and still listed: the page tried to load from them)."""
+    """The browser reaches the network only through the gate: what the policy refuses is not loaded (and
+    still listed: the page tried to load from it)."""
     site = check_url(url).lower()
     try:
-        from playwright.sync_api import Error, Route, sync_playwright
+        from playwright.sync_api import Error, sync_playwright
     except ImportError as exc:
         raise ScanFailed("the site scan needs Playwright: pip install 'lawful[scan]'") from exc
     hosts: dict[str, TrackerKind] = {}
-    refused: dict[tuple[str, int], bool] = {}
-
-    def guard(route: Route) -> None:
-        parts = urlsplit(route.request.url)
-        where = (parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
-        if where not in refused:
-            refused[where] = parts.scheme not in outbound.SCHEMES or _refusal(*where) is not None
-        if refused[where]:
-            route.abort("blockedbyclient")
-        else:
-            route.continue_()
-
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        with gate.gate() as proxy, sync_playwright() as playwright:
+            through = [f"--proxy-server={proxy}", "--proxy-bypass-list=<-loopback>"]  # loopback too
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS + through)
             context = browser.new_context(service_workers="block")
-            context.route("**/*", guard)
             page = context.new_page()
 
             def seen(request: object) -> None:
