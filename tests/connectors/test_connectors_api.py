@@ -172,6 +172,24 @@ def test_find_answers_what_connectors_find_prints_without_a_personal_value(world
     assert invoice_and_lines(world.chinook, INVOICE) == (1, 14)  # a dry run
 
 
+def test_a_find_is_audited_as_a_search_found_or_not_without_the_address(world: Shop) -> None:
+    headers = world.key("personal_data:read")
+
+    world.client.post("/api/connectors/find", json={"email": EMAIL}, headers=headers)
+    world.client.post("/api/connectors/find", json={"email": "nobody@example.test"}, headers=headers)
+    world.lawful("connectors", "find", "--email", EMAIL)
+
+    entries = world.audit("connectors.searched")
+    assert [(e.actor_kind, e.outcome) for e in entries] == [
+        ("api_key", "found"),
+        ("api_key", "not_found"),
+        ("cli", "found"),
+    ]
+    assert entries[0].data == {"datastores": ["chinook"], "fields": 21}
+    assert len({e.organisation_id for e in entries}) == 1 and entries[0].organisation_id is not None
+    assert "tremblay" not in json.dumps([e.data for e in entries]).lower()
+
+
 def test_find_of_someone_unknown_and_of_a_datastore_not_mapped(world: Shop) -> None:
     headers = world.key("personal_data:read")
 

@@ -3,6 +3,7 @@ register …` command on one database give the same facts; a scan visits only wh
 (Art. 32), so a key holder cannot make the server visit its own network."""
 
 import json
+import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from lawful import outbound
 from lawful.app import create_app
 from lawful.audit import AuditEntry
 from lawful.config import Settings
+from lawful.processing import gate
 from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
 from tests.processing.test_trackers import TRACKERS
 from tests.registers import MINIMISED, as_yaml, measured, minimal
@@ -301,3 +303,41 @@ def test_the_cli_refuses_an_address_the_policy_refuses(world: World) -> None:
     result = world.lawful("register", "scan", "http://10.0.0.1/")
 
     assert result.exit_code == 1 and "private" in result.output
+
+
+def _through(proxy: str, request: bytes) -> bytes:
+    host, port = proxy.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    "request_line",
+    [
+        b"CONNECT 10.0.0.1:443 HTTP/1.1",
+        b"CONNECT 169.254.169.254:80 HTTP/1.1",
+        b"GET http://192.168.0.1/ HTTP/1.1",
+        b"GET ftp://127.0.0.1/ HTTP/1.1",
+    ],
+)
+def test_the_gate_refuses_a_connection_the_policy_refuses(request_line: bytes) -> None:
+    with gate.gate() as proxy:
+        answer = _through(proxy, request_line + b"\r\nHost: x\r\n\r\n")
+
+    assert answer.startswith(b"HTTP/1.1 403")
+
+
+def test_the_gate_passes_an_allowed_request_once_and_closes(site: Site) -> None:
+    port = site.url.rsplit(":", 1)[1].strip("/")
+    outbound.configure([f"localhost:{port}"])
+
+    with gate.gate() as proxy:
+        page = _through(proxy, f"GET {site.url} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n".encode())
+        pixel = _through(proxy, f"GET http://127.0.0.1:{site.pixel_port}/pixel.gif HTTP/1.1\r\n\r\n".encode())
+
+    assert page.startswith(b"HTTP/1.0 200") and b"<title>Shop</title>" in page
+    assert pixel.startswith(b"HTTP/1.1 403") and site.pixel_hits == []

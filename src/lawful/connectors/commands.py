@@ -57,7 +57,13 @@ def find(
     as_json: Json = False,
 ) -> None:
     """Dry run: what an erasure would do to each field of each datastore; prints no personal value."""
-    previews = service.find(terminal.settings(), _register(register, org), email=email, key=datastore)
+    loaded = _register(register, org)
+    with terminal.session() as db:
+        own = processing.find_organisation(db, slug=loaded.organisation.slug)
+        previews = service.find(
+            db, terminal.operator(), terminal.settings(), loaded,
+            organisation_id=own.id if own else None, email=email, key=datastore,
+        )  # fmt: skip
     if terminal.emit(previews, as_json=as_json):
         return
     table = Table("datastore", "field", "category", "rows", "erasure", "kept until")

@@ -88,8 +88,11 @@ def preview_erasure(
     body: ErasurePreview, db: Db, settings: AppSettings, actor: PersonalReader
 ) -> list[PreviewRead]:
     """Dry run: what an erasure would do to each field of each datastore; answers no personal value."""
-    register = service.register_to_check(db, organisation_id=_org(actor))
-    found = service.find(settings, register, email=body.email, key=body.datastore)
+    organisation_id = _org(actor)
+    register = service.register_to_check(db, organisation_id=organisation_id)
+    found = service.find(
+        db, actor, settings, register, organisation_id=organisation_id, email=body.email, key=body.datastore
+    )
     return [PreviewRead.model_validate(p) for p in found]
 
 

@@ -82,16 +82,34 @@ def register_to_check(
 
 
 def find(
-    settings: Settings, register: processing.Register, *, email: str, key: str | None = None
+    db: Session,
+    actor: Actor,
+    settings: Settings,
+    register: processing.Register,
+    *,
+    organisation_id: uuid.UUID | None,
+    email: str,
+    key: str | None = None,
 ) -> list[dict[str, Any]]:
-    """`preview` in each datastore (or the one named): what an erasure would do; no personal value."""
+    """`preview` in each datastore (or the one named): what an erasure would do, no personal value shown.
+    A search for a person, so audited found or not (R-88), with the datastores and never the address."""
     if key is not None:
         get_datastore(register, key=key)
-    return [
+    found = [
         preview(settings, register, key=s.key, email=email)
         for s in register.datastores
         if key in (None, s.key)
     ]
+    audit.record(
+        db,
+        actor,
+        "connectors.searched",
+        entity_type="Datastore",
+        organisation_id=organisation_id,
+        outcome="found" if any(f["found"] for f in found) else "not_found",
+        data={"datastores": [f["datastore"] for f in found], "fields": sum(len(f["fields"]) for f in found)},
+    )
+    return found
 
 
 def collect(settings: Settings, register: processing.Register, *, key: str, email: str) -> dict[str, Any]:

@@ -98,6 +98,9 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A connection the site or the browser dropped ends that connection only; the scan goes on."""
+
 
 @contextmanager
 def gate() -> Iterator[str]:
