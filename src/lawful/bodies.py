@@ -33,6 +33,7 @@ LIMITS = (
     Limit(_path("/api/newsletters/{key}/subscriptions"), 16 * KIB, public_json=True),
     Limit(_path("/api/forms/{key}/submissions"), 64 * KIB, public_json=True),
     Limit(_path("/api/register/(check|versions)"), 8 * MIB),  # a register of up to 2,000,000 characters
+    Limit(_path("/api/connectors/check"), 8 * MIB),  # the same register, its dataset maps checked
     Limit(_path("/api/imports"), 32 * MIB),  # a CSV of up to 20,000,000 characters
     Limit(_path("/api/phone/dncm-imports"), 72 * MIB),  # the national list, 64,000,000 characters
 )

@@ -37,10 +37,9 @@ def check(
     register: RegisterFile = None, datastore: Only = None, org: Org = None, as_json: Json = False
 ) -> None:
     """Every mapped table and column must exist in its live database; exit 1 otherwise."""
-    loaded = _register(register, org)
-    problems = service.check(terminal.settings(), loaded, key=datastore)
-    keys = [s.key for s in loaded.datastores if datastore in (None, s.key)]
-    if not terminal.emit({"ok": not problems, "datastores": keys, "problems": problems}, as_json=as_json):
+    found = service.check_report(terminal.settings(), _register(register, org), key=datastore)
+    problems, keys = found["problems"], found["datastores"]
+    if not terminal.emit(found, as_json=as_json):
         for problem in problems:
             terminal.err.print(f"error {problem['path']}: {problem['message']}", style="red")
         if not problems:
@@ -59,12 +58,12 @@ def find(
 ) -> None:
     """Dry run: what an erasure would do to each field of each datastore; prints no personal value."""
     loaded = _register(register, org)
-    settings = terminal.settings()
-    previews = [
-        service.preview(settings, loaded, key=s.key, email=email)
-        for s in loaded.datastores
-        if datastore in (None, s.key)
-    ]
+    with terminal.session() as db:
+        own = processing.find_organisation(db, slug=loaded.organisation.slug)
+        previews = service.find(
+            db, terminal.operator(), terminal.settings(), loaded,
+            organisation_id=own.id if own else None, email=email, key=datastore,
+        )  # fmt: skip
     if terminal.emit(previews, as_json=as_json):
         return
     table = Table("datastore", "field", "category", "rows", "erasure", "kept until")

@@ -25,3 +25,9 @@ class DatastoreRefused(Conflict):
     """The datastore refused a change (a table outside the map still references the rows, say)."""
 
     code = "datastore_refused"
+
+
+class DayAhead(RuleViolation):
+    """A later day would end data, or record events, before their time: allowed in test mode only."""
+
+    code = "day_ahead"

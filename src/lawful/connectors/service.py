@@ -34,6 +34,8 @@ def check(
     settings: Settings, register: processing.Register, *, key: str | None = None
 ) -> list[dict[str, str]]:
     """Every way the dataset maps do not fit their live databases; an empty list means they all fit."""
+    if key is not None:
+        get_datastore(register, key=key)  # an unknown key is an error, not a check of nothing
     problems = []
     for store in register.datastores:
         if key is not None and store.key != key:
@@ -47,6 +49,67 @@ def check(
                 {"path": f"{path}.url_setting", "message": f"cannot connect: {type(exc.orig).__name__}"}
             )
     return problems
+
+
+def check_report(
+    settings: Settings, register: processing.Register, *, key: str | None = None
+) -> dict[str, Any]:
+    """`check` as the CLI and the API answer it: ok, the datastores checked, and every mismatch."""
+    problems = check(settings, register, key=key)
+    keys = [s.key for s in register.datastores if key in (None, s.key)]
+    return {"ok": not problems, "datastores": keys, "problems": problems}
+
+
+def register_to_check(
+    db: Session, *, organisation_id: uuid.UUID, text: str | None = None
+) -> processing.Register:
+    """The organisation's applied register, or a register document of the same organisation."""
+    if text is None:
+        return processing.current_register(db, organisation_id=organisation_id)[1]
+    register, problems = processing.check(text)
+    if register is None:
+        raise processing.RegisterInvalid(
+            "yaml: not a valid register document",
+            problems=[vars(p) | {"path": f"yaml.{p.path}"} for p in problems],
+        )
+    own = processing.find_organisation(db, slug=register.organisation.slug)
+    if own is None or own.id != organisation_id:
+        raise processing.RegisterInvalid(
+            "yaml: the document is another organisation's register",
+            problems=[{"path": "yaml.organisation.slug", "message": "not this organisation"}],
+        )
+    return register
+
+
+def find(
+    db: Session,
+    actor: Actor,
+    settings: Settings,
+    register: processing.Register,
+    *,
+    organisation_id: uuid.UUID | None,
+    email: str,
+    key: str | None = None,
+) -> list[dict[str, Any]]:
+    """`preview` in each datastore (or the one named): what an erasure would do, no personal value shown.
+    A search for a person, so audited found or not (R-88), with the datastores and never the address."""
+    if key is not None:
+        get_datastore(register, key=key)
+    found = [
+        preview(settings, register, key=s.key, email=email)
+        for s in register.datastores
+        if key in (None, s.key)
+    ]
+    audit.record(
+        db,
+        actor,
+        "connectors.searched",
+        entity_type="Datastore",
+        organisation_id=organisation_id,
+        outcome="found" if any(f["found"] for f in found) else "not_found",
+        data={"datastores": [f["datastore"] for f in found], "fields": sum(len(f["fields"]) for f in found)},
+    )
+    return found
 
 
 def collect(settings: Settings, register: processing.Register, *, key: str, email: str) -> dict[str, Any]:

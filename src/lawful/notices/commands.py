@@ -14,7 +14,7 @@ from . import service
 from .changes import commands as change_commands
 from .changes import service as changes
 from .models import NoticeVersion
-from .rules import NoticeKind, missing_elements, missing_labels
+from .rules import NoticeKind, missing_labels
 
 cli = typer.Typer(help="Privacy and cookie notices generated from the register.", no_args_is_help=True)
 Kind = Annotated[NoticeKind, typer.Option("--kind", help="privacy or cookies")]
@@ -145,8 +145,7 @@ def check(kind: Kind = NoticeKind.PRIVACY, org: Org = None, as_json: Json = Fals
     """Say whether the current register can be published as a notice, and what is missing."""
     with terminal.session() as db:
         organisation = processing.get_organisation(db, slug=org)
-        register = processing.current_register(db, organisation_id=organisation.id)[1]
-    missing = missing_elements(register, kind)
+        missing = service.missing(db, organisation_id=organisation.id, kind=kind)
     if not terminal.emit([vars(m) for m in missing], as_json=as_json):
         for item in missing:
             terminal.err.print(f"missing {item}", style="red")

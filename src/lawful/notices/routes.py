@@ -15,7 +15,7 @@ from . import service
 from .changes import service as changes
 from .models import NoticeVersion
 from .rules import NoticeKind
-from .schemas import NoticePublish, NoticeVersionDetail, NoticeVersionRead
+from .schemas import MissingRead, NoticePublish, NoticeVersionDetail, NoticeVersionRead
 
 router = APIRouter(prefix="/api/notices", tags=["notices"])
 Publisher = Annotated[Actor, Depends(require("notice:publish"))]
@@ -43,6 +43,15 @@ def list_notice_versions(kind: NoticeKind, db: Db, actor: Reader) -> list[Notice
 def get_notice_version(kind: NoticeKind, number: Number, db: Db, actor: Reader) -> NoticeVersionDetail:
     version = service.get_version(db, organisation_id=_org(actor), kind=kind, number=number)
     return NoticeVersionDetail.model_validate(version)
+
+
+@router.get("/{kind}/check")
+def check_notice(kind: NoticeKind, db: Db, actor: Reader) -> list[MissingRead]:
+    """What the register in force lacks to be published as this notice (Art. 13 elements, translations);
+    an empty list: it can be published."""
+    return [
+        MissingRead.model_validate(m) for m in service.missing(db, organisation_id=_org(actor), kind=kind)
+    ]
 
 
 def _org(actor: Actor) -> uuid.UUID:

@@ -49,3 +49,11 @@ class NoticeVersionRead(BaseModel):
 
 class NoticeVersionDetail(NoticeVersionRead):
     texts: dict[str, str]
+
+
+class MissingRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    element: str
+    path: str
+    message: str

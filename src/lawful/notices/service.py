@@ -24,6 +24,12 @@ def preview(register: processing.Register, kind: NoticeKind, lang: str) -> str:
     return render.render(f"notices/{kind}.html", c=content.build(register, kind, lang))
 
 
+def missing(db: Session, *, organisation_id: uuid.UUID, kind: NoticeKind) -> list[rules.Missing]:
+    """What keeps the register in force from being published as this notice; empty when nothing does."""
+    register = processing.current_register(db, organisation_id=organisation_id)[1]
+    return rules.missing_elements(register, kind)
+
+
 def publish(
     db: Session,
     actor: Actor,

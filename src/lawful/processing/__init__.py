@@ -42,6 +42,7 @@ from .errors import OrganisationNotFound, RegisterInvalid, RegisterNotFound, Sca
 from .export import MEDIA_TYPES, ExportFormat, export
 from .known_trackers import MAX_ANALYTICS_MONTHS
 from .known_trackers import identify as identify_tracker
+from .loader import MAX_CHARACTERS
 from .models import Organisation, RegisterVersion
 from .periods import DAY_TRIGGERS, add_period, period_parts, retention_end, retention_start, shortest
 from .portability import Portable, portable
@@ -75,6 +76,7 @@ __all__ = [
     "DAY_TRIGGERS",
     "EEA",
     "MAX_ANALYTICS_MONTHS",
+    "MAX_CHARACTERS",
     "MEDIA_TYPES",
     "WARNABLE",
     "Activity",

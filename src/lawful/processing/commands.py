@@ -14,8 +14,8 @@ from . import service
 from .document import Register
 from .export import ExportFormat, export
 from .rules import Problem
-from .scan import scan
-from .trackers import unregistered
+from .scan import DEFAULT_CHROMIUM
+from .scan import scan_site as compare_site
 
 cli = typer.Typer(help="The register of processing (Art. 30) as code.", no_args_is_help=True)
 FileArg = Annotated[
@@ -174,34 +174,32 @@ def scan_site(
     accept_all: Annotated[
         bool, typer.Option("--accept-all", help="also press the banner's 'accept all' and look again")
     ] = False,
-    chromium: Annotated[str, typer.Option(help="the Chromium to drive")] = "/usr/bin/chromium",
+    chromium: Annotated[str, typer.Option(help="the Chromium to drive")] = DEFAULT_CHROMIUM,
     as_json: Json = False,
 ) -> None:
     """Visit URL in Chromium and compare its cookies, storage and third-party hosts with the register's
-    trackers (R-23); exit 1 when the site uses one that the register, and so the cookie notice, lacks."""
+    trackers (R-23); exit 1 when the site uses one that the register, and so the cookie notice, lacks.
+    Only addresses LAWFUL_OUTBOUND_ALLOW admits are visited, as for every call lawful makes."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise typer.BadParameter("give an http:// or https:// address", param_hint="URL")
     with terminal.session() as db:
         organisation = service.get_organisation(db, slug=org)
-        _, register = service.current_register(db, organisation_id=organisation.id)
-    found = scan(url, chromium=chromium, accept_all=accept_all)
-    missing = unregistered(found, register.trackers)
+        rows = compare_site(
+            db, organisation_id=organisation.id, url=url, accept_all=accept_all, chromium=chromium
+        )
+    missing = [row for row in rows if not row["registered"]]
     if as_json:
-        rows = [
-            {"kind": str(f.kind), "name": f.name, "party": f.party, "registered": f not in missing}
-            for f in found
-        ]
         typer.echo(json.dumps(rows, indent=2))
     else:
         table = Table("kind", "name", "party", "in the register")
-        for f in found:
-            table.add_row(str(f.kind), f.name, f.party, "no" if f in missing else "yes")
+        for row in rows:
+            table.add_row(row["kind"], row["name"], row["party"], "yes" if row["registered"] else "no")
         terminal.out.print(table)
     if missing:
         terminal.err.print(
             f"{len(missing)} tracker(s) not in the register: "
-            + ", ".join(f"{f.kind} {f.name}" for f in missing),
+            + ", ".join(f"{row['kind']} {row['name']}" for row in missing),
             style="red",
         )
         raise typer.Exit(1)
-    terminal.err.print(f"all {len(found)} tracker(s) found are in the register")
+    terminal.err.print(f"all {len(rows)} tracker(s) found are in the register")

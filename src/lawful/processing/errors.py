@@ -17,3 +17,9 @@ class RegisterNotFound(NotFound):
 
 class ScanFailed(RuleViolation):
     code = "scan_failed"
+
+
+class ScanRefused(RuleViolation):
+    """The address is not one lawful may visit (not http or https, or an internal address, Art. 32)."""
+
+    code = "url_refused"

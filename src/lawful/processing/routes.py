@@ -11,7 +11,16 @@ from lawful.web import Db, Number, OptionalNumber, require
 from . import service
 from .document import Register
 from .export import MEDIA_TYPES, ExportFormat, export
-from .schemas import CheckResult, ProblemRead, RegisterSubmit, RegisterVersionDetail, RegisterVersionRead
+from .scan import scan_site
+from .schemas import (
+    CheckResult,
+    ProblemRead,
+    RegisterScan,
+    RegisterSubmit,
+    RegisterVersionDetail,
+    RegisterVersionRead,
+    ScanFindingRead,
+)
 
 router = APIRouter(prefix="/api/register", tags=["register"])
 Reader = Annotated[Actor, Depends(require("register:read"))]
@@ -59,6 +68,20 @@ def get_version(number: Number, db: Db, actor: Reader) -> RegisterVersionDetail:
     return RegisterVersionDetail.model_validate(
         service.get_version(db, organisation_id=_org(actor), number=number)
     )
+
+
+@router.get("/versions/{number}/diff")
+def diff_version(number: Number, db: Db, actor: Reader) -> list[dict[str, Any]]:
+    """What version NUMBER changed compared with the one before it: op, path, before, after."""
+    return service.get_version(db, organisation_id=_org(actor), number=number).changes
+
+
+@router.post("/scans")
+def create_scan(body: RegisterScan, db: Db, actor: Reader) -> list[ScanFindingRead]:
+    """Visit the page in Chromium (only at addresses the outbound policy allows) and say, for each cookie,
+    storage key and third-party host found, whether the register declares it (R-23)."""
+    found = scan_site(db, organisation_id=_org(actor), url=body.url, accept_all=body.accept_all)
+    return [ScanFindingRead.model_validate(row) for row in found]
 
 
 @router.get("/export")

@@ -6,11 +6,20 @@ making any choice; with `accept_all`, the cookie banner's "accept all" button is
 loaded again, to see what consent switches on.
 """
 
+import uuid
+from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.orm import Session
+
+from lawful import outbound
+
+from . import gate, service
 from .document import TrackerKind
-from .errors import ScanFailed
-from .trackers import Found
+from .errors import ScanFailed, ScanRefused
+from .trackers import Found, unregistered
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -24,17 +33,58 @@ ACCEPT_ALL = ".lawful-banner [data-action=accept]"
 RESOURCE_KINDS = {"image": TrackerKind.PIXEL, "document": TrackerKind.EMBED}
 
 
+def scan_site(
+    db: Session,
+    *,
+    organisation_id: uuid.UUID,
+    url: str,
+    accept_all: bool = False,
+    chromium: str = DEFAULT_CHROMIUM,
+) -> list[dict[str, Any]]:
+    """R-23: what the site stores and loads, each with whether the register (and so the cookie notice)
+    declares it; the CLI and the API both answer this."""
+    _, register = service.current_register(db, organisation_id=organisation_id)
+    found = scan(url, chromium=chromium, accept_all=accept_all)
+    missing = unregistered(found, register.trackers)
+    return [
+        {"kind": str(f.kind), "name": f.name, "party": f.party, "registered": f not in missing} for f in found
+    ]
+
+
+def check_url(url: str) -> str:
+    """The address a scan may visit: http or https, to an address the outbound policy allows (Art. 32), so
+    whoever asks for a scan cannot make the server visit its own network; ScanRefused naming `url`."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        port = 0
+    if parts.scheme not in outbound.SCHEMES or not parts.hostname or not port:
+        raise ScanRefused("url: give an http:// or https:// address", problems=[_url("not a web address")])
+    reason = gate.refusal(parts.hostname, port)
+    if reason is not None:
+        raise ScanRefused(f"url: lawful may not visit a {reason} address", problems=[_url(reason)])
+    return parts.hostname
+
+
+def _url(message: str) -> dict[str, str]:
+    return {"path": "url", "message": message}
+
+
 def scan(url: str, *, chromium: str, accept_all: bool = False, settle_ms: int = 1000) -> list[Found]:
+    """The browser reaches the network only through the gate: what the policy refuses is not loaded (and
+    still listed: the page tried to load from it)."""
+    site = check_url(url).lower()
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError as exc:
         raise ScanFailed("the site scan needs Playwright: pip install 'lawful[scan]'") from exc
-    site = (urlsplit(url).hostname or "").lower()
     hosts: dict[str, TrackerKind] = {}
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context()
+        with gate.gate() as proxy, sync_playwright() as playwright:
+            through = [f"--proxy-server={proxy}", "--proxy-bypass-list=<-loopback>"]  # loopback too
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS + through)
+            context = browser.new_context(service_workers="block")
             page = context.new_page()
 
             def seen(request: object) -> None:

@@ -42,3 +42,19 @@ class RegisterVersionRead(BaseModel):
 
 class RegisterVersionDetail(RegisterVersionRead):
     document: dict[str, Any]
+
+
+class RegisterScan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        min_length=1, max_length=2000, description="a page of the company's site (http or https)"
+    )
+    accept_all: bool = Field(default=False, description="also press the banner's 'accept all' and look again")
+
+
+class ScanFindingRead(BaseModel):
+    kind: str
+    name: str
+    party: str
+    registered: bool

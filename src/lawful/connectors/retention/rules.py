@@ -9,6 +9,8 @@ from typing import Any
 
 from lawful.processing import AtEnd, DatastoreTable, RetentionRule, Trigger, add_period
 
+from ..errors import DayAhead
+
 MONTHS_AHEAD = 12  # the plan counts what leaves in each of the next twelve months
 _SEARCH_SLACK = timedelta(days=3 * 366)  # a period's start moves by at most a year (1 January following)
 
@@ -61,3 +63,12 @@ def end_changes(table: DatastoreTable, retention: str) -> dict[str, Any] | None:
 
 def _days(rule: RetentionRule) -> int:
     return (add_period(date(2000, 1, 1), rule.duration or "P0D") - date(2000, 1, 1)).days
+
+
+def ensure_not_ahead(day: date, today: date, *, test_mode: bool) -> None:
+    """A run or an import for a later day would act before the time comes: only tests may ask for one."""
+    if day > today and not test_mode:
+        raise DayAhead(
+            f"now: {day.isoformat()} is after today (test mode only)",
+            problems=[{"path": "now", "message": "after today"}],
+        )
