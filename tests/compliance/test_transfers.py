@@ -156,7 +156,7 @@ def test_an_art19_notice_waits_while_suspended_and_goes_out_on_the_retry_after_r
         [notice] = dsr.notices.of_request(db, request_id=request.id)
     assert receiver.received == []
     assert notice.status == "retrying"
-    assert (notice.last_error or "").startswith("held back: the transfer mechanism of")
+    assert notice.last_error == "held back: transfer_suspended"
 
     with clock.pinned(at(VALID_UNTIL + timedelta(days=1), 1, 0)):
         processing.apply(db, actor, text=as_yaml(document(receiver.url, date(2027, 9, 30))), source="renewal")

@@ -25,7 +25,7 @@ from .rules import Status
 
 SUMMARY = {"notify_recipients": "recipients_notified", "notify_decision": "recipients_told_of_decision"}
 CLOSED = (str(rules.Status.COMPLETED), str(rules.Status.REFUSED))
-HELD = "held back: {reason}"
+HELD = "held back: {outcome}"  # the reason is on the compliance page; last_error keeps 60 characters
 
 
 def send(
@@ -73,7 +73,7 @@ def _held(db: Session, register: processing.Register, request: Request) -> dict[
         r.name: clients.flows.held(db, organisation_id=request.organisation_id, recipient=r, client=None)
         for r in register.recipients
     }
-    return {name: held.reason for name, held in found.items() if held is not None}
+    return {name: held.outcome for name, held in found.items() if held is not None}
 
 
 def due(db: Session, *, now: datetime) -> list[uuid.UUID]:
@@ -240,7 +240,7 @@ def _attempt(
 ) -> None:
     """A recipient held back (a lapsed transfer mechanism, R-114; a sub-processor the client may still object
     to, R-104) is not posted to: the notice waits in the retries, then goes to staff like any undelivered one."""
-    error = HELD.format(reason=suspended) if suspended else recipients.deliver(endpoint, payload)
+    error = HELD.format(outcome=suspended) if suspended else recipients.deliver(endpoint, payload)
     now = clock.now()
     notice.attempts += 1
     if error is None:
