@@ -202,17 +202,26 @@ def session_url(template_url: str, data_dir: Path) -> Iterator[str]:
         drop_database(url)
 
 
-@pytest.fixture(scope="session")
-def settings(data_dir: Path, session_url: str) -> Settings:
+def served_settings(
+    data_dir: Path, database_url: str, *, test_mode: bool = True, **overrides: Any
+) -> Settings:
+    """The settings of an app under test: test mode (X-Lawful-Now), plain-HTTP cookies, outbound calls to
+    loopback only, the audit seal on every read (the tests' transactions are never committed, tests/audit)."""
     return Settings(
         data_dir=data_dir,
-        database_url=session_url,
+        database_url=database_url,
         master_key=SecretStr(MASTER_KEY),
-        test_mode=True,
+        test_mode=test_mode,
         secure_cookies=False,
-        audit_seal_seconds=0,  # the tests' transactions are never committed: reads seal (tests/audit)
+        audit_seal_seconds=0,
         outbound_allow=OUTBOUND_ALLOW,
+        **overrides,
     )
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, session_url: str) -> Settings:
+    return served_settings(data_dir, session_url)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,7 +16,7 @@ from lawful import keystore, staff
 from lawful.app import create_app
 from lawful.audit import AuditEntry
 from lawful.config import Settings
-from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
+from tests.conftest import Lawful, served_settings
 from tests.factories import ACTOR, make_register
 
 THEIRS = "other"  # the other organisation's slug; ours is the register's own, "acme"
@@ -55,15 +54,7 @@ def open_world(
     theirs: dict[str, Any] | None = None,
 ) -> Iterator[World]:
     """`register` applied for ours and, under the slug `other`, `theirs` (by default the same) for theirs."""
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=fresh_url,
-        master_key=SecretStr(MASTER_KEY),
-        test_mode=True,
-        secure_cookies=False,
-        audit_seal_seconds=0,
-        outbound_allow=OUTBOUND_ALLOW,
-    )
+    settings = served_settings(tmp_path, fresh_url)
     app = create_app(settings)
     sessions: sessionmaker[Session] = app.state.sessionmaker
     other = copy.deepcopy(register if theirs is None else theirs)

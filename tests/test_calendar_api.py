@@ -5,48 +5,24 @@ settings (`analytics set`, R-30: settings that are not minimised are refused nam
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
-from lawful.app import create_app
 from lawful.audit import AuditEntry
-from lawful.config import Settings
-from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
+from tests.conftest import Lawful
 from tests.factories import bearer
 from tests.registers import example
-
-
-@dataclass
-class World:
-    lawful: Lawful
-    client: TestClient
-    sessions: "sessionmaker[Session]"
+from tests.served import World, served
 
 
 @pytest.fixture
 def world(lawful: Lawful, fresh_url: str, tmp_path: Path) -> Iterator[World]:
     """The CLI and the API on one database, with the CRM example's register (Google Analytics, minimised)."""
     lawful.apply_register(tmp_path, example("crms"))
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=fresh_url,
-        master_key=SecretStr(MASTER_KEY),
-        test_mode=True,
-        secure_cookies=False,
-        audit_seal_seconds=0,
-        outbound_allow=OUTBOUND_ALLOW,
-    )
-    app = create_app(settings)
-    with TestClient(app) as client:
-        yield World(lawful, client, app.state.sessionmaker)
-    app.state.engine.dispose()
+    yield from served(lawful, fresh_url, tmp_path)
 
 
 def _key(world: World, *scopes: str) -> dict[str, str]:

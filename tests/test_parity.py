@@ -4,7 +4,6 @@ auditing. The table is tests/parity_table.py."""
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,17 +12,12 @@ import pytest
 import typer
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
-from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from lawful import acting, clock
-from lawful.app import create_app
 from lawful.audit import AuditEntry
 from lawful.cli import app as cli_app
-from lawful.config import Settings
-from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
+from tests.conftest import Lawful
 from tests.parity_table import (
     ALIASES,
     CATEGORIES,
@@ -38,6 +32,7 @@ from tests.parity_table import (
     Route,
 )
 from tests.registers import as_yaml, minimal, people
+from tests.served import World, served
 from tests.test_authorisation_matrix import TABLE
 
 
@@ -94,13 +89,6 @@ def test_no_missing_operation_has_its_command_yet() -> None:
     assert sorted(route for route, (command, _) in MISSING.items() if command in commands) == []
 
 
-@dataclass
-class World:
-    lawful: Lawful
-    client: TestClient
-    sessions: "sessionmaker[Session]"
-
-
 @pytest.fixture
 def world(lawful: Lawful, fresh_url: str, tmp_path: Path) -> Iterator[World]:
     """The CLI and the API on the same database: a register, a support agent, an officer."""
@@ -128,19 +116,7 @@ def _world(lawful: Lawful, fresh_url: str, tmp_path: Path, register: dict[str, A
             "2026-01-05",
         )
         assert added.exit_code == 0, added.output
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=fresh_url,
-        master_key=SecretStr(MASTER_KEY),
-        test_mode=True,
-        secure_cookies=False,
-        audit_seal_seconds=0,
-        outbound_allow=OUTBOUND_ALLOW,
-    )
-    app = create_app(settings)
-    with TestClient(app) as client:
-        yield World(lawful, client, app.state.sessionmaker)
-    app.state.engine.dispose()
+    yield from served(lawful, fresh_url, tmp_path)
 
 
 def _key(world: World, *scopes: str) -> dict[str, str]:

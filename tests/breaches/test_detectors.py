@@ -11,15 +11,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawful import audit, clock, keystore, staff
 from lawful.app import create_app
-from lawful.config import Settings
 from lawful.decisions import exports
-from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
+from tests.conftest import Lawful, served_settings
 from tests.factories import ACTOR, PASSWORD, make_api_key, make_person, make_register, make_staff
 from tests.registers import people
 
@@ -47,15 +45,7 @@ class World:
 @pytest.fixture
 def world(lawful: Lawful, fresh_url: str, tmp_path: Path) -> Iterator[World]:
     """The CLI and a server on the same database and key store, as on a real deployment."""
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=fresh_url,
-        master_key=SecretStr(MASTER_KEY),
-        test_mode=True,
-        secure_cookies=False,
-        audit_seal_seconds=0,
-        outbound_allow=OUTBOUND_ALLOW,
-    )
+    settings = served_settings(tmp_path, fresh_url)
     app = create_app(settings)
     sessions: sessionmaker[Session] = app.state.sessionmaker
     with sessions() as db:

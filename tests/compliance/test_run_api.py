@@ -11,15 +11,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from lawful import clock, compliance, work
 from lawful.app import create_app
-from lawful.config import Settings
 from tests.compliance.test_art14_entry import bought
 from tests.compliance.test_hourly import VALID_UNTIL, moment
-from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
+from tests.conftest import Lawful, served_settings
 from tests.factories import ACTOR
 from tests.ops_world import World, open_world
 from tests.registers import people
@@ -112,15 +110,7 @@ def test_the_command_runs_every_organisation_with_the_routes_fields(world: World
 def test_the_run_is_as_of_the_clock_outside_test_mode_whatever_the_header_says(
     world: World, fresh_url: str, tmp_path: Path
 ) -> None:
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=fresh_url,
-        master_key=SecretStr(MASTER_KEY),
-        test_mode=False,
-        secure_cookies=False,
-        audit_seal_seconds=0,
-        outbound_allow=OUTBOUND_ALLOW,
-    )
+    settings = served_settings(tmp_path, fresh_url, test_mode=False)
     app = create_app(settings)
     headers = world.key("subjects:write")
 

@@ -18,7 +18,7 @@ from lawful import subjects
 from lawful.app import create_app
 from lawful.audit import AuditEntry
 from lawful.config import Settings
-from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
+from tests.conftest import Lawful, served_settings
 from tests.connectors.conftest import EMAIL, INVOICE, Chinook, count, invoice_and_lines
 from tests.connectors.test_events import _customer
 from tests.registers import as_yaml, minimal
@@ -53,15 +53,8 @@ class Shop:
 
 
 def _app_settings(shop: Chinook, fresh_url: str, tmp_path: Path, *, test_mode: bool = True) -> Settings:
-    return Settings(
-        data_dir=tmp_path,
-        database_url=fresh_url,
-        master_key=SecretStr(MASTER_KEY),
-        test_mode=test_mode,
-        secure_cookies=False,
-        audit_seal_seconds=0,
-        outbound_allow=OUTBOUND_ALLOW,
-        datastores={"chinook": SecretStr(shop.url)},
+    return served_settings(
+        tmp_path, fresh_url, test_mode=test_mode, datastores={"chinook": SecretStr(shop.url)}
     )
 
 

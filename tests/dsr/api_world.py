@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,7 +16,7 @@ from lawful import audit, consent, db, keystore
 from lawful.actor import Actor, ActorKind
 from lawful.app import create_app
 from lawful.config import Settings
-from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
+from tests.conftest import Lawful, served_settings
 from tests.dsr.requests import organisation
 from tests.factories import make_api_key, make_person
 
@@ -53,16 +52,7 @@ class World:
 
 
 def build(lawful: Lawful, fresh_url: str, tmp_path: Path, **overrides: Any) -> Iterator[World]:
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=fresh_url,
-        master_key=SecretStr(MASTER_KEY),
-        test_mode=True,
-        secure_cookies=False,
-        audit_seal_seconds=0,
-        outbound_allow=OUTBOUND_ALLOW,
-        **overrides,
-    )
+    settings = served_settings(tmp_path, fresh_url, **overrides)
     keys = keystore.open_keys(settings)
     with db.open_session(fresh_url) as session:
         ours, theirs = organisation(session), organisation(session, slug="other")

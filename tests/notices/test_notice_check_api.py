@@ -2,43 +2,17 @@
 published as a notice, for the key's organisation, on one database shared with the CLI."""
 
 import json
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
-from lawful.app import create_app
 from lawful.audit import AuditEntry
-from lawful.config import Settings
-from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
-from tests.registers import as_yaml, minimal
-
-
-@dataclass
-class World:
-    lawful: Lawful
-    client: TestClient
-    sessions: "sessionmaker[Session]"
-    tmp_path: Path
-
-    def apply(self, document: dict[str, Any]) -> None:
-        path = self.tmp_path / f"register-{uuid.uuid4().hex[:6]}.yaml"
-        path.write_text(as_yaml(document), encoding="utf-8")
-        applied = self.lawful("register", "apply", str(path))
-        assert applied.exit_code == 0, applied.output
-
-    def key(self, *scopes: str, org: str = "acme") -> dict[str, str]:
-        args = [arg for scope in scopes for arg in ("--scope", scope)]
-        made = self.lawful("staff", "api-key", f"k-{uuid.uuid4().hex[:6]}", *args, "--org", org, "--json")
-        assert made.exit_code == 0, made.output
-        return {"Authorization": f"Bearer {json.loads(made.stdout)['key']}"}
+from tests.conftest import Lawful
+from tests.registers import minimal
+from tests.served import World, served
 
 
 def _without_office() -> dict[str, Any]:
@@ -50,26 +24,14 @@ def _without_office() -> dict[str, Any]:
 @pytest.fixture
 def world(lawful: Lawful, fresh_url: str, tmp_path: Path) -> Iterator[World]:
     """The CLI and the API on one database; acme's register in force gives no registered office."""
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=fresh_url,
-        master_key=SecretStr(MASTER_KEY),
-        test_mode=True,
-        secure_cookies=False,
-        audit_seal_seconds=0,
-        outbound_allow=OUTBOUND_ALLOW,
-    )
-    app = create_app(settings)
-    with TestClient(app) as client:
-        made = World(lawful, client, app.state.sessionmaker, tmp_path)
+    for made in served(lawful, fresh_url, tmp_path):
         made.apply(_without_office())
         yield made
-    app.state.engine.dispose()
 
 
 @pytest.mark.parametrize("kind", ["privacy", "cookies"])
 def test_the_check_answers_what_notice_check_prints(world: World, kind: str) -> None:
-    api = world.client.get(f"/api/notices/{kind}/check", headers=world.key("register:read"))
+    api = world.client.get(f"/api/notices/{kind}/check", headers=world.key("register:read", org="acme"))
     cli = world.lawful("notice", "check", "--kind", kind, "--org", "acme", "--json")
 
     assert api.status_code == 200, api.text
@@ -82,7 +44,7 @@ def test_the_check_answers_what_notice_check_prints(world: World, kind: str) -> 
 def test_a_cookie_notice_without_any_tracker_says_so(world: World) -> None:
     world.apply(minimal() | {"trackers": []})
 
-    api = world.client.get("/api/notices/cookies/check", headers=world.key("register:read"))
+    api = world.client.get("/api/notices/cookies/check", headers=world.key("register:read", org="acme"))
 
     assert [m["element"] for m in api.json()] == ["trackers"]
 
@@ -90,7 +52,7 @@ def test_a_cookie_notice_without_any_tracker_says_so(world: World) -> None:
 def test_a_register_that_can_be_published_gets_an_empty_list_and_the_cli_exits_0(world: World) -> None:
     world.apply(minimal())
 
-    api = world.client.get("/api/notices/privacy/check", headers=world.key("register:read"))
+    api = world.client.get("/api/notices/privacy/check", headers=world.key("register:read", org="acme"))
     cli = world.lawful("notice", "check", "--org", "acme", "--json")
 
     assert api.status_code == 200 and api.json() == [] == json.loads(cli.stdout)
@@ -102,7 +64,7 @@ def test_each_organisation_checks_its_own_register(world: World) -> None:
     other["organisation"] = other["organisation"] | {"slug": "other", "legal_name": "Other SRL"}
     world.apply(other)
 
-    ours = world.client.get("/api/notices/privacy/check", headers=world.key("register:read"))
+    ours = world.client.get("/api/notices/privacy/check", headers=world.key("register:read", org="acme"))
     theirs = world.client.get("/api/notices/privacy/check", headers=world.key("register:read", org="other"))
 
     assert ours.json() != [] and theirs.json() == []
@@ -110,13 +72,13 @@ def test_each_organisation_checks_its_own_register(world: World) -> None:
 
 @pytest.mark.parametrize("kind", ["terms", "PRIVACY", "x" * 300])
 def test_a_kind_that_is_not_one_is_refused_naming_it(world: World, kind: str) -> None:
-    response = world.client.get(f"/api/notices/{kind}/check", headers=world.key("register:read"))
+    response = world.client.get(f"/api/notices/{kind}/check", headers=world.key("register:read", org="acme"))
 
     assert response.status_code == 422 and "kind" in response.text
 
 
 def test_the_check_needs_register_read_and_the_refusal_is_audited(world: World) -> None:
-    response = world.client.get("/api/notices/privacy/check", headers=world.key("subjects:read"))
+    response = world.client.get("/api/notices/privacy/check", headers=world.key("subjects:read", org="acme"))
 
     assert response.status_code == 403
     with world.sessions() as db:

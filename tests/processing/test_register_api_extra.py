@@ -5,7 +5,6 @@ register …` command on one database give the same facts; a scan visits only wh
 import json
 import socket
 import threading
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -14,70 +13,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from pydantic import SecretStr
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from lawful import outbound
-from lawful.app import create_app
-from lawful.audit import AuditEntry
-from lawful.config import Settings
 from lawful.processing import gate
-from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
+from tests.conftest import Lawful
 from tests.processing.test_trackers import TRACKERS
-from tests.registers import MINIMISED, as_yaml, measured, minimal
-
-
-@dataclass
-class World:
-    lawful: Lawful
-    client: TestClient
-    sessions: "sessionmaker[Session]"
-    tmp_path: Path
-
-    def apply(self, document: dict[str, Any]) -> None:
-        path = self.tmp_path / f"register-{uuid.uuid4().hex[:6]}.yaml"
-        path.write_text(as_yaml(document), encoding="utf-8")
-        applied = self.lawful("register", "apply", str(path))
-        assert applied.exit_code == 0, applied.output
-
-    def key(self, *scopes: str, org: str | None = None) -> dict[str, str]:
-        args = [arg for scope in scopes for arg in ("--scope", scope)] + (["--org", org] if org else [])
-        made = self.lawful("staff", "api-key", f"k-{uuid.uuid4().hex[:6]}", *args, "--json")
-        assert made.exit_code == 0, made.output
-        return {"Authorization": f"Bearer {json.loads(made.stdout)['key']}"}
-
-    def audit(self, action: str | None = None) -> list[AuditEntry]:
-        query = select(AuditEntry)
-        with self.sessions() as db:
-            return list(db.scalars(query if action is None else query.where(AuditEntry.action == action)))
-
-    def entries(self) -> int:
-        with self.sessions() as db:
-            return db.scalar(select(func.count()).select_from(AuditEntry)) or 0
+from tests.registers import MINIMISED, measured, minimal
+from tests.served import World, served
 
 
 @pytest.fixture
 def world(lawful: Lawful, fresh_url: str, tmp_path: Path) -> Iterator[World]:
     """The CLI and the API on one database, whose register declares the test site's trackers."""
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=fresh_url,
-        master_key=SecretStr(MASTER_KEY),
-        test_mode=True,
-        secure_cookies=False,
-        audit_seal_seconds=0,
-        outbound_allow=OUTBOUND_ALLOW,
-    )
-    app = create_app(settings)
-    with TestClient(app) as client:
-        made = World(lawful, client, app.state.sessionmaker, tmp_path)
+    for made in served(lawful, fresh_url, tmp_path):
         document = measured(MINIMISED)
         document["trackers"] = TRACKERS
         made.apply(document)
         yield made
-    app.state.engine.dispose()
 
 
 def _second_version(world: World) -> None:

@@ -4,25 +4,20 @@ the same permission (staff:manage), the same facts, the same audit entry; staff 
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from lawful import staff
-from lawful.app import create_app
 from lawful.audit import AuditEntry
-from lawful.config import Settings
 from lawful.staff.service import hasher
-from tests.conftest import MASTER_KEY, OUTBOUND_ALLOW, Lawful
+from tests.conftest import Lawful
 from tests.factories import bearer, make_api_key, make_register
 from tests.registers import as_yaml, minimal
+from tests.served import World, served
 
 ANN = "ann@example.test"
 EVERY = sorted(staff.PERMISSIONS)  # a key that may give any role (nobody gives rights beyond their own)
@@ -32,32 +27,13 @@ LIMITS = staff.LoginLimits(
 OLD = "old password, long enough"
 
 
-@dataclass
-class World:
-    lawful: Lawful
-    client: TestClient
-    sessions: "sessionmaker[Session]"
-
-
 @pytest.fixture
 def world(lawful: Lawful, fresh_url: str, tmp_path: Path) -> Iterator[World]:
     """The CLI and the API on one database: a register and Ann, a trained auditor."""
     lawful.apply_register(tmp_path, as_yaml(minimal()))
     added = lawful("staff", "add", ANN, "--role", "auditor", "--password", OLD, "--training", "2026-01-05")
     assert added.exit_code == 0, added.output
-    settings = Settings(
-        data_dir=tmp_path,
-        database_url=fresh_url,
-        master_key=SecretStr(MASTER_KEY),
-        test_mode=True,
-        secure_cookies=False,
-        audit_seal_seconds=0,
-        outbound_allow=OUTBOUND_ALLOW,
-    )
-    app = create_app(settings)
-    with TestClient(app) as client:
-        yield World(lawful, client, app.state.sessionmaker)
-    app.state.engine.dispose()
+    yield from served(lawful, fresh_url, tmp_path)
 
 
 def _cli(world: World, *args: str) -> Any:
