@@ -6,6 +6,7 @@ making any choice; with `accept_all`, the cookie banner's "accept all" button is
 loaded again, to see what consent switches on.
 """
 
+import threading
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from lawful import outbound
+from lawful.errors import TooManyRequests
 
 from . import gate, service
 from .document import TrackerKind
@@ -33,6 +35,11 @@ ACCEPT_ALL = ".lawful-banner [data-action=accept]"
 RESOURCE_KINDS = {"image": TrackerKind.PIXEL, "document": TrackerKind.EMBED}
 
 
+# Chromium at a time per process: each scan holds a browser for seconds, so a caller asking for many at once
+# is answered 429 rather than let the server start a browser per request
+RUNNING = threading.BoundedSemaphore(2)
+
+
 def scan_site(
     db: Session,
     *,
@@ -44,7 +51,12 @@ def scan_site(
     """R-23: what the site stores and loads, each with whether the register (and so the cookie notice)
     declares it; the CLI and the API both answer this."""
     _, register = service.current_register(db, organisation_id=organisation_id)
-    found = scan(url, chromium=chromium, accept_all=accept_all)
+    if not RUNNING.acquire(blocking=False):
+        raise TooManyRequests("two scans are running already; try again in a minute")
+    try:
+        found = scan(url, chromium=chromium, accept_all=accept_all)
+    finally:
+        RUNNING.release()
     missing = unregistered(found, register.trackers)
     return [
         {"kind": str(f.kind), "name": f.name, "party": f.party, "registered": f not in missing} for f in found
