@@ -3,6 +3,7 @@ through another (R-93, R-94, R-95; T-25, T-26)."""
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -63,6 +64,29 @@ def test_an_awareness_time_without_its_zone_is_refused(client: TestClient, db: S
 
     assert (response.status_code, response.json()["problems"][0]["path"]) == (422, "body.aware_at")
     assert _count(db, Breach) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "path"),
+    [
+        ({"approx_records": 2**63}, "body.approx_records"),  # found by the API fuzzer: a 500 before
+        ({"approx_subjects": 2_147_483_648}, "body.approx_subjects"),
+        ({"data_categories": [{"key": "user.name", "approx": 2**31}]}, "body.data_categories.0.approx"),
+    ],
+)
+def test_a_count_beyond_what_a_column_holds_is_refused_naming_it(
+    client: TestClient, db: Session, orgs: Orgs, field: dict[str, object], path: str
+) -> None:
+    response = _open(client, orgs.officer, **field)
+
+    assert (response.status_code, [p["path"] for p in response.json()["problems"]]) == (422, [path])
+    assert _count(db, Breach) == 0
+
+
+def test_the_largest_count_a_column_holds_is_kept(client: TestClient, orgs: Orgs) -> None:
+    response = _open(client, orgs.officer, approx_records=2_147_483_647)
+
+    assert response.status_code == 201 and response.json()["approx_records"] == 2_147_483_647
 
 
 def test_a_decision_without_reasons_is_refused_and_nothing_is_written(

@@ -12,7 +12,16 @@ from lawful import clock, keystore, terminal
 from lawful.actor import SYSTEM, Actor, ActorKind
 
 from . import alerts, detectors, rules, service
-from .schemas import AlertSent, AssessmentCreate, BreachCreate, BreachRead, DecisionCreate, Detected, read
+from .schemas import (
+    MAX_COUNT,
+    AlertSent,
+    AssessmentCreate,
+    BreachCreate,
+    BreachRead,
+    DecisionCreate,
+    Detected,
+    read,
+)
 
 cli = typer.Typer(
     help="Personal-data breaches (Art. 33-34): the register and the 72-hour clock.", no_args_is_help=True
@@ -76,8 +85,8 @@ def open_case(
     nature: Listed = "",
     data_categories: Annotated[str, typer.Option(help="key[:approx],… e.g. user.contact.email:2000")] = "",
     subject_categories: Annotated[str, typer.Option(help="key[:approx],… e.g. customer:2000")] = "",
-    approx_subjects: Annotated[int | None, typer.Option(min=0)] = None,
-    approx_records: Annotated[int | None, typer.Option(min=0)] = None,
+    approx_subjects: Annotated[int | None, typer.Option(min=0, max=MAX_COUNT)] = None,
+    approx_records: Annotated[int | None, typer.Option(min=0, max=MAX_COUNT)] = None,
     systems: Listed = "",
     datastores: Listed = "",
     recipients: Listed = "",

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 Text = Annotated[str | None, Field(max_length=20_000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Names = Annotated[list[Name], Field(max_length=100)]
+MAX_COUNT = 2_147_483_647  # what an INTEGER column holds on every database lawful runs on
+Count = Annotated[int | None, Field(ge=0, le=MAX_COUNT)]
 
 
 class CategoryCount(BaseModel):
@@ -23,7 +25,7 @@ class CategoryCount(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: str = Field(min_length=1, max_length=120)
-    approx: int | None = Field(default=None, ge=0)
+    approx: Count = None
 
 
 class Facts(BaseModel):
@@ -37,8 +39,8 @@ class Facts(BaseModel):
     nature: list[Nature] = Field(default_factory=list, max_length=3)
     data_categories: list[CategoryCount] = Field(default_factory=list, max_length=100)
     subject_categories: list[CategoryCount] = Field(default_factory=list, max_length=100)
-    approx_subjects: int | None = Field(default=None, ge=0)
-    approx_records: int | None = Field(default=None, ge=0)
+    approx_subjects: Count = None
+    approx_records: Count = None
     systems: Names = Field(default_factory=list)
     datastores: Names = Field(default_factory=list)
     recipients: Names = Field(default_factory=list)

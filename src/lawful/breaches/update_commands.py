@@ -8,14 +8,14 @@ import typer
 from lawful import terminal
 
 from . import service
-from .schemas import BreachUpdate, read
+from .schemas import MAX_COUNT, BreachUpdate, read
 
 cli = typer.Typer()
 At = Annotated[str | None, typer.Option(help="ISO 8601 with its offset, e.g. 2026-05-01T10:00+02:00")]
 Text = Annotated[str | None, typer.Option()]
 Listed = Annotated[str | None, typer.Option(help="comma-separated; an empty string empties it")]
 Counted = Annotated[str | None, typer.Option(help="key[:approx],… e.g. user.contact.email:2000")]
-Count = Annotated[int | None, typer.Option(min=0)]
+Count = Annotated[int | None, typer.Option(min=0, max=MAX_COUNT)]
 
 
 @cli.command("update")
