@@ -75,7 +75,7 @@ def test_an_awareness_time_without_its_zone_is_refused(client: TestClient, db: S
     ],
 )
 def test_a_count_beyond_what_a_column_holds_is_refused_naming_it(
-    client: TestClient, db: Session, orgs: Orgs, field: dict[str, object], path: str
+    client: TestClient, db: Session, orgs: Orgs, field: dict[str, Any], path: str
 ) -> None:
     response = _open(client, orgs.officer, **field)
 
