@@ -71,6 +71,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# What an INTEGER column holds on every database lawful runs on (PostgreSQL's int4): a number a caller sends
+# for one is bounded by it, so that no request reaches the database with one it cannot store or compare
+MAX_INTEGER = 2_147_483_647
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012

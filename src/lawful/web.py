@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from lawful import crypto, i18n, render, work
 from lawful.actor import Actor
 from lawful.config import Settings
-from lawful.db import scope
+from lawful.db import MAX_INTEGER, scope
 from lawful.errors import LawfulError
 from lawful.keystore import Keys
 
@@ -213,7 +213,7 @@ def html(template: str, *, status_code: int = 200, **context: Any) -> HTMLRespon
 
 
 # Row numbers in URLs: positive and within a 32-bit signed range, so no database ever overflows.
-MAX_NUMBER = 2_147_483_647
+MAX_NUMBER = MAX_INTEGER
 Number = Annotated[int, Path(ge=1, le=MAX_NUMBER)]
 OptionalNumber = Annotated[int | None, Query(ge=1, le=MAX_NUMBER)]
 

@@ -142,6 +142,21 @@ def test_staff_intake_with_a_category_outside_the_activity_is_422(
     assert response.json()["problems"][0]["path"] == "values.user.demographic.religious_belief"
 
 
+@pytest.mark.parametrize("field", ["register_number", "notice_number"])
+def test_a_version_number_beyond_what_a_column_holds_is_422_naming_it(
+    client: TestClient, org: uuid.UUID, db: Session, field: str
+) -> None:
+    token = make_api_key(db, org, ["subjects:write"])
+    collection = {"activity": "request_followup", "channel": "email", field: 2**63}
+    body = {"subject_category": "prospect", "email": "x@example.test", "collection": collection}
+
+    response = client.post("/api/subjects", json=body, headers=bearer(token))
+
+    assert response.status_code == 422
+    assert [p["path"] for p in response.json()["problems"]] == [f"body.collection.{field}"]
+    assert _count(db) == 0
+
+
 def test_an_import_over_http_reports_counts(client: TestClient, org: uuid.UUID, db: Session) -> None:
     token = make_api_key(db, org, ["subjects:write"])
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from lawful.db import MAX_INTEGER
+
 from .rules import Audience, Exemption, Nature, Phase, Risk
 
 if TYPE_CHECKING:
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 Text = Annotated[str | None, Field(max_length=20_000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Names = Annotated[list[Name], Field(max_length=100)]
-MAX_COUNT = 2_147_483_647  # what an INTEGER column holds on every database lawful runs on
+MAX_COUNT = MAX_INTEGER
 Count = Annotated[int | None, Field(ge=0, le=MAX_COUNT)]
 
 

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lawful.db import MAX_INTEGER
+
 
 class Channel(StrEnum):
     WEB_FORM = "web_form"
@@ -42,8 +44,8 @@ class CollectionCreate(BaseModel):
     source: Source = Source.SUBJECT
     source_name: str | None = Field(default=None, max_length=200)
     form_key: str | None = Field(default=None, max_length=120)
-    register_number: int | None = None
-    notice_number: int | None = None
+    register_number: int | None = Field(default=None, ge=1, le=MAX_INTEGER)
+    notice_number: int | None = Field(default=None, ge=1, le=MAX_INTEGER)
     language: Annotated[str, Field(pattern="^(en|fr|nl)$")] | None = None
     referrer_subject_id: uuid.UUID | None = None
     document_ref: str | None = Field(default=None, max_length=200)
