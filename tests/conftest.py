@@ -67,7 +67,11 @@ NAMES_A_DATABASE = ("LAWFUL_TEST_DATABASE_URL", "PG_URL", "postgresql", "DATABAS
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not PG_URL:
+    if not PG_URL:  # the variants with the company's database on PostgreSQL are the PostgreSQL run's
+        elsewhere = [item for item in items if _company_database(item) == "postgresql"]
+        if elsewhere:
+            config.hook.pytest_deselected(items=elsewhere)
+            items[:] = [item for item in items if _company_database(item) != "postgresql"]
         return
     sources: dict[Path, bool] = {}
     kept: list[pytest.Item] = []
@@ -82,6 +86,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
+
+
+def _company_database(item: pytest.Item) -> object:
+    """The engine of "the company's other database" (tests/connectors' Chinook) a test item is given."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("chinook") if callspec is not None else None
 
 
 @pytest.fixture(autouse=True)
