@@ -36,5 +36,5 @@ def _detect(only: str) -> int:
     settings = jobs.current_settings()
     keys = keystore.open_keys(settings)
     with work.unit(jobs.sessions(settings.resolved_database_url())) as session:
-        found = detectors.detect(session, WORKER, keys, now=clock.now(), only=only)
+        found = detectors.detect(session, WORKER, keys, now=clock.now(), only=[only])
     return len(found)

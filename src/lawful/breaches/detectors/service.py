@@ -3,7 +3,6 @@ finding. The case starts the clock at detection: the privacy officer corrects `a
 investigation shows when the organisation became reasonably certain (EDPB Guidelines 9/2022)."""
 
 import uuid
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,7 +40,7 @@ def detect(
     keys: keystore.Keys,
     *,
     now: datetime,
-    only: Collection[str] | None = None,
+    only: list[str] | None = None,
     organisation_id: uuid.UUID | None = None,
 ) -> list[Breach]:
     """Run every detector (or those named in `only`) over every organisation, or over one (its key's); the
