@@ -5,7 +5,7 @@ renews the mechanism."""
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,7 +36,7 @@ def sweep(db: Session, actor: Actor, *, organisation_id: uuid.UUID, now: datetim
     for recipient in register.recipients:
         reason = processing.transfer_lapse(recipient, today)
         row = open_.pop(recipient.key, None)
-        action = _action(recipient, today)
+        action = _action(recipient)
         if row is not None and reason and row.action != action:  # the register switched suspend/alert
             _lift(db, actor, row, now)
             row = None
@@ -56,9 +56,10 @@ def sweep(db: Session, actor: Actor, *, organisation_id: uuid.UUID, now: datetim
     return Swept(suspended, resumed, alerted)
 
 
-def _action(recipient: processing.Recipient, today: date) -> str:
-    """ "suspend" when the gates refuse the flows, "alert" when the register lets them go on."""
-    return "suspend" if processing.transfer_suspension(recipient, today) else "alert"
+def _action(recipient: processing.Recipient) -> str:
+    """ "alert" when the register lets the flows go on after a lapse (`on_lapse: alert`), else "suspend"."""
+    lapse = recipient.transfer.on_lapse if recipient.transfer is not None else processing.OnLapse.SUSPEND
+    return "alert" if lapse == processing.OnLapse.ALERT else "suspend"
 
 
 def current(db: Session, *, organisation_id: uuid.UUID) -> list[TransferSuspension]:

@@ -6,7 +6,7 @@ import secrets
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from lawful import audit, clock, crypto, keystore, processing, subjects
@@ -362,14 +362,17 @@ def list_on_our_clock(db: Session, *, organisation_id: uuid.UUID) -> list[Reques
     """The open requests whose deadline the organisation itself must meet (the reminders and the compliance
     check). One forwarded to a client controller waits on the client's instruction and runs on the client's
     clock, not ours (Art. 28(3)(e)): the instruction brings it back as a request in progress."""
-    return [r for r in list_open(db, organisation_id=organisation_id) if r.status != "forwarded"]
+    return list(db.scalars(_open_requests(organisation_id).where(Request.status != "forwarded")))
 
 
 def list_open(db: Session, *, organisation_id: uuid.UUID) -> list[Request]:
     """The queue, earliest legal due date first (R-45)."""
-    query = (
+    return list(db.scalars(_open_requests(organisation_id)))
+
+
+def _open_requests(organisation_id: uuid.UUID) -> Select[Request]:
+    return (
         select(Request)
         .where(Request.organisation_id == organisation_id, Request.status.not_in(["completed", "refused"]))
         .order_by(Request.due_on)
     )
-    return list(db.scalars(query))

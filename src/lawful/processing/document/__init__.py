@@ -42,7 +42,15 @@ from .organisation import (
     PortabilityScope,
     Records,
 )
-from .recipients import AnalyticsSettings, AudienceUpload, Mechanism, Recipient, RecipientType, Transfer
+from .recipients import (
+    AnalyticsSettings,
+    AudienceUpload,
+    Mechanism,
+    OnLapse,
+    Recipient,
+    RecipientType,
+    Transfer,
+)
 from .strict import ISO_DURATION, Country, Key, Label, Lang, Strict
 from .website import FieldType, Form, FormField, Tracker, TrackerCategory, TrackerKind
 
@@ -100,6 +108,7 @@ __all__ = [
     "Label",
     "Lang",
     "Mechanism",
+    "OnLapse",
     "OrgRole",
     "Organisation",
     "Origin",
