@@ -29,7 +29,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlalchemy.orm import Session
@@ -46,6 +46,9 @@ from lawful.processing.scan import CHROMIUM_ARGS
 from tests.tls import TlsReceiver, tls_receiver
 
 PG_URL = os.environ.get("LAWFUL_TEST_DATABASE_URL")
+# What a page shows within 15 s passes (Playwright's default: 5 s). CI runs both suites side by side on two
+# cores with Chromium, where an iframe once took longer; a page that never shows it still fails.
+expect.set_options(timeout=15_000)
 # argon2id's cheapest parameters for the suite and the lawful processes it starts: RFC 9106's cost
 # 0.1-0.6 s a password on this machine, hundreds of times over; the stored hashes stay argon2id
 os.environ.setdefault("LAWFUL_PASSWORD_HASHING", "cheapest")
